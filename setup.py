@@ -1,0 +1,61 @@
+"""motcua: kiosk, rating tablet and central server for Vietnam's one-stop offices."""
+from setuptools import find_packages, setup
+
+# Pinned: a kiosk in a commune centre must run the exact versions the tests ran.
+CORE = [
+    "requests==2.34.2",
+    "sqlite-utils==4.2.1",
+    "rapidfuzz==3.14.6",
+]
+APPS = [
+    "Kivy[base]==2.3.1",
+    "pillow==10.4.0",  # kivy[base] 2.3.1 requires pillow < 11
+    "bogo==1.1",
+    "qrcode[pil]==8.2",
+    "python-escpos==3.1",
+]
+SERVER = [
+    "fastapi==0.165.0",
+    "starlette==1.10.0",
+    "pydantic==2.14.3",
+    "uvicorn==0.54.0",
+    "SQLAlchemy==2.1.9",
+    "alembic==1.20.1",
+    "python-multipart==0.0.34",
+    "Jinja2==3.1.6",
+    "openpyxl==3.1.5",
+]
+PG = ["psycopg[binary]==3.3.9"]
+TEST = [
+    "pytest==9.2.0",
+    "pytest-timeout==2.4.0",
+    "hypothesis==6.170.15",
+    "schemathesis==4.32.5",
+    "selenium==4.51.0",
+]
+
+setup(
+    name="motcua",
+    version="0.1.0",
+    description="Lobby kiosk, counter rating tablet and central server for one-stop administrative offices",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.11",
+    packages=find_packages(include=["motcua*", "kiosk*", "rating*", "central*"]),
+    include_package_data=True,
+    package_data={
+        "kiosk": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
+        "rating": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
+        "central": ["templates/**/*", "static/**/*", "migrations/**/*", "*.ini"],
+    },
+    install_requires=CORE + APPS + SERVER,
+    extras_require={"pg": PG, "test": PG + TEST},
+    entry_points={
+        "console_scripts": [
+            "motcua-central=central.cli:main",
+            "motcua-kiosk=kiosk.__main__:main",
+            "motcua-rating=rating.__main__:main",
+        ]
+    },
+)
