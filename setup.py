@@ -42,9 +42,11 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
     python_requires=">=3.11",
-    packages=find_packages(include=["motcua*", "kiosk*", "rating*", "central*"]),
+    packages=find_packages(include=["motcua*", "touchui*", "kiosk*", "rating*", "central*"]),
     include_package_data=True,
     package_data={
+        "motcua": ["data/*"],
+        "touchui": ["*.kv", "*.json"],
         "kiosk": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
         "rating": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
         "central": ["templates/**/*", "static/**/*", "migrations/**/*", "*.ini"],
