@@ -1,0 +1,83 @@
+"""The config sections every device shares: [server], [device], [display], [admin]; admin PIN hashing."""
+import hashlib
+import hmac
+import os
+
+from motcua.config import Key, Section
+
+__all__ = ["COMMON_SECTIONS", "hash_pin", "check_pin", "check_admin_pin"]
+
+SERVER = Section("server", "How the device reaches the central server.", [
+    Key("url", "url", "http://127.0.0.1:8000", "Base address of the central server (without /api/v1)."),
+    Key("token_file", "path", "device.token",
+        "File holding this device's token (printed once by `motcua-central device add`). "
+        "Keep it readable by the device's user only (chmod 600); it is never logged."),
+    Key("timeout_seconds", "seconds", 5, "Give up on one request after this long.", min=0.5, max=120),
+    Key("sync_interval_seconds", "seconds", 10,
+        "How often the device sends pending ratings / pulls catalogue changes when all is well.",
+        min=1, max=86400),
+    Key("backoff_base_seconds", "seconds", 1,
+        "First wait after a failed sync; doubles each failure (with random jitter).", min=0.1, max=600),
+    Key("backoff_cap_seconds", "seconds", 300, "Longest wait between retries while the server is down.",
+        min=1, max=86400),
+    Key("heartbeat_seconds", "seconds", 60, "How often the device reports its health to the server.",
+        min=5, max=86400),
+])
+DEVICE = Section("device", "Which office this device serves and where it keeps its data.", [
+    Key("office_code", "str", "", "Code of the office (as registered on the server), e.g. XA-PHUOCLONG.",
+        pattern=r"[A-Za-z0-9._-]*", shape="an office code (letters, digits, dot, dash, underscore)"),
+    Key("office_name", "str", "", "Office name shown on screen, e.g. Trung tâm Phục vụ hành chính công xã Phước Long."),
+    Key("data_dir", "path", "../var", "Folder for the local database (outbox, catalogue cache, photos)."),
+    Key("language", "choice", "vi", "Language shown at start; citizens can switch.", choices=("vi", "en")),
+    Key("name", "str", "", "A name for this device on the admin dashboard, e.g. Quầy 2."),
+])
+DISPLAY = Section("display", "The screen.", [
+    Key("fullscreen", "bool", True, "Fill the whole screen."),
+    Key("borderless", "bool", True, "No window border or title bar."),
+    Key("hide_cursor", "bool", True, "Hide the mouse pointer (touch screens)."),
+    Key("width", "int", 1920, "Window width in pixels when not full screen.", min=320, max=7680),
+    Key("height", "int", 1080, "Window height in pixels when not full screen.", min=240, max=4320),
+    Key("font_scale", "float", 1.0, "Multiply every text size (1.3 for elderly-friendly text).",
+        min=0.5, max=3.0),
+    Key("kiosk_mode", "bool", True,
+        "Lock the device to the app: no exit by keyboard; admin only through the hidden gesture + PIN."),
+])
+ADMIN = Section("admin", "The on-device admin screen (hidden gesture, then PIN).", [
+    Key("pin", "str", "", "Admin PIN as plain digits (4 to 8). Used only when pin_hash is empty. "
+        "Prefer pin_hash: anyone who can read this file can read a plain PIN.",
+        pattern=r"(\d{4,8})?", shape="4 to 8 digits"),
+    Key("pin_hash", "str", "", "Admin PIN as pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>; "
+        "make one with `python -m motcua.config hash-pin 1234`. Wins over pin.",
+        pattern=r"(pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+)?",
+        shape="pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>"),
+])
+COMMON_SECTIONS = [SERVER, DEVICE, DISPLAY, ADMIN]
+
+
+def hash_pin(pin: str, iterations: int = 100_000, salt: bytes | None = None) -> str:
+    """A PIN hash in the format staff PINs use on the server: pbkdf2_sha256$iter$salt$hash."""
+    salt = salt or os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
+    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
+
+
+def check_pin(pin: str, pin_hash: str) -> bool:
+    """True when `pin` matches a pbkdf2_sha256 hash (constant-time comparison)."""
+    try:
+        algo, iterations, salt, digest = pin_hash.split("$")
+        if algo != "pbkdf2_sha256":
+            return False
+        got = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(iterations))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def check_admin_pin(cfg, entered: str) -> bool:
+    """Checks a PIN typed on the device against [admin] pin_hash, else [admin] pin; no PIN set = refused."""
+    admin = cfg.admin
+    if admin.pin_hash:
+        return check_pin(entered, admin.pin_hash)
+    if admin.pin:
+        return hmac.compare_digest(entered.encode(), admin.pin.encode())
+    return False
