@@ -1,0 +1,214 @@
+"""Kivy-free presentation: how procedures, dossiers and figures read on the kiosk screen."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kiosk.i18n import tr
+from motcua.text import mask_name
+
+OFFICE_TZ = dt.timezone(dt.timedelta(hours=7))
+# <unit code>-YYMMDD-NNNN, e.g. 000.00.31.H29-251103-0007
+DOSSIER_CODE = re.compile(r"^[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}$")
+FINISHING_STATUSES = {3, 8, 9, 10}
+
+
+def normalise_dossier_code(raw: str) -> str:
+    """A typed or scanned code, trimmed and upper-cased; a QR holding a URL gives its last part."""
+    text = (raw or "").strip()
+    if "://" in text:  # some receipts carry a link whose last segment or ?code= is the dossier code
+        match = re.search(r"[?&](?:code|ma|mahoso)=([^&#]+)", text, re.IGNORECASE)
+        text = match.group(1) if match else text.rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"\s+", "", text).upper()
+
+
+def looks_like_dossier_code(text: str) -> bool:
+    return bool(DOSSIER_CODE.match(normalise_dossier_code(text)))
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=OFFICE_TZ)
+    return moment.astimezone(OFFICE_TZ)
+
+
+def format_date(value: str | None, with_time: bool = True) -> str:
+    moment = parse_time(value)
+    if moment is None:
+        return "—"
+    return moment.strftime("%H:%M %d/%m/%Y" if with_time else "%d/%m/%Y")
+
+
+def format_money(amount: float | int) -> str:
+    """12000 -> '12.000đ' (Vietnamese thousands separator)."""
+    return f"{int(round(amount)):,}".replace(",", ".") + "đ"
+
+
+def format_fees(fees: list[dict] | None, lang: str = "vi") -> str:
+    if not fees:
+        return tr("fee.none", lang)
+    parts = []
+    for fee in fees:
+        text = (fee.get("text") or "").strip()
+        amount = fee.get("amount")
+        if text:
+            parts.append(text)
+        elif amount:
+            parts.append(format_money(amount))
+        else:
+            parts.append(tr("fee.free", lang))
+    return "; ".join(parts)
+
+
+def format_duration(method: dict, lang: str = "vi") -> str:
+    time, unit = method.get("time"), (method.get("time_unit") or "").strip()
+    note = (method.get("time_note") or "").strip()
+    if time in (None, "", 0) and not note:
+        return tr("time.none", lang)
+    amount = f"{time:g}" if isinstance(time, float) else str(time) if time not in (None, "") else ""
+    text = " ".join(p for p in (amount, unit) if p)
+    return f"{text} ({note})" if note and text else (text or note)
+
+
+def channel_name(channel: str, lang: str = "vi") -> str:
+    key = f"channel.{channel}"
+    try:
+        return tr(key, lang)
+    except KeyError:
+        return channel
+
+
+def summary_line(item: dict, lang: str = "vi") -> str:
+    """Time and fee at a glance for a result row: the direct channel when there is one."""
+    methods = item.get("methods") or []
+    if not methods:
+        return tr("time.none", lang)
+    method = next((m for m in methods if m.get("channel") == "direct"), methods[0])
+    return f"{format_duration(method, lang)} · {format_fees(method.get('fees'), lang)}"
+
+
+def online_level_text(level: str | None, lang: str = "vi") -> str:
+    return tr({"full": "detail.online_full", "partial": "detail.online_partial"}.get(level or "",
+                                                                                     "detail.online_none"), lang)
+
+
+def level_name(level: str | None, lang: str = "vi") -> str:
+    try:
+        return tr(f"level.{level}", lang)
+    except KeyError:
+        return level or "—"
+
+
+def document_lines(procedure: dict, lang: str = "vi") -> list[tuple[str, list[str]]]:
+    """[(case name, ['Tờ khai ... — 1 bản chính, 0 bản sao', ...]), ...]."""
+    out = []
+    for case in procedure.get("documents") or []:
+        rows = []
+        for doc in case.get("items") or []:
+            counts = []
+            if doc.get("originals"):
+                counts.append(f"{doc['originals']} {tr('detail.originals', lang)}")
+            if doc.get("copies"):
+                counts.append(f"{doc['copies']} {tr('detail.copies', lang)}")
+            rows.append(doc.get("name", "") + (f" — {', '.join(counts)}" if counts else ""))
+        out.append(((case.get("case") or "").strip(), rows))
+    return out
+
+
+def legal_lines(procedure: dict) -> list[str]:
+    lines = []
+    for law in procedure.get("legal_basis") or []:
+        parts = [law.get("number") or "", law.get("title") or ""]
+        tail = ", ".join(p for p in (law.get("issuer"), format_date(law.get("date"), False)
+                                     if law.get("date") else None) if p)
+        lines.append(" ".join(p for p in parts if p) + (f" ({tail})" if tail else ""))
+    return lines
+
+
+def data_age_text(age_seconds: float | None, lang: str = "vi") -> str:
+    if age_seconds is None:
+        return tr("net.age_never", lang)
+    minutes = int(age_seconds // 60)
+    if minutes < 1:
+        return tr("net.age_now", lang)
+    if minutes < 60:
+        return tr("net.age_min", lang, n=minutes)
+    if minutes < 48 * 60:
+        return tr("net.age_hour", lang, n=minutes // 60)
+    return tr("net.age_day", lang, n=minutes // 1440)
+
+
+def percent(rate: float | None, lang: str = "vi") -> str:
+    if rate is None:
+        return tr("stats.no_value", lang)
+    text = f"{rate * 100:.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def timeliness(dossier: dict, now: dt.datetime | None = None) -> str:
+    """'on_time' | 'late' | 'in_time' | 'not_judged', from the server's verdict or the dates."""
+    status = (dossier.get("status") or {}).get("code")
+    if status == 7:
+        return "not_judged"
+    if dossier.get("on_time") is True:
+        return "on_time"
+    if dossier.get("on_time") is False or dossier.get("late") is True:
+        return "late"
+    due = parse_time(dossier.get("due_at"))
+    finish = parse_time(dossier.get("finished_at")) or parse_time(dossier.get("returned_at"))
+    if due is None:
+        return "not_judged"
+    if finish is not None:
+        return "on_time" if finish <= due else "late"
+    now = now or dt.datetime.now(OFFICE_TZ)
+    if status in FINISHING_STATUSES:
+        return "not_judged"
+    return "late" if now > due else "in_time"
+
+
+def dossier_rows(dossier: dict, lang: str = "vi", now: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """(label, value) rows of the public view, holder name masked again for safety."""
+    status = dossier.get("status") or {}
+    code = status.get("code")
+    label = status.get("label") if lang == "vi" and status.get("label") else tr(f"status.{code}", lang) \
+        if code in range(1, 11) else (status.get("label") or "—")
+    rows = [
+        (tr("dossier.code", lang), dossier.get("code", "")),
+        (tr("dossier.procedure", lang), (dossier.get("procedure") or {}).get("name", "")),
+        (tr("dossier.holder", lang), mask_name(dossier.get("holder")) or "—"),
+        (tr("dossier.status", lang), label),
+        (tr("dossier.received", lang), format_date(dossier.get("received_at"))),
+        (tr("dossier.due", lang), format_date(dossier.get("due_at"))),
+    ]
+    finished = dossier.get("finished_at") or dossier.get("returned_at")
+    if finished:
+        rows.append((tr("dossier.finished", lang), format_date(finished)))
+    rows.append((tr("dossier.timeliness", lang), tr(f"dossier.{timeliness(dossier, now)}", lang)))
+    return rows
+
+
+def next_step_text(dossier: dict, lang: str = "vi") -> str:
+    code = (dossier.get("status") or {}).get("code")
+    if lang == "vi" and dossier.get("next_step"):
+        return dossier["next_step"]
+    try:
+        return tr(f"next.{code}", lang)
+    except KeyError:
+        return ""
+
+
+def step_lines(dossier: dict, lang: str = "vi") -> list[str]:
+    lines = []
+    for i, step in enumerate(dossier.get("steps") or [], 1):
+        when = format_date(step.get("started_at"))
+        end = format_date(step.get("finished_at")) if step.get("finished_at") else tr("dossier.step_open", lang)
+        verdict = {True: tr("dossier.on_time", lang), False: tr("dossier.late", lang)}.get(step.get("on_time"), "")
+        unit = f" — {step['unit']}" if step.get("unit") else ""
+        lines.append(f"{i}. {step.get('name', '')}{unit}: {when} → {end}" + (f" ({verdict})" if verdict else ""))
+    return lines

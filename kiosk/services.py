@@ -1,0 +1,150 @@
+"""What the kiosk screens ask of the world, Kivy-free: catalogue, dossier lookups, cached statistics."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import threading
+import time
+
+from kiosk import present
+from kiosk.i18n import tr
+from motcua.client import Rejected, ServerUnreachable, SyncError
+
+log = logging.getLogger(__name__)
+STATS_TABLE = "kiosk_stats"
+
+
+@dataclasses.dataclass
+class Lookup:
+    """The outcome of one dossier lookup, as the dossier screen shows it."""
+
+    outcome: str  # found | not_found | offline | busy | invalid
+    dossier: dict | None = None
+    retry_after: int | None = None
+    secret_used: bool = False
+
+    @property
+    def has_steps(self) -> bool:
+        return bool(self.dossier and "steps" in self.dossier)
+
+
+def _http_status(exc: Exception) -> int | None:
+    for name in ("status", "status_code", "http_status"):
+        value = getattr(exc, name, None)
+        if isinstance(value, int):
+            return value
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _retry_after(exc: Exception) -> int:
+    value = getattr(exc, "retry_after", None)
+    if value is None:
+        response = getattr(exc, "response", None)
+        value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
+    try:
+        return max(1, int(float(value)))
+    except (TypeError, ValueError):
+        return 30
+
+
+class KioskServices:
+    """The one object screens talk to; the network is only touched off the UI thread."""
+
+    def __init__(self, catalogue, client, office_code: str, db=None, stats_period: str = "30d",
+                 clock=time.time):
+        self.catalogue = catalogue
+        self.client = client
+        self.office_code = office_code
+        self.db = db if db is not None else getattr(catalogue, "db", None)
+        self.stats_period = stats_period
+        self.clock = clock
+        self.online: bool | None = None  # last contact with the server, None before the first
+        self._lock = threading.Lock()
+
+    # ---- catalogue (local cache: works offline) ----------------------------------------
+    def fields(self) -> list[dict]:
+        return self.catalogue.fields()
+
+    def by_field(self, code: str) -> list[dict]:
+        return self.catalogue.by_field(code)
+
+    def search(self, query: str, limit: int = 50) -> list[dict]:
+        if not (query or "").strip():
+            return []
+        return self.catalogue.search(query, limit=limit)
+
+    def procedure(self, code: str) -> dict | None:
+        return self.catalogue.get(code)
+
+    def data_age(self) -> float | None:
+        return self.catalogue.data_age()
+
+    def sync_catalogue(self):
+        """One catalogue sync now (admin screen, `motcua-kiosk sync`); raises SyncError."""
+        try:
+            result = self.catalogue.sync(self.client)
+        except ServerUnreachable:
+            self.online = False
+            raise
+        self.online = True
+        try:
+            self.refresh_stats()
+        except SyncError as exc:
+            log.info("statistics not refreshed: %s", exc.__class__.__name__)
+        return result
+
+    def status_line(self, lang: str = "vi") -> str:
+        """The quiet indicator: online/offline and how old the catalogue is."""
+        net = tr("net.offline" if self.online is False else "net.online", lang)
+        return f"● {net} · {present.data_age_text(self.data_age(), lang)}"
+
+    # ---- dossiers (live only: nothing stale is ever shown as current) -------------------
+    def lookup_dossier(self, raw_code: str, secret: str | None = None) -> Lookup:
+        code = present.normalise_dossier_code(raw_code)
+        if not present.DOSSIER_CODE.match(code):
+            return Lookup("invalid")
+        secret = (secret or "").strip() or None
+        try:
+            dossier = self.client.dossier(code, secret=secret)
+        except ServerUnreachable:
+            self.online = False
+            return Lookup("offline")
+        except (Rejected, SyncError) as exc:
+            status = _http_status(exc)
+            if status == 404:
+                self.online = True
+                return Lookup("not_found", secret_used=bool(secret))
+            if status in (429, 503):
+                self.online = True
+                return Lookup("busy", retry_after=_retry_after(exc))
+            log.warning("dossier lookup failed: %s (HTTP %s)", exc.__class__.__name__, status)
+            self.online = status is not None
+            return Lookup("offline")
+        self.online = True
+        if not dossier:
+            return Lookup("not_found", secret_used=bool(secret))
+        return Lookup("found", dossier=dossier, secret_used=bool(secret))
+
+    # ---- statistics (fetched with each sync, shown as of that time) ---------------------
+    def refresh_stats(self) -> dict:
+        stats = self.client.stats(self.office_code, self.stats_period)
+        if self.db is not None:
+            with self._lock:
+                self.db[STATS_TABLE].insert(
+                    {"office": self.office_code, "period": self.stats_period,
+                     "fetched_at": self.clock(), "body": json.dumps(stats, ensure_ascii=False)},
+                    pk=("office", "period"), replace=True)
+        return stats
+
+    def stats(self) -> tuple[dict | None, float | None]:
+        """(last fetched statistics, when fetched as a Unix time), or (None, None)."""
+        if self.db is None or STATS_TABLE not in self.db.table_names():
+            return None, None
+        with self._lock:
+            rows = list(self.db[STATS_TABLE].rows_where("office = ? and period = ?",
+                                                        [self.office_code, self.stats_period]))
+        if not rows:
+            return None, None
+        return json.loads(rows[0]["body"]), rows[0]["fetched_at"]

@@ -1,0 +1,1 @@
+"""Kiosk widgets: big buttons, wrapping labels, the top bar, charts and the QR image."""

@@ -1,0 +1,48 @@
+"""Bar charts drawn with Kivy's canvas (no matplotlib): rates per month, on a fixed 0–100% scale."""
+from kivy.graphics import Color, Line, Rectangle
+from kivy.properties import ColorProperty, ListProperty, NumericProperty
+from kivy.uix.widget import Widget
+
+
+class BarChart(Widget):
+    """Bars for `values` (fractions 0..1 or None for "no data"); labels are drawn by the screen."""
+
+    values = ListProperty([])
+    bar_colour = ColorProperty([0.04, 0.24, 0.57, 1])
+    axis_colour = ColorProperty([0.24, 0.27, 0.32, 1])
+    gap = NumericProperty(0.3)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(values=self.redraw, pos=self.redraw, size=self.redraw,
+                  bar_colour=self.redraw, axis_colour=self.redraw)
+
+    def bar_rects(self):
+        """(x, y, w, h) of each bar in window-relative widget coordinates; None for missing data."""
+        n = len(self.values)
+        if not n:
+            return []
+        slot = self.width / n
+        width = slot * (1 - self.gap)
+        rects = []
+        for i, value in enumerate(self.values):
+            if value is None:
+                rects.append(None)
+                continue
+            height = max(0.0, min(1.0, float(value))) * self.height
+            rects.append((self.x + i * slot + (slot - width) / 2, self.y, width, height))
+        return rects
+
+    def redraw(self, *_):
+        self.canvas.clear()
+        with self.canvas:
+            Color(*self.axis_colour)
+            Line(points=[self.x, self.y, self.right, self.y], width=2)
+            for fraction in (0.5, 1.0):  # faint guides at 50% and 100%
+                Color(self.axis_colour[0], self.axis_colour[1], self.axis_colour[2], 0.25)
+                y = self.y + self.height * fraction
+                Line(points=[self.x, y, self.right, y], width=1)
+            Color(*self.bar_colour)
+            for rect in self.bar_rects():
+                if rect:
+                    Rectangle(pos=rect[:2], size=rect[2:])
