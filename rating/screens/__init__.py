@@ -1,0 +1,1 @@
+"""The tablet's screens: idle, rate, reasons, dossier, thanks (citizen side); signin, admin (staff side)."""

@@ -1,0 +1,12 @@
+"""Dossier screen: invites the citizen to scan the receipt's barcode so the rating names the dossier."""
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.uix.screenmanager import Screen
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+SCAN_ICON = str(Path(__file__).resolve().parents[2] / "assets" / "rating" / "scan.png")
+
+
+class DossierScreen(Screen):
+    scan_icon = SCAN_ICON
