@@ -1,0 +1,36 @@
+"""The FastAPI application of the central server: routers, error envelope, limits."""
+import importlib.util
+
+from fastapi import FastAPI
+
+from central.api import admin, catalogue, devices, dossiers, ratings
+from central.api.auth import RateLimiter
+from central.api.errors import BodySizeLimit, install_error_handlers
+from central.settings import Settings, load_settings
+from central.storage import make_engine
+
+
+def create_app(db: str | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app on database `db` (path or URL). The schema must exist (`motcua-central init`)."""
+    settings = settings or load_settings()
+    app = FastAPI(title="motcua central server", version="1.0.0",
+                  description="Catalogue, dossier status, ratings and device API for one-stop "
+                              "offices (Bộ phận Một cửa). Contract: docs/ARCHITECTURE.md.")
+    app.state.settings = settings
+    app.state.engine = make_engine(db or settings.db)
+    app.state.limiter = RateLimiter(settings.requests_per_minute_per_token,
+                                    settings.lookup_misses_per_minute)
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness: 200 when the server answers")
+    def healthz():
+        return {"status": "ok"}
+
+    for module in (catalogue, dossiers, ratings, devices, admin):
+        app.include_router(module.router)
+    if importlib.util.find_spec("central.dashboard") is not None:
+        import central.dashboard as dashboard  # the web dashboard, when installed
+        if hasattr(dashboard, "install"):
+            dashboard.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,35 @@
+"""Admin-only API: report summary (the dashboard engineer extends /api/v1/reports) and devices."""
+import json
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+
+from central import stats
+from central.api.auth import Caller, admin_caller
+from central.storage.schema import devices, rating_gaps
+from central.timeutil import to_wire
+
+router = APIRouter(prefix="/api/v1", tags=["admin"])
+
+
+@router.get("/reports/summary", summary="On-time and satisfaction figures (admin)")
+def reports_summary(request: Request, office: str | None = Query(None, max_length=64),
+                    period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
+                    _admin: Caller = Depends(admin_caller)):
+    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        return stats.office_stats(conn, office, period)
+
+
+@router.get("/admin/devices", summary="Registered devices with their last heartbeat and seq gaps")
+def admin_devices(request: Request, _admin: Caller = Depends(admin_caller)):
+    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        rows = conn.execute(select(devices).order_by(devices.c.id)).all()
+        gaps: dict[int, list] = {}
+        for g in conn.execute(select(rating_gaps).order_by(rating_gaps.c.from_seq)):
+            gaps.setdefault(g.device_id, []).append([g.from_seq, g.to_seq])
+    return {"items": [{
+        "id": r.id, "kind": r.kind, "office": r.office_code, "counter": r.counter, "name": r.name,
+        "revoked": r.revoked_at is not None, "last_seen_at": to_wire(r.last_seen_at),
+        "version": r.version, "pending": r.pending, "oldest_pending_age_s": r.oldest_pending_age_s,
+        "catalogue_version": r.catalogue_version, "errors": json.loads(r.errors or "[]"),
+        "max_seq": r.max_seq, "gaps": gaps.get(r.id, [])} for r in rows]}

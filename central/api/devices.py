@@ -1,0 +1,90 @@
+"""Device endpoints: heartbeat (with queued commands), staff list and photos, office statistics."""
+import json
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+
+from central import stats
+from central.api.auth import Caller, device_caller
+from central.api.errors import ApiError
+from central.storage.schema import device_commands, devices, offices, staff
+from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
+
+router = APIRouter(prefix="/api/v1", tags=["devices"])
+
+
+class Heartbeat(BaseModel):
+    app: str = Field(..., pattern="^(kiosk|rating)$")
+    version: str = Field("", max_length=64)
+    pending: int = Field(0, ge=0, le=10**9)
+    oldest_pending_age_s: float | None = Field(None, ge=0, le=10**10)
+    last_sync_at: str | None = Field(None, max_length=40)
+    catalogue_version: str | None = Field(None, max_length=64)
+    errors: list[str] = Field(default_factory=list, max_length=50)
+
+
+@router.post("/heartbeat", summary="A device reports its state; receives queued commands")
+def heartbeat(body: Heartbeat, request: Request, caller: Caller = Depends(device_caller)):
+    if caller.role != "device":
+        raise ApiError(403, "forbidden", "Heartbeats come from devices, not admins.")
+    try:
+        last_sync = to_db(parse_time(body.last_sync_at)) if body.last_sync_at else None
+    except BadTime as bad:
+        raise ApiError(422, "invalid_request", f"last_sync_at: {bad}") from None
+    now = utcnow()
+    with request.app.state.engine.begin() as conn:
+        conn.execute(update(devices).where(devices.c.id == caller.id).values(
+            last_seen_at=now, app=body.app, version=body.version, pending=body.pending,
+            oldest_pending_age_s=int(body.oldest_pending_age_s) if body.oldest_pending_age_s is not None else None,
+            last_sync_at=last_sync, catalogue_version=body.catalogue_version,
+            errors=json.dumps([e[:500] for e in body.errors], ensure_ascii=False)))
+        queued = conn.execute(select(device_commands.c.id, device_commands.c.name).where(
+            device_commands.c.device_id == caller.id, device_commands.c.delivered_at.is_(None))
+            .order_by(device_commands.c.id)).all()
+        if queued:
+            conn.execute(update(device_commands).where(device_commands.c.id.in_([c.id for c in queued]))
+                         .values(delivered_at=now))
+    return {"ok": True, "server_time": to_wire(now),
+            "commands": [{"id": c.id, "name": c.name} for c in queued]}
+
+
+def _office_or_404(conn, code: str):
+    if conn.execute(select(offices.c.code).where(offices.c.code == code)).first() is None:
+        raise ApiError(404, "office_not_found", f"No office with code {code!r}.")
+
+
+@router.get("/staff", summary="Officers of an office (photo, counter; PIN hash for its tablets)")
+def list_staff(request: Request, office: str = Query(..., max_length=64),
+               caller: Caller = Depends(device_caller)):
+    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        _office_or_404(conn, office)
+        rows = conn.execute(select(staff.c.id, staff.c.name, staff.c.title, staff.c.counter,
+                                   staff.c.pin_hash, staff.c.photo.isnot(None).label("has_photo"))
+                            .where(staff.c.office_code == office, staff.c.active.is_(True))
+                            .order_by(staff.c.counter, staff.c.id)).all()
+    sees_pins = caller.role == "device" and caller.kind == "rating" and caller.office == office
+    return {"items": [{"id": r.id, "name": r.name, "title": r.title, "counter": r.counter,
+                       "photo_url": f"/api/v1/staff/{r.id}/photo" if r.has_photo else None,
+                       "pin_hash": r.pin_hash if sees_pins else None} for r in rows]}
+
+
+@router.get("/staff/{staff_id}/photo", summary="An officer's photo",
+            responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}})
+def staff_photo(request: Request, staff_id: int = Path(..., ge=1, le=2**31 - 1),
+                _caller: Caller = Depends(device_caller)):
+    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        row = conn.execute(select(staff.c.photo, staff.c.photo_type).where(staff.c.id == staff_id)).first()
+    if row is None or row.photo is None:
+        raise ApiError(404, "photo_not_found", f"Officer {staff_id} has no photo.")
+    return Response(row.photo, media_type=row.photo_type or "image/jpeg",
+                    headers={"Cache-Control": "max-age=3600"})
+
+
+@router.get("/stats", summary="On-time and satisfaction figures for the kiosk's statistics screen")
+def office_stats(request: Request, office: str = Query(..., max_length=64),
+                 period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
+                 _caller: Caller = Depends(device_caller)):
+    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        _office_or_404(conn, office)
+        return stats.office_stats(conn, office, period)

@@ -1,0 +1,312 @@
+"""motcua-central: the admin command line (database, devices, admins, staff, imports, serve)."""
+import argparse
+import csv
+import json
+import mimetypes
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from central import security
+from central.storage import make_engine, normalize_url, upgrade
+from central.storage.schema import (admin_tokens, admins, device_commands, devices, offices,
+                                    ratings, staff)
+from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
+
+
+class CliError(Exception):
+    """A problem the admin can fix; printed without a traceback. exit_code 2 = invalid input."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _engine(args):
+    return make_engine(args.db)
+
+
+def _read_secret(prompt_name: str) -> str:
+    value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise CliError(f"no {prompt_name} on standard input", 2)
+    return value
+
+
+def _office_exists(conn, code: str) -> None:
+    if conn.execute(select(offices.c.code).where(offices.c.code == code)).first() is None:
+        raise CliError(f"no office {code!r}; add it first: motcua-central office add {code} \"NAME\"", 2)
+
+
+def cmd_init(args):
+    rev = upgrade(_engine(args))
+    print(f"database {normalize_url(args.db).split('@')[-1]} is at schema revision {rev}")
+
+
+def cmd_serve(args):
+    import uvicorn
+
+    from central.api import create_app
+    from central.settings import load_settings
+    settings = load_settings(args.config)
+    engine = make_engine(args.db or settings.db)
+    from alembic.runtime.migration import MigrationContext
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() is None:
+            raise CliError("the database has no schema yet: run 'motcua-central init' first")
+    engine.dispose()
+    app = create_app(args.db or settings.db, settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                access_log=args.access_log, timeout_graceful_shutdown=5)
+
+
+def cmd_admin_add(args):
+    password = _read_secret("password") if args.password_stdin else None
+    with _engine(args).begin() as conn:
+        try:
+            conn.execute(insert(admins).values(
+                name=args.name, created_at=utcnow(),
+                password_hash=security.hash_password(password) if password else None))
+        except IntegrityError:
+            raise CliError(f"admin {args.name!r} already exists", 2) from None
+    print(f"admin {args.name} added")
+
+
+def cmd_admin_token(args):
+    token = security.new_token()
+    with _engine(args).begin() as conn:
+        admin = conn.execute(select(admins.c.id).where(admins.c.name == args.name)).first()
+        if admin is None:
+            raise CliError(f"no admin {args.name!r}; add it first: motcua-central admin add {args.name}", 2)
+        conn.execute(insert(admin_tokens).values(admin_id=admin.id, token_hash=security.token_hash(token),
+                                                 created_at=utcnow()))
+    print(f"admin token for {args.name} (shown once; keep it secret):")
+    print(token)
+
+
+def cmd_device_add(args):
+    if args.kind == "rating" and args.counter is None:
+        raise CliError("a rating tablet needs --counter N (the counter it faces)", 2)
+    token = security.new_token()
+    with _engine(args).begin() as conn:
+        _office_exists(conn, args.office)
+        device_id = conn.execute(insert(devices).values(
+            kind=args.kind, office_code=args.office, counter=args.counter, name=args.name or "",
+            token_hash=security.token_hash(token), created_at=utcnow())).inserted_primary_key[0]
+    print(f"device {device_id} ({args.kind}, office {args.office}) added; its token (shown once):")
+    print(token)
+
+
+def cmd_device_revoke(args):
+    with _engine(args).begin() as conn:
+        done = conn.execute(update(devices).where(devices.c.id == args.id, devices.c.revoked_at.is_(None))
+                            .values(revoked_at=utcnow())).rowcount
+    if not done:
+        raise CliError(f"no active device with id {args.id}", 2)
+    print(f"device {args.id} revoked")
+
+
+def cmd_device_list(args):
+    with _engine(args).connect() as conn:
+        rows = conn.execute(select(devices).order_by(devices.c.id)).all()
+    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending")
+    for r in rows:
+        state = "revoked" if r.revoked_at else "active"
+        print(f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
+              f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}")
+
+
+def cmd_device_command(args):
+    with _engine(args).begin() as conn:
+        if conn.execute(select(devices.c.id).where(devices.c.id == args.id)).first() is None:
+            raise CliError(f"no device with id {args.id}", 2)
+        conn.execute(insert(device_commands).values(device_id=args.id, name=args.name, created_at=utcnow()))
+    print(f"command {args.name} queued for device {args.id} (delivered on its next heartbeat)")
+
+
+def cmd_office_add(args):
+    with _engine(args).begin() as conn:
+        try:
+            conn.execute(insert(offices).values(code=args.code, name=args.name, unit_code=args.unit_code))
+        except IntegrityError:
+            raise CliError(f"office {args.code!r} (or unit code {args.unit_code!r}) already exists", 2) from None
+    print(f"office {args.code} added")
+
+
+def cmd_staff_add(args):
+    photo = photo_type = None
+    if args.photo:
+        path = Path(args.photo)
+        if not path.is_file():
+            raise CliError(f"photo {path} does not exist", 2)
+        photo = path.read_bytes()
+        photo_type = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+        if not photo_type.startswith("image/"):
+            raise CliError(f"photo {path} is not an image file", 2)
+    pin = _read_secret("PIN") if args.pin_stdin else None
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise CliError("the PIN must be 4 to 8 digits", 2)
+    with _engine(args).begin() as conn:
+        _office_exists(conn, args.office)
+        staff_id = conn.execute(insert(staff).values(
+            office_code=args.office, name=args.name, title=args.title or "", counter=args.counter,
+            photo=photo, photo_type=photo_type,
+            pin_hash=security.hash_pin(pin) if pin else None)).inserted_primary_key[0]
+    print(f"officer {staff_id} added to {args.office}, counter {args.counter}")
+    print(staff_id)
+
+
+def cmd_import(args):
+    from central import importers
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{path} does not exist", 2)
+    engine = _engine(args)
+    try:
+        if args.what == "procedures":
+            summary = importers.import_procedures_file(engine, path)
+        else:
+            summary = importers.import_dossiers_file(engine, path, office=args.office)
+    except importers.ImportProblems as problems:
+        raise CliError(str(problems), 2) from None
+    print(summary)
+
+
+def cmd_export_ratings(args):
+    def bound(text, name):
+        if not text:
+            return None
+        try:
+            return to_db(parse_time(text if "T" in text else text + "T00:00:00", allow_naive=True))
+        except BadTime as bad:
+            raise CliError(f"--{name}: {bad}", 2) from None
+    start, end = bound(args.from_, "from"), bound(args.to, "to")
+    query = select(ratings).order_by(ratings.c.created_at, ratings.c.id)
+    if args.office:
+        query = query.where(ratings.c.office_code == args.office)
+    if start:
+        query = query.where(ratings.c.created_at >= start)
+    if end:
+        query = query.where(ratings.c.created_at < end)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    # No phone column: personal data stays out of exports (call-back list only).
+    out.writerow(["id", "created_at", "received_at", "office", "counter", "staff_id", "scale",
+                  "score", "reasons", "comment", "dossier_code", "device_id", "device_seq"])
+    with _engine(args).connect() as conn:
+        for r in conn.execute(query):
+            out.writerow([r.id, to_wire(r.created_at), to_wire(r.received_at), r.office_code,
+                          r.counter if r.counter is not None else "", r.staff_id or "", r.scale, r.score,
+                          " ".join(json.loads(r.reasons)), r.comment or "", r.dossier_code or "",
+                          r.device_id, r.device_seq])
+
+
+def cmd_seed_demo(args):
+    from central import demo_seed
+    print(demo_seed.seed(_engine(args)))
+
+
+def cmd_demo_hints(args):
+    from central import demo_seed
+    print(demo_seed.hints())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="motcua-central", description=__doc__)
+    ap.add_argument("--db", default=None, help="SQLite file path or postgresql:// URL "
+                    "(default: env MOTCUA_DB, else var/central.db)")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", help="create or upgrade the database schema").set_defaults(func=cmd_init)
+
+    p = sub.add_parser("serve", help="run the HTTP server (uvicorn)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--config", help="central.ini with a [server] section (env MOTCUA_CENTRAL_CONFIG)")
+    p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--access-log", action="store_true", help="log every request line")
+    p.set_defaults(func=cmd_serve)
+
+    admin = sub.add_parser("admin", help="admin accounts").add_subparsers(dest="admin_cmd", required=True)
+    p = admin.add_parser("add", help="add an admin account")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_admin_add)
+    p = admin.add_parser("token", help="issue an admin API token (printed on the last line)")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_admin_token)
+
+    dev = sub.add_parser("device", help="kiosks and rating tablets").add_subparsers(dest="device_cmd", required=True)
+    p = dev.add_parser("add", help="register a device; prints its token alone on the last line")
+    p.add_argument("--kind", required=True, choices=["kiosk", "rating"])
+    p.add_argument("--office", required=True)
+    p.add_argument("--counter", type=int)
+    p.add_argument("--name")
+    p.set_defaults(func=cmd_device_add)
+    p = dev.add_parser("revoke", help="revoke a device's token")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_device_revoke)
+    dev.add_parser("list", help="list devices and their last heartbeat").set_defaults(func=cmd_device_list)
+    p = dev.add_parser("command", help="queue a command for a device's next heartbeat")
+    p.add_argument("id", type=int)
+    p.add_argument("name", choices=["reload_config", "sync_now", "restart"])
+    p.set_defaults(func=cmd_device_command)
+
+    off = sub.add_parser("office", help="offices").add_subparsers(dest="office_cmd", required=True)
+    p = off.add_parser("add", help="add an office")
+    p.add_argument("code")
+    p.add_argument("name")
+    p.add_argument("--unit-code", help="unit code that prefixes its dossier codes, e.g. 000.00.31.H29")
+    p.set_defaults(func=cmd_office_add)
+
+    st = sub.add_parser("staff", help="officers").add_subparsers(dest="staff_cmd", required=True)
+    p = st.add_parser("add", help="add an officer (prints the new id last)")
+    p.add_argument("--office", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--title", default="")
+    p.add_argument("--counter", type=int, required=True)
+    p.add_argument("--photo", help="JPEG or PNG file")
+    p.add_argument("--pin-stdin", action="store_true", help="read the officer's PIN (4-8 digits) from standard input")
+    p.set_defaults(func=cmd_staff_add)
+
+    imp = sub.add_parser("import", help="import procedures or dossiers").add_subparsers(dest="what", required=True)
+    from central.importers import DOSSIER_HELP, PROCEDURE_HELP
+    p = imp.add_parser("procedures", help="national-portal JSON or CSV", description=PROCEDURE_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import)
+    p = imp.add_parser("dossiers", help="JSON list or CSV", description=DOSSIER_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file")
+    p.add_argument("--office", help="office of dossiers without an office column (else found by unit code)")
+    p.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export data").add_subparsers(dest="export_cmd", required=True)
+    p = exp.add_parser("ratings", help="ratings as CSV on standard output (no phone numbers)")
+    p.add_argument("--format", default="csv", choices=["csv"])
+    p.add_argument("--office")
+    p.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD or ISO time), office time")
+    p.add_argument("--to", help="end (exclusive), same forms")
+    p.set_defaults(func=cmd_export_ratings)
+
+    sub.add_parser("seed-demo", help="load the sample offices, staff, catalogue, dossiers and ratings"
+                   ).set_defaults(func=cmd_seed_demo)
+    sub.add_parser("demo-hints", help="print a few demo dossier codes and secrets to try"
+                   ).set_defaults(func=cmd_demo_hints)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CliError as err:
+        print(f"motcua-central: {err}", file=sys.stderr)
+        return err.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Rating ingest: validate each item, store it exactly once, classify the rest, find seq gaps.
+
+Uniqueness is the database's job (primary key on the rating id, unique (device, device_seq),
+unique (office, dossier_code) where a code is given); the pre-checks here only give better
+reasons. Each item is inserted in its own savepoint, so one bad item never fails the batch, and a
+concurrent twin from another server process surfaces as IntegrityError → re-read → classified.
+"""
+import hashlib
+import json
+import uuid
+
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from central.storage.schema import devices, rating_gaps, ratings, staff
+from central.timeutil import BadTime, parse_time, to_db, utcnow
+
+SCALES = (3, 4, 5)
+
+
+class Invalid(ValueError):
+    """An item the client must quarantine; `reason` is what the response says."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _int(raw: dict, name: str, low: int, high: int, required: bool = True):
+    value = raw.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Invalid(f"invalid:{name}")
+    return value
+
+
+def _text(raw: dict, name: str, limit: int):
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise Invalid(f"invalid:{name}")
+    return value.strip() or None
+
+
+def normalize(raw) -> dict:
+    """Wire item → the stored columns (without device and received_at), or raises Invalid."""
+    if not isinstance(raw, dict):
+        raise Invalid("invalid:item")
+    rid = raw.get("id")
+    try:
+        if not isinstance(rid, str):
+            raise ValueError
+        rid = str(uuid.UUID(rid))
+    except ValueError:
+        raise Invalid("invalid:id") from None
+    seq = _int(raw, "device_seq", 1, 2**31 - 1)
+    try:
+        created = to_db(parse_time(raw.get("created_at")))
+    except BadTime:
+        raise Invalid("invalid:created_at") from None
+    office = raw.get("office")
+    if not isinstance(office, str) or not office.strip() or len(office) > 64:
+        raise Invalid("invalid:office")
+    scale = 3 if raw.get("scale") is None else _int(raw, "scale", 3, 5)
+    score = _int(raw, "score", 1, scale)
+    reasons = raw.get("reasons") or []
+    if not isinstance(reasons, list) or len(reasons) > 50 or not all(
+            isinstance(r, str) and 0 < len(r) <= 64 for r in reasons):
+        raise Invalid("invalid:reasons")
+    dossier = _text(raw, "dossier_code", 64)
+    return {
+        "id": rid, "device_seq": seq, "created_at": created, "office_code": office.strip(),
+        "counter": _int(raw, "counter", 0, 9999, required=False),
+        "staff_id": _int(raw, "staff_id", 1, 2**31 - 1, required=False),
+        "scale": scale, "score": score, "reasons": json.dumps(sorted(set(reasons)), ensure_ascii=False),
+        "comment": _text(raw, "comment", 2000), "phone": _text(raw, "phone", 32),
+        "dossier_code": dossier.upper() if dossier else None,
+    }
+
+
+def content_hash(values: dict) -> str:
+    """Equality of two items 'as sent, normalised' (times parsed, reasons sorted)."""
+    canon = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+    return hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _classify_existing(conn: Connection, values: dict, digest: str, device_id: int) -> tuple[str, str | None] | None:
+    """Why this item cannot be inserted, if something stored already explains it."""
+    same_id = conn.execute(select(ratings.c.content_hash).where(ratings.c.id == values["id"])).first()
+    if same_id is not None:
+        return ("duplicate", None) if same_id.content_hash == digest else ("conflict", "different_content")
+    if conn.execute(select(ratings.c.id).where(ratings.c.device_id == device_id,
+                                               ratings.c.device_seq == values["device_seq"])).first():
+        return "rejected", "seq_taken"
+    if values["dossier_code"] and conn.execute(select(ratings.c.id).where(
+            ratings.c.office_code == values["office_code"],
+            ratings.c.dossier_code == values["dossier_code"])).first():
+        return "rejected", "already_rated"
+    return None
+
+
+def ingest(conn: Connection, device_id: int, office: str | None, items: list) -> dict:
+    """Stores a batch inside the caller's transaction; returns {"results", "gaps"}.
+
+    `office` is the device's office (None for an admin, who may post for any office).
+    """
+    results, accepted_seqs = [], []
+    now = utcnow()
+    staff_office: dict[int, str | None] = {}
+    for raw in items:
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            values = normalize(raw)
+            if office is not None and values["office_code"] != office:
+                raise Invalid("wrong_office")
+            sid = values["staff_id"]
+            if sid is not None:
+                if sid not in staff_office:
+                    row = conn.execute(select(staff.c.office_code).where(staff.c.id == sid)).first()
+                    staff_office[sid] = row.office_code if row else None
+                if staff_office[sid] != values["office_code"]:
+                    raise Invalid("unknown_staff")
+        except Invalid as bad:
+            results.append({"id": rid, "status": "rejected", "reason": bad.reason})
+            continue
+        digest = content_hash(values)
+        outcome = _classify_existing(conn, values, digest, device_id)
+        if outcome is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(ratings).values(**values, device_id=device_id, received_at=now,
+                                                        content_hash=digest))
+                outcome = ("accepted", None)
+                accepted_seqs.append(values["device_seq"])
+            except IntegrityError:
+                # A twin committed meanwhile (another worker or server process): the stored row decides.
+                outcome = _classify_existing(conn, values, digest, device_id) or ("rejected", "constraint")
+        results.append({"id": rid, "status": outcome[0], "reason": outcome[1]})
+    gaps = record_gaps(conn, device_id, accepted_seqs) if accepted_seqs else []
+    return {"results": results, "gaps": gaps}
+
+
+def record_gaps(conn: Connection, device_id: int, seqs: list[int]) -> list[list[int]]:
+    """Updates the device's highest seq and its open gaps; returns gaps first seen in this batch."""
+    prev_max = conn.execute(select(devices.c.max_seq).where(devices.c.id == device_id)).scalar() or 0
+    for seq in (s for s in seqs if s <= prev_max):  # a late item fills (part of) an old gap
+        for gap in conn.execute(select(rating_gaps).where(
+                rating_gaps.c.device_id == device_id, rating_gaps.c.from_seq <= seq,
+                rating_gaps.c.to_seq >= seq)).all():
+            conn.execute(delete(rating_gaps).where(rating_gaps.c.id == gap.id))
+            pieces = [(gap.from_seq, seq - 1), (seq + 1, gap.to_seq)]
+            for lo, hi in pieces:
+                if lo <= hi:
+                    conn.execute(insert(rating_gaps).values(device_id=device_id, from_seq=lo, to_seq=hi,
+                                                            detected_at=gap.detected_at))
+    new_max = max(prev_max, max(seqs))
+    if new_max == prev_max:
+        return []
+    present = set(conn.execute(select(ratings.c.device_seq).where(
+        and_(ratings.c.device_id == device_id, ratings.c.device_seq > prev_max))).scalars())
+    gaps, expected = [], prev_max + 1
+    for seq in sorted(present):  # walk what is stored, never the (client-chosen) range itself
+        if seq > expected:
+            gaps.append([expected, seq - 1])
+        expected = seq + 1
+    now = utcnow()
+    for lo, hi in gaps:
+        conn.execute(insert(rating_gaps).values(device_id=device_id, from_seq=lo, to_seq=hi, detected_at=now))
+    conn.execute(update(devices).where(devices.c.id == device_id, devices.c.max_seq < new_max)
+                 .values(max_seq=new_max))
+    return gaps

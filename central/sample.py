@@ -1,0 +1,295 @@
+"""Sample data for the central server: real commune procedures, demo offices, staff, dossiers and ratings."""
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from central.sample_data import (DEMO_PIN, draw_staff_photo, generate_procedures, holder_name, phone_number,
+                                 rating_comment, receipt_secret)
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
+STAFF_PHOTO_DIR = SAMPLE_DIR / "staff"
+VN_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh: +07:00 all year, no daylight saving
+DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN_TZ)  # fixed "now" of the benchmark generators
+
+STATUS_LABELS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
+                 5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+                 7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong", 10: "Đã trả kết quả"}
+REASONS = ("thai_do", "cho_lau", "huong_dan", "giay_to_ngoai_quy_dinh")
+
+OFFICES = [
+    {"code": "XA-PHUOCLONG", "name": "Trung tâm Phục vụ hành chính công xã Phước Long",
+     "unit_code": "000.00.31.H29", "address": "Trụ sở Ủy ban nhân dân xã Phước Long"},
+    {"code": "PHUONG-TANDINH", "name": "Trung tâm Phục vụ hành chính công phường Tân Định",
+     "unit_code": "000.00.12.H58", "address": "Trụ sở Ủy ban nhân dân phường Tân Định"},
+]
+# (office, counter, name, title); every name is invented, every photo a drawn silhouette.
+STAFF = [
+    ("XA-PHUOCLONG", 1, "Nguyễn Thị Thu Hằng", "Công chức Tư pháp - Hộ tịch"),
+    ("XA-PHUOCLONG", 2, "Trần Văn Minh", "Công chức Tư pháp - Hộ tịch"),
+    ("XA-PHUOCLONG", 3, "Lê Hoàng Phúc", "Cán bộ Công an xã - Đăng ký cư trú"),
+    ("XA-PHUOCLONG", 4, "Phạm Ngọc Lan", "Công chức Văn hóa - Xã hội"),
+    ("XA-PHUOCLONG", 5, "Võ Minh Tuấn", "Chuyên viên Phòng Kinh tế - Đăng ký hộ kinh doanh"),
+    ("XA-PHUOCLONG", 6, "Huỳnh Thị Kim Ngân", "Viên chức Trung tâm Phục vụ hành chính công - Trả kết quả"),
+    ("PHUONG-TANDINH", 1, "Đặng Quốc Bảo", "Công chức Tư pháp - Hộ tịch"),
+    ("PHUONG-TANDINH", 2, "Bùi Thị Thanh Thảo", "Công chức Tư pháp - Chứng thực"),
+    ("PHUONG-TANDINH", 3, "Đỗ Đức Anh", "Cán bộ Công an phường - Đăng ký cư trú"),
+]
+# Who handles a field's dossiers after the one-stop counter, and who signs the result.
+FIELD_UNITS = {"G15-TP07": "Công chức Tư pháp - Hộ tịch", "G15-TP02": "Công chức Tư pháp - Hộ tịch",
+               "G01-CA05": "Công an cấp xã", "G12-YT09": "Công chức Văn hóa - Xã hội",
+               "G10-TC04": "Phòng Kinh tế"}
+SIGNER = {"G01-CA05": "Lãnh đạo Công an cấp xã"}
+COUNTER_UNIT = "Bộ phận Một cửa"
+# How often each real procedure is asked for at a commune counter (demo weights, not statistics).
+PROCEDURE_WEIGHTS = {"2.000815": 30, "2.000884": 10, "1.001193": 12, "1.004194": 10, "1.004873": 8,
+                     "1.000656": 5, "1.004222": 6, "1.000894": 5, "2.000635": 5, "1.001612": 4,
+                     "1.002755": 3, "1.003197": 2, "1.001699": 2}
+# Dossiers every demo data set holds whatever the seed: (status, timing).
+SCENARIOS = [(1, "open"), (2, "open"), (3, "on_time"), (4, "open"), (4, "open_late"), (5, "open"),
+             (6, "open"), (7, "withdrawn"), (8, "on_time"), (8, "late"), (9, "on_time"), (9, "late"),
+             (9, "supplement_saved"), (10, "on_time"), (10, "late"), (10, "supplement_saved")]
+FILL = [((10, "on_time"), 55), ((10, "late"), 4), ((9, "on_time"), 8), ((9, "late"), 1), ((4, "open"), 12),
+        ((4, "open_late"), 2), ((2, "open"), 5), ((5, "open"), 3), ((6, "open"), 2), ((3, "on_time"), 2),
+        ((7, "withdrawn"), 2), ((8, "on_time"), 1), ((1, "open"), 3), ((10, "supplement_saved"), 2)]
+
+
+def load_sample_procedures() -> list[dict]:
+    """The 22 real commune-level procedures, in the national portal's JSON shape (assets/sample/README.md)."""
+    with open(SAMPLE_DIR / "procedures.json", encoding="utf-8") as f:
+        return json.load(f)["items"]
+
+
+def demo_offices() -> list[dict]:
+    """Two demo one-stop centres: `code`, `name`, `unit_code` (prefix of their dossier codes), `address`."""
+    return [dict(o) for o in OFFICES]
+
+
+def demo_staff() -> list[dict]:
+    """Demo officers: `key`, `name`, `title`, `counter`, `office`, `photo` (PNG path), `pin` (demo only)."""
+    staff = []
+    for i, (office, counter, name, title) in enumerate(STAFF, start=1):
+        key = f"{office.lower()}-{counter:02d}"
+        staff.append({"key": key, "name": name, "title": title, "counter": counter, "office": office,
+                      "photo": str(STAFF_PHOTO_DIR / f"{key}.png"), "pin": DEMO_PIN})
+    return staff
+
+
+def write_staff_photos(directory: Path = STAFF_PHOTO_DIR) -> list[Path]:
+    """Draws every demo officer's avatar (silhouette + initials) as PNG; returns the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, person in enumerate(demo_staff()):
+        path = directory / Path(person["photo"]).name
+        draw_staff_photo(person["name"], i).save(path, optimize=True)
+        paths.append(path)
+    return paths
+
+
+def _as_local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VN_TZ)
+    return moment.astimezone(VN_TZ).replace(second=0, microsecond=0)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def add_working_days(day: date, n: int) -> date:
+    """The n-th working day (Monday to Friday) after `day`; public holidays are not modelled."""
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def _working_day_before(day: date, n: int) -> date:
+    while n > 0 or day.weekday() >= 5:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def _office_hour(day: date, rng: random.Random, start=(7, 30), end=(16, 30)) -> datetime:
+    lo, hi = start[0] * 60 + start[1], end[0] * 60 + end[1]
+    minute = rng.randrange(lo, hi)
+    return datetime.combine(day, time(minute // 60, minute % 60), VN_TZ)
+
+
+def appointment(procedure: dict, received: datetime) -> datetime:
+    """The appointment (ngày hẹn trả) for a dossier received at `received`, from the direct channel's time."""
+    method = next((m for m in procedure["executionMethods"] if m["submissionMethod"] == "DIRECT"),
+                  procedure["executionMethods"][0])
+    days, unit = int(method["processingTime"]), method["processingTimeUnit"]
+    if method["processingTimeNote"].startswith("Ngay trong ngày") and days <= 1:
+        day = received.date() if received.hour < 15 else add_working_days(received.date(), 1)
+    elif unit == "Ngày":
+        day = received.date() + timedelta(days=days)
+        day = day if day.weekday() < 5 else add_working_days(day, 1)
+    else:
+        day = add_working_days(received.date(), days)
+    return datetime.combine(day, time(16, 30), VN_TZ)
+
+
+def _pick_procedure(procedures: list[dict], rng: random.Random) -> dict:
+    weights = [PROCEDURE_WEIGHTS.get(p["code"], 1) for p in procedures]
+    return rng.choices(procedures, weights)[0]
+
+
+def _steps(procedure: dict, marks: list[tuple[str, str, int, datetime]], end: datetime | None) -> list[dict]:
+    """Step history from (name, unit, status, start) marks; each step ends where the next starts."""
+    steps = []
+    for i, (name, unit, status, start) in enumerate(marks):
+        finish = marks[i + 1][3] if i + 1 < len(marks) else end
+        steps.append({"name": name, "unit": unit, "status": status, "started_at": _iso(start),
+                      "finished_at": _iso(finish)})
+    return steps
+
+
+def _between(a: datetime, b: datetime, fraction: float) -> datetime:
+    return (a + (b - a) * fraction).replace(second=0, microsecond=0)
+
+
+def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: random.Random) -> dict:
+    """One dossier whose times make it `timing` (on_time, late, supplement_saved, open, open_late, withdrawn)."""
+    field = procedure["category"]["code"]
+    handler = FIELD_UNITS.get(field, "Công chức chuyên môn")
+    signer = SIGNER.get(field, "Lãnh đạo Ủy ban nhân dân cấp xã")
+    if timing in ("open", "withdrawn") and status in (1, 2):
+        received = _office_hour(_working_day_before(now.date(), rng.choice([0, 0, 1])), rng)
+        received = min(received, now - timedelta(minutes=rng.randrange(5, 90)))
+    elif timing == "open":
+        received = _office_hour(_working_day_before(now.date(), rng.randrange(0, 2)), rng)
+        received = min(received, now - timedelta(minutes=rng.randrange(30, 240)))
+    elif timing == "open_late":
+        received = _office_hour(_working_day_before(now.date(), rng.randrange(12, 20)), rng)
+    else:  # finished: received long enough ago that even a late finish lies in the past
+        received = _office_hour(_working_day_before(now.date(), rng.randrange(35, 120)), rng)
+    due = appointment(procedure, received)
+    if timing == "open" and status in (4, 5, 6) and due <= now:  # keep open ones honest: not yet due
+        due = datetime.combine(add_working_days(now.date(), rng.randrange(1, 4)), time(16, 30), VN_TZ)
+    checked = received + timedelta(minutes=rng.randrange(5, 25))
+    marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received)]
+    finished = returned = None
+    if status == 1:
+        return _record(procedure, 1, received, None, None, None, [("Nộp hồ sơ trực tuyến", "Công dân", 1,
+                                                                    received)], None, rng)
+    if status == 3:
+        finished = checked
+        marks = [("Kiểm tra hồ sơ", COUNTER_UNIT, 2, received), ("Từ chối tiếp nhận: hồ sơ không thuộc thẩm "
+                                                                  "quyền giải quyết", COUNTER_UNIT, 3, finished)]
+        return _record(procedure, 3, received, due, finished, None, marks, finished, rng)
+    if status == 2:
+        return _record(procedure, 2, received, due, None, None, marks, None, rng)
+    span = due - checked
+    if timing in ("open", "open_late", "withdrawn"):
+        marks.append(("Thẩm định, xử lý hồ sơ", handler, 4, checked))
+        if status == 5:
+            marks.append(("Yêu cầu bổ sung giấy tờ", "Công dân bổ sung hồ sơ", 5,
+                          max(checked, now - timedelta(hours=rng.randrange(2, 30)))))
+        elif status == 6:
+            marks.append(("Thực hiện nghĩa vụ tài chính", "Công dân nộp phí, lệ phí", 6,
+                          max(checked, now - timedelta(hours=rng.randrange(1, 20)))))
+        elif status == 7:
+            finished_mark = max(checked, now - timedelta(hours=rng.randrange(1, 48)))
+            marks.append(("Công dân yêu cầu rút hồ sơ", COUNTER_UNIT, 7, finished_mark))
+            return _record(procedure, 7, received, due, None, None, marks, finished_mark, rng)
+        return _record(procedure, status, received, due, None, None, marks, None, rng)
+    # finished dossiers: status 8, 9 or 10
+    supplement = timedelta(0)
+    if timing == "on_time":
+        finished = _between(checked, due, rng.uniform(0.35, 0.95))
+    elif timing == "late":
+        finished = due + timedelta(hours=rng.randrange(2, 24 * 5))
+    else:  # supplement_saved: late on the calendar, on time once supplement time is not counted
+        supplement = timedelta(hours=rng.randrange(48, 120))
+        finished = due + supplement * rng.uniform(0.2, 0.8)
+    finished = finished.replace(second=0, microsecond=0)
+    work_start = checked
+    marks.append(("Thẩm định, xử lý hồ sơ", handler, 4, work_start))
+    if supplement:
+        asked = _between(work_start, min(due, finished - supplement), 0.3)
+        marks.append(("Yêu cầu bổ sung giấy tờ", "Công dân bổ sung hồ sơ", 5, asked))
+        marks.append(("Tiếp tục xử lý sau khi bổ sung", handler, 4, asked + supplement))
+    if status == 8:
+        marks.append(("Dừng xử lý: người yêu cầu không đủ điều kiện theo quy định", handler, 8, finished))
+        return _record(procedure, 8, received, due, finished, None, marks, finished, rng)
+    marks.append(("Phê duyệt, ký kết quả", signer, 4, _between(marks[-1][3], finished, 0.7)))
+    if status == 10:
+        returned = min(now - timedelta(minutes=5), finished + timedelta(hours=rng.choice([0.25, 1, 3, 20, 50])))
+        returned = returned.replace(second=0, microsecond=0)
+        marks.append(("Trả kết quả", COUNTER_UNIT, 10, returned))
+        return _record(procedure, 10, received, due, finished, returned, marks, returned, rng,
+                       signed_at=finished)
+    return _record(procedure, 9, received, due, finished, None, marks, finished, rng)
+
+
+def _record(procedure, status, received, due, finished, returned, marks, end, rng, signed_at=None) -> dict:
+    steps = _steps(procedure, marks, end)
+    if signed_at is not None:  # the signing step ends when processing finished, before the citizen came
+        steps[-2]["finished_at"] = _iso(signed_at)
+    return {"code": None, "procedure_code": procedure["code"], "holder_name": holder_name(rng),
+            "phone": phone_number(rng), "status": status, "received_at": _iso(received), "due_at": _iso(due),
+            "finished_at": _iso(finished), "returned_at": _iso(returned), "secret": receipt_secret(rng),
+            "steps": steps}
+
+
+def _number(dossiers: list[dict], unit_code: str) -> list[dict]:
+    """Gives codes `<unit>-YYMMDD-NNNN`, numbered in order of receipt within each day."""
+    dossiers.sort(key=lambda d: d["received_at"])
+    per_day: dict[str, int] = {}
+    for d in dossiers:
+        day = d["received_at"][2:10].replace("-", "")
+        per_day[day] = per_day.get(day, 0) + 1
+        d["code"] = f"{unit_code}-{day}-{per_day[day]:04d}"
+    return dossiers
+
+
+def _office(code: str) -> dict:
+    for office in OFFICES:
+        if office["code"] == code:
+            return office
+    raise ValueError(f"unknown demo office {code!r}; known: {', '.join(o['code'] for o in OFFICES)}")
+
+
+def demo_dossiers(now: datetime, office: str = "XA-PHUOCLONG", count: int = 60, seed: int = 1) -> list[dict]:
+    """Demo dossiers in the import shape, covering statuses 1–10, on time and late.
+
+    The first 16 follow SCENARIOS (so any `count` >= 16 covers every status and timing, including a
+    dossier on time only because supplement time is not counted); the rest are drawn at random.
+    Times are ISO 8601 with +07:00; `due_at` is null only for status 1 (not yet accepted).
+    """
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    now = _as_local(now)
+    unit = _office(office)["unit_code"]
+    rng = random.Random(f"dossiers:{office}:{seed}")
+    procedures = load_sample_procedures()
+    plan = list(SCENARIOS[:count])
+    plan += rng.choices([s for s, _ in FILL], [w for _, w in FILL], k=count - len(plan))
+    dossiers = [_dossier(_pick_procedure(procedures, rng), status, timing, now, rng) for status, timing in plan]
+    return _number(dossiers, unit)
+
+
+def on_time(dossier: dict, at: datetime) -> bool | None:
+    """The on-time rule of docs/ARCHITECTURE.md, for checking sample data: True, False or None (open, not late)."""
+    status, due = dossier["status"], dossier["due_at"]
+    if status == 7 or due is None:
+        return None
+    supplement = timedelta(0)
+    for step in dossier["steps"]:
+        if step["status"] == 5:
+            end = datetime.fromisoformat(step["finished_at"]) if step["finished_at"] else _as_local(at)
+            supplement += end - datetime.fromisoformat(step["started_at"])
+    deadline = datetime.fromisoformat(due) + supplement
+    ends = [datetime.fromisoformat(t) for t in (dossier["finished_at"], dossier["returned_at"]) if t]
+    if ends:
+        return min(ends) <= deadline
+    return False if _as_local(at) > deadline else None
+

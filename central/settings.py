@@ -1,0 +1,69 @@
+"""Server settings: each declared once with its default and help; read from central.ini and env.
+
+Precedence: defaults < `[server]` section of the config file (`--config`, env `MOTCUA_CENTRAL_CONFIG`)
+< environment `MOTCUA_<NAME>` (e.g. `MOTCUA_LOOKUP_MISSES_PER_MINUTE=50`). `config/central.ini`
+documents every key; a test checks that it does.
+"""
+import configparser
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS = [
+    Setting("db", "var/central.db", "Database: a SQLite file path or a postgresql:// URL "
+            "(overridden by --db and MOTCUA_DB)."),
+    Setting("max_body_bytes", 1_048_576, "Largest request body accepted; larger ones get 413 "
+            "before anything is parsed."),
+    Setting("requests_per_minute_per_token", 1200, "Budget of requests per device or admin token "
+            "per minute; above it 429 with Retry-After."),
+    Setting("lookup_misses_per_minute", 10, "Dossier lookups per device per minute that may miss "
+            "(unknown code or wrong secret) before 429: codes are guessable, so probing is slowed."),
+    Setting("max_ratings_per_batch", 500, "Most ratings accepted in one POST /api/v1/ratings."),
+    Setting("idempotency_keep_days", 30, "How long a batch's stored response answers a replayed "
+            "Idempotency-Key."),
+    Setting("timezone_offset_hours", 7, "Offset used for times in answers (Asia/Ho_Chi_Minh)."),
+]
+
+
+class Settings(dict):
+    """Settings as attributes: `settings.max_body_bytes`."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+def load_settings(path: str | None = None, overrides: dict | None = None) -> Settings:
+    values = Settings({s.name: s.default for s in SETTINGS})
+    path = path or os.environ.get("MOTCUA_CENTRAL_CONFIG")
+    raw: dict[str, str] = {}
+    if path:
+        parser = configparser.ConfigParser()
+        if not parser.read(path, encoding="utf-8"):
+            raise SystemExit(f"config file {path} cannot be read")
+        if parser.has_section("server"):
+            raw.update(parser["server"])
+    for s in SETTINGS:
+        env = os.environ.get("MOTCUA_" + s.name.upper())
+        if env is not None and s.name != "db":
+            raw[s.name] = env
+    known = {s.name: s for s in SETTINGS}
+    for name, text in raw.items():
+        if name not in known:
+            raise SystemExit(f"{path}: unknown setting [server] {name}")
+        default = known[name].default
+        try:
+            values[name] = int(text) if isinstance(default, int) else text
+        except ValueError:
+            raise SystemExit(f"setting {name}: {text!r} is not a whole number") from None
+    values.update(overrides or {})
+    return values

@@ -1,0 +1,74 @@
+"""Opens the central database (SQLite path or PostgreSQL URL) and runs its migrations."""
+import os
+import threading
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+DEFAULT_DB = "var/central.db"
+_write_locks: dict[str, threading.Lock] = {}
+
+
+def normalize_url(db: str | None) -> str:
+    """`var/central.db`, `sqlite:///...` or `postgresql://...` → a SQLAlchemy URL (psycopg 3)."""
+    db = db or os.environ.get("MOTCUA_DB") or DEFAULT_DB
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(db: str | None) -> Engine:
+    """One engine per process. SQLite: WAL, FULL sync, busy timeout, BEGIN IMMEDIATE for writes."""
+    url = normalize_url(db)
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if ":///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=8, max_overflow=16)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")  # an acknowledged rating survives power loss
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # Writers take the lock up front: no deadlock when a reader upgrades to a writer.
+            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+        return engine
+    return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+
+
+def write_lock(engine: Engine) -> threading.Lock:
+    """In-process lock around SQLite write transactions (threads queue here, not in busy waits)."""
+    key = str(engine.url)
+    return _write_locks.setdefault(key, threading.Lock())
+
+
+def upgrade(engine: Engine) -> str:
+    """Creates or upgrades the schema to the newest migration; returns the revision."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

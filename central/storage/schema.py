@@ -1,0 +1,164 @@
+"""Every table of the central server, in one place (SQLAlchemy Core; SQLite and PostgreSQL).
+
+Times are stored as naive UTC (`DateTime` without zone) so both engines behave the same; the API
+converts to +07:00 on the way out. JSON-ish columns (lists, nested catalogue items) are TEXT.
+"""
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint, text)
+
+metadata = MetaData()
+
+offices = Table(
+    "offices", metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("unit_code", String(64), unique=True),  # e.g. 000.00.31.H29, the prefix of dossier codes
+)
+
+admins = Table(
+    "admins", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("password_hash", Text),  # scrypt$n$r$p$salt$hash, or null for token-only admins
+    Column("created_at", DateTime, nullable=False),
+)
+
+admin_tokens = Table(
+    "admin_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("admin_id", Integer, ForeignKey("admins.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex, never the token
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+)
+
+devices = Table(
+    "devices", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # kiosk | rating
+    Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
+    Column("counter", Integer),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    # Last heartbeat, shown on the dashboard's device list.
+    Column("last_seen_at", DateTime),
+    Column("app", String(16)),
+    Column("version", String(64)),
+    Column("pending", Integer),
+    Column("oldest_pending_age_s", Integer),
+    Column("last_sync_at", DateTime),
+    Column("catalogue_version", String(64)),
+    Column("errors", Text),  # JSON list of strings from the last heartbeat
+    Column("max_seq", Integer, nullable=False, server_default="0"),  # highest device_seq stored
+)
+
+device_commands = Table(
+    "device_commands", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
+    Column("name", String(32), nullable=False),  # reload_config | sync_now | restart
+    Column("created_at", DateTime, nullable=False),
+    Column("delivered_at", DateTime),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("counter", Integer),
+    Column("photo", LargeBinary),
+    Column("photo_type", String(32)),
+    Column("pin_hash", Text),  # pbkdf2_sha256$iterations$salt$hash, checked offline by tablets
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+)
+
+procedures = Table(
+    "procedures", metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("field_code", String(64), nullable=False, server_default=""),
+    Column("field_name", Text, nullable=False, server_default=""),
+    Column("item", Text, nullable=False),  # the API item as JSON (docs/ARCHITECTURE.md shape)
+    Column("change_seq", Integer, nullable=False),  # catalogue change counter; the sync cursor
+    Column("deleted", Boolean, nullable=False, server_default=text("false")),
+    Column("updated_at", DateTime, nullable=False),
+)
+Index("ix_procedures_change_seq", procedures.c.change_seq)
+
+dossiers = Table(
+    "dossiers", metadata,
+    Column("code", String(64), primary_key=True),
+    Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
+    Column("procedure_code", String(64), nullable=False),
+    Column("procedure_name", Text, nullable=False, server_default=""),
+    Column("holder_name", Text, nullable=False),  # personal data: only masked on the API
+    Column("phone", String(32)),  # personal data: never on the API
+    Column("status", Integer, nullable=False),  # national TrangThaiHoSo 1..10
+    Column("status_at", DateTime),  # when the current status was entered
+    Column("received_at", DateTime, nullable=False),
+    Column("due_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("returned_at", DateTime),
+    Column("secret_hash", String(64)),  # sha256 of the receipt's mã tra cứu
+    Column("updated_at", DateTime, nullable=False),
+)
+Index("ix_dossiers_office_received", dossiers.c.office_code, dossiers.c.received_at)
+
+dossier_steps = Table(
+    "dossier_steps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dossier_code", String(64), ForeignKey("dossiers.code"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("unit", Text, nullable=False, server_default=""),
+    Column("status", Integer),  # the dossier status during this step (5 = supplement requested)
+    Column("started_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("due_at", DateTime),
+)
+Index("ix_dossier_steps_dossier", dossier_steps.c.dossier_code, dossier_steps.c.position)
+
+ratings = Table(
+    "ratings", metadata,
+    Column("id", String(36), primary_key=True),  # UUID made on the tablet: the exactly-once key
+    Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
+    Column("device_seq", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),  # device clock
+    Column("received_at", DateTime, nullable=False),  # server clock
+    Column("office_code", String(64), nullable=False),
+    Column("counter", Integer),
+    Column("staff_id", Integer),
+    Column("scale", Integer, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("reasons", Text, nullable=False, server_default="[]"),  # JSON list of codes
+    Column("comment", Text),
+    Column("phone", String(32)),  # personal data: call-back list only
+    Column("dossier_code", String(64)),
+    Column("content_hash", String(64), nullable=False),  # duplicate vs conflict
+    UniqueConstraint("device_id", "device_seq", name="uq_ratings_device_seq"),
+)
+Index("uq_ratings_office_dossier", ratings.c.office_code, ratings.c.dossier_code, unique=True,
+      sqlite_where=ratings.c.dossier_code.isnot(None),
+      postgresql_where=ratings.c.dossier_code.isnot(None))
+Index("ix_ratings_office_created", ratings.c.office_code, ratings.c.created_at)
+
+rating_gaps = Table(
+    "rating_gaps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
+    Column("from_seq", Integer, nullable=False),
+    Column("to_seq", Integer, nullable=False),
+    Column("detected_at", DateTime, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("device_id", Integer, ForeignKey("devices.id"), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("response", Text, nullable=False),  # the JSON body answered the first time
+    Column("created_at", DateTime, nullable=False),
+)
