@@ -4,7 +4,6 @@ import csv
 import json
 import mimetypes
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
@@ -210,7 +209,7 @@ def cmd_seed_demo(args):
 
 def cmd_demo_hints(args):
     from central import demo_seed
-    print(demo_seed.hints())
+    print(demo_seed.hints(_engine(args)))
 
 
 def build_parser() -> argparse.ArgumentParser:

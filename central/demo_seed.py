@@ -1,9 +1,122 @@
-"""seed-demo: loads central.sample's offices, staff, catalogue, dossiers and ratings."""
+"""seed-demo: loads central.sample's offices, staff, catalogue, dossiers and ratings (idempotent)."""
+import mimetypes
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from central import portal, sample
+from central.catalogue import upsert_procedures
+from central.importers import ImportProblems, check_dossier
+from central.ratings import ingest
+from central.security import hash_pin, token_hash
+from central.storage.schema import (devices, dossier_steps, dossiers, offices, server_meta, staff)
+from central.timeutil import OFFICE_TZ, utcnow
+
+SEEDED_AT = "demo_seeded_at"
+
+
+def _now_for_demo(conn) -> datetime:
+    row = conn.execute(select(server_meta.c.value).where(server_meta.c.key == SEEDED_AT)).first()
+    if row:
+        return datetime.fromisoformat(row.value)
+    now = datetime.now(OFFICE_TZ).replace(second=0, microsecond=0)
+    conn.execute(insert(server_meta).values(key=SEEDED_AT, value=now.isoformat()))
+    return now
+
+
+def _seed_staff(conn) -> dict:
+    """Adds missing demo officers; returns {key or (office, name): id}."""
+    ids = {}
+    for person in sample.demo_staff():
+        row = conn.execute(select(staff.c.id).where(staff.c.office_code == person["office"],
+                                                    staff.c.name == person["name"])).first()
+        if row is None:
+            photo = photo_type = None
+            path = Path(person["photo"]) if person.get("photo") else None
+            if path is not None and not path.exists() and hasattr(sample, "write_staff_photos"):
+                sample.write_staff_photos()
+            if path is not None and path.exists():
+                photo, photo_type = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png"
+            row_id = conn.execute(insert(staff).values(
+                office_code=person["office"], name=person["name"], title=person.get("title", ""),
+                counter=person.get("counter"), photo=photo, photo_type=photo_type,
+                pin_hash=hash_pin(str(person["pin"])) if person.get("pin") else None)).inserted_primary_key[0]
+        else:
+            row_id = row.id
+        ids[person.get("key") or (person["office"], person["name"])] = row_id
+        ids[(person["office"], person["name"])] = row_id
+    return ids
+
+
+def _seed_device(conn, office: str) -> int:
+    """A revoked pseudo-tablet per office that owns the demo ratings (its token is discarded)."""
+    name = "demo seed (not a real device)"
+    row = conn.execute(select(devices.c.id).where(devices.c.office_code == office, devices.c.name == name)).first()
+    if row:
+        return row.id
+    return conn.execute(insert(devices).values(
+        kind="rating", office_code=office, counter=0, name=name,
+        token_hash=token_hash(secrets.token_urlsafe(32)), created_at=utcnow(),
+        revoked_at=utcnow())).inserted_primary_key[0]
 
 
 def seed(engine) -> str:
-    raise NotImplementedError
+    lines = []
+    with engine.begin() as conn:
+        now = _now_for_demo(conn)
+        for office in sample.demo_offices():
+            if conn.execute(select(offices.c.code).where(offices.c.code == office["code"])).first() is None:
+                conn.execute(insert(offices).values(code=office["code"], name=office["name"],
+                                                    unit_code=office.get("unit_code")))
+        staff_ids = _seed_staff(conn)
+        counts = upsert_procedures(conn, [portal.from_portal(p) for p in sample.load_sample_procedures()])
+        lines.append(f"procedures: {counts['added']} added, {counts['updated']} updated")
+        names = {p["code"]: p["name"] for p in sample.load_sample_procedures()}
+        for office in sample.demo_offices():
+            made = 0
+            for record in sample.demo_dossiers(now, office=office["code"]):
+                try:
+                    values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code)
+                except Exception as bad:  # sample data is ours: a problem here is a bug there
+                    raise ImportProblems([f"sample dossier {record.get('code')}: {bad}"]) from None
+                values["procedure_name"] = names.get(values["procedure_code"], "")
+                values["updated_at"] = utcnow()
+                if conn.execute(select(dossiers.c.code).where(dossiers.c.code == values["code"])).first():
+                    continue
+                conn.execute(insert(dossiers).values(**values))
+                if steps:
+                    conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
+                made += 1
+            lines.append(f"{office['code']}: {made} dossiers added")
+        if hasattr(sample, "demo_ratings"):
+            by_office: dict[str, list] = {}
+            for item in sample.demo_ratings(now):
+                item = dict(item)
+                key = item.pop("staff_key", None) or item.pop("staff", None)
+                if key is not None and not isinstance(item.get("staff_id"), int):
+                    item["staff_id"] = staff_ids.get(key)
+                by_office.setdefault(item["office"], []).append(item)
+            for office_code, items in by_office.items():
+                result = ingest(conn, _seed_device(conn, office_code), office_code, items)
+                accepted = sum(1 for r in result["results"] if r["status"] == "accepted")
+                lines.append(f"{office_code}: {accepted} ratings added")
+    return "demo data loaded: " + "; ".join(lines)
 
 
-def hints() -> str:
-    return ""
+def hints(engine) -> str:
+    """A few demo dossier codes with their receipt secrets, for trying the kiosk."""
+    with engine.connect() as conn:
+        row = conn.execute(select(server_meta.c.value).where(server_meta.c.key == SEEDED_AT)).first()
+    if row is None:
+        return "  no demo data here (run: motcua-central seed-demo)"
+    now = datetime.fromisoformat(row.value)
+    out = ["  dossiers to look up on the kiosk (code, receipt secret, status):"]
+    wanted = {4, 5, 9, 10}
+    for record in sample.demo_dossiers(now, office=sample.demo_offices()[0]["code"]):
+        if record["status"] in wanted:
+            wanted.discard(record["status"])
+            out.append(f"    {record['code']}  {record['secret']}  status {record['status']}")
+    return "\n".join(out)

@@ -1,7 +1,217 @@
-"""Imports of procedures and dossiers: validate the whole file first, then write it in one go."""
-PROCEDURE_HELP = "Import procedures (national-portal JSON or CSV)."
-DOSSIER_HELP = "Import dossiers (JSON list or CSV)."
+"""Imports of procedures and dossiers: validate the whole file first, then write it in one go.
+
+A file with any problem writes nothing; every problem is reported with its line (CSV) or item
+number (JSON) and field, e.g. `dossiers.csv line 14, due_at: "31/02/2025" is not a date ...`.
+"""
+import csv
+import io
+import json
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select, update
+
+from central import portal
+from central.catalogue import upsert_procedures
+from central.security import token_hash
+from central.storage.schema import dossier_steps, dossiers, offices, procedures
+from central.timeutil import BadTime, parse_time, to_db, utcnow
+
+MAX_REPORTED = 50
+DOSSIER_COLUMNS = ["code", "procedure_code", "holder_name", "phone", "status", "received_at", "due_at",
+                   "finished_at", "returned_at", "secret"]
+PROCEDURE_HELP = (
+    "Import procedures from the national public-service portal's JSON (a list of records, or an\n"
+    "object with 'items'/'data': code, name, category{code,name}, executionSteps, executionMethods,\n"
+    "executionCases, resultsDetails, legalBasisesDetails, ...), or from a CSV (UTF-8, header row)\n"
+    "with these columns:\n" + "\n".join(f"  {k:<13} {v}" for k, v in portal.PROCEDURE_CSV_COLUMNS.items())
+    + "\nProcedures already present are updated; kiosks receive the change on their next sync.")
+DOSSIER_HELP = (
+    "Import or update dossiers from a JSON list or a CSV (UTF-8, header row) with the columns\n"
+    "  " + ", ".join(DOSSIER_COLUMNS) + "\n"
+    "and optionally: office, procedure_name, status_at, steps (a JSON list of {name, unit, status,\n"
+    "started_at, finished_at, due_at}). Times are ISO 8601, e.g. 2025-11-03T17:00:00+07:00 (a time\n"
+    "without offset is read as office time, +07:00). status is the national code 1-10. The office\n"
+    "is the 'office' column, else --office, else the office whose unit code prefixes the dossier\n"
+    "code. An existing code is updated (its steps replaced).")
 
 
 class ImportProblems(Exception):
-    """Every problem found in a file, one per line."""
+    """Every problem found in a file (nothing was written)."""
+
+    def __init__(self, problems: list[str]):
+        shown = problems[:MAX_REPORTED]
+        more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        super().__init__("nothing imported; fix these and retry:\n" + "\n".join(shown) + more)
+        self.problems = problems
+
+
+def read_records(path: Path) -> list[tuple[str, dict]]:
+    """(where, record) pairs: 'file line N' for CSV, 'file item N' for JSON."""
+    name = path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ImportProblems([f"{name}: not UTF-8 text (byte {err.start}); save it as UTF-8"]) from None
+    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ImportProblems([f"{name} line {err.lineno}: not valid JSON ({err.msg})"]) from None
+        if isinstance(data, dict):
+            data = data.get("items", data.get("data", data.get("result")))
+        if not isinstance(data, list):
+            raise ImportProblems([f"{name}: expected a JSON list of records (or an object with 'items')"])
+        return [(f"{name} item {i}", rec) for i, rec in enumerate(data, 1)]
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise ImportProblems([f"{name}: empty file (a header row is needed)"])
+    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
+    records = []
+    for row in reader:
+        row.pop(None, None)  # extra cells without a header
+        records.append((f"{name} line {reader.line_num}", row))
+    return records
+
+
+def _time(record: dict, field: str, required: bool = False):
+    value = record.get(field)
+    if value in (None, ""):
+        if required:
+            raise portal.BadRecord(field, "is missing")
+        return None
+    try:
+        return to_db(parse_time(value, allow_naive=True))
+    except BadTime as bad:
+        raise portal.BadRecord(field, str(bad)) from None
+
+
+def import_procedures_file(engine, path: Path) -> str:
+    items, problems, seen = [], [], set()
+    is_csv = path.suffix.lower() == ".csv"
+    for where, record in read_records(path):
+        try:
+            item = portal.from_csv_row(record) if is_csv else portal.from_portal(record)
+            if item.get("updated_at"):
+                item["updated_at"] = parse_time(item["updated_at"], allow_naive=True).isoformat()
+        except portal.BadRecord as bad:
+            problems.append(f"{where}, {bad}")
+            continue
+        except BadTime as bad:
+            problems.append(f"{where}, updated_at: {bad}")
+            continue
+        if item["code"] in seen:
+            problems.append(f"{where}, code: {item['code']} appears twice in the file")
+        seen.add(item["code"])
+        items.append(item)
+    if problems:
+        raise ImportProblems(problems)
+    with engine.begin() as conn:
+        counts = upsert_procedures(conn, items)
+    return (f"{len(items)} procedures: {counts['added']} added, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged")
+
+
+def _steps(value, where_field="steps") -> list[dict]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise portal.BadRecord(where_field, "must be a JSON list of {name, unit, status, started_at, finished_at}") from None
+    if not isinstance(value, list):
+        raise portal.BadRecord(where_field, "must be a list")
+    steps = []
+    for i, step in enumerate(value, 1):
+        if not isinstance(step, dict):
+            raise portal.BadRecord(f"steps[{i}]", "must be an object")
+        status = step.get("status")
+        if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 1 <= status <= 10):
+            raise portal.BadRecord(f"steps[{i}].status", f'"{status}" is not a status code 1-10')
+        steps.append({"position": i, "name": portal._text(step.get("name"), f"steps[{i}].name", True),
+                      "unit": portal._text(step.get("unit"), f"steps[{i}].unit"), "status": status,
+                      "started_at": _time(step, "started_at"), "finished_at": _time(step, "finished_at"),
+                      "due_at": _time(step, "due_at")})
+    return steps
+
+
+def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
+    """One import record → (dossier columns, steps), or raises BadRecord naming the field."""
+    if not isinstance(record, dict):
+        raise portal.BadRecord("item", "must be an object")
+    code = portal._text(record.get("code"), "code", True).upper()
+    if len(code) > 64:
+        raise portal.BadRecord("code", "is longer than 64 characters")
+    raw_status = str(record.get("status", "")).strip()
+    if not raw_status.isdigit() or not 1 <= int(raw_status) <= 10:
+        raise portal.BadRecord("status", f'"{raw_status}" is not a national status code 1-10')
+    secret = portal._text(record.get("secret"), "secret")
+    if secret and len(secret) < 4:
+        raise portal.BadRecord("secret", "is shorter than 4 characters")
+    phone = portal._text(record.get("phone"), "phone")
+    if len(phone) > 32:
+        raise portal.BadRecord("phone", "is longer than 32 characters")
+    values = {
+        "code": code, "procedure_code": portal._text(record.get("procedure_code"), "procedure_code", True),
+        "procedure_name": portal._text(record.get("procedure_name"), "procedure_name"),
+        "holder_name": portal._text(record.get("holder_name"), "holder_name", True),
+        "phone": phone or None, "status": int(raw_status),
+        "received_at": _time(record, "received_at", True), "due_at": _time(record, "due_at"),
+        "finished_at": _time(record, "finished_at"), "returned_at": _time(record, "returned_at"),
+        "status_at": _time(record, "status_at"),
+        "secret_hash": token_hash(secret) if secret else None,
+    }
+    for field in ("due_at", "finished_at", "returned_at"):
+        if values[field] is not None and values[field] < values["received_at"]:
+            raise portal.BadRecord(field, "is before received_at")
+    values["office_code"] = office_for(code, portal._text(record.get("office"), "office"))
+    return values, _steps(record.get("steps"))
+
+
+def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
+    with engine.connect() as conn:
+        known = {r.code: r.unit_code for r in conn.execute(select(offices.c.code, offices.c.unit_code))}
+        names = dict(conn.execute(select(procedures.c.code, procedures.c.name)).all())
+    by_unit = {unit: code for code, unit in known.items() if unit}
+    if office and office not in known:
+        raise ImportProblems([f"--office {office}: no such office (motcua-central office add)"])
+
+    def office_for(code: str, column: str) -> str:
+        chosen = column or office or by_unit.get(code.rsplit("-", 2)[0])
+        if not chosen:
+            raise portal.BadRecord("office", "no office column, no --office, and no office has the "
+                                             f"unit code {code.rsplit('-', 2)[0]!r}")
+        if chosen not in known:
+            raise portal.BadRecord("office", f'"{chosen}" is not a known office')
+        return chosen
+
+    rows, problems, seen = [], [], set()
+    for where, record in read_records(path):
+        try:
+            values, steps = check_dossier(record, office_for)
+        except portal.BadRecord as bad:
+            problems.append(f"{where}, {bad}")
+            continue
+        if values["code"] in seen:
+            problems.append(f"{where}, code: {values['code']} appears twice in the file")
+        seen.add(values["code"])
+        values["procedure_name"] = values["procedure_name"] or names.get(values["procedure_code"], "")
+        rows.append((values, steps))
+    if problems:
+        raise ImportProblems(problems)
+    added = updated = 0
+    now = utcnow()
+    with engine.begin() as conn:
+        for values, steps in rows:
+            values["updated_at"] = now
+            exists = conn.execute(select(dossiers.c.code).where(dossiers.c.code == values["code"])).first()
+            if exists:
+                conn.execute(delete(dossier_steps).where(dossier_steps.c.dossier_code == values["code"]))
+                conn.execute(update(dossiers).where(dossiers.c.code == values["code"]).values(**values))
+                updated += 1
+            else:
+                conn.execute(insert(dossiers).values(**values))
+                added += 1
+            if steps:
+                conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
+    return f"{len(rows)} dossiers: {added} added, {updated} updated"

@@ -162,3 +162,9 @@ idempotency_keys = Table(
     Column("response", Text, nullable=False),  # the JSON body answered the first time
     Column("created_at", DateTime, nullable=False),
 )
+
+server_meta = Table(
+    "server_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # e.g. demo_seeded_at: the "now" the demo data was made for
+)
