@@ -19,8 +19,12 @@ from rating.screens.rate import RateScreen
 from rating.screens.reasons import ReasonsScreen
 from rating.screens.signin import SignInScreen
 from rating.screens.thanks import ThanksScreen
+from touchui.admin import AdminGesture, PinGuard, PinPad
 from touchui.i18n import i18n
+from touchui.idle import IdleTimer
 from touchui.keyboard import VietKeyboard
+from touchui.lockdown import lock_down
+from touchui.scanner import ScannerInput
 
 log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_name("rating.kv")))
@@ -78,8 +82,20 @@ class RatingApp(App):
         self.screens["idle"].officer_button = self.services.officer_button
         self.root_widget = root
         self.services.on_flow_change(self.flow_listener)
-        self.services.install_ui_hooks(self, root)
+        self.services.call_in_ui = lambda fn: Clock.schedule_once(lambda _dt: fn(), 0)
         Window.bind(size=lambda *a: self._refresh())
+        self.scanner = ScannerInput(on_scan=self.scan).start()
+        self.admin_gesture = AdminGesture(on_gesture=self.ask_admin_pin).start()
+        # any touch or key anywhere postpones the prompt timeout (the flow decides when)
+        self.activity = IdleTimer(timeout=self.flow.settings.prompt_timeout_s)
+        self.activity.bind(on_activity=lambda *a: self.flow.touch())
+        self.activity.start()
+        self.admin_guard = PinGuard(self.services.admin_pin_ok)
+        self.officer_guards = {}
+        self.pin_pad = None
+        if self.services.kiosk_mode:
+            lock_down(self, Window, fullscreen=self.services.fullscreen,
+                      borderless=self.services.fullscreen, show_cursor=not self.services.hide_cursor)
         Clock.schedule_interval(self._tick, 0.25)
         self.refresh()
         return root
@@ -88,6 +104,9 @@ class RatingApp(App):
         self.services.start()
 
     def on_stop(self):
+        for watcher in ("scanner", "admin_gesture", "activity"):
+            if getattr(self, watcher, None) is not None:
+                getattr(self, watcher).stop()
         self.services.stop()
 
     # -- citizen actions (kv calls one method each) --------------------------------------------
@@ -162,11 +181,25 @@ class RatingApp(App):
         self.screens["signin"].open(self.services.duty.officers())
         self.root_widget.ids.sm.current = "signin"
 
-    def sign_in(self, staff_id, pin) -> bool:
-        ok = self.services.duty.sign_in(staff_id, pin)
-        if ok:
-            self.close_staff_screen()
-        return ok
+    def ask_officer_pin(self, staff_id):
+        """The PIN pad for the officer picked on the sign-in screen (lock-out after wrong PINs)."""
+        guard = self.officer_guards.get(staff_id)
+        if guard is None:
+            guard = PinGuard(lambda pin: self.services.duty.sign_in(staff_id, pin))
+            self.officer_guards[staff_id] = guard
+        self._open_pin_pad(guard, self.close_staff_screen)
+
+    def ask_admin_pin(self):
+        """The hidden gesture happened: the admin screen opens only after the admin PIN."""
+        self.flow.reset()
+        self._open_pin_pad(self.admin_guard, self.open_admin)
+
+    def _open_pin_pad(self, guard, on_success):
+        if self.pin_pad is not None:
+            self.pin_pad.dismiss()
+        self.pin_pad = PinPad(guard, on_success=on_success)
+        self.pin_pad.bind(on_dismiss=lambda *a: setattr(self, "pin_pad", None))
+        self.pin_pad.open()
 
     def open_admin(self):
         self.screens["admin"].open(self.services)
@@ -174,9 +207,13 @@ class RatingApp(App):
 
     def close_staff_screen(self):
         self.flow.reset()
+        self.root_widget.ids.sm.current = "idle"
         self.refresh()
 
     def exit_app(self):
+        lockdown = getattr(self, "lockdown", None)
+        if lockdown is not None:
+            lockdown.allow_exit()
         self.stop()
 
     # -- redraw from the flow ----------------------------------------------------------------
@@ -189,7 +226,7 @@ class RatingApp(App):
     def refresh(self, *_):
         flow, sm = self.flow, self.root_widget.ids.sm
         lang = i18n.lang
-        self.root_widget.notice_text = self.notice_text()
+        self.root_widget.notice_text = "" if sm.current in STAFF_SCREENS else self.notice_text()
         idle = self.screens["idle"]
         idle.show_officer(flow.officer, self.services.officer_photo(flow.officer))
         idle.waits_for_officer = flow.settings.require_service_done and not flow.service_done

@@ -40,6 +40,10 @@ class Notice(str, Enum):
     NOT_SAVED = "not_saved"
 
 
+class AlreadyRated(Exception):
+    """Raised by `record` when the store already holds a rating of this dossier."""
+
+
 def is_negative(score: int, scale: int) -> bool:
     """Below the middle of the scale (docs/ARCHITECTURE.md): on 3 levels only Không hài lòng."""
     return score <= scale // 2
@@ -317,6 +321,10 @@ class RatingFlow:
     def _store(self) -> bool:
         try:
             self._record(self.payload())
+        except AlreadyRated:
+            self.draft.dossier_code = ""
+            self._refuse(Notice.ALREADY_RATED)
+            return False
         except Exception:  # a full or broken disk: never thank for a rating we do not hold
             log.exception("the rating could not be stored")
             self._refuse(Notice.NOT_SAVED)

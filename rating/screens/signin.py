@@ -1,4 +1,4 @@
-"""Officer sign-in (staff side): pick your name from the office's staff list, enter your PIN."""
+"""Officer sign-in (staff side): pick your name from the office's staff list, then the PIN pad."""
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -20,7 +20,6 @@ class SignInScreen(Screen):
 
     def open(self, officers):
         self.chosen_id, self.chosen_name, self.error = 0, "", ""
-        self.ids.pin.text = ""
         grid = self.ids.officers
         grid.clear_widgets()
         for o in officers:
@@ -29,20 +28,12 @@ class SignInScreen(Screen):
             grid.add_widget(b)
 
     def choose(self, staff_id, name):
+        """A name tapped: the app opens the PIN pad for that officer."""
+        from kivy.app import App
         self.chosen_id, self.chosen_name, self.error = staff_id, name, ""
         for b in self.ids.officers.children:
             b.state = "down" if b.staff_id == staff_id else "normal"
-
-    def submit(self, app):
-        if not self.chosen_id:
-            self.error = app.t("pick_officer")
-            return False
-        pin = self.ids.pin.text
-        self.ids.pin.text = ""
-        if not app.sign_in(self.chosen_id, pin):
-            self.error = app.t("wrong_pin")
-            return False
-        return True
+        App.get_running_app().ask_officer_pin(staff_id)
 
     def buttons(self) -> dict:
         return {b.staff_id: b for b in self.ids.officers.children}

@@ -228,3 +228,22 @@ def test_each_citizen_gets_a_new_id(clock, recorded):
         clock.t += 1
         flow.tick()
     assert len({r["id"] for r in recorded}) == 3
+
+
+def test_a_dossier_the_store_already_holds_is_dropped_not_thanked(clock):
+    from rating.flow import AlreadyRated
+    stored = []
+
+    def record(payload):
+        if payload.get("dossier_code"):
+            raise AlreadyRated(payload["dossier_code"])
+        stored.append(payload)
+    flow = RatingFlow(FlowSettings(dossier_link=True), record, office="X", counter=1, clock=clock)
+    flow.sign_in(OFFICER)
+    flow.scan(DOSSIER)
+    flow.choose(3)
+    assert flow.step == Step.RATE and flow.notice == Notice.ALREADY_RATED and stored == []
+    flow.choose(3)  # rated again without the dossier: now it goes through
+    assert flow.step == Step.DOSSIER
+    flow.skip_dossier()
+    assert flow.step == Step.THANKS and len(stored) == 1

@@ -1,0 +1,92 @@
+"""motcua-rating: run the counter rating tablet, or drain its outbox once, or print its status."""
+import argparse
+import logging
+import os
+import sys
+
+DEFAULT_CONFIG = "config/rating.ini"
+
+
+def _load(path):
+    from motcua.config import ConfigError, load_config
+    try:
+        return load_config(path, app="rating")
+    except ConfigError as exc:
+        sys.exit(f"motcua-rating: configuration problem:\n{exc}")
+
+
+def cmd_sync(cfg) -> int:
+    from rating.services import TabletServices
+    services = TabletServices(cfg, staff=False)
+    before = services.outbox.status()
+    try:
+        result = services.drain_once()
+    except Exception as exc:  # unreachable server etc.: a summary, not a traceback
+        after = services.outbox.status()
+        print(f"sync failed: {exc.__class__.__name__}: {exc}")
+        print(f"pending {after['pending']}, quarantined {after['quarantined']}")
+        return 1
+    after = services.outbox.status()
+    print(f"sent {before['pending'] - after['pending']}, pending {after['pending']}, "
+          f"quarantined {after['quarantined']}" + (f" ({result})" if result else ""))
+    return 0 if after["pending"] == 0 else 1
+
+
+def cmd_status(cfg) -> int:
+    from motcua.outbox import Outbox
+    from pathlib import Path
+    path = Path(cfg.device.data_dir) / "rating.db"
+    if not path.exists():
+        print(f"no outbox yet at {path}: nothing recorded on this tablet")
+        return 0
+    status = Outbox.open(path).status()
+    print(f"pending: {status['pending']}")
+    print(f"oldest pending age: {status['oldest_pending_age_s'] or 0} s")
+    print(f"quarantined: {status['quarantined']}")
+    print(f"sent: {status.get('sent', 0)}")
+    print(f"last sync: {status['last_success_at'] or 'never'}")
+    print(f"last error: {status['last_error'] or 'none'}")
+    return 0
+
+
+def run_app(cfg) -> int:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from touchui.lockdown import configure_before_window
+    from kivy.config import Config
+    d = cfg.display
+    if d.kiosk_mode:
+        configure_before_window(fullscreen=d.fullscreen, borderless=d.borderless,
+                                show_cursor=not d.hide_cursor)
+    else:
+        Config.set("graphics", "fullscreen", "auto" if d.fullscreen else "0")
+    Config.set("graphics", "width", str(d.width))
+    Config.set("graphics", "height", str(d.height))
+    from touchui.theme import configure_theme
+    from rating.settings import theme_colours
+    configure_theme(theme_colours(cfg), font_scale=d.font_scale)
+    from rating.app import RatingApp
+    from rating.services import TabletServices
+    RatingApp(TabletServices(cfg)).run()
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="motcua-rating", description=__doc__)
+    ap.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file (default {DEFAULT_CONFIG})")
+    sub = ap.add_subparsers(dest="command")
+    for name, text in (("sync", "send pending ratings once and print a summary"),
+                       ("status", "print pending / quarantined counts and the last sync")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--config", dest="sub_config", help="config file")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cfg = _load(getattr(args, "sub_config", None) or args.config)
+    if args.command == "sync":
+        return cmd_sync(cfg)
+    if args.command == "status":
+        return cmd_status(cfg)
+    return run_app(cfg)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

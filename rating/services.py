@@ -1,0 +1,258 @@
+"""What the tablet runs besides its screens, built from the config: outbox, sync, staff, officer, flow.
+
+Kivy-free, so the `sync` and `status` commands and the tests use it without a window.
+"""
+import logging
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from motcua.outbox import DuplicateItem, Outbox
+from motcua.settings import check_admin_pin
+from motcua.store import get_state, set_state
+
+from rating import settings as rating_settings
+from rating.flow import AlreadyRated, FlowSettings, RatingFlow
+from rating.officers import Duty
+
+log = logging.getLogger(__name__)
+APP_VERSION = "0.1.0"
+
+
+def flow_settings(cfg) -> FlowSettings:
+    r, reasons = cfg.rating, cfg.reasons
+    return FlowSettings(
+        scale=r.scale, reason_codes=tuple(reasons.codes), ask_reasons=reasons.ask,
+        comment=reasons.comment, phone=reasons.phone, dossier_link=r.dossier_link,
+        require_service_done=r.require_service_done, cooldown_s=r.cooldown_seconds,
+        prompt_timeout_s=r.prompt_timeout_seconds, thanks_s=r.thanks_seconds,
+        keep_vote_on_timeout=r.keep_vote_on_timeout)
+
+
+class StaffList:
+    """Stopgap until motcua's staff cache lands: the office's officers kept in the store for offline use."""
+
+    def __init__(self, db, client, office, photo_dir: Path):
+        self.db, self.client, self.office, self.photo_dir = db, client, office, photo_dir
+
+    def items(self) -> list[dict]:
+        return get_state(self.db, "rating_staff", []) or []
+
+    def refresh(self) -> None:
+        if self.client is None:
+            return
+        items = self.client.staff(self.office)
+        self.photo_dir.mkdir(parents=True, exist_ok=True)
+        for officer in items:
+            if officer.get("photo_url"):
+                try:
+                    data = self.client.staff_photo(officer["photo_url"])
+                    ext = ".png" if data.startswith(b"\x89PNG") else ".jpg"
+                    (self.photo_dir / f"{int(officer['id'])}{ext}").write_bytes(data)
+                except Exception as exc:
+                    log.info("photo of staff %s not fetched: %s", officer["id"], exc.__class__.__name__)
+        set_state(self.db, "rating_staff", items)
+
+    def photo_path(self, officer) -> str | None:
+        for ext in (".png", ".jpg"):
+            path = self.photo_dir / f"{int(officer['id'])}{ext}"
+            if path.is_file():
+                return str(path)
+        return None
+
+
+class TabletServices:
+    """Everything the App needs, passed in (the App never reaches for globals)."""
+
+    def __init__(self, cfg, client=None, staff=None, clock=time.monotonic):
+        self.cfg = cfg
+        self.office_name = cfg.device.office_name
+        self.language = cfg.device.language
+        self.kiosk_mode = cfg.display.kiosk_mode
+        self.fullscreen = cfg.display.fullscreen
+        self.hide_cursor = cfg.display.hide_cursor
+        self.officer_button = cfg.rating.officer_button and cfg.rating.require_service_done
+        self._labels = rating_settings.scale_labels(cfg)
+        self._reasons = rating_settings.reason_labels(cfg)
+        data_dir = Path(cfg.device.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Outbox.open(data_dir / "rating.db")
+        self.device_id = self._device_id()
+        self.client = client if client is not None else self._make_client()
+        self.staff = None if staff is False else (staff if staff is not None else self._make_staff())
+        self._listeners = []
+        self.flow = RatingFlow(flow_settings(cfg), self.record, office=cfg.device.office_code,
+                               counter=cfg.rating.counter, already_rated=self.outbox.has_dossier,
+                               on_change=self._flow_changed, clock=clock)
+        self.duty = Duty(self.staff_list, cfg.rating.counter, on_change=self._officer_changed,
+                         record_event=self._log_officer_change)
+        self.worker = None
+        self.call_in_ui = lambda fn: fn()  # the App swaps in Kivy's Clock (one UI thread)
+        self._restore_officer()
+
+    # -- wiring --------------------------------------------------------------------------------
+    def _make_client(self):
+        from motcua.client import Client
+        if not self.cfg.server.token:
+            log.warning("no device token: ratings are kept on this tablet until one is configured")
+            return None
+        return Client(self.cfg.server.url, self.cfg.server.token, timeout=self.cfg.server.timeout_seconds)
+
+    def _make_staff(self):
+        try:
+            from motcua.staff import StaffCache  # the core's cache, once it lands
+        except ImportError:
+            return StaffList(self.outbox.db, self.client, self.cfg.device.office_code,
+                             Path(self.cfg.device.data_dir) / "photos")
+        return StaffCache(self.outbox.db, self.client, self.cfg.device.office_code)
+
+    def _device_id(self) -> str:
+        """A stable id of this tablet's store (shown to admins; names the device in the logs)."""
+        did = get_state(self.outbox.db, "rating_device_id")
+        if not did:
+            did = str(uuid.uuid4())
+            set_state(self.outbox.db, "rating_device_id", did)
+        return (self.cfg.device.name + " · " if self.cfg.device.name else "") + did[:8]
+
+    def on_flow_change(self, listener):
+        self._listeners.append(listener)
+
+    def _flow_changed(self, flow):
+        for listener in list(self._listeners):
+            listener(flow)
+
+    # -- the tap path --------------------------------------------------------------------------
+    def record(self, payload: dict) -> str:
+        """Durable on return (outbox.put commits with synchronous=FULL); the flow thanks after."""
+        try:
+            item_id = self.outbox.put("rating", payload)
+        except DuplicateItem:
+            raise AlreadyRated(payload.get("dossier_code")) from None
+        if self.worker is not None:
+            self.worker.wake()  # deliver now rather than at the next interval
+        return item_id
+
+    # -- officer ------------------------------------------------------------------------------
+    def staff_list(self) -> list[dict]:
+        try:
+            return list(self.staff.items() if self.staff is not None else [])
+        except Exception:
+            log.exception("staff list unavailable")
+            return []
+
+    def officer_photo(self, officer):
+        if not officer or self.staff is None:
+            return None
+        try:
+            return self.staff.photo_path(officer)
+        except Exception:
+            return None
+
+    def _officer_changed(self, officer):
+        if officer is None:
+            self.flow.sign_out()
+        else:
+            self.flow.sign_in(officer)
+        set_state(self.outbox.db, "rating_officer_on_duty", officer["id"] if officer else None)
+
+    def _log_officer_change(self, event):
+        history = get_state(self.outbox.db, "rating_officer_changes", []) or []
+        history = (history + [event])[-200:]
+        set_state(self.outbox.db, "rating_officer_changes", history)
+
+    def _restore_officer(self):
+        """Config assignment wins; else the officer who was signed in before a restart."""
+        wanted = self.cfg.rating.staff_id or get_state(self.outbox.db, "rating_officer_on_duty")
+        if wanted:
+            self.duty.assign(wanted, "config" if self.cfg.rating.staff_id else "restart")
+
+    # -- texts ---------------------------------------------------------------------------------
+    def score_label(self, score, lang):
+        vi, en = self._labels[score]
+        return en if lang == "en" else vi
+
+    def reason_label(self, code, lang):
+        vi, en = self._reasons[code]
+        return en if lang == "en" else vi
+
+    # -- admin ---------------------------------------------------------------------------------
+    def admin_pin_ok(self, pin) -> bool:
+        return check_admin_pin(self.cfg, pin)
+
+    def admin_status(self) -> dict:
+        return self.outbox.status()
+
+    def sync_now(self) -> dict | None:
+        """One delivery attempt now, in the background for the UI (`drain_once` in the commands)."""
+        if self.worker is not None:
+            threading.Thread(target=self._drain_quietly, daemon=True).start()
+            return None
+        return self.drain_once()
+
+    def _drain_quietly(self):
+        try:
+            self.worker.drain_once()
+        except Exception:
+            log.exception("sync now failed")
+
+    def drain_once(self):
+        from motcua.outbox import SyncWorker
+        if self.client is None:
+            raise RuntimeError("no device token configured ([server] token_file)")
+        worker = self.worker or SyncWorker(self.outbox, self.client, **self._worker_options())
+        return worker.drain_once()
+
+    def _worker_options(self) -> dict:
+        s = self.cfg.server
+        return {"interval": s.sync_interval_seconds, "backoff_base": s.backoff_base_seconds,
+                "backoff_cap": s.backoff_cap_seconds}
+
+    def start(self):
+        """Starts background delivery and a staff-list refresh; never blocks the first frame."""
+        if self.client is not None:
+            from motcua.outbox import SyncWorker
+            self.worker = SyncWorker(self.outbox, self.client, **self._worker_options())
+            self.worker.start()
+            from motcua.client import Heartbeat
+            self.heartbeat = Heartbeat(self.client, self.heartbeat_body, on_commands=self._on_commands,
+                                       interval=self.cfg.server.heartbeat_seconds).start()
+            threading.Thread(target=self.refresh_staff, daemon=True).start()
+
+    def heartbeat_body(self) -> dict:
+        status = self.outbox.status()
+        return {"app": "rating", "version": APP_VERSION, "pending": status["pending"],
+                "oldest_pending_age_s": status["oldest_pending_age_s"],
+                "last_sync_at": status["last_success_at"], "catalogue_version": None,
+                "errors": [status["last_error"]] if status["last_error"] else []}
+
+    def _on_commands(self, commands):
+        for command in commands:
+            if command.get("name") == "sync_now" and self.worker is not None:
+                self.worker.wake()
+            elif command.get("name") == "reload_config":
+                threading.Thread(target=self.refresh_staff, daemon=True).start()
+
+    def refresh_staff(self):
+        try:
+            if self.staff is not None:
+                self.staff.refresh()
+        except Exception as exc:  # offline: the cached list keeps working
+            log.info("staff list not refreshed: %s", exc.__class__.__name__)
+            return
+        self.call_in_ui(self._after_staff_refresh)
+
+    def _after_staff_refresh(self):
+        if self.duty.officer is None:
+            self._restore_officer()
+        elif self.duty.find(self.duty.officer["id"]) is not None:
+            self.duty.officer = self.duty.find(self.duty.officer["id"])
+        self._flow_changed(self.flow)
+
+    def stop(self):
+        if getattr(self, "heartbeat", None) is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None

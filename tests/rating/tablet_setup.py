@@ -1,0 +1,40 @@
+"""Helpers for tablet tests: an office with officers on the real server and a tablet config for it."""
+from pathlib import Path
+
+OFFICE = "XA-PHUOCLONG"
+LAN_PIN = "1357"
+
+
+def add_officers(server) -> dict:
+    """Two officers with PINs; returns {"lan": id, "binh": id}."""
+    ids = {}
+    server.ensure_office(OFFICE)
+    for key, name, counter, pin in (("lan", "Nguyễn Thị Lan", 1, LAN_PIN), ("binh", "Trần Văn Bình", 2, "8642")):
+        out = server.cli("staff", "add", "--office", OFFICE, "--name", name, "--title",
+                         "Công chức Tư pháp - Hộ tịch", "--counter", str(counter), "--pin-stdin",
+                         stdin=pin + "\n")
+        ids[key] = int(out.strip().splitlines()[-1])
+    return ids
+
+
+def write_config(tmp_path: Path, server, token: str, **rating) -> Path:
+    """A rating.ini for this server; `rating` overrides [rating] keys."""
+    (tmp_path / "rating.token").write_text(token + "\n", encoding="utf-8")
+    (tmp_path / "rating.token").chmod(0o600)
+    keys = {"counter": 1, "cooldown_seconds": 20, "prompt_timeout_seconds": 30, "thanks_seconds": 5}
+    keys.update(rating)
+    body = (f"[server]\nurl = {server.url}\ntoken_file = rating.token\nsync_interval_seconds = 1\n"
+            "backoff_base_seconds = 0.2\nbackoff_cap_seconds = 1\ntimeout_seconds = 2\n\n"
+            f"[device]\noffice_code = {OFFICE}\noffice_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
+            "data_dir = data\nname = Quầy 1\n\n"
+            "[display]\nfullscreen = no\nkiosk_mode = no\nwidth = 1280\nheight = 800\n\n"
+            "[admin]\npin = 2468\n\n[rating]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items()))
+    path = tmp_path / "rating.ini"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def export_ratings(server) -> list[dict]:
+    import csv
+    import io
+    return list(csv.DictReader(io.StringIO(server.cli("export", "ratings", "--format", "csv"))))

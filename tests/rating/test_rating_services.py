@@ -1,0 +1,83 @@
+"""The tablet's services and commands against the real central server: outbox, staff, sync, status."""
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from motcua.config import load_config  # noqa: E402
+from rating.__main__ import main  # noqa: E402
+from rating.flow import Step  # noqa: E402
+from rating.services import TabletServices  # noqa: E402
+from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_services(tmp_path, server, **rating):
+    ids = add_officers(server)
+    cfg = load_config(write_config(tmp_path, server, server.device_token(counter=1), **rating), app="rating")
+    services = TabletServices(cfg)
+    services.refresh_staff()
+    return services, ids
+
+
+def test_staff_list_is_fetched_and_kept_for_offline_sign_in(tmp_path, server):
+    services, ids = make_services(tmp_path, server)
+    names = [o["name"] for o in services.duty.officers()]
+    assert names[0] == "Nguyễn Thị Lan" and "Trần Văn Bình" in names
+    server.stop()
+    offline = TabletServices(load_config(tmp_path / "rating.ini", app="rating"))
+    offline.refresh_staff()  # server down: the cached list stays
+    assert not offline.duty.sign_in(ids["lan"], "0000")
+    assert offline.duty.sign_in(ids["lan"], LAN_PIN)
+    assert offline.flow.officer["id"] == ids["lan"]
+
+
+def test_a_rating_reaches_the_server_once_through_the_sync_command(tmp_path, server, capsys):
+    services, ids = make_services(tmp_path, server, dossier_link="no")
+    services.duty.sign_in(ids["lan"], LAN_PIN)
+    flow = services.flow
+    flow.start()
+    flow.choose(3)
+    assert flow.step == Step.THANKS and services.outbox.pending() == 1
+    assert main(["sync", "--config", str(tmp_path / "rating.ini")]) == 0
+    assert "sent 1, pending 0" in capsys.readouterr().out
+    assert main(["sync", "--config", str(tmp_path / "rating.ini")]) == 0
+    rows = export_ratings(server)
+    assert len(rows) == 1
+    assert rows[0]["staff_id"] == str(ids["lan"]) and rows[0]["score"] == "3" and rows[0]["counter"] == "1"
+
+
+def test_status_command_prints_pending_and_quarantined(tmp_path, server):
+    services, ids = make_services(tmp_path, server, dossier_link="no")
+    services.duty.sign_in(ids["lan"], LAN_PIN)
+    services.flow.start()
+    services.flow.choose(2)
+    proc = subprocess.run([sys.executable, "-m", "rating", "status", "--config", str(tmp_path / "rating.ini")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "pending: 1" in proc.stdout and "quarantined: 0" in proc.stdout and "last sync: never" in proc.stdout
+
+
+def test_sync_command_with_the_server_down_keeps_the_rating(tmp_path, server, capsys):
+    services, ids = make_services(tmp_path, server, dossier_link="no")
+    services.duty.sign_in(ids["lan"], LAN_PIN)
+    services.flow.start()
+    services.flow.choose(1)
+    services.flow.submit_reasons()
+    server.stop()
+    assert main(["sync", "--config", str(tmp_path / "rating.ini")]) == 1
+    assert "pending 1" in capsys.readouterr().out
+    server.start()
+    assert main(["sync", "--config", str(tmp_path / "rating.ini")]) == 0
+    assert len(export_ratings(server)) == 1
+
+
+def test_a_bad_config_names_the_key(tmp_path, capsys):
+    bad = tmp_path / "rating.ini"
+    bad.write_text("[rating]\nscale = 7\ncooldwn_seconds = 3\n", encoding="utf-8")
+    try:
+        main(["status", "--config", str(bad)])
+    except SystemExit as exc:
+        text = str(exc)
+    assert "[rating] scale" in text and "cooldwn_seconds" in text and "cooldown_seconds" in text
