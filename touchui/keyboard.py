@@ -87,6 +87,8 @@ class VietKeyboard(BoxLayout):
         super().__init__(**kwargs)
         self.keys = []
         theme.bind(font_scale=self._refresh_height)
+        from kivy.core.window import Window
+        Window.bind(size=self._refresh_height)
         i18n.bind(lang=self._relabel)
         self.bind(mode=self._build, shift=self._relabel, telex=self._relabel,
                   allow_modes=self._build, enter_text_key=self._relabel,
@@ -98,7 +100,10 @@ class VietKeyboard(BoxLayout):
         """Height of a key row in px (at least 64 px: an elderly finger must hit it)."""
         if self.key_height:
             return self.key_height
-        return max(64.0, theme.sp_scaled(72))
+        from kivy.core.window import Window
+        # Portrait screens have room to spare: keys grow towards square (width / 11).
+        by_window = min(Window.width / 11.0, Window.height / 16.0)
+        return max(64.0, theme.sp_scaled(72), by_window)
 
     def _build(self, *_):
         self.clear_widgets()
@@ -127,8 +132,12 @@ class VietKeyboard(BoxLayout):
             row.size_hint_y = None
             row.height = self.row_height()
         self.height = rows * self.row_height() + (rows + 1) * self.key_spacing
+        # Labels grow with the keys (portrait kiosks get taller keys), never below the theme size.
         for key in self.keys:
-            key.font_size = theme.sp_scaled(32 if key.kind in (_C, "letter") else 24)
+            if key.kind in (_C, "letter"):
+                key.font_size = max(theme.sp_scaled(34), self.row_height() * 0.42)
+            else:
+                key.font_size = max(theme.sp_scaled(28), self.row_height() * 0.3)
 
     def _relabel(self, *_):
         for key in self.keys:
