@@ -98,7 +98,7 @@ class KioskServices:
     def status_line(self, lang: str = "vi") -> str:
         """The quiet indicator: online/offline and how old the catalogue is."""
         net = tr("net.offline" if self.online is False else "net.online", lang)
-        return f"● {net} · {present.data_age_text(self.data_age(), lang)}"
+        return f"{net} · {present.data_age_text(self.data_age(), lang)}"
 
     # ---- dossiers (live only: nothing stale is ever shown as current) -------------------
     def lookup_dossier(self, raw_code: str, secret: str | None = None) -> Lookup:
@@ -108,7 +108,10 @@ class KioskServices:
         secret = (secret or "").strip() or None
         try:
             dossier = self.client.dossier(code, secret=secret)
-        except ServerUnreachable:
+        except ServerUnreachable as exc:
+            if _http_status(exc) in (429, 503):
+                self.online = True
+                return Lookup("busy", retry_after=_retry_after(exc))
             self.online = False
             return Lookup("offline")
         except (Rejected, SyncError) as exc:
@@ -116,10 +119,7 @@ class KioskServices:
             if status == 404:
                 self.online = True
                 return Lookup("not_found", secret_used=bool(secret))
-            if status in (429, 503):
-                self.online = True
-                return Lookup("busy", retry_after=_retry_after(exc))
-            log.warning("dossier lookup failed: %s (HTTP %s)", exc.__class__.__name__, status)
+            log.warning("dossier lookup refused: %s (HTTP %s)", exc.__class__.__name__, status)
             self.online = status is not None
             return Lookup("offline")
         self.online = True

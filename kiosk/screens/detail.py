@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kiosk import present
 from kiosk.screens.base import KioskScreen
 from kiosk.slip import PrinterUnavailable
-from kiosk.widgets.common import BodyLabel, Card, HeadingLabel, TitleLabel
+from kiosk.widgets.common import BodyLabel, FactCard, HeadingLabel, TitleLabel
 from touchui.i18n import i18n
 
 
@@ -72,7 +72,7 @@ class DetailScreen(KioskScreen):
         lines = [line for line in lines if line and line.strip()]
         if not lines:
             return
-        card = Card()
+        card = FactCard()
         if heading:
             card.add_widget(HeadingLabel(text=heading))
         for line in lines:  # one label per paragraph: long texts never exceed a GL texture

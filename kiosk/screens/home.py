@@ -1,21 +1,28 @@
 """Home: office name and logo, the four big doors, a clock and a quiet data-age indicator."""
 import datetime as dt
+import os
 
 from kivy.clock import Clock
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk import present
 from kiosk.present import OFFICE_TZ
 from kiosk.screens.base import KioskScreen
 from touchui.i18n import i18n
+
+DEFAULT_LOGO = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "kiosk", "logo.png")
 
 
 class HomeScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     status_text = StringProperty("")
+    offline = BooleanProperty(False)
+
+    logo = StringProperty("")
 
     def on_kv_post(self, _):
+        logo = self.settings.kiosk.logo if self.settings else None
+        self.logo = str(logo or DEFAULT_LOGO)
         self.tick()
         Clock.schedule_interval(self.tick, 1)
         i18n.bind(lang=self.tick)
@@ -26,3 +33,4 @@ class HomeScreen(KioskScreen):
         self.date_text = now.strftime("%d/%m/%Y")
         if self.services is not None:
             self.status_text = self.services.status_line(i18n.lang)
+            self.offline = self.services.online is False

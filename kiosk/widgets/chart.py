@@ -1,7 +1,11 @@
 """Bar charts drawn with Kivy's canvas (no matplotlib): rates per month, on a fixed 0–100% scale."""
 from kivy.graphics import Color, Line, Rectangle
 from kivy.properties import ColorProperty, ListProperty, NumericProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
 from kivy.uix.widget import Widget
+
+from touchui.theme import theme
 
 
 class BarChart(Widget):
@@ -46,3 +50,32 @@ class BarChart(Widget):
             for rect in self.bar_rects():
                 if rect:
                     Rectangle(pos=rect[:2], size=rect[2:])
+
+
+class LabelledBars(BoxLayout):
+    """A BarChart with each bar's label (e.g. T10/2026) and value printed under it."""
+
+    values = ListProperty([])
+    labels = ListProperty([])
+    texts = ListProperty([])
+
+    def __init__(self, **kwargs):
+        super().__init__(orientation="vertical", spacing=6, **kwargs)
+        self.chart = BarChart()
+        self.row = BoxLayout(size_hint_y=None)
+        self.add_widget(self.chart)
+        self.add_widget(self.row)
+        self.bind(values=self._rebuild, labels=self._rebuild, texts=self._rebuild)
+        theme.bind(font_scale=self._rebuild, primary=self._rebuild)
+
+    def _rebuild(self, *_):
+        self.chart.values = self.values
+        self.chart.bar_colour = theme.primary
+        self.row.clear_widgets()
+        size = theme.sp_scaled(26)
+        self.row.height = size * 2.6
+        for i, _value in enumerate(self.values):
+            label = self.labels[i] if i < len(self.labels) else ""
+            text = self.texts[i] if i < len(self.texts) else ""
+            self.row.add_widget(Label(text=f"{label}\n[b]{text}[/b]", markup=True, font_size=size,
+                                      color=theme.text, halign="center"))

@@ -1,15 +1,9 @@
-"""Small building blocks every kiosk screen uses: big buttons, wrapping labels, the top bar."""
-from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
-from kivy.uix.behaviors import ButtonBehavior
+"""Small building blocks every kiosk screen uses: wrapping labels and the top bar with Back and Home."""
+from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-
-class BigButton(ButtonBehavior, Label):
-    """A large, high-contrast touch target (≥ 110 px high at 1080p, never below 88 px)."""
-
-    primary = BooleanProperty(True)
-    icon = StringProperty("")
+from touchui.widgets import BigButton, Card  # noqa: F401  (the shared big button and panel)
 
 
 class BodyLabel(Label):
@@ -24,13 +18,11 @@ class TitleLabel(BodyLabel):
     """The name of what the screen shows, biggest text on it."""
 
 
-class Card(BoxLayout):
-    """A white panel with a thin border, for a group of facts."""
-
-    background = ColorProperty(None, allownone=True)
+class FactCard(Card):
+    """A panel that grows with its content, for lists of facts inside a scrolling screen."""
 
 
-class TopBar(BoxLayout):
+class KioskTopBar(BoxLayout):
     """Title with Back, Home and the language switch: every screen has a way out."""
 
     screen = ObjectProperty(None)

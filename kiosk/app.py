@@ -1,0 +1,202 @@
+"""The kiosk App: wires config, services and touchui's idle, scanner, lockdown and admin PIN into screens."""
+import hashlib
+import logging
+import os
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk import slip
+from kiosk.i18n import STRINGS
+from kiosk.settings import theme_colours
+from touchui.admin import AdminGesture, PinGuard, PinPad
+from touchui.i18n import i18n
+from touchui.idle import IdleTimer
+from touchui.scanner import ScannerInput
+from touchui.theme import configure_theme
+
+log = logging.getLogger(__name__)
+HERE = os.path.dirname(os.path.abspath(__file__))
+ASSETS = os.path.join(os.path.dirname(HERE), "assets", "kiosk")
+SCREENS = ("home", "procedures", "detail", "dossier", "stats", "info", "attract", "admin")
+_kv_loaded = False
+
+
+def load_kv():
+    """Load the kv rules once per process (widget modules first, so kv finds their classes)."""
+    global _kv_loaded
+    if _kv_loaded:
+        return
+    from kiosk.widgets import chart, common, qrimage  # noqa: F401
+    Builder.load_file(os.path.join(HERE, "kiosk.kv"))
+    for name in SCREENS:
+        Builder.load_file(os.path.join(HERE, "screens", f"{name}.kv"))
+    _kv_loaded = True
+
+
+def kiosk_catalogs():
+    """kiosk/i18n.py strings in the shape touchui's translator takes."""
+    return {lang: {key: entry[lang] for key, entry in STRINGS.items()} for lang in ("vi", "en")}
+
+
+def admin_pin_check(cfg):
+    from motcua.settings import check_admin_pin
+    return lambda pin: check_admin_pin(cfg, pin)
+
+
+class KioskApp(App):
+    """Thin shell: screens get `services`, `nav` (this app) and `settings`; nothing is looked up."""
+
+    title = "motcua kiosk"
+    use_kivy_settings = False
+
+    def __init__(self, cfg, services, printer_factory=None, workers=(), lock=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cfg, self.services = cfg, services
+        self.printer_factory = printer_factory
+        self.workers = list(workers)
+        self.lock = cfg.display.kiosk_mode if lock is None else lock
+        self.history: list[str] = []
+        self.lockdown = None
+        self._attract_event = None
+
+    # ---- building -------------------------------------------------------------------------
+    def load_kv(self, filename=None):
+        """Kivy would load kiosk.kv by the class name; `load_kv()` below loads every kv once."""
+        return False
+
+    def build(self):
+        i18n.add(kiosk_catalogs())
+        i18n.lang = self.cfg.device.language
+        configure_theme(theme_colours(self.cfg), self.cfg.display.font_scale)
+        load_kv()
+        from kiosk.screens.admin import AdminScreen
+        from kiosk.screens.attract import AttractScreen
+        from kiosk.screens.detail import DetailScreen
+        from kiosk.screens.dossier import DossierScreen
+        from kiosk.screens.home import HomeScreen
+        from kiosk.screens.info import InfoScreen
+        from kiosk.screens.procedures import ProceduresScreen
+        from kiosk.screens.stats import StatsScreen
+        classes = {"home": HomeScreen, "procedures": ProceduresScreen, "detail": DetailScreen,
+                   "dossier": DossierScreen, "stats": StatsScreen, "info": InfoScreen,
+                   "attract": AttractScreen, "admin": AdminScreen}
+        manager = ScreenManager(transition=NoTransition())  # instant: slow kiosk GPUs, no half-drawn frames
+        for name in SCREENS:
+            manager.add_widget(classes[name](name=name, services=self.services, nav=self,
+                                             settings=self.cfg))
+        manager.get_screen("attract").slides = self.attract_slides()
+        manager.get_screen("attract").slide_seconds = self.cfg.attract.slide_seconds
+        kiosk = self.cfg.kiosk
+        self.idle = IdleTimer(timeout=kiosk.idle_seconds, on_idle=self.on_idle)
+        self.idle.bind(on_activity=lambda *_: self._cancel_attract())
+        self.scanner = ScannerInput(on_scan=self.on_scan, max_gap=kiosk.scanner_max_gap_ms / 1000)
+        self.gesture = AdminGesture(on_gesture=self.ask_admin_pin, corner=kiosk.admin_corner)
+        self.pin_guard = PinGuard(admin_pin_check(self.cfg))
+        return manager
+
+    def attract_slides(self):
+        slides = [("image", str(p)) for p in self.cfg.attract.images if os.path.exists(str(p))]
+        slides += [("text", t.strip()) for t in self.cfg.attract.texts.split("|") if t.strip()]
+        return slides
+
+    def on_start(self):
+        if self.lock:
+            from touchui.lockdown import lock_down
+            display = self.cfg.display
+            self.lockdown = lock_down(self, fullscreen=display.fullscreen, borderless=display.borderless,
+                                      show_cursor=not display.hide_cursor)
+        self.idle.start()
+        self.scanner.start()
+        self.gesture.start()
+        for worker in self.workers:
+            worker.start()
+
+    def on_stop(self):
+        for part in (self.idle, self.scanner, self.gesture):
+            part.stop()
+        for worker in self.workers:
+            worker.stop()
+        if self.lockdown is not None:
+            self.lockdown.release()
+
+    # ---- navigation (screens call these through `nav`) -------------------------------------
+    @property
+    def manager(self):
+        return self.root
+
+    def go(self, name, **kwargs):
+        current = self.manager.current
+        if name != current and current not in ("attract",):
+            self.history.append(current)
+        screen = self.manager.get_screen(name)
+        screen.show(**kwargs)
+        self.manager.current = name
+
+    def back(self):
+        target = self.history.pop() if self.history else "home"
+        if target == "home":
+            return self.home()
+        self.manager.current = target
+
+    def home(self, *_):
+        """Home with every screen cleared: nothing of one citizen is left for the next."""
+        self.history.clear()
+        for screen in self.manager.screens:
+            screen.reset()
+        i18n.lang = self.cfg.device.language
+        self.manager.current = "home"
+        self.manager.get_screen("home").tick()
+
+    def on_idle(self, *_):
+        log.info("idle: back to the home screen, input cleared")
+        self.home()
+        if self.cfg.attract.enabled and self.manager.get_screen("attract").slides:
+            self._cancel_attract()
+            self._attract_event = Clock.schedule_once(self.show_attract, self.cfg.attract.after_seconds)
+
+    def show_attract(self, *_):
+        self.manager.current = "attract"
+
+    def _cancel_attract(self):
+        if self._attract_event is not None:
+            self._attract_event.cancel()
+            self._attract_event = None
+
+    def on_scan(self, code):
+        """A receipt scanned on any screen: straight to its dossier (the code is not logged)."""
+        if self.manager.current == "admin":
+            return
+        self.go("dossier", code=code)
+
+    # ---- admin --------------------------------------------------------------------------
+    def ask_admin_pin(self, *_):
+        pad = PinPad(self.pin_guard, on_success=lambda: self.go("admin"))
+        pad.open()
+        self.pin_pad = pad
+        return pad
+
+    def device_id(self):
+        """The device's name and a fingerprint of its token (never the token itself)."""
+        token = getattr(self.cfg.server, "token", None) or ""
+        mark = hashlib.sha256(token.encode()).hexdigest()[:8] if token else "—"
+        return f"{self.cfg.device.name or 'kiosk'} ({mark})"
+
+    def exit_app(self):
+        if self.lockdown is not None:
+            self.lockdown.exit()
+        else:
+            self.stop()
+
+    # ---- printing -----------------------------------------------------------------------
+    def print_checklist(self, procedure, lang):
+        """Print the checklist slip (called off the UI thread); raises slip.PrinterUnavailable."""
+        printer = self.printer_factory() if self.printer_factory else None
+        if printer is None:
+            raise slip.PrinterUnavailable("no printer configured")
+        p = self.cfg.printer
+        slip.print_checklist(printer, procedure, lang, office_name=self.cfg.device.office_name,
+                             text_mode=p.text_mode, qr_native=p.qr_native)
+        return printer

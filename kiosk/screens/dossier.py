@@ -1,0 +1,134 @@
+"""Dossier lookup: type or scan the receipt's code; the receipt's secret reveals the step history."""
+import itertools
+import threading
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
+
+from kiosk import present
+from kiosk.screens.base import KioskScreen
+from kiosk.widgets.common import BodyLabel, FactCard, HeadingLabel
+from touchui.i18n import i18n
+
+_tickets = itertools.count(1)
+
+
+class DossierScreen(KioskScreen):
+    state = StringProperty("entry")  # entry | busy | found | message
+    message = StringProperty("")
+    busy = BooleanProperty(False)
+    dossier = DictProperty({})
+
+    def on_kv_post(self, _):
+        self.keyboard = self.ids.keyboard
+        self.keyboard.mode = "code"
+        self.keyboard.target = self.ids.code
+        self.keyboard.bind(on_enter=lambda *_: self.submit())
+        self._ticket = 0
+        self._last = None
+        i18n.bind(lang=lambda *_: self._render())
+
+    def show(self, code=None, **_):
+        if code:
+            self.lookup(code)
+
+    def reset(self):
+        self._ticket = next(_tickets)  # answers still in flight are dropped
+        self._last = None
+        self.state, self.message, self.busy, self.dossier = "entry", "", False, {}
+        self.ids.code.text = ""
+        self.ids.secret.text = ""
+        self.keyboard.target = self.ids.code
+        self.keyboard.clear()
+        self.ids.result.clear_widgets()
+
+    def target_secret(self):
+        self.keyboard.target = self.ids.secret
+
+    def target_code(self):
+        self.keyboard.target = self.ids.code
+
+    def submit(self):
+        if self.keyboard.target is self.ids.secret:
+            self.reveal_steps()
+        else:
+            self.lookup(self.ids.code.text)
+
+    def lookup(self, raw_code, secret=None):
+        code = present.normalise_dossier_code(raw_code)
+        self.ids.code.text = code
+        if secret is None:
+            self.ids.secret.text = ""
+        self._start(code, secret)
+
+    def reveal_steps(self):
+        secret = self.ids.secret.text.strip()
+        if self._last and secret:
+            self._start(self._last["code"], secret)
+
+    def _start(self, code, secret):
+        self._ticket = ticket = next(_tickets)
+        self.busy, self.state = True, "busy"
+        self.message = i18n.t("dossier.busy", i18n.lang)
+        threading.Thread(target=self._worker, args=(ticket, code, secret), daemon=True,
+                         name="dossier-lookup").start()
+
+    def _worker(self, ticket, code, secret):
+        result = self.services.lookup_dossier(code, secret)
+        Clock.schedule_once(lambda _: self._answer(ticket, result, secret))
+
+    def _answer(self, ticket, result, secret):
+        if ticket != self._ticket:
+            return  # the citizen left (idle, Home) or asked again meanwhile
+        self.busy = False
+        if result.outcome == "found":
+            self._last = result.dossier
+            self.dossier = result.dossier
+            self.state, self.message = "found", ""
+            self.keyboard.target = self.ids.secret
+        elif result.outcome == "not_found" and secret and self._last:
+            # A wrong secret answers like an unknown code; keep showing the public view.
+            self.state = "found"
+            self.message = i18n.t("dossier.secret_wrong", i18n.lang)
+        else:
+            self._last, self.dossier = None, {}
+            self.state = "message"
+            self.message = {
+                "not_found": i18n.t("dossier.not_found", i18n.lang),
+                "offline": i18n.t("dossier.offline", i18n.lang),
+                "busy": i18n.t("dossier.too_many", i18n.lang, n=result.retry_after or 30),
+                "invalid": i18n.t("dossier.invalid", i18n.lang),
+            }[result.outcome]
+        self._render()
+
+    def _render(self, *_):
+        box = self.ids.result
+        box.clear_widgets()
+        if self.state != "found" or not self.dossier:
+            return
+        lang = i18n.lang
+        card = FactCard()
+        for label, value in present.dossier_rows(self.dossier, lang):
+            card.add_widget(BodyLabel(text=f"[b]{label}:[/b] {self._esc(value)}"))
+        box.add_widget(card)
+        advice = present.next_step_text(self.dossier, lang)
+        if advice:
+            next_card = FactCard()
+            next_card.add_widget(HeadingLabel(text=i18n.t("dossier.next", lang)))
+            next_card.add_widget(BodyLabel(text=self._esc(advice)))
+            box.add_widget(next_card)
+        steps = present.step_lines(self.dossier, lang)
+        if "steps" in self.dossier:
+            steps_card = FactCard()
+            steps_card.add_widget(HeadingLabel(text=i18n.t("dossier.steps", lang)))
+            for line in steps:
+                steps_card.add_widget(BodyLabel(text=self._esc(line)))
+            box.add_widget(steps_card)
+
+    @staticmethod
+    def _esc(text):
+        return str(text).replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
+
+    @property
+    def shows_steps(self):
+        return "steps" in self.dossier
