@@ -3,22 +3,20 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from central.sample_data import (DEMO_PIN, draw_staff_photo, generate_procedures, holder_name, phone_number,
-                                 rating_comment, receipt_secret)
+from central.sample_data import (DEMO_PIN, REASONS, VN_TZ, add_working_days, draw_staff_photo,  # noqa: F401
+                                 generate_procedures, holder_name, number_devices, office_hour, office_time,
+                                 phone_number, rating_item, receipt_secret, working_day_before)
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
 STAFF_PHOTO_DIR = SAMPLE_DIR / "staff"
-VN_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh: +07:00 all year, no daylight saving
 DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN_TZ)  # fixed "now" of the benchmark generators
 
 STATUS_LABELS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
                  5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
                  7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý", 9: "Đã xử lý xong", 10: "Đã trả kết quả"}
-REASONS = ("thai_do", "cho_lau", "huong_dan", "giay_to_ngoai_quy_dinh")
 
 OFFICES = [
     {"code": "XA-PHUOCLONG", "name": "Trung tâm Phục vụ hành chính công xã Phước Long",
@@ -99,33 +97,14 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def add_working_days(day: date, n: int) -> date:
-    """The n-th working day (Monday to Friday) after `day`; public holidays are not modelled."""
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
-def _working_day_before(day: date, n: int) -> date:
-    while n > 0 or day.weekday() >= 5:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
-def _office_hour(day: date, rng: random.Random, start=(7, 30), end=(16, 30)) -> datetime:
-    lo, hi = start[0] * 60 + start[1], end[0] * 60 + end[1]
-    minute = rng.randrange(lo, hi)
-    return datetime.combine(day, time(minute // 60, minute % 60), VN_TZ)
+def _direct(procedure: dict) -> dict:
+    methods = procedure["executionMethods"]
+    return next((m for m in methods if m["submissionMethod"] == "DIRECT"), methods[0])
 
 
 def appointment(procedure: dict, received: datetime) -> datetime:
     """The appointment (ngày hẹn trả) for a dossier received at `received`, from the direct channel's time."""
-    method = next((m for m in procedure["executionMethods"] if m["submissionMethod"] == "DIRECT"),
-                  procedure["executionMethods"][0])
+    method = _direct(procedure)
     days, unit = int(method["processingTime"]), method["processingTimeUnit"]
     if method["processingTimeNote"].startswith("Ngay trong ngày") and days <= 1:
         day = received.date() if received.hour < 15 else add_working_days(received.date(), 1)
@@ -139,7 +118,7 @@ def appointment(procedure: dict, received: datetime) -> datetime:
 
 def _pick_procedure(procedures: list[dict], rng: random.Random) -> dict:
     weights = [PROCEDURE_WEIGHTS.get(p["code"], 1) for p in procedures]
-    return rng.choices(procedures, weights)[0]
+    return rng.choices(procedures, weights)[0]  # 22 items: cheap enough per dossier
 
 
 def _steps(procedure: dict, marks: list[tuple[str, str, int, datetime]], end: datetime | None) -> list[dict]:
@@ -162,17 +141,17 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     handler = FIELD_UNITS.get(field, "Công chức chuyên môn")
     signer = SIGNER.get(field, "Lãnh đạo Ủy ban nhân dân cấp xã")
     if timing in ("open", "withdrawn") and status in (1, 2):
-        received = _office_hour(_working_day_before(now.date(), rng.choice([0, 0, 1])), rng)
+        received = office_hour(working_day_before(now.date(), rng.choice([0, 0, 1])), rng)
         received = min(received, now - timedelta(minutes=rng.randrange(5, 90)))
     elif timing == "open":
-        received = _office_hour(_working_day_before(now.date(), rng.randrange(0, 2)), rng)
+        received = office_hour(working_day_before(now.date(), rng.randrange(0, 2)), rng)
         received = min(received, now - timedelta(minutes=rng.randrange(30, 240)))
     elif timing == "open_late":
-        received = _office_hour(_working_day_before(now.date(), rng.randrange(12, 20)), rng)
+        received = office_hour(working_day_before(now.date(), rng.randrange(12, 20)), rng)
     else:  # finished: received long enough ago that even a late finish lies in the past
-        received = _office_hour(_working_day_before(now.date(), rng.randrange(35, 120)), rng)
+        received = office_hour(working_day_before(now.date(), rng.randrange(35, 120)), rng)
     due = appointment(procedure, received)
-    if timing == "open" and status in (4, 5, 6) and due <= now:  # keep open ones honest: not yet due
+    if timing == "open" and status in (2, 4, 5, 6) and due <= now:  # keep open ones honest: not yet due
         due = datetime.combine(add_working_days(now.date(), rng.randrange(1, 4)), time(16, 30), VN_TZ)
     checked = received + timedelta(minutes=rng.randrange(5, 25))
     marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received)]
@@ -204,17 +183,19 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     # finished dossiers: status 8, 9 or 10
     supplement = timedelta(0)
     if timing == "on_time":
-        finished = _between(checked, due, rng.uniform(0.35, 0.95))
+        finished = max(checked, office_time(_between(checked, due, rng.uniform(0.35, 0.95)), forward=False))
     elif timing == "late":
-        finished = due + timedelta(hours=rng.randrange(2, 24 * 5))
+        finished = office_time(due + timedelta(hours=rng.randrange(2, 24 * 5)), forward=True)
     else:  # supplement_saved: late on the calendar, on time once supplement time is not counted
-        supplement = timedelta(hours=rng.randrange(48, 120))
-        finished = due + supplement * rng.uniform(0.2, 0.8)
+        finished = office_time(due + timedelta(hours=rng.randrange(1, 40)), forward=True)
+        margin = min(timedelta(minutes=30), (due - checked) * 0.1)
+        supplement = finished - due + margin + (due - checked) * rng.uniform(0.1, 0.5)
+        supplement = timedelta(minutes=int(supplement.total_seconds() // 60))
     finished = finished.replace(second=0, microsecond=0)
     work_start = checked
     marks.append(("Thẩm định, xử lý hồ sơ", handler, 4, work_start))
     if supplement:
-        asked = _between(work_start, min(due, finished - supplement), 0.3)
+        asked = _between(work_start, due, 0.2)  # so asked + supplement <= finished (see above)
         marks.append(("Yêu cầu bổ sung giấy tờ", "Công dân bổ sung hồ sơ", 5, asked))
         marks.append(("Tiếp tục xử lý sau khi bổ sung", handler, 4, asked + supplement))
     if status == 8:
@@ -222,8 +203,8 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
         return _record(procedure, 8, received, due, finished, None, marks, finished, rng)
     marks.append(("Phê duyệt, ký kết quả", signer, 4, _between(marks[-1][3], finished, 0.7)))
     if status == 10:
-        returned = min(now - timedelta(minutes=5), finished + timedelta(hours=rng.choice([0.25, 1, 3, 20, 50])))
-        returned = returned.replace(second=0, microsecond=0)
+        returned = office_time(finished + timedelta(hours=rng.choice([0.25, 1, 3, 20, 50])), forward=True)
+        returned = min(now - timedelta(minutes=5), returned).replace(second=0, microsecond=0)
         marks.append(("Trả kết quả", COUNTER_UNIT, 10, returned))
         return _record(procedure, 10, received, due, finished, returned, marks, returned, rng,
                        signed_at=finished)
@@ -273,7 +254,12 @@ def demo_dossiers(now: datetime, office: str = "XA-PHUOCLONG", count: int = 60, 
     procedures = load_sample_procedures()
     plan = list(SCENARIOS[:count])
     plan += rng.choices([s for s, _ in FILL], [w for _, w in FILL], k=count - len(plan))
-    dossiers = [_dossier(_pick_procedure(procedures, rng), status, timing, now, rng) for status, timing in plan]
+    days = {p["code"]: (_direct(p)["processingTime"], _direct(p)["processingTimeUnit"]) for p in procedures}
+    # open dossiers get procedures long enough not to be due yet, open-late ones short enough to be overdue
+    pools = {"open": [p for p in procedures if days[p["code"]][0] >= 3],
+             "open_late": [p for p in procedures if days[p["code"]][0] <= 7 and days[p["code"]][1] == "Ngày làm việc"]}
+    dossiers = [_dossier(_pick_procedure(pools.get(timing, procedures), rng), status, timing, now, rng)
+                for status, timing in plan]
     return _number(dossiers, unit)
 
 
@@ -293,3 +279,96 @@ def on_time(dossier: dict, at: datetime) -> bool | None:
         return min(ends) <= deadline
     return False if _as_local(at) > deadline else None
 
+
+
+def _returned_by_office(now: datetime, offices: set[str], seed: int) -> dict[str, list[tuple[datetime, str]]]:
+    out = {}
+    for office in offices:
+        out[office] = [(datetime.fromisoformat(d["returned_at"]), d["code"])
+                       for d in demo_dossiers(now, office=office, seed=seed) if d["status"] == 10]
+    return out
+
+
+def demo_ratings(now: datetime, staff: list[dict] | None = None, count: int = 300, seed: int = 1) -> list[dict]:
+    """Rating items (docs/ARCHITECTURE.md) over the last ~60 working days, mostly satisfied.
+
+    `staff` defaults to demo_staff(). An officer with an `id` is rated by that `staff_id`; without
+    one, `staff_id` is null and `staff_key` names the officer for the caller to map. About 40% of
+    ratings follow a returned demo dossier of the same seed (`dossier_code`, at most one rating each).
+    """
+    now = _as_local(now)
+    staff = demo_staff() if staff is None else staff
+    if not staff:
+        raise ValueError("staff is empty: a rating needs an officer")
+    rng = random.Random(f"ratings:{seed}")
+    known = {o["code"] for o in OFFICES}
+    returned = _returned_by_office(now, {p["office"] for p in staff} & known, seed)
+    for queue in returned.values():
+        rng.shuffle(queue)
+    items = []
+    for _ in range(count):
+        index = rng.randrange(len(staff))
+        person = staff[index]
+        queue = returned.get(person["office"])
+        if queue and rng.random() < 0.4:
+            handed, code = queue.pop()
+            created = handed + timedelta(minutes=rng.randrange(1, 4), seconds=rng.randrange(60))
+        else:
+            code = None
+            created = office_hour(working_day_before(now.date(), rng.randrange(0, 60)), rng)
+            created += timedelta(seconds=rng.randrange(60))
+        if created > now:
+            created = now - timedelta(minutes=rng.randrange(1, 120))
+        items.append(rating_item(rng, person, index, created, code))
+    return number_devices(items)
+
+
+def large_ratings(n: int = 100_000, seed: int = 1, now: datetime | None = None) -> list[dict]:
+    """`n` rating items over a year for benchmarks; staff ids are 1..9 in demo_staff() order."""
+    now = _as_local(now or DEFAULT_NOW)
+    rng = random.Random(f"large-ratings:{seed}")
+    staff = [dict(p, id=i) for i, p in enumerate(demo_staff(), start=1)]
+    days = [d for d in (now.date() - timedelta(days=k) for k in range(1, 366)) if d.weekday() < 5]
+    items = []
+    for _ in range(n):
+        person = rng.choice(staff)
+        created = datetime.combine(rng.choice(days), time(7, 30), VN_TZ) + timedelta(seconds=rng.randrange(34200))
+        items.append(rating_item(rng, person, 0, created, None))
+    return number_devices(items)
+
+
+def large_dossiers(n: int = 50_000, seed: int = 1, now: datetime | None = None,
+                   office: str = "XA-PHUOCLONG") -> list[dict]:
+    """`n` dossiers in the import shape for benchmarks: mostly returned on time, all statuses present."""
+    now = _as_local(now or DEFAULT_NOW)
+    unit = _office(office)["unit_code"]
+    rng = random.Random(f"large-dossiers:{seed}")
+    procedures = load_sample_procedures()
+    cum, total = [], 0
+    for p in procedures:
+        total += PROCEDURE_WEIGHTS.get(p["code"], 1)
+        cum.append(total)
+    span = max(365, n // 4000 * 7)  # keeps each day's sequence well under 10,000
+    days = [d for d in (now.date() - timedelta(days=k) for k in range(45, 45 + span)) if d.weekday() < 5]
+    statuses = [10] * 80 + [9] * 6 + [4] * 5 + [2, 2, 3, 5, 6, 7, 8, 1]
+    out = []
+    for _ in range(n):
+        procedure = rng.choices(procedures, cum_weights=cum)[0]
+        field = procedure["category"]["code"]
+        received = datetime.combine(rng.choice(days), time(7, 30), VN_TZ) + timedelta(minutes=rng.randrange(540))
+        due = appointment(procedure, received)
+        status = rng.choice(statuses)
+        late = rng.random() < 0.04
+        finished = due + timedelta(hours=rng.randrange(1, 72)) if late else \
+            _between(received, due, rng.uniform(0.2, 0.95))
+        finished = finished if status in (3, 8, 9, 10) else None
+        returned = finished + timedelta(hours=rng.randrange(1, 48)) if status == 10 else None
+        marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received),
+                 ("Thẩm định, xử lý hồ sơ", FIELD_UNITS.get(field, "Công chức chuyên môn"), 4,
+                  received + timedelta(minutes=15))]
+        if returned:
+            marks.append(("Trả kết quả", COUNTER_UNIT, 10, returned))
+        end = returned or finished
+        out.append(_record(procedure, status, received, due if status != 1 else None, finished, returned,
+                           marks, end, rng, signed_at=finished if returned else None))
+    return _number(out, unit)

@@ -1,14 +1,18 @@
 """Word lists and generators behind the sample data: people, receipts, comments, a large procedure catalogue."""
 from __future__ import annotations
 
+import itertools
 import json
 import random
-from datetime import datetime, timedelta, timezone
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
+VN_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh: +07:00 all year, no daylight saving
 DEMO_PIN = "1234"  # every demo officer's PIN: for the demo only, never for a real office
+REASONS = ("thai_do", "cho_lau", "huong_dan", "giay_to_ngoai_quy_dinh")  # the tablet's default reasons
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by elderly citizens
 
 # Family names with rough frequencies (per cent) as commonly cited for Vietnam.
@@ -32,9 +36,9 @@ PHONE_PREFIXES = ["032", "033", "034", "035", "036", "037", "038", "039", "086",
                   "083", "084", "085", "088", "091", "094", "070", "076", "077", "078", "079", "089", "090", "093",
                   "056", "058", "092"]
 COMMENTS = {
-    3: ["Cán bộ hướng dẫn tận tình, chu đáo.", "Làm nhanh, không phải chờ lâu. Cảm ơn chị!",
+    3: ["Cán bộ hướng dẫn tận tình, chu đáo.", "Làm nhanh, không phải chờ lâu. Cảm ơn cán bộ!",
         "Thủ tục gọn, trả kết quả đúng hẹn.", "Rất hài lòng với thái độ phục vụ.",
-        "Được hướng dẫn kê khai tờ khai rất kỹ.", "Cảm ơn anh cán bộ đã giúp đỡ người già như tôi."],
+        "Được hướng dẫn kê khai tờ khai rất kỹ.", "Cảm ơn cán bộ đã giúp đỡ người già như tôi."],
     2: ["Ổn, nhưng nên có thêm ghế ngồi chờ.", "Cán bộ nhiệt tình nhưng phải chờ hơi lâu.",
         "Nên niêm yết rõ mẫu tờ khai ở sảnh.", "Bãi giữ xe hơi chật."],
     "thai_do": ["Cán bộ nói chuyện cộc lốc, không vui vẻ.", "Thái độ chưa niềm nở, hỏi thêm thì bị gắt."],
@@ -48,10 +52,14 @@ AVATAR_COLOURS = [(38, 110, 160), (46, 139, 87), (156, 92, 52), (111, 78, 155), 
 FONT_PATHS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf"]
 
 
+_SURNAME_LIST = list(SURNAMES)
+_SURNAME_CUM = list(itertools.accumulate(SURNAMES.values()))
+
+
 def holder_name(rng: random.Random) -> str:
     """A realistic Vietnamese full name (family, middle, given), in NFC."""
     sex = rng.choice("mf")
-    surname = rng.choices(list(SURNAMES), list(SURNAMES.values()))[0]
+    surname = rng.choices(_SURNAME_LIST, cum_weights=_SURNAME_CUM)[0]
     middle = [rng.choice(MIDDLE[sex])]
     if rng.random() < (0.3 if sex == "f" else 0.1):
         middle.append(rng.choice([m for m in MIDDLE[sex] if m not in ("Thị", "Văn", middle[0])]))
@@ -102,6 +110,78 @@ def draw_staff_photo(name: str, index: int, size: int = 256):
     font = font or ImageFont.load_default(int(big * 0.17))
     draw.text((big / 2, big * 0.82), initials(name), fill=colour, font=font, anchor="mm")
     return img.resize((size, size), Image.LANCZOS)
+
+
+# ---- office calendar --------------------------------------------------------------------------------------
+
+def add_working_days(day: date, n: int) -> date:
+    """The n-th working day (Monday to Friday) after `day`; public holidays are not modelled."""
+    while n > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def working_day_before(day: date, n: int) -> date:
+    while n > 0 or day.weekday() >= 5:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def office_hour(day: date, rng: random.Random, start=(7, 30), end=(16, 30)) -> datetime:
+    lo, hi = start[0] * 60 + start[1], end[0] * 60 + end[1]
+    minute = rng.randrange(lo, hi)
+    return datetime.combine(day, time(minute // 60, minute % 60), VN_TZ)
+
+
+def office_time(moment: datetime, forward: bool) -> datetime:
+    """The nearest office time (Mon-Fri 07:30-17:00) at or after (`forward`) or at or before `moment`."""
+    day, opens, closes = moment.date(), time(7, 30), time(17, 0)
+    if forward:
+        if moment.weekday() < 5 and moment.time() <= closes:
+            return max(moment, datetime.combine(day, opens, VN_TZ))
+        return datetime.combine(add_working_days(day, 1), opens, VN_TZ)
+    if moment.weekday() < 5 and moment.time() >= opens:
+        return min(moment, datetime.combine(day, closes, VN_TZ))
+    return datetime.combine(working_day_before(day - timedelta(days=1), 0), closes, VN_TZ)
+
+
+# ---- ratings -------------------------------------------------------------------------------------------------
+
+def rating_item(rng: random.Random, person: dict, index: int, created: datetime, dossier_code: str | None) -> dict:
+    score = rng.choices((3, 2, 1), (72, 22, 6))[0]
+    reasons = []
+    if score == 1:
+        reasons = rng.sample(REASONS, rng.choice((1, 1, 2)))
+    elif score == 2 and rng.random() < 0.3:
+        reasons = [rng.choice(REASONS[:3])]
+    item = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "device_seq": 0,
+            "created_at": created.isoformat(), "office": person["office"], "counter": person["counter"],
+            "staff_id": person.get("id"), "scale": 3, "score": score, "reasons": reasons}
+    if person.get("id") is None:  # not yet stored: the caller maps the key to the server's id
+        item["staff_key"] = person.get("key") or f"{person['office']}:{index}"
+    comment = rating_comment(rng, score, reasons)
+    if comment:
+        item["comment"] = comment
+    if score == 1 and rng.random() < 0.3:
+        item["phone"] = phone_number(rng)  # asked for a call-back
+    if dossier_code:
+        item["dossier_code"] = dossier_code
+    return item
+
+
+def number_devices(items: list[dict]) -> list[dict]:
+    """Sorts by tap time and gives each (office, counter) tablet its own 1, 2, 3 … `device_seq`."""
+    items.sort(key=lambda r: r["created_at"])
+    seq: dict[tuple, int] = {}
+    for r in items:
+        key = (r["office"], r["counter"])
+        seq[key] = seq.get(key, 0) + 1
+        r["device_seq"] = seq[key]
+    return items
 
 
 # ---- a large, realistic but invented catalogue for benchmarks ------------------------------------------------
