@@ -8,7 +8,7 @@ from kivy.utils import get_color_from_hex
 # text passes WCAG AAA (≥ 7:1) except accent, which is only ever a background for dark text.
 DEFAULT_COLOURS = {
     "primary": "#0B3D91",      # buttons, top bar (white text on it: 10.6:1)
-    "on_primary": "#FFFFFF",
+    "primary_text": "#FFFFFF",
     "background": "#F4F6FA",
     "surface": "#FFFFFF",      # cards, keyboard keys
     "text": "#111111",
@@ -37,7 +37,7 @@ class Theme(EventDispatcher):
     """The look every touchui widget reads; kv rules bind to it, so a change repaints live."""
 
     primary = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["primary"]))
-    on_primary = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["on_primary"]))
+    primary_text = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["primary_text"]))
     background = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["background"]))
     surface = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["surface"]))
     text = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["text"]))

@@ -337,16 +337,35 @@ class ScannerTest(TouchUITestCase):
         finally:
             scanner.stop()
 
+    def test_scan_into_a_field_focused_after_the_scanner_started_is_cleaned_up(self):
+        from touchui.scanner import ScannerInput
+        clock = FakeClock()
+        codes = []
+        scanner = ScannerInput(on_scan=codes.append, now=clock).start()
+        try:
+            # The field takes the keyboard after the scanner: it sees the first key first.
+            field = self.setup_field()
+            field.text = "ho tich"
+            field.cursor = field.get_cursor_from_index(len(field.text))
+            self.type_keys(clock, "000.00.31.H29-251103-0008", gap=0.003)
+            assert codes == ["000.00.31.H29-251103-0008"]
+            assert field.text == "ho tich"
+        finally:
+            scanner.stop()
+
     def test_slow_typing_is_not_a_scan_and_reaches_the_field(self):
         from touchui.scanner import ScannerInput
         field = self.setup_field()
         clock = FakeClock()
         codes = []
+        validated = []
+        field.bind(on_text_validate=lambda *_: validated.append(field.text))
         scanner = ScannerInput(on_scan=codes.append, now=clock).start()
         try:
             self.type_keys(clock, "1234567", gap=0.2)
             assert codes == []
             assert field.text == "1234567"
+            assert validated == ["1234567"]  # a person's Enter still submits the field
         finally:
             scanner.stop()
 
