@@ -24,8 +24,14 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
+_opened = []
+
+
 def _engine(args):
-    return make_engine(args.db)
+    """The command's engine; disposed when main() returns (so main() can run in-process)."""
+    if not _opened:
+        _opened.append(make_engine(args.db))
+    return _opened[0]
 
 
 def _read_secret(prompt_name: str) -> str:
@@ -304,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as err:
         print(f"motcua-central: {err}", file=sys.stderr)
         return err.exit_code
+    finally:
+        while _opened:
+            _opened.pop().dispose()
     return 0
 
 

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["ratings"])
 
 class RatingBatch(BaseModel):
     """Items are checked one by one (an invalid item is `rejected`, the others still count)."""
-    ratings: list[dict[str, Any]] = Field(..., min_length=1, max_length=500, description=(
+    ratings: list[Any] = Field(..., min_length=1, max_length=500, description=(
         "rating items: id (uuid4), device_seq, created_at, office, counter, staff_id, scale, "
         "score, reasons, comment, phone, dossier_code (docs/ARCHITECTURE.md)"))
 
