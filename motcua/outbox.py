@@ -1,0 +1,237 @@
+"""The durable outbox: a rating is committed to disk before the thank-you screen, then delivered exactly once.
+
+Row states: pending -> sending -> sent | quarantined. A batch keeps its Idempotency-Key in the rows
+(`batch_key`) until the server answers, so a retry after a lost answer is recognised as the same
+request. Rows left `sending` by a crash go back to `pending` when the outbox is opened.
+"""
+import contextlib
+import datetime
+import json
+import sqlite3
+import threading
+import time
+import uuid
+
+from sqlite_utils import Database
+
+from motcua.store import connect, db_path, get_state, open_store, set_state
+
+__all__ = ["Outbox", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
+
+MAX_BATCH = 500
+DELIVERED = ("accepted", "duplicate")
+REFUSED = ("rejected", "conflict")
+
+
+class DuplicateItem(ValueError):
+    """An item with the same unique key (e.g. a second rating of one dossier) is already in the outbox."""
+
+
+def dossier_key(code: str) -> str:
+    """The outbox unique key that stops a tablet rating one dossier twice."""
+    return "dossier:" + code.strip().upper()
+
+
+def iso_time(ts: float | None) -> str | None:
+    """A Unix time as ISO 8601 with the device's offset (None stays None)."""
+    if ts is None:
+        return None
+    return datetime.datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+class Outbox:
+    """Items waiting for the server. `put` returns only once the item is durably committed."""
+
+    def __init__(self, db: Database, clock=time.time):
+        self.db = db
+        self.clock = clock
+        self._path = db_path(db)
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._lock = threading.RLock()   # guards the shared connection (in-memory databases)
+        self.resume()
+
+    @classmethod
+    def open(cls, path, clock=time.time) -> "Outbox":
+        """Opens the store file at `path` (checked, recovered if broken, migrated)."""
+        return cls(open_store(path), clock=clock)
+
+    # -- connections: one per thread on a file, so the UI thread never waits on the sync thread's reads
+    def _db(self) -> Database:
+        if self._path is None or threading.get_ident() == self._owner:
+            return self.db
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self._path)
+        return db
+
+    @contextlib.contextmanager
+    def _write(self):
+        """A write transaction taken up front (BEGIN IMMEDIATE): no lock upgrade, no deadlock."""
+        with self._lock if self._path is None else contextlib.nullcontext():
+            db = self._db()
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")
+
+    def _read(self, sql, params=()):
+        with self._lock if self._path is None else contextlib.nullcontext():
+            return self._db().execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+
+    # -- the tap path
+    def put(self, kind: str, payload: dict, unique_key: str | None = None) -> str:
+        """Stores an item durably and returns its id; fills `id` and `device_seq` into the payload.
+
+        A rating with a `dossier_code` gets the unique key of that dossier; a second one raises
+        DuplicateItem and stores nothing.
+        """
+        item = dict(payload)
+        item_id = str(item.get("id") or uuid.uuid4())
+        if unique_key is None and kind == "rating" and item.get("dossier_code"):
+            unique_key = dossier_key(item["dossier_code"])
+        json.dumps(item)   # not serialisable -> TypeError before anything is written
+        with self._write() as db:
+            seq = int(get_state(db, "device_seq", 0)) + 1
+            set_state(db, "device_seq", seq)
+            item["id"], item["device_seq"] = item_id, seq
+            try:
+                db.execute("INSERT INTO outbox (id, seq, kind, payload, unique_key, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           [item_id, seq, kind, json.dumps(item, ensure_ascii=False), unique_key, self.clock()])
+            except sqlite3.IntegrityError as exc:
+                if unique_key and "unique_key" in str(exc):
+                    raise DuplicateItem(f"{unique_key} is already in the outbox") from None
+                raise
+        return item_id
+
+    def has_unique_key(self, key: str) -> bool:
+        return bool(self._read("SELECT 1 FROM outbox WHERE unique_key = ?", [key]))
+
+    def has_dossier(self, code: str) -> bool:
+        """True when this device already holds a rating of that dossier (sent or not)."""
+        return self.has_unique_key(dossier_key(code))
+
+    # -- what the admin screen and the heartbeat read
+    def pending(self) -> int:
+        return self._read("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')")[0][0]
+
+    def quarantined(self) -> list[dict]:
+        rows = self._read("SELECT id, seq, kind, payload, reason, created_at FROM outbox "
+                          "WHERE state = 'quarantined' ORDER BY seq")
+        return [{"id": r[0], "device_seq": r[1], "kind": r[2], "payload": json.loads(r[3]),
+                 "reason": r[4], "created_at": iso_time(r[5])} for r in rows]
+
+    def get(self, item_id: str) -> dict | None:
+        rows = self._read("SELECT id, seq, kind, payload, state, reason, attempts, batch_key FROM outbox "
+                          "WHERE id = ?", [item_id])
+        if not rows:
+            return None
+        r = rows[0]
+        return {"id": r[0], "device_seq": r[1], "kind": r[2], "payload": json.loads(r[3]), "state": r[4],
+                "reason": r[5], "attempts": r[6], "batch_key": r[7]}
+
+    def counts(self) -> dict:
+        got = dict(self._read("SELECT state, count(*) FROM outbox GROUP BY state"))
+        return {s: got.get(s, 0) for s in ("pending", "sending", "sent", "quarantined")}
+
+    def status(self) -> dict:
+        """pending, quarantined, oldest_pending_age_s, last_success_at, last_error (+ last_attempt_at, sent)."""
+        counts = self.counts()
+        oldest = self._read("SELECT min(created_at) FROM outbox WHERE state IN ('pending', 'sending')")[0][0]
+        state = {name: value for name, value in
+                 ((n, json.loads(v)) for n, v in self._read("SELECT name, value FROM device_state"))}
+        return {
+            "pending": counts["pending"] + counts["sending"],
+            "quarantined": counts["quarantined"],
+            "sent": counts["sent"],
+            "oldest_pending_age_s": None if oldest is None else max(0, round(self.clock() - oldest, 1)),
+            "last_success_at": iso_time(state.get("last_success_at")),
+            "last_attempt_at": iso_time(state.get("last_attempt_at")),
+            "last_error": state.get("last_error"),
+        }
+
+    # -- the sync worker's side
+    def resume(self) -> int:
+        """Rows a crash left `sending` go back to `pending` (keeping their batch key)."""
+        with self._write() as db:
+            return db.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
+
+    def next_batch(self, kind: str = "rating", limit: int = MAX_BATCH) -> tuple[str | None, list[dict]]:
+        """Claims the next batch (marks it `sending`): an unfinished batch first, with its old key."""
+        limit = max(1, min(limit, MAX_BATCH))
+        with self._write() as db:
+            first = db.execute("SELECT batch_key FROM outbox WHERE state = 'pending' AND kind = ? "
+                               "ORDER BY seq LIMIT 1", [kind]).fetchone()
+            if first is None:
+                return None, []
+            key = first[0]
+            if key:
+                rows = db.execute("SELECT id, payload FROM outbox WHERE state = 'pending' AND batch_key = ? "
+                                  "ORDER BY seq", [key]).fetchall()
+            else:
+                key = str(uuid.uuid4())
+                rows = db.execute("SELECT id, payload FROM outbox WHERE state = 'pending' AND kind = ? "
+                                  "AND batch_key IS NULL ORDER BY seq LIMIT ?", [kind, limit]).fetchall()
+            ids = [r[0] for r in rows]
+            db.execute(f"UPDATE outbox SET state = 'sending', batch_key = ?, attempts = attempts + 1 "
+                       f"WHERE id IN ({','.join('?' * len(ids))})", [key] + ids)
+            set_state(db, "last_attempt_at", self.clock())
+        return key, [json.loads(r[1]) for r in rows]
+
+    def settle(self, batch_key: str, results: list[dict]) -> dict:
+        """Applies the server's per-item answer; items it did not mention are sent again, in a new batch."""
+        summary = {"delivered": 0, "quarantined": 0, "unanswered": 0}
+        now = self.clock()
+        with self._write() as db:
+            for res in results:
+                status, item_id = res.get("status"), res.get("id")
+                if status in DELIVERED:
+                    n = db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, reason = ? WHERE id = ? "
+                                   "AND batch_key = ? AND state = 'sending'",
+                                   [now, status, item_id, batch_key]).rowcount
+                    summary["delivered"] += n
+                elif status in REFUSED:
+                    reason = f"{status}: {res.get('reason') or 'no reason given'}"
+                    summary["quarantined"] += db.execute(
+                        "UPDATE outbox SET state = 'quarantined', reason = ? WHERE id = ? AND batch_key = ? "
+                        "AND state = 'sending'", [reason, item_id, batch_key]).rowcount
+            summary["unanswered"] = db.execute(
+                "UPDATE outbox SET state = 'pending', batch_key = NULL WHERE batch_key = ? AND state = 'sending'",
+                [batch_key]).rowcount
+            set_state(db, "last_success_at", now)
+            set_state(db, "last_error", None)
+        return summary
+
+    def release(self, batch_key: str, error: str, split: bool = False) -> None:
+        """The batch did not get through: back to pending, same key (or no key when it must be split)."""
+        with self._write() as db:
+            if split:
+                db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL WHERE batch_key = ? "
+                           "AND state = 'sending'", [batch_key])
+            else:
+                db.execute("UPDATE outbox SET state = 'pending' WHERE batch_key = ? AND state = 'sending'",
+                           [batch_key])
+            set_state(db, "last_error", error)
+
+    def quarantine_batch(self, batch_key: str, reason: str) -> int:
+        """The server refused this batch as a whole and it holds one item: set it aside with the reason."""
+        with self._write() as db:
+            return db.execute("UPDATE outbox SET state = 'quarantined', reason = ? WHERE batch_key = ? "
+                              "AND state = 'sending'", [reason, batch_key]).rowcount
+
+    def record_error(self, error: str | None) -> None:
+        with self._write() as db:
+            set_state(db, "last_error", error)
+
+
+from motcua.worker import SyncWorker  # noqa: E402  (re-exported: the apps import it from here)
