@@ -8,7 +8,7 @@ from kivy.utils import get_color_from_hex
 # text passes WCAG AAA (≥ 7:1) except accent, which is only ever a background for dark text.
 DEFAULT_COLOURS = {
     "primary": "#0B3D91",      # buttons, top bar (white text on it: 10.6:1)
-    "primary_text": "#FFFFFF",
+    "on_primary": "#FFFFFF",
     "background": "#F4F6FA",
     "surface": "#FFFFFF",      # cards, keyboard keys
     "text": "#111111",
@@ -37,7 +37,7 @@ class Theme(EventDispatcher):
     """The look every touchui widget reads; kv rules bind to it, so a change repaints live."""
 
     primary = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["primary"]))
-    primary_text = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["primary_text"]))
+    on_primary = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["on_primary"]))
     background = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["background"]))
     surface = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["surface"]))
     text = ColorProperty(get_color_from_hex(DEFAULT_COLOURS["text"]))
@@ -51,6 +51,12 @@ class Theme(EventDispatcher):
 
     font_name = StringProperty("Roboto")
     """Roboto draws every Vietnamese letter; it has no emoji: use images for faces and icons."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Kivy binds an attribute named on_<property> as that property's change handler: the
+        # colour `on_primary` (text on primary, the name the apps use) is not a handler.
+        self.funbind("primary", self.on_primary)
 
     def configure(self, colours=None, font_scale=None, font_name=None):
         """Apply plain values from an app's config; unknown colour names are an error."""

@@ -56,7 +56,10 @@ def test_bad_catalogs_are_refused_with_the_reason(tmp_path):
 
 
 def test_theme_takes_plain_config_values():
-    theme = Theme().configure({"primary": "#004080", "danger": "#AA0000"}, font_scale=1.3)
+    theme = Theme().configure({"primary": "#004080", "on_primary": "#FFFFFF", "danger": "#AA0000"},
+                              font_scale=1.3)
+    theme.configure({"primary": "#003366"})   # a second change must not call a colour
+    theme.configure({"primary": "#004080"})
     assert list(theme.primary)[:3] == pytest.approx([0, 0x40 / 255, 0x80 / 255])
     assert theme.font_scale == 1.3
     assert theme.sp_scaled(10) == pytest.approx(Theme().sp_scaled(10) * 1.3)
