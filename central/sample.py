@@ -61,6 +61,45 @@ def load_sample_procedures() -> list[dict]:
         return json.load(f)["items"]
 
 
+CSV_COLUMNS = ["code", "name", "field_code", "field_name", "level", "kind", "decision", "steps", "time", "time_unit",
+               "fee_amount", "fee_text", "documents", "results", "legal_basis", "requirements", "keywords",
+               "online_level", "updated_at"]
+
+
+def procedures_csv(procedures: list[dict]) -> str:
+    """The CSV form of portal-shape procedures (assets/sample/README.md): ' | ' joins multi-valued cells."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for p in procedures:
+        direct = _direct(p)
+        fee = direct["fees"][0] if direct["fees"] else {"amount": "", "description": ""}
+        writer.writerow({
+            "code": p["code"], "name": p["name"], "field_code": p["category"]["code"],
+            "field_name": p["category"]["name"], "level": "province" if p["isProvince"] else "commune",
+            "kind": p["procedureType"], "decision": p["decisionNumber"], "steps": " | ".join(p["executionSteps"]),
+            "time": direct["processingTime"], "time_unit": direct["processingTimeUnit"], "fee_amount": fee["amount"],
+            "fee_text": fee["description"],
+            "documents": " | ".join(d["name"] for d in p["executionCases"][0]["profileComponents"]),
+            "results": " | ".join(p["resultsDetails"]),
+            "legal_basis": " | ".join(f"{b['number']} - {b['title']}" for b in p["legalBasisesDetails"]),
+            "requirements": p["requirementsAndConditions"], "keywords": " | ".join(p["keywords"]),
+            "online_level": (p["onlineServiceLevel"] or "").lower(), "updated_at": p["updatedAt"]})
+    return out.getvalue()
+
+
+CSV_SAMPLE_CODES = ["1.001193", "1.000894", "2.000815", "2.000884", "1.004194"]
+
+
+def write_procedures_csv(path: Path = SAMPLE_DIR / "procedures.csv") -> Path:
+    """Writes assets/sample/procedures.csv: five of the real procedures in the CSV form."""
+    wanted = [p for p in load_sample_procedures() if p["code"] in CSV_SAMPLE_CODES]
+    path.write_text(procedures_csv(wanted), encoding="utf-8")
+    return path
+
+
 def demo_offices() -> list[dict]:
     """Two demo one-stop centres: `code`, `name`, `unit_code` (prefix of their dossier codes), `address`."""
     return [dict(o) for o in OFFICES]
@@ -142,10 +181,10 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     signer = SIGNER.get(field, "Lãnh đạo Ủy ban nhân dân cấp xã")
     if timing in ("open", "withdrawn") and status in (1, 2):
         received = office_hour(working_day_before(now.date(), rng.choice([0, 0, 1])), rng)
-        received = min(received, now - timedelta(minutes=rng.randrange(5, 90)))
+        received = min(received, office_time(now - timedelta(minutes=rng.randrange(5, 90)), forward=False))
     elif timing == "open":
         received = office_hour(working_day_before(now.date(), rng.randrange(0, 2)), rng)
-        received = min(received, now - timedelta(minutes=rng.randrange(30, 240)))
+        received = min(received, office_time(now - timedelta(minutes=rng.randrange(30, 240)), forward=False))
     elif timing == "open_late":
         received = office_hour(working_day_before(now.date(), rng.randrange(12, 20)), rng)
     else:  # finished: received long enough ago that even a late finish lies in the past
