@@ -27,3 +27,13 @@ class KioskTopBar(BoxLayout):
 
     screen = ObjectProperty(None)
     title = StringProperty("")
+
+
+def on_primary():
+    """The colour of text on the primary colour, whatever touchui's theme calls it this week."""
+    from touchui.theme import theme
+    for name in ("primary_text", "on_primary"):
+        value = getattr(theme, name, None)
+        if value is not None and not callable(value):
+            return value
+    return [1, 1, 1, 1]

@@ -1,0 +1,113 @@
+"""motcua-kiosk: run the lobby kiosk, preload its catalogue (`sync`), or search the local cache (`search`)."""
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_CONFIG = "config/kiosk.ini"
+log = logging.getLogger("kiosk")
+
+
+def load(config_path):
+    from motcua.config import ConfigError, load_config
+    try:
+        return load_config(config_path, app="kiosk")
+    except ConfigError as exc:
+        sys.exit(f"motcua-kiosk: configuration problem:\n{exc}")
+
+
+def build_services(cfg):
+    """The store, client, catalogue and services of one kiosk, from its config."""
+    from kiosk.services import KioskServices
+    from motcua.catalogue import Catalogue
+    from motcua.client import Client
+    from motcua.store import open_store
+    data_dir = Path(cfg.device.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_store(data_dir / "kiosk.db")
+    client = Client(cfg.server.url, cfg.server.token, timeout=cfg.server.timeout_seconds,
+                    user_agent="motcua-kiosk")
+    return KioskServices(Catalogue(db), client, cfg.device.office_code, db=db,
+                         stats_period=cfg.kiosk.stats_period)
+
+
+def cmd_sync(cfg) -> int:
+    from motcua.client import SyncError
+    services = build_services(cfg)
+    try:
+        result = services.sync_catalogue()
+    except SyncError as exc:
+        print(f"motcua-kiosk sync: the catalogue was not updated: {exc}", file=sys.stderr)
+        return 2
+    count = sum(f.get("count", 0) for f in services.fields())
+    print(f"catalogue synced: {count} procedures in {len(services.fields())} fields ({result})")
+    return 0
+
+
+def cmd_search(cfg, query, as_json, limit) -> int:
+    from kiosk import present
+    services = build_services(cfg)
+    results = services.search(query, limit=limit)
+    if as_json:
+        json.dump([{"code": r.get("code"), "name": r.get("name"), "field": r.get("field"),
+                    "summary": present.summary_line(r)} for r in results],
+                  sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        if services.data_age() is None:
+            print("(the catalogue cache is empty: run `motcua-kiosk sync` first)", file=sys.stderr)
+        for r in results:
+            print(f"{r.get('code', ''):<14} {r.get('name', '')}  [{(r.get('field') or {}).get('name', '')}]")
+    return 0
+
+
+def cmd_run(cfg) -> int:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONFIG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    from kivy.config import Config
+    display = cfg.display
+    Config.set("graphics", "width", str(display.width))
+    Config.set("graphics", "height", str(display.height))
+    if display.kiosk_mode:
+        from touchui.lockdown import configure_before_window
+        configure_before_window(fullscreen=display.fullscreen, borderless=display.borderless,
+                                show_cursor=not display.hide_cursor)
+    from kiosk import slip
+    from kiosk.app import KioskApp
+    from kiosk.background import CatalogueRefresher, kiosk_heartbeat
+    services = build_services(cfg)
+    refresher = CatalogueRefresher(services, cfg.server.sync_interval_seconds,
+                                   cfg.server.backoff_base_seconds, cfg.server.backoff_cap_seconds)
+    heartbeat = kiosk_heartbeat(services.client, services, refresher, "0.1.0", cfg.server.heartbeat_seconds)
+    printer_factory = (lambda: slip.open_printer(cfg.printer)) if cfg.printer.kind != "none" else None
+    KioskApp(cfg, services, printer_factory=printer_factory, workers=[refresher, heartbeat]).run()
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="motcua-kiosk", description=__doc__)
+    ap.add_argument("--config", default=DEFAULT_CONFIG, help=f"kiosk config file (default {DEFAULT_CONFIG})")
+    sub = ap.add_subparsers(dest="command")
+    sp = sub.add_parser("sync", help="sync the catalogue and statistics once, then exit (preload a kiosk)")
+    sp.add_argument("--config", dest="sub_config", help="kiosk config file")
+    se = sub.add_parser("search", help="print the ranked results of a search in the local catalogue cache")
+    se.add_argument("query")
+    se.add_argument("--config", dest="sub_config", help="kiosk config file")
+    se.add_argument("--json", action="store_true", help="JSON list of {code, name, field, summary}")
+    se.add_argument("--limit", type=int, default=20)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cfg = load(getattr(args, "sub_config", None) or args.config)
+    if args.command == "sync":
+        return cmd_sync(cfg)
+    if args.command == "search":
+        return cmd_search(cfg, args.query, args.json, args.limit)
+    return cmd_run(cfg)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""While the kiosk runs: refresh the catalogue and statistics now and then, backing off while the server is down."""
+import logging
+import threading
+
+from motcua.client import Heartbeat, ServerUnreachable, SyncError
+from motcua.worker import Backoff
+
+log = logging.getLogger(__name__)
+
+
+class CatalogueRefresher:
+    """A stoppable thread: `services.sync_catalogue()` every `interval` s; jittered backoff on failure."""
+
+    def __init__(self, services, interval: float = 300, backoff_base: float = 1, backoff_cap: float = 300,
+                 on_change=None):
+        self.services, self.interval = services, interval
+        self.backoff = Backoff(backoff_base, backoff_cap)
+        self.on_change = on_change
+        self.last_error: str | None = None
+        self.last_sync_at: float | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> float:
+        """One sync; returns how long to wait before the next."""
+        try:
+            self.services.sync_catalogue()
+        except ServerUnreachable as exc:
+            self.last_error = exc.__class__.__name__
+            delay = self.backoff.next_delay(getattr(exc, "retry_after", None))
+            log.info("catalogue sync: server unreachable, next try in %.0f s", delay)
+            return delay
+        except SyncError as exc:  # refused (token revoked...): the admin must act; retry slowly
+            self.last_error = f"{exc.__class__.__name__}: HTTP {getattr(exc, 'status', '?')}"
+            log.warning("catalogue sync refused: %s", self.last_error)
+            return self.interval
+        finally:
+            if self.on_change:
+                self.on_change()
+        self.backoff.reset()
+        self.last_error = None
+        self.last_sync_at = self.services.clock()
+        return self.interval
+
+    def _run(self):
+        while not self._stop.is_set():
+            delay = self.run_once()
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def wake(self):
+        """Sync now (admin "sync now", a server `sync_now` command)."""
+        self._wake.set()
+
+    def start(self):
+        self._thread = threading.Thread(target=self._run, name="kiosk-catalogue-sync", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5):
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def kiosk_heartbeat(client, services, refresher, version: str, interval: float) -> Heartbeat:
+    """The core's heartbeat thread with the kiosk's health: catalogue age and the last sync error."""
+    def body():
+        return {"app": "kiosk", "version": version, "pending": 0, "oldest_pending_age_s": None,
+                "last_sync_at": refresher.last_sync_at, "catalogue_version": None,
+                "errors": [refresher.last_error] if refresher.last_error else []}
+
+    def on_commands(commands):
+        if any(c.get("name") == "sync_now" for c in commands):
+            refresher.wake()
+
+    return Heartbeat(client, body, on_commands=on_commands, interval=interval)
