@@ -88,6 +88,18 @@ class KeyboardTest(TouchUITestCase):
                                      ("char", "g"), ("space", " "), ("char", "k"),
                                      ("char", "y"), ("tone", "sac")])
         assert field.text == "đăng ký"
+        self.tap(keyboard.find_key("tone", "sac"))      # the same tone again takes it off
+        assert field.text == "đăng ky"
+        self.tap(keyboard.find_key("tone", "nang"))
+        assert field.text == "đăng kỵ"
+        self.tap(keyboard.find_key("tone", "sac"))      # another tone replaces it
+        assert field.text == "đăng ký"
+        self.tap(keyboard.find_key("shift"))
+        self.tap(keyboard.find_key("letter", "ư"))
+        assert field.text == "đăng kýƯ"
+        assert keyboard.find_key("char", "q").text == "Q"
+        self.tap(keyboard.find_key("shift"))
+        self.tap(keyboard.find_key("backspace"))
         # backspace and clear
         self.tap(keyboard.find_key("backspace"))
         assert field.text == "đăng k"
@@ -258,6 +270,7 @@ class AdminGestureTest(TouchUITestCase):
 class IdleTimerTest(TouchUITestCase):
 
     def test_idle_fires_after_timeout_and_a_touch_resets_it(self):
+        from kivy.core.window import Window
         from kivy.uix.widget import Widget
 
         from touchui.idle import IdleTimer
@@ -275,7 +288,12 @@ class IdleTimerTest(TouchUITestCase):
             clock.t += 29
             self.advance_frames(2)
             assert fired == []
-            clock.t += 1.5
+            clock.t += 20
+            Window.dispatch("on_key_down", 97, 4, "a", [])   # a key counts as activity too
+            clock.t += 20
+            self.advance_frames(2)
+            assert fired == []
+            clock.t += 11
             self.advance_frames(2)
             assert len(fired) == 1
             clock.t += 100                    # fires once, not every 30 s
@@ -401,6 +419,7 @@ class LockdownTest(TouchUITestCase):
             assert "disable_multitouch" in Config.get("input", "mouse")
             assert Window.dispatch("on_request_close") is True      # refused
             assert Window.dispatch("on_key_down", 27, 41, None, []) is True
+            assert Window.dispatch("on_key_down", 282, 58, None, []) is True   # F1
             assert app.open_settings() is False
             assert lockdown.refused_closes == 1 and lockdown.refused_escapes == 1
             lockdown.allow_exit()
