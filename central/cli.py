@@ -180,6 +180,15 @@ def cmd_import(args):
     print(summary)
 
 
+def cmd_procedure_delete(args):
+    from central.catalogue import delete_procedures
+    with _engine(args).begin() as conn:
+        done = delete_procedures(conn, args.codes)
+    if done < len(args.codes):
+        raise CliError(f"{done} of {len(args.codes)} procedures deleted; the others were not in the catalogue", 2)
+    print(f"{done} procedures deleted (kiosks drop them on their next sync)")
+
+
 def cmd_export_ratings(args):
     def bound(text, name):
         if not text:
@@ -287,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--office", help="office of dossiers without an office column (else found by unit code)")
     p.set_defaults(func=cmd_import)
+
+    proc = sub.add_parser("procedure", help="catalogue").add_subparsers(dest="procedure_cmd", required=True)
+    p = proc.add_parser("delete", help="remove procedures from the catalogue")
+    p.add_argument("codes", nargs="+")
+    p.set_defaults(func=cmd_procedure_delete)
 
     exp = sub.add_parser("export", help="export data").add_subparsers(dest="export_cmd", required=True)
     p = exp.add_parser("ratings", help="ratings as CSV on standard output (no phone numbers)")

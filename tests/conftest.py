@@ -138,6 +138,22 @@ def launch(db_url: str, workdir: Path, env: dict | None = None) -> CentralServer
 
 
 @pytest.fixture
+def launch_server(tmp_path):
+    """launch_server(db_url=None, env=None) -> CentralServer (stopped at teardown); e.g. custom limits."""
+    started = []
+
+    def _launch(db_url: str | None = None, env: dict | None = None) -> CentralServer:
+        workdir = tmp_path / f"srv{len(started)}"
+        workdir.mkdir()
+        srv = launch(db_url or str(workdir / "central.db"), workdir, env)
+        started.append(srv)
+        return srv
+    yield _launch
+    for srv in started:
+        srv.stop()
+
+
+@pytest.fixture
 def server(tmp_path):
     """A real central server on a fresh SQLite file, seeded with nothing."""
     srv = launch(str(tmp_path / "central.db"), tmp_path)

@@ -1,0 +1,97 @@
+"""Dossier lookup: masked public view, secret-gated steps, identical 404s, 429 after misses."""
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+VN = timezone(timedelta(hours=7))
+
+
+def iso(dt):
+    return dt.isoformat()
+
+
+@pytest.fixture
+def dossier(storage_server, office, tmp_path):
+    """One open dossier in status 5 (supplement requested) with steps; returns (code, secret)."""
+    now = datetime.now(VN).replace(microsecond=0)
+    code = f"{office}-251103-0007"
+    record = {"code": code.lower(), "office": office, "procedure_code": "1.001193",
+              "procedure_name": "Đăng ký khai sinh", "holder_name": "Nguyễn Văn An",
+              "phone": "0901234567", "status": 5, "received_at": iso(now - timedelta(days=3)),
+              "due_at": iso(now + timedelta(days=2)), "finished_at": None, "returned_at": None,
+              "secret": "K7P3QX",
+              "steps": [{"name": "Tiếp nhận hồ sơ", "unit": "Bộ phận Một cửa", "status": 2,
+                         "started_at": iso(now - timedelta(days=3)), "finished_at": iso(now - timedelta(days=2))},
+                        {"name": "Yêu cầu bổ sung giấy tờ", "unit": "Công dân", "status": 5,
+                         "started_at": iso(now - timedelta(days=2)), "finished_at": None}]}
+    path = tmp_path / "dossiers.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    storage_server.cli("import", "dossiers", str(path))
+    return code, "K7P3QX"
+
+
+def test_public_view_is_masked_and_has_no_personal_data(kiosk, dossier):
+    code, _ = dossier
+    r = kiosk.get(f"/api/v1/dossiers/{code}")
+    assert r.status_code == 200
+    view = r.json()
+    assert view["holder"] == "Nguyễn V. A."
+    assert view["status"] == {"code": 5, "label": "Yêu cầu bổ sung giấy tờ",
+                              "label_en": "Additional documents requested"}
+    assert view["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
+    assert view["on_time"] is None and view["late"] is False
+    assert view["next_step"] and view["received_at"].endswith("+07:00")
+    assert "steps" not in view
+    text = r.text
+    for secret in ("0901234567", "Nguyễn Văn An", "Văn An", "K7P3QX"):
+        assert secret not in text
+
+
+def test_scanned_code_is_trimmed_and_upper_cased(kiosk, dossier):
+    code, _ = dossier
+    assert kiosk.get(f"/api/v1/dossiers/%20{code.lower()}%20").status_code == 200
+
+
+def test_correct_secret_adds_the_step_history(kiosk, dossier):
+    code, secret = dossier
+    view = kiosk.get(f"/api/v1/dossiers/{code}", headers={"X-Lookup-Secret": secret}).json()
+    assert [s["name"] for s in view["steps"]] == ["Tiếp nhận hồ sơ", "Yêu cầu bổ sung giấy tờ"]
+    assert set(view["steps"][0]) >= {"name", "unit", "started_at", "finished_at", "on_time"}
+    assert "0901234567" not in json.dumps(view)
+
+
+def test_wrong_secret_and_unknown_code_give_identical_404s(kiosk, dossier):
+    code, _ = dossier
+    wrong = kiosk.get(f"/api/v1/dossiers/{code}", headers={"X-Lookup-Secret": "WRONG1"})
+    unknown = kiosk.get(f"/api/v1/dossiers/{code[:-1]}9", headers={"X-Lookup-Secret": "WRONG1"})
+    unknown_plain = kiosk.get("/api/v1/dossiers/000.00.00.H00-250101-0001")
+    assert wrong.status_code == unknown.status_code == unknown_plain.status_code == 404
+    assert wrong.content == unknown.content == unknown_plain.content
+    assert {k.lower() for k in wrong.headers} == {k.lower() for k in unknown.headers}
+    assert wrong.json()["error"]["code"] == "dossier_not_found"
+
+
+def test_repeated_misses_get_429_with_retry_after_but_other_devices_still_look_up(
+        storage_server, kiosk, dossier, api_for):
+    code, _ = dossier
+    codes = [kiosk.get(f"/api/v1/dossiers/{code[:-4]}{n:04d}").status_code for n in range(100, 112)]
+    assert codes[:10] == [404] * 10 and codes[10:] == [429, 429]
+    blocked = kiosk.get(f"/api/v1/dossiers/{code}")  # even a hit waits: probing is slowed
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+    other = api_for(storage_server, storage_server.device_token("kiosk", kiosk.office, None))
+    assert other.get(f"/api/v1/dossiers/{code}").status_code == 200
+
+
+def test_dossier_finished_late_is_reported_late(storage_server, kiosk, tmp_path):
+    now = datetime.now(VN).replace(microsecond=0)
+    code = f"{kiosk.office}-251001-0001"
+    record = {"code": code, "office": kiosk.office, "procedure_code": "2.000815", "holder_name": "Lê Thị Hoa",
+              "status": 10, "received_at": iso(now - timedelta(days=10)), "due_at": iso(now - timedelta(days=8)),
+              "finished_at": iso(now - timedelta(days=7)), "returned_at": iso(now - timedelta(days=6)),
+              "secret": "ABCD12"}
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    storage_server.cli("import", "dossiers", str(path))
+    view = kiosk.get(f"/api/v1/dossiers/{code}").json()
+    assert (view["on_time"], view["late"], view["holder"]) == (False, True, "Lê T. H.")
