@@ -1,0 +1,119 @@
+"""How procedures and dossiers read on the kiosk: fees, times, on time / late, masked names, codes."""
+import datetime as dt
+
+import pytest
+
+from kiosk import present
+from kiosk.i18n import STRINGS, tr
+
+TZ = present.OFFICE_TZ
+
+
+def dossier(status, **kw):
+    base = {"code": "000.00.31.H29-251103-0007", "procedure": {"code": "1.001193", "name": "Đăng ký khai sinh"},
+            "status": {"code": status, "label": tr(f"status.{status}")}, "received_at": "2025-11-03T08:00:00+07:00",
+            "due_at": "2025-11-05T17:00:00+07:00", "finished_at": None, "returned_at": None,
+            "on_time": None, "late": False, "holder": "Nguyễn V. A."}
+    base.update(kw)
+    return base
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("  000.00.31.h29-251103-0007\n", "000.00.31.H29-251103-0007"),
+    ("000.00.31.H29 - 251103 - 0007", "000.00.31.H29-251103-0007"),
+    ("https://dvc.example.vn/tra-cuu?code=000.00.31.H29-251103-0007", "000.00.31.H29-251103-0007"),
+    ("https://dvc.example.vn/hoso/000.00.31.H29-251103-0007/", "000.00.31.H29-251103-0007"),
+])
+def test_scanned_or_typed_codes_are_normalised(raw, code):
+    assert present.normalise_dossier_code(raw) == code
+    assert present.looks_like_dossier_code(raw)
+
+
+@pytest.mark.parametrize("raw", ["", "khai sinh", "251103-0007", "000.00.31.H29-2511-0007", "DROP TABLE"])
+def test_things_that_are_not_dossier_codes_are_refused(raw):
+    assert not present.looks_like_dossier_code(raw)
+
+
+def test_fees_read_in_vietnamese_money():
+    assert present.format_money(200000) == "200.000đ"
+    assert present.format_fees([{"amount": 8000, "text": ""}]) == "8.000đ"
+    assert present.format_fees([{"amount": 0, "text": ""}]) == "Miễn phí"
+    assert present.format_fees([{"amount": 0, "text": ""}], "en") == "Free"
+    assert present.format_fees([{"amount": 2000, "text": "2.000đ/trang"}]) == "2.000đ/trang"
+    assert present.format_fees([]) == tr("fee.none")
+
+
+def test_summary_prefers_the_in_person_channel():
+    item = {"methods": [{"channel": "online", "time": 3, "time_unit": "ngày", "fees": []},
+                        {"channel": "direct", "time": 1, "time_unit": "ngày làm việc",
+                         "fees": [{"amount": 10000, "text": ""}]}]}
+    assert present.summary_line(item) == "1 ngày làm việc · 10.000đ"
+    assert present.summary_line({"methods": []}) == tr("time.none")
+
+
+def test_open_dossier_past_its_due_date_is_late_and_before_it_is_in_time():
+    before = dt.datetime(2025, 11, 4, 9, 0, tzinfo=TZ)
+    after = dt.datetime(2025, 11, 6, 9, 0, tzinfo=TZ)
+    assert present.timeliness(dossier(4), now=before) == "in_time"
+    assert present.timeliness(dossier(4), now=after) == "late"
+
+
+def test_finished_dossier_is_judged_by_its_finish_time():
+    on_time = dossier(9, finished_at="2025-11-05T10:00:00+07:00")
+    late = dossier(10, returned_at="2025-11-07T10:00:00+07:00")
+    assert present.timeliness(on_time) == "on_time"
+    assert present.timeliness(late) == "late"
+
+
+def test_the_servers_verdict_wins_and_withdrawn_dossiers_are_not_judged():
+    # The server adds time spent supplementing documents to the due date; trust it.
+    assert present.timeliness(dossier(9, finished_at="2025-11-07T10:00:00+07:00", on_time=True)) == "on_time"
+    assert present.timeliness(dossier(4, late=True), now=dt.datetime(2025, 11, 4, tzinfo=TZ)) == "late"
+    assert present.timeliness(dossier(7)) == "not_judged"
+
+
+def test_dossier_rows_show_only_a_masked_holder_name():
+    rows = dict(present.dossier_rows(dossier(4, holder="Nguyễn Văn An"), "vi"))
+    assert rows["Người nộp"] == "Nguyễn V. A."
+    assert "Văn An" not in " ".join(rows.values())
+    assert rows["Ngày hẹn trả"] == "17:00 05/11/2025"
+
+
+def test_status_five_tells_the_citizen_to_bring_documents():
+    text = present.next_step_text(dossier(5, next_step=None), "vi")
+    assert "bổ sung" in text and "giấy tờ" in text
+    assert "documents" in present.next_step_text(dossier(5), "en")
+
+
+def test_english_rows_do_not_leak_the_vietnamese_status_label():
+    rows = dict(present.dossier_rows(dossier(5), "en"))
+    assert rows["Status"] == "Extra documents needed"
+
+
+def test_data_age_is_said_in_words():
+    assert present.data_age_text(None) == "Chưa có dữ liệu"
+    assert present.data_age_text(20) == "Dữ liệu vừa cập nhật"
+    assert present.data_age_text(5 * 60) == "Dữ liệu cập nhật 5 phút trước"
+    assert present.data_age_text(3 * 3600, "en") == "Data updated 3 h ago"
+    assert present.data_age_text(4 * 86400) == "Dữ liệu cập nhật 4 ngày trước"
+
+
+def test_percent_uses_a_decimal_comma_in_vietnamese():
+    assert present.percent(0.994) == "99,4%"
+    assert present.percent(0.994, "en") == "99.4%"
+    assert present.percent(None) == "chưa có"
+
+
+def test_document_lines_count_originals_and_copies():
+    proc = {"documents": [{"case": "Trường hợp 1", "items": [
+        {"name": "Tờ khai", "originals": 1, "copies": 0}, {"name": "CCCD", "originals": 0, "copies": 2}]}]}
+    assert present.document_lines(proc) == [("Trường hợp 1", ["Tờ khai — 1 bản chính", "CCCD — 2 bản sao"])]
+
+
+def test_every_string_has_vietnamese_and_english():
+    for key, entry in STRINGS.items():
+        assert entry.get("vi") and entry.get("en"), key
+    # Vietnamese strings are written with diacritics, not in plain ASCII.
+    assert all(not entry["vi"].isascii() for key, entry in STRINGS.items()
+               if key.startswith(("home.", "dossier.", "next.")) and key != "home.lang_switch"), \
+        [k for k, e in STRINGS.items() if k.startswith(("home.", "dossier.", "next.")) and e["vi"].isascii()]
