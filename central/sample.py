@@ -328,12 +328,15 @@ def _returned_by_office(now: datetime, offices: set[str], seed: int) -> dict[str
     return out
 
 
-def demo_ratings(now: datetime, staff: list[dict] | None = None, count: int = 300, seed: int = 1) -> list[dict]:
+def demo_ratings(now: datetime, staff: list[dict] | None = None, count: int = 300, seed: int = 1,
+                 seq_per_office: bool = True) -> list[dict]:
     """Rating items (docs/ARCHITECTURE.md) over the last ~60 working days, mostly satisfied.
 
     `staff` defaults to demo_staff(). An officer with an `id` is rated by that `staff_id`; without
     one, `staff_id` is null and `staff_key` names the officer for the caller to map. About 40% of
     ratings follow a returned demo dossier of the same seed (`dossier_code`, at most one rating each).
+    `device_seq` counts per office (seed-demo posts through one pseudo-tablet per office); pass
+    `seq_per_office=False` for one tablet per counter.
     """
     now = _as_local(now)
     staff = demo_staff() if staff is None else staff
@@ -359,7 +362,7 @@ def demo_ratings(now: datetime, staff: list[dict] | None = None, count: int = 30
         if created > now:
             created = now - timedelta(minutes=rng.randrange(1, 120))
         items.append(rating_item(rng, person, index, created, code))
-    return number_devices(items)
+    return number_devices(items, per_office=seq_per_office)
 
 
 def large_ratings(n: int = 100_000, seed: int = 1, now: datetime | None = None) -> list[dict]:

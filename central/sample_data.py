@@ -173,12 +173,13 @@ def rating_item(rng: random.Random, person: dict, index: int, created: datetime,
     return item
 
 
-def number_devices(items: list[dict]) -> list[dict]:
-    """Sorts by tap time and gives each (office, counter) tablet its own 1, 2, 3 … `device_seq`."""
+def number_devices(items: list[dict], per_office: bool = False) -> list[dict]:
+    """Sorts by tap time and numbers `device_seq` 1, 2, 3 … per tablet: one per (office, counter), or
+    one per office when an office's ratings are posted through a single device (seed-demo does)."""
     items.sort(key=lambda r: r["created_at"])
     seq: dict[tuple, int] = {}
     for r in items:
-        key = (r["office"], r["counter"])
+        key = (r["office"],) if per_office else (r["office"], r["counter"])
         seq[key] = seq.get(key, 0) + 1
         r["device_seq"] = seq[key]
     return items
@@ -209,6 +210,8 @@ def _name_pool() -> tuple[tuple[int, str, str, str], ...]:
             for obj in objects:
                 for template in vocab["patterns"][pattern]:
                     for qualifier in vocab["qualifiers"]:
+                        if "đối với" in obj and "đối với" in qualifier:
+                            continue  # "… đối với trường mầm non đối với cá nhân" reads wrong
                         pool.append((i, pattern, obj, template.format(x=obj) + qualifier))
     return tuple(pool)
 

@@ -290,10 +290,11 @@ def test_demo_ratings_are_mostly_satisfied_with_reasons_on_low_scores():
         assert r["staff_id"] is None and r["staff_key"] in {p["key"] for p in sample.demo_staff()}
     assert len({r["id"] for r in ratings}) == 600
     assert any(r.get("comment") for r in ratings if r["score"] == 1)
-    per_device = {}
-    for r in ratings:
-        per_device.setdefault((r["office"], r["counter"]), []).append(r["device_seq"])
-    assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in per_device.values())
+    for per_office, key in ((True, lambda r: r["office"]), (False, lambda r: (r["office"], r["counter"]))):
+        per_device = {}
+        for r in sample.demo_ratings(NOW, count=200, seq_per_office=per_office):
+            per_device.setdefault(key(r), []).append(r["device_seq"])
+        assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in per_device.values())
 
 
 def test_demo_ratings_follow_returned_dossiers_once_each():
