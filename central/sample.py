@@ -8,7 +8,7 @@ from pathlib import Path
 
 from central.sample_data import (DEMO_PIN, REASONS, VN_TZ, add_working_days, draw_staff_photo,  # noqa: F401
                                  generate_procedures, holder_name, number_devices, office_hour, office_time,
-                                 phone_number, rating_item, receipt_secret, working_day_before)
+                                 phone_number, procedures_csv, rating_item, receipt_secret, working_day_before)
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
 STAFF_PHOTO_DIR = SAMPLE_DIR / "staff"
@@ -59,35 +59,6 @@ def load_sample_procedures() -> list[dict]:
     """The 22 real commune-level procedures, in the national portal's JSON shape (assets/sample/README.md)."""
     with open(SAMPLE_DIR / "procedures.json", encoding="utf-8") as f:
         return json.load(f)["items"]
-
-
-CSV_COLUMNS = ["code", "name", "field_code", "field_name", "level", "kind", "decision", "steps", "time", "time_unit",
-               "fee_amount", "fee_text", "documents", "results", "legal_basis", "requirements", "keywords",
-               "online_level", "updated_at"]
-
-
-def procedures_csv(procedures: list[dict]) -> str:
-    """The CSV form of portal-shape procedures (assets/sample/README.md): ' | ' joins multi-valued cells."""
-    import csv
-    import io
-    out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for p in procedures:
-        direct = _direct(p)
-        fee = direct["fees"][0] if direct["fees"] else {"amount": "", "description": ""}
-        writer.writerow({
-            "code": p["code"], "name": p["name"], "field_code": p["category"]["code"],
-            "field_name": p["category"]["name"], "level": "province" if p["isProvince"] else "commune",
-            "kind": p["procedureType"], "decision": p["decisionNumber"], "steps": " | ".join(p["executionSteps"]),
-            "time": direct["processingTime"], "time_unit": direct["processingTimeUnit"], "fee_amount": fee["amount"],
-            "fee_text": fee["description"],
-            "documents": " | ".join(d["name"] for d in p["executionCases"][0]["profileComponents"]),
-            "results": " | ".join(p["resultsDetails"]),
-            "legal_basis": " | ".join(f"{b['number']} - {b['title']}" for b in p["legalBasisesDetails"]),
-            "requirements": p["requirementsAndConditions"], "keywords": " | ".join(p["keywords"]),
-            "online_level": (p["onlineServiceLevel"] or "").lower(), "updated_at": p["updatedAt"]})
-    return out.getvalue()
 
 
 CSV_SAMPLE_CODES = ["1.001193", "1.000894", "2.000815", "2.000884", "1.004194"]

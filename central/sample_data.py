@@ -112,6 +112,38 @@ def draw_staff_photo(name: str, index: int, size: int = 256):
     return img.resize((size, size), Image.LANCZOS)
 
 
+# ---- CSV form of procedures ----------------------------------------------------------------------------
+
+CSV_COLUMNS = ["code", "name", "field_code", "field_name", "level", "kind", "decision", "steps", "time", "time_unit",
+               "fee_amount", "fee_text", "documents", "results", "legal_basis", "requirements", "keywords",
+               "online_level", "updated_at"]
+
+
+def procedures_csv(procedures: list[dict]) -> str:
+    """The CSV form of portal-shape procedures (assets/sample/README.md): ' | ' joins multi-valued cells."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for p in procedures:
+        direct = next((m for m in p["executionMethods"] if m["submissionMethod"] == "DIRECT"),
+                      p["executionMethods"][0])
+        fee = direct["fees"][0] if direct["fees"] else {"amount": "", "description": ""}
+        writer.writerow({
+            "code": p["code"], "name": p["name"], "field_code": p["category"]["code"],
+            "field_name": p["category"]["name"], "level": "province" if p["isProvince"] else "commune",
+            "kind": p["procedureType"], "decision": p["decisionNumber"], "steps": " | ".join(p["executionSteps"]),
+            "time": direct["processingTime"], "time_unit": direct["processingTimeUnit"], "fee_amount": fee["amount"],
+            "fee_text": fee["description"],
+            "documents": " | ".join(d["name"] for d in p["executionCases"][0]["profileComponents"]),
+            "results": " | ".join(p["resultsDetails"]),
+            "legal_basis": " | ".join(f"{b['number']} - {b['title']}" for b in p["legalBasisesDetails"]),
+            "requirements": p["requirementsAndConditions"], "keywords": " | ".join(p["keywords"]),
+            "online_level": (p["onlineServiceLevel"] or "").lower(), "updated_at": p["updatedAt"]})
+    return out.getvalue()
+
+
 # ---- office calendar --------------------------------------------------------------------------------------
 
 def add_working_days(day: date, n: int) -> date:
