@@ -1,0 +1,258 @@
+"""The device's copy of the procedure catalogue (plus staff, photos, stats): atomic sync, offline use, search."""
+import json
+import logging
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlite_utils import Database
+
+from motcua.client import SyncError
+from motcua.search import QueryPlan, Vocabulary, search_words
+
+__all__ = ["Catalogue", "SyncResult", "summary"]
+
+log = logging.getLogger(__name__)
+BM25 = "bm25(procedures_fts, 0.0, 10.0, 2.0, 5.0, 1.0)"   # code, name, field, keywords, documents
+TIER_NAME_PHRASE, TIER_PHRASE, TIER_ALL, TIER_SOME = 4, 3, 2, 1
+
+
+@dataclass
+class SyncResult:
+    """What one catalogue sync did."""
+    not_modified: bool = False
+    complete: bool = False
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    cursor: str | None = None
+
+
+def _money(amount) -> str:
+    return f"{int(amount):,}".replace(",", ".") + " đồng"
+
+
+def summary(item: dict) -> dict:
+    """Processing time and fee of the in-person channel (else the first), in a few words."""
+    methods = item.get("methods") or []
+    method = next((m for m in methods if m.get("channel") == "direct"), methods[0] if methods else {})
+    time_text = ""
+    if method.get("time") not in (None, ""):
+        time_text = f"{method['time']:g} {method.get('time_unit') or ''}".strip() \
+            if isinstance(method["time"], (int, float)) else str(method["time"])
+    time_text = time_text or (method.get("time_note") or "")
+    fees = method.get("fees") or []
+    if not fees:
+        fee_text = ""
+    elif all((f.get("amount") or 0) == 0 for f in fees):
+        fee_text = fees[0].get("text") or "Miễn phí"
+    else:
+        fee = next(f for f in fees if f.get("amount"))
+        fee_text = fee.get("text") or _money(fee["amount"])
+    return {"time": time_text, "fee": fee_text}
+
+
+def _documents_text(item: dict) -> str:
+    parts = []
+    for case in item.get("documents") or []:
+        parts.append(str(case.get("case") or ""))
+        parts += [str(d.get("name") or "") for d in case.get("items") or [] if isinstance(d, dict)]
+    parts += [str(r) for r in item.get("results") or []]
+    return " ".join(parts)
+
+
+class Catalogue:
+    """Reads and refreshes the local catalogue. Every sync is one transaction: never half a catalogue."""
+
+    def __init__(self, db: Database, clock=time.time):
+        self.db, self.clock = db, clock
+        self._vocabulary: Vocabulary | None = None
+
+    # -- small cached values (procedures cursor, staff lists, stats) with their age
+    def _cache_get(self, key: str):
+        return self.db.execute("SELECT value, etag, fetched_at FROM cache WHERE key = ?", [key]).fetchone()
+
+    def _cache_put(self, key: str, value, etag=None) -> None:
+        self.db.execute("INSERT INTO cache (key, value, etag, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) "
+                        "DO UPDATE SET value = excluded.value, etag = excluded.etag, fetched_at = excluded.fetched_at",
+                        [key, json.dumps(value, ensure_ascii=False), etag, self.clock()])
+
+    # -- sync
+    def sync(self, client) -> SyncResult:
+        """Pulls changes since the last cursor (ETag-checked); raises SyncError and keeps the cache on failure."""
+        row = self._cache_get("procedures")
+        state = json.loads(row[0]) if row else {}
+        cursor, etag = state.get("cursor"), (row[1] if row else None)
+        body = client.procedures(since=cursor, etag=etag if cursor else None)
+        result = SyncResult(cursor=cursor)
+        with self.db.atomic():
+            if body is None:
+                result.not_modified = True
+                self._cache_put("procedures", state, etag)
+                return result
+            result.complete = bool(body.get("complete")) or cursor is None
+            if result.complete:
+                self.db.execute("DELETE FROM procedures")
+                self.db.execute("DELETE FROM procedures_fts")
+            for item in body["items"]:
+                if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+                    result.skipped += 1
+                    continue
+                self._store(item)
+                result.updated += 1
+            for code in body.get("deleted") or []:
+                result.deleted += self.db.execute("DELETE FROM procedures WHERE code = ?", [code]).rowcount
+                self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
+            result.cursor = body.get("cursor")
+            self._cache_put("procedures", {"cursor": result.cursor}, body.get("etag"))
+        if result.skipped:
+            log.warning("catalogue sync skipped %d items without code or name", result.skipped)
+        self._vocabulary = None
+        return result
+
+    def _store(self, item: dict) -> None:
+        code = str(item["code"])
+        field = item.get("field") or {}
+        field = field if isinstance(field, dict) else {"code": None, "name": str(field)}
+        self.db.execute("INSERT OR REPLACE INTO procedures (code, name, field_code, field_name, item, folded_name, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [code, item["name"], field.get("code"), field.get("name"),
+                         json.dumps(item, ensure_ascii=False), " ".join(search_words(item["name"])),
+                         item.get("updated_at")])
+        self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
+        keywords = item.get("keywords") or []
+        keywords = keywords if isinstance(keywords, list) else [str(keywords)]
+        self.db.execute("INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
+                        [code, " ".join(search_words(item["name"])), " ".join(search_words(field.get("name") or "")),
+                         " ".join(search_words(" , ".join(map(str, keywords)))),
+                         " ".join(search_words(_documents_text(item) + " " + str(item.get("description") or "")))])
+
+    def sync_staff(self, client, office: str, photos: bool = True) -> list[dict]:
+        """Caches the office's officers and their photos (a photo that fails to load is kept from before)."""
+        staff = client.staff(office)
+        with self.db.atomic():
+            self._cache_put(f"staff:{office}", staff)
+        for person in staff if photos else []:
+            url = person.get("photo_url")
+            if not url:
+                continue
+            try:
+                photo = client.staff_photo(url)
+            except SyncError as exc:
+                log.info("staff photo %s not refreshed: %s", url, exc)
+                continue
+            with self.db.atomic():
+                self.db.execute("INSERT OR REPLACE INTO staff_photos (url, photo, fetched_at) VALUES (?, ?, ?)",
+                                [url, photo, self.clock()])
+        return staff
+
+    def staff(self, office: str) -> list[dict]:
+        row = self._cache_get(f"staff:{office}")
+        return json.loads(row[0]) if row else []
+
+    def staff_photo(self, url: str) -> bytes | None:
+        row = self.db.execute("SELECT photo FROM staff_photos WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def sync_stats(self, client, office: str, period: str = "30d") -> dict:
+        stats = client.stats(office, period)
+        with self.db.atomic():
+            self._cache_put(f"stats:{office}:{period}", stats)
+        return stats
+
+    def stats(self, office: str, period: str = "30d") -> tuple[dict | None, float | None]:
+        """The last statistics received and their age in seconds (None, None before the first sync)."""
+        row = self._cache_get(f"stats:{office}:{period}")
+        return (json.loads(row[0]), max(0.0, self.clock() - row[2])) if row else (None, None)
+
+    # -- reading
+    def data_age(self) -> float | None:
+        """Seconds since the catalogue was last confirmed current with the server (None: never synced)."""
+        row = self._cache_get("procedures")
+        return None if row is None else max(0.0, self.clock() - row[2])
+
+    def version(self) -> str | None:
+        """The server cursor the cache is at (sent in the heartbeat as catalogue_version)."""
+        row = self._cache_get("procedures")
+        return json.loads(row[0]).get("cursor") if row else None
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM procedures").fetchone()[0]
+
+    def get(self, code: str) -> dict | None:
+        row = self.db.execute("SELECT item FROM procedures WHERE code = ?", [code.strip()]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def fields(self) -> list[dict]:
+        rows = self.db.execute("SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, "
+                               "field_name ORDER BY field_name").fetchall()
+        return [{"code": c, "name": n, "count": k} for c, n, k in rows]
+
+    def by_field(self, code: str) -> list[dict]:
+        rows = self.db.execute("SELECT item FROM procedures WHERE field_code = ? ORDER BY folded_name", [code])
+        return [self._hit(json.loads(r[0]), None) for r in rows.fetchall()]
+
+    def _hit(self, item: dict, score) -> dict:
+        field = item.get("field") or {}
+        return {"code": item["code"], "name": item["name"], "field": field.get("name") if isinstance(field, dict)
+                else field, "field_code": field.get("code") if isinstance(field, dict) else None,
+                **summary(item), "score": score}
+
+    # -- search
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            vocab = set()
+            for row in self.db.execute("SELECT name, field, keywords FROM procedures_fts"):
+                for text in row:
+                    vocab.update(text.split())
+            self._vocabulary = Vocabulary(vocab)
+        return self._vocabulary
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Procedures for what a citizen typed, best first: exact phrase > all words > some words > fuzzy."""
+        limit = max(1, min(int(limit), 200))
+        text = (query or "").strip()
+        if not text:
+            return []
+        by_code = self.get(text)
+        if by_code:
+            return [self._hit(by_code, 100.0)]
+        plan = QueryPlan(text, self.vocabulary())
+        if not plan:
+            return []
+        scored: dict[str, tuple] = {}
+        try:
+            for expr, tier in ((plan.all_words(), TIER_ALL), (plan.any_word(), TIER_SOME)):
+                if len(scored) >= limit or (tier == TIER_SOME and len(plan.words) == 1):
+                    continue
+                rows = self.db.execute(
+                    f"SELECT code, name, keywords, {BM25} FROM procedures_fts WHERE procedures_fts MATCH ? "
+                    f"ORDER BY {BM25} LIMIT ?", [expr, max(limit * 3, 60)]).fetchall()
+                for code, name, keywords, rank in rows:
+                    if code in scored:
+                        continue
+                    name_words = name.split()
+                    if plan.has_phrase(name_words):
+                        t, matched = TIER_NAME_PHRASE, len(plan.words)
+                    elif plan.has_phrase(keywords.split()):
+                        t, matched = TIER_PHRASE, len(plan.words)
+                    else:
+                        t, matched = tier, plan.matched(name_words + keywords.split())
+                    # among equals, the name that says least besides the query ("kết hôn" before "kết hôn lưu động")
+                    fit = plan.matched(name_words) / max(len(name_words), 1)
+                    scored[code] = (t, matched, fit, -rank)
+        except sqlite3.OperationalError as exc:   # never expected: terms are quoted; keep the kiosk alive
+            log.error("search %r failed: %s", plan.words, exc)
+        if not scored:
+            return self._fuzzy(plan, limit)
+        best = sorted(scored.items(), key=lambda kv: tuple(-x for x in kv[1]))[:limit]
+        return [self._hit(self.get(code), round(t * 100 + m * 10 + f * 5 + min(r, 4.99) / 5, 2))
+                for code, (t, m, f, r) in best]
+
+    def _fuzzy(self, plan: QueryPlan, limit: int) -> list[dict]:
+        """Last resort when no word matched: closest names (a few typos, words run together)."""
+        names = dict(self.db.execute("SELECT code, folded_name FROM procedures").fetchall())
+        found = process.extract(" ".join(plan.words), names, scorer=fuzz.partial_ratio, limit=limit,
+                                score_cutoff=75)
+        return [self._hit(self.get(code), round(score / 100, 2)) for _name, score, code in found]
