@@ -1,0 +1,66 @@
+"""Exactly-once delivery through a hostile network: every fault of tests/faultproxy.py, the real server behind."""
+import random
+import time
+from urllib.parse import urlparse
+
+import pytest
+
+from faultproxy import FAULTS, FaultProxy
+from motcua.client import Client
+from motcua.outbox import SyncWorker
+
+
+@pytest.fixture
+def proxied(tablet):
+    up = urlparse(tablet.server.url)
+    proxy = FaultProxy((up.hostname, up.port), delay=0.6, retry_after=7)
+    yield tablet, proxy, Client(proxy.url, tablet.token, timeout=0.4)
+    proxy.close()
+
+
+def _drain(worker, outbox, rounds=200):
+    waits = []
+    for _ in range(rounds):
+        if outbox.pending() == 0:
+            break
+        waits.append(worker.run_once())
+    return waits
+
+
+def test_each_fault_alone_then_recovery(proxied):
+    tablet, proxy, client = proxied
+    ids = {tablet.outbox.put("rating", tablet.rating(score=1 + n % 3)) for n in range(30)}
+    worker = SyncWorker(tablet.outbox, client, batch_size=10, interval=0, random=lambda: 0.5)
+    for fault in FAULTS[1:]:
+        proxy.plan = [fault]
+        result = worker.drain_once()
+        assert result["error"], f"{fault} went unnoticed"
+        if fault == "http429":
+            assert result["retry_after"] == 7 and worker.backoff.next_delay(result["retry_after"]) >= 7
+    assert tablet.outbox.pending() > 0
+    waits = _drain(worker, tablet.outbox)
+    assert tablet.outbox.pending() == 0 and tablet.outbox.quarantined() == [], waits
+    stored = tablet.stored()
+    assert {r["id"] for r in stored} == ids and len(stored) == len(ids)
+
+
+def test_random_faults_lose_nothing_and_duplicate_nothing(proxied):
+    tablet, proxy, client = proxied
+    rng = random.Random(20261121)
+    proxy.plan = rng.sample(FAULTS, len(FAULTS))   # every fault at least once, then chance
+    proxy.choose = lambda: rng.choice(FAULTS + ("pass",) * 4)
+    ids = set()
+    worker = SyncWorker(tablet.outbox, client, batch_size=25, interval=0, random=rng.random)
+    started = time.monotonic()
+    for burst in range(6):   # ratings keep arriving while the network misbehaves
+        ids |= {tablet.outbox.put("rating", tablet.rating(score=1 + n % 3)) for n in range(40)}
+        for _ in range(3):
+            worker.run_once()
+    waits = _drain(worker, tablet.outbox, rounds=400)
+    assert tablet.outbox.pending() == 0, (tablet.outbox.status(), proxy.log[-20:])
+    assert time.monotonic() - started < 90
+    assert set(proxy.log) >= set(FAULTS), proxy.log
+    stored = tablet.stored()
+    assert len(stored) == len(ids) == 240 and {r["id"] for r in stored} == ids
+    assert tablet.outbox.quarantined() == [] and tablet.outbox.counts()["sent"] == 240
+    assert max(waits) >= 7   # a 429 made the worker wait at least its Retry-After
