@@ -1,0 +1,309 @@
+"""The rating tablet in one offscreen window: real taps from idle to the real server, and screenshots."""
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONFIG", "1")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
+os.environ.pop("DISPLAY", None)
+
+import pytest  # noqa: E402
+from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "rating"))
+from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+
+ARTIFACTS = Path(os.environ.get("MOTCUA_ARTIFACTS", "artifacts")) / "rating"
+DOSSIER = "000.00.31.H29-251103-0007"
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 10_000.0
+
+    def __call__(self):
+        return self.t
+
+
+class RatingWindowTest(GraphicUnitTest):
+    """Launches the real app wiring (services from a config file) inside the test window."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, server, tmp_path):
+        self.server, self.tmp = server, tmp_path
+
+    def launch(self, size=(1280, 800), **rating):
+        from kivy.app import App
+        from kivy.core.window import Window
+        from motcua.config import load_config
+        from rating.app import RatingApp
+        from rating.services import TabletServices
+
+        Window.size = size
+        self.advance_frames(3)
+        self.ids = add_officers(self.server)
+        token = self.server.device_token(counter=1)
+        cfg = load_config(write_config(self.tmp, self.server, token, **rating), app="rating")
+        self.clock = FakeClock()
+        self.services = TabletServices(cfg, clock=self.clock)
+        self.services.refresh_staff()
+        self.app = RatingApp(self.services)
+        App._running_app = self.app  # kv rules read `app`
+        self.root = self.app.build()
+        self.render(self.root)
+        self.app.on_start()
+        self.addCleanup(self._close)
+        self.advance_frames(2)
+        return self.app
+
+    def _close(self):
+        from kivy.app import App
+        from kivy.clock import Clock
+        self.app.dispatch("on_stop")  # also clears kv's cached `app`
+        Clock.unschedule(self.app._tick)
+        if self.app.pin_pad is not None:
+            self.app.pin_pad.dismiss()
+        App._running_app = None
+
+    # -- gestures ----------------------------------------------------------------------------
+    def tap(self, widget):
+        x, y = widget.to_window(*widget.center)
+        self.tap_at(x, y)
+
+    def tap_at(self, x, y):
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        self.advance_frames(2)
+
+    def screen(self):
+        return self.root.ids.sm.current
+
+    def wait_for(self, condition, seconds=15.0, what="condition"):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.advance_frames(1)
+            if condition():
+                return
+            time.sleep(0.03)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def later(self, seconds):
+        """Moves the tablet's clock on and lets the app's tick see it."""
+        self.clock.t += seconds
+        self.app._tick(0)
+        self.advance_frames(2)
+
+    def type_pin(self, digits):
+        pad = self.app.pin_pad
+        assert pad is not None, "no PIN pad open"
+        keys = {k.text: k for k in pad.ids.digits.children}
+        for d in digits:
+            self.tap(keys[d])
+        self.tap(pad.ids.ok)
+        self.wait_for(lambda: pad.parent is None or self.app.pin_pad is not None, what="PIN pad closed")
+
+    def sign_in_lan(self):
+        from kivy.core.window import Window
+        b = self.app.screens["idle"].ids.officer_signin
+        self.tap(b)
+        assert self.screen() == "signin", (Window.size, Window.children, b.to_window(*b.center), b.disabled, self.root.size)
+        self.tap(self.app.screens["signin"].buttons()[self.ids["lan"]])
+        self.type_pin(LAN_PIN)
+        assert self.screen() == "idle"
+        assert self.app.screens["idle"].officer_name == "Nguyễn Thị Lan"
+
+    def rate(self, score):
+        self.tap(self.app.screens["idle"].ids.invite)
+        assert self.screen() == "rate"
+        self.tap(self.app.screens["rate"].ids.faces.buttons()[score])
+
+    def scan(self, code):
+        from kivy.core.window import Window
+        for char in code:
+            Window.dispatch("on_key_down", ord(char.lower()), 0, char, [])
+            Window.dispatch("on_textinput", char)
+        Window.dispatch("on_key_down", 13, 40, None, [])
+        self.advance_frames(2)
+
+    def screenshot(self, name):
+        from kivy.core.window import Window
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        written = []
+
+        def on_flip(window):
+            window.unbind(on_flip=on_flip)
+            path = window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
+            os.replace(path, ARTIFACTS / f"{name}.png")
+            written.append(ARTIFACTS / f"{name}.png")
+
+        Window.bind(on_flip=on_flip)
+        Window.canvas.ask_update()
+        self.advance_frames(2)
+        assert written and written[0].exists()
+
+    def delivered(self, count):
+        self.wait_for(lambda: self.services.outbox.pending() == 0, what="outbox drained")
+        rows = export_ratings(self.server)
+        assert len(rows) == count, rows
+        return rows
+
+    # -- behaviour ---------------------------------------------------------------------------
+    def test_a_rating_from_idle_to_thanks_reaches_the_server_exactly_once(self):
+        self.launch(dossier_link="no")
+        self.screenshot("signed_out_1280x800")
+        self.sign_in_lan()
+        self.screenshot("idle_1280x800")
+        self.tap(self.app.screens["idle"].ids.invite)
+        self.screenshot("rate_1280x800")
+        assert self.screen() == "rate", self.app.flow.notice
+        self.tap(self.app.screens["rate"].ids.faces.buttons()[3])
+        assert self.screen() == "thanks", (self.app.flow.step, self.app.flow.notice)
+        [item] = self.services.outbox._read("SELECT id FROM outbox")  # durable before thank-you
+        self.screenshot("thanks_1280x800")
+        rows = self.delivered(1)
+        self.services.drain_once()
+        rows = export_ratings(self.server)
+        assert len(rows) == 1 and rows[0]["id"] == item[0]
+        assert rows[0]["staff_id"] == str(self.ids["lan"]) and rows[0]["score"] == "3"
+        self.later(5)
+        assert self.screen() == "idle"
+
+    def test_low_score_with_reasons_and_typed_vietnamese_comment_arrives_intact(self):
+        self.launch(dossier_link="no")
+        self.sign_in_lan()
+        self.rate(1)
+        assert self.screen() == "reasons"
+        self.screenshot("reasons_1280x800")
+        reasons = self.app.screens["reasons"]
+        self.tap(reasons.toggles()["cho_lau"])
+        self.tap(reasons.toggles()["huong_dan"])
+        self.tap(reasons.ids.comment)
+        kb = self.app.keyboard
+        assert kb is not None and kb.parent is not None and reasons.typing
+        for kind, value in (("char", "c"), ("char", "h"), ("letter", "ơ"), ("tone", "huyen"),
+                            ("space", " "), ("char", "l"), ("letter", "â"), ("char", "u"),
+                            ("space", " "), ("char", "q"), ("char", "u"), ("char", "a"),
+                            ("tone", "sac")):
+            self.tap(kb.find_key(kind, value))
+        assert reasons.ids.comment.text == "chờ lâu quá"
+        self.screenshot("reasons_keyboard_1280x800")
+        self.tap(kb.find_key("enter"))
+        assert not reasons.typing
+        self.tap(reasons.ids.send)
+        assert self.screen() == "thanks"
+        [row] = self.delivered(1)
+        assert row["score"] == "1" and row["reasons"] == "cho_lau huong_dan"
+        assert row["comment"] == "chờ lâu quá"
+
+    def test_cooldown_ignores_a_second_tap_with_a_visible_reason(self):
+        self.launch(dossier_link="no", cooldown_seconds=20)
+        self.sign_in_lan()
+        self.rate(3)
+        self.later(5)
+        assert self.screen() == "idle"
+        self.tap(self.app.screens["idle"].ids.invite)
+        assert self.screen() == "idle"
+        assert "15 giây" in self.root.notice_text
+        self.screenshot("cooldown_1280x800")
+        assert self.services.outbox.counts()["pending"] + self.services.outbox.counts()["sent"] == 1
+        self.later(15)
+        self.rate(2)
+        assert self.screen() == "thanks"
+
+    def test_timeout_resets_a_half_finished_rating(self):
+        self.launch(dossier_link="no", cooldown_seconds=0)
+        self.sign_in_lan()
+        self.rate(1)
+        reasons = self.app.screens["reasons"]
+        self.tap(reasons.toggles()["thai_do"])
+        self.tap(reasons.ids.comment)
+        self.tap(self.app.keyboard.find_key("char", "x"))
+        self.later(31)
+        assert self.screen() == "idle"
+        self.rate(1)  # the next citizen starts clean
+        assert [c for c, t in reasons.toggles().items() if t.state == "down"] == []
+        assert reasons.ids.comment.text == "" and not reasons.typing
+        self.tap(reasons.ids.skip)
+        rows = self.delivered(2)
+        assert [(r["score"], r["reasons"], r["comment"]) for r in rows] == [("1", "", ""), ("1", "", "")]
+
+    def test_the_same_dossier_cannot_be_rated_twice(self):
+        self.launch(dossier_link="yes", cooldown_seconds=0)
+        self.sign_in_lan()
+        self.scan(DOSSIER)
+        assert self.screen() == "rate"
+        assert DOSSIER in self.app.screens["rate"].dossier_line
+        self.tap(self.app.screens["rate"].ids.faces.buttons()[2])
+        assert self.screen() == "thanks"
+        self.later(5)
+        self.scan(DOSSIER)
+        assert self.screen() == "idle" and "đã được đánh giá" in self.root.notice_text
+        self.screenshot("already_rated_1280x800")
+        self.rate(3)
+        assert self.screen() == "dossier"
+        self.screenshot("dossier_1280x800")
+        self.scan(DOSSIER.lower())
+        assert self.screen() == "dossier" and "đã được đánh giá" in self.root.notice_text
+        self.tap(self.app.screens["dossier"].ids.skip)
+        rows = self.delivered(2)
+        assert sorted(r["dossier_code"] for r in rows) == ["", DOSSIER]
+
+    def test_keeps_recording_with_the_server_stopped_and_delivers_when_it_returns(self):
+        self.launch(dossier_link="no", cooldown_seconds=0, thanks_seconds=1)
+        self.sign_in_lan()
+        self.server.stop()
+        for score in (3, 2, 1):
+            self.rate(score)
+            if score == 1:
+                self.tap(self.app.screens["reasons"].ids.skip)
+            assert self.screen() == "thanks"
+            self.later(1)
+        assert self.services.outbox.pending() == 3
+        self.wait_for(lambda: self.services.outbox.status()["last_error"], what="a failed sync")
+        self.server.start()
+        rows = self.delivered(3)
+        assert sorted(r["score"] for r in rows) == ["1", "2", "3"]
+        assert len({r["id"] for r in rows}) == 3
+
+    def test_admin_screen_needs_the_pin(self):
+        from kivy.core.window import Window
+        self.launch(dossier_link="no")
+        self.sign_in_lan()
+        corner = (20, Window.height - 20)
+        for _ in range(5):
+            self.tap_at(*corner)
+        assert self.app.pin_pad is not None
+        self.type_pin("1111")
+        assert self.screen() == "idle" and self.app.pin_pad is not None
+        self.screenshot("admin_pin_1280x800")
+        self.type_pin("2468")
+        assert self.screen() == "admin" and self.app.pin_pad is None
+        admin = self.app.screens["admin"]
+        assert admin.pending.startswith("0") and admin.quarantined == "0"
+        self.screenshot("admin_1280x800")
+        self.tap(admin.ids.close)
+        assert self.screen() == "idle"
+
+    def test_portrait_and_english_screens_fit(self):
+        self.launch(size=(800, 1280), dossier_link="yes", cooldown_seconds=0)
+        self.screenshot("signin_800x1280_before")
+        self.sign_in_lan()
+        self.screenshot("idle_800x1280")
+        self.tap(self.root.ids.language)
+        assert self.app.screens["idle"].ids.invite.text == "Tap here to rate"
+        self.rate(1)
+        self.screenshot("reasons_800x1280_en")
+        self.tap(self.app.screens["reasons"].ids.skip)
+        self.screenshot("dossier_800x1280_en")
+        self.tap(self.root.ids.language)
+        self.tap(self.app.screens["dossier"].ids.skip)
+        self.screenshot("thanks_800x1280")
+        self.later(5)
+        self.tap(self.app.screens["idle"].ids.invite)
+        self.screenshot("rate_800x1280")
