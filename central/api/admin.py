@@ -5,11 +5,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
 from central import stats
+from central.api.errors import ERROR_RESPONSES
 from central.api.auth import Caller, admin_caller
 from central.storage.schema import devices, rating_gaps
 from central.timeutil import to_wire
 
-router = APIRouter(prefix="/api/v1", tags=["admin"])
+router = APIRouter(prefix="/api/v1", tags=["admin"], responses=ERROR_RESPONSES)
 
 
 @router.get("/reports/summary", summary="On-time and satisfaction figures (admin)")

@@ -3,10 +3,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from central.api.auth import Caller, device_caller
-from central.api.errors import ApiError
+from central.api.errors import ERROR_RESPONSES, ApiError
 from central.catalogue import catalogue_version, changes_since, field_counts
 
-router = APIRouter(prefix="/api/v1", tags=["catalogue"])
+router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERROR_RESPONSES)
 
 
 @router.get("/procedures", summary="The procedure catalogue, whole or changes since a cursor",

@@ -7,11 +7,11 @@ from sqlalchemy import select, update
 
 from central import stats
 from central.api.auth import Caller, device_caller
-from central.api.errors import ApiError
+from central.api.errors import ERROR_RESPONSES, ApiError
 from central.storage.schema import device_commands, devices, offices, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["devices"])
+router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
 
 
 class Heartbeat(BaseModel):

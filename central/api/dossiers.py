@@ -4,10 +4,10 @@ from fastapi.responses import JSONResponse
 
 from central import dossiers
 from central.api.auth import Caller, device_caller
-from central.api.errors import error_body
+from central.api.errors import ERROR_RESPONSES, error_body
 from central.security import same_secret
 
-router = APIRouter(prefix="/api/v1", tags=["dossiers"])
+router = APIRouter(prefix="/api/v1", tags=["dossiers"], responses=ERROR_RESPONSES)
 
 # One body for "no such code" and "wrong secret": codes are guessable and must not be probed.
 NOT_FOUND = error_body("dossier_not_found",

@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("central.api")
@@ -13,6 +14,27 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
               413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
               429: "rate_limited", 500: "server_error", 503: "unavailable"}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error answer: {"error": {"code", "message"}}."""
+    error: ErrorDetail
+
+
+ERROR_RESPONSES = {status: {"model": ErrorEnvelope, "description": text} for status, text in (
+    (400, "Malformed request (e.g. invalid JSON, bad cursor)"),
+    (401, "Missing, unknown or revoked token"),
+    (403, "Token not allowed here (device token on an admin endpoint)"),
+    (404, "Not found"),
+    (413, "Body larger than the limit"),
+    (422, "Request fields invalid"),
+    (429, "Rate limited; see Retry-After"),
+)}
 
 
 class ApiError(Exception):

@@ -8,13 +8,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from central.api.auth import Caller, device_caller
-from central.api.errors import ApiError
+from central.api.errors import ERROR_RESPONSES, ApiError
 from central.ratings import ingest
 from central.storage import is_sqlite, write_lock
 from central.storage.schema import idempotency_keys
 from central.timeutil import utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["ratings"])
+router = APIRouter(prefix="/api/v1", tags=["ratings"], responses=ERROR_RESPONSES)
 
 
 class RatingBatch(BaseModel):
