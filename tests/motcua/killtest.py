@@ -49,7 +49,10 @@ def check(path: str, acknowledged: set[str]) -> tuple[int, str]:
     """(acknowledged ids missing from the file, integrity_check result)."""
     conn = sqlite3.connect(path)
     try:
-        stored = {row[0] for row in conn.execute("SELECT id FROM outbox")}
+        try:
+            stored = {row[0] for row in conn.execute("SELECT id FROM outbox")}
+        except sqlite3.OperationalError:   # killed before the first start finished creating the table
+            stored = set()
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         conn.close()
