@@ -224,11 +224,12 @@ class Catalogue:
         scored: dict[str, tuple] = {}
         try:
             for expr, tier in ((plan.all_words(), TIER_ALL), (plan.any_word(), TIER_SOME)):
-                if len(scored) >= limit or (tier == TIER_SOME and len(plan.words) == 1):
+                # "some words" only when "all words" found little: an OR of common words is the slow query
+                if tier == TIER_SOME and (len(plan.words) == 1 or len(scored) >= min(limit, 5)):
                     continue
                 rows = self.db.execute(
-                    f"SELECT code, name, keywords, {BM25} FROM procedures_fts WHERE procedures_fts MATCH ? "
-                    f"ORDER BY {BM25} LIMIT ?", [expr, max(limit * 3, 60)]).fetchall()
+                    f"SELECT code, name, keywords, {BM25} AS r FROM procedures_fts WHERE procedures_fts MATCH ? "
+                    f"ORDER BY r LIMIT ?", [expr, max(limit * 2, 40)]).fetchall()
                 for code, name, keywords, rank in rows:
                     if code in scored:
                         continue
