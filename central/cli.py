@@ -152,7 +152,7 @@ def cmd_staff_add(args):
         if not photo_type.startswith("image/"):
             raise CliError(f"photo {path} is not an image file", 2)
     pin = _read_secret("PIN") if args.pin_stdin else None
-    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+    if pin is not None and not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
         raise CliError("the PIN must be 4 to 8 digits", 2)
     with _engine(args).begin() as conn:
         _office_exists(conn, args.office)

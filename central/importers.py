@@ -143,7 +143,7 @@ def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
     if len(code) > 64:
         raise portal.BadRecord("code", "is longer than 64 characters")
     raw_status = str(record.get("status", "")).strip()
-    if not raw_status.isdigit() or not 1 <= int(raw_status) <= 10:
+    if not (raw_status.isascii() and raw_status.isdigit()) or not 1 <= int(raw_status) <= 10:
         raise portal.BadRecord("status", f'"{raw_status}" is not a national status code 1-10')
     secret = portal._text(record.get("secret"), "secret")
     if secret and len(secret) < 4:

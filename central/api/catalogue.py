@@ -16,7 +16,7 @@ def list_procedures(request: Request,
                     _caller: Caller = Depends(device_caller)):
     since_seq = None
     if since not in (None, ""):
-        if not since.isdigit():
+        if not (since.isascii() and since.isdigit() and len(since) <= 18):
             raise ApiError(400, "bad_cursor", "since must be a cursor returned by this server.")
         since_seq = int(since)
     with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
