@@ -1,0 +1,88 @@
+"""Runs the real tablet app at one size and saves a screenshot of every screen (one process per size).
+
+    python tests/ui/rating/screens_preview.py 1280x800 OUT_DIR --config rating.ini --staff-id 3 --pin 1357
+
+Kivy's offscreen window cannot be resized once created, so each size needs its own process.
+"""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("size")
+    ap.add_argument("out")
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--staff-id", required=True)
+    ap.add_argument("--pin", required=True)
+    args = ap.parse_args()
+    width, height = map(int, args.size.split("x"))
+    from kivy.config import Config
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from motcua.config import load_config
+    from rating.app import RatingApp
+    from rating.services import TabletServices
+
+    services = TabletServices(load_config(args.config, app="rating"))
+    services.refresh_staff()
+    app = RatingApp(services)
+    flow = services.flow
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tag = f"{width}x{height}"
+
+    def english():
+        from touchui.i18n import i18n
+        i18n.lang = "en"
+
+    def type_comment():
+        screen = app.screens["reasons"]
+        screen.ids.comment.focus = True
+        app.on_field_focus(screen.ids.comment, "text")
+        app.keyboard.type_text("cho lau qua")
+        flow.toggle_reason("cho_lau")
+        flow.toggle_reason("thai_do")
+
+    steps = [
+        ("signed_out", lambda: None),
+        ("signin", app.open_signin),
+        ("idle", lambda: (services.duty.sign_in(args.staff_id, args.pin), app.close_staff_screen())),
+        ("rate", flow.start),
+        ("reasons", lambda: flow.choose(1)),
+        ("reasons_keyboard", type_comment),
+        ("dossier", lambda: (app.close_keyboard(), flow.submit_reasons())),
+        ("thanks", flow.skip_dossier),
+        ("cooldown", lambda: (flow.reset(), flow.start())),
+        ("admin_pin", app.ask_admin_pin),
+        ("admin", lambda: (app.pin_pad.dismiss(), app.open_admin())),
+        ("rate_en", lambda: (english(), app.close_staff_screen(), setattr(flow, "_last_recorded_at", None),
+                             flow.start())),
+        ("reasons_en", lambda: flow.choose(1)),
+    ]
+
+    def run(i=0):
+        def shot(_dt):
+            path = Window.screenshot(name=str(out / f"{steps[i][0]}_{tag}.png"))
+            final = out / f"{steps[i][0]}_{tag}.png"
+            os.replace(path, final)
+            print(final, flush=True)
+            if i + 1 < len(steps):
+                Clock.schedule_once(lambda _dt: run(i + 1), 0)
+            else:
+                app.stop()
+        steps[i][1]()
+        Clock.schedule_once(shot, 0.4)
+
+    Clock.schedule_once(lambda _dt: run(), 0.6)
+    app.run()
+
+
+if __name__ == "__main__":
+    main()
