@@ -29,8 +29,7 @@ def build_services(cfg):
     db = open_store(data_dir / "kiosk.db")
     client = Client(cfg.server.url, cfg.server.token, timeout=cfg.server.timeout_seconds,
                     user_agent="motcua-kiosk")
-    return KioskServices(Catalogue(db), client, cfg.device.office_code, db=db,
-                         stats_period=cfg.kiosk.stats_period)
+    return KioskServices(Catalogue(db), client, cfg.device.office_code, stats_period=cfg.kiosk.stats_period)
 
 
 def cmd_sync(cfg) -> int:
@@ -51,15 +50,15 @@ def cmd_search(cfg, query, as_json, limit) -> int:
     services = build_services(cfg)
     results = services.search(query, limit=limit)
     if as_json:
-        json.dump([{"code": r.get("code"), "name": r.get("name"), "field": r.get("field"),
-                    "summary": present.summary_line(r)} for r in results],
+        json.dump([{"code": r.get("code"), "name": r.get("name"), "field": present.field_name(r),
+                    "summary": present.summary_line(r), "score": r.get("score")} for r in results],
                   sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         if services.data_age() is None:
             print("(the catalogue cache is empty: run `motcua-kiosk sync` first)", file=sys.stderr)
         for r in results:
-            print(f"{r.get('code', ''):<14} {r.get('name', '')}  [{(r.get('field') or {}).get('name', '')}]")
+            print(f"{r.get('code', ''):<14} {r.get('name', '')}  [{present.field_name(r)}]  {present.summary_line(r)}")
     return 0
 
 

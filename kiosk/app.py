@@ -2,6 +2,7 @@
 import hashlib
 import logging
 import os
+import time
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -52,8 +53,10 @@ class KioskApp(App):
     title = "motcua kiosk"
     use_kivy_settings = False
 
-    def __init__(self, cfg, services, printer_factory=None, workers=(), lock=None, **kwargs):
+    def __init__(self, cfg, services, printer_factory=None, workers=(), lock=None, now=time.monotonic,
+                 **kwargs):
         super().__init__(**kwargs)
+        self.now = now  # monotonic seconds for the idle timer, scanner and admin gesture (tests move it)
         self.cfg, self.services = cfg, services
         self.printer_factory = printer_factory
         self.workers = list(workers)
@@ -90,11 +93,11 @@ class KioskApp(App):
         manager.get_screen("attract").slides = self.attract_slides()
         manager.get_screen("attract").slide_seconds = self.cfg.attract.slide_seconds
         kiosk = self.cfg.kiosk
-        self.idle = IdleTimer(timeout=kiosk.idle_seconds, on_idle=self.on_idle)
+        self.idle = IdleTimer(timeout=kiosk.idle_seconds, on_idle=self.on_idle, now=self.now)
         self.idle.bind(on_activity=lambda *_: self._cancel_attract())
-        self.scanner = ScannerInput(on_scan=self.on_scan, max_gap=kiosk.scanner_max_gap_ms / 1000)
-        self.gesture = AdminGesture(on_gesture=self.ask_admin_pin, corner=kiosk.admin_corner)
-        self.pin_guard = PinGuard(admin_pin_check(self.cfg))
+        self.scanner = ScannerInput(on_scan=self.on_scan, max_gap=kiosk.scanner_max_gap_ms / 1000, now=self.now)
+        self.gesture = AdminGesture(on_gesture=self.ask_admin_pin, corner=kiosk.admin_corner, now=self.now)
+        self.pin_guard = PinGuard(admin_pin_check(self.cfg), now=self.now)
         return manager
 
     def attract_slides(self):
@@ -132,6 +135,7 @@ class KioskApp(App):
         if name != current and current not in ("attract",):
             self.history.append(current)
         screen = self.manager.get_screen(name)
+        screen.portrait = self.manager.height > self.manager.width  # before its first layout
         screen.show(**kwargs)
         self.manager.current = name
 

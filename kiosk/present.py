@@ -84,9 +84,18 @@ def channel_name(channel: str, lang: str = "vi") -> str:
         return channel
 
 
+def field_name(item: dict) -> str:
+    """The field of a full procedure ({"field": {"name"}}) or of a search hit ({"field": "name"})."""
+    field = item.get("field")
+    return (field.get("name") or "") if isinstance(field, dict) else (field or "")
+
+
 def summary_line(item: dict, lang: str = "vi") -> str:
     """Time and fee at a glance for a result row: the direct channel when there is one."""
     methods = item.get("methods") or []
+    if not methods and ("time" in item or "fee" in item):  # a search hit carries its own summary
+        parts = [item.get("time") or tr("time.none", lang), item.get("fee") or tr("fee.none", lang)]
+        return " · ".join(parts)
     if not methods:
         return tr("time.none", lang)
     method = next((m for m in methods if m.get("channel") == "direct"), methods[0])

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
-import threading
 import time
 
 from kiosk import present
@@ -12,7 +10,6 @@ from kiosk.i18n import tr
 from motcua.client import Rejected, ServerUnreachable, SyncError
 
 log = logging.getLogger(__name__)
-STATS_TABLE = "kiosk_stats"
 
 
 @dataclasses.dataclass
@@ -52,16 +49,13 @@ def _retry_after(exc: Exception) -> int:
 class KioskServices:
     """The one object screens talk to; the network is only touched off the UI thread."""
 
-    def __init__(self, catalogue, client, office_code: str, db=None, stats_period: str = "30d",
-                 clock=time.time):
+    def __init__(self, catalogue, client, office_code: str, stats_period: str = "30d", clock=time.time):
         self.catalogue = catalogue
         self.client = client
         self.office_code = office_code
-        self.db = db if db is not None else getattr(catalogue, "db", None)
         self.stats_period = stats_period
         self.clock = clock
         self.online: bool | None = None  # last contact with the server, None before the first
-        self._lock = threading.Lock()
 
     # ---- catalogue (local cache: works offline) ----------------------------------------
     def fields(self) -> list[dict]:
@@ -127,24 +121,13 @@ class KioskServices:
             return Lookup("not_found", secret_used=bool(secret))
         return Lookup("found", dossier=dossier, secret_used=bool(secret))
 
-    # ---- statistics (fetched with each sync, shown as of that time) ---------------------
+    # ---- statistics (cached by the core with each sync, shown as of that time) ------------
     def refresh_stats(self) -> dict:
-        stats = self.client.stats(self.office_code, self.stats_period)
-        if self.db is not None:
-            with self._lock:
-                self.db[STATS_TABLE].insert(
-                    {"office": self.office_code, "period": self.stats_period,
-                     "fetched_at": self.clock(), "body": json.dumps(stats, ensure_ascii=False)},
-                    pk=("office", "period"), replace=True)
-        return stats
+        return self.catalogue.sync_stats(self.client, self.office_code, self.stats_period)
 
     def stats(self) -> tuple[dict | None, float | None]:
         """(last fetched statistics, when fetched as a Unix time), or (None, None)."""
-        if self.db is None or STATS_TABLE not in self.db.table_names():
+        stats, age = self.catalogue.stats(self.office_code, self.stats_period)
+        if stats is None:
             return None, None
-        with self._lock:
-            rows = list(self.db[STATS_TABLE].rows_where("office = ? and period = ?",
-                                                        [self.office_code, self.stats_period]))
-        if not rows:
-            return None, None
-        return json.loads(rows[0]["body"]), rows[0]["fetched_at"]
+        return stats, self.clock() - (age or 0)

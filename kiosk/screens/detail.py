@@ -1,4 +1,5 @@
 """Procedure detail: steps, documents per case, time and fees per channel, QR to the portal, slip."""
+import logging
 import threading
 
 from kivy.clock import Clock
@@ -9,6 +10,8 @@ from kiosk.screens.base import KioskScreen
 from kiosk.slip import PrinterUnavailable
 from kiosk.widgets.common import BodyLabel, FactCard, HeadingLabel, TitleLabel
 from touchui.i18n import i18n
+
+log = logging.getLogger(__name__)
 
 
 class DetailScreen(KioskScreen):
@@ -92,6 +95,9 @@ class DetailScreen(KioskScreen):
             self.nav.print_checklist(procedure, lang)
             key = "detail.printed"
         except PrinterUnavailable:
+            key = "detail.print_failed"
+        except Exception:  # never leave the citizen waiting on a silent thread
+            log.exception("checklist slip failed")
             key = "detail.print_failed"
         Clock.schedule_once(lambda _: self._printed(key))
 

@@ -20,7 +20,7 @@ class DossierScreen(KioskScreen):
     dossier = DictProperty({})
 
     def on_kv_post(self, _):
-        self.keyboard = self.ids.keyboard
+        self.keyboard = self.ids.keyboard.__self__  # a strong reference: it leaves the tree when hidden
         self.keyboard.mode = "code"
         self.keyboard.target = self.ids.code
         self.keyboard.bind(on_enter=lambda *_: self.submit())

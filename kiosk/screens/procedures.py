@@ -39,7 +39,7 @@ class ProceduresScreen(KioskScreen):
     def on_kv_post(self, _):
         self._search_trigger = Clock.create_trigger(self.refresh_results, 0.12)
         self.ids.query.bind(text=lambda *_: self._search_trigger(), on_touch_down=self._query_touched)
-        self.keyboard = self.ids.keyboard
+        self.keyboard = self.ids.keyboard.__self__  # a strong reference: it leaves the tree when hidden
         self.keyboard.target = self.ids.query
         self.keyboard.bind(on_enter=lambda *_: self.close_keyboard())
         self.ids.body.remove_widget(self.keyboard)
@@ -71,7 +71,7 @@ class ProceduresScreen(KioskScreen):
     def reset(self):
         self.field_code = ""
         self.close_keyboard()
-        self.ids.keyboard.clear()
+        self.keyboard.clear()
         self.ids.query.text = ""
         self.ids.results.data = []
         self.ids.results.scroll_y = 1
@@ -95,7 +95,7 @@ class ProceduresScreen(KioskScreen):
         if not self.portrait:
             self.close_keyboard()
         if self.ids.query.text:
-            self.ids.keyboard.clear()
+            self.keyboard.clear()
             self.ids.query.text = ""
         self.refresh()
         self.ids.results.scroll_y = 1
@@ -122,7 +122,7 @@ class ProceduresScreen(KioskScreen):
 
     @staticmethod
     def _row(item, lang):
-        field = (item.get("field") or {}).get("name", "")
+        field = present.field_name(item)
         return {"code": item["code"], "title": f"{item.get('name', '')}",
                 "subtitle": f"{item['code']} · {field} · {present.summary_line(item, lang)}"}
 

@@ -1,0 +1,191 @@
+"""Helpers for the kiosk window tests: a configured kiosk against a real server, taps, keys, screenshots."""
+import os
+import shutil
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONFIG", "1")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
+os.environ.pop("DISPLAY", None)
+
+from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[3]
+OFFICE = "XA-PHUOCLONG"
+PIN = "2468"
+
+
+def artifacts_dir() -> Path:
+    path = Path(os.environ.get("MOTCUA_ARTIFACTS") or ROOT / "artifacts") / "kiosk"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_kiosk_config(folder: Path, server, idle_seconds=60, attract="no") -> Path:
+    """A kiosk.ini + token file for a kiosk registered on `server`."""
+    token = server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    (folder / "kiosk.token").write_text(token + "\n", encoding="utf-8")
+    (folder / "kiosk.token").chmod(0o600)
+    ini = folder / "kiosk.ini"
+    ini.write_text(f"""[server]
+url = {server.url}
+token_file = kiosk.token
+timeout_seconds = 3
+[device]
+office_code = {OFFICE}
+office_name = Trung tâm Phục vụ hành chính công xã Phước Long
+data_dir = data
+name = Kiosk thử
+[display]
+fullscreen = no
+kiosk_mode = no
+[admin]
+pin = {PIN}
+[kiosk]
+idle_seconds = {idle_seconds}
+[attract]
+enabled = {attract}
+after_seconds = 5
+texts = Giờ làm việc: 7 giờ 30 – 17 giờ 00 | Tra cứu miễn phí
+[printer]
+kind = dummy
+""", encoding="utf-8")
+    return ini
+
+
+def demo_hints(server) -> list[tuple[str, str, int]]:
+    """(code, secret, status) of the demo dossiers the seed prints for kiosk testing."""
+    hints = []
+    for line in server.cli("demo-hints").splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[2] == "status":
+            hints.append((parts[0], parts[1], int(parts[3])))
+    assert hints, "seed-demo printed no dossier hints"
+    return hints
+
+
+class FakeClock:
+    """Monotonic seconds the test moves by hand (idle timer, scanner, admin gesture)."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+class KioskTestCase(GraphicUnitTest):
+    """Starts a KioskApp in the test's window; taps, types, waits and takes screenshots."""
+
+    config_path: Path = None
+    size = (1920, 1080)
+
+    def start_kiosk(self, size=None, lock=False):
+        from escpos.printer import Dummy
+        from kivy.core.window import Window
+
+        from kiosk.__main__ import build_services, load
+        from kiosk.app import KioskApp
+        self.cfg = load(self.config_path)
+        self.services = build_services(self.cfg)
+        self.clock = FakeClock()
+        self.printer = Dummy()
+        Window.size = size or self.size
+        self.advance_frames(2)
+        self.app = KioskApp(self.cfg, self.services, printer_factory=lambda: self.printer, lock=lock,
+                            now=self.clock)
+        self.app._run_prepare()
+        self.advance_frames(3)
+        return self.app
+
+    def tearDown(self, fake=False):
+        app = getattr(self, "app", None)
+        if app is not None and not fake:
+            app.on_stop()
+            from touchui.i18n import i18n
+            from touchui.theme import theme
+            i18n.lang = "vi"
+            theme.reset()
+            self.app = None
+        super().tearDown(fake)
+
+    # ---- looking -------------------------------------------------------------------------
+    @property
+    def screen(self):
+        return self.app.root.current_screen
+
+    def ids(self, name=None):
+        return (self.app.root.get_screen(name) if name else self.screen).ids
+
+    def wait_for(self, condition, seconds=10.0, what="condition"):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.advance_frames(1)
+            if condition():
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def shot(self, name):
+        from kivy.core.window import Window
+        self.advance_frames(4)
+        width, height = Window.size
+        target = artifacts_dir() / f"{name}-{int(width)}x{int(height)}.png"
+        written = Window.screenshot(name=str(artifacts_dir() / "tmp.png"))
+        shutil.move(written, target)
+        return target
+
+    # ---- acting --------------------------------------------------------------------------
+    def go(self, name, **kwargs):
+        """Navigate as a screen's button would, then let the new screen lay itself out."""
+        self.app.go(name, **kwargs)
+        self.advance_frames(3)
+
+    def tap(self, widget):
+        assert widget.get_root_window() is not None, f"{widget} {getattr(widget, 'text', '')!r} is not on screen ({self.app.root.current}, parent {widget.parent})"
+        x, y = widget.to_window(*widget.center)
+        self.tap_at(x, y)
+
+    def tap_at(self, x, y):
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        self.advance_frames(2)
+
+    def tap_keys(self, keyboard, text):
+        """Types `text` with taps on the on-screen keyboard's keys."""
+        for char in text:
+            if char == " ":
+                self.tap(keyboard.find_key("space"))
+            else:
+                value = char.upper() if keyboard.mode == "code" else char
+                self.tap(keyboard.find_key("char", value))
+
+    def scan(self, code):
+        """A USB barcode scanner: the characters a few ms apart, then Enter, as keyboard events."""
+        from kivy.core.window import Window
+        for char in code:
+            self.clock.t += 0.005
+            Window.dispatch("on_key_down", ord(char.lower()), 0, char, [])
+            Window.dispatch("on_textinput", char)
+            Window.dispatch("on_key_up", ord(char.lower()), 0)
+        self.clock.t += 0.005
+        Window.dispatch("on_key_down", 13, 40, None, [])
+        Window.dispatch("on_key_up", 13, 40)
+        self.advance_frames(2)
+
+    def row_for(self, recycleview, **match):
+        """The visible view of the RecycleView row whose data matches `match` (scrolls to it)."""
+        data = recycleview.data
+        index = next(i for i, row in enumerate(data) if all(row.get(k) == v for k, v in match.items()))
+        for _ in range(30):
+            view = recycleview.view_adapter.get_visible_view(index)
+            if view is not None:
+                return view
+            recycleview.scroll_y = max(0.0, 1 - index / max(1, len(data) - 1))
+            self.advance_frames(2)
+        raise AssertionError(f"row {match} never became visible")
