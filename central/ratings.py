@@ -102,16 +102,31 @@ def _classify_existing(conn: Connection, values: dict, digest: str, device_id: i
     return None
 
 
+def _stored_facts(conn: Connection, device_id: int, rows: list[dict]) -> tuple[dict, set, set]:
+    """Three queries per batch (not per item): stored hashes by id, taken seqs, rated dossiers."""
+    ids = [v["id"] for v in rows]
+    hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
+    seqs = set(conn.execute(select(ratings.c.device_seq).where(
+        ratings.c.device_id == device_id, ratings.c.device_seq.in_([v["device_seq"] for v in rows]))).scalars())
+    codes = {(v["office_code"], v["dossier_code"]) for v in rows if v["dossier_code"]}
+    rated = set()
+    if codes:
+        rated = set(conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
+            ratings.c.dossier_code.in_([c for _, c in codes]))).tuples())
+    return hashes, seqs, rated
+
+
 def ingest(conn: Connection, device_id: int, office: str | None, items: list) -> dict:
     """Stores a batch inside the caller's transaction; returns {"results", "gaps"}.
 
     `office` is the device's office (None for an admin, who may post for any office).
     """
-    results, accepted_seqs = [], []
-    now = utcnow()
+    results: list[dict | None] = []
+    valid: list[tuple[int, dict, str]] = []  # (position, values, digest)
     staff_office: dict[int, str | None] = {}
     for raw in items:
         rid = raw.get("id") if isinstance(raw, dict) else None
+        results.append({"id": rid, "status": "rejected", "reason": None})
         try:
             values = normalize(raw)
             if office is not None and values["office_code"] != office:
@@ -124,23 +139,58 @@ def ingest(conn: Connection, device_id: int, office: str | None, items: list) ->
                 if staff_office[sid] != values["office_code"]:
                     raise Invalid("unknown_staff")
         except Invalid as bad:
-            results.append({"id": rid, "status": "rejected", "reason": bad.reason})
+            results[-1]["reason"] = bad.reason
             continue
-        digest = content_hash(values)
-        outcome = _classify_existing(conn, values, digest, device_id)
-        if outcome is None:
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(ratings).values(**values, device_id=device_id, received_at=now,
-                                                        content_hash=digest))
+        valid.append((len(results) - 1, values, content_hash(values)))
+    now = utcnow()
+    accepted_seqs: list[int] = []
+    if valid:
+        hashes, seqs, rated = _stored_facts(conn, device_id, [v for _, v, _ in valid])
+        fresh = []
+        for pos, values, digest in valid:
+            # Earlier items of this batch count as stored for the later ones.
+            if values["id"] in hashes:
+                outcome = ("duplicate", None) if hashes[values["id"]] == digest else ("conflict", "different_content")
+            elif values["device_seq"] in seqs:
+                outcome = ("rejected", "seq_taken")
+            elif values["dossier_code"] and (values["office_code"], values["dossier_code"]) in rated:
+                outcome = ("rejected", "already_rated")
+            else:
                 outcome = ("accepted", None)
-                accepted_seqs.append(values["device_seq"])
-            except IntegrityError:
-                # A twin committed meanwhile (another worker or server process): the stored row decides.
-                outcome = _classify_existing(conn, values, digest, device_id) or ("rejected", "constraint")
-        results.append({"id": rid, "status": outcome[0], "reason": outcome[1]})
+                hashes[values["id"]] = digest
+                seqs.add(values["device_seq"])
+                if values["dossier_code"]:
+                    rated.add((values["office_code"], values["dossier_code"]))
+                fresh.append((pos, values, digest))
+            results[pos].update(status=outcome[0], reason=outcome[1])
+        rows = [dict(v, device_id=device_id, received_at=now, content_hash=d) for _, v, d in fresh]
+        try:
+            if rows:
+                with conn.begin_nested():  # the common case: one statement for the whole batch
+                    conn.execute(insert(ratings), rows)
+            accepted_seqs = [v["device_seq"] for _, v, _ in fresh]
+        except IntegrityError:
+            # A twin committed meanwhile (another worker or server process): item by item, the
+            # stored row decides.
+            for pos, values, digest in fresh:
+                outcome = _insert_one(conn, device_id, values, digest, now)
+                results[pos].update(status=outcome[0], reason=outcome[1])
+                if outcome[0] == "accepted":
+                    accepted_seqs.append(values["device_seq"])
     gaps = record_gaps(conn, device_id, accepted_seqs) if accepted_seqs else []
     return {"results": results, "gaps": gaps}
+
+
+def _insert_one(conn: Connection, device_id: int, values: dict, digest: str, now) -> tuple[str, str | None]:
+    outcome = _classify_existing(conn, values, digest, device_id)
+    if outcome is not None:
+        return outcome
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(ratings).values(**values, device_id=device_id, received_at=now, content_hash=digest))
+        return "accepted", None
+    except IntegrityError:
+        return _classify_existing(conn, values, digest, device_id) or ("rejected", "constraint")
 
 
 def record_gaps(conn: Connection, device_id: int, seqs: list[int]) -> list[list[int]]:
