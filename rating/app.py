@@ -163,7 +163,7 @@ class RatingApp(App):
         if kb.parent is None:
             slot.add_widget(kb)
         slot.height = kb.height
-        self.screens["reasons"].typing = True
+        self.screens["reasons"].typing = kind
 
     def close_keyboard(self):
         if self.keyboard is not None and self.keyboard.parent is not None:
@@ -172,7 +172,7 @@ class RatingApp(App):
             slot.height = 0
             self.keyboard.target = None
         screen = self.screens["reasons"]
-        screen.typing = False
+        screen.typing = ""
         for field in (screen.ids.comment, screen.ids.phone):
             field.focus = False
 

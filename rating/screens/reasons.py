@@ -16,7 +16,7 @@ class ReasonToggle(ToggleButton):
 class ReasonsScreen(Screen):
     show_comment = BooleanProperty(True)
     show_phone = BooleanProperty(True)
-    typing = BooleanProperty(False)  # the on-screen keyboard is open: reasons fold away
+    typing = StringProperty("")  # "text" or "phone" while the on-screen keyboard is open: the rest folds away
     on_toggle = ObjectProperty(None)
 
     def show_reasons(self, reasons: list[tuple[str, str]]):
@@ -42,4 +42,4 @@ class ReasonsScreen(Screen):
     def clear_inputs(self):
         self.ids.comment.text = ""
         self.ids.phone.text = ""
-        self.typing = False
+        self.typing = ""
