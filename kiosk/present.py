@@ -219,5 +219,5 @@ def step_lines(dossier: dict, lang: str = "vi") -> list[str]:
         end = format_date(step.get("finished_at")) if step.get("finished_at") else tr("dossier.step_open", lang)
         verdict = {True: tr("dossier.on_time", lang), False: tr("dossier.late", lang)}.get(step.get("on_time"), "")
         unit = f" — {step['unit']}" if step.get("unit") else ""
-        lines.append(f"{i}. {step.get('name', '')}{unit}: {when} → {end}" + (f" ({verdict})" if verdict else ""))
+        lines.append(f"{i}. {step.get('name', '')}{unit}: {when} – {end}" + (f" ({verdict})" if verdict else ""))
     return lines

@@ -19,6 +19,7 @@ class DetailScreen(KioskScreen):
     print_message = StringProperty("")
     printing = BooleanProperty(False)
     can_print = BooleanProperty(False)
+    qr_caption = StringProperty("")
 
     def on_kv_post(self, _):
         i18n.bind(lang=lambda *_: self.fill())
@@ -40,6 +41,7 @@ class DetailScreen(KioskScreen):
         box.clear_widgets()
         p, lang = self.procedure, i18n.lang
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+        self.qr_caption = t("detail.qr") if p.get("portal_url") else ""
         if not p:
             box.add_widget(BodyLabel(text=t("detail.not_found")))
             return

@@ -42,7 +42,7 @@ class ProceduresScreen(KioskScreen):
         self.keyboard = self.ids.keyboard.__self__  # a strong reference: it leaves the tree when hidden
         self.keyboard.target = self.ids.query
         self.keyboard.bind(on_enter=lambda *_: self.close_keyboard())
-        self.ids.body.remove_widget(self.keyboard)
+        self.ids.main.remove_widget(self.keyboard)
         i18n.bind(lang=lambda *_: self.refresh())
 
     def _query_touched(self, widget, touch):
@@ -52,12 +52,12 @@ class ProceduresScreen(KioskScreen):
 
     def open_keyboard(self):
         if not self.keyboard_open:
-            self.ids.body.add_widget(self.keyboard)
+            self.ids.main.add_widget(self.keyboard)
             self.keyboard_open = True
 
     def close_keyboard(self):
         if self.keyboard_open:
-            self.ids.body.remove_widget(self.keyboard)
+            self.ids.main.remove_widget(self.keyboard)
             self.keyboard_open = False
 
     def toggle_keyboard(self):

@@ -72,7 +72,7 @@ class LabelledBars(BoxLayout):
         self.chart.values = self.values
         self.chart.bar_colour = theme.primary
         self.row.clear_widgets()
-        size = theme.sp_scaled(26)
+        size = theme.sp_scaled(28)
         self.row.height = size * 2.6
         for i, _value in enumerate(self.values):
             label = self.labels[i] if i < len(self.labels) else ""

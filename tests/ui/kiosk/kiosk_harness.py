@@ -12,6 +12,15 @@ os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
 os.environ.pop("DISPLAY", None)
 
+# Screenshots need the window created at its final size (resizing an offscreen window garbles
+# its frames), so the screenshot run gives the size before Kivy makes the window.
+if os.environ.get("MOTCUA_KIOSK_SIZE"):
+    from kivy.config import Config
+    _w, _h = os.environ["MOTCUA_KIOSK_SIZE"].split("x")
+    Config.set("graphics", "width", _w)
+    Config.set("graphics", "height", _h)
+    from kivy.core.window import Window  # noqa: F401,E402
+
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -132,7 +141,7 @@ class KioskTestCase(GraphicUnitTest):
 
     def shot(self, name):
         from kivy.core.window import Window
-        self.advance_frames(4)
+        self.advance_frames(8)
         width, height = Window.size
         target = artifacts_dir() / f"{name}-{int(width)}x{int(height)}.png"
         written = Window.screenshot(name=str(artifacts_dir() / "tmp.png"))
@@ -143,7 +152,7 @@ class KioskTestCase(GraphicUnitTest):
     def go(self, name, **kwargs):
         """Navigate as a screen's button would, then let the new screen lay itself out."""
         self.app.go(name, **kwargs)
-        self.advance_frames(3)
+        self.advance_frames(8)
 
     def tap(self, widget):
         assert widget.get_root_window() is not None, f"{widget} {getattr(widget, 'text', '')!r} is not on screen ({self.app.root.current}, parent {widget.parent})"
