@@ -88,31 +88,30 @@ def content_hash(values: dict) -> str:
 
 
 def _classify_existing(conn: Connection, values: dict, digest: str, device_id: int) -> tuple[str, str | None] | None:
-    """Why this item cannot be inserted, if something stored already explains it."""
-    same_id = conn.execute(select(ratings.c.content_hash).where(ratings.c.id == values["id"])).first()
-    if same_id is not None:
-        return ("duplicate", None) if same_id.content_hash == digest else ("conflict", "different_content")
-    if conn.execute(select(ratings.c.id).where(ratings.c.device_id == device_id,
-                                               ratings.c.device_seq == values["device_seq"])).first():
+    """Why this item cannot be inserted, if something stored already explains it (same id first)."""
+    facts = _stored_facts(conn, device_id, [values])
+    if values["id"] in facts[0]:
+        return ("duplicate", None) if facts[0][values["id"]] == digest else ("conflict", "different_content")
+    if values["device_seq"] in facts[1]:
         return "rejected", "seq_taken"
-    if values["dossier_code"] and conn.execute(select(ratings.c.id).where(
-            ratings.c.office_code == values["office_code"],
-            ratings.c.dossier_code == values["dossier_code"])).first():
+    if values["dossier_code"] and (values["office_code"], values["dossier_code"]) in facts[2]:
         return "rejected", "already_rated"
     return None
 
 
 def _stored_facts(conn: Connection, device_id: int, rows: list[dict]) -> tuple[dict, set, set]:
     """Three queries per batch (not per item): stored hashes by id, taken seqs, rated dossiers."""
-    ids = [v["id"] for v in rows]
-    hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
+    # Ids are read LAST: under READ COMMITTED a twin committed between these statements shows up
+    # in the later ones, so it is seen as the same id (duplicate), never as seq_taken/already_rated.
     seqs = set(conn.execute(select(ratings.c.device_seq).where(
         ratings.c.device_id == device_id, ratings.c.device_seq.in_([v["device_seq"] for v in rows]))).scalars())
     codes = {(v["office_code"], v["dossier_code"]) for v in rows if v["dossier_code"]}
     rated = set()
     if codes:
-        rated = set(conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
-            ratings.c.dossier_code.in_([c for _, c in codes]))).tuples())
+        rated = {(r[0], r[1]) for r in conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
+            ratings.c.dossier_code.in_([c for _, c in codes])))}
+    ids = [v["id"] for v in rows]
+    hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
     return hashes, seqs, rated
 
 

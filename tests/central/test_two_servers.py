@@ -40,4 +40,5 @@ def test_same_ratings_posted_to_two_servers_at_once_are_stored_once(postgres, la
     for batch_no in range(len(batches)):
         statuses = [r["status"] for srv in (a, b) for r in answers[srv.url][batch_no]["results"]]
         # Every item: accepted by exactly one server, duplicate (or the replayed answer) from the other.
-        assert statuses.count("accepted") >= 20 and set(statuses) <= {"accepted", "duplicate"}
+        reasons = [r["reason"] for srv in (a, b) for r in answers[srv.url][batch_no]["results"]]
+        assert statuses.count("accepted") >= 20 and set(statuses) <= {"accepted", "duplicate"}, set(reasons)
