@@ -3,15 +3,23 @@ import logging
 import threading
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, DictProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import present
 from kiosk.screens.base import KioskScreen
 from kiosk.slip import PrinterUnavailable
 from kiosk.widgets.common import BodyLabel, FactCard, HeadingLabel, TitleLabel
 from touchui.i18n import i18n
+from touchui.theme import theme
 
 log = logging.getLogger(__name__)
+
+
+class QRPanel(BoxLayout):
+    """The portal QR, its caption and the print button: a side column in landscape, a top row in portrait."""
+
+    screen = ObjectProperty(None)
 
 
 class DetailScreen(KioskScreen):
@@ -22,7 +30,9 @@ class DetailScreen(KioskScreen):
     qr_caption = StringProperty("")
 
     def on_kv_post(self, _):
+        self.panel = QRPanel(screen=self)
         i18n.bind(lang=lambda *_: self.fill())
+        self.bind(portrait=lambda *_: self.fill())
 
     def show(self, code=None, **_):
         self.print_message = ""
@@ -34,6 +44,8 @@ class DetailScreen(KioskScreen):
     def reset(self):
         self.procedure = {}
         self.print_message = ""
+        if self.panel.parent is not None:
+            self.panel.parent.remove_widget(self.panel)
         self.ids.content.clear_widgets()
 
     def fill(self, *_):
@@ -42,9 +54,22 @@ class DetailScreen(KioskScreen):
         p, lang = self.procedure, i18n.lang
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         self.qr_caption = t("detail.qr") if p.get("portal_url") else ""
+        if self.panel.parent is not None:
+            self.panel.parent.remove_widget(self.panel)
         if not p:
             box.add_widget(BodyLabel(text=t("detail.not_found")))
             return
+        if self.portrait:  # a row on top of the scrolling text
+            self.panel.orientation, self.panel.size_hint_y = "horizontal", None
+            self.panel.height = theme.sp_scaled(360)
+            self.panel.ids.qr_box.size_hint = (None, 1)
+            self.panel.ids.qr_box.width = theme.sp_scaled(340)
+            box.add_widget(self.panel)
+        else:
+            self.panel.orientation, self.panel.size_hint_y = "vertical", 1
+            self.panel.ids.qr_box.size_hint = (1, None)
+            self.panel.ids.qr_box.height = theme.sp_scaled(360)
+            self.ids.side.add_widget(self.panel)
         box.add_widget(TitleLabel(text=self._esc(p.get("name", ""))))
         field = (p.get("field") or {}).get("name", "")
         facts = [(t("detail.code"), p.get("code", "")), (t("detail.field"), field),

@@ -41,7 +41,7 @@ class KioskFlowTest(KioskTestCase):
         assert detail.procedure["name"] == "Đăng ký khai sinh" == birth["title"]
         texts = [w.text for w in detail.ids.content.walk() if hasattr(w, "text")]
         assert any("Thành phần hồ sơ" in t for t in texts) and any("bản chính" in t for t in texts)
-        assert detail.ids.qr.texture is not None          # the portal QR is drawn
+        assert detail.panel.ids.qr.texture is not None          # the portal QR is drawn
         self.tap(detail.ids.topbar.ids.back)
         assert self.app.root.current == "procedures"
         assert self.screen.field_code == civil["code"]     # back keeps the citizen's place
@@ -67,7 +67,7 @@ class KioskFlowTest(KioskTestCase):
     def test_print_checklist_slip_from_the_detail_screen(self):
         self.start_kiosk()
         self.go("detail", code="2.000884")
-        self.tap(self.screen.ids.print_button)
+        self.tap(self.screen.panel.ids.print_button)
         self.wait_for(lambda: self.screen.print_message, what="print outcome")
         assert "Đã in" in self.screen.print_message
         assert b"Chung thuc chu ky" in self.printer.output and b"\x1d(k" in self.printer.output
