@@ -158,8 +158,10 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
         received = min(received, office_time(now - timedelta(minutes=rng.randrange(30, 240)), forward=False))
     elif timing == "open_late":
         received = office_hour(working_day_before(now.date(), rng.randrange(12, 20)), rng)
-    else:  # finished: received long enough ago that even a late finish lies in the past
-        received = office_hour(working_day_before(now.date(), rng.randrange(35, 120)), rng)
+    else:  # finished: received long enough ago that even a late finish (due + up to 5 days) lies in the
+        # past, and spread over the last months so this month's statistics have finished dossiers too
+        span = _direct(procedure)["processingTime"]
+        received = office_hour(working_day_before(now.date(), int(span) + 8 + rng.randrange(0, 110)), rng)
     due = appointment(procedure, received)
     if timing == "open" and status in (2, 4, 5, 6) and due <= now:  # keep open ones honest: not yet due
         due = datetime.combine(add_working_days(now.date(), rng.randrange(1, 4)), time(16, 30), VN_TZ)
