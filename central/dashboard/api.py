@@ -1,0 +1,65 @@
+"""Report data as JSON under /api/v1/reports: the same functions, hence the same numbers, as the pages."""
+from fastapi import APIRouter, Depends, Query, Request
+
+from central import reports
+from central.api.errors import ERROR_RESPONSES, ApiError
+from central.dashboard.auth import report_admin
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERROR_RESPONSES)
+PERIOD_HELP = ("30d | month | quarter | year (ending now); ignored when from and to are given")
+
+
+def _period(period, day_from, day_to, granularity) -> reports.Period:
+    try:
+        return reports.parse_period(period, day_from, day_to, granularity)
+    except reports.BadPeriod as bad:
+        raise ApiError(422, "invalid_request", str(bad)) from None
+
+
+def _conn(request: Request):
+    return request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED")
+
+
+Office = Query(None, max_length=64, description="office code; all offices when absent")
+PeriodName = Query(None, max_length=16, description=PERIOD_HELP)
+From = Query(None, alias="from", max_length=10, description="first day YYYY-MM-DD, office time")
+To = Query(None, max_length=10, description="last day YYYY-MM-DD (included), office time")
+Granularity = Query(None, max_length=8, description="day | week | month (trend buckets)")
+
+
+@router.get("/overview", summary="Overview: ratings, satisfaction, distribution, on-time, open late, "
+                                 "Decision 766 figure, trend (admin)")
+def overview(request: Request, office: str | None = Office, period: str | None = PeriodName,
+             day_from: str | None = From, to: str | None = To, granularity: str | None = Granularity,
+             _admin=Depends(report_admin)):
+    chosen = _period(period, day_from, to, granularity)
+    with _conn(request) as conn:
+        return reports.overview(conn, office, chosen)
+
+
+@router.get("/on-time", summary="On-time rate of finished dossiers and its trend (admin)")
+def on_time(request: Request, office: str | None = Office, period: str | None = PeriodName,
+            day_from: str | None = From, to: str | None = To, granularity: str | None = Granularity,
+            _admin=Depends(report_admin)):
+    chosen = _period(period, day_from, to, granularity)
+    with _conn(request) as conn:
+        return reports.on_time(conn, office, chosen)
+
+
+@router.get("/satisfaction/{by}", summary="Satisfaction by officer, counter, field, procedure or day (admin)")
+def satisfaction(request: Request, by: str, office: str | None = Office, period: str | None = PeriodName,
+                 day_from: str | None = From, to: str | None = To, _admin=Depends(report_admin)):
+    if by not in reports.DIMENSIONS:
+        raise ApiError(404, "not_found", f"by: \"{by}\" is not one of {', '.join(reports.DIMENSIONS)}")
+    chosen = _period(period, day_from, to, None)
+    with _conn(request) as conn:
+        return reports.satisfaction_by(conn, by, office, chosen)
+
+
+@router.get("/comments", summary="Latest comments of the period, phone numbers hidden (admin)")
+def comments(request: Request, office: str | None = Office, period: str | None = PeriodName,
+             day_from: str | None = From, to: str | None = To, limit: int = Query(100, ge=1, le=1000),
+             _admin=Depends(report_admin)):
+    chosen = _period(period, day_from, to, None)
+    with _conn(request) as conn:
+        return {"items": reports.comments(conn, office, chosen, limit)}

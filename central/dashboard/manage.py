@@ -1,0 +1,276 @@
+"""Dashboard management pages: devices (add, revoke, commands), imports (check, then apply), staff."""
+import json
+import re
+import secrets
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import insert, select, update
+
+from central import importers, security
+from central.dashboard.auth import Session, check_csrf, page_admin
+from central.dashboard.web import lang_of, office_list, render
+from central.storage.schema import device_commands, devices, offices, rating_gaps, staff
+from central.timeutil import utcnow
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+SILENT_AFTER_MINUTES = 15  # default; `[server] device_silent_minutes` overrides it when declared
+COMMANDS = ("reload_config", "sync_now", "restart")
+MAX_PHOTO_BYTES = 2_000_000
+UPLOADS = Path(tempfile.gettempdir()) / "motcua-imports"
+
+
+def _conn(request: Request):
+    return request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED")
+
+
+def _t(request: Request):
+    lang = lang_of(request)
+    return lambda vi, en: vi if lang == "vi" else en
+
+
+# ---- devices -------------------------------------------------------------------------------------
+
+def device_rows(conn, silent_minutes: int) -> list[dict]:
+    now = utcnow()
+    gaps: dict[int, list] = {}
+    for g in conn.execute(select(rating_gaps).order_by(rating_gaps.c.from_seq)):
+        gaps.setdefault(g.device_id, []).append((g.from_seq, g.to_seq))
+    out = []
+    for r in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.kind, devices.c.counter,
+                                                   devices.c.id)):
+        silent_s = (now - r.last_seen_at).total_seconds() if r.last_seen_at else None
+        out.append({"row": r, "revoked": r.revoked_at is not None, "errors": json.loads(r.errors or "[]"),
+                    "gaps": gaps.get(r.id, []), "silent_s": silent_s,
+                    "silent": r.revoked_at is None and (silent_s is None or silent_s > silent_minutes * 60)})
+    return out
+
+
+def _silent_minutes(request: Request) -> int:
+    return int(request.app.state.settings.get("device_silent_minutes", SILENT_AFTER_MINUTES))
+
+
+@router.get("/devices")
+def devices_page(request: Request, _s: Session = Depends(page_admin), new_token: str | None = None,
+                 notice: str | None = None):
+    minutes = _silent_minutes(request)
+    with _conn(request) as conn:
+        rows = device_rows(conn, minutes)
+        office_rows = office_list(conn)
+    return render(request, "devices.html", devices=rows, offices=office_rows, silent_minutes=minutes,
+                  new_token=new_token, notice=notice, commands=COMMANDS)
+
+
+@router.post("/devices/add")
+def device_add(request: Request, csrf: str = Form(""), kind: str = Form(...), office: str = Form(...),
+               counter: str = Form(""), name: str = Form("", max_length=200),
+               session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    t = _t(request)
+    problem = None
+    if kind not in ("kiosk", "rating"):
+        problem = t("Loại thiết bị phải là kiosk hoặc máy đánh giá.", "Kind must be kiosk or rating tablet.")
+    counter_no = int(counter) if counter.strip().isdigit() else None
+    if counter.strip() and counter_no is None:
+        problem = t(f"Số quầy \"{counter}\" không phải số nguyên.", f"Counter \"{counter}\" is not a whole number.")
+    if kind == "rating" and counter_no is None:
+        problem = t("Máy đánh giá cần số quầy mà nó đặt tại.", "A rating tablet needs the counter it faces.")
+    token = security.new_token()
+    with request.app.state.engine.begin() as conn:
+        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
+            problem = problem or t(f"Không có đơn vị \"{office}\".", f"No office \"{office}\".")
+        if problem is None:
+            conn.execute(insert(devices).values(kind=kind, office_code=office, counter=counter_no, name=name.strip(),
+                                                token_hash=security.token_hash(token), created_at=utcnow()))
+    if problem:
+        return devices_page(request, session, notice=problem)
+    response = devices_page(request, session, new_token=token)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/devices/{device_id}/revoke")
+def device_revoke(request: Request, device_id: int, csrf: str = Form(""), session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    with request.app.state.engine.begin() as conn:
+        conn.execute(update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
+                     .values(revoked_at=utcnow()))
+    return RedirectResponse(f"/admin/devices?done=revoked-{device_id}", 303)
+
+
+@router.post("/devices/{device_id}/command")
+def device_command(request: Request, device_id: int, csrf: str = Form(""), name: str = Form(...),
+                   session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    if name not in COMMANDS:
+        return devices_page(request, session, notice=_t(request)(f"Lệnh \"{name}\" không có.", f"No command \"{name}\"."))
+    with request.app.state.engine.begin() as conn:
+        if conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is not None:
+            conn.execute(insert(device_commands).values(device_id=device_id, name=name, created_at=utcnow()))
+    return RedirectResponse(f"/admin/devices?done=queued-{device_id}", 303)
+
+
+# ---- imports -------------------------------------------------------------------------------------
+
+class _CheckOnly:
+    """The engine as the CLI's importers see it, except that their write transaction is rolled back:
+    the same validation and the same counts, and nothing stays written."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def connect(self):
+        return self.engine.connect()
+
+    @contextmanager
+    def begin(self):
+        with self.engine.connect() as conn:
+            tx = conn.begin()
+            try:
+                yield conn
+            finally:
+                tx.rollback()
+
+
+def run_import(engine, kind: str, path: Path, office: str | None):
+    if kind == "procedures":
+        return importers.import_procedures_file(engine, path)
+    return importers.import_dossiers_file(engine, path, office=office)
+
+
+@router.get("/imports")
+def imports_page(request: Request, _s: Session = Depends(page_admin)):
+    with _conn(request) as conn:
+        office_rows = office_list(conn)
+    return render(request, "imports.html", offices=office_rows, report=None)
+
+
+def _upload_path(session: Session, upload_id: str, suffix: str) -> Path:
+    owner = security.token_hash(session.id)[:16]
+    return UPLOADS / f"{owner}-{upload_id}{suffix}"
+
+
+@router.post("/imports/check")
+async def import_check(request: Request, csrf: str = Form(""), kind: str = Form(...), office: str = Form(""),
+                       file: UploadFile = File(...), session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    t = _t(request)
+    suffix = Path(file.filename or "").suffix.lower()
+    if kind not in ("procedures", "dossiers"):
+        problems, summary, upload_id = [t("Chọn loại dữ liệu: thủ tục hoặc hồ sơ.", "Choose procedures or dossiers.")], None, None
+    elif suffix not in (".csv", ".json"):
+        problems, summary, upload_id = [t(f"Tệp \"{file.filename}\" phải là .csv hoặc .json.",
+                                          f"File \"{file.filename}\" must be .csv or .json.")], None, None
+    else:
+        upload_id = secrets.token_hex(8)
+        UPLOADS.mkdir(parents=True, exist_ok=True)
+        path = _upload_path(session, upload_id, suffix)
+        path.write_bytes(await file.read())
+        named = path.with_name(Path(file.filename).name if re.fullmatch(r"[\w.\- ]{1,100}", Path(file.filename).name)
+                               else "upload" + suffix)
+        try:
+            summary, problems = _check(request.app.state.engine, kind, path, named.name, office or None), []
+        except importers.ImportProblems as bad:
+            summary, problems = None, bad.problems
+            path.unlink(missing_ok=True)
+            upload_id = None
+    with _conn(request) as conn:
+        office_rows = office_list(conn)
+    return render(request, "imports.html", offices=office_rows, status=422 if problems else 200,
+                  report={"kind": kind, "office": office, "file": file.filename, "problems": problems,
+                          "summary": summary, "upload_id": upload_id, "suffix": suffix})
+
+
+def _check(engine, kind: str, path: Path, shown_name: str, office: str | None) -> str:
+    """The importer's own validation and counts, rolled back; problems name the uploaded file."""
+    try:
+        return run_import(_CheckOnly(engine), kind, path, office)
+    except importers.ImportProblems as bad:
+        raise importers.ImportProblems([p.replace(path.name, shown_name, 1) for p in bad.problems]) from None
+
+
+@router.post("/imports/apply")
+def import_apply(request: Request, csrf: str = Form(""), kind: str = Form(...), office: str = Form(""),
+                 upload_id: str = Form(..., pattern=r"^[0-9a-f]{16}$"), suffix: str = Form(..., pattern=r"^\.(csv|json)$"),
+                 session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    t = _t(request)
+    path = _upload_path(session, upload_id, suffix)
+    if not path.is_file():
+        report = {"kind": kind, "problems": [t("Tệp đã kiểm tra không còn; vui lòng tải lên lại.",
+                                               "The checked file is gone; please upload it again.")]}
+    else:
+        try:
+            report = {"kind": kind, "problems": [], "applied": run_import(request.app.state.engine, kind, path,
+                                                                          office or None)}
+        except importers.ImportProblems as bad:  # the data changed since the check
+            report = {"kind": kind, "problems": bad.problems}
+        finally:
+            path.unlink(missing_ok=True)
+    with _conn(request) as conn:
+        office_rows = office_list(conn)
+    return render(request, "imports.html", offices=office_rows, report=report,
+                  status=422 if report["problems"] else 200)
+
+
+# ---- staff ---------------------------------------------------------------------------------------
+
+@router.get("/staff")
+def staff_page(request: Request, _s: Session = Depends(page_admin), notice: str | None = None,
+               edit: int | None = None):
+    with _conn(request) as conn:
+        rows = conn.execute(select(staff.c.id, staff.c.office_code, staff.c.name, staff.c.title, staff.c.counter,
+                                   staff.c.active, staff.c.photo.isnot(None).label("has_photo"))
+                            .order_by(staff.c.office_code, staff.c.counter, staff.c.id)).all()
+        office_rows = office_list(conn)
+    editing = next((r for r in rows if r.id == edit), None) if edit else None
+    return render(request, "staff.html", staff=rows, offices=office_rows, notice=notice, editing=editing,
+                  status=422 if notice else 200)
+
+
+@router.post("/staff/save")
+async def staff_save(request: Request, csrf: str = Form(""), staff_id: str = Form(""), office: str = Form(...),
+                     name: str = Form(..., max_length=200), title: str = Form("", max_length=200),
+                     counter: str = Form(""), active: str = Form(""), photo: UploadFile | None = File(None),
+                     session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    t = _t(request)
+    values = {"office_code": office, "name": name.strip(), "title": title.strip(), "active": bool(active)}
+    problem = None
+    if not values["name"]:
+        problem = t("Họ tên cán bộ không được để trống.", "The officer's name is required.")
+    if counter.strip() and not counter.strip().isdigit():
+        problem = t(f"Số quầy \"{counter}\" không phải số nguyên.", f"Counter \"{counter}\" is not a whole number.")
+    values["counter"] = int(counter) if counter.strip().isdigit() else None
+    if photo is not None and photo.filename:
+        data = await photo.read()
+        kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else None
+        if kind is None:
+            problem = t("Ảnh phải là tệp JPEG hoặc PNG.", "The photo must be a JPEG or PNG file.")
+        elif len(data) > MAX_PHOTO_BYTES:
+            problem = t("Ảnh lớn hơn 2 MB.", "The photo is larger than 2 MB.")
+        else:
+            values.update(photo=data, photo_type=kind)
+    with request.app.state.engine.begin() as conn:
+        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
+            problem = problem or t(f"Không có đơn vị \"{office}\".", f"No office \"{office}\".")
+        if problem is None:
+            if staff_id.strip().isdigit():
+                conn.execute(update(staff).where(staff.c.id == int(staff_id)).values(**values))
+            else:
+                conn.execute(insert(staff).values(**values))
+    if problem:
+        return staff_page(request, session, notice=problem, edit=int(staff_id) if staff_id.isdigit() else None)
+    return RedirectResponse("/admin/staff?done=saved", 303)
+
+
+@router.get("/staff/{staff_id}/photo")
+def staff_photo(request: Request, staff_id: int, _s: Session = Depends(page_admin)):
+    with _conn(request) as conn:
+        row = conn.execute(select(staff.c.photo, staff.c.photo_type).where(staff.c.id == staff_id)).first()
+    if row is None or row.photo is None:
+        return Response(status_code=404)
+    return Response(row.photo, media_type=row.photo_type or "image/jpeg", headers={"Cache-Control": "private, max-age=300"})

@@ -1,0 +1,230 @@
+"""Dashboard report pages: login, overview with charts, breakdowns by officer/counter/field/procedure, exports."""
+import csv
+import io
+import secrets
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from central import reports
+from central.dashboard import charts
+from central.dashboard.auth import (LOGIN_COOKIE, SESSION_COOKIE, Session, check_csrf, current_session,
+                                    page_admin, sign_in, sign_out)
+from central.dashboard.web import (DIMENSION_NAMES, GRANULARITY_NAMES, PERIOD_NAMES, fmt_int, fmt_pct,
+                                   lang_of, office_list, render, score_name)
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this dashboard: never an outside address."""
+    if not target:
+        return "/admin/overview"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not parsed.path.startswith("/admin/") or target.startswith("//"):
+        return "/admin/overview"
+    return target
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+@router.get("/")
+def home():
+    return RedirectResponse("/admin/overview", 303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None):
+    if current_session(request):
+        return RedirectResponse(_safe_next(next), 303)
+    return _login_form(request, next)
+
+
+def _login_form(request: Request, next_path: str | None, error: str | None = None, status: int = 200,
+                headers: dict | None = None):
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", status=status, login_csrf=token, next=_safe_next(next_path),
+                      error=error)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/admin")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+@router.post("/login")
+def login(request: Request, name: str = Form("", max_length=128), password: str = Form("", max_length=256),
+          csrf: str = Form("", max_length=128), next: str = Form("", max_length=500)):
+    lang = lang_of(request)
+    t = (lambda vi, en: vi if lang == "vi" else en)
+    cookie = request.cookies.get(LOGIN_COOKIE)
+    if not cookie or not secrets.compare_digest(cookie, csrf):
+        return _login_form(request, next, t("Phiên đăng nhập đã hết hạn, vui lòng thử lại.",
+                                            "The sign-in form expired; please try again."), 403)
+    brake, address = request.app.state.login_brake, _client(request)
+    wait = brake.wait_s(address, name)
+    if wait:
+        minutes = max(1, -(-wait // 60))
+        return _login_form(request, next, t(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+                                            f"Too many failed sign-ins. Try again in {minutes} min."),
+                           429, {"Retry-After": str(wait)})
+    signed = sign_in(request.app.state.engine, name, password)
+    if signed is None:
+        brake.failed(address, name)
+        return _login_form(request, next, t("Sai tên đăng nhập hoặc mật khẩu.", "Wrong name or password."), 401)
+    brake.succeeded(address, name)
+    token, _session = signed
+    response = RedirectResponse(_safe_next(next), 303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https")
+    response.delete_cookie(LOGIN_COOKIE, path="/admin")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form(""), session: Session = Depends(page_admin)):
+    check_csrf(session, csrf)
+    sign_out(request.app.state.engine, request)
+    response = RedirectResponse("/admin/login", 303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def read_period(request: Request) -> reports.Period:
+    q = request.query_params
+    return reports.parse_period(q.get("period") or None, q.get("from") or None, q.get("to") or None,
+                                q.get("granularity") or None)
+
+
+def _conn(request: Request):
+    return request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED")
+
+
+def _selector_context(conn, request: Request, period: reports.Period) -> dict:
+    return {"offices": office_list(conn), "office": request.query_params.get("office") or "",
+            "period": period, "period_names": PERIOD_NAMES, "granularity_names": GRANULARITY_NAMES,
+            "dimension_names": DIMENSION_NAMES}
+
+
+@router.get("/overview")
+def overview_page(request: Request, _s: Session = Depends(page_admin)):
+    period = read_period(request)
+    lang = lang_of(request)
+    office = request.query_params.get("office") or None
+    with _conn(request) as conn:
+        data = reports.overview(conn, office, period)
+        context = _selector_context(conn, request, period)
+    return render(request, "overview.html", data=data, charts=_overview_charts(data, period, lang), **context)
+
+
+def _overview_charts(data: dict, period: reports.Period, lang: str) -> dict:
+    t = (lambda vi, en: vi if lang == "vi" else en)
+    series = data["series"]
+    labels = [reports.bucket_label(reports.buckets(period)[i][2], period.granularity, lang)
+              for i in range(len(series))]
+    scale = data["ratings"]["scale"]
+    dist = data["ratings"]["distribution"]
+    order = sorted(dist, key=int, reverse=True)
+    return {
+        "ratings": charts.bar_chart(t("Số lượt đánh giá", "Ratings"), labels, [p["ratings"] for p in series]),
+        "satisfaction": charts.line_chart(t("Tỷ lệ hài lòng", "Satisfaction rate"), labels,
+                                          [(t("Tỷ lệ hài lòng", "Satisfaction rate"),
+                                            [p["satisfaction_rate"] for p in series])]),
+        "distribution": charts.bar_chart(t("Phân bố mức đánh giá", "Ratings by level"),
+                                         [score_name(int(k), scale, lang) for k in order],
+                                         [dist[k] for k in order], colour=charts.COLOURS[2]),
+        "on_time": charts.line_chart(t("Tỷ lệ đúng hạn", "On-time rate"), labels,
+                                     [(t("Tỷ lệ đúng hạn", "On-time rate"), [p["on_time_rate"] for p in series])]),
+        "late": charts.bar_chart(t("Hồ sơ giải quyết trễ hạn", "Dossiers finished late"), labels,
+                                 [p["late"] for p in series], colour=charts.COLOURS[1]),
+        "d766": charts.line_chart(t("Chỉ số hài lòng theo QĐ 766", "Decision 766 satisfaction"), labels,
+                                  [(t("Chỉ số QĐ 766", "Decision 766 figure"), data["decision_766"]["series"])]),
+    }
+
+
+def breakdown_columns(dimension: str, scale: int, lang: str) -> list[tuple[str, str, str]]:
+    """(key, heading, kind) of each column the breakdown table shows, in order; kind: text|int|pct."""
+    t = (lambda vi, en: vi if lang == "vi" else en)
+    first = {"officer": t("Cán bộ", "Officer"), "counter": t("Quầy", "Counter"), "field": t("Lĩnh vực", "Field"),
+             "procedure": t("Thủ tục", "Procedure"), "day": t("Ngày", "Day")}[dimension]
+    cols = [("label", first, "text"), ("count", t("Lượt đánh giá", "Ratings"), "int"),
+            ("satisfied", t("Hài lòng trở lên", "Satisfied"), "int"),
+            ("satisfaction_rate", t("Tỷ lệ hài lòng", "Satisfaction rate"), "pct")]
+    cols += [(f"d{i}", score_name(i, scale, lang), "int") for i in range(scale, 0, -1)]
+    cols += [("reasons_text", t("Lý do thường gặp khi chưa hài lòng", "Usual reasons when not satisfied"), "text"),
+             ("comments", t("Góp ý", "Comments"), "int")]
+    if dimension in ("field", "procedure"):
+        cols += [("finished", t("Hồ sơ đã giải quyết", "Dossiers finished"), "int"),
+                 ("late", t("Trễ hạn", "Late"), "int"), ("on_time_rate", t("Tỷ lệ đúng hạn", "On-time rate"), "pct")]
+    return cols
+
+
+def breakdown_rows(data: dict, lang: str, sort: str, descending: bool) -> list[dict]:
+    rows = []
+    for item in data["items"]:
+        row = dict(item)
+        for k, v in item["distribution"].items():
+            row[f"d{k}"] = v
+        row["reasons_text"] = "; ".join(f"{r['label'] if lang == 'vi' else r['label_en']} ({r['count']})"
+                                        for r in item["top_reasons"]) or None
+        rows.append(row)
+    return reports.sort_items(rows, sort, descending) if sort else rows
+
+
+def _cell(value, kind: str, lang: str) -> str:
+    if kind == "pct":
+        return fmt_pct(value, lang)
+    if kind == "int":
+        return fmt_int(value, lang)
+    return "" if value is None else str(value)
+
+
+@router.get("/by/{dimension}")
+def breakdown_page(request: Request, dimension: str, _s: Session = Depends(page_admin)):
+    if dimension not in reports.DIMENSIONS:
+        raise reports.BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(reports.DIMENSIONS)}")
+    period = read_period(request)
+    lang = lang_of(request)
+    office = request.query_params.get("office") or None
+    q = request.query_params
+    with _conn(request) as conn:
+        data = reports.satisfaction_by(conn, dimension, office, period)
+        columns = breakdown_columns(dimension, data["scale"], lang)
+        sort = q.get("sort") if q.get("sort") in {c[0] for c in columns} else ""
+        descending = q.get("order") == "desc"
+        rows = breakdown_rows(data, lang, sort, descending)
+        fmt = q.get("format")
+        if fmt in ("csv", "xlsx"):
+            return export(rows, columns, lang, fmt, f"bao-cao-{dimension}-{period.first_day()}-{period.last_day()}")
+        latest = reports.comments(conn, office, period, limit=50)
+        context = _selector_context(conn, request, period)
+    return render(request, "breakdown.html", dimension=dimension, data=data, columns=columns, rows=rows,
+                  sort=sort, descending=descending, comments=latest,
+                  cell=lambda v, kind: _cell(v, kind, lang), **context)
+
+
+def export(rows: list[dict], columns: list, lang: str, fmt: str, name: str) -> Response:
+    """Exactly the table shown: same columns, headings, order and formatted figures."""
+    table = [[c[1] for c in columns]] + [[_cell(r.get(c[0]), c[2], lang) for c in columns] for r in rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(table)
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Báo cáo" if lang == "vi" else "Report"
+    for row in table:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 40
+    buf = io.BytesIO()
+    book.save(buf)
+    return Response(buf.getvalue(),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
