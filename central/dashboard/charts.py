@@ -2,13 +2,13 @@
 from html import escape
 
 COLOURS = ["#1f6fb2", "#d9822b", "#2e8b57", "#a23b72", "#6b6b6b"]
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 46
+WIDTH, HEIGHT = 600, 260
+LEFT, RIGHT, TOP, BOTTOM = 50, 12, 18, 50
 
 
 def _label_step(n: int, room: float) -> int:
-    """Show every k-th x label so labels never overlap (≈ 46 px per label)."""
-    return max(1, -(-n * 46 // max(int(room), 1)))
+    """Show every k-th x label so labels never overlap (≈ 64 px per label)."""
+    return max(1, -(-n * 64 // max(int(room), 1)))
 
 
 def _frame(title: str, body: list[str], legend: list[tuple[str, str]] | None = None) -> str:
@@ -36,13 +36,15 @@ def _y_axis(top_value: float, as_percent: bool, plot_h: float) -> list[str]:
 
 
 def _nice_max(value: float) -> float:
+    """Smallest 'round' top of the axis ≥ value whose quarters are whole numbers."""
     if value <= 0:
-        return 1
-    for step in (1, 2, 4, 5, 10, 20, 25, 40, 50, 100, 200, 250, 400, 500, 1000, 2000, 2500, 5000,
-                 10000, 20000, 25000, 50000, 100000, 250000, 500000, 1000000):
-        if value <= step:
-            return step
-    return value
+        return 4
+    k = 1
+    while True:
+        for c in (4, 8, 12, 16, 20, 40, 60, 80):
+            if value <= c * k:
+                return c * k
+        k *= 10
 
 
 def _x_labels(labels: list[str], xs: list[float], plot_h: float) -> list[str]:
