@@ -6,6 +6,8 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -43,7 +45,15 @@ def sign_in(driver, url: str, name: str, password: str, next_path: str = "/admin
     driver.get(f"{url}/admin/login?next={next_path}")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "sign-in").click()
+    click_and_wait(driver, driver.find_element(By.ID, "sign-in"))
+
+
+def click_and_wait(driver, element) -> None:
+    """Clicks something that loads a new page and returns once the new page is there."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def wait_for_file(folder: Path, suffix: str, timeout: float = 10) -> Path:
