@@ -32,6 +32,7 @@ TEST = [
     "hypothesis==6.170.15",
     "schemathesis==4.32.5",
     "selenium==4.51.0",
+    "aiohttp==3.14.5",  # bench/loadgen.py: the load generator must not be the bottleneck
 ]
 
 setup(
