@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from central import rules, stats
@@ -31,6 +31,9 @@ REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unkn
 }
 PHONE_IN_TEXT = re.compile(r"(?:\+?84|0)(?:[\s.\-]?\d){8,10}")
 HIDDEN_PHONE = "[số điện thoại đã ẩn]"
+
+
+_VERDICTS: dict[str, dict] = {}  # database → dossier code → (updated_at, verdict) of finished dossiers
 
 
 class BadPeriod(ValueError):
@@ -69,7 +72,7 @@ def parse_period(period: str | None = None, day_from: str | None = None, day_to:
     """A named period ending now, or days `from`..`to` (both included, office time); the end is never
     later than now, so dossiers still open are judged today, not at a future date."""
     now = now or utcnow()
-    if day_from or day_to:
+    if (day_from or day_to) and period in (None, "", "custom"):
         if not (day_from and day_to):
             raise BadPeriod("from and to: give both days of a custom period (YYYY-MM-DD)")
         first, last = _day(day_from, "from"), _day(day_to, "to")
@@ -156,7 +159,18 @@ def judged_for_period(conn: Connection, office: str | None, period: Period) -> l
     steps: dict[str, list] = defaultdict(list)
     for s in conn.execute(step_query):
         steps[s.dossier_code].append(s)
-    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in conn.execute(query)]
+    cache = _VERDICTS.setdefault(str(conn.engine.url), {})
+    out = []
+    for r in conn.execute(query.add_columns(dossiers.c.updated_at)):
+        known = cache.get(r.code)
+        if known is not None and known[0] == r.updated_at and known[1].finished_at <= end:
+            out.append((r, known[1]))
+            continue
+        verdict = rules.judge(times_of(r, steps.get(r.code, ())), end)
+        if verdict.finished_at is not None:  # a finished dossier's verdict no longer depends on the date
+            cache[r.code] = (r.updated_at, verdict)
+        out.append((r, verdict))
+    return out
 
 
 def _finished_in(judged: list[tuple], start: datetime, end: datetime) -> list[tuple]:
@@ -182,28 +196,58 @@ def on_time(conn: Connection, office: str | None, period: Period, judged: list[t
     return {"office": office, "period": period.as_dict(), "dossiers": totals, "series": series}
 
 
-def _rating_rows(conn: Connection, office: str | None, period: Period, *columns):
-    query = select(ratings.c.created_at, ratings.c.score, ratings.c.scale, *columns).where(
-        ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
+def local_day(conn: Connection, column):
+    """SQL for the office-time day (YYYY-MM-DD) of a stored naive-UTC time, on SQLite or PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        return func.strftime("%Y-%m-%d", column, "+7 hours")
+    return func.to_char(column + OFFSET, "YYYY-MM-DD")
+
+
+def _rating_groups(conn: Connection, office: str | None, period: Period, key=None) -> list:
+    """(key, score, scale, has_comment, n): the period's ratings counted in SQL, so a year of a busy
+    office is a few thousand rows, not a hundred thousand. Satisfaction is decided in Python (rules)."""
+    has_comment = case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
+    key = key if key is not None else literal(None)
+    query = (select(key.label("key"), ratings.c.score, ratings.c.scale, has_comment.label("has_comment"),
+                    func.count().label("n"))
+             .where(ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
+             .group_by(key, ratings.c.score, ratings.c.scale, has_comment))
     if office:
         query = query.where(ratings.c.office_code == office)
     return conn.execute(query).all()
 
 
-def _scale_of(rows) -> int:
-    scales = Counter(r.scale for r in rows)
+def _scale_of(groups) -> int:
+    scales = Counter()
+    for g in groups:
+        scales[g.scale] += g.n
     return scales.most_common(1)[0][0] if scales else 3
 
 
-def satisfaction_trend(conn: Connection, office: str | None, period: Period) -> list[dict]:
+def rating_totals(groups) -> dict:
+    """The shape and numbers of stats.rating_figures, from grouped counts (a test holds them equal)."""
+    scale = _scale_of(groups)
+    count = sum(g.n for g in groups)
+    satisfied = sum(g.n for g in groups if rules.is_satisfied(g.score, g.scale))
+    distribution = {str(i): 0 for i in range(1, scale + 1)}
+    for g in groups:
+        if g.scale == scale:
+            distribution[str(g.score)] += g.n
+    return {"count": count, "satisfied": satisfied, "satisfaction_rate": rules.rate(satisfied, count),
+            "distribution": distribution, "scale": scale}
+
+
+def satisfaction_trend(conn: Connection, office: str | None, period: Period, groups=None) -> list[dict]:
     """Ratings, satisfied and satisfaction rate per bucket of the period."""
+    groups = groups if groups is not None else _rating_groups(conn, office, period, local_day(conn, ratings.c.created_at))
     spans = buckets(period)
     starts = [b[0] for b in spans]
     counts = [[0, 0] for _ in spans]
-    for r in _rating_rows(conn, office, period):
-        cell = counts[_bucket_index(starts, r.created_at)]
-        cell[0] += 1
-        cell[1] += rules.is_satisfied(r.score, r.scale)
+    for g in groups:
+        day_start = datetime.fromisoformat(g.key) - OFFSET
+        cell = counts[_bucket_index(starts, day_start)]
+        cell[0] += g.n
+        cell[1] += g.n if rules.is_satisfied(g.score, g.scale) else 0
     return [{"label": bucket_label(first, period.granularity), "from": to_wire(b_start), "to": to_wire(b_end),
              "ratings": n, "satisfied": s, "satisfaction_rate": rules.rate(s, n)}
             for (b_start, b_end, first), (n, s) in zip(spans, counts)]
@@ -248,11 +292,12 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
     """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
     judged = judged_for_period(conn, office, period)
     dossier_part = on_time(conn, office, period, judged)
-    trend = satisfaction_trend(conn, office, period)
+    groups = _rating_groups(conn, office, period, local_day(conn, ratings.c.created_at))
+    trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
     return {"office": office, "period": period.as_dict(),
-            "ratings": stats.rating_figures(conn, office, period.start, period.end),
+            "ratings": rating_totals(groups),
             "dossiers": dossier_part["dossiers"], "decision_766": decision_766(conn, office, period, judged),
             "series": trend, "generated_at": to_wire(utcnow())}
 
@@ -300,23 +345,29 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
     field and procedure also the on-time figures of dossiers finished in the period."""
     if dimension not in DIMENSIONS:
         raise BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(DIMENSIONS)}")
-    rows = _rating_rows(conn, office, period, ratings.c.staff_id, ratings.c.counter, ratings.c.reasons,
-                        ratings.c.dossier_code, ratings.c.comment.isnot(None).label("has_comment"))
+    column = {"officer": ratings.c.staff_id, "counter": ratings.c.counter,
+              "day": local_day(conn, ratings.c.created_at)}.get(dimension, ratings.c.dossier_code)
+    rows = _rating_groups(conn, office, period, column)
     scale = _scale_of(rows)
     via_dossier = dimension in ("field", "procedure")
-    rated = _dossier_keys(conn, office, {r.dossier_code for r in rows if r.dossier_code}) if via_dossier else {}
+    rated = _dossier_keys(conn, office, {r.key for r in rows if r.key}) if via_dossier else {}
     groups: dict = {}
     for r in rows:
-        key, label = _key_of(dimension, r, rated)
+        key, label = _key_of(dimension, r.key, rated)
         g = groups.get(key) or groups.setdefault(key, _new_group(key, label))
-        g["count"] += 1
-        g["satisfied"] += rules.is_satisfied(r.score, r.scale)
-        g["negative"] += rules.is_negative(r.score, r.scale)
-        g["comments"] += bool(r.has_comment)
+        g["count"] += r.n
+        g["satisfied"] += r.n if rules.is_satisfied(r.score, r.scale) else 0
+        g["negative"] += r.n if rules.is_negative(r.score, r.scale) else 0
+        g["comments"] += r.n if r.has_comment else 0
         if r.scale == scale:
-            g["_dist"][r.score] += 1
+            g["_dist"][r.score] += r.n
+    reason_query = select(column.label("key"), ratings.c.score, ratings.c.scale, ratings.c.reasons).where(
+        ratings.c.created_at >= period.start, ratings.c.created_at < period.end, ratings.c.reasons != "[]")
+    if office:
+        reason_query = reason_query.where(ratings.c.office_code == office)
+    for r in conn.execute(reason_query):
         if not rules.is_satisfied(r.score, r.scale):
-            g["_reasons"].update(json.loads(r.reasons or "[]"))
+            groups[_key_of(dimension, r.key, rated)[0]]["_reasons"].update(json.loads(r.reasons or "[]"))
     if via_dossier:
         _add_on_time(conn, dimension, office, period, groups)
     names = _labels(conn, dimension, set(groups))
@@ -336,16 +387,16 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
     return {"office": office, "period": period.as_dict(), "by": dimension, "scale": scale, "items": out}
 
 
-def _key_of(dimension: str, r, rated: dict):
-    """(key, label or None to look up) of one rating row."""
+def _key_of(dimension: str, value, rated: dict):
+    """(key, label or None to look up) of a grouped value: staff id, counter, day or dossier code."""
     if dimension == "officer":
-        return r.staff_id, (None if r.staff_id is not None else "(không rõ cán bộ)")
+        return value, (None if value is not None else "(không rõ cán bộ)")
     if dimension == "counter":
-        return r.counter, (f"Quầy {r.counter}" if r.counter is not None else "(không rõ quầy)")
+        return value, (f"Quầy {value}" if value is not None else "(không rõ quầy)")
     if dimension == "day":
-        day = (r.created_at + OFFSET).date()
-        return day.isoformat(), f"{day:%d/%m/%Y}"
-    facts = rated.get(r.dossier_code) if r.dossier_code else None
+        day = date.fromisoformat(value)
+        return value, f"{day:%d/%m/%Y}"
+    facts = rated.get(value) if value else None
     if facts is None:
         return None, "(không gắn hồ sơ)"
     if dimension == "procedure":

@@ -11,7 +11,7 @@ from central import reports
 from central.dashboard import charts
 from central.dashboard.auth import (LOGIN_COOKIE, SESSION_COOKIE, Session, check_csrf, current_session,
                                     page_admin, sign_in, sign_out)
-from central.dashboard.web import (DIMENSION_NAMES, GRANULARITY_NAMES, PERIOD_NAMES, fmt_int, fmt_pct,
+from central.dashboard.web import (DIMENSION_NAMES, GRANULARITY_NAMES, PERIOD_NAMES, fmt_int, fmt_pct, fmt_time,
                                    lang_of, office_list, render, score_name)
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -116,7 +116,11 @@ def overview_page(request: Request, _s: Session = Depends(page_admin)):
     with _conn(request) as conn:
         data = reports.overview(conn, office, period)
         context = _selector_context(conn, request, period)
-    return render(request, "overview.html", data=data, charts=_overview_charts(data, period, lang), **context)
+    judged_at = fmt_time(period.end, lang)
+    if judged_at.endswith(" 00:00"):  # a whole last day: 'end of 31/10/2025', not '01/11/2025 00:00'
+        judged_at = ("hết ngày " if lang == "vi" else "the end of ") + period.last_day().strftime("%d/%m/%Y")
+    return render(request, "overview.html", data=data, charts=_overview_charts(data, period, lang),
+                  judged_at=judged_at, **context)
 
 
 def _overview_charts(data: dict, period: reports.Period, lang: str) -> dict:

@@ -28,6 +28,7 @@ def _text(driver, element_id: str) -> str:
 def test_sign_in_then_change_the_period_and_office(dash, browser):
     assert "/admin/overview" in browser.current_url and _text(browser, "fig-ratings")
     Select(browser.find_element(By.ID, "office")).select_by_value(OFFICE)
+    Select(browser.find_element(By.ID, "period")).select_by_value("custom")
     browser.execute_script("document.getElementById('from').value = arguments[0];"
                            "document.getElementById('to').value = arguments[1];", PERIOD["from"], PERIOD["to"])
     click_and_wait(browser, browser.find_element(By.ID, "show"))
@@ -36,7 +37,7 @@ def test_sign_in_then_change_the_period_and_office(dash, browser):
     assert _text(browser, "fig-ratings") == str(data["ratings"]["count"]) == "7"
     assert _text(browser, "fig-satisfaction") == pct(data["ratings"]["satisfaction_rate"]) == "71,4%"
     assert _text(browser, "fig-on-time") == pct(data["dossiers"]["on_time_rate"]) == "60,0%"
-    assert _text(browser, "fig-open-late") == "1"
+    assert _text(browser, "fig-open-late") == "1" and "hết ngày 31/10/2025" in browser.page_source
     assert _text(browser, "fig-d766") == "40,0%"
     assert "01/10/2025" in _text(browser, "period-span") and "31/10/2025" in _text(browser, "period-span")
     screenshot(browser, "overview-office-october")

@@ -126,3 +126,22 @@ def test_pages_send_strangers_to_the_login(dash):
         assert r.status_code == 303 and r.headers["location"].startswith("/admin/login?next=")
     assert requests.get(dash.url + "/admin/static/dashboard.css", timeout=15).status_code == 200
     assert code(1) not in requests.get(dash.url + "/admin/login", timeout=15).text
+
+
+def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
+    """reports counts ratings in SQL; the totals must equal central.stats.rating_figures' own."""
+    from central import reports, stats
+    from central.storage import make_engine
+    engine = make_engine(dash.server.db_url)
+    try:
+        with engine.connect() as conn:
+            for office in (OFFICE, None):
+                for name in ("year", "30d"):
+                    period = reports.parse_period(name)
+                    mine = reports.overview(conn, office, period)["ratings"]
+                    assert mine == stats.rating_figures(conn, office, period.start, period.end)
+                    judged = stats.judged_dossiers(conn, office, period.end)
+                    assert reports.overview(conn, office, period)["dossiers"] == \
+                        stats.dossier_figures(conn, office, period.start, period.end, judged)
+    finally:
+        engine.dispose()

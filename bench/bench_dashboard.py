@@ -1,0 +1,175 @@
+"""Dashboard benchmark: overview and by-officer page loads on a year of a busy office (100,000 ratings,
+50,000 dossiers) on SQLite, next to the bare SQL that reads the same rows.
+
+    .venv/bin/python bench/bench_dashboard.py [--quick]
+"""
+import argparse
+import json
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+from pg import free_port  # noqa: E402
+
+from central import sample  # noqa: E402
+from central.importers import check_dossier  # noqa: E402
+from central.ratings import ingest  # noqa: E402
+from central.storage import make_engine, upgrade  # noqa: E402
+from central.storage.schema import devices, dossier_steps, dossiers, offices, staff  # noqa: E402
+from central.timeutil import utcnow  # noqa: E402
+
+OFFICE = "XA-PHUOCLONG"
+PASSWORD = "bench-password"
+
+
+def load(db: str, n_ratings: int, n_dossiers: int) -> None:
+    """Offices, the 9 demo officers (ids 1..9), a tablet per counter, the ratings through the real
+    ingest, the dossiers through the importer's own check (bulk insert)."""
+    engine = make_engine(db)
+    upgrade(engine)
+    with engine.begin() as conn:
+        for o in sample.demo_offices():
+            conn.execute(offices.insert().values(code=o["code"], name=o["name"], unit_code=o["unit_code"]))
+        for p in sample.demo_staff():
+            conn.execute(staff.insert().values(office_code=p["office"], name=p["name"], title=p.get("title", ""),
+                                               counter=p["counter"]))
+    items = sample.large_ratings(n_ratings)
+    by_tablet: dict = {}
+    for item in items:
+        by_tablet.setdefault((item["office"], item["counter"]), []).append(item)
+    with engine.begin() as conn:
+        for (office, counter), batch in by_tablet.items():
+            device_id = conn.execute(devices.insert().values(
+                kind="rating", office_code=office, counter=counter, name=f"bench {counter}",
+                token_hash=f"bench-{office}-{counter}", created_at=utcnow())).inserted_primary_key[0]
+            for i in range(0, len(batch), 500):
+                ingest(conn, device_id, office, batch[i:i + 500])
+    rows, steps = [], []
+    for record in sample.large_dossiers(n_dossiers, office=OFFICE):
+        values, record_steps = check_dossier(record, lambda _c, _o: OFFICE)
+        values["updated_at"] = utcnow()
+        rows.append(values)
+        steps += [dict(s, dossier_code=values["code"]) for s in record_steps]
+    with engine.begin() as conn:
+        for i in range(0, len(rows), 2000):
+            conn.execute(dossiers.insert(), rows[i:i + 2000])
+        for i in range(0, len(steps), 5000):
+            conn.execute(dossier_steps.insert(), steps[i:i + 5000])
+    engine.dispose()
+
+
+def cli(db: str, *args: str, stdin: str = "") -> str:
+    return subprocess.run([sys.executable, "-m", "central.cli", "--db", db, *args], check=True, input=stdin,
+                          capture_output=True, text=True, cwd=ROOT).stdout
+
+
+def timings(fn, runs: int) -> list[float]:
+    fn()  # warm the caches once
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def pctl(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="10,000 ratings and 5,000 dossiers, fewer runs")
+    args = ap.parse_args()
+    n_ratings, n_dossiers, runs = (10_000, 5_000, 10) if args.quick else (100_000, 50_000, 40)
+    folder = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    db = str(folder / "central.db")
+    t0 = time.perf_counter()
+    load(db, n_ratings, n_dossiers)
+    load_s = time.perf_counter() - t0
+    cli(db, "admin", "add", "bench", "--password-stdin", stdin=PASSWORD + "\n")
+    token = cli(db, "admin", "token", "bench").strip().splitlines()[-1]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", db, "serve", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(url + "/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        session = requests.Session()
+        page = session.get(url + "/admin/login", timeout=10).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        session.post(url + "/admin/login", data={"name": "bench", "password": PASSWORD, "csrf": csrf}, timeout=30)
+        api = requests.Session()
+        api.headers["Authorization"] = f"Bearer {token}"
+        now = sample.DEFAULT_NOW
+        last = now.date().isoformat()
+        first_year = now.date().replace(year=now.year - 1).isoformat()
+        first_month = now.date().replace(day=1).isoformat()
+        year = f"office={OFFICE}&from={first_year}&to={last}"
+        month = f"office={OFFICE}&from={first_month}&to={last}"
+
+        def get(s, path):
+            def call():
+                r = s.get(url + path, timeout=60)
+                assert r.status_code == 200, (path, r.status_code, r.text[:300])
+            return call
+        raw = sqlite3.connect(db)
+        start_y = f"{first_year} 00:00:00"
+
+        def bare_ratings():
+            raw.execute("SELECT created_at, score, scale, staff_id, reasons FROM ratings WHERE office_code = ? "
+                        "AND created_at >= ?", (OFFICE, start_y)).fetchall()
+
+        def bare_dossiers():
+            raw.execute("SELECT * FROM dossiers WHERE office_code = ? AND received_at < ?",
+                        (OFFICE, "9999")).fetchall()
+        cases = [
+            ("overview page, one year", get(session, f"/admin/overview?{year}")),
+            ("overview page, one month", get(session, f"/admin/overview?{month}")),
+            ("by-officer page, one year", get(session, f"/admin/by/officer?{year}")),
+            ("by-procedure page, one year", get(session, f"/admin/by/procedure?{year}")),
+            ("/api/v1/reports/overview, one year", get(api, f"/api/v1/reports/overview?{year}")),
+            ("/api/v1/reports/satisfaction/officer, one year", get(api, f"/api/v1/reports/satisfaction/officer?{year}")),
+        ]
+        results = [(name, timings(fn, runs)) for name, fn in cases]
+        health = timings(get(requests.Session(), "/healthz"), runs)
+        bare = statistics.median(timings(bare_ratings, runs)) + statistics.median(timings(bare_dossiers, runs))
+        counts = json.loads(requests.get(url + f"/api/v1/reports/overview?{year}", timeout=60,
+                                         headers={"Authorization": f"Bearer {token}"}).text)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print("## Dashboard: report pages on a year of a busy office (SQLite)\n")
+    print(f"`.venv/bin/python bench/bench_dashboard.py{' --quick' if args.quick else ''}` — "
+          f"{n_ratings:,} ratings and {n_dossiers:,} dossiers (loaded in {load_s:.0f} s), one uvicorn process, "
+          f"{runs} sequential loads per page after one warm-up; the year's overview counts "
+          f"{counts['ratings']['count']:,} ratings and {counts['dossiers']['finished']:,} finished dossiers.\n")
+    print(f"Baseline: the bare SQL reading the same rows with sqlite3 (the year's ratings of the office + its "
+          f"dossiers), median {bare:.1f} ms; `/healthz` median {statistics.median(health):.1f} ms.\n")
+    print("| page | median ms | p95 ms | p99 ms | bare SQL ms | ratio to bare SQL | goal p95 ≤ 300 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for name, values in results:
+        med, p95 = statistics.median(values), pctl(values, 95)
+        print(f"| {name} | {med:.0f} | {p95:.0f} | {pctl(values, 99):.0f} | {bare:.0f} | {med / bare:.1f}× | "
+              f"{'met' if p95 <= 300 else 'MISSED'} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
