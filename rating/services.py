@@ -8,9 +8,10 @@ import time
 import uuid
 from pathlib import Path
 
+from motcua.catalogue import Catalogue
 from motcua.outbox import DuplicateItem, Outbox
 from motcua.settings import check_admin_pin
-from motcua.store import get_state, set_state
+from motcua.store import connect, db_path, get_state, set_state
 
 from rating import settings as rating_settings
 from rating.flow import AlreadyRated, FlowSettings, RatingFlow
@@ -30,36 +31,35 @@ def flow_settings(cfg) -> FlowSettings:
         keep_vote_on_timeout=r.keep_vote_on_timeout)
 
 
-class StaffList:
-    """Stopgap until motcua's staff cache lands: the office's officers kept in the store for offline use."""
+class OfficeStaff:
+    """The office's officers and photos as the core's Catalogue caches them, read offline at sign-in.
 
-    def __init__(self, db, client, office, photo_dir: Path):
-        self.db, self.client, self.office, self.photo_dir = db, client, office, photo_dir
+    Reads use the tablet's store connection (UI thread); a refresh opens its own connection, since
+    it runs on a background thread (one connection per thread, docs/ARCHITECTURE.md).
+    """
+
+    def __init__(self, db, client, office):
+        self.client, self.office = client, office
+        self._path = db_path(db)
+        self.catalogue = Catalogue(db)
 
     def items(self) -> list[dict]:
-        return get_state(self.db, "rating_staff", []) or []
+        return self.catalogue.staff(self.office)
 
     def refresh(self) -> None:
+        """Raises SyncError when the server cannot be reached; the cached list stays as it was."""
         if self.client is None:
             return
-        items = self.client.staff(self.office)
-        self.photo_dir.mkdir(parents=True, exist_ok=True)
-        for officer in items:
-            if officer.get("photo_url"):
-                try:
-                    data = self.client.staff_photo(officer["photo_url"])
-                    ext = ".png" if data.startswith(b"\x89PNG") else ".jpg"
-                    (self.photo_dir / f"{int(officer['id'])}{ext}").write_bytes(data)
-                except Exception as exc:
-                    log.info("photo of staff %s not fetched: %s", officer["id"], exc.__class__.__name__)
-        set_state(self.db, "rating_staff", items)
+        db = connect(self._path) if self._path else self.catalogue.db
+        try:
+            Catalogue(db).sync_staff(self.client, self.office)
+        finally:
+            if db is not self.catalogue.db:
+                db.close()
 
-    def photo_path(self, officer) -> str | None:
-        for ext in (".png", ".jpg"):
-            path = self.photo_dir / f"{int(officer['id'])}{ext}"
-            if path.is_file():
-                return str(path)
-        return None
+    def photo(self, officer) -> bytes | None:
+        url = (officer or {}).get("photo_url")
+        return self.catalogue.staff_photo(url) if url else None
 
 
 class TabletServices:
@@ -100,12 +100,7 @@ class TabletServices:
         return Client(self.cfg.server.url, self.cfg.server.token, timeout=self.cfg.server.timeout_seconds)
 
     def _make_staff(self):
-        try:
-            from motcua.staff import StaffCache  # the core's cache, once it lands
-        except ImportError:
-            return StaffList(self.outbox.db, self.client, self.cfg.device.office_code,
-                             Path(self.cfg.device.data_dir) / "photos")
-        return StaffCache(self.outbox.db, self.client, self.cfg.device.office_code)
+        return OfficeStaff(self.outbox.db, self.client, self.cfg.device.office_code)
 
     def _device_id(self) -> str:
         """A stable id of this tablet's store (shown to admins; names the device in the logs)."""
@@ -141,12 +136,14 @@ class TabletServices:
             log.exception("staff list unavailable")
             return []
 
-    def officer_photo(self, officer):
+    def officer_photo(self, officer) -> bytes | None:
+        """The officer's photo (PNG or JPEG bytes) from the local cache; None shows the placeholder."""
         if not officer or self.staff is None:
             return None
         try:
-            return self.staff.photo_path(officer)
+            return self.staff.photo(officer)
         except Exception:
+            log.exception("officer photo unavailable")
             return None
 
     def _officer_changed(self, officer):

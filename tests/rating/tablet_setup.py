@@ -3,15 +3,17 @@ from pathlib import Path
 
 OFFICE = "XA-PHUOCLONG"
 LAN_PIN = "1357"
+LAN_PHOTO = Path(__file__).resolve().parents[2] / "assets" / "sample" / "staff" / "xa-phuoclong-01.png"
 
 
 def add_officers(server) -> dict:
-    """Two officers with PINs; returns {"lan": id, "binh": id}."""
+    """Two officers with PINs, Lan with her photo, Bình without; returns {"lan": id, "binh": id}."""
     ids = {}
     server.ensure_office(OFFICE)
-    for key, name, counter, pin in (("lan", "Nguyễn Thị Lan", 1, LAN_PIN), ("binh", "Trần Văn Bình", 2, "8642")):
+    for key, name, counter, pin, photo in (("lan", "Nguyễn Thị Lan", 1, LAN_PIN, ["--photo", str(LAN_PHOTO)]),
+                                           ("binh", "Trần Văn Bình", 2, "8642", [])):
         out = server.cli("staff", "add", "--office", OFFICE, "--name", name, "--title",
-                         "Công chức Tư pháp - Hộ tịch", "--counter", str(counter), "--pin-stdin",
+                         "Công chức Tư pháp - Hộ tịch", "--counter", str(counter), "--pin-stdin", *photo,
                          stdin=pin + "\n")
         ids[key] = int(out.strip().splitlines()[-1])
     return ids

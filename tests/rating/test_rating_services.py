@@ -8,7 +8,7 @@ from motcua.config import load_config  # noqa: E402
 from rating.__main__ import main  # noqa: E402
 from rating.flow import Step  # noqa: E402
 from rating.services import TabletServices  # noqa: E402
-from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+from tablet_setup import LAN_PHOTO, LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +31,18 @@ def test_staff_list_is_fetched_and_kept_for_offline_sign_in(tmp_path, server):
     assert not offline.duty.sign_in(ids["lan"], "0000")
     assert offline.duty.sign_in(ids["lan"], LAN_PIN)
     assert offline.flow.officer["id"] == ids["lan"]
+    # the photo comes from the core's cache in the store, byte for byte, with the server down
+    assert offline.officer_photo(offline.flow.officer) == LAN_PHOTO.read_bytes()
+    assert offline.officer_photo(offline.duty.find(ids["binh"])) is None
+
+
+def test_the_staff_cache_is_the_cores_catalogue(tmp_path, server):
+    from motcua.catalogue import Catalogue
+    from motcua.store import open_store
+    services, ids = make_services(tmp_path, server)
+    services.stop()
+    cached = Catalogue(open_store(tmp_path / "data" / "rating.db")).staff("XA-PHUOCLONG")
+    assert {o["id"] for o in cached} == {ids["lan"], ids["binh"]}
 
 
 def test_a_rating_reaches_the_server_once_through_the_sync_command(tmp_path, server, capsys):
