@@ -7,6 +7,7 @@ from central.api import admin, catalogue, devices, dossiers, ratings
 from central.api.auth import RateLimiter
 from central.api.errors import BodySizeLimit, install_error_handlers
 from central.settings import Settings, load_settings
+from central.shedding import install as install_load_shedding
 from central.storage import make_engine
 
 
@@ -33,4 +34,5 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
         if hasattr(dashboard, "install"):
             dashboard.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_load_shedding(app, settings)  # outermost: an overloaded server refuses before reading bodies
     return app
