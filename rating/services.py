@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from motcua.catalogue import Catalogue
-from motcua.outbox import DuplicateItem, Outbox
+from motcua.outbox import DuplicateItem, Outbox, iso_time
 from motcua.settings import check_admin_pin
 from motcua.store import connect, db_path, get_state, set_state
 
@@ -88,6 +88,7 @@ class TabletServices:
         self.duty = Duty(self.staff_list, cfg.rating.counter, on_change=self._officer_changed,
                          record_event=self._log_officer_change)
         self.worker = None
+        self.storage_error = None
         self.call_in_ui = lambda fn: fn()  # the App swaps in Kivy's Clock (one UI thread)
         self._restore_officer()
 
@@ -119,11 +120,21 @@ class TabletServices:
 
     # -- the tap path --------------------------------------------------------------------------
     def record(self, payload: dict) -> str:
-        """Durable on return (outbox.put commits with synchronous=FULL); the flow thanks after."""
+        """Durable on return (outbox.put commits with synchronous=FULL); the flow thanks after.
+
+        When the store cannot write (a full disk), the error is kept in memory for the admin screen
+        and the heartbeat (the store itself cannot take it) and raised, so the citizen is not thanked.
+        """
         try:
             item_id = self.outbox.put("rating", payload)
         except DuplicateItem:
             raise AlreadyRated(payload.get("dossier_code")) from None
+        except Exception as exc:
+            self.storage_error = (f"{iso_time(time.time())} ratings cannot be stored on this tablet: "
+                                  f"{exc.__class__.__name__}: {exc}")
+            log.error("a rating could not be stored: %s: %s", exc.__class__.__name__, exc)
+            raise
+        self.storage_error = None
         if self.worker is not None:
             self.worker.wake()  # deliver now rather than at the next interval
         return item_id
@@ -151,12 +162,19 @@ class TabletServices:
             self.flow.sign_out()
         else:
             self.flow.sign_in(officer)
-        set_state(self.outbox.db, "rating_officer_on_duty", officer["id"] if officer else None)
+        try:   # remembered for a restart; a full disk must not stop the officer signing in
+            set_state(self.outbox.db, "rating_officer_on_duty", officer["id"] if officer else None)
+        except Exception as exc:
+            log.error("officer on duty not remembered: %s: %s", exc.__class__.__name__, exc)
 
     def _log_officer_change(self, event):
+        """Who was on duty when, by staff id only (no names, no PINs): the last 200 changes."""
         history = get_state(self.outbox.db, "rating_officer_changes", []) or []
-        history = (history + [event])[-200:]
+        history = (history + [dict(event, at=iso_time(time.time()))])[-200:]
         set_state(self.outbox.db, "rating_officer_changes", history)
+
+    def officer_changes(self) -> list[dict]:
+        return get_state(self.outbox.db, "rating_officer_changes", []) or []
 
     def _restore_officer(self):
         """Config assignment wins; else the officer who was signed in before a restart."""
@@ -178,7 +196,11 @@ class TabletServices:
         return check_admin_pin(self.cfg, pin)
 
     def admin_status(self) -> dict:
-        return self.outbox.status()
+        """The outbox's status; a storage failure is the last error until a rating is stored again."""
+        status = self.outbox.status()
+        if self.storage_error:
+            status["last_error"] = self.storage_error
+        return status
 
     def sync_now(self) -> dict | None:
         """One delivery attempt now, in the background for the UI (`drain_once` in the commands)."""
@@ -217,7 +239,7 @@ class TabletServices:
             threading.Thread(target=self.refresh_staff, daemon=True).start()
 
     def heartbeat_body(self) -> dict:
-        status = self.outbox.status()
+        status = self.admin_status()
         return {"app": "rating", "version": APP_VERSION, "pending": status["pending"],
                 "oldest_pending_age_s": status["oldest_pending_age_s"],
                 "last_sync_at": status["last_success_at"], "catalogue_version": None,
