@@ -1,4 +1,4 @@
-"""motcua-rating: run the counter rating tablet, or drain its outbox once, or print its status."""
+"""motcua-rating: run the counter rating tablet, drain its outbox once, print its status, or check its set-up."""
 import argparse
 import logging
 import os
@@ -75,12 +75,18 @@ def main(argv=None) -> int:
     ap.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file (default {DEFAULT_CONFIG})")
     sub = ap.add_subparsers(dest="command")
     for name, text in (("sync", "send pending ratings once and print a summary"),
-                       ("status", "print pending / quarantined counts and the last sync")):
+                       ("status", "print pending / quarantined counts and the last sync"),
+                       ("check", "check the config file, the server and the device token; exit 0 when all good")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", dest="sub_config", help="config file")
     args = ap.parse_args(argv)
+    path = getattr(args, "sub_config", None) or args.config
+    if args.command == "check":   # problems are printed as lines, not log records
+        logging.basicConfig(level=logging.ERROR)
+        from rating.check import check
+        return check(path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    cfg = _load(getattr(args, "sub_config", None) or args.config)
+    cfg = _load(path)
     if args.command == "sync":
         return cmd_sync(cfg)
     if args.command == "status":
