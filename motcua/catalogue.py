@@ -1,21 +1,21 @@
 """The device's copy of the procedure catalogue (plus staff, photos, stats): atomic sync, offline use, search."""
 import json
 import logging
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from motcua.client import SyncError
-from motcua.search import QueryPlan, Vocabulary, search_words
+from motcua.search import QueryPlan, SearchIndex, Vocabulary, search_words
 
 __all__ = ["Catalogue", "SyncResult", "summary"]
 
 log = logging.getLogger(__name__)
 BM25 = "bm25(procedures_fts, 0.0, 10.0, 2.0, 5.0, 1.0)"   # code, name, field, keywords, documents
-TIER_NAME_PHRASE, TIER_PHRASE, TIER_ALL, TIER_SOME = 4, 3, 2, 1
+_CODE = re.compile(r"^\d\.\d{3,6}(\.[0-9A-Za-z.]*)?$")   # a procedure code or its beginning: 1.001193, 2.0008
 
 
 @dataclass
@@ -67,7 +67,9 @@ class Catalogue:
 
     def __init__(self, db: Database, clock=time.time):
         self.db, self.clock = db, clock
-        self._vocabulary: Vocabulary | None = None
+        self._index: SearchIndex | None = None
+        self._index_version: tuple = (None, None)
+        self._hits: dict[str, dict] = {}   # hit fields without score, by code; cleared with the index
 
     # -- small cached values (procedures cursor, staff lists, stats) with their age
     def _cache_get(self, key: str):
@@ -95,11 +97,13 @@ class Catalogue:
             if result.complete:
                 self.db.execute("DELETE FROM procedures")
                 self.db.execute("DELETE FROM procedures_fts")
+            stored = set()
             for item in body["items"]:
                 if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
                     result.skipped += 1
                     continue
-                self._store(item)
+                self._store(item, replacing=not result.complete or str(item["code"]) in stored)
+                stored.add(str(item["code"]))
                 result.updated += 1
             for code in body.get("deleted") or []:
                 result.deleted += self.db.execute("DELETE FROM procedures WHERE code = ?", [code]).rowcount
@@ -108,10 +112,10 @@ class Catalogue:
             self._cache_put("procedures", {"cursor": result.cursor}, body.get("etag"))
         if result.skipped:
             log.warning("catalogue sync skipped %d items without code or name", result.skipped)
-        self._vocabulary = None
+        self._index = None
         return result
 
-    def _store(self, item: dict) -> None:
+    def _store(self, item: dict, replacing: bool = True) -> None:
         code = str(item["code"])
         field = item.get("field") or {}
         field = field if isinstance(field, dict) else {"code": None, "name": str(field)}
@@ -120,7 +124,8 @@ class Catalogue:
                         [code, item["name"], field.get("code"), field.get("name"),
                          json.dumps(item, ensure_ascii=False), " ".join(search_words(item["name"])),
                          item.get("updated_at")])
-        self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
+        if replacing:   # a scan of the FTS table (code is not indexed): skipped when a full sync emptied it
+            self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
         keywords = item.get("keywords") or []
         keywords = keywords if isinstance(keywords, list) else [str(keywords)]
         self.db.execute("INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
@@ -200,60 +205,59 @@ class Catalogue:
                 **summary(item), "score": score}
 
     # -- search
+    def search_index(self) -> SearchIndex:
+        """The in-memory search index, rebuilt when the catalogue changed (here or through another connection)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if self._index is not None and version == self._index_version[0]:
+            return self._index
+        stamp = (self.db.execute("SELECT value FROM cache WHERE key = 'procedures'").fetchone(), self.count())
+        if self._index is None or stamp != self._index_version[1]:
+            names = dict(self.db.execute("SELECT code, name FROM procedures").fetchall())
+            self._index = SearchIndex((code, names.get(code, name), field, keywords) for code, name, field, keywords
+                                      in self.db.execute("SELECT code, name, field, keywords FROM procedures_fts"))
+            self._hits.clear()
+        self._index_version = (version, stamp)
+        return self._index
+
     def vocabulary(self) -> Vocabulary:
-        if self._vocabulary is None:
-            vocab = set()
-            for row in self.db.execute("SELECT name, field, keywords FROM procedures_fts"):
-                for text in row:
-                    vocab.update(text.split())
-            self._vocabulary = Vocabulary(vocab)
-        return self._vocabulary
+        return self.search_index().vocabulary
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
-        """Procedures for what a citizen typed, best first: exact phrase > all words > some words > fuzzy."""
+        """Procedures for what a citizen typed, best first: a procedure code, then the tiers of SearchIndex.ranked,
+        then the documents and descriptions (FTS5), then names a few typos away."""
         limit = max(1, min(int(limit), 200))
-        text = (query or "").strip()
+        query = (query or "")[:200]
+        text = query.strip()
         if not text:
             return []
-        by_code = self.get(text)
-        if by_code:
-            return [self._hit(by_code, 100.0)]
-        plan = QueryPlan(text, self.vocabulary())
+        if _CODE.match(text):
+            rows = self.db.execute("SELECT code FROM procedures WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+                                   [text, text + "\uffff", limit]).fetchall()
+            if rows:
+                return [self._cached_hit(code, 100.0) for (code,) in rows]
+        index = self.search_index()
+        plan = index.plan(query)
         if not plan:
             return []
-        scored: dict[str, tuple] = {}
+        ranked = index.ranked(plan, limit)
+        if len(ranked) < 3:
+            ranked += self._in_documents(plan, limit, {code for code, _score in ranked})
+        if not ranked:
+            ranked = index.fuzzy(plan, limit)
+        return [self._cached_hit(code, score) for code, score in ranked]
+
+    def _in_documents(self, plan: QueryPlan, limit: int, seen: set) -> list[tuple[str, float]]:
+        """Procedures whose documents, results or description hold every word (ranked below any name match)."""
         try:
-            for expr, tier in ((plan.all_words(), TIER_ALL), (plan.any_word(), TIER_SOME)):
-                # "some words" only when "all words" found little: an OR of common words is the slow query
-                if tier == TIER_SOME and (len(plan.words) == 1 or len(scored) >= min(limit, 5)):
-                    continue
-                rows = self.db.execute(
-                    f"SELECT code, name, keywords, {BM25} AS r FROM procedures_fts WHERE procedures_fts MATCH ? "
-                    f"ORDER BY r LIMIT ?", [expr, max(limit * 2, 40)]).fetchall()
-                for code, name, keywords, rank in rows:
-                    if code in scored:
-                        continue
-                    name_words = name.split()
-                    if plan.has_phrase(name_words):
-                        t, matched = TIER_NAME_PHRASE, len(plan.words)
-                    elif plan.has_phrase(keywords.split()):
-                        t, matched = TIER_PHRASE, len(plan.words)
-                    else:
-                        t, matched = tier, plan.matched(name_words + keywords.split())
-                    # among equals, the name that says least besides the query ("kết hôn" before "kết hôn lưu động")
-                    fit = plan.matched(name_words) / max(len(name_words), 1)
-                    scored[code] = (t, matched, fit, -rank)
+            rows = self.db.execute(f"SELECT code, {BM25} AS r FROM procedures_fts WHERE procedures_fts MATCH ? "
+                                   "ORDER BY r LIMIT ?", ["documents : (" + plan.all_words() + ")", limit]).fetchall()
         except sqlite3.OperationalError as exc:   # never expected: terms are quoted; keep the kiosk alive
             log.error("search %r failed: %s", plan.words, exc)
-        if not scored:
-            return self._fuzzy(plan, limit)
-        best = sorted(scored.items(), key=lambda kv: tuple(-x for x in kv[1]))[:limit]
-        return [self._hit(self.get(code), round(t * 100 + m * 10 + f * 5 + min(r, 4.99) / 5, 2))
-                for code, (t, m, f, r) in best]
+            return []
+        return [(code, 50.0) for code, _rank in rows if code not in seen]
 
-    def _fuzzy(self, plan: QueryPlan, limit: int) -> list[dict]:
-        """Last resort when no word matched: closest names (a few typos, words run together)."""
-        names = dict(self.db.execute("SELECT code, folded_name FROM procedures").fetchall())
-        found = process.extract(" ".join(plan.words), names, scorer=fuzz.partial_ratio, limit=limit,
-                                score_cutoff=75)
-        return [self._hit(self.get(code), round(score / 100, 2)) for _name, score, code in found]
+    def _cached_hit(self, code: str, score) -> dict:
+        hit = self._hits.get(code)
+        if hit is None:
+            hit = self._hits[code] = self._hit(self.get(code), None)
+        return dict(hit, score=score)
