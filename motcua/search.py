@@ -15,7 +15,7 @@ __all__ = ["search_words", "Synonyms", "QueryPlan", "Vocabulary", "SearchIndex",
 # ký/kí, lý/lí, quy/qui are both correct spellings: index and query use the i form.
 _FINAL_Y = re.compile(r"^([bcdghklmnpqrstvx]+|qu)y$")
 _WORD = re.compile(r"[0-9a-z]+")
-_PUNCTUATION = re.compile(r"[,;:()\[\]/.!?\u2013\u2014-]+|\s-\s")
+_PUNCTUATION = re.compile(r"[;:()\[\]/!?\u2013\u2014]+|\s-\s")   # commas join lists ("cha, mẹ, con"): kept
 COMMON_SHARE = 0.15      # a word in more procedures than this says little: left out of the "some words" tier
 CANDIDATES = 200         # per tier, the shortest names first (bit order): enough to rank, cheap to score
 TIER_NAME_PHRASE, TIER_KEYWORD_PHRASE, TIER_ALL_IN_NAME, TIER_ALL, TIER_SOME = 5, 4, 3, 2, 1
@@ -31,9 +31,16 @@ def search_words(text: str) -> list[str]:
     return [_spelling(w) for w in words(text)]
 
 
+# fold_vietnamese one character at a time, as a table: folding 5,000 names with str.translate takes milliseconds
+_FOLD_TABLE = {cp: fold_vietnamese(chr(cp)) or "" for cp in range(0xC0, 0x2000)
+               if fold_vietnamese(chr(cp)) != chr(cp).lower()}
+_FOLD_TABLE.update({cp: "" for cp in range(0x300, 0x370)})   # combining marks of text that arrived decomposed
+
+
 def _name_parts(name: str) -> list[list[str]]:
     """A name's search words, cut where punctuation stops a phrase ("quần chúng (thực hiện" is no "chúng thực")."""
-    return [[_spelling(w) for w in _WORD.findall(part)] for part in _PUNCTUATION.split(fold_vietnamese(name))]
+    folded = name.lower().translate(_FOLD_TABLE)
+    return [[_spelling(w) for w in _WORD.findall(part)] for part in _PUNCTUATION.split(folded)]
 
 
 def fts_phrase(tokens: list[str], prefix: bool = False) -> str:
@@ -206,6 +213,17 @@ class QueryPlan:
         return count
 
 
+def _bit_masks(postings: dict, size: int) -> dict:
+    """Lists of procedure numbers as int bit masks (set in a byte array: one big int per key, not one per bit)."""
+    out = {}
+    for key, numbers in postings.items():
+        raw = bytearray((size + 7) // 8)
+        for n in numbers:
+            raw[n >> 3] |= 1 << (n & 7)
+        out[key] = int.from_bytes(raw, "little")
+    return out
+
+
 def _lowest_bits(mask: int, limit: int) -> list[int]:
     """Positions of the lowest set bits: the shortest names, as names are numbered shortest first."""
     out = []
@@ -230,18 +248,18 @@ class SearchIndex:
         # " words | words ": phrases are found as substrings and never across a comma or a bracket
         self._name_texts = [" " + " | ".join(" ".join(part) for part in r[1] if part) + " " for r in rows]
         self._other_texts = [" " + " ".join(o) + " " for o in self.others]
-        self.name_masks: dict[str, int] = {}
-        self.any_masks: dict[str, int] = {}
-        self.pair_masks: dict[tuple, int] = {}   # neighbouring words in a name or in the keywords
+        name_ids, any_ids, pair_ids = {}, {}, {}   # word (or neighbouring pair) -> procedure numbers
         for n, (parts, other) in enumerate(zip((r[1] for r in rows), self.others)):
-            bit = 1 << n
             name = self.names[n]
             for w in set(name):
-                self.name_masks[w] = self.name_masks.get(w, 0) | bit
+                name_ids.setdefault(w, []).append(n)
             for w in set(name + other):
-                self.any_masks[w] = self.any_masks.get(w, 0) | bit
+                any_ids.setdefault(w, []).append(n)
             for pair in {p for part in parts + [other] for p in zip(part, part[1:])}:
-                self.pair_masks[pair] = self.pair_masks.get(pair, 0) | bit
+                pair_ids.setdefault(pair, []).append(n)
+        self.name_masks = _bit_masks(name_ids, len(rows))
+        self.any_masks = _bit_masks(any_ids, len(rows))
+        self.pair_masks = _bit_masks(pair_ids, len(rows))   # neighbouring words in a name or in the keywords
         self.sorted_words = sorted(self.any_masks)
         frequency = {w: m.bit_count() for w, m in self.any_masks.items()}
         self.common = {w for w, f in frequency.items() if f > COMMON_SHARE * max(len(rows), 1)}
