@@ -63,9 +63,28 @@ def cmd_serve(args):
         if MigrationContext.configure(conn).get_current_revision() is None:
             raise CliError("the database has no schema yet: run 'motcua-central init' first")
     engine.dispose()
+    if args.workers > 1:
+        # Each worker process builds its own app (engine, rate limiter, load shedding: all per process).
+        import os
+        os.environ["MOTCUA_SERVE_DB"] = args.db or settings.db
+        if args.config:
+            os.environ["MOTCUA_CENTRAL_CONFIG"] = args.config
+        uvicorn.run("central.cli:app_for_worker", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level=args.log_level, access_log=args.access_log,
+                    timeout_graceful_shutdown=5)
+        return
     app = create_app(args.db or settings.db, settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 access_log=args.access_log, timeout_graceful_shutdown=5)
+
+
+def app_for_worker():
+    """The app of one `serve --workers N` process (uvicorn imports this in each worker)."""
+    import os
+
+    from central.api import create_app
+    from central.settings import load_settings
+    return create_app(os.environ["MOTCUA_SERVE_DB"], load_settings(os.environ.get("MOTCUA_CENTRAL_CONFIG")))
 
 
 def cmd_admin_add(args):
@@ -241,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="central.ini with a [server] section (env MOTCUA_CENTRAL_CONFIG)")
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     p.add_argument("--access-log", action="store_true", help="log every request line")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes sharing the port (rate limits and load shedding count per process)")
     p.set_defaults(func=cmd_serve)
 
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(dest="admin_cmd", required=True)

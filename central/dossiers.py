@@ -1,5 +1,7 @@
 """Dossiers on the server: loading with steps, the masked public view, the secret-gated detail."""
-from sqlalchemy import select
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -27,14 +29,26 @@ def times_of(row, steps) -> rules.DossierTimes:
         steps=[rules.Step(s.status, s.started_at, s.finished_at) for s in steps])
 
 
+# The dossier, its office and its steps in one statement (one row per step, or one row without
+# steps): one snapshot without a transaction, one round trip. Step columns carry a step_ prefix.
+_STEP_COLUMNS = ("name", "unit", "status", "started_at", "finished_at", "due_at", "position")
+_LOOKUP = (select(dossiers, offices.c.name.label("office_name"), offices.c.code.label("office_found"),
+                  *[dossier_steps.c[c].label("step_" + c) for c in _STEP_COLUMNS])
+           .select_from(dossiers.outerjoin(offices, offices.c.code == dossiers.c.office_code)
+                        .outerjoin(dossier_steps, dossier_steps.c.dossier_code == dossiers.c.code))
+           .where(dossiers.c.code == bindparam("code"))
+           .order_by(dossier_steps.c.position))
+
+
 def load(conn: Connection, code: str):
-    """(dossier row, office row, step rows) or None."""
-    row = conn.execute(select(dossiers).where(dossiers.c.code == code)).first()
-    if row is None:
+    """(dossier row, office or None, steps in order) or None; office and steps have attributes like rows."""
+    rows = conn.execute(_LOOKUP, {"code": code}).all()
+    if not rows:
         return None
-    office = conn.execute(select(offices).where(offices.c.code == row.office_code)).first()
-    steps = conn.execute(select(dossier_steps).where(dossier_steps.c.dossier_code == code)
-                         .order_by(dossier_steps.c.position)).all()
+    row = rows[0]
+    office = SimpleNamespace(code=row.office_found, name=row.office_name) if row.office_found else None
+    steps = [SimpleNamespace(**{c: r._mapping["step_" + c] for c in _STEP_COLUMNS})
+             for r in rows if r.step_position is not None]
     return row, office, steps
 
 

@@ -6,6 +6,7 @@ from central import dossiers
 from central.api.auth import Caller, device_caller
 from central.api.errors import ERROR_RESPONSES, error_body
 from central.security import same_secret
+from central.storage import off_loop, read_connection
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"], responses=ERROR_RESPONSES)
 
@@ -15,14 +16,19 @@ NOT_FOUND = error_body("dossier_not_found",
                        "code and lookup secret; check the receipt.")
 
 
+def _load(engine, code: str):
+    with read_connection(engine) as conn:  # one statement: its own snapshot, no BEGIN needed
+        return dossiers.load(conn, code)
+
+
 @router.get("/dossiers/{code}", summary="A dossier's public status; steps with X-Lookup-Secret")
-def get_dossier(request: Request, code: str = Path(..., max_length=80),
-                x_lookup_secret: str | None = Header(None, max_length=128),
-                caller: Caller = Depends(device_caller)):
+async def get_dossier(request: Request, code: str = Path(..., max_length=80),
+                      x_lookup_secret: str | None = Header(None, max_length=128),
+                      caller: Caller = Depends(device_caller)):
     limiter = request.app.state.limiter
     limiter.check_misses(caller.token_key)
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
-        found = dossiers.load(conn, dossiers.normalize_code(code))
+    engine = request.app.state.engine
+    found = await off_loop(engine, _load, engine, dossiers.normalize_code(code))
     if found is None:
         same_secret(x_lookup_secret, None)  # same work as a wrong secret
         limiter.record_miss(caller.token_key)
@@ -34,4 +40,5 @@ def get_dossier(request: Request, code: str = Path(..., max_length=80),
             limiter.record_miss(caller.token_key)
             return JSONResponse(NOT_FOUND, status_code=404)
         with_steps = True
-    return dossiers.public_view(row, office, steps, with_steps=with_steps)
+    # The view is plain JSON types already: skip FastAPI's jsonable_encoder walk.
+    return JSONResponse(dossiers.public_view(row, office, steps, with_steps=with_steps))
