@@ -204,6 +204,7 @@ class RatingApp(App):
     def open_admin(self):
         self.screens["admin"].open(self.services)
         self.root_widget.ids.sm.current = "admin"
+        self.root_widget.notice_text = ""   # the citizen's notice is not the admin's business
 
     def close_staff_screen(self):
         self.flow.reset()

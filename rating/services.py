@@ -130,8 +130,10 @@ class TabletServices:
         except DuplicateItem:
             raise AlreadyRated(payload.get("dossier_code")) from None
         except Exception as exc:
-            self.storage_error = (f"{iso_time(time.time())} ratings cannot be stored on this tablet: "
-                                  f"{exc.__class__.__name__}: {exc}")
+            since = self.storage_error and self._storage_failing_since or time.strftime("%H:%M:%S %d/%m/%Y")
+            self._storage_failing_since = since
+            self.storage_error = (f"Ratings cannot be stored on this tablet since {since} (disk full or "
+                                  f"broken?): {exc.__class__.__name__}: {exc}")
             log.error("a rating could not be stored: %s: %s", exc.__class__.__name__, exc)
             raise
         self.storage_error = None

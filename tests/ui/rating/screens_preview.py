@@ -42,6 +42,25 @@ def main():
         from touchui.i18n import i18n
         i18n.lang = "en"
 
+    def vietnamese():
+        from touchui.i18n import i18n
+        i18n.lang = "vi"
+
+    def fill_the_disk():
+        """Caps the outbox file at its size (as a full disk does) and rates until a rating is refused."""
+        db = services.outbox.db
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
+        app.close_staff_screen()
+        for _ in range(200):
+            flow.reset()
+            flow._last_recorded_at = None
+            flow.start()
+            flow.choose(3)
+            flow.skip_dossier()
+            if flow.notice is not None:
+                return
+
     def type_comment():
         screen = app.screens["reasons"]
         screen.ids.comment.focus = True
@@ -65,10 +84,14 @@ def main():
         ("rate_en", lambda: (english(), app.close_staff_screen(), setattr(flow, "_last_recorded_at", None),
                              flow.start())),
         ("reasons_en", lambda: flow.choose(1)),
+        ("idle_en", lambda: (flow.reset(), services.duty.sign_in(args.staff_id, args.pin))),
+        ("not_saved", lambda: (vietnamese(), fill_the_disk())),
+        ("admin_disk_full", app.open_admin),
     ]
 
     def run(i=0):
         def shot(_dt):
+            Window.on_draw()   # draw the whole frame now: under load the last one may be half done
             path = Window.screenshot(name=str(out / f"{steps[i][0]}_{tag}.png"))
             final = out / f"{steps[i][0]}_{tag}.png"
             os.replace(path, final)

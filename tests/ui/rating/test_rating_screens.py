@@ -13,7 +13,7 @@ from tablet_setup import LAN_PIN, add_officers, write_config  # noqa: E402
 ARTIFACTS = Path(os.environ.get("MOTCUA_ARTIFACTS", "artifacts")) / "rating"
 ROOT = Path(__file__).resolve().parents[3]
 SCREENS = ["signed_out", "signin", "idle", "rate", "reasons", "reasons_keyboard", "dossier", "thanks",
-           "cooldown", "admin_pin", "admin", "rate_en", "reasons_en"]
+           "cooldown", "admin_pin", "admin", "rate_en", "reasons_en", "idle_en", "not_saved", "admin_disk_full"]
 
 
 @pytest.mark.parametrize("width, height", [(1280, 800), (800, 1280)])
