@@ -1,14 +1,15 @@
-"""Runs every benchmark in bench/ and writes docs/PERFORMANCE.md.
+"""Runs the benchmarks in bench/ and writes docs/PERFORMANCE.md.
 
 Each `bench/bench_*.py` is a standalone script: run with `--quick` (small sizes) or without (full
 sizes), it prints one Markdown section (a `## ` heading, the exact command, a table of figures
-next to their baseline measured in the same run) to stdout and exits 0. This runner describes the
-machine, runs them one after another (never in parallel: they would measure each other) and
-assembles the page.
+next to their baseline measured in the same run) to stdout and exits 0. This runner runs them one
+after another (never in parallel: they would measure each other), stores each full-size section
+with its date, machine and load in `bench/results/<name>.md`, and assembles docs/PERFORMANCE.md
+from the stored sections, so one benchmark can be re-run without re-running all of them.
 
-    .venv/bin/python bench/run.py            # full run, rewrites docs/PERFORMANCE.md
+    .venv/bin/python bench/run.py            # every benchmark, full sizes; rewrites docs/PERFORMANCE.md
+    .venv/bin/python bench/run.py search     # only bench_search.py, then reassembles the page
     .venv/bin/python bench/run.py --quick    # small sizes, prints only
-    .venv/bin/python bench/run.py search     # only bench_search.py
 """
 import argparse
 import datetime
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 
 
 def machine() -> str:
@@ -35,6 +37,25 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
+def load_note() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min) / {five:.1f} (5 min) when it started"
+
+
+def assemble() -> None:
+    """docs/PERFORMANCE.md from the stored sections, in file-name order."""
+    page = [
+        "# Performance\n",
+        "Every figure below was measured on a project machine "
+        f"({machine()}) by `.venv/bin/python bench/run.py NAME`; each section names its exact command, "
+        "its date and the machine's load. Re-run one with `.venv/bin/python bench/run.py NAME` (after "
+        "`scripts/test.sh` has installed the virtualenv) and this page is rebuilt.\n",
+    ]
+    for stored in sorted(RESULTS.glob("*.md")):
+        page.append(stored.read_text(encoding="utf-8").strip() + "\n")
+    (ROOT / "docs" / "PERFORMANCE.md").write_text("\n".join(page), encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("only", nargs="*", help="benchmark names (bench_<name>.py); default all")
@@ -46,26 +67,26 @@ def main() -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT), KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
                KIVY_NO_FILELOG="1", KIVY_LOG_MODE="PYTHON", SDL_VIDEODRIVER="offscreen")
     env.pop("DISPLAY", None)
-    sections, failed = [], []
+    failed = []
     for script in scripts:
         cmd = [sys.executable, str(script.relative_to(ROOT))] + (["--quick"] if args.quick else [])
+        started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+        note = load_note()
         print(f"# running {' '.join(cmd)}", file=sys.stderr, flush=True)
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             failed.append(script.name)
-            sections.append(f"## {script.stem}: FAILED\n\n```\n{proc.stderr[-3000:]}\n```\n")
-        else:
-            sections.append(proc.stdout.strip() + "\n")
-        print(sections[-1], flush=True)
-    if not args.quick and not args.only:
-        today = datetime.date.today().isoformat()
-        page = [
-            "# Performance\n",
-            f"Measured {today} on {machine()}.\n",
-            "Reproduce everything with `.venv/bin/python bench/run.py` (after `scripts/test.sh` has"
-            " installed the virtualenv). Each section names the exact command for itself.\n",
-        ] + sections
-        (ROOT / "docs" / "PERFORMANCE.md").write_text("\n".join(page), encoding="utf-8")
+            print(f"## {script.stem}: FAILED\n\n```\n{proc.stderr[-3000:]}\n```\n", flush=True)
+            continue
+        section = proc.stdout.strip()
+        print(section + "\n", flush=True)
+        if not args.quick:
+            heading, _, body = section.partition("\n")
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / f"{script.stem.removeprefix('bench_')}.md").write_text(
+                f"{heading}\n\n_Measured {started} ({note})._\n{body}\n", encoding="utf-8")
+    if not args.quick:
+        assemble()
     return 1 if failed else 0
 
 
