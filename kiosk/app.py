@@ -1,5 +1,6 @@
 """The kiosk App: wires config, services and touchui's idle, scanner, lockdown and admin PIN into screens."""
 import hashlib
+import importlib
 import logging
 import os
 import time
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 HERE = os.path.dirname(os.path.abspath(__file__))
 ASSETS = os.path.join(os.path.dirname(HERE), "assets", "kiosk")
 SCREENS = ("home", "procedures", "detail", "dossier", "stats", "info", "attract", "admin")
+SCREEN_CLASSES = {name: f"kiosk.screens.{name}.{name.capitalize()}Screen" for name in SCREENS}
 _kv_loaded = False
 
 
@@ -75,23 +77,11 @@ class KioskApp(App):
         i18n.lang = self.cfg.device.language
         configure_theme(theme_colours(self.cfg), self.cfg.display.font_scale)
         load_kv()
-        from kiosk.screens.admin import AdminScreen
-        from kiosk.screens.attract import AttractScreen
-        from kiosk.screens.detail import DetailScreen
-        from kiosk.screens.dossier import DossierScreen
-        from kiosk.screens.home import HomeScreen
-        from kiosk.screens.info import InfoScreen
-        from kiosk.screens.procedures import ProceduresScreen
-        from kiosk.screens.stats import StatsScreen
-        classes = {"home": HomeScreen, "procedures": ProceduresScreen, "detail": DetailScreen,
-                   "dossier": DossierScreen, "stats": StatsScreen, "info": InfoScreen,
-                   "attract": AttractScreen, "admin": AdminScreen}
+        # Only home is built now; the others on their first visit (`screen`), so an idle kiosk
+        # does not hold every screen's widgets and textures (see bench/bench_kiosk.py).
         manager = ScreenManager(transition=NoTransition())  # instant: slow kiosk GPUs, no half-drawn frames
-        for name in SCREENS:
-            manager.add_widget(classes[name](name=name, services=self.services, nav=self,
-                                             settings=self.cfg))
-        manager.get_screen("attract").slides = self.attract_slides()
-        manager.get_screen("attract").slide_seconds = self.cfg.attract.slide_seconds
+        self._manager = manager
+        self.screen("home")
         kiosk = self.cfg.kiosk
         self.idle = IdleTimer(timeout=kiosk.idle_seconds, on_idle=self.on_idle, now=self.now)
         self.idle.bind(on_activity=lambda *_: self._cancel_attract())
@@ -99,6 +89,29 @@ class KioskApp(App):
         self.gesture = AdminGesture(on_gesture=self.ask_admin_pin, corner=kiosk.admin_corner, now=self.now)
         self.pin_guard = PinGuard(admin_pin_check(self.cfg), now=self.now)
         return manager
+
+    def screen(self, name):
+        """The screen called `name`, built on first use."""
+        manager = self._manager
+        if not manager.has_screen(name):
+            if name not in SCREEN_CLASSES:
+                raise KeyError(f"no kiosk screen called {name!r}")
+            module, cls = SCREEN_CLASSES[name].rsplit(".", 1)
+            screen_class = getattr(importlib.import_module(module), cls)
+            screen = screen_class(name=name, services=self.services, nav=self, settings=self.cfg)
+            if name == "attract":
+                screen.slides = self.attract_slides()
+                screen.slide_seconds = self.cfg.attract.slide_seconds
+            manager.add_widget(screen)
+        return manager.get_screen(name)
+
+    def release_screens(self):
+        """Drop every built screen but home (the kiosk is idle): their widgets and textures go."""
+        manager = self._manager
+        for screen in list(manager.screens):
+            if screen.name not in ("home", manager.current):
+                screen.reset()
+                manager.remove_widget(screen)
 
     def attract_slides(self):
         slides = [("image", str(p)) for p in self.cfg.attract.images if os.path.exists(str(p))]
@@ -134,7 +147,7 @@ class KioskApp(App):
         current = self.manager.current
         if name != current and current not in ("attract",):
             self.history.append(current)
-        screen = self.manager.get_screen(name)
+        screen = self.screen(name)
         screen.portrait = self.manager.height > self.manager.width  # before its first layout
         screen.show(**kwargs)
         self.manager.current = name
@@ -152,16 +165,18 @@ class KioskApp(App):
             screen.reset()
         i18n.lang = self.cfg.device.language
         self.manager.current = "home"
-        self.manager.get_screen("home").tick()
+        self.screen("home").tick()
 
     def on_idle(self, *_):
         log.info("idle: back to the home screen, input cleared")
         self.home()
-        if self.cfg.attract.enabled and self.manager.get_screen("attract").slides:
+        self.release_screens()
+        if self.cfg.attract.enabled and self.attract_slides():
             self._cancel_attract()
             self._attract_event = Clock.schedule_once(self.show_attract, self.cfg.attract.after_seconds)
 
     def show_attract(self, *_):
+        self.screen("attract")
         self.manager.current = "attract"
 
     def _cancel_attract(self):

@@ -9,11 +9,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk import present
 from kiosk.screens.base import KioskScreen
 from kiosk.slip import PrinterUnavailable
-from kiosk.widgets.common import BodyLabel, FactCard, HeadingLabel, TitleLabel
+from kiosk.widgets.common import BodyLabel, ReusedCard, TitleLabel
 from touchui.i18n import i18n
 from touchui.theme import theme
 
 log = logging.getLogger(__name__)
+SECTIONS = ("facts", "methods", "documents", "steps", "address", "results", "requirements", "legal")
 
 
 class QRPanel(BoxLayout):
@@ -31,6 +32,11 @@ class DetailScreen(KioskScreen):
 
     def on_kv_post(self, _):
         self.panel = QRPanel(screen=self)
+        # Built once, filled on every show: see ReusedCard.
+        self.title_label = TitleLabel()
+        self.not_found_label = BodyLabel()
+        self.cards = {name: ReusedCard() for name in SECTIONS}
+        self._shown = None
         i18n.bind(lang=lambda *_: self.fill())
         self.bind(portrait=lambda *_: self.fill())
 
@@ -44,20 +50,26 @@ class DetailScreen(KioskScreen):
     def reset(self):
         self.procedure = {}
         self.print_message = ""
+        self._shown = None
         if self.panel.parent is not None:
             self.panel.parent.remove_widget(self.panel)
         self.ids.content.clear_widgets()
 
     def fill(self, *_):
+        p, lang = self.procedure, i18n.lang
+        shown = (p.get("code"), p.get("updated_at"), lang, self.portrait)
+        if shown == self._shown and self.ids.content.children:
+            return  # the same procedure again: nothing to re-render
+        self._shown = shown
         box = self.ids.content
         box.clear_widgets()
-        p, lang = self.procedure, i18n.lang
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         self.qr_caption = t("detail.qr") if p.get("portal_url") else ""
         if self.panel.parent is not None:
             self.panel.parent.remove_widget(self.panel)
         if not p:
-            box.add_widget(BodyLabel(text=t("detail.not_found")))
+            self.not_found_label.text = t("detail.not_found")
+            box.add_widget(self.not_found_label)
             return
         if self.portrait:  # a row on top of the scrolling text
             self.panel.orientation, self.panel.size_hint_y = "horizontal", None
@@ -70,44 +82,45 @@ class DetailScreen(KioskScreen):
             self.panel.ids.qr_box.size_hint = (1, None)
             self.panel.ids.qr_box.height = theme.sp_scaled(360)
             self.ids.side.add_widget(self.panel)
-        box.add_widget(TitleLabel(text=self._esc(p.get("name", ""))))
+        self.title_label.text = self._esc(p.get("name", ""))
+        box.add_widget(self.title_label)
+        for name, (heading, lines) in self.sections(p, lang).items():
+            card = self.cards[name]
+            if card.show_lines(heading, lines):
+                box.add_widget(card)
+
+    def sections(self, p, lang):
+        """{section: (heading or None, lines in markup)}, in the order the screen shows them."""
+        t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         field = (p.get("field") or {}).get("name", "")
         facts = [(t("detail.code"), p.get("code", "")), (t("detail.field"), field),
                  (t("detail.level"), present.level_name(p.get("level"), lang)),
                  (t("detail.online"), present.online_level_text(p.get("online_level"), lang))]
-        self._card(box, None, [f"[b]{k}:[/b] {v}" for k, v in facts])
         methods = [f"[b]{present.channel_name(m.get('channel', ''), lang)}:[/b] "
                    f"{present.format_duration(m, lang)} — {present.format_fees(m.get('fees'), lang)}"
                    for m in p.get("methods") or []]
         if p.get("sample"):
             methods.append(f"[i]{t('detail.sample')}[/i]")
-        self._card(box, t("detail.methods"), methods)
         docs = []
         for case, rows in present.document_lines(p, lang):
             if case:
                 docs.append(f"[b]{self._esc(case)}[/b]")
             docs.extend(f"  • {self._esc(r)}" for r in rows)
-        self._card(box, t("detail.documents"), docs)
-        self._card(box, t("detail.steps"), [self._esc(s) for s in p.get("steps") or []])
-        self._card(box, t("detail.address"), [self._esc(p.get("address") or "")])
-        self._card(box, t("detail.results"), [self._esc(r) for r in p.get("results") or []])
-        self._card(box, t("detail.requirements"), [self._esc(p.get("requirements") or "")])
-        self._card(box, t("detail.legal"), [self._esc(x) for x in present.legal_lines(p)])
+        # one label per paragraph: long texts never make one giant texture
+        return {
+            "facts": (None, [f"[b]{k}:[/b] {self._esc(str(v))}" for k, v in facts]),
+            "methods": (t("detail.methods"), methods),
+            "documents": (t("detail.documents"), docs),
+            "steps": (t("detail.steps"), [self._esc(s) for s in p.get("steps") or []]),
+            "address": (t("detail.address"), [self._esc(p.get("address") or "")]),
+            "results": (t("detail.results"), [self._esc(r) for r in p.get("results") or []]),
+            "requirements": (t("detail.requirements"), [self._esc(p.get("requirements") or "")]),
+            "legal": (t("detail.legal"), [self._esc(x) for x in present.legal_lines(p)]),
+        }
 
     @staticmethod
     def _esc(text):
         return text.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
-
-    def _card(self, box, heading, lines):
-        lines = [line for line in lines if line and line.strip()]
-        if not lines:
-            return
-        card = FactCard()
-        if heading:
-            card.add_widget(HeadingLabel(text=heading))
-        for line in lines:  # one label per paragraph: long texts never exceed a GL texture
-            card.add_widget(BodyLabel(text=line))
-        box.add_widget(card)
 
     def print_slip(self):
         if self.printing or not self.procedure:

@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk import present
 from kiosk.screens.base import KioskScreen
-from kiosk.widgets.common import BodyLabel, FactCard, HeadingLabel
+from kiosk.widgets.common import ReusedCard
 from touchui.i18n import i18n
 
 _tickets = itertools.count(1)
@@ -26,6 +26,7 @@ class DossierScreen(KioskScreen):
         self.keyboard.bind(on_enter=lambda *_: self.submit())
         self._ticket = 0
         self._last = None
+        self.cards = {name: ReusedCard() for name in ("facts", "next", "steps")}  # filled, never rebuilt
         i18n.bind(lang=lambda *_: self._render())
 
     def show(self, code=None, **_):
@@ -103,27 +104,25 @@ class DossierScreen(KioskScreen):
 
     def _render(self, *_):
         box = self.ids.result
-        box.clear_widgets()
         if self.state != "found" or not self.dossier:
+            box.clear_widgets()
             return
         lang = i18n.lang
-        card = FactCard()
-        for label, value in present.dossier_rows(self.dossier, lang):
-            card.add_widget(BodyLabel(text=f"[b]{label}:[/b] {self._esc(value)}"))
-        box.add_widget(card)
         advice = present.next_step_text(self.dossier, lang)
-        if advice:
-            next_card = FactCard()
-            next_card.add_widget(HeadingLabel(text=i18n.t("dossier.next", lang)))
-            next_card.add_widget(BodyLabel(text=self._esc(advice)))
-            box.add_widget(next_card)
-        steps = present.step_lines(self.dossier, lang)
-        if "steps" in self.dossier:
-            steps_card = FactCard()
-            steps_card.add_widget(HeadingLabel(text=i18n.t("dossier.steps", lang)))
-            for line in steps:
-                steps_card.add_widget(BodyLabel(text=self._esc(line)))
-            box.add_widget(steps_card)
+        sections = {
+            "facts": (None, [f"[b]{label}:[/b] {self._esc(value)}"
+                             for label, value in present.dossier_rows(self.dossier, lang)]),
+            "next": (i18n.t("dossier.next", lang), [self._esc(advice)] if advice else []),
+            "steps": (i18n.t("dossier.steps", lang),
+                      [self._esc(line) for line in present.step_lines(self.dossier, lang)]
+                      if "steps" in self.dossier else []),
+        }
+        wanted = [self.cards[name] for name, (heading, lines) in sections.items()
+                  if self.cards[name].show_lines(heading, lines)]
+        if list(reversed(box.children)) != wanted:  # re-adding the same cards redraws them all
+            box.clear_widgets()
+            for card in wanted:
+                box.add_widget(card)
 
     @staticmethod
     def _esc(text):

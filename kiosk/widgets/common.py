@@ -22,6 +22,39 @@ class FactCard(Card):
     """A panel that grows with its content, for lists of facts inside a scrolling screen."""
 
 
+class ReusedCard(FactCard):
+    """A FactCard whose labels are kept and given new text on every fill, never rebuilt.
+
+    Building and dropping labels on every visit costs a new texture and vertex buffer per
+    paragraph; with Mesa's software renderer the freed memory is not given back, so a kiosk's
+    RSS kept growing. Reusing the labels only re-renders the paragraphs whose text changed.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.heading = HeadingLabel()
+        self.lines: list[BodyLabel] = []
+
+    def show_lines(self, heading, lines) -> bool:
+        """Show `heading` (or none) over one label per line; False when there is nothing to show."""
+        lines = [line for line in lines if line and line.strip()]
+        if not lines:
+            self.clear_widgets()
+            return False
+        wanted = ([self.heading] if heading else [])
+        self.heading.text = heading or ""
+        while len(self.lines) < len(lines):
+            self.lines.append(BodyLabel())
+        for label, line in zip(self.lines, lines):
+            label.text = line
+        wanted += self.lines[:len(lines)]
+        if list(reversed(self.children)) != wanted:
+            self.clear_widgets()
+            for widget in wanted:
+                self.add_widget(widget)
+        return True
+
+
 class KioskTopBar(BoxLayout):
     """Title with Back, Home and the language switch: every screen has a way out."""
 

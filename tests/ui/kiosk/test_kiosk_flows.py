@@ -135,12 +135,13 @@ class KioskFlowTest(KioskTestCase):
         self.go("procedures")
         self.tap(self.ids()["keyboard_toggle"])
         self.tap_keys(self.screen.keyboard, "khai")
+        procedures, dossier = self.app.root.get_screen("procedures"), self.app.root.get_screen("dossier")
         self.clock.t += self.cfg.kiosk.idle_seconds + 1
         self.advance_frames(1)
         self.wait_for(lambda: self.app.root.current == "home", seconds=3, what="idle home")
         from touchui.i18n import i18n
         assert i18n.lang == "vi"
-        procedures, dossier = self.app.root.get_screen("procedures"), self.app.root.get_screen("dossier")
+        assert not {"procedures", "dossier"} & set(self.app.root.screen_names)  # released while idle
         assert procedures.ids.query.text == "" and procedures.keyboard.text == ""
         assert dossier.ids.code.text == "" and dossier.ids.secret.text == "" and not dossier.dossier
         assert not list(dossier.ids.result.children) and self.app.history == []
