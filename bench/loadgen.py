@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -324,3 +325,85 @@ def shuffled(items, seed: int = 7) -> list:
     items = list(items)
     random.Random(seed).shuffle(items)
     return items
+
+
+class RealTablet:
+    """A tablet as the rating app runs it: a real Outbox on its own SQLite file, a real SyncWorker
+    thread with the core's Client, and a producer thread tapping ratings at a steady pace."""
+
+    def __init__(self, path: Path, url: str, token: str, office: str, staff_id: int, counter: int,
+                 timeout: float = 2, interval: float = 0.2, backoff_base: float = 0.05,
+                 backoff_cap: float = 1.0, batch_size: int = 100):
+        from motcua.client import Client
+        from motcua.outbox import Outbox, SyncWorker
+        self.path, self.office, self.staff_id, self.counter = path, office, staff_id, counter
+        self.outbox = Outbox.open(path)
+        self.client = Client(url, token, timeout=timeout)
+        self.worker = SyncWorker(self.outbox, self.client, interval=interval, backoff_base=backoff_base,
+                                 backoff_cap=backoff_cap, batch_size=batch_size)
+        self.acknowledged: list[str] = []   # ids put() returned: durable on the tablet
+        self.put_errors: list[str] = []
+        self._stop = threading.Event()
+        self._producer: threading.Thread | None = None
+
+    def tap(self, score: int = 3) -> str:
+        item_id = self.outbox.put("rating", {
+            "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "office": self.office, "counter": self.counter, "staff_id": self.staff_id, "scale": 3,
+            "score": score, "reasons": [] if score > 1 else ["thai_do"]})
+        self.acknowledged.append(item_id)
+        return item_id
+
+    def start(self, every: float = 0.005, limit: int | None = None) -> "RealTablet":
+        def produce():
+            n = 0
+            while not self._stop.is_set() and (limit is None or n < limit):
+                try:
+                    self.tap(1 + n % 3)
+                except Exception as exc:   # noqa: BLE001  (a chaos run records, it does not stop)
+                    self.put_errors.append(f"{type(exc).__name__}: {exc}")
+                n += 1
+                self._stop.wait(every)
+        self.worker.start()
+        self._producer = threading.Thread(target=produce, daemon=True)
+        self._producer.start()
+        return self
+
+    def stop_tapping(self) -> None:
+        self._stop.set()
+        if self._producer:
+            self._producer.join()
+
+    def drain(self, deadline_s: float = 60) -> bool:
+        """Wakes the worker until nothing is pending; False if the deadline passed first."""
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end:
+            if self.outbox.pending() == 0:
+                return True
+            self.worker.wake()
+            time.sleep(0.05)
+        return self.outbox.pending() == 0
+
+    def close(self) -> None:
+        self.stop_tapping()
+        self.worker.stop()
+
+    def rows(self) -> list[tuple]:
+        """(id, state, batch_key) of every outbox row, read on a connection of its own."""
+        import sqlite3
+        conn = sqlite3.connect(self.path, timeout=10)
+        try:
+            return conn.execute("SELECT id, state, batch_key FROM outbox WHERE kind = 'rating'").fetchall()
+        finally:
+            conn.close()
+
+
+def register_tablets(db: str, office: str, n: int) -> tuple[list[str], int]:
+    """`office add`, one officer and `device add` for n tablets through the CLI: (tokens, staff id)."""
+    with contextlib.suppress(RuntimeError):
+        cli(db, "office", "add", office, f"Trung tâm Phục vụ hành chính công {office}")
+    staff_id = int(cli(db, "staff", "add", "--office", office, "--name", "Trần Thị Bình",
+                       "--counter", "1").split()[-1])
+    tokens = [cli(db, "device", "add", "--kind", "rating", "--office", office, "--counter", "1")
+              .strip().splitlines()[-1] for _ in range(n)]
+    return tokens, staff_id
