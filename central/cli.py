@@ -69,13 +69,18 @@ def cmd_serve(args):
         os.environ["MOTCUA_SERVE_DB"] = args.db or settings.db
         if args.config:
             os.environ["MOTCUA_CENTRAL_CONFIG"] = args.config
-        uvicorn.run("central.cli:app_for_worker", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_level=args.log_level, access_log=args.access_log,
+        uvicorn.run("central.cli:app_for_worker", factory=True, workers=args.workers, loop=LOOP,
+                    host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
                     timeout_graceful_shutdown=5)
         return
     app = create_app(args.db or settings.db, settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+    uvicorn.run(app, loop=LOOP, host=args.host, port=args.port, log_level=args.log_level,
                 access_log=args.access_log, timeout_graceful_shutdown=5)
+
+
+# The standard asyncio loop, even where uvloop is installed: under saturation uvloop served some
+# connections 2 s late while others got 50 ms (bench/bench_server.py); asyncio stayed fair.
+LOOP = "asyncio"
 
 
 def app_for_worker():
