@@ -1,4 +1,9 @@
-"""motcua-kiosk: run the lobby kiosk, preload its catalogue (`sync`), or search the local cache (`search`)."""
+"""motcua-kiosk: run the lobby kiosk, check its config and server (`check`), preload its catalogue (`sync`),
+or search the local cache (`search`).
+
+Exit codes: 0 normal stop, 1 `check` found a problem, 2 sync failed, 75 restart asked by the server
+(heartbeat command `restart`): the systemd unit restarts the kiosk on it.
+"""
 import argparse
 import json
 import logging
@@ -62,7 +67,16 @@ def cmd_search(cfg, query, as_json, limit) -> int:
     return 0
 
 
-def cmd_run(cfg) -> int:
+def cmd_check(config_path) -> int:
+    from kiosk.check import check_kiosk
+    good, lines = check_kiosk(config_path)
+    for line in lines:
+        print(line)
+    print("kiosk check: everything works" if good else "kiosk check: fix the FAIL lines above, then run it again")
+    return 0 if good else 1
+
+
+def cmd_run(cfg, config_path) -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONFIG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -81,10 +95,24 @@ def cmd_run(cfg) -> int:
     services = build_services(cfg)
     refresher = CatalogueRefresher(services, cfg.server.sync_interval_seconds,
                                    cfg.server.backoff_base_seconds, cfg.server.backoff_cap_seconds)
-    heartbeat = kiosk_heartbeat(services.client, services, refresher, "0.1.0", cfg.server.heartbeat_seconds)
     printer_factory = (lambda: slip.open_printer(cfg.printer)) if cfg.printer.kind != "none" else None
-    KioskApp(cfg, services, printer_factory=printer_factory, workers=[refresher, heartbeat]).run()
-    return 0
+    from kivy.clock import Clock
+
+    from kiosk.commands import KioskCommands
+    from motcua.config import load_config
+    app = None
+
+    def on_ui_thread(fn):
+        return lambda *args: Clock.schedule_once(lambda _: fn(*args))
+
+    commands = KioskCommands(sync=refresher.wake, reload=lambda: load_config(config_path, app="kiosk"),
+                             apply=on_ui_thread(lambda new: app.apply_config(new)),
+                             restart=on_ui_thread(lambda code: app.restart(code)))
+    heartbeat = kiosk_heartbeat(services.client, services, refresher, "0.1.0", cfg.server.heartbeat_seconds,
+                                commands=commands)
+    app = KioskApp(cfg, services, printer_factory=printer_factory, workers=[refresher, heartbeat])
+    app.run()
+    return app.exit_code
 
 
 def main(argv=None) -> int:
@@ -93,6 +121,8 @@ def main(argv=None) -> int:
     sub = ap.add_subparsers(dest="command")
     sp = sub.add_parser("sync", help="sync the catalogue and statistics once, then exit (preload a kiosk)")
     sp.add_argument("--config", dest="sub_config", help="kiosk config file")
+    ck = sub.add_parser("check", help="check the config, reach the server and verify the device token; exit 0/1")
+    ck.add_argument("--config", dest="sub_config", help="kiosk config file")
     se = sub.add_parser("search", help="print the ranked results of a search in the local catalogue cache")
     se.add_argument("query")
     se.add_argument("--config", dest="sub_config", help="kiosk config file")
@@ -100,12 +130,15 @@ def main(argv=None) -> int:
     se.add_argument("--limit", type=int, default=20)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    cfg = load(getattr(args, "sub_config", None) or args.config)
+    config_path = getattr(args, "sub_config", None) or args.config
+    if args.command == "check":
+        return cmd_check(config_path)
+    cfg = load(config_path)
     if args.command == "sync":
         return cmd_sync(cfg)
     if args.command == "search":
         return cmd_search(cfg, args.query, args.json, args.limit)
-    return cmd_run(cfg)
+    return cmd_run(cfg, config_path)
 
 
 if __name__ == "__main__":

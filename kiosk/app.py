@@ -66,6 +66,7 @@ class KioskApp(App):
         self.history: list[str] = []
         self.lockdown = None
         self._attract_event = None
+        self.exit_code = 0  # what `motcua-kiosk` exits with (kiosk.commands.RESTART_EXIT_CODE on restart)
 
     # ---- building -------------------------------------------------------------------------
     def load_kv(self, filename=None):
@@ -208,6 +209,26 @@ class KioskApp(App):
             self.lockdown.exit()
         else:
             self.stop()
+
+    # ---- server commands (called on the UI thread) -----------------------------------------
+    def apply_config(self, cfg):
+        """Apply a re-read config live: office name, idle seconds, theme, language, attract slides."""
+        self.cfg = cfg
+        for screen in self.manager.screens:
+            screen.settings = cfg
+        self.idle.timeout = cfg.kiosk.idle_seconds
+        configure_theme(theme_colours(cfg), cfg.display.font_scale)
+        if self.manager.current in ("home", "attract"):  # never switch language under a citizen
+            i18n.lang = cfg.device.language
+        if self.manager.has_screen("attract"):
+            attract = self.manager.get_screen("attract")
+            attract.slides, attract.slide_seconds = self.attract_slides(), cfg.attract.slide_seconds
+        log.info("configuration reloaded")
+
+    def restart(self, exit_code):
+        """Stop so the process exits with `exit_code`; the systemd unit starts the kiosk again."""
+        self.exit_code = exit_code
+        self.exit_app()
 
     # ---- printing -----------------------------------------------------------------------
     def print_checklist(self, procedure, lang):

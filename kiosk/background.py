@@ -65,15 +65,22 @@ class CatalogueRefresher:
             self._thread.join(timeout)
 
 
-def kiosk_heartbeat(client, services, refresher, version: str, interval: float) -> Heartbeat:
-    """The core's heartbeat thread with the kiosk's health: catalogue age and the last sync error."""
-    def body():
-        return {"app": "kiosk", "version": version, "pending": 0, "oldest_pending_age_s": None,
-                "last_sync_at": refresher.last_sync_at, "catalogue_version": None,
-                "errors": [refresher.last_error] if refresher.last_error else []}
+def kiosk_heartbeat(client, services, refresher, version: str, interval: float, commands=None) -> Heartbeat:
+    """The core's heartbeat thread with the kiosk's health: catalogue age and the last errors.
 
-    def on_commands(commands):
-        if any(c.get("name") == "sync_now" for c in commands):
+    `commands` (a kiosk.commands.KioskCommands) carries out what the server asks; without it only
+    `sync_now` is understood.
+    """
+    def body():
+        errors = [refresher.last_error] if refresher.last_error else []
+        errors += list(getattr(commands, "errors", []) or [])
+        return {"app": "kiosk", "version": version, "pending": 0, "oldest_pending_age_s": None,
+                "last_sync_at": refresher.last_sync_at, "catalogue_version": None, "errors": errors}
+
+    def on_commands(received):
+        if commands is not None:
+            commands(received)
+        elif any(c.get("name") == "sync_now" for c in received):
             refresher.wake()
 
     return Heartbeat(client, body, on_commands=on_commands, interval=interval)

@@ -1,0 +1,116 @@
+"""`motcua-kiosk check` and the server's heartbeat commands, against a real central server."""
+from pathlib import Path
+
+import pytest
+
+from kiosk.__main__ import main as kiosk_main
+from kiosk.background import CatalogueRefresher, kiosk_heartbeat
+from kiosk.commands import RESTART_EXIT_CODE, KioskCommands
+from kiosk.services import KioskServices
+from motcua.catalogue import Catalogue
+from motcua.client import Client
+from motcua.config import load_config
+from motcua.store import open_store
+
+OFFICE = "XA-PHUOCLONG"
+
+
+def write_config(folder: Path, url: str, token: str, office=OFFICE, extra="") -> Path:
+    (folder / "kiosk.token").write_text(token + "\n", encoding="utf-8")
+    (folder / "kiosk.token").chmod(0o600)
+    ini = folder / "kiosk.ini"
+    ini.write_text(f"[server]\nurl = {url}\ntoken_file = kiosk.token\ntimeout_seconds = 3\n"
+                   f"[device]\noffice_code = {office}\noffice_name = Xã Phước Long\ndata_dir = data\n"
+                   f"[display]\nkiosk_mode = no\n{extra}", encoding="utf-8")
+    return ini
+
+
+def check(ini, capsys):
+    code = kiosk_main(["check", "--config", str(ini)])
+    return code, capsys.readouterr().out
+
+
+def test_check_passes_with_a_good_config(server, tmp_path, capsys):
+    ini = write_config(tmp_path, server.url, server.device_token(kind="kiosk", office=OFFICE, counter=None))
+    code, out = check(ini, capsys)
+    assert code == 0, out
+    assert "everything works" in out and "FAIL" not in out
+
+
+def test_check_names_a_refused_token_and_what_to_do(server, tmp_path, capsys):
+    server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    ini = write_config(tmp_path, server.url, "not-a-token-the-server-issued")
+    code, out = check(ini, capsys)
+    assert code == 1
+    assert "the server refused the device token" in out and "ask the admin for a new one" in out
+    assert "not-a-token" not in out  # the token itself is never printed
+
+
+def test_check_says_the_server_cannot_be_reached(server, tmp_path, capsys):
+    ini = write_config(tmp_path, server.url, server.device_token(kind="kiosk", office=OFFICE, counter=None))
+    server.stop()
+    code, out = check(ini, capsys)
+    assert code == 1
+    assert "cannot reach" in out and "[server] url" in out and str(ini) in out
+
+
+def test_check_names_a_bad_key_and_its_file(tmp_path, capsys):
+    ini = write_config(tmp_path, "http://127.0.0.1:9", "x", extra="[kiosk]\nidle_seconds = soon\n")
+    code, out = check(ini, capsys)
+    assert code == 1
+    assert "idle_seconds" in out and str(ini) in out
+
+
+def test_check_names_an_office_the_server_does_not_know(server, tmp_path, capsys):
+    token = server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    ini = write_config(tmp_path, server.url, token, office="XA-KHONGCO")
+    code, out = check(ini, capsys)
+    assert code == 1
+    assert "office_code = XA-KHONGCO" in out
+
+
+@pytest.fixture
+def kiosk_device(server, tmp_path):
+    """A kiosk registered on a server holding the demo catalogue: (ini, device id, services)."""
+    server.cli("seed-demo")
+    ini = write_config(tmp_path, server.url, server.device_token(kind="kiosk", office=OFFICE, counter=None))
+    rows = [line.split("\t") for line in server.cli("device", "list").splitlines()[1:]]
+    device_id = next(r[0] for r in rows if r[1] == "kiosk" and r[5] == "active")
+    cfg = load_config(ini, app="kiosk")
+    client = Client(cfg.server.url, cfg.server.token, timeout=3)
+    services = KioskServices(Catalogue(open_store(tmp_path / "kiosk.db")), client, OFFICE)
+    return ini, device_id, services
+
+
+def test_heartbeat_commands_are_carried_out_once(server, kiosk_device):
+    ini, device_id, services = kiosk_device
+    applied, restarted = [], []
+    commands = KioskCommands(sync=services.sync_catalogue, reload=lambda: load_config(ini, app="kiosk"),
+                             apply=applied.append, restart=restarted.append)
+    heartbeat = kiosk_heartbeat(services.client, services, CatalogueRefresher(services), "test", 60,
+                                commands=commands)
+
+    server.cli("device", "command", device_id, "sync_now")
+    assert services.fields() == []
+    assert [c["name"] for c in heartbeat.beat()] == ["sync_now"]
+    assert sum(f["count"] for f in services.fields()) > 0       # the catalogue came down
+    assert heartbeat.beat() == []                                # delivered once, not again
+
+    text = ini.read_text(encoding="utf-8")
+    ini.write_text(text.replace("Xã Phước Long", "Phường Tân Định") + "[kiosk]\nidle_seconds = 120\n",
+                   encoding="utf-8")
+    server.cli("device", "command", device_id, "reload_config")
+    heartbeat.beat()
+    assert applied[-1].device.office_name == "Phường Tân Định" and applied[-1].kiosk.idle_seconds == 120
+
+    ini.write_text(ini.read_text(encoding="utf-8").replace("idle_seconds = 120", "idle_seconds = 5"),
+                   encoding="utf-8")
+    server.cli("device", "command", device_id, "reload_config")
+    heartbeat.beat()
+    assert len(applied) == 1                                      # a bad file is not applied...
+    errors = heartbeat.body()["errors"]
+    assert errors and "idle_seconds" in errors[0]                 # ...and the server is told why
+
+    server.cli("device", "command", device_id, "restart")
+    heartbeat.beat()
+    assert restarted == [RESTART_EXIT_CODE]
