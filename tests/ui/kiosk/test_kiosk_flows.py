@@ -175,3 +175,21 @@ class KioskFlowTest(KioskTestCase):
         assert self.screen.as_of_text.startswith("Số liệu đến")
         assert self.screen.punctual_text.endswith("%") or self.screen.punctual_text == "chưa có"
         assert len(self.screen.punctual_series) == len(stats.get("series") or [])
+
+    def test_reload_config_applies_office_name_idle_time_and_language_live(self):
+        from kivy.uix.label import Label
+
+        from motcua.config import load_config
+        from touchui.i18n import i18n
+        self.start_kiosk()
+        text = self.config_path.read_text(encoding="utf-8")
+        changed = text.replace("Trung tâm Phục vụ hành chính công xã Phước Long", "Phường Tân Định")
+        changed = changed.replace("idle_seconds = 60", "idle_seconds = 45").replace("[device]", "[device]\nlanguage = en")
+        reloaded = self.config_path.with_name("reloaded.ini")
+        reloaded.write_text(changed, encoding="utf-8")
+        self.app.apply_config(load_config(reloaded, app="kiosk"))
+        self.advance_frames(3)
+        home = self.app.root.get_screen("home")
+        shown = [w.text for w in home.walk() if isinstance(w, Label)]
+        assert "Phường Tân Định" in shown and not any("Phước Long" in t for t in shown)
+        assert self.app.idle.timeout == 45 and i18n.lang == "en"
