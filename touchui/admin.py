@@ -9,6 +9,8 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
+from touchui.window import WindowListener
+
 from touchui.i18n import i18n
 from touchui import widgets  # noqa: F401  (BigButton, used by admin.kv)
 
@@ -17,7 +19,7 @@ Builder.load_file(os.path.join(os.path.dirname(__file__), "admin.kv"))
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
-class AdminGesture(EventDispatcher):
+class AdminGesture(WindowListener, EventDispatcher):
     """Fires ``on_gesture`` after `taps` taps within `within` seconds in a screen corner.
 
     The corner is a square of `size` px at `corner` (default: 5 taps in 3 s in the top-left
@@ -40,13 +42,6 @@ class AdminGesture(EventDispatcher):
         self.running = False
         if on_gesture is not None:
             self.bind(on_gesture=lambda *_: on_gesture())
-
-    @property
-    def window(self):
-        if self._window is None:
-            from kivy.core.window import Window
-            self._window = Window
-        return self._window
 
     def start(self):
         if not self.running:

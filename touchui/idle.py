@@ -5,8 +5,10 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty
 
+from touchui.window import WindowListener
 
-class IdleTimer(EventDispatcher):
+
+class IdleTimer(WindowListener, EventDispatcher):
     """Fires ``on_idle`` once after `timeout` seconds with no touch or key in the Window.
 
     Any touch (down, move, up), key or text input restarts the count. `pause()` stops it
@@ -39,13 +41,6 @@ class IdleTimer(EventDispatcher):
         self._last_activity = now()
         if on_idle is not None:
             self.bind(on_idle=lambda *_: on_idle())
-
-    @property
-    def window(self):
-        if self._window is None:
-            from kivy.core.window import Window
-            self._window = Window
-        return self._window
 
     # ---- life cycle -----------------------------------------------------------------
     def start(self):

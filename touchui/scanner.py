@@ -5,12 +5,14 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import NumericProperty
 
+from touchui.window import WindowListener
+
 from touchui.vietnamese_input import normalise_code
 
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
 
 
-class ScannerInput(EventDispatcher):
+class ScannerInput(WindowListener, EventDispatcher):
     """Listens on the Window and delivers ``on_scan(code)`` for a fast burst ended by Enter.
 
     A scanner types each character a few milliseconds after the previous one; a person
@@ -48,13 +50,6 @@ class ScannerInput(EventDispatcher):
         self.running = False
         if on_scan is not None:
             self.bind(on_scan=lambda _, code: on_scan(code))
-
-    @property
-    def window(self):
-        if self._window is None:
-            from kivy.core.window import Window
-            self._window = Window
-        return self._window
 
     def start(self):
         """Start listening (idempotent)."""
