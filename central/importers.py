@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select, update
 from central import portal
 from central.catalogue import upsert_procedures
 from central.security import token_hash
+from central.storage.verdicts import verdict_columns
 from central.storage.schema import dossier_steps, dossiers, offices, procedures
 from central.timeutil import BadTime, parse_time, to_db, utcnow
 
@@ -165,7 +166,9 @@ def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
         if values[field] is not None and values[field] < values["received_at"]:
             raise portal.BadRecord(field, "is before received_at")
     values["office_code"] = office_for(code, portal._text(record.get("office"), "office"))
-    return values, _steps(record.get("steps"))
+    steps = _steps(record.get("steps"))
+    values.update(verdict_columns(values, steps))  # the settled verdict, stored with the dossier
+    return values, steps
 
 
 def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:

@@ -1,9 +1,10 @@
 """Report figures for the dashboard and /api/v1/reports: one function per figure, both callers share it.
 
-The on-time rule is `central.rules.judge`, the satisfaction rule `central.rules.is_satisfied`, and
-the office totals `central.stats.dossier_figures` / `rating_figures`; this module picks the rows a
-period needs, groups them (by officer, counter, field, procedure, day/week/month) and never decides
-on its own whether a dossier is late or a rating satisfied.
+The on-time rule is `central.rules` (finished dossiers: `rules.settled`, stored with the dossier at
+import and counted here with SQL GROUP BY; dossiers open at the period's end: `rules.judge` now), the
+satisfaction rule `central.rules.is_satisfied`; this module picks the rows a period needs, groups
+them (by officer, counter, field, procedure, day/week/month) and never decides on its own whether a
+dossier is late or a rating satisfied. Tests hold the totals equal to `central.stats`.
 """
 import json
 import re
@@ -31,9 +32,6 @@ REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unkn
 }
 PHONE_IN_TEXT = re.compile(r"(?:\+?84|0)(?:[\s.\-]?\d){8,10}")
 HIDDEN_PHONE = "[số điện thoại đã ẩn]"
-
-
-_VERDICTS: dict[str, dict] = {}  # database → dossier code → (updated_at, verdict) of finished dossiers
 
 
 class BadPeriod(ValueError):
@@ -136,19 +134,47 @@ def _bucket_index(starts: list[datetime], moment: datetime) -> int:
     return lo
 
 
-def judged_for_period(conn: Connection, office: str | None, period: Period) -> list[tuple]:
-    """(row, rules.judge verdict at the period's end) for the dossiers the period's figures can use.
+@dataclass
+class DossierTally:
+    """The dossier figures of a period: `finished` rows (key, local day of finish, on_time, negative,
+    n) counted in SQL from stored verdicts plus those judged at report time, `received` and
+    `open_late` (dossiers still open at the period's end, judged by rules.judge then)."""
+    received: int
+    open_late: int
+    finished: list[tuple]
 
-    Same verdicts as `stats.judged_dossiers`; dossiers that certainly finished before the period
-    (a finish or return time before its start, so received before it too) are left out unread."""
+
+def _stored() -> object:
+    return dossiers.c.verdict_rule == rules.RULE_VERSION
+
+
+def _negative_ratings(conn: Connection, office: str | None, period: Period):
+    """SELECT of dossier codes with a negative rating (rules.is_negative) given since the period began,
+    or None; the rule is applied in Python to the few distinct (score, scale) pairs present."""
+    where = [ratings.c.dossier_code.isnot(None), ratings.c.created_at >= period.start]
+    if office:
+        where.append(ratings.c.office_code == office)
+    pairs = conn.execute(select(ratings.c.score, ratings.c.scale).where(*where).distinct()).all()
+    negative = [and_(ratings.c.score == p.score, ratings.c.scale == p.scale)
+                for p in pairs if rules.is_negative(p.score, p.scale)]
+    return select(ratings.c.dossier_code).where(*where, or_(*negative)) if negative else None
+
+
+def _judged_now(conn: Connection, office: str | None, period: Period) -> list[tuple]:
+    """(row, rules.judge verdict at the period's end) of the dossiers whose stored verdict does not
+    settle them by then: open at the end (or finished after it), or not judged by the current rule.
+    Withdrawn dossiers and open ones without a due date are left out: they count nowhere."""
     start, end = period.start, period.end
     done_before = or_(and_(dossiers.c.finished_at.isnot(None), dossiers.c.finished_at < start),
                       and_(dossiers.c.returned_at.isnot(None), dossiers.c.returned_at < start))
-    keep = and_(dossiers.c.received_at < end, or_(dossiers.c.received_at >= start, ~done_before))
-    query = select(dossiers.c.code, dossiers.c.office_code, dossiers.c.procedure_code,
-                   dossiers.c.procedure_name, dossiers.c.status, dossiers.c.status_at,
-                   dossiers.c.received_at, dossiers.c.due_at, dossiers.c.finished_at,
-                   dossiers.c.returned_at).where(keep)
+    finish = dossiers.c.finished_effective_at  # written out NULL-safe: NOT of a NULL keeps no row
+    unsettled = or_(dossiers.c.verdict_rule.is_(None), dossiers.c.verdict_rule != rules.RULE_VERSION,
+                    and_(or_(finish.is_(None), finish > end), dossiers.c.status != rules.WITHDRAWN_STATUS,
+                         dossiers.c.due_at.isnot(None)))
+    keep = and_(dossiers.c.received_at < end, or_(dossiers.c.received_at >= start, ~done_before), unsettled)
+    query = select(dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name,
+                   dossiers.c.status, dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at,
+                   dossiers.c.finished_at, dossiers.c.returned_at).where(keep)
     step_query = (select(dossier_steps.c.dossier_code, dossier_steps.c.status,
                          dossier_steps.c.started_at, dossier_steps.c.finished_at)
                   .join(dossiers, dossiers.c.code == dossier_steps.c.dossier_code)
@@ -156,40 +182,76 @@ def judged_for_period(conn: Connection, office: str | None, period: Period) -> l
     if office:
         query = query.where(dossiers.c.office_code == office)
         step_query = step_query.where(dossiers.c.office_code == office)
+    rows = conn.execute(query).all()
+    if not rows:
+        return []
     steps: dict[str, list] = defaultdict(list)
     for s in conn.execute(step_query):
         steps[s.dossier_code].append(s)
-    cache = _VERDICTS.setdefault(str(conn.engine.url), {})
-    out = []
-    for r in conn.execute(query.add_columns(dossiers.c.updated_at)):
-        known = cache.get(r.code)
-        if known is not None and known[0] == r.updated_at and known[1].finished_at <= end:
-            out.append((r, known[1]))
-            continue
-        verdict = rules.judge(times_of(r, steps.get(r.code, ())), end)
-        if verdict.finished_at is not None:  # a finished dossier's verdict no longer depends on the date
-            cache[r.code] = (r.updated_at, verdict)
-        out.append((r, verdict))
+    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in rows]
+
+
+def dossier_tally(conn: Connection, office: str | None, period: Period, by_procedure: bool = False,
+                  with_negative: bool = False) -> DossierTally:
+    """Counts of the dossiers finished in the period per local day of finish and verdict (and per
+    procedure, and whether rated negatively): SQL GROUP BY over verdicts stored at import, plus the
+    few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
+    start, end = period.start, period.end
+    negative_codes = _negative_ratings(conn, office, period) if with_negative else None
+    day = local_day(conn, dossiers.c.finished_effective_at).label("day")
+    key = dossiers.c.procedure_code if by_procedure else literal(None)
+    negative = (case((dossiers.c.code.in_(negative_codes), 1), else_=0) if negative_codes is not None
+                else literal(0))
+    query = (select(key.label("key"), func.max(dossiers.c.procedure_name).label("name"), day,
+                    dossiers.c.on_time, negative.label("negative"), func.count().label("n"))
+             .where(_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
+                    dossiers.c.on_time.isnot(None))
+             .group_by(key, day, dossiers.c.on_time, negative))
+    received = select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start,
+                                                                dossiers.c.received_at < end)
+    if office:
+        query = query.where(dossiers.c.office_code == office)
+        received = received.where(dossiers.c.office_code == office)
+    finished = [(r.key, r.name, r.day, bool(r.on_time), bool(r.negative), r.n) for r in conn.execute(query)]
+    judged = _judged_now(conn, office, period)
+    finished_now = [(r, v) for r, v in judged if v.finished_at is not None and start <= v.finished_at < end
+                and v.on_time is not None]
+    rated_badly = set()
+    if finished_now and negative_codes is not None:
+        codes = [r.code for r, _ in finished_now]
+        for i in range(0, len(codes), 500):
+            rated_badly.update(conn.scalars(negative_codes.where(ratings.c.dossier_code.in_(codes[i:i + 500]))))
+    for r, v in finished_now:
+        finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
+                         (v.finished_at + OFFSET).date().isoformat(), bool(v.on_time), r.code in rated_badly, 1))
+    open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
+    return DossierTally(conn.scalar(received), open_late, finished)
+
+
+def _figures(rows, received: int | None = None, open_late: int | None = None) -> dict:
+    """received, finished, on_time, late, on_time_rate, open_late: the shape of stats.dossier_figures."""
+    finished = sum(r[5] for r in rows)
+    on_time = sum(r[5] for r in rows if r[3])
+    return {"received": received, "finished": finished, "on_time": on_time, "late": finished - on_time,
+            "on_time_rate": rules.rate(on_time, finished), "open_late": open_late}
+
+
+def _per_bucket(period: Period, rows) -> list[list]:
+    spans = buckets(period)
+    starts = [b[0] for b in spans]
+    out: list[list] = [[] for _ in spans]
+    for row in rows:
+        out[_bucket_index(starts, datetime.fromisoformat(row[2]) - OFFSET)].append(row)
     return out
 
 
-def _finished_in(judged: list[tuple], start: datetime, end: datetime) -> list[tuple]:
-    return [(r, v) for r, v in judged
-            if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None]
-
-
-def on_time(conn: Connection, office: str | None, period: Period, judged: list[tuple] | None = None) -> dict:
-    """Dossier figures of the period (stats.dossier_figures) and their trend per bucket."""
-    judged = judged if judged is not None else judged_for_period(conn, office, period)
-    totals = stats.dossier_figures(conn, office, period.start, period.end, judged)
-    spans = buckets(period)
-    starts = [b[0] for b in spans]
-    per_bucket: list[list] = [[] for _ in spans]
-    for pair in _finished_in(judged, period.start, period.end):
-        per_bucket[_bucket_index(starts, pair[1].finished_at)].append(pair)
+def on_time(conn: Connection, office: str | None, period: Period, tally: DossierTally | None = None) -> dict:
+    """Dossier figures of the period and their trend per bucket."""
+    tally = tally if tally is not None else dossier_tally(conn, office, period)
+    totals = _figures(tally.finished, tally.received, tally.open_late)
     series = []
-    for (b_start, b_end, first), pairs in zip(spans, per_bucket):
-        f = stats.dossier_figures(conn, office, b_start, b_end, pairs)
+    for (b_start, b_end, first), rows in zip(buckets(period), _per_bucket(period, tally.finished)):
+        f = _figures(rows)
         series.append({"label": bucket_label(first, period.granularity), "from": to_wire(b_start),
                        "to": to_wire(b_end), "finished": f["finished"], "on_time": f["on_time"],
                        "late": f["late"], "on_time_rate": f["on_time_rate"]})
@@ -253,52 +315,36 @@ def satisfaction_trend(conn: Connection, office: str | None, period: Period, gro
             for (b_start, b_end, first), (n, s) in zip(spans, counts)]
 
 
-def _negative_codes(conn: Connection, office: str | None, period: Period) -> set:
-    """Dossier codes with a negative rating (rules.is_negative) given since the period began."""
-    query = select(ratings.c.dossier_code, ratings.c.score, ratings.c.scale).where(
-        ratings.c.dossier_code.isnot(None), ratings.c.created_at >= period.start)
-    if office:
-        query = query.where(ratings.c.office_code == office)
-    return {r.dossier_code for r in conn.execute(query) if rules.is_negative(r.score, r.scale)}
-
-
-def _d766(finished: list[tuple], negative_codes: set) -> dict:
-    base = len(finished)
-    late = sum(1 for _, v in finished if not v.on_time)
-    negative = sum(1 for r, _ in finished if r.code in negative_codes)
+def _d766(rows) -> dict:
+    base = sum(r[5] for r in rows)
+    late = sum(r[5] for r in rows if not r[3])
+    negative = sum(r[5] for r in rows if r[4])
     score = None if not base else round(max(0.0, 1 - late / base - negative / base), 4)
     return {"finished": base, "late": late, "negative_rated": negative, "late_share": rules.rate(late, base),
             "negative_share": rules.rate(negative, base), "score": score,
             "full_marks": score is not None and score >= 0.9}
 
 
-def decision_766(conn: Connection, office: str | None, period: Period, judged: list[tuple]) -> dict:
+def decision_766(period: Period, tally: DossierTally) -> dict:
     """Decision 766/QĐ-TTg: 100% − (late-dossier % + % of dossiers with a negative rating), over the
     dossiers finished in the period, and per bucket. No complaints register exists yet: only
     negative ratings count as the second term."""
-    negative = _negative_codes(conn, office, period)
-    finished = _finished_in(judged, period.start, period.end)
-    out = _d766(finished, negative)
-    spans = buckets(period)
-    starts = [b[0] for b in spans]
-    per_bucket: list[list] = [[] for _ in spans]
-    for pair in finished:
-        per_bucket[_bucket_index(starts, pair[1].finished_at)].append(pair)
-    out["series"] = [_d766(pairs, negative)["score"] for pairs in per_bucket]
+    out = _d766(tally.finished)
+    out["series"] = [_d766(rows)["score"] for rows in _per_bucket(period, tally.finished)]
     return out
 
 
 def overview(conn: Connection, office: str | None, period: Period) -> dict:
     """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
-    judged = judged_for_period(conn, office, period)
-    dossier_part = on_time(conn, office, period, judged)
+    tally = dossier_tally(conn, office, period, with_negative=True)
+    dossier_part = on_time(conn, office, period, tally)
     groups = _rating_groups(conn, office, period, local_day(conn, ratings.c.created_at))
     trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
     return {"office": office, "period": period.as_dict(),
             "ratings": rating_totals(groups),
-            "dossiers": dossier_part["dossiers"], "decision_766": decision_766(conn, office, period, judged),
+            "dossiers": dossier_part["dossiers"], "decision_766": decision_766(period, tally),
             "series": trend, "generated_at": to_wire(utcnow())}
 
 
@@ -405,21 +451,22 @@ def _key_of(dimension: str, value, rated: dict):
 
 
 def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: dict) -> None:
-    judged = judged_for_period(conn, office, period)
-    per_key: dict = defaultdict(list)
+    """On-time figures of the dossiers finished in the period, per procedure or per field."""
+    tally = dossier_tally(conn, office, period, by_procedure=True)
     fields = {}
     if dimension == "field":
         fields = {r.code: (r.field_code or "?", r.field_name) for r in
                   conn.execute(select(procedures.c.code, procedures.c.field_code, procedures.c.field_name))}
-    for row, verdict in _finished_in(judged, period.start, period.end):
+    per_key: dict = {}
+    for row in tally.finished:
         if dimension == "procedure":
-            key, label = row.procedure_code, row.procedure_name or None
+            key, label = row[0], row[1] or None
         else:
-            key, name = fields.get(row.procedure_code, ("?", None))
+            key, name = fields.get(row[0], ("?", None))
             label = name or "(lĩnh vực chưa rõ)"
-        per_key[(key, label)].append((row, verdict))
-    for (key, label), pairs in per_key.items():
-        f = stats.dossier_figures(conn, office, period.start, period.end, pairs)
+        per_key.setdefault(key, [label, []])[1].append(row)
+    for key, (label, rows) in per_key.items():
+        f = _figures(rows)
         g = groups.get(key) or groups.setdefault(key, _new_group(key, label))
         g.update(finished=f["finished"], on_time=f["on_time"], late=f["late"], on_time_rate=f["on_time_rate"])
     for g in groups.values():

@@ -35,6 +35,7 @@ NEXT_STEP = {
         "Processing was stopped; please ask at the reception counter for the reason."),
 }
 ENDING_STATUSES = (3, 8)
+RULE_VERSION = 1  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
 SUPPLEMENT_STATUS = 5
 WITHDRAWN_STATUS = 7
 
@@ -106,6 +107,16 @@ def judge(d: DossierTimes, at: datetime) -> Verdict:
     if at > adjusted:
         return Verdict(None, False, True, adjusted)
     return Verdict(None, None, False, adjusted)
+
+
+def settled(d: DossierTimes) -> Verdict | None:
+    """The verdict of a finished dossier, which no later report date changes (it equals
+    `judge(d, at)` for every `at` at or after its finish); None while open or withdrawn.
+    Stored with the dossier when it is written, so reports count finished dossiers in SQL."""
+    if d.status == WITHDRAWN_STATUS:
+        return None
+    finished = finish_time(d)
+    return judge(d, finished) if finished is not None else None
 
 
 def is_satisfied(score: int, scale: int) -> bool:

@@ -105,8 +105,16 @@ dossiers = Table(
     Column("returned_at", DateTime),
     Column("secret_hash", String(64)),  # sha256 of the receipt's mã tra cứu
     Column("updated_at", DateTime, nullable=False),
+    # The settled verdict (central.rules.settled), written with the dossier by the importer's check
+    # and backfilled by migration 0004: reports count finished dossiers in SQL. NULL while open.
+    Column("finished_effective_at", DateTime),  # the finish the rule uses (finish, return, 3/8)
+    Column("on_time", Boolean),  # NULL: open, withdrawn or without due date
+    Column("supplement_s", Integer),  # seconds in status 5 added to due_at
+    Column("verdict_rule", Integer),  # rules.RULE_VERSION that judged it; NULL: never judged
 )
 Index("ix_dossiers_office_received", dossiers.c.office_code, dossiers.c.received_at)
+Index("ix_dossiers_office_finished", dossiers.c.office_code, dossiers.c.finished_effective_at,
+      dossiers.c.on_time)
 
 dossier_steps = Table(
     "dossier_steps", metadata,

@@ -1,0 +1,124 @@
+"""Verdicts stored at import (and backfilled by migration 0004) give the same report figures as judging
+every dossier at report time, on SQLite and PostgreSQL; rows not judged by the current rule still count."""
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import insert, select, update
+
+from central import reports, stats
+from central.importers import check_dossier
+from central.ratings import ingest
+from central.storage import make_engine, upgrade
+from central.storage.schema import devices, dossier_steps, dossiers, offices, staff
+from central.storage.verdicts import backfill
+from central.timeutil import utcnow
+from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
+
+VERDICT_COLUMNS = ("finished_effective_at", "on_time", "supplement_s", "verdict_rule")
+PERIODS = [("2025-10-01", "2025-10-31"), ("2025-10-01", "2025-10-05"), ("2025-09-01", "2025-11-30"),
+           ("2025-10-06", "2025-10-06")]
+
+
+def _upgrade_to(engine, revision: str) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(reports.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def _load(engine, with_verdicts: bool) -> None:
+    """The hand-made office of conftest.py: dossiers through the importer's check, ratings through ingest."""
+    with engine.begin() as conn:
+        conn.execute(insert(offices).values(code=OFFICE, name="Xã Kiểm Tra", unit_code=UNIT))
+        a = conn.execute(insert(staff).values(office_code=OFFICE, name="Lan", counter=1)).inserted_primary_key[0]
+        b = conn.execute(insert(staff).values(office_code=OFFICE, name="Bình", counter=2)).inserted_primary_key[0]
+        for record in DOSSIERS:
+            values, steps = check_dossier(record, lambda _c, _o: OFFICE)
+            if not with_verdicts:  # a row as written before migration 0004
+                values = {k: v for k, v in values.items() if k not in VERDICT_COLUMNS}
+            conn.execute(insert(dossiers).values(updated_at=utcnow(), **values))
+            if steps:
+                conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
+        device = conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=1, name="t",
+                                                     token_hash="x" * 64, created_at=utcnow())).inserted_primary_key[0]
+        results = ingest(conn, device, OFFICE, _ratings(a, b))["results"]
+        assert {r["status"] for r in results} == {"accepted"}
+
+
+def _same_as_judging_everything(conn) -> None:
+    for first, last in PERIODS:
+        period = reports.parse_period(None, first, last)
+        for office in (OFFICE, None):
+            judged = stats.judged_dossiers(conn, office, period.end)
+            assert reports.overview(conn, office, period)["dossiers"] == \
+                stats.dossier_figures(conn, office, period.start, period.end, judged), (first, last, office)
+
+
+def _hand_figures(conn) -> None:
+    period = reports.parse_period(None, "2025-10-01", "2025-10-31")
+    data = reports.overview(conn, OFFICE, period)
+    d = data["dossiers"]
+    assert (d["received"], d["finished"], d["on_time"], d["late"], d["open_late"]) == (7, 5, 3, 2, 1)
+    k = data["decision_766"]
+    assert (k["finished"], k["late"], k["negative_rated"], k["score"]) == (5, 2, 1, 0.4)
+    assert [p["finished"] for p in data["series"] if p["finished"]] == [1, 1, 1, 1, 1]
+    by = {i["key"]: i for i in reports.satisfaction_by(conn, "procedure", OFFICE, period)["items"]}
+    assert (by["1.001193"]["finished"], by["1.001193"]["on_time"]) == (3, 1)
+    assert (by["2.000815"]["finished"], by["2.000815"]["on_time"]) == (2, 2)
+
+
+@pytest.fixture
+def engine(storage_url):
+    engine = make_engine(storage_url)
+    yield engine
+    engine.dispose()
+
+
+def test_migration_backfills_the_verdicts_of_existing_dossiers(engine):
+    _upgrade_to(engine, "0003")
+    _load(engine, with_verdicts=False)
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = {r.code: r for r in conn.execute(select(dossiers))}
+        d3 = rows[code(3)]  # returned 09/10 11:00 after 51 h of supplement: on time
+        assert d3.on_time is True and d3.supplement_s == 51 * 3600 and d3.verdict_rule == 1
+        assert rows[code(2)].on_time is False and rows[code(7)].on_time is True  # refused at 09:00
+        assert rows[code(4)].finished_effective_at is None and rows[code(4)].on_time is None  # open
+        assert rows[code(6)].on_time is None  # withdrawn: never judged
+        _hand_figures(conn)
+        _same_as_judging_everything(conn)
+
+
+def test_rows_not_judged_by_the_current_rule_are_judged_at_report_time(engine):
+    upgrade(engine)
+    _load(engine, with_verdicts=True)
+    with engine.begin() as conn:
+        stored = {r.code: r.on_time for r in conn.execute(select(dossiers.c.code, dossiers.c.on_time))}
+        assert stored[code(1)] is True and stored[code(9)] is False
+        _hand_figures(conn)
+        conn.execute(update(dossiers).where(dossiers.c.code.in_([code(2), code(3), code(9)]))
+                     .values(verdict_rule=None, on_time=True))  # stale and wrong: must not be trusted
+        _hand_figures(conn)
+        _same_as_judging_everything(conn)
+        assert backfill(conn) == 3
+        assert conn.scalar(select(dossiers.c.on_time).where(dossiers.c.code == code(9))) is False
+        _hand_figures(conn)
+
+
+def test_reimport_of_a_finished_dossier_replaces_its_verdict(engine, tmp_path):
+    import json
+    from central.importers import import_dossiers_file
+    upgrade(engine)
+    _load(engine, with_verdicts=True)
+    later = dict(DOSSIERS[1], finished_at="2025-10-03T16:00:00+07:00", status=9)  # D2 now on time
+    path = tmp_path / "update.json"
+    path.write_text(json.dumps([later], ensure_ascii=False), encoding="utf-8")
+    assert "1 updated" in import_dossiers_file(engine, path, office=OFFICE)
+    with engine.connect() as conn:
+        period = reports.parse_period(None, "2025-10-01", "2025-10-31")
+        d = reports.overview(conn, OFFICE, period)["dossiers"]
+        assert (d["finished"], d["on_time"], d["late"]) == (5, 4, 1)
+        _same_as_judging_everything(conn)
