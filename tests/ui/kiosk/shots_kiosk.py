@@ -84,7 +84,10 @@ class KioskScreenshotTest(KioskTestCase):
         self.advance_frames(3)
         self.shot("attract")
         self.app.home()
+        self.advance_frames(3)                              # the slideshow has left: the tap reaches home
         self.tap(self.ids()["lang"])
+        from touchui.i18n import i18n
+        assert i18n.lang == "en", "the language switch did not reach the home screen"
         self.shot("home-en")
         self.go("dossier", code="000.00.31.H29-200101-9999")
         self.wait_for(lambda: self.screen.state == "message", what="not found")

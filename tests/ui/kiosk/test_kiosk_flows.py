@@ -128,6 +128,8 @@ class KioskFlowTest(KioskTestCase):
         code, secret, _ = demo_hints(self.server)[0]
         self.start_kiosk()
         self.tap(self.ids("home")["lang"])                 # the citizen chose English
+        from touchui.i18n import i18n
+        assert i18n.lang == "en"
         self.go("dossier", code=code)
         self.wait_for(lambda: self.screen.state == "found", what="dossier")
         self.tap(self.ids()["secret"])
