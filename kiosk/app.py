@@ -79,7 +79,9 @@ class KioskApp(App):
         configure_theme(theme_colours(self.cfg), self.cfg.display.font_scale)
         load_kv()
         # Only home is built now; the others on their first visit (`screen`), so an idle kiosk
-        # does not hold every screen's widgets and textures (see bench/bench_kiosk.py).
+        # does not hold every screen's widgets and textures (see bench/bench_kiosk.py). Once built,
+        # a screen stays: dropping it would not give the memory back to the system (measured:
+        # malloc_trim returns < 10%), and its i18n/theme/Window bindings would keep it alive.
         manager = ScreenManager(transition=NoTransition())  # instant: slow kiosk GPUs, no half-drawn frames
         self._manager = manager
         self.screen("home")
@@ -105,14 +107,6 @@ class KioskApp(App):
                 screen.slide_seconds = self.cfg.attract.slide_seconds
             manager.add_widget(screen)
         return manager.get_screen(name)
-
-    def release_screens(self):
-        """Drop every built screen but home (the kiosk is idle): their widgets and textures go."""
-        manager = self._manager
-        for screen in list(manager.screens):
-            if screen.name not in ("home", manager.current):
-                screen.reset()
-                manager.remove_widget(screen)
 
     def attract_slides(self):
         slides = [("image", str(p)) for p in self.cfg.attract.images if os.path.exists(str(p))]
@@ -171,7 +165,6 @@ class KioskApp(App):
     def on_idle(self, *_):
         log.info("idle: back to the home screen, input cleared")
         self.home()
-        self.release_screens()
         if self.cfg.attract.enabled and self.attract_slides():
             self._cancel_attract()
             self._attract_event = Clock.schedule_once(self.show_attract, self.cfg.attract.after_seconds)
