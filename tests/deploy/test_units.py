@@ -109,3 +109,44 @@ def test_backup_runs_nightly_and_catches_up_after_a_power_cut():
     timer = unit("motcua-backup.timer")
     assert timer["Timer"]["Persistent"] == "true" and "01:30" in timer["Timer"]["OnCalendar"]
     assert "motcua-backup backup --db ${MOTCUA_DB}" in unit("motcua-backup.service")["Service"]["ExecStart"]
+
+
+def test_device_image_setup_installs_units_that_verify_and_the_real_launcher(analyze, tmp_path):
+    """deploy/kiosk/setup-device.sh --root: the files a tablet image gets, checked by systemd itself."""
+    root = tmp_path / "image"
+    proc = subprocess.run(["bash", str(ROOT / "deploy/kiosk/setup-device.sh"), "rating", "--root", str(root)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "would run: systemctl set-default graphical.target" in proc.stdout  # boots to the app
+    assert "apt-get install" in proc.stdout and " cage " in proc.stdout
+    for path in ("etc/systemd/system/motcua-device@.service", "etc/systemd/journald.conf.d/motcua.conf",
+                 "opt/motcua/deploy/bin/motcua-session", "opt/motcua/config/rating.ini", "opt/motcua/setup.py"):
+        assert (root / path).is_file(), path
+    assert not (root / "opt/motcua/.git").exists() and not (root / "opt/motcua/.venv").exists()
+    assert (root / "etc/motcua").stat().st_mode & 0o777 == 0o750
+    assert (root / "var/lib/motcua/rating").stat().st_mode & 0o777 == 0o700
+    (root / "usr/lib/systemd").mkdir(parents=True)
+    shutil.copytree("/usr/lib/systemd/system", root / "usr/lib/systemd/system", symlinks=True)
+    (root / "lib").symlink_to("usr/lib")
+    for stub in ("opt/motcua/venv/bin/motcua-rating", "opt/motcua/venv/bin/python"):
+        (root / stub).parent.mkdir(parents=True, exist_ok=True)
+        (root / stub).write_text("#!/bin/sh\n")
+        (root / stub).chmod(0o755)
+    checked = verify(root, ["motcua-device@rating.service", "motcua-screen-on.timer", "motcua-screen-off.timer",
+                            "motcua-screen@off.service"])
+    assert checked.returncode == 0 and checked.stderr.strip() == "", checked.stderr
+
+
+def test_screen_script_switches_a_raspberry_pi_display(tmp_path):
+    calls = tmp_path / "calls"
+    fake = tmp_path / "vcgencmd"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" >> {calls}\n")
+    fake.chmod(0o755)
+    env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}")
+    screen = str(ROOT / "deploy/kiosk/motcua-screen")
+    for want in ("off", "on"):
+        proc = subprocess.run([screen, want], capture_output=True, text=True, env=env, timeout=30)
+        assert proc.returncode == 0 and f"screen {want} (vcgencmd)" in proc.stdout
+    assert calls.read_text().split("\n")[:2] == ["display_power 0", "display_power 1"]
+    wrong = subprocess.run([screen, "dim"], capture_output=True, text=True, env=env, timeout=30)
+    assert wrong.returncode == 2 and "usage" in wrong.stderr
