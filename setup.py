@@ -34,6 +34,7 @@ TEST = [
     "schemathesis==4.32.5",
     "selenium==4.51.0",
     "aiohttp==3.14.5",  # bench/loadgen.py: the load generator must not be the bottleneck
+    "py-spy==0.4.3",  # profiles of the server under the load benchmarks (where the time goes)
 ]
 
 setup(
