@@ -1,6 +1,6 @@
 """Runs the benchmarks in bench/ and writes docs/PERFORMANCE.md.
 
-Each `bench/bench_*.py` is a standalone script: run with `--quick` (small sizes) or without (full
+Each `bench/bench_*.py` (and each chaos run, `bench/chaos_*.py`) is a standalone script: run with `--quick` (small sizes) or without (full
 sizes), it prints one Markdown section (a `## ` heading, the exact command, a table of figures
 next to their baseline measured in the same run) to stdout and exits 0. This runner runs them one
 after another (never in parallel: they would measure each other), stores each full-size section
@@ -58,12 +58,13 @@ def assemble() -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("only", nargs="*", help="benchmark names (bench_<name>.py); default all")
+    ap.add_argument("only", nargs="*", help="names: bench_<name>.py as <name>, chaos runs as chaos_<name>; default all")
     ap.add_argument("--quick", action="store_true", help="small sizes; print, do not write the page")
     args = ap.parse_args()
-    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    # Benchmarks first, then the chaos runs (which print their figures the same way).
+    scripts = sorted((ROOT / "bench").glob("bench_*.py")) + sorted((ROOT / "bench").glob("chaos_*.py"))
     if args.only:
-        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.only]
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.only or s.stem in args.only]
     env = dict(os.environ, PYTHONPATH=str(ROOT), KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
                KIVY_NO_FILELOG="1", KIVY_LOG_MODE="PYTHON", SDL_VIDEODRIVER="offscreen")
     env.pop("DISPLAY", None)
