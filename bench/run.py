@@ -72,7 +72,8 @@ def main() -> int:
     env.pop("DISPLAY", None)
     failed = []
     for script in scripts:
-        cmd = [sys.executable, str(script.relative_to(ROOT))] + (["--quick"] if args.quick else [])
+        quick = args.quick and script.stem.startswith("bench_")
+        cmd = [sys.executable, str(script.relative_to(ROOT))] + (["--quick"] if quick else [])
         started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
         note = load_note()
         print(f"# running {' '.join(cmd)}", file=sys.stderr, flush=True)
