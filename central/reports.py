@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
@@ -23,6 +24,7 @@ from central.timeutil import to_wire, utcnow
 OFFSET = timedelta(hours=7)  # office time, Asia/Ho_Chi_Minh (no daylight saving)
 PRESETS = ("30d", "month", "quarter", "year")
 GRANULARITIES = ("day", "week", "month")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DIMENSIONS = ("officer", "counter", "field", "procedure", "day")
 REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unknown codes show as is
     "thai_do": ("Thái độ chưa tốt", "Unfriendly attitude"),
@@ -117,9 +119,9 @@ def buckets(period: Period) -> list[tuple[datetime, datetime, date]]:
 
 def bucket_label(first: date, granularity: str, lang: str = "vi") -> str:
     if granularity == "month":
-        return f"T{first.month}/{first.year}" if lang == "vi" else f"{first.month}/{first.year}"
+        return f"T{first.month}/{first.year}" if lang == "vi" else f"{MONTHS_EN[first.month - 1]} {first.year}"
     if granularity == "week":
-        return f"Tuần {first:%d/%m}" if lang == "vi" else f"Wk {first:%d/%m}"
+        return f"Tuần {first:%d/%m}" if lang == "vi" else f"Week of {first:%d/%m}"
     return f"{first:%d/%m}"
 
 
@@ -167,38 +169,40 @@ def _judged_now(conn: Connection, office: str | None, period: Period) -> list[tu
     start, end = period.start, period.end
     done_before = or_(and_(dossiers.c.finished_at.isnot(None), dossiers.c.finished_at < start),
                       and_(dossiers.c.returned_at.isnot(None), dossiers.c.returned_at < start))
-    finish = dossiers.c.finished_effective_at  # written out NULL-safe: NOT of a NULL keeps no row
-    unsettled = or_(dossiers.c.verdict_rule.is_(None), dossiers.c.verdict_rule != rules.RULE_VERSION,
-                    and_(or_(finish.is_(None), finish > end), dossiers.c.status != rules.WITHDRAWN_STATUS,
-                         dossiers.c.due_at.isnot(None)))
-    keep = and_(dossiers.c.received_at < end, or_(dossiers.c.received_at >= start, ~done_before), unsettled)
-    query = select(dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name,
-                   dossiers.c.status, dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at,
-                   dossiers.c.finished_at, dossiers.c.returned_at).where(keep)
-    step_query = (select(dossier_steps.c.dossier_code, dossier_steps.c.status,
-                         dossier_steps.c.started_at, dossier_steps.c.finished_at)
-                  .join(dossiers, dossiers.c.code == dossier_steps.c.dossier_code)
-                  .where(dossier_steps.c.status.in_((3, 5, 8)), keep))
+    keep = [dossiers.c.received_at < end, or_(dossiers.c.received_at >= start, ~done_before)]
     if office:
-        query = query.where(dossiers.c.office_code == office)
-        step_query = step_query.where(dossiers.c.office_code == office)
-    rows = conn.execute(query).all()
+        keep.append(dossiers.c.office_code == office)
+    judgeable = [_stored(), dossiers.c.status != rules.WITHDRAWN_STATUS, dossiers.c.due_at.isnot(None)]
+    columns = (dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name, dossiers.c.status,
+               dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at, dossiers.c.finished_at,
+               dossiers.c.returned_at)
+    # Three disjoint parts, each served by ix_dossiers_office_finished (an OR would scan the office).
+    parts = [select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at.is_(None)),
+             select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at > end),
+             select(*columns).where(*keep, or_(dossiers.c.verdict_rule.is_(None),
+                                               dossiers.c.verdict_rule != rules.RULE_VERSION))]
+    rows = [r for part in parts for r in conn.execute(part)]
     if not rows:
         return []
     steps: dict[str, list] = defaultdict(list)
-    for s in conn.execute(step_query):
-        steps[s.dossier_code].append(s)
+    codes = [r.code for r in rows]
+    for i in range(0, len(codes), 500):
+        for s in conn.execute(select(dossier_steps.c.dossier_code, dossier_steps.c.status,
+                                     dossier_steps.c.started_at, dossier_steps.c.finished_at)
+                              .where(dossier_steps.c.status.in_((3, 5, 8)),
+                                     dossier_steps.c.dossier_code.in_(codes[i:i + 500]))):
+            steps[s.dossier_code].append(s)
     return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in rows]
 
 
 def dossier_tally(conn: Connection, office: str | None, period: Period, by_procedure: bool = False,
-                  with_negative: bool = False) -> DossierTally:
+                  with_negative: bool = False, per_hour: bool = True) -> DossierTally:
     """Counts of the dossiers finished in the period per local day of finish and verdict (and per
     procedure, and whether rated negatively): SQL GROUP BY over verdicts stored at import, plus the
     few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
     start, end = period.start, period.end
     negative_codes = _negative_ratings(conn, office, period) if with_negative else None
-    day = local_day(conn, dossiers.c.finished_effective_at).label("day")
+    day = (utc_hour(conn, dossiers.c.finished_effective_at) if per_hour else literal(None)).label("day")
     key = dossiers.c.procedure_code if by_procedure else literal(None)
     negative = (case((dossiers.c.code.in_(negative_codes), 1), else_=0) if negative_codes is not None
                 else literal(0))
@@ -212,7 +216,8 @@ def dossier_tally(conn: Connection, office: str | None, period: Period, by_proce
     if office:
         query = query.where(dossiers.c.office_code == office)
         received = received.where(dossiers.c.office_code == office)
-    finished = [(r.key, r.name, r.day, bool(r.on_time), bool(r.negative), r.n) for r in conn.execute(query)]
+    finished = [(r.key, r.name, hour_start(r.day) if per_hour else None, bool(r.on_time), bool(r.negative), r.n)
+                for r in conn.execute(query)]
     judged = _judged_now(conn, office, period)
     finished_now = [(r, v) for r, v in judged if v.finished_at is not None and start <= v.finished_at < end
                 and v.on_time is not None]
@@ -223,7 +228,9 @@ def dossier_tally(conn: Connection, office: str | None, period: Period, by_proce
             rated_badly.update(conn.scalars(negative_codes.where(ratings.c.dossier_code.in_(codes[i:i + 500]))))
     for r, v in finished_now:
         finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
-                         (v.finished_at + OFFSET).date().isoformat(), bool(v.on_time), r.code in rated_badly, 1))
+                         v.finished_at.replace(minute=0, second=0, microsecond=0) if per_hour else None,
+                         bool(v.on_time),
+                         r.code in rated_badly, 1))
     open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
     return DossierTally(conn.scalar(received), open_late, finished)
 
@@ -241,7 +248,7 @@ def _per_bucket(period: Period, rows) -> list[list]:
     starts = [b[0] for b in spans]
     out: list[list] = [[] for _ in spans]
     for row in rows:
-        out[_bucket_index(starts, datetime.fromisoformat(row[2]) - OFFSET)].append(row)
+        out[_bucket_index(starts, row[2])].append(row)
     return out
 
 
@@ -252,7 +259,8 @@ def on_time(conn: Connection, office: str | None, period: Period, tally: Dossier
     series = []
     for (b_start, b_end, first), rows in zip(buckets(period), _per_bucket(period, tally.finished)):
         f = _figures(rows)
-        series.append({"label": bucket_label(first, period.granularity), "from": to_wire(b_start),
+        series.append({"label": bucket_label(first, period.granularity),
+                       "label_en": bucket_label(first, period.granularity, "en"), "from": to_wire(b_start),
                        "to": to_wire(b_end), "finished": f["finished"], "on_time": f["on_time"],
                        "late": f["late"], "on_time_rate": f["on_time_rate"]})
     return {"office": office, "period": period.as_dict(), "dossiers": totals, "series": series}
@@ -265,10 +273,26 @@ def local_day(conn: Connection, column):
     return func.to_char(column + OFFSET, "YYYY-MM-DD")
 
 
-def _rating_groups(conn: Connection, office: str | None, period: Period, key=None) -> list:
+def utc_hour(conn: Connection, column):
+    """SQL for the UTC hour ('YYYY-MM-DD HH') of a stored naive-UTC time: on SQLite a substring of the
+    stored text, far cheaper than date functions over a year of rows. Buckets start on office
+    midnights, which are whole UTC hours (+07:00), so grouping by hour loses nothing."""
+    if conn.dialect.name == "sqlite":
+        return func.substr(column, 1, 13)
+    return func.to_char(column, "YYYY-MM-DD HH24")
+
+
+@lru_cache(maxsize=65536)
+def hour_start(key: str) -> datetime:
+    """'YYYY-MM-DD HH' → naive-UTC datetime (cached: a year has fewer than 9,000 hours)."""
+    return datetime(int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]))
+
+
+def _rating_groups(conn: Connection, office: str | None, period: Period, key=None, comments: bool = True) -> list:
     """(key, score, scale, has_comment, n): the period's ratings counted in SQL, so a year of a busy
     office is a few thousand rows, not a hundred thousand. Satisfaction is decided in Python (rules)."""
-    has_comment = case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
+    has_comment = (case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
+                   if comments else literal(0))  # without: the ratings index covers the query
     key = key if key is not None else literal(None)
     query = (select(key.label("key"), ratings.c.score, ratings.c.scale, has_comment.label("has_comment"),
                     func.count().label("n"))
@@ -301,16 +325,17 @@ def rating_totals(groups) -> dict:
 
 def satisfaction_trend(conn: Connection, office: str | None, period: Period, groups=None) -> list[dict]:
     """Ratings, satisfied and satisfaction rate per bucket of the period."""
-    groups = groups if groups is not None else _rating_groups(conn, office, period, local_day(conn, ratings.c.created_at))
+    groups = groups if groups is not None else _rating_groups(conn, office, period, utc_hour(conn, ratings.c.created_at),
+                                                              comments=False)
     spans = buckets(period)
     starts = [b[0] for b in spans]
     counts = [[0, 0] for _ in spans]
     for g in groups:
-        day_start = datetime.fromisoformat(g.key) - OFFSET
-        cell = counts[_bucket_index(starts, day_start)]
+        cell = counts[_bucket_index(starts, hour_start(g.key))]
         cell[0] += g.n
         cell[1] += g.n if rules.is_satisfied(g.score, g.scale) else 0
-    return [{"label": bucket_label(first, period.granularity), "from": to_wire(b_start), "to": to_wire(b_end),
+    return [{"label": bucket_label(first, period.granularity), "label_en": bucket_label(first, period.granularity, "en"),
+             "from": to_wire(b_start), "to": to_wire(b_end),
              "ratings": n, "satisfied": s, "satisfaction_rate": rules.rate(s, n)}
             for (b_start, b_end, first), (n, s) in zip(spans, counts)]
 
@@ -338,7 +363,7 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
     """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
     tally = dossier_tally(conn, office, period, with_negative=True)
     dossier_part = on_time(conn, office, period, tally)
-    groups = _rating_groups(conn, office, period, local_day(conn, ratings.c.created_at))
+    groups = _rating_groups(conn, office, period, utc_hour(conn, ratings.c.created_at), comments=False)
     trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
@@ -452,7 +477,7 @@ def _key_of(dimension: str, value, rated: dict):
 
 def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: dict) -> None:
     """On-time figures of the dossiers finished in the period, per procedure or per field."""
-    tally = dossier_tally(conn, office, period, by_procedure=True)
+    tally = dossier_tally(conn, office, period, by_procedure=True, per_hour=False)
     fields = {}
     if dimension == "field":
         fields = {r.code: (r.field_code or "?", r.field_name) for r in

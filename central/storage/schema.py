@@ -113,8 +113,9 @@ dossiers = Table(
     Column("verdict_rule", Integer),  # rules.RULE_VERSION that judged it; NULL: never judged
 )
 Index("ix_dossiers_office_received", dossiers.c.office_code, dossiers.c.received_at)
+# Covers the reports' GROUP BY over finished dossiers (procedure and code: by procedure, 766 figure).
 Index("ix_dossiers_office_finished", dossiers.c.office_code, dossiers.c.finished_effective_at,
-      dossiers.c.on_time)
+      dossiers.c.on_time, dossiers.c.verdict_rule, dossiers.c.procedure_code, dossiers.c.code)
 
 dossier_steps = Table(
     "dossier_steps", metadata,
@@ -129,6 +130,7 @@ dossier_steps = Table(
     Column("due_at", DateTime),
 )
 Index("ix_dossier_steps_dossier", dossier_steps.c.dossier_code, dossier_steps.c.position)
+Index("ix_dossier_steps_status", dossier_steps.c.status, dossier_steps.c.dossier_code)  # 3/5/8 for the rule
 
 ratings = Table(
     "ratings", metadata,
@@ -153,6 +155,9 @@ Index("uq_ratings_office_dossier", ratings.c.office_code, ratings.c.dossier_code
       sqlite_where=ratings.c.dossier_code.isnot(None),
       postgresql_where=ratings.c.dossier_code.isnot(None))
 Index("ix_ratings_office_created", ratings.c.office_code, ratings.c.created_at)
+# Covers the reports' rating counts per hour (migration 0004).
+Index("ix_ratings_office_created_score", ratings.c.office_code, ratings.c.created_at, ratings.c.scale,
+      ratings.c.score)
 
 rating_gaps = Table(
     "rating_gaps", metadata,
