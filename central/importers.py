@@ -6,6 +6,7 @@ number (JSON) and field, e.g. `dossiers.csv line 14, due_at: "31/02/2025" is not
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
@@ -34,6 +35,53 @@ DOSSIER_HELP = (
     "without offset is read as office time, +07:00). status is the national code 1-10. The office\n"
     "is the 'office' column, else --office, else the office whose unit code prefixes the dossier\n"
     "code. An existing code is updated (its steps replaced).")
+
+
+_Q = r'(".*")'  # a quoted value as the validators print it
+VIETNAMESE = [(re.compile(pattern), vi) for pattern, vi in [  # the validators' messages, as the dashboard shows them
+    (r"^(.*?) line (\d+)(?=[,:])", r"\1 dòng \2"), (r"^(.*?) item (\d+)(?=[,:])", r"\1 mục \2"),
+    (r": is missing$", ": còn thiếu"), (r": must be text$", ": phải là chữ"),
+    (r": must be a list$", ": phải là một danh sách"), (r": must be a JSON object$", ": phải là một đối tượng JSON"),
+    (r": must be an object \{code, name\}$", ": phải là một đối tượng {code, name}"),
+    (r": each entry must be an object$", ": mỗi mục phải là một đối tượng"),
+    (r": must be an object$", ": phải là một đối tượng"),
+    (r": must be a JSON list of (\{.*\})$", r": phải là một danh sách JSON các \1"),
+    (r": " + _Q + r" is not a number$", r": \1 không phải là số"),
+    (r": " + _Q + r" is not full/partial", r": \1 không phải full/partial"),
+    (r": " + _Q + r" is not DIRECT, ONLINE or POSTAL$", r": \1 không phải DIRECT, ONLINE hoặc POSTAL"),
+    (r": " + _Q + r" is not commune, province or ministry$",
+     r": \1 không phải commune (xã), province (tỉnh) hoặc ministry (bộ)"),
+    (r": " + _Q + r" is not a date \(expected ISO 8601 like (\S+)\)$",
+     r": \1 không phải ngày giờ (cần dạng ISO 8601, ví dụ \2)"),
+    (r": " + _Q + r" has no UTC offset \(expected like (\S+)\)$", r": \1 thiếu múi giờ (cần dạng như \2)"),
+    (r": " + _Q + r" is not a national status code 1-10$", r": \1 không phải mã trạng thái quốc gia 1-10"),
+    (r": " + _Q + r" is not a status code 1-10$", r": \1 không phải mã trạng thái 1-10"),
+    (r": " + _Q + r" is not a known office$", r": \1 không phải văn phòng đã có trên máy chủ"),
+    (r": is shorter than (\d+) characters$", r": ngắn hơn \1 ký tự"),
+    (r": is longer than (\d+) characters$", r": dài hơn \1 ký tự"),
+    (r": is before received_at$", ": sớm hơn received_at (ngày tiếp nhận)"),
+    (r": no office column, no --office, and no office has the unit code (.*)$",
+     r": không có cột office, chưa chọn văn phòng, và không văn phòng nào có mã đơn vị \1"),
+    (r": (\S+) appears twice in the file$", r": \1 xuất hiện hai lần trong tệp"),
+    (r": not UTF-8 text \(byte (\d+)\); save it as UTF-8$",
+     r": không phải văn bản UTF-8 (byte \1); hãy lưu lại tệp dạng UTF-8"),
+    (r": not valid JSON \((.*)\)$", r": không phải JSON hợp lệ (\1)"),
+    (r": expected a JSON list of records \(or an object with 'items'\)$",
+     ": cần một danh sách JSON các bản ghi (hoặc một đối tượng có 'items')"),
+    (r": empty file \(a header row is needed\)$", ": tệp rỗng (cần một dòng tiêu đề)"),
+    (r": no such office \(motcua-central office add\)$", ": không có văn phòng này (motcua-central office add)"),
+    (r"^(\d+) dossiers: (\d+) added, (\d+) updated$", r"\1 hồ sơ: \2 thêm mới, \3 cập nhật"),
+    (r"^(\d+) procedures: (\d+) added, (\d+) updated, (\d+) unchanged$",
+     r"\1 thủ tục: \2 thêm mới, \3 cập nhật, \4 không đổi"),
+]]
+
+
+def in_vietnamese(message: str) -> str:
+    """An import problem or summary as the Vietnamese dashboard shows it (the CLI keeps the English);
+    the message's own values (file names, fields, quoted cells) stay as they were."""
+    for pattern, vi in VIETNAMESE:
+        message = pattern.sub(vi, message, count=1)
+    return message
 
 
 class ImportProblems(Exception):

@@ -29,6 +29,8 @@ SETTINGS = [
     Setting("idempotency_keep_days", 30, "How long a batch's stored response answers a replayed "
             "Idempotency-Key."),
     Setting("timezone_offset_hours", 7, "Offset used for times in answers (Asia/Ho_Chi_Minh)."),
+    Setting("device_silent_minutes", 15, "Minutes without a heartbeat after which the dashboard's "
+            "device list shows a kiosk or tablet in red as silent."),
 ]
 
 

@@ -4,7 +4,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from central import reports
-from central.dashboard import api, manage, pages
+from central.dashboard import api, manage, pages, too_large
 from central.dashboard.auth import BadCsrf, LoginBrake, NeedLogin
 from central.dashboard.web import STATIC, render
 
@@ -15,6 +15,7 @@ def install(app: FastAPI) -> None:
     app.include_router(pages.router)
     app.include_router(manage.router)
     app.include_router(api.router)
+    too_large.install(app)
 
     @app.exception_handler(NeedLogin)
     async def _need_login(request: Request, _exc: NeedLogin):

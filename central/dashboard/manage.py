@@ -32,6 +32,13 @@ def _t(request: Request):
     return lambda vi, en: vi if lang == "vi" else en
 
 
+def _said(request: Request, messages: list[str]) -> list[str]:
+    """The importer's problems and summaries in the page's language (the importer writes English)."""
+    if lang_of(request) != "vi":
+        return messages
+    return [importers.in_vietnamese(m) for m in messages]
+
+
 # ---- devices -------------------------------------------------------------------------------------
 
 def device_rows(conn, silent_minutes: int) -> list[dict]:
@@ -180,8 +187,9 @@ async def import_check(request: Request, csrf: str = Form(""), kind: str = Form(
     with _conn(request) as conn:
         office_rows = office_list(conn)
     return render(request, "imports.html", offices=office_rows, status=422 if problems else 200,
-                  report={"kind": kind, "office": office, "file": file.filename, "problems": problems,
-                          "summary": summary, "upload_id": upload_id, "suffix": suffix})
+                  report={"kind": kind, "office": office, "file": file.filename, "problems": _said(request, problems),
+                          "summary": summary and _said(request, [summary])[0], "upload_id": upload_id,
+                          "suffix": suffix})
 
 
 def _check(engine, kind: str, path: Path, shown_name: str, office: str | None) -> str:
@@ -204,10 +212,10 @@ def import_apply(request: Request, csrf: str = Form(""), kind: str = Form(...), 
                                                "The checked file is gone; please upload it again.")]}
     else:
         try:
-            report = {"kind": kind, "problems": [], "applied": run_import(request.app.state.engine, kind, path,
-                                                                          office or None)}
+            applied = run_import(request.app.state.engine, kind, path, office or None)
+            report = {"kind": kind, "problems": [], "applied": _said(request, [applied])[0]}
         except importers.ImportProblems as bad:  # the data changed since the check
-            report = {"kind": kind, "problems": bad.problems}
+            report = {"kind": kind, "problems": _said(request, bad.problems)}
         finally:
             path.unlink(missing_ok=True)
     with _conn(request) as conn:

@@ -104,11 +104,17 @@ def test_import_is_checked_before_anything_is_written_then_applied(dash):
     r = session.post(dash.url + "/admin/imports/check", data={"csrf": csrf, "kind": "dossiers", "office": ""},
                      files={"file": ("ho-so-thang-11.csv", (header + good + bad).encode(), "text/csv")}, timeout=15)
     assert r.status_code == 422
-    assert "ho-so-thang-11.csv line 3, status" in r.text and "chưa ghi gì" in r.text
+    assert "ho-so-thang-11.csv dòng 3, status: &#34;11&#34; không phải mã trạng thái quốc gia 1-10" in r.text
+    assert "chưa ghi gì" in r.text and "is not" not in r.text
+    english = session.post(dash.url + "/admin/imports/check?lang=en", data={"csrf": csrf, "kind": "dossiers"},
+                           files={"file": ("ho-so-thang-11.csv", (header + good + bad).encode(), "text/csv")},
+                           timeout=15)
+    assert english.status_code == 422 and "ho-so-thang-11.csv line 3, status: &#34;11&#34; is not a national" in english.text
+    session.get(dash.url + "/admin/imports?lang=vi", timeout=15)
     assert _lookup(dash, f"{UNIT}-251120-0001") == 404  # the good line was not written either
     r = session.post(dash.url + "/admin/imports/check", data={"csrf": csrf, "kind": "dossiers", "office": ""},
                      files={"file": ("ho-so.csv", (header + good).encode(), "text/csv")}, timeout=15)
-    assert r.status_code == 200 and "1 dossiers: 1 added, 0 updated" in r.text
+    assert r.status_code == 200 and "1 hồ sơ: 1 thêm mới, 0 cập nhật" in r.text
     assert _lookup(dash, f"{UNIT}-251120-0001") == 404  # checked, not yet applied
     form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', r.text.split('action="/admin/imports/apply"')[1]))
     applied = session.post(dash.url + "/admin/imports/apply", data=form, timeout=15)
@@ -145,3 +151,30 @@ def test_staff_added_with_photo_then_moved_to_another_counter(dash):
                             headers={"Authorization": f"Bearer {dash.device_token}"}).json()["items"]
     moved = next(o for o in officers if o["id"] == staff_id)
     assert moved["counter"] == 5 and moved["photo_url"]  # the photo kept when none is uploaded
+
+
+def test_silence_threshold_and_upload_limit_come_from_the_settings(launch_server):
+    srv = launch_server(env={"MOTCUA_MAX_BODY_BYTES": "4096", "MOTCUA_DEVICE_SILENT_MINUTES": "90"})
+    srv.cli("office", "add", OFFICE, "Xã Kiểm Tra", "--unit-code", UNIT)
+    srv.cli("admin", "add", "lan", "--password-stdin", stdin="mật-khẩu-đủ-dài\n")
+    token = srv.device_token("rating", OFFICE, 1)
+    assert requests.post(srv.url + "/api/v1/heartbeat", json={"app": "rating", "version": "1", "pending": 0},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=15).status_code == 200
+    half_hour_ago = (datetime.utcnow() - timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(srv.db_url) as db:
+        db.execute("UPDATE devices SET last_seen_at = ?", (half_hour_ago,))
+    session = signed_in(srv.url, "lan", "mật-khẩu-đủ-dài")
+    page = session.get(srv.url + "/admin/devices", timeout=15).text
+    assert "quá 90 phút" in page and 'class="silent"' not in page  # 30 min: silent only past 90
+    csrf = csrf_of(session.get(srv.url + "/admin/imports", timeout=15).text)
+    big = "code,procedure_code\n" + "x" * 10_000
+    r = session.post(srv.url + "/admin/imports/check", data={"csrf": csrf, "kind": "dossiers"},
+                     files={"file": ("lon.csv", big.encode(), "text/csv")}, timeout=15)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "Tệp quá lớn" in r.text and "giới hạn 4 KB" in r.text and "không có gì thay đổi" in r.text
+    r = session.post(srv.url + "/admin/imports/check?lang=en", data={"csrf": csrf, "kind": "dossiers"},
+                     files={"file": ("lon.csv", big.encode(), "text/csv")}, timeout=15)
+    assert r.status_code == 413 and "File too large" in r.text and "4 KB limit" in r.text
+    api = requests.post(srv.url + "/api/v1/ratings", data=big, timeout=15,
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert api.status_code == 413 and api.json()["error"]["code"] == "body_too_large"  # devices keep JSON

@@ -87,7 +87,7 @@ def test_upload_an_import_with_an_error_and_read_the_report(dash, browser, tmp_p
     browser.find_element(By.ID, "import-file").send_keys(str(path))
     click_and_wait(browser, browser.find_element(By.ID, "check"))
     problems = _text(browser, "problems")
-    assert "ho-so-loi.csv line 2, due_at: is before received_at" in problems
+    assert "ho-so-loi.csv dòng 2, due_at: sớm hơn received_at (ngày tiếp nhận)" in problems
     screenshot(browser, "imports-report-error")
 
 

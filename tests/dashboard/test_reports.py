@@ -145,3 +145,18 @@ def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
                         stats.dossier_figures(conn, office, period.start, period.end, judged)
     finally:
         engine.dispose()
+
+
+def test_week_and_month_labels_in_both_languages(dash):
+    months = api_get(dash, "/api/v1/reports/overview", office=OFFICE, **{"from": "2025-08-01", "to": "2025-10-31"},
+                     granularity="month")["series"]
+    assert [(p["label"], p["label_en"]) for p in months] == [("T8/2025", "Aug 2025"), ("T9/2025", "Sep 2025"),
+                                                             ("T10/2025", "Oct 2025")]
+    weeks = api_get(dash, "/api/v1/reports/on-time", **PERIOD, granularity="week")["series"]
+    assert (weeks[0]["label"], weeks[0]["label_en"]) == ("Tuần 29/09", "Week of 29/09")  # Monday before 1 October
+    assert sum(w["finished"] for w in weeks) == 5
+    session = signed_in(dash.url, dash.admin, dash.password)
+    english = session.get(dash.url + "/admin/overview", params={**PERIOD, "granularity": "week", "lang": "en"},
+                          timeout=15).text
+    assert "Week of 06/10" in english and "Tuần" not in english
+    session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "vi"}, timeout=15)
