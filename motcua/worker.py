@@ -10,20 +10,32 @@ __all__ = ["SyncWorker", "Backoff"]
 log = logging.getLogger(__name__)
 SPLIT_STATUSES = (400, 413, 422)   # the batch itself was refused: halve it until the bad item stands alone
 MAX_RETRY_AFTER = 3600
+MAX_RETRY_AFTER_JITTER = 30   # seconds added at most on top of a server's Retry-After
+
+
+def retry_after_jitter(wait: float) -> float:
+    """Largest jitter added to a Retry-After of `wait` s: a fifth of it, at least 1 s, at most 30 s."""
+    return min(max(1.0, wait / 5), MAX_RETRY_AFTER_JITTER)
 
 
 class Backoff:
-    """Exponential backoff with full jitter: wait uniform(0, min(cap, base * 2**failures))."""
+    """Exponential backoff with full jitter: wait uniform(0, min(cap, base * 2**failures)).
+
+    When the server says when to come back (503/429 with Retry-After) the tablet waits about that
+    long, plus a little jitter so a storm of tablets does not return in step, and the exponent does
+    not grow: the server is alive and asked for a pause, compounding it would only delay delivery.
+    """
 
     def __init__(self, base: float = 1, cap: float = 300, random=_random.random):
         self.base, self.cap, self.random = base, cap, random
         self.failures = 0
 
     def next_delay(self, retry_after: float | None = None) -> float:
+        if retry_after is not None:   # the server said when: never earlier, and not much later
+            wait = min(max(0.0, retry_after), MAX_RETRY_AFTER)
+            return wait + self.random() * retry_after_jitter(wait)
         delay = self.random() * min(self.cap, self.base * (2 ** min(self.failures, 62)))
         self.failures += 1
-        if retry_after is not None:   # the server said when: never earlier than that
-            delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
         return delay
 
     def reset(self) -> None:
