@@ -5,6 +5,7 @@
 """
 import argparse
 import json
+import os
 import re
 import sqlite3
 import statistics
@@ -160,6 +161,9 @@ def main() -> int:
           f"{n_ratings:,} ratings and {n_dossiers:,} dossiers (loaded in {load_s:.0f} s), one uvicorn process, "
           f"{runs} sequential loads per page after one warm-up; the year's overview counts "
           f"{counts['ratings']['count']:,} ratings and {counts['dossiers']['finished']:,} finished dossiers.\n")
+    load_avg = os.getloadavg()[0]
+    print(f"Machine: {os.cpu_count()} cores, load average {load_avg:.1f} at the end of the run (other work on the "
+          "machine slows pages and bare SQL alike; compare the ratio).\n")
     print(f"Baseline: the bare SQL reading the same rows with sqlite3 (the year's ratings of the office + its "
           f"dossiers), median {bare:.1f} ms; `/healthz` median {statistics.median(health):.1f} ms.\n")
     print("| page | median ms | p95 ms | p99 ms | bare SQL ms | ratio to bare SQL | goal p95 ≤ 300 ms |")

@@ -8,17 +8,15 @@ dossier is late or a rating satisfied. Tests hold the totals equal to `central.s
 """
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.engine import Connection
 
 from central import rules, stats
-from central.dossiers import times_of
-from central.storage.schema import dossier_steps, dossiers, procedures, ratings, staff
+from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import to_wire, utcnow
 
 OFFSET = timedelta(hours=7)  # office time, Asia/Ho_Chi_Minh (no daylight saving)
@@ -136,113 +134,6 @@ def _bucket_index(starts: list[datetime], moment: datetime) -> int:
     return lo
 
 
-@dataclass
-class DossierTally:
-    """The dossier figures of a period: `finished` rows (key, local day of finish, on_time, negative,
-    n) counted in SQL from stored verdicts plus those judged at report time, `received` and
-    `open_late` (dossiers still open at the period's end, judged by rules.judge then)."""
-    received: int
-    open_late: int
-    finished: list[tuple]
-
-
-def _stored() -> object:
-    return dossiers.c.verdict_rule == rules.RULE_VERSION
-
-
-def _negative_ratings(conn: Connection, office: str | None, period: Period):
-    """SELECT of dossier codes with a negative rating (rules.is_negative) given since the period began,
-    or None; the rule is applied in Python to the few distinct (score, scale) pairs present."""
-    where = [ratings.c.dossier_code.isnot(None), ratings.c.created_at >= period.start]
-    if office:
-        where.append(ratings.c.office_code == office)
-    pairs = conn.execute(select(ratings.c.score, ratings.c.scale).where(*where).distinct()).all()
-    negative = [and_(ratings.c.score == p.score, ratings.c.scale == p.scale)
-                for p in pairs if rules.is_negative(p.score, p.scale)]
-    return select(ratings.c.dossier_code).where(*where, or_(*negative)) if negative else None
-
-
-def _judged_now(conn: Connection, office: str | None, period: Period) -> list[tuple]:
-    """(row, rules.judge verdict at the period's end) of the dossiers whose stored verdict does not
-    settle them by then: open at the end (or finished after it), or not judged by the current rule.
-    Withdrawn dossiers and open ones without a due date are left out: they count nowhere."""
-    start, end = period.start, period.end
-    done_before = or_(and_(dossiers.c.finished_at.isnot(None), dossiers.c.finished_at < start),
-                      and_(dossiers.c.returned_at.isnot(None), dossiers.c.returned_at < start))
-    keep = [dossiers.c.received_at < end, or_(dossiers.c.received_at >= start, ~done_before)]
-    if office:
-        keep.append(dossiers.c.office_code == office)
-    judgeable = [_stored(), dossiers.c.status != rules.WITHDRAWN_STATUS, dossiers.c.due_at.isnot(None)]
-    columns = (dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name, dossiers.c.status,
-               dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at, dossiers.c.finished_at,
-               dossiers.c.returned_at)
-    # Three disjoint parts, each served by ix_dossiers_office_finished (an OR would scan the office).
-    parts = [select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at.is_(None)),
-             select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at > end),
-             select(*columns).where(*keep, or_(dossiers.c.verdict_rule.is_(None),
-                                               dossiers.c.verdict_rule != rules.RULE_VERSION))]
-    rows = [r for part in parts for r in conn.execute(part)]
-    if not rows:
-        return []
-    steps: dict[str, list] = defaultdict(list)
-    codes = [r.code for r in rows]
-    for i in range(0, len(codes), 500):
-        for s in conn.execute(select(dossier_steps.c.dossier_code, dossier_steps.c.status,
-                                     dossier_steps.c.started_at, dossier_steps.c.finished_at)
-                              .where(dossier_steps.c.status.in_((3, 5, 8)),
-                                     dossier_steps.c.dossier_code.in_(codes[i:i + 500]))):
-            steps[s.dossier_code].append(s)
-    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in rows]
-
-
-def dossier_tally(conn: Connection, office: str | None, period: Period, by_procedure: bool = False,
-                  with_negative: bool = False, per_hour: bool = True) -> DossierTally:
-    """Counts of the dossiers finished in the period per local day of finish and verdict (and per
-    procedure, and whether rated negatively): SQL GROUP BY over verdicts stored at import, plus the
-    few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
-    start, end = period.start, period.end
-    negative_codes = _negative_ratings(conn, office, period) if with_negative else None
-    day = (utc_hour(conn, dossiers.c.finished_effective_at) if per_hour else literal(None)).label("day")
-    key = dossiers.c.procedure_code if by_procedure else literal(None)
-    negative = (case((dossiers.c.code.in_(negative_codes), 1), else_=0) if negative_codes is not None
-                else literal(0))
-    query = (select(key.label("key"), func.max(dossiers.c.procedure_name).label("name"), day,
-                    dossiers.c.on_time, negative.label("negative"), func.count().label("n"))
-             .where(_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
-                    dossiers.c.on_time.isnot(None))
-             .group_by(key, day, dossiers.c.on_time, negative))
-    received = select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start,
-                                                                dossiers.c.received_at < end)
-    if office:
-        query = query.where(dossiers.c.office_code == office)
-        received = received.where(dossiers.c.office_code == office)
-    finished = [(r.key, r.name, hour_start(r.day) if per_hour else None, bool(r.on_time), bool(r.negative), r.n)
-                for r in conn.execute(query)]
-    judged = _judged_now(conn, office, period)
-    finished_now = [(r, v) for r, v in judged if v.finished_at is not None and start <= v.finished_at < end
-                and v.on_time is not None]
-    rated_badly = set()
-    if finished_now and negative_codes is not None:
-        codes = [r.code for r, _ in finished_now]
-        for i in range(0, len(codes), 500):
-            rated_badly.update(conn.scalars(negative_codes.where(ratings.c.dossier_code.in_(codes[i:i + 500]))))
-    for r, v in finished_now:
-        finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
-                         v.finished_at.replace(minute=0, second=0, microsecond=0) if per_hour else None,
-                         bool(v.on_time),
-                         r.code in rated_badly, 1))
-    open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
-    return DossierTally(conn.scalar(received), open_late, finished)
-
-
-def _figures(rows, received: int | None = None, open_late: int | None = None) -> dict:
-    """received, finished, on_time, late, on_time_rate, open_late: the shape of stats.dossier_figures."""
-    finished = sum(r[5] for r in rows)
-    on_time = sum(r[5] for r in rows if r[3])
-    return {"received": received, "finished": finished, "on_time": on_time, "late": finished - on_time,
-            "on_time_rate": rules.rate(on_time, finished), "open_late": open_late}
-
-
 def _per_bucket(period: Period, rows) -> list[list]:
     spans = buckets(period)
     starts = [b[0] for b in spans]
@@ -252,13 +143,13 @@ def _per_bucket(period: Period, rows) -> list[list]:
     return out
 
 
-def on_time(conn: Connection, office: str | None, period: Period, tally: DossierTally | None = None) -> dict:
+def on_time(conn: Connection, office: str | None, period: Period, tally: stats.DossierTally | None = None) -> dict:
     """Dossier figures of the period and their trend per bucket."""
-    tally = tally if tally is not None else dossier_tally(conn, office, period)
-    totals = _figures(tally.finished, tally.received, tally.open_late)
+    tally = tally if tally is not None else stats.dossier_tally(conn, office, period.start, period.end)
+    totals = stats.tally_figures(tally.finished, tally.received, tally.open_late)
     series = []
     for (b_start, b_end, first), rows in zip(buckets(period), _per_bucket(period, tally.finished)):
-        f = _figures(rows)
+        f = stats.tally_figures(rows)
         series.append({"label": bucket_label(first, period.granularity),
                        "label_en": bucket_label(first, period.granularity, "en"), "from": to_wire(b_start),
                        "to": to_wire(b_end), "finished": f["finished"], "on_time": f["on_time"],
@@ -271,21 +162,6 @@ def local_day(conn: Connection, column):
     if conn.dialect.name == "sqlite":
         return func.strftime("%Y-%m-%d", column, "+7 hours")
     return func.to_char(column + OFFSET, "YYYY-MM-DD")
-
-
-def utc_hour(conn: Connection, column):
-    """SQL for the UTC hour ('YYYY-MM-DD HH') of a stored naive-UTC time: on SQLite a substring of the
-    stored text, far cheaper than date functions over a year of rows. Buckets start on office
-    midnights, which are whole UTC hours (+07:00), so grouping by hour loses nothing."""
-    if conn.dialect.name == "sqlite":
-        return func.substr(column, 1, 13)
-    return func.to_char(column, "YYYY-MM-DD HH24")
-
-
-@lru_cache(maxsize=65536)
-def hour_start(key: str) -> datetime:
-    """'YYYY-MM-DD HH' → naive-UTC datetime (cached: a year has fewer than 9,000 hours)."""
-    return datetime(int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]))
 
 
 def _rating_groups(conn: Connection, office: str | None, period: Period, key=None, comments: bool = True) -> list:
@@ -325,13 +201,13 @@ def rating_totals(groups) -> dict:
 
 def satisfaction_trend(conn: Connection, office: str | None, period: Period, groups=None) -> list[dict]:
     """Ratings, satisfied and satisfaction rate per bucket of the period."""
-    groups = groups if groups is not None else _rating_groups(conn, office, period, utc_hour(conn, ratings.c.created_at),
-                                                              comments=False)
+    if groups is None:
+        groups = _rating_groups(conn, office, period, stats.utc_hour(conn, ratings.c.created_at), comments=False)
     spans = buckets(period)
     starts = [b[0] for b in spans]
     counts = [[0, 0] for _ in spans]
     for g in groups:
-        cell = counts[_bucket_index(starts, hour_start(g.key))]
+        cell = counts[_bucket_index(starts, stats.hour_start(g.key))]
         cell[0] += g.n
         cell[1] += g.n if rules.is_satisfied(g.score, g.scale) else 0
     return [{"label": bucket_label(first, period.granularity), "label_en": bucket_label(first, period.granularity, "en"),
@@ -350,7 +226,7 @@ def _d766(rows) -> dict:
             "full_marks": score is not None and score >= 0.9}
 
 
-def decision_766(period: Period, tally: DossierTally) -> dict:
+def decision_766(period: Period, tally: stats.DossierTally) -> dict:
     """Decision 766/QĐ-TTg: 100% − (late-dossier % + % of dossiers with a negative rating), over the
     dossiers finished in the period, and per bucket. No complaints register exists yet: only
     negative ratings count as the second term."""
@@ -361,9 +237,9 @@ def decision_766(period: Period, tally: DossierTally) -> dict:
 
 def overview(conn: Connection, office: str | None, period: Period) -> dict:
     """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
-    tally = dossier_tally(conn, office, period, with_negative=True)
+    tally = stats.dossier_tally(conn, office, period.start, period.end, with_negative=True)
     dossier_part = on_time(conn, office, period, tally)
-    groups = _rating_groups(conn, office, period, utc_hour(conn, ratings.c.created_at), comments=False)
+    groups = _rating_groups(conn, office, period, stats.utc_hour(conn, ratings.c.created_at), comments=False)
     trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
@@ -477,7 +353,7 @@ def _key_of(dimension: str, value, rated: dict):
 
 def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: dict) -> None:
     """On-time figures of the dossiers finished in the period, per procedure or per field."""
-    tally = dossier_tally(conn, office, period, by_procedure=True, per_hour=False)
+    tally = stats.dossier_tally(conn, office, period.start, period.end, by_procedure=True, per_hour=False)
     fields = {}
     if dimension == "field":
         fields = {r.code: (r.field_code or "?", r.field_name) for r in
@@ -491,7 +367,7 @@ def _add_on_time(conn: Connection, dimension: str, office: str | None, period: P
             label = name or "(lĩnh vực chưa rõ)"
         per_key.setdefault(key, [label, []])[1].append(row)
     for key, (label, rows) in per_key.items():
-        f = _figures(rows)
+        f = stats.tally_figures(rows)
         g = groups.get(key) or groups.setdefault(key, _new_group(key, label))
         g.update(finished=f["finished"], on_time=f["on_time"], late=f["late"], on_time_rate=f["on_time_rate"])
     for g in groups.values():

@@ -1,11 +1,16 @@
 """Reusable figures: on-time and satisfaction for an office and a period (API, dashboard, reports).
 
 All functions take a Connection and naive-UTC bounds [start, end); `office=None` means all offices.
+`judged_dossiers` judges every dossier now (the kiosk's figures, and the reference tests compare
+with); `dossier_tally` counts finished dossiers in SQL from the verdicts stored at import
+(`rules.settled`) and judges only the dossiers still open at the end (the dashboard's reports).
 """
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -115,5 +120,126 @@ def office_stats(conn: Connection, office: str | None, period: str, now: datetim
             "series": series, "generated_at": to_wire(utcnow())}
 
 
+@dataclass
+class DossierTally:
+    """The dossier figures of a period: `finished` rows (procedure code or None, procedure name, UTC
+    hour of the finish or None, on_time, rated negatively, count) counted in SQL from stored verdicts
+    plus those judged at report time; `received`; `open_late` (dossiers still open and late at the
+    period's end, judged then by rules.judge)."""
+    received: int
+    open_late: int
+    finished: list[tuple]
+
+
+def _stored() -> object:
+    return dossiers.c.verdict_rule == rules.RULE_VERSION
+
+
+def negative_ratings(conn: Connection, office: str | None, since: datetime):
+    """SELECT of dossier codes with a negative rating (rules.is_negative) given since the period began,
+    or None; the rule is applied in Python to the few distinct (score, scale) pairs present."""
+    where = [ratings.c.dossier_code.isnot(None), ratings.c.created_at >= since]
+    if office:
+        where.append(ratings.c.office_code == office)
+    pairs = conn.execute(select(ratings.c.score, ratings.c.scale).where(*where).distinct()).all()
+    negative = [and_(ratings.c.score == p.score, ratings.c.scale == p.scale)
+                for p in pairs if rules.is_negative(p.score, p.scale)]
+    return select(ratings.c.dossier_code).where(*where, or_(*negative)) if negative else None
+
+
+def judged_open(conn: Connection, office: str | None, start: datetime, end: datetime) -> list[tuple]:
+    """(row, rules.judge verdict at the period's end) of the dossiers whose stored verdict does not
+    settle them by then: open at the end (or finished after it), or not judged by the current rule.
+    Withdrawn dossiers and open ones without a due date are left out: they count nowhere."""
+    done_before = or_(and_(dossiers.c.finished_at.isnot(None), dossiers.c.finished_at < start),
+                      and_(dossiers.c.returned_at.isnot(None), dossiers.c.returned_at < start))
+    keep = [dossiers.c.received_at < end, or_(dossiers.c.received_at >= start, ~done_before)]
+    if office:
+        keep.append(dossiers.c.office_code == office)
+    judgeable = [_stored(), dossiers.c.status != rules.WITHDRAWN_STATUS, dossiers.c.due_at.isnot(None)]
+    columns = (dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name, dossiers.c.status,
+               dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at, dossiers.c.finished_at,
+               dossiers.c.returned_at)
+    # Three disjoint parts, each served by ix_dossiers_office_finished (an OR would scan the office).
+    parts = [select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at.is_(None)),
+             select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at > end),
+             select(*columns).where(*keep, or_(dossiers.c.verdict_rule.is_(None),
+                                               dossiers.c.verdict_rule != rules.RULE_VERSION))]
+    rows = [r for part in parts for r in conn.execute(part)]
+    if not rows:
+        return []
+    steps: dict[str, list] = defaultdict(list)
+    codes = [r.code for r in rows]
+    for i in range(0, len(codes), 500):
+        for s in conn.execute(select(dossier_steps.c.dossier_code, dossier_steps.c.status,
+                                     dossier_steps.c.started_at, dossier_steps.c.finished_at)
+                              .where(dossier_steps.c.status.in_((3, 5, 8)),
+                                     dossier_steps.c.dossier_code.in_(codes[i:i + 500]))):
+            steps[s.dossier_code].append(s)
+    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in rows]
+
+
+def dossier_tally(conn: Connection, office: str | None, start: datetime, end: datetime,
+                  by_procedure: bool = False, with_negative: bool = False, per_hour: bool = True) -> DossierTally:
+    """Counts of the dossiers finished in the period per local day of finish and verdict (and per
+    procedure, and whether rated negatively): SQL GROUP BY over verdicts stored at import, plus the
+    few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
+    negative_codes = negative_ratings(conn, office, start) if with_negative else None
+    day = (utc_hour(conn, dossiers.c.finished_effective_at) if per_hour else literal(None)).label("day")
+    key = dossiers.c.procedure_code if by_procedure else literal(None)
+    negative = (case((dossiers.c.code.in_(negative_codes), 1), else_=0) if negative_codes is not None
+                else literal(0))
+    query = (select(key.label("key"), func.max(dossiers.c.procedure_name).label("name"), day,
+                    dossiers.c.on_time, negative.label("negative"), func.count().label("n"))
+             .where(_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
+                    dossiers.c.on_time.isnot(None))
+             .group_by(key, day, dossiers.c.on_time, negative))
+    received = select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start,
+                                                                dossiers.c.received_at < end)
+    if office:
+        query = query.where(dossiers.c.office_code == office)
+        received = received.where(dossiers.c.office_code == office)
+    finished = [(r.key, r.name, hour_start(r.day) if per_hour else None, bool(r.on_time), bool(r.negative), r.n)
+                for r in conn.execute(query)]
+    judged = judged_open(conn, office, start, end)
+    finished_now = [(r, v) for r, v in judged
+                    if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None]
+    rated_badly = set()
+    if finished_now and negative_codes is not None:
+        codes = [r.code for r, _ in finished_now]
+        for i in range(0, len(codes), 500):
+            rated_badly.update(conn.scalars(negative_codes.where(ratings.c.dossier_code.in_(codes[i:i + 500]))))
+    for r, v in finished_now:
+        finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
+                         v.finished_at.replace(minute=0, second=0, microsecond=0) if per_hour else None,
+                         bool(v.on_time), r.code in rated_badly, 1))
+    open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
+    return DossierTally(conn.scalar(received), open_late, finished)
+
+
+def tally_figures(rows, received: int | None = None, open_late: int | None = None) -> dict:
+    """received, finished, on_time, late, on_time_rate, open_late: the shape of stats.dossier_figures."""
+    finished = sum(r[5] for r in rows)
+    on_time = sum(r[5] for r in rows if r[3])
+    return {"received": received, "finished": finished, "on_time": on_time, "late": finished - on_time,
+            "on_time_rate": rules.rate(on_time, finished), "open_late": open_late}
+
+
+def utc_hour(conn: Connection, column):
+    """SQL for the UTC hour ('YYYY-MM-DD HH') of a stored naive-UTC time: on SQLite a substring of the
+    stored text, far cheaper than date functions over a year of rows. Buckets start on office
+    midnights, which are whole UTC hours (+07:00), so grouping by hour loses nothing."""
+    if conn.dialect.name == "sqlite":
+        return func.substr(column, 1, 13)
+    return func.to_char(column, "YYYY-MM-DD HH24")
+
+
+@lru_cache(maxsize=65536)
+def hour_start(key: str) -> datetime:
+    """'YYYY-MM-DD HH' → naive-UTC datetime (cached: a year has fewer than 9,000 hours)."""
+    return datetime(int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]))
+
+
 __all__ = ["PERIODS", "period_bounds", "judged_dossiers", "dossier_figures", "rating_figures",
-           "office_stats", "OFFICE_TZ", "to_db"]
+           "office_stats", "dossier_tally", "tally_figures", "DossierTally", "utc_hour", "hour_start",
+           "OFFICE_TZ", "to_db"]
