@@ -69,9 +69,13 @@ def test_ready_then_watchdog_while_alive_and_none_while_stopped(tmp_path):
     systemd = FakeSystemd(tmp_path)
     session = start(tmp_path, fake_app(tmp_path, "time.sleep(60)"), systemd)
     try:
-        systemd.collect(1.5)
+        deadline = time.monotonic() + 10
+        while not systemd.count("READY=1") and time.monotonic() < deadline:
+            systemd.collect(0.2)
         assert systemd.count("READY=1") == 1
-        assert systemd.count("WATCHDOG=1") >= 3  # every WatchdogSec/2 = 0.2 s
+        ready_at = time.monotonic()
+        systemd.collect(1.5)
+        assert systemd.count("WATCHDOG=1", since=ready_at) >= 3  # every WatchdogSec/2 = 0.2 s
         app = child_pid(session)
         os.kill(app, signal.SIGSTOP)  # a frozen app must let systemd's watchdog fire
         time.sleep(0.3)
@@ -80,7 +84,7 @@ def test_ready_then_watchdog_while_alive_and_none_while_stopped(tmp_path):
         assert systemd.count("WATCHDOG=1", since=stopped_at) == 0
         os.kill(app, signal.SIGCONT)
         resumed_at = time.monotonic()
-        systemd.collect(0.8)
+        systemd.collect(2.0)
         assert systemd.count("WATCHDOG=1", since=resumed_at) >= 1
     finally:
         session.terminate()
