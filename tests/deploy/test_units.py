@@ -101,6 +101,9 @@ def test_servers_listen_on_loopback_only_and_wait_for_the_schema():
     assert central["Service"]["Restart"] == "always"
     assert "motcua-central-migrate.service" in central["Unit"]["Requires"]
     assert "motcua-central-migrate.service" in central["Unit"]["After"]
+    # Both processes see the same temporary folder (a dashboard import previewed on one, applied on the other).
+    assert central["Service"]["Environment"] == "TMPDIR=/var/lib/motcua/tmp"
+    assert "motcua/tmp" in central["Service"]["StateDirectory"]
     migrate = unit("motcua-central-migrate.service")
     assert migrate["Service"]["ExecStart"].endswith(" init") and migrate["Service"]["Type"] == "oneshot"
 
