@@ -31,6 +31,11 @@ SETTINGS = [
     Setting("timezone_offset_hours", 7, "Offset used for times in answers (Asia/Ho_Chi_Minh)."),
     Setting("device_silent_minutes", 15, "Minutes without a heartbeat after which the dashboard's "
             "device list shows a kiosk or tablet in red as silent."),
+    Setting("max_in_flight", 128, "Requests in flight per server process past which new ones are "
+            "answered 503 + Retry-After at once, before their body is read (0 = never shed; "
+            "/healthz is never shed)."),
+    Setting("shed_retry_after", 5, "Largest Retry-After (seconds) of a shed request; each answer "
+            "picks 1..this at random so a reconnect storm comes back spread out."),
 ]
 
 

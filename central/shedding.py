@@ -5,9 +5,9 @@ dropped connections: a request the server cannot start soon is refused before it
 the JSON error envelope and a jittered `Retry-After`, so the tablets' outboxes come back spread out.
 `/healthz` is never shed (a load balancer must not take an overloaded server for a dead one).
 
-Settings (env, or the app's settings when it declares them):
-  MOTCUA_MAX_IN_FLIGHT      requests in flight per process before shedding (0 = never shed; default 128)
-  MOTCUA_SHED_RETRY_AFTER   the largest Retry-After in seconds; each answer picks 1..this (default 5)
+Settings `max_in_flight` (0 = never shed; default 128) and `shed_retry_after` (largest Retry-After in
+seconds; each answer picks 1..this; default 5) are declared in central/settings.py and documented in
+config/central.ini; the environment (MOTCUA_MAX_IN_FLIGHT, MOTCUA_SHED_RETRY_AFTER) overrides them.
 """
 import json
 import os
@@ -21,6 +21,7 @@ MESSAGE = ("Máy chủ đang quá tải, thiết bị sẽ tự gửi lại sau.
 
 
 def _setting(settings, name: str, default: int) -> int:
+    """The app's setting (load_settings already applied the environment), else env, else default."""
     value = None
     if settings is not None:
         value = settings.get(name) if hasattr(settings, "get") else getattr(settings, name, None)

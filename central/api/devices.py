@@ -3,13 +3,15 @@ import json
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import select
+
+from central.api.heartbeats import MAX_AGE_S, heartbeat_writer
 
 from central import stats
 from central.api.auth import Caller, device_caller
 from central.api.errors import ERROR_RESPONSES, ApiError
-from central.storage.schema import device_commands, devices, offices, staff
-from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
+from central.storage.schema import offices, staff
+from central.timeutil import BadTime, parse_time, to_db, to_wire
 
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -32,21 +34,13 @@ def heartbeat(body: Heartbeat, request: Request, caller: Caller = Depends(device
         last_sync = to_db(parse_time(body.last_sync_at)) if body.last_sync_at else None
     except BadTime as bad:
         raise ApiError(422, "invalid_request", f"last_sync_at: {bad}") from None
-    now = utcnow()
-    with request.app.state.engine.begin() as conn:
-        conn.execute(update(devices).where(devices.c.id == caller.id).values(
-            last_seen_at=now, app=body.app, version=body.version, pending=body.pending,
-            oldest_pending_age_s=int(body.oldest_pending_age_s) if body.oldest_pending_age_s is not None else None,
-            last_sync_at=last_sync, catalogue_version=body.catalogue_version,
-            errors=json.dumps([e[:500] for e in body.errors], ensure_ascii=False)))
-        queued = conn.execute(select(device_commands.c.id, device_commands.c.name).where(
-            device_commands.c.device_id == caller.id, device_commands.c.delivered_at.is_(None))
-            .order_by(device_commands.c.id)).all()
-        if queued:
-            conn.execute(update(device_commands).where(device_commands.c.id.in_([c.id for c in queued]))
-                         .values(delivered_at=now))
-    return {"ok": True, "server_time": to_wire(now),
-            "commands": [{"id": c.id, "name": c.name} for c in queued]}
+    age = body.oldest_pending_age_s
+    state = {"app": body.app, "version": body.version, "pending": body.pending,
+             "oldest_pending_age_s": min(int(age), MAX_AGE_S) if age is not None else None,
+             "last_sync_at": last_sync, "catalogue_version": body.catalogue_version,
+             "errors": json.dumps([e[:500] for e in body.errors], ensure_ascii=False)}
+    now, commands = heartbeat_writer(request.app).record(caller.id, state)
+    return {"ok": True, "server_time": to_wire(now), "commands": commands}
 
 
 def _office_or_404(conn, code: str):

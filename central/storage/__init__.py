@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 DEFAULT_DB = "var/central.db"
+DEFAULT_PG_POOL_SIZE = 40   # anyio's threadpool: at most this many requests hold a connection at once
 _write_locks: dict[str, threading.Lock] = {}
 
 
@@ -24,8 +25,10 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(db: str | None) -> Engine:
-    """One engine per process. SQLite: WAL, FULL sync, busy timeout, BEGIN IMMEDIATE for writes."""
+def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
+    """One engine per process. SQLite: WAL, FULL sync, busy timeout, BEGIN IMMEDIATE for writes.
+    PostgreSQL: `pool_size` connections kept open (default env MOTCUA_DB_POOL_SIZE, else 40: the
+    threadpool's size; with N server processes the database needs N × 1.25 × that many connections)."""
     url = normalize_url(db)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
@@ -53,7 +56,20 @@ def make_engine(db: str | None) -> Engine:
             if mode != "NONE":  # NONE: autocommit, each statement reads its own snapshot
                 conn.exec_driver_sql(f"BEGIN {mode}")
         return engine
-    return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+    # PostgreSQL: a pooled connection for each threadpool thread (40), so a busy moment never opens
+    # and closes overflow connections; no pre-ping (a round trip on every checkout): a connection
+    # the server dropped fails once and is replaced, and connections are renewed every half hour.
+    size = pool_size if pool_size is not None else _pool_size_from_env()
+    return create_engine(url, pool_size=size, max_overflow=max(4, size // 4), pool_pre_ping=False,
+                         pool_recycle=1800, pool_use_lifo=True)
+
+
+def _pool_size_from_env() -> int:
+    value = os.environ.get("MOTCUA_DB_POOL_SIZE", str(DEFAULT_PG_POOL_SIZE))
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise SystemExit(f"MOTCUA_DB_POOL_SIZE: {value!r} is not a whole number") from None
 
 
 def read_connection(engine: Engine):

@@ -1,0 +1,129 @@
+"""Heartbeats in group commit: many devices per transaction, every beat stored before its answer, commands once."""
+import concurrent.futures
+import threading
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from central.api.errors import ApiError
+from central.api.heartbeats import HeartbeatWriter
+from central.storage import make_engine, upgrade
+from central.storage.schema import device_commands, devices, offices
+from central.timeutil import utcnow
+
+OFFICE = "XA-NHIPTIM"
+
+
+def _state(version: str, pending: int = 0) -> dict:
+    return {"app": "rating", "version": version, "pending": pending, "oldest_pending_age_s": None,
+            "last_sync_at": None, "catalogue_version": "7", "errors": "[]"}
+
+
+@pytest.fixture
+def province(storage_url):
+    """Two engines on one database (two server processes), 40 tablets, two commands queued for half."""
+    engines = [make_engine(storage_url), make_engine(storage_url)]
+    upgrade(engines[0])
+    now = utcnow()
+    with engines[0].begin() as conn:
+        conn.execute(insert(offices).values(code=OFFICE, name="Trung tâm Phục vụ hành chính công xã"))
+        ids = [conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=n, name=f"quầy {n}",
+                                                   token_hash=uuid.uuid4().hex + uuid.uuid4().hex, created_at=now)
+                            ).inserted_primary_key[0] for n in range(40)]
+        queued = {}
+        for dev in ids[:20]:
+            for name in ("reload_config", "sync_now"):
+                cid = conn.execute(insert(device_commands).values(device_id=dev, name=name, created_at=now)
+                                   ).inserted_primary_key[0]
+                queued[cid] = dev
+    yield SimpleNamespace(engines=engines, devices=ids, queued=queued)
+    for engine in engines:
+        engine.dispose()
+
+
+def test_concurrent_beats_share_commits_and_each_command_is_delivered_once(province):
+    writers = [HeartbeatWriter(e) for e in province.engines]
+    beats = [(dev, k) for k in range(3) for dev in province.devices]   # every tablet beats three times at once
+    start = threading.Barrier(len(beats))
+
+    def beat(job):
+        dev, k = job
+        start.wait()
+        seen_at, commands = writers[(dev + k) % 2].record(dev, _state(f"1.{k}", pending=k))
+        return dev, k, seen_at, commands
+
+    with concurrent.futures.ThreadPoolExecutor(len(beats)) as pool:
+        answers = list(pool.map(beat, beats))
+
+    delivered = [(c["id"], dev) for dev, _, _, commands in answers for c in commands]
+    assert sorted(delivered) == sorted(province.queued.items()), "a command was lost or delivered twice"
+    for dev, _, _, commands in answers:   # one device's commands keep their queue order
+        assert [c["id"] for c in commands] == sorted(c["id"] for c in commands)
+    transactions = sum(w.transactions for w in writers)
+    assert sum(w.beats for w in writers) == len(beats)
+    assert transactions < len(beats) / 2, f"{len(beats)} beats took {transactions} commits"
+    with province.engines[0].connect() as conn:
+        rows = {r.id: r for r in conn.execute(select(devices).where(devices.c.office_code == OFFICE))}
+        undelivered = conn.execute(select(device_commands.c.id).where(device_commands.c.delivered_at.is_(None))).all()
+    assert undelivered == []
+    latest_answer = {}
+    for dev, k, seen_at, _ in answers:
+        latest_answer[dev] = max(latest_answer.get(dev, seen_at), seen_at)
+    for dev in province.devices:   # what the device page shows is a beat that was answered, the last one
+        assert rows[dev].version in {"1.0", "1.1", "1.2"} and rows[dev].pending == int(rows[dev].version[-1])
+        assert rows[dev].last_seen_at == latest_answer[dev]
+
+
+def test_a_transaction_that_fails_answers_503_and_keeps_the_previous_state(province):
+    writer = HeartbeatWriter(province.engines[0])
+    dev = province.devices[0]
+    seen_at, commands = writer.record(dev, _state("1.0"))
+    assert len(commands) == 2
+    with province.engines[0].begin() as conn:   # the commands table goes missing: the transaction fails
+        conn.execute(text("ALTER TABLE device_commands RENAME TO device_commands_away"))
+    try:
+        with pytest.raises(ApiError) as refused:
+            writer.record(dev, _state("2.0", pending=9))
+    finally:
+        with province.engines[0].begin() as conn:
+            conn.execute(text("ALTER TABLE device_commands_away RENAME TO device_commands"))
+    assert refused.value.status == 503 and refused.value.headers["Retry-After"] == "5"
+    with province.engines[0].connect() as conn:
+        row = conn.execute(select(devices).where(devices.c.id == dev)).one()
+    assert (row.version, row.pending, row.last_seen_at) == ("1.0", 0, seen_at), "a failed beat left a trace"
+    later, commands = writer.record(dev, _state("2.0", pending=9))
+    assert later >= seen_at and commands == []
+
+
+def test_heartbeats_and_rating_batches_together_over_http_store_everything(server, api_for, make_rating):
+    tablets = [api_for(server, server.device_token("rating", OFFICE, counter=n)) for n in range(1, 13)]
+    kiosk_out = server.cli("device", "add", "--kind", "kiosk", "--office", OFFICE)
+    kiosk_id, kiosk = kiosk_out.split()[1], api_for(server, kiosk_out.strip().splitlines()[-1])
+    server.cli("device", "command", kiosk_id, "reload_config")
+
+    def beat(n):
+        body = {"app": "kiosk", "version": f"2.{n}", "pending": n, "oldest_pending_age_s": 10**10,
+                "last_sync_at": "2026-11-21T09:00:00+07:00", "catalogue_version": "17", "errors": []}
+        return kiosk.post("/api/v1/heartbeat", body)
+
+    def deliver(tablet):
+        items = [make_rating(seq, OFFICE) for seq in range(1, 101)]
+        answer = tablet.post("/api/v1/ratings", {"ratings": items}, headers={"Idempotency-Key": str(uuid.uuid4())})
+        return answer, {i["id"] for i in items}
+
+    with concurrent.futures.ThreadPoolExecutor(24) as pool:
+        beats = [pool.submit(beat, n) for n in range(24)]
+        batches = [pool.submit(deliver, t) for t in tablets]
+        beats = [b.result() for b in beats]
+        batches = [b.result() for b in batches]
+    assert [b.status_code for b in beats] == [200] * 24
+    assert sum(len(b.json()["commands"]) for b in beats) == 1   # queued once, delivered once
+    assert all(resp.status_code == 200 and {r["status"] for r in resp.json()["results"]} == {"accepted"}
+               for resp, _ in batches)
+    stored = {line.split(",")[0] for line in server.cli("export", "ratings", "--office", OFFICE).splitlines()[1:]}
+    assert stored == set().union(*(ids for _, ids in batches))
+    admin = api_for(server, server.admin_token())
+    me = [d for d in admin.get("/api/v1/admin/devices").json()["items"] if str(d["id"]) == kiosk_id][0]
+    assert me["version"] in {f"2.{n}" for n in range(24)} and me["pending"] == int(me["version"][2:])

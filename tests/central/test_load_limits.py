@@ -1,0 +1,94 @@
+"""Limits under load: load shedding configured from central.ini, PostgreSQL pool sized to the threadpool."""
+import concurrent.futures
+import threading
+import uuid
+
+import pytest
+import requests
+from sqlalchemy import event, text
+
+from central.settings import load_settings
+from central.storage import DEFAULT_PG_POOL_SIZE, make_engine
+
+OFFICE = "XA-TAI"
+
+
+def test_shedding_limits_come_from_central_ini_and_env_overrides_them(tmp_path, monkeypatch):
+    ini = tmp_path / "central.ini"
+    ini.write_text("[server]\nmax_in_flight = 3\nshed_retry_after = 9\n", encoding="utf-8")
+    assert (load_settings(str(ini)).max_in_flight, load_settings(str(ini)).shed_retry_after) == (3, 9)
+    monkeypatch.setenv("MOTCUA_SHED_RETRY_AFTER", "2")
+    assert load_settings(str(ini)).shed_retry_after == 2
+    ini.write_text("[server]\nmax_in_flight = many\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="max_in_flight"):
+        load_settings(str(ini))
+
+
+def test_server_sheds_at_the_limit_set_in_central_ini(launch_server, tmp_path):
+    ini = tmp_path / "limits.ini"
+    ini.write_text("[server]\nmax_in_flight = 1\nshed_retry_after = 2\n", encoding="utf-8")
+    srv = launch_server(env={"MOTCUA_CENTRAL_CONFIG": str(ini)})
+    tokens = [srv.device_token("rating", OFFICE, counter=c) for c in range(1, 13)]
+
+    def post(token):
+        items = [{"id": str(uuid.uuid4()), "device_seq": k, "created_at": "2026-11-21T09:00:00+07:00",
+                  "office": OFFICE, "counter": 1, "score": 3} for k in range(1, 201)]
+        return requests.post(srv.url + "/api/v1/ratings", json={"ratings": items}, timeout=30,
+                             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+
+    with concurrent.futures.ThreadPoolExecutor(len(tokens)) as pool:
+        answers = list(pool.map(post, tokens))
+    shed = [a for a in answers if a.status_code == 503]
+    assert shed, "12 concurrent batches against max_in_flight = 1 were never shed"
+    assert {int(a.headers["Retry-After"]) for a in shed} <= {1, 2}
+    assert all(a.status_code == 200 for a in answers if a not in shed)
+
+
+def test_postgresql_pool_keeps_a_connection_per_thread_and_opens_no_new_ones(postgres, monkeypatch):
+    monkeypatch.delenv("MOTCUA_DB_POOL_SIZE", raising=False)
+    engine = make_engine(postgres.create_database(f"pool_{uuid.uuid4().hex[:8]}"))
+    opened = []
+    event.listen(engine, "connect", lambda *_: opened.append(1))
+    threads = DEFAULT_PG_POOL_SIZE
+    start = threading.Barrier(threads)
+
+    def busy(_):
+        start.wait()
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_sleep(0.05)")).scalar_one()
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            assert list(pool.map(busy, range(threads))) == [1] * threads
+            first_round = len(opened)
+            for _ in range(4):   # every later burst reuses the pooled connections
+                assert list(pool.map(busy, range(threads))) == [1] * threads
+        assert first_round <= threads and len(opened) == first_round, (first_round, len(opened))
+        assert engine.pool._pre_ping is False
+    finally:
+        engine.dispose()
+
+
+def test_pool_size_can_be_set_by_environment(postgres, monkeypatch):
+    monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "12")
+    engine = make_engine(postgres.create_database(f"pool_{uuid.uuid4().hex[:8]}"))
+    try:
+        assert engine.pool.size() == 12
+    finally:
+        engine.dispose()
+    monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "lots")
+    with pytest.raises(SystemExit, match="MOTCUA_DB_POOL_SIZE"):
+        make_engine("postgresql://127.0.0.1:1/nothing")
+
+
+def test_every_server_setting_is_documented_in_the_shipped_central_ini():
+    from pathlib import Path
+
+    from central.settings import SETTINGS
+    shipped = Path(__file__).resolve().parents[2] / "config" / "central.ini"
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    for setting in SETTINGS:
+        at = next((n for n, line in enumerate(lines) if line.startswith(f"{setting.name} =")), None)
+        assert at is not None, f"{setting.name} missing from config/central.ini"
+        assert lines[at - 1].startswith(";"), f"{setting.name} has no comment above it in config/central.ini"
+    assert load_settings(str(shipped)) == load_settings(None)   # the shipped file states the defaults
