@@ -66,16 +66,22 @@ class HeartbeatWriter:
                     self._cond.wait()
                 if beat.done:
                     break
-                self._writing = True   # this caller writes everything queued so far, its own beat included
-                batch = self._queue[:MAX_BEATS_PER_TRANSACTION]
-                del self._queue[:MAX_BEATS_PER_TRANSACTION]
-            now, failed = utcnow(), False
+                self._writing = True   # this caller writes everything queued, its own beat included
+            batch, now, failed = [], None, False
+            if self._lock:   # beats that arrive while a rating batch holds the lock join this transaction
+                self._lock.acquire()
             try:
+                with self._cond:
+                    batch = self._queue[:MAX_BEATS_PER_TRANSACTION]
+                    del self._queue[:MAX_BEATS_PER_TRANSACTION]
+                now = utcnow()
                 self._write(batch, now)
             except Exception:
                 log.exception("heartbeats of %d devices not stored", len(batch))
                 failed = True
             finally:
+                if self._lock:
+                    self._lock.release()
                 with self._cond:
                     for b in batch:
                         b.done, b.failed, b.stored_at = True, failed, now
@@ -86,6 +92,7 @@ class HeartbeatWriter:
         return beat.stored_at, beat.commands
 
     def _write(self, batch: list[_Beat], now) -> None:
+        """One transaction (the caller holds SQLite's in-process write lock) for the whole batch."""
         latest: dict[int, _Beat] = {}
         first: dict[int, _Beat] = {}
         for b in batch:
@@ -93,19 +100,13 @@ class HeartbeatWriter:
             first.setdefault(b.device_id, b)  # its queued commands go to one answer only
         rows = [{"b_device_id": d, "b_seen_at": now, **{"b_" + k: v for k, v in latest[d].state.items()}}
                 for d in sorted(latest)]  # one lock order
-        if self._lock:
-            self._lock.acquire()
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(_UPDATE_DEVICE, rows)
-                delivered = conn.execute(
-                    update(device_commands).where(device_commands.c.device_id.in_(sorted(latest)),
-                                                  device_commands.c.delivered_at.is_(None))
-                    .values(delivered_at=now)
-                    .returning(device_commands.c.id, device_commands.c.device_id, device_commands.c.name)).all()
-        finally:
-            if self._lock:
-                self._lock.release()
+        with self.engine.begin() as conn:
+            conn.execute(_UPDATE_DEVICE, rows)
+            delivered = conn.execute(
+                update(device_commands).where(device_commands.c.device_id.in_(sorted(latest)),
+                                              device_commands.c.delivered_at.is_(None))
+                .values(delivered_at=now)
+                .returning(device_commands.c.id, device_commands.c.device_id, device_commands.c.name)).all()
         for c in sorted(delivered, key=lambda c: c.id):
             first[c.device_id].commands.append({"id": c.id, "name": c.name})
         self.transactions += 1
