@@ -3,6 +3,7 @@ import argparse
 import csv
 import json
 import mimetypes
+import os
 import sys
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def cmd_serve(args):
     from central.api import create_app
     from central.settings import load_settings
     settings = load_settings(args.config)
-    engine = make_engine(args.db or settings.db)
+    # --db, then MOTCUA_DB, then the config file's db (as every other command resolves it)
+    db = args.db or os.environ.get("MOTCUA_DB") or settings.db
+    engine = make_engine(db)
     from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() is None:
@@ -65,15 +68,14 @@ def cmd_serve(args):
     engine.dispose()
     if args.workers > 1:
         # Each worker process builds its own app (engine, rate limiter, load shedding: all per process).
-        import os
-        os.environ["MOTCUA_SERVE_DB"] = args.db or settings.db
+        os.environ["MOTCUA_SERVE_DB"] = db
         if args.config:
             os.environ["MOTCUA_CENTRAL_CONFIG"] = args.config
         uvicorn.run("central.cli:app_for_worker", factory=True, workers=args.workers, loop=LOOP,
                     host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
                     timeout_graceful_shutdown=5)
         return
-    app = create_app(args.db or settings.db, settings)
+    app = create_app(db, settings)
     uvicorn.run(app, loop=LOOP, host=args.host, port=args.port, log_level=args.log_level,
                 access_log=args.access_log, timeout_graceful_shutdown=5)
 
