@@ -202,12 +202,12 @@ def rating_totals(groups) -> dict:
 def satisfaction_trend(conn: Connection, office: str | None, period: Period, groups=None) -> list[dict]:
     """Ratings, satisfied and satisfaction rate per bucket of the period."""
     if groups is None:
-        groups = _rating_groups(conn, office, period, stats.utc_hour(conn, ratings.c.created_at), comments=False)
+        groups = _rating_groups(conn, office, period, stats.day_key(conn, ratings.c.created_at), comments=False)
     spans = buckets(period)
     starts = [b[0] for b in spans]
     counts = [[0, 0] for _ in spans]
     for g in groups:
-        cell = counts[_bucket_index(starts, stats.hour_start(g.key))]
+        cell = counts[_bucket_index(starts, stats.day_start(g.key))]
         cell[0] += g.n
         cell[1] += g.n if rules.is_satisfied(g.score, g.scale) else 0
     return [{"label": bucket_label(first, period.granularity), "label_en": bucket_label(first, period.granularity, "en"),
@@ -219,7 +219,7 @@ def satisfaction_trend(conn: Connection, office: str | None, period: Period, gro
 def _d766(rows) -> dict:
     base = sum(r[5] for r in rows)
     late = sum(r[5] for r in rows if not r[3])
-    negative = sum(r[5] for r in rows if r[4])
+    negative = sum(r[4] for r in rows)
     score = None if not base else round(max(0.0, 1 - late / base - negative / base), 4)
     return {"finished": base, "late": late, "negative_rated": negative, "late_share": rules.rate(late, base),
             "negative_share": rules.rate(negative, base), "score": score,
@@ -239,7 +239,7 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
     """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
     tally = stats.dossier_tally(conn, office, period.start, period.end, with_negative=True)
     dossier_part = on_time(conn, office, period, tally)
-    groups = _rating_groups(conn, office, period, stats.utc_hour(conn, ratings.c.created_at), comments=False)
+    groups = _rating_groups(conn, office, period, stats.day_key(conn, ratings.c.created_at), comments=False)
     trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
@@ -353,7 +353,7 @@ def _key_of(dimension: str, value, rated: dict):
 
 def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: dict) -> None:
     """On-time figures of the dossiers finished in the period, per procedure or per field."""
-    tally = stats.dossier_tally(conn, office, period.start, period.end, by_procedure=True, per_hour=False)
+    tally = stats.dossier_tally(conn, office, period.start, period.end, by_procedure=True, per_day=False)
     fields = {}
     if dimension == "field":
         fields = {r.code: (r.field_code or "?", r.field_name) for r in

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -19,6 +19,7 @@ from central.storage.schema import dossier_steps, dossiers, ratings
 from central.timeutil import OFFICE_TZ, to_db, to_wire, utcnow
 
 PERIODS = ("30d", "month", "quarter", "year")
+_OFFSET = timedelta(hours=7)  # office time, Asia/Ho_Chi_Minh
 
 
 def period_bounds(name: str, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -122,8 +123,8 @@ def office_stats(conn: Connection, office: str | None, period: str, now: datetim
 
 @dataclass
 class DossierTally:
-    """The dossier figures of a period: `finished` rows (procedure code or None, procedure name, UTC
-    hour of the finish or None, on_time, rated negatively, count) counted in SQL from stored verdicts
+    """The dossier figures of a period: `finished` rows (procedure code or None, procedure name,
+    start of the office day of the finish or None, on_time, how many rated negatively, count) counted in SQL from stored verdicts
     plus those judged at report time; `received`; `open_late` (dossiers still open and late at the
     period's end, judged then by rules.judge)."""
     received: int
@@ -135,16 +136,14 @@ def _stored() -> object:
     return dossiers.c.verdict_rule == rules.RULE_VERSION
 
 
-def negative_ratings(conn: Connection, office: str | None, since: datetime):
-    """SELECT of dossier codes with a negative rating (rules.is_negative) given since the period began,
-    or None; the rule is applied in Python to the few distinct (score, scale) pairs present."""
-    where = [ratings.c.dossier_code.isnot(None), ratings.c.created_at >= since]
-    if office:
-        where.append(ratings.c.office_code == office)
-    pairs = conn.execute(select(ratings.c.score, ratings.c.scale).where(*where).distinct()).all()
-    negative = [and_(ratings.c.score == p.score, ratings.c.scale == p.scale)
-                for p in pairs if rules.is_negative(p.score, p.scale)]
-    return select(ratings.c.dossier_code).where(*where, or_(*negative)) if negative else None
+def _negative(since: datetime, office: str | None) -> list:
+    """Conditions on ratings given since `since` with a dossier code and a negative score
+    (rules.is_negative over every level of every scale a tablet may use)."""
+    levels = [(score, scale) for scale in range(2, 11) for score in range(1, scale + 1)
+              if rules.is_negative(score, scale)]
+    where = [ratings.c.dossier_code.isnot(None), ratings.c.created_at >= since,
+             tuple_(ratings.c.score, ratings.c.scale).in_(levels)]
+    return where + ([ratings.c.office_code == office] if office else [])
 
 
 def judged_open(conn: Connection, office: str | None, start: datetime, end: datetime) -> list[tuple]:
@@ -160,11 +159,14 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
     columns = (dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name, dossiers.c.status,
                dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at, dossiers.c.finished_at,
                dossiers.c.returned_at)
-    # Three disjoint parts, each served by ix_dossiers_office_finished (an OR would scan the office).
+    # Disjoint parts, each served by an index (an OR would scan the office's dossiers).
     parts = [select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at.is_(None)),
-             select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at > end),
-             select(*columns).where(*keep, or_(dossiers.c.verdict_rule.is_(None),
-                                               dossiers.c.verdict_rule != rules.RULE_VERSION))]
+             select(*columns).where(*keep, *judgeable, dossiers.c.finished_effective_at > end)]
+    rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
+    unjudged = conn.scalars(select(dossiers.c.code).where(
+        or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION))).all()
+    parts += [select(*columns).where(*keep, dossiers.c.code.in_(unjudged[i:i + 500]))
+              for i in range(0, len(unjudged), 500)]
     rows = [r for part in parts for r in conn.execute(part)]
     if not rows:
         return []
@@ -180,39 +182,43 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
 
 
 def dossier_tally(conn: Connection, office: str | None, start: datetime, end: datetime,
-                  by_procedure: bool = False, with_negative: bool = False, per_hour: bool = True) -> DossierTally:
-    """Counts of the dossiers finished in the period per local day of finish and verdict (and per
-    procedure, and whether rated negatively): SQL GROUP BY over verdicts stored at import, plus the
-    few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
-    negative_codes = negative_ratings(conn, office, start) if with_negative else None
-    day = (utc_hour(conn, dossiers.c.finished_effective_at) if per_hour else literal(None)).label("day")
+                  by_procedure: bool = False, with_negative: bool = False, per_day: bool = True) -> DossierTally:
+    """Counts of the dossiers finished in the period per office day of finish and verdict (and per
+    procedure; and how many were rated negatively): SQL GROUP BY over verdicts stored at import, plus
+    the few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
+    day = (day_key(conn, dossiers.c.finished_effective_at) if per_day else literal(None)).label("day")
     key = dossiers.c.procedure_code if by_procedure else literal(None)
-    negative = (case((dossiers.c.code.in_(negative_codes), 1), else_=0) if negative_codes is not None
-                else literal(0))
+    in_period = [_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
+                 dossiers.c.on_time.isnot(None)] + ([dossiers.c.office_code == office] if office else [])
     query = (select(key.label("key"), func.max(dossiers.c.procedure_name).label("name"), day,
-                    dossiers.c.on_time, negative.label("negative"), func.count().label("n"))
-             .where(_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
-                    dossiers.c.on_time.isnot(None))
-             .group_by(key, day, dossiers.c.on_time, negative))
+                    dossiers.c.on_time, func.count().label("n"))
+             .where(*in_period).group_by(key, day, dossiers.c.on_time))
     received = select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start,
                                                                 dossiers.c.received_at < end)
     if office:
-        query = query.where(dossiers.c.office_code == office)
         received = received.where(dossiers.c.office_code == office)
-    finished = [(r.key, r.name, hour_start(r.day) if per_hour else None, bool(r.on_time), bool(r.negative), r.n)
+    finished = [(r.key, r.name, day_start(r.day) if per_day else None, bool(r.on_time), 0, r.n)
                 for r in conn.execute(query)]
+    if with_negative:  # driven by the (few) negative ratings, joined to their dossiers
+        negative = (select(day, func.count(dossiers.c.code.distinct()).label("n"))
+                    .select_from(ratings.join(dossiers, dossiers.c.code == ratings.c.dossier_code))
+                    .where(*in_period, *_negative(start, office)).group_by(day))
+        finished += [(None, None, day_start(r.day) if per_day else None, True, r.n, 0)
+                     for r in conn.execute(negative)]
     judged = judged_open(conn, office, start, end)
     finished_now = [(r, v) for r, v in judged
                     if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None]
     rated_badly = set()
-    if finished_now and negative_codes is not None:
+    if finished_now and with_negative:
         codes = [r.code for r, _ in finished_now]
         for i in range(0, len(codes), 500):
-            rated_badly.update(conn.scalars(negative_codes.where(ratings.c.dossier_code.in_(codes[i:i + 500]))))
+            rated_badly.update(conn.scalars(select(ratings.c.dossier_code).where(
+                *_negative(start, office), ratings.c.dossier_code.in_(codes[i:i + 500]))))
     for r, v in finished_now:
+        local = v.finished_at + _OFFSET
         finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
-                         v.finished_at.replace(minute=0, second=0, microsecond=0) if per_hour else None,
-                         bool(v.on_time), r.code in rated_badly, 1))
+                         local.replace(hour=0, minute=0, second=0, microsecond=0) - _OFFSET if per_day else None,
+                         bool(v.on_time), int(r.code in rated_badly), 1))
     open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
     return DossierTally(conn.scalar(received), open_late, finished)
 
@@ -225,21 +231,22 @@ def tally_figures(rows, received: int | None = None, open_late: int | None = Non
             "on_time_rate": rules.rate(on_time, finished), "open_late": open_late}
 
 
-def utc_hour(conn: Connection, column):
-    """SQL for the UTC hour ('YYYY-MM-DD HH') of a stored naive-UTC time: on SQLite a substring of the
-    stored text, far cheaper than date functions over a year of rows. Buckets start on office
-    midnights, which are whole UTC hours (+07:00), so grouping by hour loses nothing."""
+def day_key(conn: Connection, column):
+    """SQL naming the office day (+07:00) of a stored naive-UTC time. On SQLite it is the stored
+    text's UTC date, marked '+' from 17:00 UTC (already the next office day): substrings, far cheaper
+    than date functions over a year of rows. `day_start` reads either form."""
     if conn.dialect.name == "sqlite":
-        return func.substr(column, 1, 13)
-    return func.to_char(column, "YYYY-MM-DD HH24")
+        return func.substr(column, 1, 10).op("||")(case((func.substr(column, 12, 2) >= "17", "+"), else_=""))
+    return func.to_char(column + _OFFSET, "YYYY-MM-DD")
 
 
-@lru_cache(maxsize=65536)
-def hour_start(key: str) -> datetime:
-    """'YYYY-MM-DD HH' → naive-UTC datetime (cached: a year has fewer than 9,000 hours)."""
-    return datetime(int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]))
+@lru_cache(maxsize=16384)
+def day_start(key: str) -> datetime:
+    """A `day_key` → the naive-UTC start of that office day."""
+    day = datetime(int(key[0:4]), int(key[5:7]), int(key[8:10]))
+    return day + timedelta(days=1) - _OFFSET if key.endswith("+") else day - _OFFSET
 
 
 __all__ = ["PERIODS", "period_bounds", "judged_dossiers", "dossier_figures", "rating_figures",
-           "office_stats", "dossier_tally", "tally_figures", "DossierTally", "utc_hour", "hour_start",
+           "office_stats", "dossier_tally", "tally_figures", "DossierTally", "day_key", "day_start",
            "OFFICE_TZ", "to_db"]

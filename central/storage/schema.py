@@ -116,6 +116,7 @@ Index("ix_dossiers_office_received", dossiers.c.office_code, dossiers.c.received
 # Covers the reports' GROUP BY over finished dossiers (procedure and code: by procedure, 766 figure).
 Index("ix_dossiers_office_finished", dossiers.c.office_code, dossiers.c.finished_effective_at,
       dossiers.c.on_time, dossiers.c.verdict_rule, dossiers.c.procedure_code, dossiers.c.code)
+Index("ix_dossiers_verdict_rule", dossiers.c.verdict_rule)  # rows to judge afresh (not by the current rule)
 
 dossier_steps = Table(
     "dossier_steps", metadata,

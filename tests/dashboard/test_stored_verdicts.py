@@ -122,3 +122,15 @@ def test_reimport_of_a_finished_dossier_replaces_its_verdict(engine, tmp_path):
         d = reports.overview(conn, OFFICE, period)["dossiers"]
         assert (d["finished"], d["on_time"], d["late"]) == (5, 4, 1)
         _same_as_judging_everything(conn)
+
+
+def test_office_day_of_a_stored_time_turns_at_17_utc(engine):
+    from datetime import datetime
+    from sqlalchemy import DateTime, literal
+    with engine.connect() as conn:
+        for utc, office_midnight in [(datetime(2025, 10, 1, 16, 59, 59), datetime(2025, 9, 30, 17)),
+                                     (datetime(2025, 10, 1, 17, 0), datetime(2025, 10, 1, 17)),
+                                     (datetime(2025, 12, 31, 23, 30), datetime(2025, 12, 31, 17)),
+                                     (datetime(2026, 2, 28, 18, 0), datetime(2026, 2, 28, 17))]:
+            key = conn.scalar(select(stats.day_key(conn, literal(utc, DateTime))))
+            assert stats.day_start(key) == office_midnight, (utc, key)

@@ -20,6 +20,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('verdict_rule', sa.Integer(), nullable=True))
     op.create_index('ix_dossiers_office_finished', 'dossiers',
                     ['office_code', 'finished_effective_at', 'on_time', 'verdict_rule', 'procedure_code', 'code'])
+    op.create_index('ix_dossiers_verdict_rule', 'dossiers', ['verdict_rule'])
     op.create_index('ix_dossier_steps_status', 'dossier_steps', ['status', 'dossier_code'])
     op.create_index('ix_ratings_office_created_score', 'ratings', ['office_code', 'created_at', 'scale', 'score'])
     # The same rule (central.rules.settled) the importer applies to new and updated dossiers.
@@ -30,6 +31,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_ratings_office_created_score', table_name='ratings')
     op.drop_index('ix_dossier_steps_status', table_name='dossier_steps')
+    op.drop_index('ix_dossiers_verdict_rule', table_name='dossiers')
     op.drop_index('ix_dossiers_office_finished', table_name='dossiers')
     with op.batch_alter_table('dossiers') as batch:
         for column in ('verdict_rule', 'supplement_s', 'on_time', 'finished_effective_at'):
