@@ -6,9 +6,12 @@ import time
 
 import requests
 
-__all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "parse_retry_after"]
+__all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "parse_retry_after",
+           "RESTART_EXIT_CODE"]
 
 log = logging.getLogger(__name__)
+# An app told to `restart` by the server exits with this (EX_TEMPFAIL); its systemd unit starts it again.
+RESTART_EXIT_CODE = 75
 
 
 class SyncError(Exception):

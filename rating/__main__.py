@@ -66,8 +66,9 @@ def run_app(cfg) -> int:
     configure_theme(theme_colours(cfg), font_scale=d.font_scale)
     from rating.app import RatingApp
     from rating.services import TabletServices
-    RatingApp(TabletServices(cfg)).run()
-    return 0
+    services = TabletServices(cfg)
+    RatingApp(services).run()
+    return services.exit_code
 
 
 def main(argv=None) -> int:

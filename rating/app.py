@@ -83,6 +83,7 @@ class RatingApp(App):
         self.root_widget = root
         self.services.on_flow_change(self.flow_listener)
         self.services.call_in_ui = lambda fn: Clock.schedule_once(lambda _dt: fn(), 0)
+        self.services.request_exit = self.exit_app
         Window.bind(size=lambda *a: self._refresh())
         self.scanner = ScannerInput(on_scan=self.scan).start()
         self.admin_gesture = AdminGesture(on_gesture=self.ask_admin_pin).start()

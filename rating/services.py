@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from motcua.catalogue import Catalogue
+from motcua.client import RESTART_EXIT_CODE
 from motcua.outbox import DuplicateItem, Outbox, iso_time
 from motcua.settings import check_admin_pin
 from motcua.store import connect, db_path, get_state, set_state
@@ -90,6 +91,8 @@ class TabletServices:
         self.worker = None
         self.storage_error = None
         self.call_in_ui = lambda fn: fn()  # the App swaps in Kivy's Clock (one UI thread)
+        self.request_exit = lambda: None     # the App swaps in its own exit
+        self.exit_code = 0                   # what `motcua-rating` exits with
         self._restore_officer()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -253,6 +256,12 @@ class TabletServices:
                 self.worker.wake()
             elif command.get("name") == "reload_config":
                 threading.Thread(target=self.refresh_staff, daemon=True).start()
+            elif command.get("name") == "restart":
+                # Ratings are already durable in the outbox: stopping loses nothing. `motcua-rating`
+                # then exits with RESTART_EXIT_CODE and the tablet's systemd unit starts it again.
+                log.info("restart requested by the server")
+                self.exit_code = RESTART_EXIT_CODE
+                self.call_in_ui(self.request_exit)
 
     def refresh_staff(self):
         try:

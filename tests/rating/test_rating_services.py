@@ -93,3 +93,15 @@ def test_a_bad_config_names_the_key(tmp_path, capsys):
     except SystemExit as exc:
         text = str(exc)
     assert "[rating] scale" in text and "cooldwn_seconds" in text and "cooldown_seconds" in text
+
+
+def test_a_restart_command_from_the_server_stops_the_app_with_the_restart_exit_code(tmp_path, server):
+    from motcua.client import RESTART_EXIT_CODE, Heartbeat
+    services, _ids = make_services(tmp_path, server)
+    stopped = []
+    services.request_exit = lambda: stopped.append(True)
+    device_id = server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
+    server.cli("device", "command", device_id, "restart")
+    commands = Heartbeat(services.client, services.heartbeat_body, on_commands=services._on_commands).beat()
+    assert [c["name"] for c in commands] == ["restart"]
+    assert stopped == [True] and services.exit_code == RESTART_EXIT_CODE == 75
