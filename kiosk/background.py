@@ -3,6 +3,7 @@ import logging
 import threading
 
 from motcua.client import Heartbeat, ServerUnreachable, SyncError
+from motcua.outbox import iso_time
 from motcua.worker import Backoff
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,8 @@ def kiosk_heartbeat(client, services, refresher, version: str, interval: float, 
         errors = [refresher.last_error] if refresher.last_error else []
         errors += list(getattr(commands, "errors", []) or [])
         return {"app": "kiosk", "version": version, "pending": 0, "oldest_pending_age_s": None,
-                "last_sync_at": refresher.last_sync_at, "catalogue_version": None, "errors": errors}
+                "last_sync_at": iso_time(refresher.last_sync_at),
+                "catalogue_version": services.catalogue.version(), "errors": errors}
 
     def on_commands(received):
         if commands is not None:

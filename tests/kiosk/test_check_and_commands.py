@@ -1,4 +1,5 @@
 """`motcua-kiosk check` and the server's heartbeat commands, against a real central server."""
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,16 @@ def test_heartbeat_commands_are_carried_out_once(server, kiosk_device):
     server.cli("device", "command", device_id, "restart")
     heartbeat.beat()
     assert restarted == [RESTART_EXIT_CODE]
+
+
+def test_heartbeat_after_a_catalogue_sync_is_accepted_and_reports_it(server, kiosk_device):
+    _ini, device_id, services = kiosk_device
+    refresher = CatalogueRefresher(services)
+    heartbeat = kiosk_heartbeat(services.client, services, refresher, "test", 60)
+    refresher.run_once()
+    assert refresher.last_sync_at is not None
+    heartbeat.beat()
+    assert heartbeat.last_error is None     # the server accepted the body (ISO time, not a clock number)
+    body = heartbeat.body()
+    assert body["last_sync_at"].startswith(time.strftime("%Y-"))
+    assert body["catalogue_version"] == services.catalogue.version() is not None
