@@ -141,32 +141,59 @@ def child_loop(kind, config, count):
                 core.append((time.perf_counter() - started) * 1000)
         out = {"ui_ms": ui, "core_ms": core}
     else:
+        idle = rss_mb()
+        dossier_code, secret = os.environ["MOTCUA_BENCH_DOSSIER"].split()
+        for name in ["procedures", "detail", "dossier", "stats", "info", "attract", "admin", "home"]:
+            if name == "procedures":                        # every screen once, as a citizen would
+                app.go(name)
+                app.screen(name).open_keyboard()
+            elif name == "detail":
+                app.go(name, code="1.001193")
+            elif name == "dossier":
+                app.go(name)
+                screen = app.screen(name)
+                screen.lookup(dossier_code, secret)
+                for _ in range(300):
+                    if screen.state == "found":
+                        break
+                    time.sleep(0.01)
+                    EventLoop.idle()
+            elif name == "home":
+                app.home()
+            else:
+                app.go(name)
+            for _ in range(3):
+                EventLoop.idle()
+        toured = rss_mb()
         names = ["procedures", "detail", "dossier", "stats", "info", "home"]
-        for i in range(200):                                # warm-up: caches, textures, kv rules
-            app.go(names[i % len(names)], code="1.001193") if names[i % len(names)] == "detail" else \
-                app.go(names[i % len(names)])
-            EventLoop.idle()
-        app.home()
-        before = rss_mb()
-        started = time.perf_counter()
-        for i in range(count):
+        codes = ["1.001193", "1.000894", "2.000815"]         # the detail screen shows a new procedure each time
+
+        def transition(i):
             name = names[i % len(names)]
             if name == "home":
                 app.home()
             elif name == "detail":
-                app.go("detail", code="1.001193")
+                app.go("detail", code=codes[(i // len(names)) % len(codes)])
             else:
                 app.go(name)
             EventLoop.idle()
-        out = {"before_mb": before, "after_mb": rss_mb(), "seconds": time.perf_counter() - started,
-               "count": count}
+
+        for i in range(200):                                # warm-up: caches, textures, kv rules
+            transition(i)
+        app.home()
+        before = rss_mb()
+        started = time.perf_counter()
+        for i in range(count):
+            transition(i)
+        out = {"idle_mb": idle, "toured_mb": toured, "before_mb": before, "after_mb": rss_mb(),
+               "seconds": time.perf_counter() - started, "count": count}
     print(json.dumps(out), flush=True)
     app.on_stop()
 
 
-def run_child(*args, timeout=600):
+def run_child(*args, timeout=900, env=None):
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *args], cwd=ROOT,
-                          env=kivy_env(), capture_output=True, text=True, timeout=timeout)
+                          env=dict(kivy_env(), **(env or {})), capture_output=True, text=True, timeout=timeout)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
         sys.exit(f"bench child {args[0]} failed:\n{proc.stderr[-3000:]}")
@@ -224,7 +251,10 @@ def main():
                 base_runs.append(run_child("baseline", str(config), str(time.time())))
                 kiosk_runs.append(run_child("start", str(config), str(time.time())))
             search = run_child("search", str(config))
-            loop = run_child("transitions", str(config), str(transitions))
+            hints = [line.split() for line in central(db, "demo-hints").splitlines()]
+            dossier = next(h for h in hints if len(h) >= 4 and h[2] == "status")
+            loop = run_child("transitions", str(config), str(transitions), timeout=300 + transitions,
+                             env={"MOTCUA_BENCH_DOSSIER": f"{dossier[0]} {dossier[1]}"})
         finally:
             server.terminate()
             server.wait(10)
@@ -254,10 +284,19 @@ def main():
     print(f"| keystroke → results drawn (UI) | {statistics.median(ui):.1f} ms | {pct(ui, 99):.1f} ms | "
           f"core `Catalogue.search` alone | {statistics.median(core):.2f} ms | "
           f"{statistics.median(ui) / max(statistics.median(core), 1e-6):.1f}× | — |")
+    print(f"| RSS after every screen once (dossier with its steps) | {loop['toured_mb']:.0f} MB | — | "
+          f"the same kiosk idle on home | {loop['idle_mb']:.0f} MB | {loop['toured_mb'] / loop['idle_mb']:.2f}× | "
+          f"≤ 300 MB |")
     print(f"| RSS over {transitions} transitions | {loop['before_mb']:.0f} → {loop['after_mb']:.0f} MB "
           f"({growth:+.1f}%) | — | RSS after 200 warm-up transitions | {loop['before_mb']:.0f} MB | "
           f"{loop['after_mb'] / loop['before_mb']:.3f}× | ≤ +10% |")
     print(f"| time per transition | {loop['seconds'] / transitions * 1000:.2f} ms | — | — | — | — | — |")
+    print("\nTransitions cycle procedures → detail (one of three procedures, a new one each time) → dossier → "
+          "statistics → help → home. Before screens were built on first visit and their cards reused, this "
+          "machine measured idle 253 MB and ~790 MB after every screen; the old loop showed one procedure "
+          "only (116 ms a transition), so its time is not comparable. Time per transition is mostly "
+          "llvmpipe drawing full 1920×1080 frames on the CPU (glFinish after a frame: 120–560 ms on a "
+          "loaded 2-core machine), not Python.")
     print("\nThe UI figure excludes the 0.12 s typing debounce (search runs once the citizen pauses); "
           "it covers the key's own path, the search and one drawn frame.")
     return 0
