@@ -66,7 +66,7 @@ class KioskApp(App):
         self.history: list[str] = []
         self.lockdown = None
         self._attract_event = None
-        self.exit_code = 0  # what `motcua-kiosk` exits with (kiosk.commands.RESTART_EXIT_CODE on restart)
+        self.exit_code = 0  # what `motcua-kiosk` exits with (motcua.client.RESTART_EXIT_CODE on restart)
 
     # ---- building -------------------------------------------------------------------------
     def load_kv(self, filename=None):

@@ -1,14 +1,15 @@
 """The server's heartbeat commands, carried out by the kiosk: sync_now, reload_config, restart.
 
-`restart` makes `motcua-kiosk` exit with RESTART_EXIT_CODE (75, EX_TEMPFAIL); the kiosk's systemd
-unit restarts on it (`Restart=on-failure`, or `RestartForceExitStatus=75` with `Restart=no`).
+`restart` makes `motcua-kiosk` exit with motcua.client.RESTART_EXIT_CODE (75, EX_TEMPFAIL), as the
+tablet does; the device's systemd unit (`Restart=always`) starts it again.
 """
 from __future__ import annotations
 
 import logging
 
+from motcua.client import RESTART_EXIT_CODE
+
 log = logging.getLogger(__name__)
-RESTART_EXIT_CODE = 75
 KNOWN = ("sync_now", "reload_config", "restart")
 
 
