@@ -4,13 +4,7 @@ import shutil
 import time
 from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_CONFIG", "1")
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
-os.environ.pop("DISPLAY", None)
+from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
 
 # Screenshots need the window created at its final size (resizing an offscreen window garbles
 # its frames), so the screenshot run gives the size before Kivy makes the window.
@@ -76,15 +70,6 @@ def demo_hints(server) -> list[tuple[str, str, int]]:
     assert hints, "seed-demo printed no dossier hints"
     return hints
 
-
-class FakeClock:
-    """Monotonic seconds the test moves by hand (idle timer, scanner, admin gesture)."""
-
-    def __init__(self):
-        self.t = 1000.0
-
-    def __call__(self):
-        return self.t
 
 
 class KioskTestCase(GraphicUnitTest):

@@ -1,16 +1,9 @@
 """The rating tablet in one offscreen window: real taps from idle to the real server."""
-import os
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_CONFIG", "1")
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
-os.environ.pop("DISPLAY", None)
+from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
 
 import pytest  # noqa: E402
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
@@ -20,13 +13,6 @@ from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # 
 
 DOSSIER = "000.00.31.H29-251103-0007"
 
-
-class FakeClock:
-    def __init__(self):
-        self.t = 10_000.0
-
-    def __call__(self):
-        return self.t
 
 
 class RatingWindowTest(GraphicUnitTest):
@@ -52,7 +38,7 @@ class RatingWindowTest(GraphicUnitTest):
         self.ids = add_officers(self.server)
         token = self.server.device_token(counter=1)
         cfg = load_config(write_config(self.tmp, self.server, token, **rating), app="rating")
-        self.clock = FakeClock()
+        self.clock = FakeClock(10_000.0)
         self.services = TabletServices(cfg, clock=self.clock)
         self.services.refresh_staff()
         self.app = RatingApp(self.services)

@@ -1,24 +1,8 @@
 """The shared touch widgets in one offscreen window: real taps on keys, PIN pad, idle, scanner."""
-import os
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_CONFIG", "1")
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
-os.environ.pop("DISPLAY", None)
+from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
 
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
-
-class FakeClock:
-    """Monotonic seconds the test moves by hand (the widgets take `now=`)."""
-
-    def __init__(self):
-        self.t = 1000.0
-
-    def __call__(self):
-        return self.t
 
 
 class TouchUITestCase(GraphicUnitTest):
