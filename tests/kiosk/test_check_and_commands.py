@@ -1,4 +1,7 @@
 """`motcua-kiosk check` and the server's heartbeat commands, against a real central server."""
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -128,3 +131,22 @@ def test_heartbeat_after_a_catalogue_sync_is_accepted_and_reports_it(server, kio
     body = heartbeat.body()
     assert body["last_sync_at"].startswith(time.strftime("%Y-"))
     assert body["catalogue_version"] == services.catalogue.version() is not None
+
+
+def test_sync_then_search_json_from_the_cache_even_with_the_server_stopped(server, kiosk_device):
+    """What an admin (or an outside check) sees: `motcua-kiosk sync`, then `search --json`, offline too."""
+    ini = kiosk_device[0]
+    assert kiosk_main(["sync", "--config", str(ini)]) == 0
+    server.stop()
+
+    def search(query):
+        out = subprocess.run([sys.executable, "-m", "kiosk", "search", query, "--config", str(ini), "--json"],
+                             capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[2]).stdout
+        return json.loads(out)
+
+    hits = search("dang ky khai sinh")
+    assert hits[0]["code"] == "1.001193" and hits[0]["name"] == "Đăng ký khai sinh"
+    assert {"code", "name", "field", "summary", "score"} <= set(hits[0])
+    assert search("cong chung ban sao")[0]["code"] == "2.000815"   # citizens' word for chứng thực
+    assert search('"(AND* khai') is not None                        # search syntax in the query is harmless
