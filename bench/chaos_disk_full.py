@@ -63,16 +63,20 @@ def run(workdir: Path, url: str, token: str, staff_id: int, size_kb: int = 1024,
         try:
             for _ in range(rounds):
                 before = len(tablet.acknowledged)
+                refused_score = 3
                 for n in range(100_000):   # tap until the disk refuses
                     try:
                         tablet.tap(1 + n % 3)
                     except sqlite3.Error as exc:
                         findings["errors"].add(f"{type(exc).__name__}: {exc}")
+                        refused_score = 1 + n % 3
                         break
                 pending_full = tablet.outbox.pending()
-                for _ in range(5):     # the citizen taps again; each refused, nothing half-written
+                # The citizen taps the same face again; each refused, nothing half-written. (The same
+                # face: a smaller rating, without reasons, may still fit in the last page's free bytes.)
+                for _ in range(5):
                     try:
-                        tablet.tap()
+                        tablet.tap(refused_score)
                         findings["stored_while_full"].append(tablet.acknowledged[-1])
                     except sqlite3.Error:
                         findings["failed_puts"] += 1
