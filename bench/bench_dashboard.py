@@ -25,7 +25,7 @@ from pg import free_port  # noqa: E402
 from central import sample  # noqa: E402
 from central.importers import check_dossier  # noqa: E402
 from central.ratings import ingest  # noqa: E402
-from central.storage import make_engine, upgrade  # noqa: E402
+from central.storage import make_engine, refresh_statistics, upgrade  # noqa: E402
 from central.storage.schema import devices, dossier_steps, dossiers, offices, staff  # noqa: E402
 from central.timeutil import utcnow  # noqa: E402
 
@@ -66,6 +66,7 @@ def load(db: str, n_ratings: int, n_dossiers: int) -> None:
             conn.execute(dossiers.insert(), rows[i:i + 2000])
         for i in range(0, len(steps), 5000):
             conn.execute(dossier_steps.insert(), steps[i:i + 5000])
+    refresh_statistics(engine)  # as `motcua-central import` does after a bulk import
     engine.dispose()
 
 

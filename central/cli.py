@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import security
-from central.storage import make_engine, normalize_url, upgrade
+from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
 from central.storage.schema import (admin_tokens, admins, device_commands, devices, offices,
                                     ratings, staff)
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
@@ -203,6 +203,7 @@ def cmd_import(args):
             summary = importers.import_dossiers_file(engine, path, office=args.office)
     except importers.ImportProblems as problems:
         raise CliError(str(problems), 2) from None
+    refresh_statistics(engine)  # a bulk import changes the tables' sizes: tell the query planner
     print(summary)
 
 
@@ -245,7 +246,9 @@ def cmd_export_ratings(args):
 
 def cmd_seed_demo(args):
     from central import demo_seed
-    print(demo_seed.seed(_engine(args)))
+    engine = _engine(args)
+    print(demo_seed.seed(engine))
+    refresh_statistics(engine)
 
 
 def cmd_demo_hints(args):

@@ -164,16 +164,20 @@ def local_day(conn: Connection, column):
     return func.to_char(column + OFFSET, "YYYY-MM-DD")
 
 
-def _rating_groups(conn: Connection, office: str | None, period: Period, key=None, comments: bool = True) -> list:
-    """(key, score, scale, has_comment, n): the period's ratings counted in SQL, so a year of a busy
-    office is a few thousand rows, not a hundred thousand. Satisfaction is decided in Python (rules)."""
+def _rating_groups(conn: Connection, office: str | None, period: Period, key=None, comments: bool = True,
+                   reasons: bool = False) -> list:
+    """(key, score, scale, has_comment, reasons, n): the period's ratings counted in SQL, so a year of
+    a busy office is a few thousand rows, not a hundred thousand. Satisfaction is decided in Python
+    (rules). With `reasons`, also grouped by the reasons ticked (a handful of combinations): one
+    pass over the ratings for counts, comments and reasons."""
     has_comment = (case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
                    if comments else literal(0))  # without: the ratings index covers the query
     key = key if key is not None else literal(None)
+    reason_sets = ratings.c.reasons if reasons else literal("[]")
     query = (select(key.label("key"), ratings.c.score, ratings.c.scale, has_comment.label("has_comment"),
-                    func.count().label("n"))
+                    reason_sets.label("reasons"), func.count().label("n"))
              .where(ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
-             .group_by(key, ratings.c.score, ratings.c.scale, has_comment))
+             .group_by(key, ratings.c.score, ratings.c.scale, has_comment, reason_sets))
     if office:
         query = query.where(ratings.c.office_code == office)
     return conn.execute(query).all()
@@ -294,7 +298,7 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
         raise BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(DIMENSIONS)}")
     column = {"officer": ratings.c.staff_id, "counter": ratings.c.counter,
               "day": local_day(conn, ratings.c.created_at)}.get(dimension, ratings.c.dossier_code)
-    rows = _rating_groups(conn, office, period, column)
+    rows = _rating_groups(conn, office, period, column, reasons=True)
     scale = _scale_of(rows)
     via_dossier = dimension in ("field", "procedure")
     rated = _dossier_keys(conn, office, {r.key for r in rows if r.key}) if via_dossier else {}
@@ -308,13 +312,9 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
         g["comments"] += r.n if r.has_comment else 0
         if r.scale == scale:
             g["_dist"][r.score] += r.n
-    reason_query = select(column.label("key"), ratings.c.score, ratings.c.scale, ratings.c.reasons).where(
-        ratings.c.created_at >= period.start, ratings.c.created_at < period.end, ratings.c.reasons != "[]")
-    if office:
-        reason_query = reason_query.where(ratings.c.office_code == office)
-    for r in conn.execute(reason_query):
-        if not rules.is_satisfied(r.score, r.scale):
-            groups[_key_of(dimension, r.key, rated)[0]]["_reasons"].update(json.loads(r.reasons or "[]"))
+        if r.reasons and r.reasons != "[]" and not rules.is_satisfied(r.score, r.scale):
+            for reason in json.loads(r.reasons):
+                g["_reasons"][reason] += r.n
     if via_dossier:
         _add_on_time(conn, dimension, office, period, groups)
     names = _labels(conn, dimension, set(groups))

@@ -8,7 +8,7 @@ from central.api.auth import RateLimiter
 from central.api.errors import BodySizeLimit, install_error_handlers
 from central.settings import Settings, load_settings
 from central.shedding import install as install_load_shedding
-from central.storage import make_engine
+from central.storage import StatisticsRefresher, is_sqlite, make_engine
 
 
 def create_app(db: str | None = None, settings: Settings | None = None) -> FastAPI:
@@ -19,6 +19,8 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
                               "offices (Bộ phận Một cửa). Contract: docs/ARCHITECTURE.md.")
     app.state.settings = settings
     app.state.engine = make_engine(db or settings.db)
+    if is_sqlite(app.state.engine):
+        app.state.statistics = StatisticsRefresher(app.state.engine).start()
     app.state.limiter = RateLimiter(settings.requests_per_minute_per_token,
                                     settings.lookup_misses_per_minute)
     install_error_handlers(app)

@@ -17,8 +17,9 @@ from central.timeutil import utcnow
 from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
 
 VERDICT_COLUMNS = ("finished_effective_at", "on_time", "supplement_s", "verdict_rule")
+# Ends on 07/10 and 08/10: D3 is open, past its due date, yet not late (its supplement time counts).
 PERIODS = [("2025-10-01", "2025-10-31"), ("2025-10-01", "2025-10-05"), ("2025-09-01", "2025-11-30"),
-           ("2025-10-06", "2025-10-06")]
+           ("2025-10-06", "2025-10-06"), ("2025-10-01", "2025-10-07"), ("2025-10-08", "2025-10-08")]
 
 
 def _upgrade_to(engine, revision: str) -> None:
@@ -134,3 +135,21 @@ def test_office_day_of_a_stored_time_turns_at_17_utc(engine):
                                      (datetime(2026, 2, 28, 18, 0), datetime(2026, 2, 28, 17))]:
             key = conn.scalar(select(stats.day_key(conn, literal(utc, DateTime))))
             assert stats.day_start(key) == office_midnight, (utc, key)
+
+
+def test_reasons_count_every_rating_that_ticked_them(engine):
+    """Ratings are grouped in SQL by their set of reasons: a set ticked three times counts three."""
+    import uuid
+    upgrade(engine)
+    _load(engine, with_verdicts=True)
+    with engine.begin() as conn:
+        lan = conn.scalar(select(staff.c.id).where(staff.c.name == "Lan"))
+        device = conn.scalar(select(devices.c.id))
+        more = [{"id": str(uuid.uuid4()), "device_seq": 100 + i, "created_at": f"2025-10-2{i}T09:00:00+07:00",
+                 "office": OFFICE, "counter": 1, "staff_id": lan, "scale": 3, "score": 1,
+                 "reasons": ["cho_lau", "thai_do"], "comment": None, "dossier_code": None, "phone": None}
+                for i in range(3)]
+        assert {r["status"] for r in ingest(conn, device, OFFICE, more)["results"]} == {"accepted"}
+        period = reports.parse_period(None, "2025-10-01", "2025-10-31")
+        by = {i["key"]: i for i in reports.satisfaction_by(conn, "officer", OFFICE, period)["items"]}
+        assert [(r["code"], r["count"]) for r in by[lan]["top_reasons"]] == [("cho_lau", 4), ("thai_do", 4)]
