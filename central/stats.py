@@ -102,7 +102,63 @@ def rating_figures(conn: Connection, office: str | None, start: datetime, end: d
 
 
 def office_stats(conn: Connection, office: str | None, period: str, now: datetime | None = None) -> dict:
-    """The kiosk statistics screen's figures (GET /api/v1/stats)."""
+    """The kiosk statistics screen's figures (GET /api/v1/stats): finished dossiers counted in SQL
+    from their stored verdicts (`dossier_tally`), ratings grouped in SQL, so the cost follows the
+    months shown, not the office's whole history. Equal to `office_stats_judged` (a test holds it)."""
+    start, end = period_bounds(period, now)
+    months = 12 if period == "year" else 6
+    starts = _month_starts(end, months)
+    first = min(starts[0], start)
+    spans = [(m, starts[i + 1] if i + 1 < len(starts) else end) for i, m in enumerate(starts)]
+    tally = dossier_tally(conn, office, start, end)
+    history = dossier_tally(conn, office, first, end) if first < start else tally
+    rated = _rating_counts(conn, office, first, end, by_day=True)
+    series = []
+    for m_start, m_end in spans:
+        d = tally_figures([r for r in history.finished if m_start <= r[2] < m_end])
+        r = _grouped_rating_figures([g for g in rated if m_start <= g[0] < m_end])
+        local = m_start + timedelta(hours=7)
+        series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
+                       "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
+                       "finished": d["finished"]})
+    return {"office": office, "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
+            "dossiers": tally_figures(tally.finished, tally.received, tally.open_late),
+            "ratings": _grouped_rating_figures(_rating_counts(conn, office, start, end)),
+            "series": series, "generated_at": to_wire(utcnow())}
+
+
+def _rating_counts(conn: Connection, office: str | None, start: datetime, end: datetime,
+                   by_day: bool = False) -> list[tuple]:
+    """(start of the office day or None, score, scale, n): ratings of [start, end) counted in SQL,
+    read from the ratings' (office, created_at, scale, score) index alone."""
+    day = (day_key(conn, ratings.c.created_at) if by_day else literal(None)).label("day")
+    query = (select(day, ratings.c.score, ratings.c.scale, func.count().label("n"))
+             .where(ratings.c.created_at >= start, ratings.c.created_at < end)
+             .group_by(day, ratings.c.score, ratings.c.scale))
+    if office:
+        query = query.where(ratings.c.office_code == office)
+    return [(day_start(r.day) if by_day else None, r.score, r.scale, r.n) for r in conn.execute(query)]
+
+
+def _grouped_rating_figures(groups) -> dict:
+    """`rating_figures` from (day start, score, scale, n) groups."""
+    scales = Counter()
+    for _, _score, scale, n in groups:
+        scales[scale] += n
+    scale = scales.most_common(1)[0][0] if scales else 3
+    count = sum(g[3] for g in groups)
+    satisfied = sum(g[3] for g in groups if rules.is_satisfied(g[1], g[2]))
+    distribution = {str(i): 0 for i in range(1, scale + 1)}
+    for _, score, s, n in groups:
+        if s == scale:
+            distribution[str(score)] += n
+    return {"count": count, "satisfied": satisfied, "satisfaction_rate": rules.rate(satisfied, count),
+            "distribution": distribution, "scale": scale}
+
+
+def office_stats_judged(conn: Connection, office: str | None, period: str, now: datetime | None = None) -> dict:
+    """The same figures by judging every dossier of the office now: the reference office_stats is
+    tested against (and what it did before verdicts were stored)."""
     start, end = period_bounds(period, now)
     judged = judged_dossiers(conn, office, end)
     months = 12 if period == "year" else 6

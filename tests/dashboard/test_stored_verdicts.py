@@ -153,3 +153,22 @@ def test_reasons_count_every_rating_that_ticked_them(engine):
         period = reports.parse_period(None, "2025-10-01", "2025-10-31")
         by = {i["key"]: i for i in reports.satisfaction_by(conn, "officer", OFFICE, period)["items"]}
         assert [(r["code"], r["count"]) for r in by[lan]["top_reasons"]] == [("cho_lau", 4), ("thai_do", 4)]
+
+
+def test_kiosk_statistics_equal_judging_every_dossier(engine):
+    """/api/v1/stats counts from stored verdicts; the figures equal judging every dossier at the time."""
+    from datetime import datetime
+    upgrade(engine)
+    _load(engine, with_verdicts=True)
+    nows = [datetime(2025, 10, d, h) for d, h in ((3, 5), (7, 12), (8, 16), (8, 17), (31, 23))]  # naive UTC
+    nows.append(datetime(2025, 12, 2, 3))
+    with engine.connect() as conn:
+        for now in nows:
+            for name in stats.PERIODS:
+                for office in (OFFICE, None):
+                    mine = stats.office_stats(conn, office, name, now)
+                    reference = stats.office_stats_judged(conn, office, name, now)
+                    mine.pop("generated_at"), reference.pop("generated_at")
+                    assert mine == reference, (now, name, office)
+        busy = stats.office_stats(conn, OFFICE, "month", datetime(2025, 10, 31, 16))  # 23:00 office time
+        assert (busy["dossiers"]["finished"], busy["ratings"]["count"]) == (5, 7)
