@@ -13,6 +13,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import slip
 from kiosk.i18n import STRINGS
 from kiosk.settings import theme_colours
+from motcua import alive
 from touchui.admin import AdminGesture, PinGuard, PinPad
 from touchui.i18n import i18n
 from touchui.idle import IdleTimer
@@ -122,6 +123,7 @@ class KioskApp(App):
         self.idle.start()
         self.scanner.start()
         self.gesture.start()
+        self.alive = alive.schedule(Clock)  # the supervisor restarts a kiosk whose screen loop hangs
         for worker in self.workers:
             worker.start()
 

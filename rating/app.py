@@ -10,6 +10,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition
 
+from motcua import alive
 from rating import texts
 from rating.flow import Notice, Step
 from rating.screens.admin import AdminScreen
@@ -103,6 +104,7 @@ class RatingApp(App):
 
     def on_start(self):
         self.services.start()
+        self.alive = alive.schedule(Clock)  # the supervisor restarts a tablet whose screen loop hangs
 
     def on_stop(self):
         for watcher in ("scanner", "admin_gesture", "activity"):

@@ -130,7 +130,9 @@ def test_real_kiosk_runs_offscreen_under_the_session_and_reports_to_the_server(s
     config.write_text(f"[server]\nurl = {server.url}\ntoken_file = kiosk.token\n\n[device]\n"
                       f"office_code = XA-PHUOCLONG\nname = Kiosk sảnh\ndata_dir = data\n", encoding="utf-8")
     systemd = FakeSystemd(tmp_path)
-    env = dict(os.environ, NOTIFY_SOCKET=systemd.path, WATCHDOG_USEC="2000000")
+    (tmp_path / "run").mkdir()
+    env = dict(os.environ, NOTIFY_SOCKET=systemd.path, WATCHDOG_USEC="2000000",
+               RUNTIME_DIRECTORY=str(tmp_path / "run"))
     env.pop("DISPLAY", None)
     session = subprocess.Popen([sys.executable, str(SESSION), "kiosk", "--config", str(config), "--display",
                                 "offscreen", "--bin", str(Path(sys.executable).parent), "--ready-after", "2"],
@@ -146,7 +148,42 @@ def test_real_kiosk_runs_offscreen_under_the_session_and_reports_to_the_server(s
         systemd.collect(1.5)
         assert systemd.count("READY=1") == 1 and systemd.count("WATCHDOG=1") >= 1
         assert session.poll() is None
+        beat = tmp_path / "run" / "kiosk.alive"   # the real kiosk's screen loop beats it every 2 s
+        assert beat.exists() and time.time() - beat.stat().st_mtime < 5
     finally:
         session.terminate()
         code = session.wait(timeout=20)
     assert code in (0, 128 + signal.SIGTERM, 128 + signal.SIGKILL, -signal.SIGTERM), code
+
+
+def test_a_hung_screen_loop_stops_the_watchdog_and_a_live_one_feeds_it(tmp_path):
+    """The app beats its alive file; when the beats stop (process alive, screen loop stuck) the
+    watchdog pings stop too, so systemd restarts it; when they resume, so do the pings."""
+    systemd = FakeSystemd(tmp_path)
+    hang = tmp_path / "hang"   # while this file exists the stand-in app's "screen loop" is stuck
+    body = ("from pathlib import Path\n"
+            "alive = Path(os.environ['MOTCUA_ALIVE_FILE'])\n"
+            f"while True:\n    if not Path({str(hang)!r}).exists(): alive.touch()\n    time.sleep(0.1)\n")
+    session = start(tmp_path, fake_app(tmp_path, body), systemd, "--hang-after", "1")
+
+    def wait_for(condition, seconds=10.0):
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            systemd.collect(0.1)
+        return condition()
+    try:
+        assert wait_for(lambda: systemd.count("READY=1") == 1 and systemd.count("WATCHDOG=1") >= 3)
+        hang.touch()
+        assert wait_for(lambda: systemd.count("STATUS=app hung") == 1), systemd.messages
+        hung_at = time.monotonic()
+        systemd.collect(1.2)
+        assert systemd.count("WATCHDOG=1", since=hung_at) == 0
+        assert session.poll() is None   # the process lives on: only the watchdog can catch this
+        hang.unlink()
+        resumed_at = time.monotonic()
+        assert wait_for(lambda: systemd.count("WATCHDOG=1", since=resumed_at) >= 1)
+    finally:
+        session.terminate()
+        session.wait(timeout=10)
+    err = session.stderr.read()
+    assert "screen loop has not run" in err and "screen loop runs again" in err
