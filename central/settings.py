@@ -19,6 +19,9 @@ class Setting:
 SETTINGS = [
     Setting("db", "var/central.db", "Database: a SQLite file path or a postgresql:// URL "
             "(overridden by --db and MOTCUA_DB)."),
+    Setting("db_pool_size", 40, "PostgreSQL only: database connections each server process keeps "
+            "open (the request threadpool has 40 threads); with N processes PostgreSQL needs "
+            "N x 1.25 x this many connections. At least 1."),
     Setting("max_body_bytes", 1_048_576, "Largest request body accepted; larger ones get 413 "
             "before anything is parsed."),
     Setting("requests_per_minute_per_token", 1200, "Budget of requests per device or admin token "
@@ -37,6 +40,9 @@ SETTINGS = [
     Setting("shed_retry_after", 5, "Largest Retry-After (seconds) of a shed request; each answer "
             "picks 1..this at random so a reconnect storm comes back spread out."),
 ]
+
+
+AT_LEAST_ONE = {"db_pool_size", "max_body_bytes", "requests_per_minute_per_token", "max_ratings_per_batch"}
 
 
 class Settings(dict):
@@ -59,18 +65,22 @@ def load_settings(path: str | None = None, overrides: dict | None = None) -> Set
             raise SystemExit(f"config file {path} cannot be read")
         if parser.has_section("server"):
             raw.update(parser["server"])
+    source = {name: f"{path} [server] {name}" for name in raw}
     for s in SETTINGS:
         env = os.environ.get("MOTCUA_" + s.name.upper())
         if env is not None and s.name != "db":
             raw[s.name] = env
+            source[s.name] = f"environment MOTCUA_{s.name.upper()}"
     known = {s.name: s for s in SETTINGS}
     for name, text in raw.items():
         if name not in known:
-            raise SystemExit(f"{path}: unknown setting [server] {name}")
+            raise SystemExit(f"{path}: unknown setting [server] {name} (known: {', '.join(known)})")
         default = known[name].default
         try:
             values[name] = int(text) if isinstance(default, int) else text
         except ValueError:
-            raise SystemExit(f"setting {name}: {text!r} is not a whole number") from None
+            raise SystemExit(f"{source[name]} = {text!r}: expected a whole number") from None
+        if name in AT_LEAST_ONE and values[name] < 1:
+            raise SystemExit(f"{source[name]} = {text!r}: expected a whole number of at least 1")
     values.update(overrides or {})
     return values

@@ -18,7 +18,7 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
                   description="Catalogue, dossier status, ratings and device API for one-stop "
                               "offices (Bộ phận Một cửa). Contract: docs/ARCHITECTURE.md.")
     app.state.settings = settings
-    app.state.engine = make_engine(db or settings.db)
+    app.state.engine = make_engine(db or settings.db, pool_size=settings.db_pool_size)
     if is_sqlite(app.state.engine):
         app.state.statistics = StatisticsRefresher(app.state.engine).start()
     app.state.limiter = RateLimiter(settings.requests_per_minute_per_token,

@@ -92,3 +92,28 @@ def test_every_server_setting_is_documented_in_the_shipped_central_ini():
         assert at is not None, f"{setting.name} missing from config/central.ini"
         assert lines[at - 1].startswith(";"), f"{setting.name} has no comment above it in config/central.ini"
     assert load_settings(str(shipped)) == load_settings(None)   # the shipped file states the defaults
+
+
+def test_pool_size_from_central_ini_and_errors_name_file_key_and_what_is_allowed(tmp_path, monkeypatch, storage_url):
+    monkeypatch.delenv("MOTCUA_DB_POOL_SIZE", raising=False)
+    ini = tmp_path / "central.ini"
+    ini.write_text("[server]\ndb_pool_size = 7\n", encoding="utf-8")
+    settings = load_settings(str(ini))
+    assert settings.db_pool_size == 7
+    if storage_url.startswith("postgresql"):
+        from central.api import create_app
+        app = create_app(storage_url, settings)
+        assert app.state.engine.pool.size() == 7
+        app.state.engine.dispose()
+    ini.write_text("[server]\ndb_pool_size = 0\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=rf"{ini} \[server\] db_pool_size = '0': expected a whole number of at least 1"):
+        load_settings(str(ini))
+    ini.write_text("[server]\ndb_pool_size = forty\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=rf"{ini} \[server\] db_pool_size = 'forty': expected a whole number"):
+        load_settings(str(ini))
+    ini.write_text("[server]\ndb_pool_sise = 40\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"unknown setting \[server\] db_pool_sise \(known: db, db_pool_size"):
+        load_settings(str(ini))
+    monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "-3")
+    with pytest.raises(SystemExit, match="environment MOTCUA_DB_POOL_SIZE = '-3'"):
+        load_settings(None)
