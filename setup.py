@@ -4,6 +4,7 @@ from setuptools import find_packages, setup
 # Pinned: a kiosk in a commune centre must run the exact versions the tests ran.
 CORE = [
     "requests==2.34.2",
+    "urllib3==2.8.0",  # motcua.client tells a closed kept-alive connection by its exceptions
     "sqlite-utils==4.2.1",
     "rapidfuzz==3.14.6",
 ]

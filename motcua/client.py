@@ -1,10 +1,13 @@
-"""HTTP client of the central server for kiosks and tablets: timeouts always, one exception root, no POST retries."""
+"""HTTP client of the central server for kiosks and tablets: timeouts always, one exception root, no POST retries
+(but one resend when a kept-alive connection turns out to be closed by the server before it read the request)."""
 import email.utils
+import http.client
 import logging
 import threading
 import time
 
 import requests
+import urllib3
 
 __all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "parse_retry_after",
            "RESTART_EXIT_CODE"]
@@ -50,6 +53,20 @@ def parse_retry_after(value: str | None, now=time.time) -> float | None:
     return max(0.0, when.timestamp() - now())
 
 
+# What a request sent on a kept-alive connection meets when the server closed that connection as
+# idle (uvicorn after 5 s) just as the request left: no status line at all, only an end of file or a
+# reset (urllib3 calls it "Connection aborted."). The server read nothing, so it is sent again once.
+_STALE_CONNECTION = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _stale_connection(exc: BaseException) -> bool:
+    """True when a requests.ConnectionError is a connection closed before any answer began."""
+    for aborted in exc.args:
+        if isinstance(aborted, urllib3.exceptions.ProtocolError) and aborted.args[:1] == ("Connection aborted.",):
+            return any(isinstance(cause, _STALE_CONNECTION) for cause in aborted.args[1:])
+    return False
+
+
 class Client:
     """One device's view of the central server's /api/v1. Tests inject a `requests.Session`."""
 
@@ -71,7 +88,15 @@ class Client:
             hdrs["Authorization"] = f"Bearer {self._token}"
         hdrs.update(headers or {})
         try:
-            resp = self.session.request(method, url, headers=hdrs, timeout=self.timeout, **kwargs)
+            try:
+                resp = self.session.request(method, url, headers=hdrs, timeout=self.timeout, **kwargs)
+            except requests.ConnectionError as exc:
+                if isinstance(exc, requests.Timeout) or not _stale_connection(exc):
+                    raise
+                # Once, on a new connection: safe for every call here (GETs, a heartbeat, a rating
+                # batch under its Idempotency-Key). A server that is really down fails again.
+                log.debug("%s %s: kept-alive connection closed by the server; sending again", method, path)
+                resp = self.session.request(method, url, headers=hdrs, timeout=self.timeout, **kwargs)
         except requests.Timeout as exc:
             raise ServerUnreachable(f"{method} {path}: no answer within {self.timeout:g} s") from exc
         except requests.RequestException as exc:
