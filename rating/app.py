@@ -224,7 +224,7 @@ class RatingApp(App):
     def _tick(self, _dt):
         if self.root_widget.ids.sm.current not in STAFF_SCREENS:
             self.flow.tick()
-        if self.flow.notice == Notice.COOLDOWN:
+        if self.flow.notice == Notice.COOLDOWN or self.screens["idle"].cooling != (self.flow.cooldown_remaining() > 0):
             self._refresh()
 
     def refresh(self, *_):
@@ -234,6 +234,7 @@ class RatingApp(App):
         idle = self.screens["idle"]
         idle.show_officer(flow.officer, self.services.officer_photo(flow.officer))
         idle.waits_for_officer = flow.settings.require_service_done and not flow.service_done
+        idle.cooling = flow.cooldown_remaining() > 0
         rate = self.screens["rate"]
         if flow.officer:
             rate.officer_line = f"{flow.officer.get('name', '')} · " + self.t("counter", counter=flow.counter)

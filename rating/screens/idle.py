@@ -28,6 +28,7 @@ class IdleScreen(Screen):
     has_officer = BooleanProperty(False)
     waits_for_officer = BooleanProperty(False)
     officer_button = BooleanProperty(False)
+    cooling = BooleanProperty(False)   # within the cooldown after a rating: the invitation looks asleep
     _photo_digest = None
 
     def show_officer(self, officer, photo: bytes | None = None):

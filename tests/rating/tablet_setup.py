@@ -1,9 +1,24 @@
 """Helpers for tablet tests: an office with officers on the real server and a tablet config for it."""
+import os
+import tempfile
 from pathlib import Path
 
 OFFICE = "XA-PHUOCLONG"
 LAN_PIN = "1357"
-LAN_PHOTO = Path(__file__).resolve().parents[2] / "assets" / "sample" / "staff" / "xa-phuoclong-01.png"
+
+
+def _lan_photo() -> Path:
+    """Lan's own avatar (her initials, as the demo draws every officer's), drawn once per machine."""
+    path = Path(tempfile.gettempdir()) / "motcua-tests-nguyen-thi-lan.png"
+    if not path.exists():
+        from central.sample_data import draw_staff_photo
+        part = path.with_suffix(f".{os.getpid()}.part")
+        draw_staff_photo("Nguyễn Thị Lan", 1).save(part, format="PNG")
+        part.replace(path)
+    return path
+
+
+LAN_PHOTO = _lan_photo()
 
 
 def add_officers(server) -> dict:

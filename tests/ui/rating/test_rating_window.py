@@ -10,6 +10,7 @@ from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "rating"))
 from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+from rating.widgets.theme import COLOURS  # noqa: E402
 
 DOSSIER = "000.00.31.H29-251103-0007"
 
@@ -174,12 +175,15 @@ class RatingWindowTest(GraphicUnitTest):
         self.rate(3)
         self.later(5)
         assert self.screen() == "idle"
-        self.tap(self.app.screens["idle"].ids.invite)
+        idle = self.app.screens["idle"]
+        assert idle.cooling and tuple(idle.ids.invite.background_color) != tuple(COLOURS["ok"])   # looks asleep
+        self.tap(idle.ids.invite)
         assert self.screen() == "idle"
         assert "15 giây" in self.root.notice_text
         counts = self.services.outbox.counts()   # the sync thread may hold it as `sending` right now
         assert counts["pending"] + counts["sending"] + counts["sent"] == 1, counts
         self.later(15)
+        assert not idle.cooling and tuple(idle.ids.invite.background_color) == tuple(COLOURS["ok"])
         self.rate(2)
         assert self.screen() == "thanks"
 
