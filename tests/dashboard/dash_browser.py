@@ -4,9 +4,9 @@ import time
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -48,11 +48,27 @@ def sign_in(driver, url: str, name: str, password: str, next_path: str = "/admin
     click_and_wait(driver, driver.find_element(By.ID, "sign-in"))
 
 
+def _left_the_page(old):
+    """True once `old` belongs to a page that was replaced. ChromeDriver says so either as a stale
+    element or, when asked mid-navigation, as an "unknown error": node does not belong to the document."""
+    def check(_driver) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+    return check
+
+
 def click_and_wait(driver, element) -> None:
     """Clicks something that loads a new page and returns once the new page is there."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 15).until(_left_the_page(old))
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
