@@ -13,7 +13,22 @@ import time
 FAULTS = ("pass", "drop", "reset", "reset_mid_body", "delay", "http500", "http429", "blackhole")
 
 
-def _read_request(conn: socket.socket) -> bytes | None:
+def without_connection_header(head: bytes) -> list[bytes]:
+    """The lines of an HTTP message head, its Connection header left out."""
+    return [ln for ln in head.split(b"\r\n") if not ln.lower().startswith(b"connection:")]
+
+
+def forward(upstream: tuple[str, int], request: bytes) -> bytes:
+    """Sends one `Connection: close` request to the real server and returns its whole answer."""
+    with socket.create_connection(upstream, timeout=30) as up:
+        up.sendall(request)
+        response = b""
+        while chunk := up.recv(65536):
+            response += chunk
+    return response
+
+
+def read_request(conn: socket.socket) -> bytes | None:
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = conn.recv(65536)
@@ -31,8 +46,7 @@ def _read_request(conn: socket.socket) -> bytes | None:
         if not chunk:
             return None
         body += chunk
-    lines = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith(b"connection:")]
-    return b"\r\n".join(lines + [b"Connection: close"]) + b"\r\n\r\n" + body
+    return b"\r\n".join(without_connection_header(head) + [b"Connection: close"]) + b"\r\n\r\n" + body
 
 
 def _reset(conn: socket.socket) -> None:
@@ -77,7 +91,7 @@ class FaultProxy:
             if fault == "reset":
                 _reset(conn)
                 return
-            request = _read_request(conn)
+            request = read_request(conn)
             if request is None:
                 conn.close()
                 return
@@ -93,14 +107,7 @@ class FaultProxy:
                              b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
                 conn.close()
                 return
-            with socket.create_connection(self.upstream, timeout=30) as up:
-                up.sendall(request)
-                response = b""
-                while True:
-                    chunk = up.recv(65536)
-                    if not chunk:
-                        break
-                    response += chunk
+            response = forward(self.upstream, request)
             if fault == "reset_mid_body":
                 conn.sendall(response[: max(1, len(response) - 20)])
                 _reset(conn)

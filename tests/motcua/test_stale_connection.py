@@ -11,14 +11,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from faultproxy import FaultProxy, _read_request
+from faultproxy import FaultProxy, forward, read_request, without_connection_header
 from motcua.client import Client, ServerUnreachable
 
 
 def _keep_alive(response: bytes) -> bytes:
     head, _, body = response.partition(b"\r\n\r\n")
-    lines = [ln for ln in head.split(b"\r\n") if not ln.lower().startswith(b"connection:")]
-    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+    return b"\r\n".join(without_connection_header(head)) + b"\r\n\r\n" + body
 
 
 class KeepAliveCloser:
@@ -45,19 +44,14 @@ class KeepAliveCloser:
         served = 0
         with conn:
             while True:
-                request = _read_request(conn)   # forwarded with Connection: close: one upstream call each
+                request = read_request(conn)   # forwarded with Connection: close: one upstream call each
                 if request is None:
                     return
                 served += 1
                 if served == self.close_at and not self.closed_unanswered:
                     self.closed_unanswered += 1
                     return                      # as an idle timeout would: no answer, connection closed
-                with socket.create_connection(self.upstream, timeout=10) as up:
-                    up.sendall(request)
-                    response = b""
-                    while chunk := up.recv(65536):
-                        response += chunk
-                conn.sendall(_keep_alive(response))
+                conn.sendall(_keep_alive(forward(self.upstream, request)))
 
     def close(self):
         self._sock.close()
