@@ -13,7 +13,7 @@ as the rating batches, so writers queue on the lock instead of spinning in SQLit
 import logging
 import threading
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, or_, update
 
 from central.api.errors import ApiError
 from central.storage import is_sqlite, write_lock
@@ -31,7 +31,13 @@ NOT_STORED = ("Máy chủ chưa ghi được nhịp tim, thiết bị sẽ gửi
               "store the heartbeat; the device will report again at its next beat.")
 
 # Bound names differ from column names (SQLAlchemy reserves those for its own SET parameters).
-_UPDATE_DEVICE = update(devices).where(devices.c.id == bindparam("b_device_id")).values(
+# A beat never overwrites a newer one: two server processes on one PostgreSQL each read their clock
+# before their transaction, and the one with the older time may commit second (it waited on the
+# row lock, or its machine's clock is behind). PostgreSQL re-checks the condition on the row the
+# first one committed.
+_UPDATE_DEVICE = update(devices).where(
+    devices.c.id == bindparam("b_device_id"),
+    or_(devices.c.last_seen_at.is_(None), devices.c.last_seen_at <= bindparam("b_seen_at"))).values(
     last_seen_at=bindparam("b_seen_at"), **{c: bindparam("b_" + c) for c in STATE_COLUMNS})
 
 
@@ -46,8 +52,8 @@ class _Beat:
 class HeartbeatWriter:
     """One per server process and database. `record` blocks until the beat is committed."""
 
-    def __init__(self, engine):
-        self.engine = engine
+    def __init__(self, engine, clock=utcnow):
+        self.engine, self.clock = engine, clock
         self._lock = write_lock(engine) if is_sqlite(engine) else None
         self._cond = threading.Condition()
         self._queue: list[_Beat] = []
@@ -74,7 +80,7 @@ class HeartbeatWriter:
                 with self._cond:
                     batch = self._queue[:MAX_BEATS_PER_TRANSACTION]
                     del self._queue[:MAX_BEATS_PER_TRANSACTION]
-                now = utcnow()
+                now = self.clock()
                 self._write(batch, now)
             except Exception:
                 log.exception("heartbeats of %d devices not stored", len(batch))

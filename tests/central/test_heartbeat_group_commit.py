@@ -2,6 +2,7 @@
 import concurrent.futures
 import threading
 import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -74,6 +75,20 @@ def test_concurrent_beats_share_commits_and_each_command_is_delivered_once(provi
     for dev in province.devices:   # what the device page shows is a beat that was answered, the last one
         assert rows[dev].version in {"1.0", "1.1", "1.2"} and rows[dev].pending == int(rows[dev].version[-1])
         assert rows[dev].last_seen_at == latest_answer[dev]
+
+
+def test_a_beat_stamped_earlier_but_committed_later_does_not_turn_the_device_back(province):
+    """Two server processes whose clocks differ (or one that waited on the row lock): the newest beat stays."""
+    ahead = HeartbeatWriter(province.engines[0])
+    behind = HeartbeatWriter(province.engines[1], clock=lambda: utcnow() - timedelta(seconds=2))
+    dev = province.devices[0]
+    newest, _ = ahead.record(dev, _state("1.1", pending=1))
+    older, commands = behind.record(dev, _state("1.0", pending=0))
+    assert older < newest
+    assert [c["name"] for c in commands] == [], "the commands went with the first answer"
+    with province.engines[1].connect() as conn:
+        row = conn.execute(select(devices).where(devices.c.id == dev)).one()
+    assert (row.version, row.pending, row.last_seen_at) == ("1.1", 1, newest)
 
 
 def test_a_transaction_that_fails_answers_503_and_keeps_the_previous_state(province):
