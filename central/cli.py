@@ -71,8 +71,9 @@ def cmd_serve(args):
         os.environ["MOTCUA_SERVE_DB"] = db
         if args.config:
             os.environ["MOTCUA_CENTRAL_CONFIG"] = args.config
-        uvicorn.run("central.cli:app_for_worker", factory=True, workers=args.workers, loop=LOOP,
-                    host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
+        from central.serving import run_workers
+        run_workers("central.cli:app_for_worker", workers=args.workers, loop=LOOP, host=args.host,
+                    port=args.port, log_level=args.log_level, access_log=args.access_log,
                     timeout_graceful_shutdown=5)
         return
     app = create_app(db, settings)
