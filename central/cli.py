@@ -272,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     p.add_argument("--access-log", action="store_true", help="log every request line")
     p.add_argument("--workers", type=int, default=1,
-                   help="server processes sharing the port (rate limits and load shedding count per process)")
+                   help="server processes on the port, each with its own listening socket (the kernel spreads "
+                        "connections over them); rate limits and load shedding count per process")
     p.set_defaults(func=cmd_serve)
 
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(dest="admin_cmd", required=True)
