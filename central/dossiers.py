@@ -31,8 +31,12 @@ def times_of(row, steps) -> rules.DossierTimes:
 
 # The dossier, its office and its steps in one statement (one row per step, or one row without
 # steps): one snapshot without a transaction, one round trip. Step columns carry a step_ prefix.
+# Only what the view and the on-time rule read: never the phone number, no column parsed for nothing.
 _STEP_COLUMNS = ("name", "unit", "status", "started_at", "finished_at", "due_at", "position")
-_LOOKUP = (select(dossiers, offices.c.name.label("office_name"), offices.c.code.label("office_found"),
+_DOSSIER_COLUMNS = ("code", "procedure_code", "procedure_name", "holder_name", "status", "status_at",
+                    "received_at", "due_at", "finished_at", "returned_at", "secret_hash")
+_LOOKUP = (select(*[dossiers.c[c] for c in _DOSSIER_COLUMNS],
+                  offices.c.name.label("office_name"), offices.c.code.label("office_found"),
                   *[dossier_steps.c[c].label("step_" + c) for c in _STEP_COLUMNS])
            .select_from(dossiers.outerjoin(offices, offices.c.code == dossiers.c.office_code)
                         .outerjoin(dossier_steps, dossier_steps.c.dossier_code == dossiers.c.code))
