@@ -85,6 +85,7 @@ def cmd_run(cfg, config_path) -> int:
     display = cfg.display
     Config.set("graphics", "width", str(display.width))
     Config.set("graphics", "height", str(display.height))
+    Config.set("graphics", "multisamples", display.multisamples)
     if display.kiosk_mode:
         from touchui.lockdown import configure_before_window
         configure_before_window(fullscreen=display.fullscreen, borderless=display.borderless,

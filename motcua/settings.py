@@ -41,6 +41,11 @@ DISPLAY = Section("display", "The screen.", [
         min=0.5, max=3.0),
     Key("kiosk_mode", "bool", True,
         "Lock the device to the app: no exit by keyboard; admin only through the hidden gesture + PIN."),
+    Key("multisamples", "choice", "0",
+        "Antialiasing samples for drawn edges. 0: the screens' text, bars and rounded buttons look "
+        "the same, and without a GPU driver a 1920x1080 window needs ~60 MB less memory (each sample "
+        "is another frame-sized buffer); 2 or 4 on a GPU if rounded corners look stepped.",
+        choices=("0", "2", "4", "8")),
 ])
 ADMIN = Section("admin", "The on-device admin screen (hidden gesture, then PIN).", [
     Key("pin", "str", "", "Admin PIN as plain digits (4 to 8). Used only when pin_hash is empty. "

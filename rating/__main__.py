@@ -60,6 +60,7 @@ def run_app(cfg) -> int:
     else:
         Config.set("graphics", "fullscreen", "auto" if d.fullscreen else "0")
     Config.set("graphics", "width", str(d.width))
+    Config.set("graphics", "multisamples", d.multisamples)
     Config.set("graphics", "height", str(d.height))
     from touchui.theme import configure_theme
     from rating.settings import theme_colours
