@@ -108,8 +108,11 @@ def _stored_facts(conn: Connection, device_id: int, rows: list[dict]) -> tuple[d
     codes = {(v["office_code"], v["dossier_code"]) for v in rows if v["dossier_code"]}
     rated = set()
     if codes:
+        # Both columns of the (office_code, dossier_code) index: on the dossier code alone the
+        # database walks the whole index for every batch that links a dossier.
         rated = {(r[0], r[1]) for r in conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
-            ratings.c.dossier_code.in_([c for _, c in codes])))}
+            ratings.c.office_code.in_(sorted({o for o, _ in codes})),
+            ratings.c.dossier_code.in_(sorted({c for _, c in codes}))))}
     ids = [v["id"] for v in rows]
     hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
     return hashes, seqs, rated

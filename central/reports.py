@@ -30,6 +30,11 @@ REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unkn
     "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
     "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
 }
+# A rating stored less than this many seconds after the previous one of the same tablet is counted
+# as "quick": a citizen's transaction at the counter takes longer than that, so a run of quick
+# ratings is worth a look (an officer tapping his own tablet, a game on an unattended counter).
+# The tablet's own cooldown (rating.ini [rating] cooldown_seconds, default 20) stops faster taps.
+QUICK_SECONDS = 60
 PHONE_IN_TEXT = re.compile(r"(?:\+?84|0)(?:[\s.\-]?\d){8,10}")
 HIDDEN_PHONE = "[số điện thoại đã ẩn]"
 
@@ -183,6 +188,26 @@ def _rating_groups(conn: Connection, office: str | None, period: Period, key=Non
     return conn.execute(query).all()
 
 
+def quick_counts(conn: Connection, office: str | None, period: Period, key=None) -> dict:
+    """{key: ratings of the period stored less than QUICK_SECONDS after the previous rating of the
+    same tablet (device) in the period}. One window pass (LAG) over the period's ratings."""
+    key = key if key is not None else literal(None)
+    previous = func.lag(ratings.c.created_at).over(partition_by=ratings.c.device_id,
+                                                   order_by=(ratings.c.created_at, ratings.c.device_seq))
+    inner = (select(key.label("key"), ratings.c.created_at.label("at"), previous.label("prev"))
+             .where(ratings.c.created_at >= period.start, ratings.c.created_at < period.end))
+    if office:
+        inner = inner.where(ratings.c.office_code == office)
+    sub = inner.subquery()
+    if conn.dialect.name == "sqlite":
+        gap = (func.julianday(sub.c.at) - func.julianday(sub.c.prev)) * 86400.0
+    else:
+        gap = func.extract("epoch", sub.c.at - sub.c.prev)
+    query = (select(sub.c.key, func.count().label("n"))
+             .where(sub.c.prev.isnot(None), gap < QUICK_SECONDS).group_by(sub.c.key))
+    return {r.key: r.n for r in conn.execute(query)}
+
+
 def _scale_of(groups) -> int:
     scales = Counter()
     for g in groups:
@@ -247,8 +272,10 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
     trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
+    totals = rating_totals(groups)
+    totals["quick"] = sum(quick_counts(conn, office, period).values())
     return {"office": office, "period": period.as_dict(),
-            "ratings": rating_totals(groups),
+            "ratings": totals,
             "dossiers": dossier_part["dossiers"], "decision_766": decision_766(period, tally),
             "series": trend, "generated_at": to_wire(utcnow())}
 
@@ -286,14 +313,14 @@ def _dossier_keys(conn: Connection, office: str | None, codes: set) -> dict:
 
 
 def _new_group(key, label) -> dict:
-    return {"key": key, "label": label, "count": 0, "satisfied": 0, "negative": 0, "comments": 0,
+    return {"key": key, "label": label, "count": 0, "satisfied": 0, "negative": 0, "comments": 0, "quick": 0,
             "_dist": Counter(), "_reasons": Counter()}
 
 
 def satisfaction_by(conn: Connection, dimension: str, office: str | None, period: Period) -> dict:
     """One row per officer / counter / field / procedure / day: counts, satisfaction rate,
-    distribution, most frequent reasons on scores below 'satisfied', number of comments; for
-    field and procedure also the on-time figures of dossiers finished in the period."""
+    distribution, most frequent reasons on scores below 'satisfied', number of comments, number of
+    quick ratings (less than QUICK_SECONDS after the tablet's previous one); for field and procedure also the on-time figures of dossiers finished in the period."""
     if dimension not in DIMENSIONS:
         raise BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(DIMENSIONS)}")
     column = {"officer": ratings.c.staff_id, "counter": ratings.c.counter,
@@ -315,6 +342,9 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
         if r.reasons and r.reasons != "[]" and not rules.is_satisfied(r.score, r.scale):
             for reason in json.loads(r.reasons):
                 g["_reasons"][reason] += r.n
+    for raw, n in quick_counts(conn, office, period, column).items():
+        key, label = _key_of(dimension, raw, rated)
+        (groups.get(key) or groups.setdefault(key, _new_group(key, label)))["quick"] += n
     if via_dossier:
         _add_on_time(conn, dimension, office, period, groups)
     names = _labels(conn, dimension, set(groups))

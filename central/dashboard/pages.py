@@ -120,7 +120,7 @@ def overview_page(request: Request, _s: Session = Depends(page_admin)):
     if judged_at.endswith(" 00:00"):  # a whole last day: 'end of 31/10/2025', not '01/11/2025 00:00'
         judged_at = ("hết ngày " if lang == "vi" else "the end of ") + period.last_day().strftime("%d/%m/%Y")
     return render(request, "overview.html", data=data, charts=_overview_charts(data, period, lang),
-                  judged_at=judged_at, **context)
+                  judged_at=judged_at, quick_seconds=reports.QUICK_SECONDS, **context)
 
 
 def _overview_charts(data: dict, period: reports.Period, lang: str) -> dict:
@@ -158,7 +158,8 @@ def breakdown_columns(dimension: str, scale: int, lang: str) -> list[tuple[str, 
             ("satisfaction_rate", t("Tỷ lệ hài lòng", "Satisfaction rate"), "pct")]
     cols += [(f"d{i}", score_name(i, scale, lang), "int") for i in range(scale, 0, -1)]
     cols += [("reasons_text", t("Lý do thường gặp khi chưa hài lòng", "Usual reasons when not satisfied"), "text"),
-             ("comments", t("Góp ý", "Comments"), "int")]
+             ("comments", t("Góp ý", "Comments"), "int"),
+             ("quick", t("Dồn dập", "Quick"), "int")]   # explained under the table
     if dimension in ("field", "procedure"):
         cols += [("finished", t("Hồ sơ đã giải quyết", "Dossiers finished"), "int"),
                  ("late", t("Trễ hạn", "Late"), "int"), ("on_time_rate", t("Tỷ lệ đúng hạn", "On-time rate"), "pct")]
@@ -205,7 +206,7 @@ def breakdown_page(request: Request, dimension: str, _s: Session = Depends(page_
         latest = reports.comments(conn, office, period, limit=50)
         context = _selector_context(conn, request, period)
     return render(request, "breakdown.html", dimension=dimension, data=data, columns=columns, rows=rows,
-                  sort=sort, descending=descending, comments=latest,
+                  sort=sort, descending=descending, comments=latest, quick_seconds=reports.QUICK_SECONDS,
                   cell=lambda v, kind: _cell(v, kind, lang), **context)
 
 

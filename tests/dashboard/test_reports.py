@@ -5,7 +5,7 @@ import io
 import requests
 from openpyxl import load_workbook
 
-from conftest import OFFICE, PERIOD, PHONE, api_get, code
+from conftest import OFFICE, PERIOD, PHONE, api_get, code, quick_by_officer
 from dash_web import figures, pct, signed_in, table_rows
 
 
@@ -139,7 +139,12 @@ def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
                 for name in ("year", "30d"):
                     period = reports.parse_period(name)
                     mine = reports.overview(conn, office, period)["ratings"]
+                    quick = mine.pop("quick")
                     assert mine == stats.rating_figures(conn, office, period.start, period.end)
+                    by_officer = quick_by_officer(conn, period, office)
+                    assert quick == sum(by_officer.values())
+                    items = reports.satisfaction_by(conn, "officer", office, period)["items"]
+                    assert {i["key"]: i["quick"] for i in items if i["quick"]} == dict(by_officer)
                     judged = stats.judged_dossiers(conn, office, period.end)
                     assert reports.overview(conn, office, period)["dossiers"] == \
                         stats.dossier_figures(conn, office, period.start, period.end, judged)
@@ -160,3 +165,37 @@ def test_week_and_month_labels_in_both_languages(dash):
                           timeout=15).text
     assert "Week of 06/10" in english and "Tuần" not in english
     session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "vi"}, timeout=15)
+
+
+def test_quick_ratings_show_on_the_pages_and_in_the_export(dash):
+    """A tablet posting ratings 20 s apart (someone tapping it, not citizens served): the overview
+    and the officer table show the quick count the API gives, in both languages and in the CSV."""
+    import uuid
+    office = "XA-NHANHTAY"
+    token = dash.server.device_token("rating", office, 3)
+    officer = int(dash.server.cli("staff", "add", "--office", office, "--name", "Đỗ Văn Nhanh",
+                                  "--counter", "3").split()[-1])
+    clocks = ["09:00:00", "09:00:20", "09:00:40", "09:10:00"]   # 2 quick, then 9 min 20 s later
+    items = [{"id": str(uuid.uuid4()), "device_seq": i + 1, "created_at": f"2025-11-05T{c}+07:00", "office": office,
+              "counter": 3, "staff_id": officer, "scale": 3, "score": 3, "reasons": []} for i, c in enumerate(clocks)]
+    answer = requests.post(dash.url + "/api/v1/ratings", json={"ratings": items}, timeout=15,
+                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    assert {x["status"] for x in answer.json()["results"]} == {"accepted"}, answer.text
+    period = {"office": office, "from": "2025-11-01", "to": "2025-11-30"}
+    (item,) = api_get(dash, "/api/v1/reports/satisfaction/officer", **period)["items"]
+    assert (item["count"], item["quick"]) == (4, 2)
+    assert api_get(dash, "/api/v1/reports/overview", **period)["ratings"]["quick"] == 2
+
+    session = signed_in(dash.url, dash.admin, dash.password)
+    overview = session.get(dash.url + "/admin/overview", params=period, timeout=15).text
+    assert figures(overview)["fig-quick"] == "2"
+    page = session.get(dash.url + "/admin/by/officer", params=period, timeout=15).text
+    (row,) = table_rows(page, "breakdown")
+    assert (row["label"], row["count"], row["quick"]) == ("Đỗ Văn Nhanh", "4", "2")
+    assert ">Dồn dập</a>" in page and "Dồn dập: lượt đánh giá ghi nhận chưa đầy 60 giây sau lượt trước" in page
+    english = session.get(dash.url + "/admin/by/officer", params={**period, "lang": "en"}, timeout=15).text
+    assert ">Quick</a>" in english and "less than 60 seconds after the previous one" in english
+    session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "vi"}, timeout=15)
+    got = session.get(dash.url + "/admin/by/officer", params={**period, "format": "csv"}, timeout=15)
+    lines = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert lines[0][-1] == "Dồn dập" and lines[1][-1] == "2"
