@@ -9,10 +9,11 @@ import hashlib
 import json
 import uuid
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from central import rules
 from central.storage.schema import devices, rating_gaps, ratings, staff
 from central.timeutil import BadTime, parse_time, to_db, utcnow
 
@@ -180,6 +181,8 @@ def ingest(conn: Connection, device_id: int, office: str | None, items: list) ->
                 if outcome[0] == "accepted":
                     accepted_seqs.append(values["device_seq"])
     gaps = record_gaps(conn, device_id, accepted_seqs) if accepted_seqs else []
+    if accepted_seqs:
+        mark_quick(conn, device_id, accepted_seqs)
     return {"results": results, "gaps": gaps}
 
 
@@ -224,3 +227,75 @@ def record_gaps(conn: Connection, device_id: int, seqs: list[int]) -> list[list[
     conn.execute(update(devices).where(devices.c.id == device_id, devices.c.max_seq < new_max)
                  .values(max_seq=new_max))
     return gaps
+
+
+def _runs(seqs: list[int]) -> list[tuple[int, int]]:
+    """Sorted runs of consecutive numbers: [1, 2, 3, 7, 9, 10] → [(1, 3), (7, 7), (9, 10)]."""
+    out: list[list[int]] = []
+    for seq in sorted(set(seqs)):
+        if out and seq == out[-1][1] + 1:
+            out[-1][1] = seq
+        else:
+            out.append([seq, seq])
+    return [(a, b) for a, b in out]
+
+
+def _flag_changes(rows, has_predecessor: bool) -> list[dict]:
+    """rows: (id, device_seq, created_at, quick) in seq order. The first row's own flag is left as
+    it is when it is the predecessor fetched for context; otherwise it has no previous rating."""
+    changes = []
+    for i, row in enumerate(rows):
+        if i == 0:
+            if has_predecessor:
+                continue
+            quick = False
+        else:
+            quick = rules.is_quick((row.created_at - rows[i - 1].created_at).total_seconds())
+        if bool(row.quick) != quick:
+            changes.append({"rid": row.id, "flag": quick})
+    return changes
+
+
+def _apply(conn: Connection, changes: list[dict]) -> None:
+    if changes:
+        conn.execute(update(ratings).where(ratings.c.id == bindparam("rid")).values(quick=bindparam("flag")), changes)
+
+
+def mark_quick(conn: Connection, device_id: int, seqs: list[int]) -> None:
+    """Sets ratings.quick for the ratings just stored (`seqs`) and for the stored rating after each run
+    of them (a late item changes its successor's previous rating). Reads, per run of consecutive
+    seqs, the run and its two neighbours through the (device_id, device_seq) index."""
+    for first, last in _runs(seqs):
+        before = (select(func.max(ratings.c.device_seq)).where(ratings.c.device_id == device_id,
+                                                               ratings.c.device_seq < first).scalar_subquery())
+        after = (select(func.min(ratings.c.device_seq)).where(ratings.c.device_id == device_id,
+                                                              ratings.c.device_seq > last).scalar_subquery())
+        rows = conn.execute(
+            select(ratings.c.id, ratings.c.device_seq, ratings.c.created_at, ratings.c.quick)
+            .where(ratings.c.device_id == device_id,
+                   ratings.c.device_seq.between(func.coalesce(before, first), func.coalesce(after, last)))
+            .order_by(ratings.c.device_seq)).all()
+        _apply(conn, _flag_changes(rows, has_predecessor=bool(rows) and rows[0].device_seq < first))
+
+
+def backfill_quick(conn: Connection, chunk: int = 5000) -> int:
+    """Sets ratings.quick for every stored rating (migration 0006), device by device in seq order;
+    returns how many are quick."""
+    quick = 0
+    for device_id in conn.execute(select(ratings.c.device_id).distinct()).scalars().all():
+        previous = None
+        last_seq = 0
+        while True:
+            rows = conn.execute(
+                select(ratings.c.id, ratings.c.device_seq, ratings.c.created_at, ratings.c.quick)
+                .where(ratings.c.device_id == device_id, ratings.c.device_seq > last_seq)
+                .order_by(ratings.c.device_seq).limit(chunk)).all()
+            if not rows:
+                break
+            window = ([previous] if previous is not None else []) + rows
+            changes = _flag_changes(window, has_predecessor=previous is not None)
+            _apply(conn, changes)
+            flags = {c["rid"]: c["flag"] for c in changes}
+            quick += sum(1 for r in rows if flags.get(r.id, bool(r.quick)))
+            previous, last_seq = rows[-1], rows[-1].device_seq
+    return quick

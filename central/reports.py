@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, true
 from sqlalchemy.engine import Connection
 
 from central import rules, stats
@@ -30,11 +30,7 @@ REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unkn
     "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
     "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
 }
-# A rating stored less than this many seconds after the previous one of the same tablet is counted
-# as "quick": a citizen's transaction at the counter takes longer than that, so a run of quick
-# ratings is worth a look (an officer tapping his own tablet, a game on an unattended counter).
-# The tablet's own cooldown (rating.ini [rating] cooldown_seconds, default 20) stops faster taps.
-QUICK_SECONDS = 60
+QUICK_SECONDS = rules.QUICK_SECONDS
 PHONE_IN_TEXT = re.compile(r"(?:\+?84|0)(?:[\s.\-]?\d){8,10}")
 HIDDEN_PHONE = "[số điện thoại đã ẩn]"
 
@@ -189,22 +185,14 @@ def _rating_groups(conn: Connection, office: str | None, period: Period, key=Non
 
 
 def quick_counts(conn: Connection, office: str | None, period: Period, key=None) -> dict:
-    """{key: ratings of the period stored less than QUICK_SECONDS after the previous rating of the
-    same tablet (device) in the period}. One window pass (LAG) over the period's ratings."""
+    """{key: quick ratings of the period}: ratings recorded less than rules.QUICK_SECONDS after their
+    tablet's previous one (ratings.quick, set at ingest). Reads only the quick ratings, by index."""
     key = key if key is not None else literal(None)
-    previous = func.lag(ratings.c.created_at).over(partition_by=ratings.c.device_id,
-                                                   order_by=(ratings.c.created_at, ratings.c.device_seq))
-    inner = (select(key.label("key"), ratings.c.created_at.label("at"), previous.label("prev"))
-             .where(ratings.c.created_at >= period.start, ratings.c.created_at < period.end))
+    query = (select(key.label("key"), func.count().label("n"))
+             .where(ratings.c.quick == true(), ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
+             .group_by(key))
     if office:
-        inner = inner.where(ratings.c.office_code == office)
-    sub = inner.subquery()
-    if conn.dialect.name == "sqlite":
-        gap = (func.julianday(sub.c.at) - func.julianday(sub.c.prev)) * 86400.0
-    else:
-        gap = func.extract("epoch", sub.c.at - sub.c.prev)
-    query = (select(sub.c.key, func.count().label("n"))
-             .where(sub.c.prev.isnot(None), gap < QUICK_SECONDS).group_by(sub.c.key))
+        query = query.where(ratings.c.office_code == office)
     return {r.key: r.n for r in conn.execute(query)}
 
 
@@ -320,7 +308,8 @@ def _new_group(key, label) -> dict:
 def satisfaction_by(conn: Connection, dimension: str, office: str | None, period: Period) -> dict:
     """One row per officer / counter / field / procedure / day: counts, satisfaction rate,
     distribution, most frequent reasons on scores below 'satisfied', number of comments, number of
-    quick ratings (less than QUICK_SECONDS after the tablet's previous one); for field and procedure also the on-time figures of dossiers finished in the period."""
+    quick ratings (rules.QUICK_SECONDS); for field and procedure also the on-time figures of
+    dossiers finished in the period."""
     if dimension not in DIMENSIONS:
         raise BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(DIMENSIONS)}")
     column = {"officer": ratings.c.staff_id, "counter": ratings.c.counter,

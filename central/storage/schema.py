@@ -152,6 +152,8 @@ ratings = Table(
     Column("phone", String(32)),  # personal data: call-back list only
     Column("dossier_code", String(64)),
     Column("content_hash", String(64), nullable=False),  # duplicate vs conflict
+    # Recorded less than rules.QUICK_SECONDS after the tablet's previous rating (ratings.mark_quick).
+    Column("quick", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("device_id", "device_seq", name="uq_ratings_device_seq"),
 )
 Index("uq_ratings_office_dossier", ratings.c.office_code, ratings.c.dossier_code, unique=True,
@@ -161,6 +163,9 @@ Index("ix_ratings_office_created", ratings.c.office_code, ratings.c.created_at)
 # Covers the reports' rating counts per hour (migration 0004).
 Index("ix_ratings_office_created_score", ratings.c.office_code, ratings.c.created_at, ratings.c.scale,
       ratings.c.score)
+
+# The reports' quick-rating counts read only the (few) quick ratings of a period (migration 0006).
+Index("ix_ratings_quick_created", ratings.c.quick, ratings.c.created_at, ratings.c.office_code)
 
 rating_gaps = Table(
     "rating_gaps", metadata,

@@ -1,14 +1,16 @@
-"""Quick ratings: a rating recorded less than reports.QUICK_SECONDS after the previous one of the same
-tablet is counted per officer / counter / day / field / procedure and in the overview, on SQLite and
-PostgreSQL, equal to a hand count and to a plain Python count over the stored rows."""
+"""Quick ratings: a rating recorded less than rules.QUICK_SECONDS after its tablet's previous one is
+marked at ingest (and by migration 0006 for older rows) and counted per officer / counter / day /
+field / procedure and in the overview, on SQLite and PostgreSQL, equal to a hand count and to a
+plain Python count over the stored rows."""
 import uuid
+
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text, true
 
 from central import reports
-from central.ratings import ingest
+from central.ratings import ingest, normalize
 from central.storage import make_engine, upgrade
-from central.storage.schema import devices, dossiers, offices, staff
+from central.storage.schema import devices, dossiers, offices, ratings, staff
 from central.timeutil import utcnow
 from conftest import quick_by_officer
 
@@ -22,15 +24,7 @@ def _rating(seq: int, staff_id: int, counter: int, clock: str, score: int = 3, d
             "comment": None, "dossier_code": dossier, "phone": None}
 
 
-@pytest.fixture
-def loaded(storage_url):
-    """Tablet 1 (counter 1, officer Hùng): 10:00:00, :25 and :50 (25 s apart: 2 quick), 10:05:00,
-    10:05:59 (59 s: quick), 10:07:00 (61 s: not), and 10:06:30 sent late with a higher sequence
-    number (between 10:05:59 and 10:07:00 by the clock: 31 s after one, 30 s before the next, so
-    10:06:30 and 10:07:00 are both quick). Tablet 2 (counter 2, officer Thu): 10:00:10, 10:30:00:
-    10 s after tablet 1's rating, yet another tablet, so never quick. Hand count: Hùng 5, Thu 0."""
-    engine = make_engine(storage_url)
-    upgrade(engine)
+def _load(engine) -> tuple[int, int, list]:
     with engine.begin() as conn:
         conn.execute(insert(offices).values(code=OFFICE, name="Xã Dồn Dập"))
         hung = conn.execute(insert(staff).values(office_code=OFFICE, name="Hùng", counter=1)).inserted_primary_key[0]
@@ -41,32 +35,92 @@ def loaded(storage_url):
         tablets = [conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=c, name=f"t{c}",
                                                        token_hash=f"{c}" * 64, created_at=utcnow()))
                    .inserted_primary_key[0] for c in (1, 2)]
-        first = [_rating(1, hung, 1, "10:00:00"), _rating(2, hung, 1, "10:00:25", dossier="D-1"),
-                 _rating(3, hung, 1, "10:00:50", score=1), _rating(4, hung, 1, "10:05:00"),
-                 _rating(5, hung, 1, "10:05:59"), _rating(6, hung, 1, "10:07:00")]
-        late = [_rating(7, hung, 1, "10:06:30")]
-        second = [_rating(1, thu, 2, "10:00:10"), _rating(2, thu, 2, "10:30:00")]
-        for tablet, batch in ((tablets[0], first), (tablets[0], late), (tablets[1], second)):
-            assert {r["status"] for r in ingest(conn, tablet, OFFICE, batch)["results"]} == {"accepted"}
-    yield engine, hung, thu
+    return hung, thu, tablets
+
+
+def _post(engine, tablet: int, batch: list) -> None:
+    with engine.begin() as conn:
+        assert {r["status"] for r in ingest(conn, tablet, OFFICE, batch)["results"]} == {"accepted"}
+
+
+def _batches(hung: int, thu: int) -> tuple[list, list, list]:
+    """Tablet 1 (counter 1, officer Hùng), in its own order (device_seq):
+      1 10:00:00 · 2 10:00:25 (25 s: quick) · 3 10:00:50 (quick) · 4 10:05:00 · 5 10:05:40 (40 s: quick)
+      6 10:07:00 (80 s) · 7 10:06:50 (the clock set back 10 s: not quick) · 8 10:07:30 (40 s: quick)
+    Seq 4 arrives last (an outbox gap filled later): until then seq 5's previous rating is seq 3,
+    290 s before, so it is not quick. Tablet 2 (counter 2, officer Thu): 10:00:10, 10:30:00: 10 s
+    after tablet 1's first rating, yet another tablet, so never quick.
+    Hand count: Hùng 4 quick of 8 (3 before seq 4 arrives), Thu 0 of 2."""
+    first = [_rating(1, hung, 1, "10:00:00"), _rating(2, hung, 1, "10:00:25", dossier="D-1"),
+             _rating(3, hung, 1, "10:00:50", score=1), _rating(5, hung, 1, "10:05:40"),
+             _rating(6, hung, 1, "10:07:00"), _rating(7, hung, 1, "10:06:50"), _rating(8, hung, 1, "10:07:30")]
+    late = [_rating(4, hung, 1, "10:05:00")]
+    other = [_rating(1, thu, 2, "10:00:10"), _rating(2, thu, 2, "10:30:00")]
+    return first, late, other
+
+
+@pytest.fixture
+def engine(storage_url):
+    engine = make_engine(storage_url)
+    yield engine
     engine.dispose()
 
 
-def test_quick_ratings_per_tablet_equal_the_hand_count(loaded):
-    engine, hung, thu = loaded
+def _quick_seqs(engine, tablet: int) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(ratings.c.device_seq).where(ratings.c.device_id == tablet,
+                                                                    ratings.c.quick == true())
+                                 .order_by(ratings.c.device_seq)).scalars())
+
+
+def test_quick_ratings_per_tablet_equal_the_hand_count(engine):
+    upgrade(engine)
+    hung, thu, tablets = _load(engine)
+    first, late, other = _batches(hung, thu)
+    _post(engine, tablets[0], first)
+    _post(engine, tablets[1], other)
+    assert _quick_seqs(engine, tablets[0]) == [2, 3, 8]
+    _post(engine, tablets[0], late)   # seq 4 fills the gap: seq 5 is now 40 s after its previous rating
+    assert _quick_seqs(engine, tablets[0]) == [2, 3, 5, 8] and _quick_seqs(engine, tablets[1]) == []
     period = reports.parse_period(None, DAY, DAY)
     with engine.connect() as conn:
         officers = {i["key"]: i for i in reports.satisfaction_by(conn, "officer", OFFICE, period)["items"]}
-        assert (officers[hung]["count"], officers[hung]["quick"]) == (7, 5)
+        assert (officers[hung]["count"], officers[hung]["quick"]) == (8, 4)
         assert (officers[thu]["count"], officers[thu]["quick"]) == (2, 0)
-        assert {hung: 5} == dict(quick_by_officer(conn, period, OFFICE))
+        assert dict(quick_by_officer(conn, period, OFFICE)) == {hung: 4}
         counters = {i["key"]: i["quick"] for i in reports.satisfaction_by(conn, "counter", OFFICE, period)["items"]}
-        assert counters == {1: 5, 2: 0}
+        assert counters == {1: 4, 2: 0}
         days = reports.satisfaction_by(conn, "day", OFFICE, period)["items"]
-        assert [(d["count"], d["quick"]) for d in days] == [(9, 5)]
+        assert [(d["count"], d["quick"]) for d in days] == [(10, 4)]
         procedures = {i["key"]: i["quick"] for i in reports.satisfaction_by(conn, "procedure", OFFICE, period)["items"]}
-        assert procedures == {"1.001193": 1, None: 4}   # 10:00:25 was linked to dossier D-1
-        assert reports.overview(conn, OFFICE, period)["ratings"]["quick"] == 5
-        # A period that starts after the burst: the first rating of the period has no previous one.
+        assert procedures == {"1.001193": 1, None: 3}   # seq 2 was linked to dossier D-1
+        assert reports.overview(conn, OFFICE, period)["ratings"]["quick"] == 4
         later = reports.parse_period(None, "2025-11-13", "2025-11-30")
         assert reports.overview(conn, OFFICE, later)["ratings"]["quick"] == 0
+
+
+def test_migration_0006_marks_the_ratings_stored_before_it(engine):
+    """A database of the previous schema (0005) holding the same ratings: the upgrade's backfill
+    marks exactly what ingest marks (chunked, so a chunk border falls inside a tablet's ratings)."""
+    from test_stored_verdicts import _upgrade_to
+
+    from central.ratings import backfill_quick
+    _upgrade_to(engine, "0005")
+    hung, thu, tablets = _load(engine)
+    first, late, other = _batches(hung, thu)
+    with engine.begin() as conn:
+        for tablet, batch in ((tablets[0], first + late), (tablets[1], other)):
+            for item in batch:   # as an 0005 server stored them: no quick column
+                values = normalize(item)
+                conn.execute(text("INSERT INTO ratings (id, device_id, device_seq, created_at, received_at, "
+                                  "office_code, counter, staff_id, scale, score, reasons, comment, phone, "
+                                  "dossier_code, content_hash) VALUES (:id, :device_id, :device_seq, :created_at, "
+                                  ":received_at, :office_code, :counter, :staff_id, :scale, :score, :reasons, "
+                                  ":comment, :phone, :dossier_code, 'x')"),
+                             dict(values, device_id=tablet, received_at=utcnow()))
+    _upgrade_to(engine, "head")
+    assert _quick_seqs(engine, tablets[0]) == [2, 3, 5, 8] and _quick_seqs(engine, tablets[1]) == []
+    with engine.begin() as conn:   # chunks of 3 rows give the same flags
+        conn.execute(ratings.update().values(quick=True))
+        assert backfill_quick(conn, chunk=3) == 4
+    assert _quick_seqs(engine, tablets[0]) == [2, 3, 5, 8] and _quick_seqs(engine, tablets[1]) == []

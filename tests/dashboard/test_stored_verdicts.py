@@ -9,9 +9,9 @@ from sqlalchemy import insert, select, update
 
 from central import reports, stats
 from central.importers import check_dossier
-from central.ratings import ingest
+from central.ratings import ingest, normalize
 from central.storage import make_engine, upgrade
-from central.storage.schema import devices, dossier_steps, dossiers, offices, staff
+from central.storage.schema import devices, dossier_steps, dossiers, offices, ratings, staff
 from central.storage.verdicts import backfill
 from central.timeutil import utcnow
 from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
@@ -45,8 +45,12 @@ def _load(engine, with_verdicts: bool) -> None:
                 conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
         device = conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=1, name="t",
                                                      token_hash="x" * 64, created_at=utcnow())).inserted_primary_key[0]
-        results = ingest(conn, device, OFFICE, _ratings(a, b))["results"]
-        assert {r["status"] for r in results} == {"accepted"}
+        if with_verdicts:
+            results = ingest(conn, device, OFFICE, _ratings(a, b))["results"]
+            assert {r["status"] for r in results} == {"accepted"}
+        else:  # rows as an older server stored them: only the columns of that schema
+            conn.execute(insert(ratings), [dict(normalize(item), device_id=device, received_at=utcnow(),
+                                                content_hash="x") for item in _ratings(a, b)])
 
 
 def _same_as_judging_everything(conn) -> None:
