@@ -146,6 +146,7 @@ def child_loop(kind, config, count):
         out = {"ui_ms": ui, "core_ms": core}
     else:
         idle = rss_mb()
+        tour = []                                           # (screen, RSS after it): where memory goes
         dossier_code, secret = os.environ["MOTCUA_BENCH_DOSSIER"].split()
         for name in ["procedures", "detail", "dossier", "stats", "info", "attract", "admin", "home"]:
             if name == "procedures":                        # every screen once, as a citizen would
@@ -168,6 +169,7 @@ def child_loop(kind, config, count):
                 app.go(name)
             for _ in range(3):
                 EventLoop.idle()
+            tour.append((name, rss_mb()))
         toured = rss_mb()
         names = ["procedures", "detail", "dossier", "stats", "info", "home"]
         codes = ["1.001193", "1.000894", "2.000815"]         # the detail screen shows a new procedure each time
@@ -189,7 +191,7 @@ def child_loop(kind, config, count):
         started = time.perf_counter()
         for i in range(count):
             transition(i)
-        out = {"idle_mb": idle, "toured_mb": toured, "before_mb": before, "after_mb": rss_mb(),
+        out = {"idle_mb": idle, "toured_mb": toured, "tour": tour, "before_mb": before, "after_mb": rss_mb(),
                "seconds": time.perf_counter() - started, "count": count}
     print(json.dumps(out), flush=True)
     app.on_stop()
@@ -296,6 +298,11 @@ def main():
     print(f"| RSS after every screen once (dossier with its steps) | {loop['toured_mb']:.0f} MB | — | "
           f"the same kiosk idle on home | {loop['idle_mb']:.0f} MB | {loop['toured_mb'] / loop['idle_mb']:.2f}× | "
           f"≤ 300 MB |")
+    steps, prev = [], loop["idle_mb"]
+    for name, mb in loop["tour"]:
+        steps.append(f"{name} {mb - prev:+.0f}")
+        prev = mb
+    tour_note = "RSS added by each screen on its first visit (MB): " + ", ".join(steps) + "."
     print(f"| RSS over {transitions} transitions | {loop['before_mb']:.0f} → {loop['after_mb']:.0f} MB "
           f"({growth:+.1f}%) | — | RSS after 200 warm-up transitions | {loop['before_mb']:.0f} MB | "
           f"{loop['after_mb'] / loop['before_mb']:.3f}× | ≤ +10% |")
@@ -306,6 +313,7 @@ def main():
           "only (116 ms a transition), so its time is not comparable. Time per transition is mostly "
           "llvmpipe drawing full 1920×1080 frames on the CPU (glFinish after a frame: 120–560 ms on a "
           "loaded 2-core machine), not Python.")
+    print("\n" + tour_note)
     print("\nThe kiosk's window has no multisampling by default (`[display] multisamples = 0`): with Kivy's "
           "default of 2, Mesa keeps multisampled colour and depth buffers the size of the window, ~60 MB at "
           "1920×1080 when the CPU draws (no GPU driver). Its screens look the same either way (text, bars and "

@@ -111,31 +111,6 @@ def dash(demo_server, tmp_path_factory):
                            device_token=device, officer_a=a, officer_b=b, folder=folder)
 
 
-def quick_by_officer(conn, period, office: str | None):
-    """The quick-rating rule without SQL, from every stored rating: each tablet's ratings in its own
-    order (device_seq); a rating of the period 0 to QUICK_SECONDS s after the one before counts."""
-    from collections import Counter
-
-    from sqlalchemy import select
-
-    from central import reports
-    from central.storage.schema import ratings
-    query = select(ratings.c.device_id, ratings.c.created_at, ratings.c.device_seq, ratings.c.staff_id,
-                   ratings.c.office_code)
-    by_device: dict = {}
-    for r in conn.execute(query):
-        by_device.setdefault(r.device_id, []).append(r)
-    quick = Counter()
-    for rows in by_device.values():
-        rows.sort(key=lambda r: r.device_seq)
-        for before, after in zip(rows, rows[1:]):
-            gap = (after.created_at - before.created_at).total_seconds()
-            if 0 <= gap < reports.QUICK_SECONDS and period.start <= after.created_at < period.end \
-                    and (office is None or after.office_code == office):
-                quick[after.staff_id] += 1
-    return quick
-
-
 def api_get(dash, path: str, **params) -> dict:
     r = requests.get(dash.url + path, params=params, timeout=15,
                      headers={"Authorization": f"Bearer {dash.admin_token}"})

@@ -5,8 +5,8 @@ import io
 import requests
 from openpyxl import load_workbook
 
-from conftest import OFFICE, PERIOD, PHONE, api_get, code, quick_by_officer
-from dash_web import figures, pct, signed_in, table_rows
+from conftest import OFFICE, PERIOD, PHONE, api_get, code
+from dash_web import figures, pct, quick_by_officer, signed_in, table_rows
 
 
 def test_overview_json_equals_the_hand_computation(dash):
