@@ -112,6 +112,36 @@ def child_start(kind, config, t0):
         Measured(cfg, build_services(cfg), lock=False).run()
 
 
+def memory_map() -> dict:
+    """Resident MB of this process by kind of mapping (/proc/self/smaps): malloc heap, other
+    anonymous memory (mmap: large allocations, driver buffers), shared library code and data."""
+    out = {"heap": 0.0, "anonymous": 0.0, "libraries": 0.0}
+    kind = None
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if "-" in parts[0] and len(parts) >= 5:
+                name = parts[5] if len(parts) > 5 else ""
+                kind = "heap" if name == "[heap]" else "libraries" if name.startswith("/") else "anonymous"
+            elif parts[0] == "Rss:":
+                out[kind] += int(parts[1]) / 1024
+    return out
+
+
+def label_textures(root) -> dict:
+    """{screen: (labels, MB of RGBA texture)} over every built screen's labels: the text as drawn."""
+    from kivy.uix.label import Label
+    out = {}
+    for screen in getattr(root, "screens", [root]):
+        n, area = 0, 0
+        for widget in screen.walk(restrict=True):
+            if isinstance(widget, Label) and widget.texture is not None:
+                n += 1
+                area += widget.texture.width * widget.texture.height
+        out[screen.name] = (n, area * 4 / 2**20)
+    return out
+
+
 def child_loop(kind, config, count):
     """Search latency through the procedures screen, or RSS over screen transitions."""
     from kiosk.__main__ import build_services, load
@@ -171,6 +201,11 @@ def child_loop(kind, config, count):
                 EventLoop.idle()
             tour.append((name, rss_mb()))
         toured = rss_mb()
+        textures = label_textures(app.root)
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        trimmed = rss_mb()
+        mapped = memory_map()
         names = ["procedures", "detail", "dossier", "stats", "info", "home"]
         codes = ["1.001193", "1.000894", "2.000815"]         # the detail screen shows a new procedure each time
 
@@ -191,7 +226,7 @@ def child_loop(kind, config, count):
         started = time.perf_counter()
         for i in range(count):
             transition(i)
-        out = {"idle_mb": idle, "toured_mb": toured, "tour": tour, "before_mb": before, "after_mb": rss_mb(),
+        out = {"idle_mb": idle, "toured_mb": toured, "tour": tour, "textures": textures, "trimmed": trimmed, "mapped": mapped, "before_mb": before, "after_mb": rss_mb(),
                "seconds": time.perf_counter() - started, "count": count}
     print(json.dumps(out), flush=True)
     app.on_stop()
@@ -302,7 +337,9 @@ def main():
     for name, mb in loop["tour"]:
         steps.append(f"{name} {mb - prev:+.0f}")
         prev = mb
-    tour_note = "RSS added by each screen on its first visit (MB): " + ", ".join(steps) + "."
+    tour_note = "RSS added by each screen on its first visit (MB): " + ", ".join(steps) + ". Label textures " \
+        "(RGBA, as drawn) held by each screen then: " + ", ".join(
+            f"{name} {n} labels {mb:.1f} MB" for name, (n, mb) in loop["textures"].items()) + "."
     print(f"| RSS over {transitions} transitions | {loop['before_mb']:.0f} → {loop['after_mb']:.0f} MB "
           f"({growth:+.1f}%) | — | RSS after 200 warm-up transitions | {loop['before_mb']:.0f} MB | "
           f"{loop['after_mb'] / loop['before_mb']:.3f}× | ≤ +10% |")
@@ -313,7 +350,11 @@ def main():
           "only (116 ms a transition), so its time is not comparable. Time per transition is mostly "
           "llvmpipe drawing full 1920×1080 frames on the CPU (glFinish after a frame: 120–560 ms on a "
           "loaded 2-core machine), not Python.")
-    print("\n" + tour_note)
+    m = loop["mapped"]
+    print("\n" + tour_note + f" Asking the C allocator to give back free memory (malloc_trim) then brings "
+          f"RSS from {loop['toured_mb']:.0f} to {loop['trimmed']:.0f} MB: what stays is in use, "
+          f"{m['heap']:.0f} MB malloc heap, {m['anonymous']:.0f} MB other anonymous memory, "
+          f"{m['libraries']:.0f} MB of shared libraries (Mesa, LLVM, SDL, Python's own).")
     print("\nThe kiosk's window has no multisampling by default (`[display] multisamples = 0`): with Kivy's "
           "default of 2, Mesa keeps multisampled colour and depth buffers the size of the window, ~60 MB at "
           "1920×1080 when the CPU draws (no GPU driver). Its screens look the same either way (text, bars and "
