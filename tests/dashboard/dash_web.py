@@ -68,3 +68,18 @@ def quick_by_officer(conn, period, office: str | None):
                     and (office is None or after.office_code == office):
                 quick[after.staff_id] += 1
     return quick
+
+
+def upgrade_to(engine, revision: str) -> None:
+    """The schema as migration `revision` left it (an older server's database)."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    from central import storage
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(storage.__file__).resolve().parent.parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

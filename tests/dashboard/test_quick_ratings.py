@@ -3,11 +3,8 @@ marked at ingest (and by migration 0006 for older rows) and counted per officer 
 field / procedure and in the overview, on SQLite and PostgreSQL, equal to a hand count and to a
 plain Python count over the stored rows."""
 import uuid
-from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert, select, text, true
 
 from central import reports
@@ -15,18 +12,10 @@ from central.ratings import backfill_quick, ingest, normalize
 from central.storage import make_engine, upgrade
 from central.storage.schema import devices, dossiers, offices, ratings, staff
 from central.timeutil import utcnow
-from dash_web import quick_by_officer
+from dash_web import quick_by_officer, upgrade_to
 
 OFFICE = "XA-DONDAP"
 DAY = "2025-11-12"
-
-
-def _upgrade_to(engine, revision: str) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(reports.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
 
 
 def _rating(seq: int, staff_id: int, counter: int, clock: str, score: int = 3, dossier: str | None = None) -> dict:
@@ -113,7 +102,7 @@ def test_quick_ratings_per_tablet_equal_the_hand_count(engine):
 def test_migration_0006_marks_the_ratings_stored_before_it(engine):
     """A database of the previous schema (0005) holding the same ratings: the upgrade's backfill
     marks exactly what ingest marks (chunked, so a chunk border falls inside a tablet's ratings)."""
-    _upgrade_to(engine, "0005")
+    upgrade_to(engine, "0005")
     hung, thu, tablets = _load(engine)
     first, late, other = _batches(hung, thu)
     with engine.begin() as conn:
@@ -126,7 +115,7 @@ def test_migration_0006_marks_the_ratings_stored_before_it(engine):
                                   ":received_at, :office_code, :counter, :staff_id, :scale, :score, :reasons, "
                                   ":comment, :phone, :dossier_code, 'x')"),
                              dict(values, device_id=tablet, received_at=utcnow()))
-    _upgrade_to(engine, "head")
+    upgrade_to(engine, "head")
     assert _quick_seqs(engine, tablets[0]) == [2, 3, 5, 8] and _quick_seqs(engine, tablets[1]) == []
     with engine.begin() as conn:   # chunks of 3 rows give the same flags
         conn.execute(ratings.update().values(quick=True))

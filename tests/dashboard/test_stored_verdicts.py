@@ -1,10 +1,7 @@
 """Verdicts stored at import (and backfilled by migration 0004) give the same report figures as judging
 every dossier at report time, on SQLite and PostgreSQL; rows not judged by the current rule still count."""
-from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert, select, update
 
 from central import reports, stats
@@ -15,19 +12,12 @@ from central.storage.schema import devices, dossier_steps, dossiers, offices, ra
 from central.storage.verdicts import backfill
 from central.timeutil import utcnow
 from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
+from dash_web import upgrade_to
 
 VERDICT_COLUMNS = ("finished_effective_at", "on_time", "supplement_s", "verdict_rule")
 # Ends on 07/10 and 08/10: D3 is open, past its due date, yet not late (its supplement time counts).
 PERIODS = [("2025-10-01", "2025-10-31"), ("2025-10-01", "2025-10-05"), ("2025-09-01", "2025-11-30"),
            ("2025-10-06", "2025-10-06"), ("2025-10-01", "2025-10-07"), ("2025-10-08", "2025-10-08")]
-
-
-def _upgrade_to(engine, revision: str) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(reports.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
 
 
 def _load(engine, with_verdicts: bool) -> None:
@@ -83,7 +73,7 @@ def engine(storage_url):
 
 
 def test_migration_backfills_the_verdicts_of_existing_dossiers(engine):
-    _upgrade_to(engine, "0003")
+    upgrade_to(engine, "0003")
     _load(engine, with_verdicts=False)
     upgrade(engine)
     with engine.connect() as conn:
