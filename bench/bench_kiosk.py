@@ -226,7 +226,8 @@ def child_loop(kind, config, count):
         started = time.perf_counter()
         for i in range(count):
             transition(i)
-        out = {"idle_mb": idle, "toured_mb": toured, "tour": tour, "textures": textures, "trimmed": trimmed, "mapped": mapped, "before_mb": before, "after_mb": rss_mb(),
+        out = {"idle_mb": idle, "toured_mb": toured, "tour": tour, "textures": textures, "trimmed": trimmed,
+               "mapped": mapped, "before_mb": before, "after_mb": rss_mb(),
                "seconds": time.perf_counter() - started, "count": count}
     print(json.dumps(out), flush=True)
     app.on_stop()

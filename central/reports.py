@@ -30,7 +30,6 @@ REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unkn
     "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
     "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
 }
-QUICK_SECONDS = rules.QUICK_SECONDS
 PHONE_IN_TEXT = re.compile(r"(?:\+?84|0)(?:[\s.\-]?\d){8,10}")
 HIDDEN_PHONE = "[số điện thoại đã ẩn]"
 

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from central import reports
+from central import reports, rules
 from central.dashboard import charts
 from central.dashboard.auth import (LOGIN_COOKIE, SESSION_COOKIE, Session, check_csrf, current_session,
                                     page_admin, sign_in, sign_out)
@@ -120,7 +120,7 @@ def overview_page(request: Request, _s: Session = Depends(page_admin)):
     if judged_at.endswith(" 00:00"):  # a whole last day: 'end of 31/10/2025', not '01/11/2025 00:00'
         judged_at = ("hết ngày " if lang == "vi" else "the end of ") + period.last_day().strftime("%d/%m/%Y")
     return render(request, "overview.html", data=data, charts=_overview_charts(data, period, lang),
-                  judged_at=judged_at, quick_seconds=reports.QUICK_SECONDS, **context)
+                  judged_at=judged_at, quick_seconds=rules.QUICK_SECONDS, **context)
 
 
 def _overview_charts(data: dict, period: reports.Period, lang: str) -> dict:
@@ -206,7 +206,7 @@ def breakdown_page(request: Request, dimension: str, _s: Session = Depends(page_
         latest = reports.comments(conn, office, period, limit=50)
         context = _selector_context(conn, request, period)
     return render(request, "breakdown.html", dimension=dimension, data=data, columns=columns, rows=rows,
-                  sort=sort, descending=descending, comments=latest, quick_seconds=reports.QUICK_SECONDS,
+                  sort=sort, descending=descending, comments=latest, quick_seconds=rules.QUICK_SECONDS,
                   cell=lambda v, kind: _cell(v, kind, lang), **context)
 
 

@@ -47,12 +47,12 @@ def pct(rate, lang: str = "vi") -> str:
 
 def quick_by_officer(conn, period, office: str | None):
     """The quick-rating rule without SQL, from every stored rating: each tablet's ratings in its own
-    order (device_seq); a rating of the period 0 to QUICK_SECONDS s after the one before counts."""
+    order (device_seq); a rating of the period counts when rules.is_quick holds for its gap."""
     from collections import Counter
 
     from sqlalchemy import select
 
-    from central import reports
+    from central import rules
     from central.storage.schema import ratings
     query = select(ratings.c.device_id, ratings.c.created_at, ratings.c.device_seq, ratings.c.staff_id,
                    ratings.c.office_code)
@@ -64,7 +64,7 @@ def quick_by_officer(conn, period, office: str | None):
         rows.sort(key=lambda r: r.device_seq)
         for before, after in zip(rows, rows[1:]):
             gap = (after.created_at - before.created_at).total_seconds()
-            if 0 <= gap < reports.QUICK_SECONDS and period.start <= after.created_at < period.end \
+            if rules.is_quick(gap) and period.start <= after.created_at < period.end \
                     and (office is None or after.office_code == office):
                 quick[after.staff_id] += 1
     return quick
@@ -83,3 +83,13 @@ def upgrade_to(engine, revision: str) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def store_as_before_0006(conn, device_id: int, items: list) -> None:
+    """Rating items stored as a server older than migration 0006 stored them: only the columns
+    of that schema, no quick flag."""
+    from central.ratings import normalize
+    from central.storage.schema import ratings
+    from central.timeutil import utcnow
+    conn.execute(ratings.insert(), [dict(normalize(item), device_id=device_id, received_at=utcnow(),
+                                         content_hash="x") for item in items])

@@ -5,14 +5,14 @@ plain Python count over the stored rows."""
 import uuid
 
 import pytest
-from sqlalchemy import insert, select, text, true
+from sqlalchemy import insert, select, true
 
 from central import reports
-from central.ratings import backfill_quick, ingest, normalize
+from central.ratings import backfill_quick, ingest
 from central.storage import make_engine, upgrade
 from central.storage.schema import devices, dossiers, offices, ratings, staff
 from central.timeutil import utcnow
-from dash_web import quick_by_officer, upgrade_to
+from dash_web import quick_by_officer, store_as_before_0006, upgrade_to
 
 OFFICE = "XA-DONDAP"
 DAY = "2025-11-12"
@@ -106,15 +106,8 @@ def test_migration_0006_marks_the_ratings_stored_before_it(engine):
     hung, thu, tablets = _load(engine)
     first, late, other = _batches(hung, thu)
     with engine.begin() as conn:
-        for tablet, batch in ((tablets[0], first + late), (tablets[1], other)):
-            for item in batch:   # as an 0005 server stored them: no quick column
-                values = normalize(item)
-                conn.execute(text("INSERT INTO ratings (id, device_id, device_seq, created_at, received_at, "
-                                  "office_code, counter, staff_id, scale, score, reasons, comment, phone, "
-                                  "dossier_code, content_hash) VALUES (:id, :device_id, :device_seq, :created_at, "
-                                  ":received_at, :office_code, :counter, :staff_id, :scale, :score, :reasons, "
-                                  ":comment, :phone, :dossier_code, 'x')"),
-                             dict(values, device_id=tablet, received_at=utcnow()))
+        store_as_before_0006(conn, tablets[0], first + late)
+        store_as_before_0006(conn, tablets[1], other)
     upgrade_to(engine, "head")
     assert _quick_seqs(engine, tablets[0]) == [2, 3, 5, 8] and _quick_seqs(engine, tablets[1]) == []
     with engine.begin() as conn:   # chunks of 3 rows give the same flags

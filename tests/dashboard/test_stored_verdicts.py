@@ -6,13 +6,13 @@ from sqlalchemy import insert, select, update
 
 from central import reports, stats
 from central.importers import check_dossier
-from central.ratings import ingest, normalize
+from central.ratings import ingest
 from central.storage import make_engine, upgrade
-from central.storage.schema import devices, dossier_steps, dossiers, offices, ratings, staff
+from central.storage.schema import devices, dossier_steps, dossiers, offices, staff
 from central.storage.verdicts import backfill
 from central.timeutil import utcnow
 from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
-from dash_web import upgrade_to
+from dash_web import store_as_before_0006, upgrade_to
 
 VERDICT_COLUMNS = ("finished_effective_at", "on_time", "supplement_s", "verdict_rule")
 # Ends on 07/10 and 08/10: D3 is open, past its due date, yet not late (its supplement time counts).
@@ -38,9 +38,8 @@ def _load(engine, with_verdicts: bool) -> None:
         if with_verdicts:
             results = ingest(conn, device, OFFICE, _ratings(a, b))["results"]
             assert {r["status"] for r in results} == {"accepted"}
-        else:  # rows as an older server stored them: only the columns of that schema
-            conn.execute(insert(ratings), [dict(normalize(item), device_id=device, received_at=utcnow(),
-                                                content_hash="x") for item in _ratings(a, b)])
+        else:
+            store_as_before_0006(conn, device, _ratings(a, b))
 
 
 def _same_as_judging_everything(conn) -> None:
