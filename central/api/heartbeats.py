@@ -9,6 +9,9 @@ shows less than a device was told, and its queued commands are marked delivered 
 transaction (`UPDATE ... WHERE delivered_at IS NULL RETURNING`: exactly once, also with several
 server processes on one PostgreSQL). On SQLite the transaction takes the same in-process write lock
 as the rating batches, so writers queue on the lock instead of spinning in SQLite's busy loop.
+A beat is checked before it joins a group (text the database cannot store is a 422 for that device
+alone), and a group whose transaction still fails is written again one beat at a time, so a bad
+beat fails only itself.
 """
 import logging
 import threading
@@ -63,6 +66,7 @@ class HeartbeatWriter:
 
     def record(self, device_id: int, state: dict) -> tuple:
         """Stores the device's state as its last heartbeat; returns (server time, commands delivered)."""
+        refuse_unstorable(state)
         beat = _Beat(device_id, state)
         with self._cond:
             self._queue.append(beat)
@@ -73,7 +77,7 @@ class HeartbeatWriter:
                 if beat.done:
                     break
                 self._writing = True   # this caller writes everything queued, its own beat included
-            batch, now, failed = [], None, False
+            batch, now, failed = [], None, []
             if self._lock:   # beats that arrive while a rating batch holds the lock join this transaction
                 self._lock.acquire()
             try:
@@ -83,19 +87,30 @@ class HeartbeatWriter:
                 now = self.clock()
                 self._write(batch, now)
             except Exception:
-                log.exception("heartbeats of %d devices not stored", len(batch))
-                failed = True
+                failed = self._write_alone(batch, now) if len(batch) > 1 and now is not None else batch
+                log.exception("a transaction of %d heartbeats failed; %d of them not stored", len(batch), len(failed))
             finally:
                 if self._lock:
                     self._lock.release()
                 with self._cond:
                     for b in batch:
-                        b.done, b.failed, b.stored_at = True, failed, now
+                        b.done, b.failed, b.stored_at = True, b in failed, now
                     self._writing = False
                     self._cond.notify_all()
         if beat.failed:
             raise ApiError(503, "unavailable", NOT_STORED, {"Retry-After": "5"})
         return beat.stored_at, beat.commands
+
+    def _write_alone(self, batch: list[_Beat], now) -> list[_Beat]:
+        """The group's transaction failed (nothing of it is stored): each beat in its own; returns those that fail."""
+        failed = []
+        for b in batch:
+            try:
+                self._write([b], now)
+            except Exception:
+                b.commands.clear()
+                failed.append(b)
+        return failed
 
     def _write(self, batch: list[_Beat], now) -> None:
         """One transaction (the caller holds SQLite's in-process write lock) for the whole batch."""
@@ -117,6 +132,18 @@ class HeartbeatWriter:
             first[c.device_id].commands.append({"id": c.id, "name": c.name})
         self.transactions += 1
         self.beats += len(batch)
+
+
+def refuse_unstorable(state: dict) -> None:
+    """A 422 naming the field for text no database stores (NUL, a lone surrogate), before the beat joins a group."""
+    for name, value in state.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApiError(422, "invalid_request", f"{name}: not valid Unicode text (a lone surrogate)") from None
+            if "\x00" in value:
+                raise ApiError(422, "invalid_request", f"{name}: contains a NUL character")
 
 
 _create_lock = threading.Lock()

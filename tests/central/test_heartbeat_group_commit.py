@@ -142,3 +142,98 @@ def test_heartbeats_and_rating_batches_together_over_http_store_everything(serve
     admin = api_for(server, server.admin_token())
     me = [d for d in admin.get("/api/v1/admin/devices").json()["items"] if str(d["id"]) == kiosk_id][0]
     assert me["version"] in {f"2.{n}" for n in range(24)} and me["pending"] == int(me["version"][2:])
+
+
+def _gated(writer, others: int, refused: list):
+    """The first transaction waits until the `others` beats are queued (or refused): they form the next group."""
+    first = threading.Event()
+
+    def clock():
+        if not first.is_set():
+            first.set()
+            for _ in range(1000):
+                with writer._cond:
+                    if len(writer._queue) + len(refused) >= others:
+                        break
+                threading.Event().wait(0.01)
+        return utcnow()
+    return first, clock
+
+
+def _beat_in_groups(engine, first_dev, jobs):
+    """`first_dev` writes alone while every job queues; the jobs then go in one group. Returns their answers."""
+    refused = []
+    writer = HeartbeatWriter(engine)
+    started, writer.clock = _gated(writer, len(jobs), refused)
+
+    def one(job):
+        dev, state = job
+        try:
+            return dev, writer.record(dev, state)
+        except ApiError as err:
+            refused.append(dev)
+            return dev, err
+
+    with concurrent.futures.ThreadPoolExecutor(len(jobs) + 1) as pool:
+        head = pool.submit(writer.record, first_dev, _state("1.0"))
+        started.wait(10)
+        answers = dict(pool.map(one, jobs))
+        head.result()
+    return writer, answers
+
+
+@pytest.mark.parametrize("bad", [{"version": "1.\ud800"}, {"version": "1.\x00"},
+                                 {"errors": '["k\\u00e9t n\u1ed1i \ud83d"]'}, {"catalogue_version": "\udcff"}])
+def test_a_malformed_beat_is_refused_alone_and_its_group_is_stored(province, bad):
+    """Issue 13 item 15: one beat that cannot be stored failed every other beat of its transaction (503)."""
+    good = province.devices[2:12]
+    jobs = [(dev, _state("2.0", pending=3)) for dev in good[:5]] + [(province.devices[1], {**_state("2.0"), **bad})] \
+        + [(dev, _state("2.0", pending=3)) for dev in good[5:]]
+    writer, answers = _beat_in_groups(province.engines[0], province.devices[0], jobs)
+    refused = answers.pop(province.devices[1])
+    assert isinstance(refused, ApiError) and refused.status == 422, refused
+    assert next(iter(bad)) in refused.message
+    assert all(not isinstance(a, ApiError) for a in answers.values()), \
+        f"{sum(isinstance(a, ApiError) for a in answers.values())} good beats refused"
+    with province.engines[0].connect() as conn:
+        rows = {r.id: r for r in conn.execute(select(devices).where(devices.c.id.in_(good + [province.devices[1]])))}
+    assert all((rows[d].version, rows[d].pending) == ("2.0", 3) for d in good)
+    assert rows[province.devices[1]].last_seen_at is None, "the malformed beat left a trace"
+    assert writer.beats == len(good) + 1
+
+
+def test_a_group_that_fails_stores_each_good_beat_on_its_own(province):
+    """A beat that passes every check but still fails in the database (a fault nobody foresaw) fails alone."""
+    unbindable = {**_state("2.0"), "pending": object()}
+    good = province.devices[1:9]
+    jobs = [(dev, _state("2.0", pending=4)) for dev in good] + [(province.devices[9], unbindable)]
+    writer, answers = _beat_in_groups(province.engines[0], province.devices[0], jobs)
+    refused = answers.pop(province.devices[9])
+    assert isinstance(refused, ApiError) and refused.status == 503
+    assert all(not isinstance(a, ApiError) for a in answers.values())
+    delivered = sorted(c["id"] for dev, (_, commands) in answers.items() for c in commands)
+    assert delivered == sorted(cid for cid, dev in province.queued.items() if dev in good), \
+        "the commands of the good beats went with their answers, once"
+    with province.engines[0].connect() as conn:
+        rows = {r.id: r for r in conn.execute(select(devices).where(devices.c.id.in_(good)))}
+        kept = conn.execute(select(device_commands.c.id).where(device_commands.c.device_id == province.devices[9],
+                                                               device_commands.c.delivered_at.is_(None))).all()
+    assert all((rows[d].version, rows[d].pending) == ("2.0", 4) for d in good)
+    assert len(kept) == 2, "the failed beat's commands wait for its next beat"
+
+
+def test_malformed_heartbeats_over_http_get_422_and_the_others_200(server, api_for):
+    tablets = [api_for(server, server.device_token("rating", OFFICE, counter=n)) for n in range(1, 31)]
+    body = {"app": "rating", "version": "1.0", "pending": 0, "errors": []}
+    raw = '{"app": "rating", "version": "1.0\\ud800", "pending": 0}'
+
+    def beat(n):
+        if n % 3 == 0:
+            return tablets[n].session.post(server.url + "/api/v1/heartbeat", data=raw.encode(),
+                                           headers=tablets[n].headers({"Content-Type": "application/json"}), timeout=15)
+        return tablets[n].post("/api/v1/heartbeat", body)
+
+    with concurrent.futures.ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(beat, range(30)))
+    assert [a.status_code for a in answers] == [422 if n % 3 == 0 else 200 for n in range(30)]
+    assert "version" in answers[0].json()["error"]["message"]
