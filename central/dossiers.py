@@ -7,14 +7,7 @@ from sqlalchemy.engine import Connection
 from central import rules
 from central.storage.schema import dossier_steps, dossiers, offices
 from central.timeutil import to_wire, utcnow
-
-
-def mask_holder(full_name: str) -> str:
-    """'Nguyễn Văn An' → 'Nguyễn V. A.': family name plus initials, never the full name."""
-    words = full_name.split()
-    if not words:
-        return ""
-    return " ".join([words[0]] + [w[0].upper() + "." for w in words[1:]])
+from motcua.text import mask_name
 
 
 def normalize_code(code: str) -> str:
@@ -69,7 +62,7 @@ def public_view(row, office, steps, *, with_steps: bool) -> dict:
         "received_at": to_wire(row.received_at), "due_at": to_wire(row.due_at),
         "finished_at": to_wire(row.finished_at), "returned_at": to_wire(row.returned_at),
         "on_time": verdict.on_time, "late": verdict.late,
-        "holder": mask_holder(row.holder_name),
+        "holder": mask_name(row.holder_name),
         "office": {"code": office.code, "name": office.name} if office else None,
         "next_step": advice[0] if advice else None,
         "next_step_en": advice[1] if advice else None,

@@ -24,10 +24,13 @@ def words(text: str) -> list[str]:
 
 
 def mask_name(full_name: str) -> str:
-    """A name safe for a lobby screen: family name, initials of the rest ("Nguyễn Văn An" -> "Nguyễn V. A.")."""
+    """A name safe for a lobby screen: family name, initials of the rest ("Nguyễn Văn An" -> "Nguyễn V. A.").
+
+    A name of one word is never shown whole: only its initial ("Tám" -> "T.", "NGUYEN" -> "N.").
+    """
     parts = (full_name or "").split()
     if not parts:
         return ""
     if len(parts) == 1:
-        return parts[0][0] + "."
+        return parts[0][0].upper() + "."
     return " ".join([parts[0]] + [p[0].upper() + "." for p in parts[1:]])

@@ -95,3 +95,24 @@ def test_dossier_finished_late_is_reported_late(storage_server, kiosk, tmp_path)
     storage_server.cli("import", "dossiers", str(path))
     view = kiosk.get(f"/api/v1/dossiers/{code}").json()
     assert (view["on_time"], view["late"], view["holder"]) == (False, True, "Lê T. H.")
+
+
+def test_a_one_word_holder_name_is_masked_too(storage_server, kiosk, tmp_path):
+    """A name of one word (a given name alone, or a family name typed in capitals) is shown by its
+    initial only, never whole; names of two words or more keep the family name and initials."""
+    now = datetime.now(VN).replace(microsecond=0)
+    names = {"0001": "Tám", "0002": "NGUYEN", "0003": "  đào  ", "0004": "Lý Tám"}
+    records = [{"code": f"{kiosk.office}-251002-{n}", "office": kiosk.office, "procedure_code": "2.000815",
+                "holder_name": name, "status": 4, "received_at": iso(now - timedelta(days=1)),
+                "due_at": iso(now + timedelta(days=3)), "secret": "ABCD12"} for n, name in names.items()]
+    path = tmp_path / "one-word.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    storage_server.cli("import", "dossiers", str(path))
+    shown = {}
+    for n in names:
+        r = kiosk.get(f"/api/v1/dossiers/{kiosk.office}-251002-{n}")
+        assert r.status_code == 200, r.text
+        shown[n] = r.json()["holder"]
+        for word in ("Tám", "NGUYEN", "đào", "Đào"):
+            assert word not in r.text
+    assert shown == {"0001": "T.", "0002": "N.", "0003": "Đ.", "0004": "Lý T."}
