@@ -1,5 +1,6 @@
 """The device's local SQLite store: WAL + synchronous=FULL, recorded migrations, recovery from a broken file."""
 import datetime
+import fcntl
 import json
 import logging
 import os
@@ -11,11 +12,10 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 __all__ = ["open_store", "connect", "migrations", "db_path", "get_state", "set_state",
-           "recoveries"]
+           "recoveries", "StoreError", "StoreBusy", "StoreInUse", "is_corruption"]
 
 log = logging.getLogger(__name__)
 migrations = Migrations("motcua-device")
-SEQ_GAP_AFTER_RECOVERY = 1000   # device_seq jumps after a recovery: a gap is reported, a reuse is refused
 
 
 @migrations()
@@ -46,12 +46,26 @@ def m002_catalogue(db):
         url TEXT PRIMARY KEY, photo BLOB NOT NULL, fetched_at REAL NOT NULL)""")
 
 
+class StoreDatabase(Database):
+    """A sqlite-utils Database that also lets go of the store lock when closed."""
+
+    _motcua_lock = None
+
+    def close(self) -> None:
+        super().close()
+        if self._motcua_lock is not None:
+            self._motcua_lock.close()
+            self._motcua_lock = None
+
+
 def connect(path) -> Database:
     """A connection to the store file with the durability settings; no checks, no migrations."""
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
-    db = Database(conn)
+    db = StoreDatabase(conn)
     db.execute("PRAGMA busy_timeout = 10000")
-    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    # Deleted or rewritten content (a delivered rating's phone number) is overwritten, not left in free pages.
+    db.execute("PRAGMA secure_delete = ON")
+    mode = _busy_retry(f"opening {path}", lambda: db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
     if mode.lower() != "wal" and str(path) != ":memory:":
         log.warning("store %s: journal mode is %s, not WAL", path, mode)
     db.execute("PRAGMA synchronous = FULL")
@@ -77,16 +91,97 @@ def set_state(db: Database, name: str, value) -> None:
                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [name, json.dumps(value)])
 
 
-def _healthy(path: Path) -> tuple[bool, str]:
-    try:
+class StoreError(RuntimeError):
+    """The store could not be opened; nothing in it was moved or changed."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's write lock for longer than the busy timeout."""
+
+
+class StoreInUse(StoreError):
+    """The store is damaged, but another process has it open: it is not moved from under that process."""
+
+
+_CORRUPTION = {11, 26}   # SQLITE_CORRUPT, SQLITE_NOTADB (primary codes; extended codes keep them in the low byte)
+_BUSY = {5, 6}           # SQLITE_BUSY, SQLITE_LOCKED
+BUSY_RETRIES = 6         # each waits up to the connection's busy timeout (10 s)
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True when SQLite says the file itself is damaged (not locked, not a schema race, not a full disk)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _CORRUPTION
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def is_busy(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
+
+
+class _StoreLock:
+    """An advisory lock beside the store (`<file>.lock`): every open store holds it shared for the life
+    of its Database; recovery takes it exclusively, so a file is moved aside only when no other process
+    has it open. The kernel drops the lock when a process dies."""
+
+    def __init__(self, path: Path):
+        self.file = open(str(path) + ".lock", "a+b")   # noqa: SIM115  (held for the store's lifetime)
+
+    def shared(self) -> None:
+        fcntl.flock(self.file, fcntl.LOCK_SH)
+
+    def try_exclusive(self) -> bool:
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _busy_retry(what: str, fn):
+    """Runs fn, retrying while another process holds the lock; a lock is never taken for damage."""
+    for attempt in range(BUSY_RETRIES):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if attempt == BUSY_RETRIES - 1:
+                raise StoreBusy(f"{what}: the store stayed locked by another process ({exc})") from exc
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _damage(path: Path) -> str | None:
+    """What is wrong with the file, or None when it is sound (or absent or empty: a new store).
+
+    Only SQLite's own verdict counts: a quick_check that finds problems, or an error whose code says
+    corrupt / not a database. A lock, a full disk or a missing permission is raised, never taken for damage.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+
+    def check():
         conn = sqlite3.connect(str(path), timeout=10)
         try:
-            rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            return [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         finally:
             conn.close()
+
+    try:
+        rows = _busy_retry(f"checking {path}", check)
     except sqlite3.DatabaseError as exc:
-        return False, str(exc)
-    return rows == ["ok"], "; ".join(rows[:5])
+        if is_corruption(exc):
+            return str(exc)
+        raise
+    return None if rows == ["ok"] else "; ".join(rows[:5])
 
 
 def _salvage_outbox(broken: Path) -> tuple[list[dict], int]:
@@ -126,7 +221,11 @@ def _salvage_outbox(broken: Path) -> tuple[list[dict], int]:
 
 
 def _recover(path: Path, problem: str) -> Database:
-    """Moves a broken file aside, starts a fresh one, keeps the readable outbox rows."""
+    """Moves a broken file aside, starts a fresh one, keeps the readable outbox rows.
+
+    The caller holds the store lock exclusively. The device_seq counter continues from the highest
+    number still readable; the server answers a number it already holds with its own highest, and the
+    outbox numbers the item again above it (docs/ARCHITECTURE.md, "Device sequence")."""
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.broken-{stamp}")
     n = 1
@@ -139,7 +238,7 @@ def _recover(path: Path, problem: str) -> Database:
             os.replace(src, Path(str(aside) + suffix))
     rows, top = _salvage_outbox(aside)
     db = connect(path)
-    migrations.apply(db)
+    _migrate(db)
     kept = 0
     with db.atomic():
         for r in rows:
@@ -153,7 +252,7 @@ def _recover(path: Path, problem: str) -> Database:
                 kept += 1
             except (sqlite3.DatabaseError, KeyError, TypeError):
                 continue
-        set_state(db, "device_seq", top + SEQ_GAP_AFTER_RECOVERY)
+        set_state(db, "device_seq", top)
         detail = {"moved_to": str(aside), "problem": problem[:500], "outbox_rows_kept": kept}
         db.execute("INSERT INTO store_events VALUES (?, 'recovered', ?)", [time.time(), json.dumps(detail)])
     log.error("store %s was damaged (%s): moved to %s, kept %d outbox rows; the catalogue will re-sync",
@@ -161,20 +260,81 @@ def _recover(path: Path, problem: str) -> Database:
     return db
 
 
-def open_store(path) -> Database:
-    """Opens (creating if needed) the device store: checked, recovered if broken, migrated."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > 0:
-        ok, problem = _healthy(path)
-        if not ok:
-            return _recover(path, problem)
+_MIGRATIONS_TABLE = Migrations.migrations_table
+
+
+def _migrate(db: Database) -> None:
+    """Applies pending migrations inside one exclusive write transaction, re-reading what is applied
+    inside it: two processes opening a new store at once wait for each other, and the second finds
+    nothing left to do."""
+    if not _pending(db):
+        return
+
+    def apply():
+        db.conn.execute("BEGIN EXCLUSIVE")
+        try:
+            db.conn.execute(f"CREATE TABLE IF NOT EXISTS [{_MIGRATIONS_TABLE}] ([id] INTEGER PRIMARY KEY, "
+                            "[migration_set] TEXT, [name] TEXT, [applied_at] TEXT)")
+            db.conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS [idx_{_MIGRATIONS_TABLE}_migration_set_name] "
+                            f"ON [{_MIGRATIONS_TABLE}] ([migration_set], [name])")
+            for migration in _pending(db):
+                migration.fn(db)
+                db.conn.execute(f"INSERT INTO [{_MIGRATIONS_TABLE}] (migration_set, name, applied_at) "
+                                "VALUES (?, ?, ?)", [migrations.name, migration.name,
+                                                     str(datetime.datetime.now(datetime.timezone.utc))])
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+
+    _busy_retry("migrating the store", apply)
+
+
+def _pending(db: Database) -> list:
+    return migrations.pending(db)
+
+
+def _open_checked(path: Path, lock: _StoreLock, problem: str | None) -> Database:
+    """Opens a sound file, or recovers a damaged one when no other process holds it."""
+    if problem is not None:
+        if not lock.try_exclusive():
+            raise StoreInUse(f"{path} is damaged ({problem[:200]}), but another process has it open; "
+                             "stop the tablet and the motcua-rating commands, then start again")
+        try:
+            problem = _damage(path)   # another process may have recovered it while we waited
+            if problem is not None:
+                return _recover(path, problem)
+        finally:
+            lock.shared()
     db = connect(path)
     try:
-        migrations.apply(db)
-    except sqlite3.DatabaseError as exc:   # damage quick_check did not see
+        _migrate(db)
+    except sqlite3.DatabaseError as exc:
         db.close()
-        return _recover(path, str(exc))
+        if not is_corruption(exc):
+            raise
+        return _open_checked(path, lock, str(exc))
+    return db
+
+
+def open_store(path) -> Database:
+    """Opens (creating if needed) the device store: checked, recovered if broken, migrated.
+
+    A lock or a concurrent migration is never taken for damage: it is waited for (StoreBusy after a
+    minute). A damaged file is moved aside only when no other process has the store open (else
+    StoreInUse). The returned Database holds the store's shared lock for as long as it lives.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = _StoreLock(path)
+    try:
+        lock.shared()
+        db = _open_checked(path, lock, _damage(path))
+    except BaseException:
+        lock.close()
+        raise
+    db._motcua_lock = lock   # released when the Database is closed and collected, or the process ends
     return db
 
 
