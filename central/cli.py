@@ -1,6 +1,6 @@
 """motcua-central: the admin command line (database, devices, admins, staff, imports, serve)."""
 import argparse
-import csv
+import itertools
 import json
 import mimetypes
 import os
@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import security
 from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
-from central.storage.schema import (admin_tokens, admins, device_commands, devices, offices,
+from central.storage.schema import (COMMANDS, admin_tokens, admins, device_commands, devices, offices,
                                     ratings, staff)
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
 
@@ -95,8 +95,28 @@ def app_for_worker():
     return create_app(os.environ["MOTCUA_SERVE_DB"], load_settings(os.environ.get("MOTCUA_CENTRAL_CONFIG")))
 
 
+TOKEN_WORDS = ("list", "revoke")  # `admin token WORD ...`; no admin may be named so
+
+
+def _new_password() -> str:
+    password = _read_secret("password")
+    problem = security.password_problem(password)
+    if problem:
+        raise CliError(problem[1], 2)
+    return password
+
+
+def _admin_row(conn, name: str):
+    row = conn.execute(select(admins.c.id, admins.c.name, admins.c.disabled_at).where(admins.c.name == name)).first()
+    if row is None:
+        raise CliError(f"no admin {name!r} (motcua-central admin list)", 2)
+    return row
+
+
 def cmd_admin_add(args):
-    password = _read_secret("password") if args.password_stdin else None
+    if args.name in TOKEN_WORDS:
+        raise CliError(f"{args.name!r} cannot be an admin's name (it is a word of 'admin token')", 2)
+    password = _new_password() if args.password_stdin else None
     with _engine(args).begin() as conn:
         try:
             conn.execute(insert(admins).values(
@@ -108,15 +128,109 @@ def cmd_admin_add(args):
 
 
 def cmd_admin_token(args):
+    words = args.words
+    if words[0] == "list" and len(words) <= 2:
+        return _admin_token_list(args, words[1] if len(words) == 2 else None)
+    if words[0] == "revoke":
+        return _admin_token_revoke(args, words[1:])
+    if len(words) != 1 or args.all is not None:
+        raise CliError("expected: admin token NAME | admin token list [NAME] | admin token revoke ID... | "
+                       "admin token revoke --all NAME", 2)
     token = security.new_token()
     with _engine(args).begin() as conn:
-        admin = conn.execute(select(admins.c.id).where(admins.c.name == args.name)).first()
+        admin = conn.execute(select(admins.c.id, admins.c.disabled_at).where(admins.c.name == words[0])).first()
         if admin is None:
-            raise CliError(f"no admin {args.name!r}; add it first: motcua-central admin add {args.name}", 2)
-        conn.execute(insert(admin_tokens).values(admin_id=admin.id, token_hash=security.token_hash(token),
-                                                 created_at=utcnow()))
-    print(f"admin token for {args.name} (shown once; keep it secret):")
+            raise CliError(f"no admin {words[0]!r}; add it first: motcua-central admin add {words[0]}", 2)
+        if admin.disabled_at is not None:
+            raise CliError(f"admin {words[0]!r} is disabled; enable it first: motcua-central admin enable {words[0]}", 2)
+        token_id = conn.execute(insert(admin_tokens).values(
+            admin_id=admin.id, token_hash=security.token_hash(token), created_at=utcnow())).inserted_primary_key[0]
+    print(f"admin token {token_id} for {words[0]} (shown once; keep it secret; it expires after the server's "
+          "[server] admin_token_days):")
     print(token)
+
+
+def _admin_token_list(args, name: str | None):
+    query = (select(admin_tokens.c.id, admins.c.name, admin_tokens.c.created_at, admin_tokens.c.revoked_at,
+                    admins.c.disabled_at).join(admins, admins.c.id == admin_tokens.c.admin_id)
+             .order_by(admin_tokens.c.id))
+    with _engine(args).connect() as conn:
+        if name is not None:
+            query = query.where(admins.c.id == _admin_row(conn, name).id)
+        rows = conn.execute(query).all()
+    print("id	admin	created	state")
+    for r in rows:
+        state = (f"revoked {to_wire(r.revoked_at)}" if r.revoked_at else "admin disabled" if r.disabled_at
+                 else "active")
+        print(f"{r.id}	{r.name}	{to_wire(r.created_at)}	{state}")
+
+
+def _admin_token_revoke(args, words: list[str]):
+    now = utcnow()
+    with _engine(args).begin() as conn:
+        if args.all:
+            if words:
+                raise CliError("expected: admin token revoke --all NAME (no ids with --all)", 2)
+            admin = _admin_row(conn, args.all)
+            done = conn.execute(update(admin_tokens).where(admin_tokens.c.admin_id == admin.id,
+                                                           admin_tokens.c.revoked_at.is_(None))
+                                .values(revoked_at=now)).rowcount
+            print(f"{done} tokens of {admin.name} revoked")
+            return
+        if not words or not all(w.isascii() and w.isdigit() and len(w) <= 12 for w in words):
+            raise CliError("expected token ids (the first column of 'admin token list'), or --all NAME", 2)
+        for token_id in dict.fromkeys(int(w) for w in words):
+            if not conn.execute(update(admin_tokens).where(admin_tokens.c.id == token_id,
+                                                           admin_tokens.c.revoked_at.is_(None))
+                                .values(revoked_at=now)).rowcount:
+                raise CliError(f"no active admin token with id {token_id}; nothing revoked", 2)
+    print(f"admin token{'s' if len(words) > 1 else ''} {', '.join(words)} revoked")
+
+
+def _set_disabled(args, disabled: bool):
+    from central.dashboard.auth import end_sessions
+    with _engine(args).begin() as conn:
+        admin = _admin_row(conn, args.name)
+        conn.execute(update(admins).where(admins.c.id == admin.id)
+                     .values(disabled_at=utcnow() if disabled else None))
+        ended = end_sessions(conn, admin.id) if disabled else 0
+    if disabled:
+        print(f"admin {args.name} disabled: its tokens stop working and {ended} dashboard sessions ended")
+    else:
+        print(f"admin {args.name} enabled: its tokens that are not revoked or expired work again")
+
+
+def cmd_admin_disable(args):
+    _set_disabled(args, True)
+
+
+def cmd_admin_enable(args):
+    _set_disabled(args, False)
+
+
+def cmd_admin_password(args):
+    from central.dashboard.auth import end_sessions
+    password = _new_password()
+    with _engine(args).begin() as conn:
+        admin = _admin_row(conn, args.name)
+        conn.execute(update(admins).where(admins.c.id == admin.id)
+                     .values(password_hash=security.hash_password(password)))
+        ended = end_sessions(conn, admin.id)
+    print(f"password of {args.name} changed; {ended} dashboard sessions ended (sign in again)")
+
+
+def cmd_admin_list(args):
+    from sqlalchemy import func
+    active = (select(admin_tokens.c.admin_id, func.count().label("n")).where(admin_tokens.c.revoked_at.is_(None))
+              .group_by(admin_tokens.c.admin_id).subquery())
+    with _engine(args).connect() as conn:
+        rows = conn.execute(select(admins.c.id, admins.c.name, admins.c.created_at, admins.c.disabled_at,
+                                   admins.c.password_hash.isnot(None).label("has_password"), active.c.n)
+                            .outerjoin(active, active.c.admin_id == admins.c.id).order_by(admins.c.id)).all()
+    print("id	name	created	state	password	tokens_not_revoked")
+    for r in rows:
+        state = f"disabled {to_wire(r.disabled_at)}" if r.disabled_at else "active"
+        print(f"{r.id}	{r.name}	{to_wire(r.created_at)}	{state}	{'yes' if r.has_password else 'no'}	{r.n or 0}")
 
 
 def cmd_device_add(args):
@@ -144,11 +258,31 @@ def cmd_device_revoke(args):
 def cmd_device_list(args):
     with _engine(args).connect() as conn:
         rows = conn.execute(select(devices).order_by(devices.c.id)).all()
-    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending")
+    red = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason")
     for r in rows:
         state = "revoked" if r.revoked_at else "active"
+        quarantine = f"{r.quarantined or 0}\t{r.quarantine_reason or '-'}" if r.quarantined else "0\t-"
+        if r.quarantined and red:
+            quarantine = f"\033[31m{quarantine}\033[0m"
         print(f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
-              f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}")
+              f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}\t"
+              f"{quarantine}")
+
+
+def cmd_device_quarantined(args):
+    with _engine(args).connect() as conn:
+        row = conn.execute(select(devices.c.quarantined, devices.c.quarantine_items)
+                           .where(devices.c.id == args.id)).first()
+    if row is None:
+        raise CliError(f"no device with id {args.id}", 2)
+    items = json.loads(row.quarantine_items or "[]")
+    print(f"device {args.id}: {row.quarantined or 0} items refused by the server and kept on the device"
+          + (f" (the oldest {len(items)} below)" if len(items) < (row.quarantined or 0) else ""))
+    print("device_seq\tcreated_at\tscore\treason\tid")
+    for i in items:
+        print(f"{i.get('device_seq', '')}\t{i.get('created_at') or ''}\t{i.get('score') if i.get('score') is not None else ''}"
+              f"\t{i.get('reason') or ''}\t{i.get('id')}")
 
 
 def cmd_device_command(args):
@@ -189,6 +323,22 @@ def cmd_staff_add(args):
             pin_hash=security.hash_pin(pin) if pin else None)).inserted_primary_key[0]
     print(f"officer {staff_id} added to {args.office}, counter {args.counter}")
     print(staff_id)
+
+
+def cmd_staff_move(args):
+    from central.staff import record_move
+    values = {"office_code": args.office}
+    if args.counter is not None:
+        values["counter"] = args.counter
+    with _engine(args).begin() as conn:
+        _office_exists(conn, args.office)
+        if conn.execute(select(staff.c.id).where(staff.c.id == args.id)).first() is None:
+            raise CliError(f"no officer with id {args.id}", 2)
+        moved = record_move(conn, args.id, args.office, utcnow())
+        conn.execute(update(staff).where(staff.c.id == args.id).values(**values))
+    print(f"officer {args.id} {'moved to' if moved else 'already in'} {args.office}"
+          + (f", counter {args.counter}" if args.counter is not None else "")
+          + ("; ratings made before now still count for the previous office" if moved else ""))
 
 
 def cmd_import(args):
@@ -233,16 +383,17 @@ def cmd_export_ratings(args):
         query = query.where(ratings.c.created_at >= start)
     if end:
         query = query.where(ratings.c.created_at < end)
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    # No phone column: personal data stays out of exports (call-back list only).
-    out.writerow(["id", "created_at", "received_at", "office", "counter", "staff_id", "scale",
-                  "score", "reasons", "comment", "dossier_code", "device_id", "device_seq"])
+    from central.exports import write_csv
+    from motcua.text import hide_phones
+    # No phone column, and numbers typed into comments hidden: personal data stays out of exports
+    # (call-back list only). Text cells are never formulas (central.exports).
+    header = ["id", "created_at", "received_at", "office", "counter", "staff_id", "scale",
+              "score", "reasons", "comment", "dossier_code", "device_id", "device_seq"]
     with _engine(args).connect() as conn:
-        for r in conn.execute(query):
-            out.writerow([r.id, to_wire(r.created_at), to_wire(r.received_at), r.office_code,
-                          r.counter if r.counter is not None else "", r.staff_id or "", r.scale, r.score,
-                          " ".join(json.loads(r.reasons)), r.comment or "", r.dossier_code or "",
-                          r.device_id, r.device_seq])
+        rows = ([r.id, to_wire(r.created_at), to_wire(r.received_at), r.office_code, r.counter, r.staff_id,
+                 r.scale, r.score, " ".join(json.loads(r.reasons)), hide_phones(r.comment), r.dossier_code,
+                 r.device_id, r.device_seq] for r in conn.execute(query))
+        write_csv(sys.stdout, itertools.chain([header], rows))
 
 
 def cmd_seed_demo(args):
@@ -281,9 +432,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_admin_add)
-    p = admin.add_parser("token", help="issue an admin API token (printed on the last line)")
-    p.add_argument("name")
+    p = admin.add_parser(
+        "token", help="issue (printed on the last line), list or revoke admin API tokens",
+        usage="motcua-central admin token NAME\n"
+              "       motcua-central admin token list [NAME]\n"
+              "       motcua-central admin token revoke ID [ID ...]\n"
+              "       motcua-central admin token revoke --all NAME",
+        description="NAME: issue a token for admin NAME, printed once, alone on the last line. "
+                    "list: every token (or NAME's) with its id, issue time and state. "
+                    "revoke ID...: revoke tokens by id; revoke --all NAME: every token of NAME. "
+                    "A revoked token gets 401 on its next request. A token also stops working "
+                    "[server] admin_token_days after it was issued (config/central.ini), and while "
+                    "its admin is disabled.")
+    p.add_argument("words", nargs="+", metavar="NAME | list [NAME] | revoke ID...")
+    p.add_argument("--all", metavar="NAME", help="with revoke: every token of the admin NAME")
     p.set_defaults(func=cmd_admin_token)
+    p = admin.add_parser("list", help="admin accounts: state, password or not, tokens not revoked")
+    p.set_defaults(func=cmd_admin_list)
+    p = admin.add_parser("disable", help="disable an admin: its tokens and dashboard sessions stop at once",
+                         description="Disable admin NAME: its API tokens get 401 and its dashboard sessions "
+                                     "end at once; it cannot sign in. 'admin enable NAME' undoes it (tokens "
+                                     "neither revoked nor expired work again; sessions do not come back).")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_admin_disable)
+    p = admin.add_parser("enable", help="enable a disabled admin again")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_admin_enable)
+    p = admin.add_parser("password", help="set an admin's password, read from standard input (ends its sessions)",
+                         description="Reads the new password (at least 8 characters) from the first line "
+                                     "of standard input, e.g. 'motcua-central admin password quantri' then "
+                                     "type it and Enter. Every dashboard session of the admin ends.")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_admin_password)
 
     dev = sub.add_parser("device", help="kiosks and rating tablets").add_subparsers(dest="device_cmd", required=True)
     p = dev.add_parser("add", help="register a device; prints its token alone on the last line")
@@ -295,10 +475,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = dev.add_parser("revoke", help="revoke a device's token")
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_device_revoke)
-    dev.add_parser("list", help="list devices and their last heartbeat").set_defaults(func=cmd_device_list)
-    p = dev.add_parser("command", help="queue a command for a device's next heartbeat")
+    dev.add_parser("list", help="list devices and their last heartbeat (quarantined items in red on a terminal)"
+                   ).set_defaults(func=cmd_device_list)
+    p = dev.add_parser("quarantined", help="a tablet's items the server refused, as its last heartbeat listed them "
+                       "(no phone numbers or comments); ask it to send them again with: device command ID "
+                       "retry_quarantined")
     p.add_argument("id", type=int)
-    p.add_argument("name", choices=["reload_config", "sync_now", "restart"])
+    p.set_defaults(func=cmd_device_quarantined)
+    p = dev.add_parser("command", help="queue a command for a device's next heartbeat (retry_quarantined: a rating "
+                       "tablet sends the items the server refused again, e.g. after an officer or office was fixed)")
+    p.add_argument("id", type=int)
+    p.add_argument("name", choices=COMMANDS)
     p.set_defaults(func=cmd_device_command)
 
     off = sub.add_parser("office", help="offices").add_subparsers(dest="office_cmd", required=True)
@@ -317,6 +504,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--photo", help="JPEG or PNG file")
     p.add_argument("--pin-stdin", action="store_true", help="read the officer's PIN (4-8 digits) from standard input")
     p.set_defaults(func=cmd_staff_add)
+    p = st.add_parser("move", help="move an officer to another office (and counter); ratings she got before the "
+                      "move, even those a tablet sends later, still count for the office she was in then")
+    p.add_argument("id", type=int)
+    p.add_argument("--office", required=True)
+    p.add_argument("--counter", type=int)
+    p.set_defaults(func=cmd_staff_move)
 
     imp = sub.add_parser("import", help="import procedures or dossiers").add_subparsers(dest="what", required=True)
     from central.importers import DOSSIER_HELP, PROCEDURE_HELP
@@ -336,7 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_procedure_delete)
 
     exp = sub.add_parser("export", help="export data").add_subparsers(dest="export_cmd", required=True)
-    p = exp.add_parser("ratings", help="ratings as CSV on standard output (no phone numbers)")
+    p = exp.add_parser("ratings", help="ratings as CSV on standard output (no phone numbers: none of the call-back numbers, and numbers typed into comments hidden)")
     p.add_argument("--format", default="csv", choices=["csv"])
     p.add_argument("--office")
     p.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD or ISO time), office time")

@@ -7,7 +7,6 @@ them (by officer, counter, field, procedure, day/week/month) and never decides o
 dossier is late or a rating satisfied. Tests hold the totals equal to `central.stats`.
 """
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,21 +16,14 @@ from sqlalchemy.engine import Connection
 
 from central import rules, stats
 from central.storage.schema import dossiers, procedures, ratings, staff
-from central.timeutil import to_wire, utcnow
+from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
+from motcua.text import hide_phones
 
 OFFSET = timedelta(hours=7)  # office time, Asia/Ho_Chi_Minh (no daylight saving)
 PRESETS = ("30d", "month", "quarter", "year")
 GRANULARITIES = ("day", "week", "month")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DIMENSIONS = ("officer", "counter", "field", "procedure", "day")
-REASON_LABELS = {  # the rating tablet's default reasons (rating/texts.py); unknown codes show as is
-    "thai_do": ("Thái độ chưa tốt", "Unfriendly attitude"),
-    "cho_lau": ("Phải chờ lâu", "Long waiting time"),
-    "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
-    "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
-}
-PHONE_IN_TEXT = re.compile(r"(?:\+?84|0)(?:[\s.\-]?\d){8,10}")
-HIDDEN_PHONE = "[số điện thoại đã ẩn]"
 
 
 class BadPeriod(ValueError):
@@ -60,9 +52,15 @@ class Period:
 
 def _day(text: str, name: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise BadPeriod(f"{name}: \"{text}\" is not a day (expected YYYY-MM-DD, e.g. 2026-11-01)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # year 0001 or 9999: a typing error (and no UTC time exists)
+        raise BadPeriod(f"{name}: {day} is outside {FIRST_DAY} .. {LAST_DAY}")
+    return day
+
+
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)  # the days a report period may cover
 
 
 def parse_period(period: str | None = None, day_from: str | None = None, day_to: str | None = None,
@@ -267,11 +265,6 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
             "series": trend, "generated_at": to_wire(utcnow())}
 
 
-def hide_phones(text: str | None) -> str | None:
-    """A comment as lists show it: phone numbers a citizen typed are hidden."""
-    return PHONE_IN_TEXT.sub(HIDDEN_PHONE, text) if text else text
-
-
 def _labels(conn: Connection, dimension: str, keys: set) -> dict:
     keys = {k for k in keys if k is not None}
     if dimension == "officer" and keys:
@@ -343,8 +336,8 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
         dist, reasons = g.pop("_dist"), g.pop("_reasons")
         g["satisfaction_rate"] = rules.rate(g["satisfied"], g["count"])
         g["distribution"] = {str(i): dist.get(i, 0) for i in range(1, scale + 1)}
-        g["top_reasons"] = [{"code": c, "label": REASON_LABELS.get(c, (c, c))[0],
-                             "label_en": REASON_LABELS.get(c, (c, c))[1], "count": n}
+        g["top_reasons"] = [{"code": c, "label": rules.REASON_LABELS.get(c, (c, c))[0],
+                             "label_en": rules.REASON_LABELS.get(c, (c, c))[1], "count": n}
                             for c, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
         out.append(g)
     out.sort(key=lambda g: (g["key"] is None, g["key"] if dimension in ("counter", "day") else "",

@@ -2,7 +2,7 @@
 import re
 import unicodedata
 
-__all__ = ["fold_vietnamese", "words", "mask_name"]
+__all__ = ["fold_vietnamese", "words", "mask_name", "hide_phones", "same_phone", "HIDDEN_PHONE"]
 
 # đ/Đ have no Unicode decomposition, so NFD alone leaves them (SQLite's remove_diacritics too).
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -34,3 +34,49 @@ def mask_name(full_name: str) -> str:
     if len(parts) == 1:
         return parts[0][0].upper() + "."
     return " ".join([parts[0]] + [p[0].upper() + "." for p in parts[1:]])
+
+
+# Phone numbers a citizen types into free text. Vietnamese numbers: 0 + 9 digits (mobile), 0 + 10
+# digits when the next is 2 (landline) or 1 (old mobile), the same after +84 / 84 (with or without a
+# "(0)"). Digits may be grouped by spaces, dots, dashes or brackets ("(090) 123 4567", "090.123.4567"),
+# an O typed for a zero ("09O1234567"), full-width digits. Digits run on straight after the number
+# (an ID number typed whole) are hidden with it.
+_SEP = r"[\s.\-()]{0,3}"
+_DIGIT = r"(?:\d|[Oo](?![^\W\d_]))"  # a digit, or the letter O typed for a zero (not inside a word)
+_PHONE = re.compile(
+    r"(?<!\d)(?:"
+    rf"\(?(?:\+\s?)?84\)?(?:{_SEP}[0Oo](?=[\s.\-()]{{0,3}}[1-9]))?"  # +84, (+84), 84, optionally (0)
+    r"|\(?(?:0|(?<![^\W\d_])[Oo])"  # 0, (0, or an O typed for it (not inside a word)
+    rf")(?:{_SEP}[12](?:{_SEP}{_DIGIT}){{9}}|(?:{_SEP}{_DIGIT}){{9}})\d*")
+HIDDEN_PHONE = "[số điện thoại đã ẩn]"
+# Full-width digits, plus and brackets (an East Asian keyboard) read as ASCII, one character for one.
+_ASCII = str.maketrans({chr(0xFF10 + n): str(n) for n in range(10)} | {"＋": "+", "（": "(", "）": ")"})
+
+
+def _phone_key(found: str) -> str:
+    """The national digits of a phone number as typed: "+84 90 123 4567" -> "901234567"."""
+    found = found.translate(_ASCII)
+    digits = "".join(str(int(c)) if c.isdigit() else "0" for c in found if c.isdigit() or c in "Oo")
+    if found.lstrip("( ").startswith(("+", "84")):
+        digits = digits[2:]
+    return digits.lstrip("0")
+
+
+def same_phone(a: str | None, b: str | None) -> bool:
+    """Whether two ways of writing a phone number are the same number ("+84 90..." == "090...")."""
+    return bool(a and b) and _phone_key(a) == _phone_key(b)
+
+
+def hide_phones(text: str | None, keep: str | None = None) -> str | None:
+    """Free text as lists, reports and exports show it: phone numbers typed into it are hidden.
+
+    `keep`: a number left as typed (the call-back list shows the number the citizen left for it).
+    """
+    if not text:
+        return text
+    out, done = [], 0
+    for found in _PHONE.finditer(text.translate(_ASCII)):  # same length: the spans hold in `text`
+        typed = text[found.start():found.end()]
+        out += [text[done:found.start()], typed if keep and same_phone(typed, keep) else HIDDEN_PHONE]
+        done = found.end()
+    return "".join(out) + text[done:]

@@ -1,5 +1,4 @@
 """Dashboard report pages: login, overview with charts, breakdowns by officer/counter/field/procedure, exports."""
-import csv
 import io
 import secrets
 from urllib.parse import urlparse
@@ -7,10 +6,10 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from central import reports, rules
+from central import exports, reports, rules
 from central.dashboard import charts
-from central.dashboard.auth import (LOGIN_COOKIE, SESSION_COOKIE, Session, check_csrf, current_session,
-                                    page_admin, sign_in, sign_out)
+from central.dashboard.auth import (DISABLED, LOGIN_COOKIE, SESSION_COOKIE, Session, check_csrf,
+                                    current_session, page_admin, sign_in, sign_out)
 from central.dashboard.web import (DIMENSION_NAMES, GRANULARITY_NAMES, PERIOD_NAMES, fmt_int, fmt_pct, fmt_time,
                                    lang_of, office_list, render, score_name)
 
@@ -74,6 +73,9 @@ def login(request: Request, name: str = Form("", max_length=128), password: str 
     if signed is None:
         brake.failed(address, name)
         return _login_form(request, next, t("Sai tên đăng nhập hoặc mật khẩu.", "Wrong name or password."), 401)
+    if signed == DISABLED:
+        return _login_form(request, next, t("Tài khoản này đã bị khóa. Liên hệ quản trị viên khác để mở lại.",
+                                            "This account is disabled. Ask another admin to enable it."), 403)
     brake.succeeded(address, name)
     token, _session = signed
     response = RedirectResponse(_safe_next(next), 303)
@@ -211,25 +213,28 @@ def breakdown_page(request: Request, dimension: str, _s: Session = Depends(page_
 
 
 def export(rows: list[dict], columns: list, lang: str, fmt: str, name: str) -> Response:
-    """Exactly the table shown: same columns, headings, order and formatted figures."""
-    table = [[c[1] for c in columns]] + [[_cell(r.get(c[0]), c[2], lang) for c in columns] for r in rows]
+    """The table shown: same columns, headings and order; CSV has the page's formatted figures, XLSX
+    the figures as numbers (rates as fractions formatted 0.0%). Text is never a formula (exports)."""
+    headings = [c[1] for c in columns]
     if fmt == "csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(table)
+        exports.write_csv(out, [headings] + [[_cell(r.get(c[0]), c[2], lang) for c in columns] for r in rows],
+                          lineterminator="\r\n")
         return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Báo cáo" if lang == "vi" else "Report"
-    for row in table:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 40
-    buf = io.BytesIO()
-    book.save(buf)
-    return Response(buf.getvalue(),
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    typed = [[_typed(r.get(c[0]), c[2]) for c in columns] for r in rows]
+    book = exports.xlsx_bytes([headings] + typed, "Báo cáo" if lang == "vi" else "Report",
+                              number_formats=[{"pct": "0.0%"}.get(c[2]) for c in columns], widths={"A": 40})
+    return Response(book, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+def _typed(value, kind: str):
+    """A cell of the XLSX export: numbers as numbers, nothing as an empty cell."""
+    if value is None:
+        return None
+    if kind == "pct":
+        return float(value)
+    if kind == "int":
+        return int(value)
+    return str(value)
