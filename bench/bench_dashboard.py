@@ -24,6 +24,7 @@ from pg import free_port  # noqa: E402
 
 from central import sample  # noqa: E402
 from central.importers import check_dossier  # noqa: E402
+from central.security import lookup_key  # noqa: E402
 from central.ratings import ingest  # noqa: E402
 from central.storage import make_engine, refresh_statistics, upgrade  # noqa: E402
 from central.storage.schema import devices, dossier_steps, dossiers, offices, staff  # noqa: E402
@@ -55,9 +56,10 @@ def load(db: str, n_ratings: int, n_dossiers: int) -> None:
                 token_hash=f"bench-{office}-{counter}", created_at=utcnow())).inserted_primary_key[0]
             for i in range(0, len(batch), 500):
                 ingest(conn, device_id, office, batch[i:i + 500])
+        key = lookup_key(conn)
     rows, steps = [], []
     for record in sample.large_dossiers(n_dossiers, office=OFFICE):
-        values, record_steps = check_dossier(record, lambda _c, _o: OFFICE)
+        values, record_steps = check_dossier(record, lambda _c, _o: OFFICE, secret_key=key)
         values["updated_at"] = utcnow()
         rows.append(values)
         steps += [dict(s, dossier_code=values["code"]) for s in record_steps]

@@ -11,7 +11,7 @@ from central import portal, sample
 from central.catalogue import upsert_procedures
 from central.importers import ImportProblems, check_dossier
 from central.ratings import ingest
-from central.security import hash_pin, token_hash
+from central.security import hash_pin, lookup_key, token_hash
 from central.storage.schema import (devices, dossier_steps, dossiers, offices, server_meta, staff)
 from central.timeutil import OFFICE_TZ, utcnow
 
@@ -75,11 +75,13 @@ def seed(engine) -> str:
         counts = upsert_procedures(conn, [portal.from_portal(p) for p in sample.load_sample_procedures()])
         lines.append(f"procedures: {counts['added']} added, {counts['updated']} updated")
         names = {p["code"]: p["name"] for p in sample.load_sample_procedures()}
+        key = lookup_key(conn)
         for office in sample.demo_offices():
             made = 0
             for record in sample.demo_dossiers(now, office=office["code"]):
                 try:
-                    values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code)
+                    values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code,
+                                                  secret_key=key)
                 except Exception as bad:  # sample data is ours: a problem here is a bug there
                     raise ImportProblems([f"sample dossier {record.get('code')}: {bad}"]) from None
                 values["procedure_name"] = names.get(values["procedure_code"], "")

@@ -7,16 +7,17 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 
 from central import portal
 from central.catalogue import upsert_procedures
-from central.security import token_hash
+from central.security import LOOKUP_SECRET_MIN_LENGTH, lookup_key, secret_hash
 from central.storage.verdicts import verdict_columns
 from central.storage.schema import dossier_steps, dossiers, offices, procedures
-from central.timeutil import BadTime, parse_time, to_db, utcnow
+from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db, utcnow
 
 MAX_REPORTED = 50
 DOSSIER_COLUMNS = ["code", "procedure_code", "holder_name", "phone", "status", "received_at", "due_at",
@@ -34,7 +35,8 @@ DOSSIER_HELP = (
     "started_at, finished_at, due_at}). Times are ISO 8601, e.g. 2025-11-03T17:00:00+07:00 (a time\n"
     "without offset is read as office time, +07:00). status is the national code 1-10. The office\n"
     "is the 'office' column, else --office, else the office whose unit code prefixes the dossier\n"
-    "code. An existing code is updated (its steps replaced).")
+    "code. An existing code is updated (its steps replaced). secret is the receipt's lookup secret\n"
+    "(mã tra cứu): empty, or at least 6 characters; only a keyed hash of it is stored.")
 
 
 _Q = r'(".*")'  # a quoted value as the validators print it
@@ -54,6 +56,7 @@ VIETNAMESE = [(re.compile(pattern), vi) for pattern, vi in [  # the validators' 
     (r": " + _Q + r" is not a date \(expected ISO 8601 like (\S+)\)$",
      r": \1 không phải ngày giờ (cần dạng ISO 8601, ví dụ \2)"),
     (r": " + _Q + r" has no UTC offset \(expected like (\S+)\)$", r": \1 thiếu múi giờ (cần dạng như \2)"),
+    (r": " + _Q + r" is not in the years (\d+)-(\d+)$", r": \1 không nằm trong các năm \2-\3"),
     (r": " + _Q + r" is not a national status code 1-10$", r": \1 không phải mã trạng thái quốc gia 1-10"),
     (r": " + _Q + r" is not a status code 1-10$", r": \1 không phải mã trạng thái 1-10"),
     (r": " + _Q + r" is not a known office$", r": \1 không phải văn phòng đã có trên máy chủ"),
@@ -129,9 +132,17 @@ def _time(record: dict, field: str, required: bool = False):
             raise portal.BadRecord(field, "is missing")
         return None
     try:
-        return to_db(parse_time(value, allow_naive=True))
+        return to_db(typed_time(value))
     except BadTime as bad:
         raise portal.BadRecord(field, str(bad)) from None
+
+
+def typed_time(value) -> datetime:
+    """An import file's time (office time when it has no offset), in years FIRST_YEAR..LAST_YEAR."""
+    moment = parse_time(value, allow_naive=True)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise BadTime(f"\"{value}\" is not in the years {FIRST_YEAR}-{LAST_YEAR}")
+    return moment
 
 
 def import_procedures_file(engine, path: Path) -> str:
@@ -141,7 +152,7 @@ def import_procedures_file(engine, path: Path) -> str:
         try:
             item = portal.from_csv_row(record) if is_csv else portal.from_portal(record)
             if item.get("updated_at"):
-                item["updated_at"] = parse_time(item["updated_at"], allow_naive=True).isoformat()
+                item["updated_at"] = typed_time(item["updated_at"]).isoformat()
         except portal.BadRecord as bad:
             problems.append(f"{where}, {bad}")
             continue
@@ -184,8 +195,9 @@ def _steps(value, where_field="steps") -> list[dict]:
     return steps
 
 
-def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
-    """One import record → (dossier columns, steps), or raises BadRecord naming the field."""
+def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict, list[dict]]:
+    """One import record → (dossier columns, steps), or raises BadRecord naming the field.
+    `secret_key`: the database's key for lookup secrets (security.lookup_key)."""
     if not isinstance(record, dict):
         raise portal.BadRecord("item", "must be an object")
     code = portal._text(record.get("code"), "code", True).upper()
@@ -195,8 +207,8 @@ def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
     if not (raw_status.isascii() and raw_status.isdigit()) or not 1 <= int(raw_status) <= 10:
         raise portal.BadRecord("status", f'"{raw_status}" is not a national status code 1-10')
     secret = portal._text(record.get("secret"), "secret")
-    if secret and len(secret) < 4:
-        raise portal.BadRecord("secret", "is shorter than 4 characters")
+    if secret and len(secret) < LOOKUP_SECRET_MIN_LENGTH:  # a short one is guessed at the kiosk
+        raise portal.BadRecord("secret", f"is shorter than {LOOKUP_SECRET_MIN_LENGTH} characters")
     phone = portal._text(record.get("phone"), "phone")
     if len(phone) > 32:
         raise portal.BadRecord("phone", "is longer than 32 characters")
@@ -208,7 +220,7 @@ def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
         "received_at": _time(record, "received_at", True), "due_at": _time(record, "due_at"),
         "finished_at": _time(record, "finished_at"), "returned_at": _time(record, "returned_at"),
         "status_at": _time(record, "status_at"),
-        "secret_hash": token_hash(secret) if secret else None,
+        "secret_hash": secret_hash(secret_key, secret) if secret else None,
     }
     for field in ("due_at", "finished_at", "returned_at"):
         if values[field] is not None and values[field] < values["received_at"]:
@@ -221,6 +233,7 @@ def check_dossier(record: dict, office_for) -> tuple[dict, list[dict]]:
 
 def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
     with engine.connect() as conn:
+        key = lookup_key(conn)
         known = {r.code: r.unit_code for r in conn.execute(select(offices.c.code, offices.c.unit_code))}
         names = dict(conn.execute(select(procedures.c.code, procedures.c.name)).all())
     by_unit = {unit: code for code, unit in known.items() if unit}
@@ -239,7 +252,7 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
     rows, problems, seen = [], [], set()
     for where, record in read_records(path):
         try:
-            values, steps = check_dossier(record, office_for)
+            values, steps = check_dossier(record, office_for, secret_key=key)
         except portal.BadRecord as bad:
             problems.append(f"{where}, {bad}")
             continue

@@ -27,7 +27,8 @@ SETTINGS = [
     Setting("requests_per_minute_per_token", 1200, "Budget of requests per device or admin token "
             "per minute; above it 429 with Retry-After."),
     Setting("lookup_misses_per_minute", 10, "Dossier lookups per device per minute that may miss "
-            "(unknown code or wrong secret) before 429: codes are guessable, so probing is slowed."),
+            "(unknown code or wrong secret) before 429: codes are guessable, so probing is slowed. "
+            "Counted in the database: all server processes together allow this many."),
     Setting("max_ratings_per_batch", 500, "Most ratings accepted in one POST /api/v1/ratings."),
     Setting("idempotency_keep_days", 30, "How long a batch's stored response answers a replayed "
             "Idempotency-Key."),
@@ -37,8 +38,14 @@ SETTINGS = [
     Setting("max_in_flight", 128, "Requests in flight per server process past which new ones are "
             "answered 503 + Retry-After at once, before their body is read (0 = never shed; "
             "/healthz is never shed)."),
+    Setting("admin_token_days", 90, "Days an admin API token works after it was issued; then 401 "
+            "and a new one is needed ('motcua-central admin token NAME'). 0 = tokens never expire."),
     Setting("shed_retry_after", 5, "Largest Retry-After (seconds) of a shed request; each answer "
             "picks 1..this at random so a reconnect storm comes back spread out."),
+    Setting("custom_reason_codes", "", "Reason codes of the office's own, comma-separated, that "
+            "tablets may send besides the standard ones (thai_do, cho_lau, huong_dan, "
+            "giay_to_ngoai_quy_dinh): the codes added to [reasons] codes in rating.ini. A rating "
+            "with any other code is rejected (invalid:reasons)."),
 ]
 
 

@@ -5,7 +5,7 @@ from fastapi import FastAPI
 
 from central.api import admin, catalogue, devices, dossiers, ratings
 from central.api.auth import RateLimiter
-from central.api.errors import BodySizeLimit, install_error_handlers
+from central.api.errors import BodySizeLimit, StorableUrl, install_error_handlers
 from central.settings import Settings, load_settings
 from central.shedding import install as install_load_shedding
 from central.storage import StatisticsRefresher, is_sqlite, make_engine
@@ -21,8 +21,7 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
     app.state.engine = make_engine(db or settings.db, pool_size=settings.db_pool_size)
     if is_sqlite(app.state.engine):
         app.state.statistics = StatisticsRefresher(app.state.engine).start()
-    app.state.limiter = RateLimiter(settings.requests_per_minute_per_token,
-                                    settings.lookup_misses_per_minute)
+    app.state.limiter = RateLimiter(settings.requests_per_minute_per_token)
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 when the server answers")
@@ -36,5 +35,6 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
         if hasattr(dashboard, "install"):
             dashboard.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(StorableUrl)
     install_load_shedding(app, settings)  # outermost: an overloaded server refuses before reading bodies
     return app

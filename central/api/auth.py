@@ -4,6 +4,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from fastapi import Depends, Request
 from sqlalchemy import bindparam, select
@@ -12,6 +13,7 @@ from central.api.errors import ApiError
 from central.security import token_hash
 from central.storage import off_loop, read_connection
 from central.storage.schema import admin_tokens, admins, devices
+from central.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,14 @@ class Caller:
 
 
 class RateLimiter:
-    """Per-process sliding windows: a request budget per token and a lookup-miss budget per device."""
+    """Per-process sliding windows: a request budget per token. (The dossier-miss budget is counted
+    in the database, by central/api/dossiers.py.)"""
 
-    def __init__(self, requests_per_minute: int, misses_per_minute: int, clock=time.monotonic):
-        self.requests_per_minute, self.misses_per_minute = requests_per_minute, misses_per_minute
+    def __init__(self, requests_per_minute: int, clock=time.monotonic):
+        self.requests_per_minute = requests_per_minute
         self.clock = clock
         self._lock = threading.Lock()
         self._requests: dict[str, deque] = {}
-        self._misses: dict[str, deque] = {}
 
     def _retry_after(self, window: deque, limit: int, now: float) -> int | None:
         while window and window[0] <= now - 60:
@@ -52,23 +54,12 @@ class RateLimiter:
                 raise too_many(wait, "Too many requests for this token; wait and retry.")
             window.append(now)
 
-    def check_misses(self, key: str) -> None:
-        with self._lock:
-            wait = self._retry_after(self._misses.setdefault(key, deque()),
-                                     self.misses_per_minute, self.clock())
-        if wait is not None:
-            raise too_many(wait, "Too many dossier lookups that found nothing; wait and retry.")
-
-    def record_miss(self, key: str) -> None:
-        with self._lock:
-            self._misses.setdefault(key, deque()).append(self.clock())
-
 
 def too_many(seconds: int, message: str) -> ApiError:
     return ApiError(429, "rate_limited", message, {"Retry-After": str(seconds)})
 
 
-UNAUTHORIZED = ("Missing, unknown or revoked token: send 'Authorization: Bearer <token>' with a "
+UNAUTHORIZED = ("Missing, unknown, revoked or expired token: send 'Authorization: Bearer <token>' with a "
                 "token issued by 'motcua-central device add' or 'admin token'.")
 
 
@@ -85,25 +76,40 @@ _DEVICE_BY_TOKEN = select(devices.c.id, devices.c.kind, devices.c.office_code, d
                           devices.c.name).where(devices.c.token_hash == bindparam("key"),
                                                 devices.c.revoked_at.is_(None))
 _ADMIN_BY_TOKEN = (select(admins.c.id, admins.c.name).join(admin_tokens, admin_tokens.c.admin_id == admins.c.id)
-                   .where(admin_tokens.c.token_hash == bindparam("key"), admin_tokens.c.revoked_at.is_(None)))
+                   .where(admin_tokens.c.token_hash == bindparam("key"), admin_tokens.c.revoked_at.is_(None),
+                          admin_tokens.c.created_at >= bindparam("issued_since"), admins.c.disabled_at.is_(None)))
+NEVER_EXPIRES = datetime(1970, 1, 1)  # issued_since when admin_token_days is 0
 
 
-def _caller_for(engine, key: str) -> Caller:
-    """Looks the token's hash up (never cached: a revoked token gets 401 on its very next request)."""
+def admin_tokens_issued_since(token_days: int, now: datetime | None = None) -> datetime:
+    """The oldest issue time of an admin token that still works ([server] admin_token_days; 0: any)."""
+    if token_days <= 0:
+        return NEVER_EXPIRES
+    return (now or utcnow()) - timedelta(days=token_days)
+
+
+def _caller_for(engine, key: str, token_days: int = 0) -> Caller:
+    """Looks the token's hash up (never cached: a revoked token, an expired admin token or a disabled
+    admin's token gets 401 on its very next request)."""
     with read_connection(engine) as conn:
         row = conn.execute(_DEVICE_BY_TOKEN, {"key": key}).first()
         if row is not None:
             return Caller("device", row.id, key, row.kind, row.office_code, row.counter, row.name)
-        admin = conn.execute(_ADMIN_BY_TOKEN, {"key": key}).first()
+        admin = conn.execute(_ADMIN_BY_TOKEN, {"key": key,
+                                               "issued_since": admin_tokens_issued_since(token_days)}).first()
     if admin is None:
         raise ApiError(401, "unauthorized", UNAUTHORIZED, {"WWW-Authenticate": "Bearer"})
     return Caller("admin", admin.id, key, name=admin.name)
 
 
+def _token_days(request: Request) -> int:
+    return int(request.app.state.settings.get("admin_token_days", 0))
+
+
 def authenticate(request: Request) -> Caller:
     """Looks the token up by its hash; spends one request of the token's budget (sync callers)."""
     key = token_hash(_bearer(request))
-    caller = _caller_for(request.app.state.engine, key)
+    caller = _caller_for(request.app.state.engine, key, _token_days(request))
     request.app.state.limiter.spend_request(key)
     return caller
 
@@ -113,7 +119,8 @@ async def authenticate_async(request: Request) -> Caller:
     (tens of microseconds; a WAL reader does not wait for writers), cheaper than a thread hop;
     on PostgreSQL it goes to the threadpool (a network round trip must not block the loop)."""
     key = token_hash(_bearer(request))
-    caller = await off_loop(request.app.state.engine, _caller_for, request.app.state.engine, key)
+    caller = await off_loop(request.app.state.engine, _caller_for, request.app.state.engine, key,
+                            _token_days(request))
     request.app.state.limiter.spend_request(key)
     return caller
 

@@ -42,7 +42,7 @@ def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
         # As many pooled connections as the threadpool has threads (40): an overflow connection is
         # closed on return and reopened (four PRAGMAs) on the next busy moment.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=48, max_overflow=16, pool_use_lifo=True)
+                               pool_size=48, max_overflow=16, pool_use_lifo=True, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -64,14 +64,29 @@ def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
 
         # read_connection's engine. Made before the pool's first connection, so that connection
         # initializes its dialect too; kept on the engine (a cycle the collector frees with it).
-        engine.motcua_reader = create_engine(url, pool=engine.pool)
+        engine.motcua_reader = create_engine(url, pool=engine.pool, hide_parameters=True)
         return engine
     # PostgreSQL: a pooled connection for each threadpool thread (40), so a busy moment never opens
     # and closes overflow connections; no pre-ping (a round trip on every checkout): a connection
     # the server dropped fails once and is replaced, and connections are renewed every half hour.
     size = pool_size if pool_size is not None else _pool_size_from_env()
-    return create_engine(url, pool_size=size, max_overflow=max(4, size // 4), pool_pre_ping=False,
-                         pool_recycle=1800, pool_use_lifo=True)
+    engine = create_engine(url, pool_size=size, max_overflow=max(4, size // 4), pool_pre_ping=False,
+                           pool_recycle=1800, pool_use_lifo=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _primary_message_only)
+    return engine
+
+
+def _primary_message_only(context) -> None:
+    """PostgreSQL's DETAIL line may quote a whole row ("Failing row contains (..., 0901234567, ...)"):
+    a database error keeps only its primary message, so no logged error carries a row's personal
+    data (the statement's parameters are hidden too: hide_parameters)."""
+    orig = context.original_exception
+    diag = getattr(orig, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    if primary and str(orig) != primary:
+        orig.args = (primary,)
+        if context.sqlalchemy_exception is not None:
+            context.sqlalchemy_exception.args = (f"({type(orig).__module__}.{type(orig).__name__}) {primary}",)
 
 
 def _pool_size_from_env() -> int:
@@ -163,8 +178,9 @@ class StatisticsRefresher:
             wait = self.every_s
 
 
-def upgrade(engine: Engine) -> str:
-    """Creates or upgrades the schema to the newest migration; returns the revision."""
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Creates or upgrades the schema to the newest migration (or to `revision`, as an older server
+    left it); returns the revision."""
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -173,6 +189,6 @@ def upgrade(engine: Engine) -> str:
     cfg.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

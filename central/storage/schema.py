@@ -3,7 +3,7 @@
 Times are stored as naive UTC (`DateTime` without zone) so both engines behave the same; the API
 converts to +07:00 on the way out. JSON-ish columns (lists, nested catalogue items) are TEXT.
 """
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint, text)
 
 metadata = MetaData()
@@ -21,6 +21,7 @@ admins = Table(
     Column("name", String(128), nullable=False, unique=True),
     Column("password_hash", Text),  # scrypt$n$r$p$salt$hash, or null for token-only admins
     Column("created_at", DateTime, nullable=False),
+    Column("disabled_at", DateTime),  # set: its tokens and dashboard sessions stop working (0008)
 )
 
 admin_tokens = Table(
@@ -51,14 +52,24 @@ devices = Table(
     Column("last_sync_at", DateTime),
     Column("catalogue_version", String(64)),
     Column("errors", Text),  # JSON list of strings from the last heartbeat
+    # device_seq numbers this device sent that another rating already had (its store was lost or
+    # damaged); each such rating was numbered again by the device and stored.
+    Column("seq_clashes", Integer, nullable=False, server_default="0"),
+    Column("last_seq_clash_at", DateTime),
+    Column("quarantined", Integer),  # items the device set aside (the server refused them), last heartbeat
+    Column("quarantine_reason", Text),  # the oldest quarantined item's reason
+    Column("quarantine_items", Text),  # JSON list of {id, device_seq, created_at, reason, score}, no personal data
     Column("max_seq", Integer, nullable=False, server_default="0"),  # highest device_seq stored
 )
+
+# What a device may be asked on its heartbeat; retry_quarantined is for rating tablets (a kiosk ignores it).
+COMMANDS = ("reload_config", "sync_now", "restart", "retry_quarantined")
 
 device_commands = Table(
     "device_commands", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
-    Column("name", String(32), nullable=False),  # reload_config | sync_now | restart
+    Column("name", String(32), nullable=False),  # one of COMMANDS
     Column("created_at", DateTime, nullable=False),
     Column("delivered_at", DateTime),
 )
@@ -74,6 +85,18 @@ staff = Table(
     Column("photo_type", String(32)),
     Column("pin_hash", Text),  # pbkdf2_sha256$iterations$salt$hash, checked offline by tablets
     Column("active", Boolean, nullable=False, server_default=text("true")),
+)
+
+# The offices an officer belonged to before a move (and since): a rating made before the move is
+# judged against the office of its time. An officer never moved has no rows; staff.office_code is current.
+staff_offices = Table(
+    "staff_offices", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
+    Column("from_at", DateTime),  # null: since the officer was added
+    Column("to_at", DateTime),    # null: still there
+    Index("ix_staff_offices_staff", "staff_id", "office_code"),
 )
 
 procedures = Table(
@@ -103,7 +126,7 @@ dossiers = Table(
     Column("due_at", DateTime),
     Column("finished_at", DateTime),
     Column("returned_at", DateTime),
-    Column("secret_hash", String(64)),  # sha256 of the receipt's mã tra cứu
+    Column("secret_hash", String(64)),  # keyed hash of the receipt's mã tra cứu (security.secret_hash)
     Column("updated_at", DateTime, nullable=False),
     # The settled verdict (central.rules.settled), written with the dossier by the importer's check
     # and backfilled by migration 0004: reports count finished dossiers in SQL. NULL while open.
@@ -166,6 +189,18 @@ Index("ix_ratings_office_created_score", ratings.c.office_code, ratings.c.create
 
 # The reports' quick-rating counts read only the (few) quick ratings of a period (migration 0006).
 Index("ix_ratings_quick_created", ratings.c.quick, ratings.c.created_at, ratings.c.office_code)
+# The call-back list: ratings that left a phone number, newest first (migration 0009).
+Index("ix_ratings_callback_created", ratings.c.created_at, ratings.c.office_code,
+      sqlite_where=ratings.c.phone.isnot(None), postgresql_where=ratings.c.phone.isnot(None))
+
+# A citizen who left a phone number was called back (central.callbacks): by whom, when, what was said.
+callbacks = Table(
+    "callbacks", metadata,
+    Column("rating_id", String(36), ForeignKey("ratings.id"), primary_key=True),
+    Column("admin_id", Integer, ForeignKey("admins.id"), nullable=False),
+    Column("done_at", DateTime, nullable=False),
+    Column("note", Text),  # may name the citizen or the number: shown on the call-back list only
+)
 
 rating_gaps = Table(
     "rating_gaps", metadata,
@@ -188,4 +223,13 @@ server_meta = Table(
     "server_meta", metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),  # e.g. demo_seeded_at: the "now" the demo data was made for
+)
+
+# Dossier lookups that found nothing, per token (central.api.lookups): counted in the database so
+# every server process spends one budget. One row per token: its current window and misses in it.
+lookup_misses = Table(
+    "lookup_misses", metadata,
+    Column("key", String(64), primary_key=True),  # the token's hash (Caller.token_key)
+    Column("window_start", Float, nullable=False),  # epoch seconds of the window's first miss
+    Column("misses", Integer, nullable=False),
 )

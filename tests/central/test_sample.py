@@ -273,7 +273,7 @@ def test_demo_dossier_codes_secrets_and_holders():
 def test_demo_dossiers_pass_the_central_import_check():
     from central.importers import check_dossier
     for d in sample.demo_dossiers(NOW, count=60) + sample.large_dossiers(300, seed=5):
-        values, steps = check_dossier(d, lambda _code, _office: "XA-PHUOCLONG")
+        values, steps = check_dossier(d, lambda _code, _office: "XA-PHUOCLONG", secret_key=b"k" * 32)
         assert values["status"] == d["status"] and len(steps) == len(d["steps"])
 
 

@@ -30,7 +30,7 @@ BAD_RECORDS = [
 @pytest.mark.parametrize("record", BAD_RECORDS, ids=range(len(BAD_RECORDS)))
 def test_each_dossier_problem_reads_in_vietnamese(record):
     with pytest.raises(importers.portal.BadRecord) as bad:
-        importers.check_dossier(record, _office)
+        importers.check_dossier(record, _office, secret_key=b"k" * 32)
     english = f"ho-so.csv line 7, {bad.value}"
     vietnamese = importers.in_vietnamese(english)
     assert vietnamese.startswith("ho-so.csv dòng 7, " + bad.value.field + ": ")

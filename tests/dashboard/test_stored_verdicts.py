@@ -27,7 +27,7 @@ def _load(engine, with_verdicts: bool) -> None:
         a = conn.execute(insert(staff).values(office_code=OFFICE, name="Lan", counter=1)).inserted_primary_key[0]
         b = conn.execute(insert(staff).values(office_code=OFFICE, name="Bình", counter=2)).inserted_primary_key[0]
         for record in DOSSIERS:
-            values, steps = check_dossier(record, lambda _c, _o: OFFICE)
+            values, steps = check_dossier(record, lambda _c, _o: OFFICE, secret_key=b"k" * 32)
             if not with_verdicts:  # a row as written before migration 0004
                 values = {k: v for k, v in values.items() if k not in VERDICT_COLUMNS}
             conn.execute(insert(dossiers).values(updated_at=utcnow(), **values))
