@@ -8,16 +8,48 @@ concurrent twin from another server process surfaces as IntegrityError → re-re
 import hashlib
 import json
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+from functools import lru_cache
+
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from central import rules
+from central.cleantext import storable
 from central.storage.schema import devices, rating_gaps, ratings, staff
-from central.timeutil import BadTime, parse_time, to_db, utcnow
+from central.timeutil import OFFICE_TZ, BadTime, parse_time, to_db, utcnow
 
 SCALES = (3, 4, 5)
+# A tablet's clock is trusted within these bounds (docs/ARCHITECTURE.md, rating item): before the
+# first of 2020 (office time) or more than a day after the server received it, the clock is wrong.
+EARLIEST_CREATED = to_db(datetime(2020, 1, 1, tzinfo=OFFICE_TZ))
+MAX_AHEAD = timedelta(days=1)
+
+
+@lru_cache(maxsize=8)
+def reason_codes(custom: str = "") -> frozenset:
+    """The reason codes a rating may carry: the standard ones (rules.REASON_LABELS) and the
+    office's own, `custom` being [server] custom_reason_codes (comma-separated)."""
+    return frozenset(rules.REASON_LABELS) | {c.strip() for c in custom.split(",") if c.strip()}
+
+
+# The codes normalize() accepts; the ratings endpoint sets the server's list for its batch.
+_allowed_reasons: ContextVar[frozenset] = ContextVar("allowed_reasons", default=reason_codes())
+
+
+@contextmanager
+def allowing_reasons(codes: frozenset):
+    """Within this block normalize() accepts the reason codes `codes` (see reason_codes())."""
+    token = _allowed_reasons.set(codes)
+    try:
+        yield
+    finally:
+        _allowed_reasons.reset(token)
+
 
 
 class Invalid(ValueError):
@@ -41,13 +73,34 @@ def _text(raw: dict, name: str, limit: int):
     value = raw.get(name)
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > limit:
+    if not isinstance(value, str) or len(value) > limit or not storable(value):
         raise Invalid(f"invalid:{name}")
     return value.strip() or None
 
 
-def normalize(raw) -> dict:
-    """Wire item → the stored columns (without device and received_at), or raises Invalid."""
+def _created_at(raw: dict, now: datetime) -> datetime:
+    """The tablet's time of the rating, stored as naive UTC, within the clock bounds above."""
+    try:
+        created = to_db(parse_time(raw.get("created_at")))
+    except BadTime:
+        raise Invalid("invalid:created_at") from None
+    if not EARLIEST_CREATED <= created <= now + MAX_AHEAD:
+        raise Invalid("invalid:created_at")
+    return created
+
+
+def _reasons(raw: dict) -> list[str]:
+    reasons = raw.get("reasons") or []
+    allowed = _allowed_reasons.get()
+    if not isinstance(reasons, list) or len(reasons) > 50 or not all(
+            isinstance(r, str) and r in allowed for r in reasons):
+        raise Invalid("invalid:reasons")
+    return reasons
+
+
+def normalize(raw, now: datetime | None = None) -> dict:
+    """Wire item → the stored columns (without device and received_at), or raises Invalid.
+    `now` (naive UTC, default the clock) is when the server received it."""
     if not isinstance(raw, dict):
         raise Invalid("invalid:item")
     rid = raw.get("id")
@@ -58,22 +111,16 @@ def normalize(raw) -> dict:
     except ValueError:
         raise Invalid("invalid:id") from None
     seq = _int(raw, "device_seq", 1, 2**31 - 1)
-    try:
-        created = to_db(parse_time(raw.get("created_at")))
-    except BadTime:
-        raise Invalid("invalid:created_at") from None
-    office = raw.get("office")
-    if not isinstance(office, str) or not office.strip() or len(office) > 64:
+    created = _created_at(raw, now or utcnow())
+    office = _text(raw, "office", 64)
+    if office is None:
         raise Invalid("invalid:office")
     scale = 3 if raw.get("scale") is None else _int(raw, "scale", 3, 5)
     score = _int(raw, "score", 1, scale)
-    reasons = raw.get("reasons") or []
-    if not isinstance(reasons, list) or len(reasons) > 50 or not all(
-            isinstance(r, str) and 0 < len(r) <= 64 for r in reasons):
-        raise Invalid("invalid:reasons")
+    reasons = _reasons(raw)
     dossier = _text(raw, "dossier_code", 64)
     return {
-        "id": rid, "device_seq": seq, "created_at": created, "office_code": office.strip(),
+        "id": rid, "device_seq": seq, "created_at": created, "office_code": office,
         "counter": _int(raw, "counter", 0, 9999, required=False),
         "staff_id": _int(raw, "staff_id", 1, 2**31 - 1, required=False),
         "scale": scale, "score": score, "reasons": json.dumps(sorted(set(reasons)), ensure_ascii=False),

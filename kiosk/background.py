@@ -2,7 +2,7 @@
 import logging
 import threading
 
-from motcua.client import Heartbeat, ServerUnreachable, SyncError
+from motcua.client import Heartbeat, ServerUnreachable, SyncError, heartbeat_body
 from motcua.outbox import iso_time
 from motcua.worker import Backoff
 
@@ -75,9 +75,8 @@ def kiosk_heartbeat(client, services, refresher, version: str, interval: float, 
     def body():
         errors = [refresher.last_error] if refresher.last_error else []
         errors += list(getattr(commands, "errors", []) or [])
-        return {"app": "kiosk", "version": version, "pending": 0, "oldest_pending_age_s": None,
-                "last_sync_at": iso_time(refresher.last_sync_at),
-                "catalogue_version": services.catalogue.version(), "errors": errors}
+        return heartbeat_body("kiosk", version, last_sync_at=iso_time(refresher.last_sync_at),
+                              catalogue_version=services.catalogue.version(), errors=errors)
 
     def on_commands(received):
         if commands is not None:

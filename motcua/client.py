@@ -9,8 +9,8 @@ import time
 import requests
 import urllib3
 
-__all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "parse_retry_after",
-           "RESTART_EXIT_CODE"]
+__all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "heartbeat_body",
+           "parse_retry_after", "RESTART_EXIT_CODE"]
 
 log = logging.getLogger(__name__)
 # An app told to `restart` by the server exits with this (EX_TEMPFAIL); its systemd unit starts it again.
@@ -169,6 +169,29 @@ class Client:
 
     def heartbeat(self, body: dict) -> dict:
         return self._json(self._request("POST", "/api/v1/heartbeat", json=body), "/api/v1/heartbeat")
+
+
+QUARANTINE_LISTED = 20   # quarantined items a heartbeat lists (the oldest); the count covers them all
+
+
+def heartbeat_body(app: str, version: str, *, pending: int = 0, oldest_pending_age_s: float | None = None,
+                   last_sync_at: str | None = None, catalogue_version: str | None = None, errors=(),
+                   quarantined=()) -> dict:
+    """The heartbeat's one shape (docs/ARCHITECTURE.md), for the kiosk and the tablet.
+
+    `quarantined`: the outbox's quarantined items, oldest first (Outbox.quarantined()). The beat carries
+    their count, the oldest one's reason, and a summary of the oldest QUARANTINE_LISTED: id, device_seq,
+    created_at, reason and score only, never a phone number or a comment.
+    """
+    quarantined = list(quarantined)
+    return {"app": app, "version": version, "pending": pending, "oldest_pending_age_s": oldest_pending_age_s,
+            "last_sync_at": last_sync_at, "catalogue_version": catalogue_version, "errors": list(errors),
+            "quarantined": len(quarantined),
+            "quarantine_reason": quarantined[0].get("reason") if quarantined else None,
+            "quarantined_items": [{"id": q.get("id"), "device_seq": q.get("device_seq"),
+                                   "created_at": (q.get("payload") or {}).get("created_at") or q.get("created_at"),
+                                   "reason": q.get("reason"), "score": (q.get("payload") or {}).get("score")}
+                                  for q in quarantined[:QUARANTINE_LISTED]]}
 
 
 class Heartbeat:

@@ -233,5 +233,12 @@ class Outbox:
         with self._write() as db:
             set_state(db, "last_error", error)
 
+    def retry_quarantined(self) -> int:
+        """Quarantined items go back to pending, in new batches with fresh attempts; returns how many."""
+        with self._write() as db:   # a new key: the old batch's stored answer must not be replayed
+            return db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL, reason = NULL, attempts = 0 "
+                              "WHERE state = 'quarantined'").rowcount
+
+
 
 from motcua.worker import SyncWorker  # noqa: E402  (re-exported: the apps import it from here)

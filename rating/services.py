@@ -244,16 +244,31 @@ class TabletServices:
             threading.Thread(target=self.refresh_staff, daemon=True).start()
 
     def heartbeat_body(self) -> dict:
+        from motcua.client import heartbeat_body
         status = self.admin_status()
-        return {"app": "rating", "version": APP_VERSION, "pending": status["pending"],
-                "oldest_pending_age_s": status["oldest_pending_age_s"],
-                "last_sync_at": status["last_success_at"], "catalogue_version": None,
-                "errors": [status["last_error"]] if status["last_error"] else []}
+        return heartbeat_body("rating", APP_VERSION, pending=status["pending"],
+                              oldest_pending_age_s=status["oldest_pending_age_s"],
+                              last_sync_at=status["last_success_at"],
+                              errors=[status["last_error"]] if status["last_error"] else [],
+                              quarantined=self.outbox.quarantined())
+
+    def retry_quarantined(self) -> int:
+        """The items the server refused go back to pending and are sent now (the admin fixed the cause)."""
+        moved = self.outbox.retry_quarantined()
+        log.info("%d quarantined items will be sent again", moved)
+        if moved and self.worker is not None:
+            self.worker.wake()
+        return moved
 
     def _on_commands(self, commands):
         for command in commands:
             if command.get("name") == "sync_now" and self.worker is not None:
                 self.worker.wake()
+            elif command.get("name") == "retry_quarantined":
+                try:
+                    self.retry_quarantined()
+                except Exception as exc:   # a full disk: the next heartbeat still reports the quarantine
+                    log.error("quarantined items not retried: %s: %s", exc.__class__.__name__, exc)
             elif command.get("name") == "reload_config":
                 threading.Thread(target=self.refresh_staff, daemon=True).start()
             elif command.get("name") == "restart":

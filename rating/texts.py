@@ -66,6 +66,7 @@ TEXTS = {
     "device_id": ("Mã thiết bị", "Device id"),
     "officer_on_duty": ("Cán bộ trực", "Officer on duty"),
     "sync_now": ("Gửi ngay", "Sync now"),
+    "retry_quarantined": ("Gửi lại lượt bị từ chối", "Retry refused items"),
     "change_officer": ("Đổi cán bộ", "Change officer"),
     "exit": ("Thoát ứng dụng", "Exit app"),
     "close": ("Đóng", "Close"),

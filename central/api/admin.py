@@ -33,4 +33,6 @@ def admin_devices(request: Request, _admin: Caller = Depends(admin_caller)):
         "revoked": r.revoked_at is not None, "last_seen_at": to_wire(r.last_seen_at),
         "version": r.version, "pending": r.pending, "oldest_pending_age_s": r.oldest_pending_age_s,
         "catalogue_version": r.catalogue_version, "errors": json.loads(r.errors or "[]"),
-        "max_seq": r.max_seq, "gaps": gaps.get(r.id, [])} for r in rows]}
+        "max_seq": r.max_seq, "gaps": gaps.get(r.id, []), "quarantined": r.quarantined,
+        "quarantine_reason": r.quarantine_reason, "quarantined_items": json.loads(r.quarantine_items or "[]")}
+        for r in rows]}

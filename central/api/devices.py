@@ -2,10 +2,10 @@
 import json
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from central.api.heartbeats import MAX_AGE_S, heartbeat_writer
+from central.api.heartbeats import MAX_AGE_S, QUARANTINE_SHOWN, heartbeat_writer
 
 from central import stats
 from central.api.auth import Caller, device_caller
@@ -16,6 +16,16 @@ from central.timeutil import BadTime, parse_time, to_db, to_wire
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
 
 
+class QuarantinedItem(BaseModel):
+    """A short summary of an item the device set aside; any other key (a phone, a comment) is dropped."""
+    model_config = ConfigDict(extra="ignore")
+    id: str = Field(..., max_length=64)
+    device_seq: int | None = Field(None, ge=0, le=2**31 - 1)
+    created_at: str | None = Field(None, max_length=40)
+    reason: str | None = None
+    score: int | None = Field(None, ge=0, le=10)
+
+
 class Heartbeat(BaseModel):
     app: str = Field(..., pattern="^(kiosk|rating)$")
     version: str = Field("", max_length=64)
@@ -24,6 +34,9 @@ class Heartbeat(BaseModel):
     last_sync_at: str | None = Field(None, max_length=40)
     catalogue_version: str | None = Field(None, max_length=64)
     errors: list[str] = Field(default_factory=list, max_length=50)
+    quarantined: int = Field(0, ge=0, le=10**9)
+    quarantine_reason: str | None = None
+    quarantined_items: list[QuarantinedItem] = Field(default_factory=list, max_length=500)
 
 
 @router.post("/heartbeat", summary="A device reports its state; receives queued commands")
@@ -38,7 +51,10 @@ def heartbeat(body: Heartbeat, request: Request, caller: Caller = Depends(device
     state = {"app": body.app, "version": body.version, "pending": body.pending,
              "oldest_pending_age_s": min(int(age), MAX_AGE_S) if age is not None else None,
              "last_sync_at": last_sync, "catalogue_version": body.catalogue_version,
-             "errors": json.dumps([e[:500] for e in body.errors], ensure_ascii=False)}
+             "errors": json.dumps([e[:500] for e in body.errors], ensure_ascii=False),
+             "quarantined": body.quarantined, "quarantine_reason": (body.quarantine_reason or "")[:500] or None,
+             "quarantine_items": json.dumps([dict(i.model_dump(), reason=(i.reason or "")[:500] or None)
+                                             for i in body.quarantined_items[:QUARANTINE_SHOWN]], ensure_ascii=False)}
     now, commands = heartbeat_writer(request.app).record(caller.id, state)
     return {"ok": True, "server_time": to_wire(now), "commands": commands}
 

@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 MAX_AGE_S = 2**31 - 1        # oldest_pending_age_s column is a 32-bit integer
 MAX_BEATS_PER_TRANSACTION = 500
 STATE_COLUMNS = ("app", "version", "pending", "oldest_pending_age_s", "last_sync_at",
-                 "catalogue_version", "errors")
+                 "catalogue_version", "errors", "quarantined", "quarantine_reason", "quarantine_items")
+QUARANTINE_SHOWN = 50        # quarantined items a beat may list (the count says how many there are)
 NOT_STORED = ("Máy chủ chưa ghi được nhịp tim, thiết bị sẽ gửi lại ở nhịp sau. / The server could not "
               "store the heartbeat; the device will report again at its next beat.")
 

@@ -13,12 +13,12 @@ from sqlalchemy import insert, select, update
 from central import importers, security
 from central.dashboard.auth import Session, check_csrf, page_admin
 from central.dashboard.web import lang_of, office_list, render
-from central.storage.schema import device_commands, devices, offices, rating_gaps, staff
+from central.staff import record_move
+from central.storage.schema import COMMANDS, device_commands, devices, offices, rating_gaps, staff
 from central.timeutil import utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 SILENT_AFTER_MINUTES = 15  # default; `[server] device_silent_minutes` overrides it when declared
-COMMANDS = ("reload_config", "sync_now", "restart")
 MAX_PHOTO_BYTES = 2_000_000
 UPLOADS = Path(tempfile.gettempdir()) / "motcua-imports"
 
@@ -51,6 +51,7 @@ def device_rows(conn, silent_minutes: int) -> list[dict]:
                                                    devices.c.id)):
         silent_s = (now - r.last_seen_at).total_seconds() if r.last_seen_at else None
         out.append({"row": r, "revoked": r.revoked_at is not None, "errors": json.loads(r.errors or "[]"),
+                    "quarantine_items": json.loads(r.quarantine_items or "[]"),
                     "gaps": gaps.get(r.id, []), "silent_s": silent_s,
                     "silent": r.revoked_at is None and (silent_s is None or silent_s > silent_minutes * 60)})
     return out
@@ -267,6 +268,7 @@ async def staff_save(request: Request, csrf: str = Form(""), staff_id: str = For
             problem = problem or t(f"Không có đơn vị \"{office}\".", f"No office \"{office}\".")
         if problem is None:
             if staff_id.strip().isdigit():
+                record_move(conn, int(staff_id), office, utcnow())   # her earlier ratings keep their office
                 conn.execute(update(staff).where(staff.c.id == int(staff_id)).values(**values))
             else:
                 conn.execute(insert(staff).values(**values))

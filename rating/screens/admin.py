@@ -1,9 +1,9 @@
-"""Admin screen (behind the hidden gesture + PIN): outbox counts, last sync, sync now, exit."""
+"""Admin screen (behind the hidden gesture + PIN): outbox counts, last sync, sync now, retry refused items, exit."""
 import datetime
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -26,6 +26,7 @@ class AdminScreen(Screen):
     services = ObjectProperty(None, allownone=True)
     pending = StringProperty("")
     quarantined = StringProperty("")
+    quarantined_count = NumericProperty(0)
     last_sync = StringProperty("")
     last_error = StringProperty("")
     device_id = StringProperty("")
@@ -43,12 +44,25 @@ class AdminScreen(Screen):
         oldest = status.get("oldest_pending_age_s")
         if oldest:
             self.pending += f"  ({int(oldest)} s)"
-        self.quarantined = str(status.get("quarantined", 0))
+        self.quarantined_count = status.get("quarantined", 0)
+        self.quarantined = str(self.quarantined_count)
+        if self.quarantined_count:   # why the oldest one was refused
+            oldest = self.services.outbox.quarantined()[:1]
+            self.quarantined += f"  ({oldest[0]['reason']})" if oldest and oldest[0]["reason"] else ""
         self.last_sync = _ago(status.get("last_success_at")) or app.t("never")
         self.last_error = status.get("last_error") or app.t("none")
         self.device_id = self.services.device_id
         o = self.services.flow.officer
         self.officer = f"{o['name']} (#{o['id']})" if o else app.t("none")
+
+    def retry_quarantined(self):
+        try:
+            self.services.retry_quarantined()
+        except Exception as exc:   # the store cannot write: say so on the screen, keep it open
+            self.update()
+            self.last_error = f"{exc.__class__.__name__}: {exc}"
+            return
+        self.update()
 
     def sync_now(self):
         self.services.sync_now()
