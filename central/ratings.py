@@ -13,14 +13,14 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from central import rules
 from central.cleantext import storable
-from central.storage.schema import devices, rating_gaps, ratings, staff
+from central.staff import belonged_to
+from central.storage.schema import devices, rating_gaps, ratings
 from central.timeutil import OFFICE_TZ, BadTime, parse_time, to_db, utcnow
 
 SCALES = (3, 4, 5)
@@ -49,7 +49,6 @@ def allowing_reasons(codes: frozenset):
         yield
     finally:
         _allowed_reasons.reset(token)
-
 
 
 class Invalid(ValueError):
@@ -173,7 +172,7 @@ def ingest(conn: Connection, device_id: int, office: str | None, items: list) ->
     """
     results: list[dict | None] = []
     valid: list[tuple[int, dict, str]] = []  # (position, values, digest)
-    staff_office: dict[int, str | None] = {}
+    staff_office: dict = {}   # officers looked up in this batch (central.staff.belonged_to)
     for raw in items:
         rid = raw.get("id") if isinstance(raw, dict) else None
         results.append({"id": rid, "status": "rejected", "reason": None})
@@ -181,13 +180,10 @@ def ingest(conn: Connection, device_id: int, office: str | None, items: list) ->
             values = normalize(raw)
             if office is not None and values["office_code"] != office:
                 raise Invalid("wrong_office")
-            sid = values["staff_id"]
-            if sid is not None:
-                if sid not in staff_office:
-                    row = conn.execute(select(staff.c.office_code).where(staff.c.id == sid)).first()
-                    staff_office[sid] = row.office_code if row else None
-                if staff_office[sid] != values["office_code"]:
-                    raise Invalid("unknown_staff")
+            sid = values["staff_id"]   # judged by the office she was in when the rating was made
+            if sid is not None and not belonged_to(conn, sid, values["office_code"], values["created_at"],
+                                                   staff_office):
+                raise Invalid("unknown_staff")
         except Invalid as bad:
             results[-1]["reason"] = bad.reason
             continue
@@ -230,7 +226,20 @@ def ingest(conn: Connection, device_id: int, office: str | None, items: list) ->
     gaps = record_gaps(conn, device_id, accepted_seqs) if accepted_seqs else []
     if accepted_seqs:
         mark_quick(conn, device_id, accepted_seqs)
-    return {"results": results, "gaps": gaps}
+    return {"results": results, "gaps": gaps, "max_seq": note_clashes(conn, device_id, results, now)}
+
+
+def note_clashes(conn: Connection, device_id: int, results: list[dict], now) -> int:
+    """Counts this batch's `seq_taken` answers on the device's row; returns its highest stored seq.
+
+    A device whose store was lost or damaged numbers its ratings again from what it still knows, so
+    a number it sends may already belong to another rating. The answer's `max_seq` lets it number
+    those items again above it (docs/ARCHITECTURE.md, "Device sequence"); the clash stays visible."""
+    clashes = sum(1 for r in results if r["reason"] == "seq_taken")
+    if clashes:
+        conn.execute(update(devices).where(devices.c.id == device_id)
+                     .values(seq_clashes=devices.c.seq_clashes + clashes, last_seq_clash_at=now))
+    return conn.execute(select(devices.c.max_seq).where(devices.c.id == device_id)).scalar() or 0
 
 
 def _insert_one(conn: Connection, device_id: int, values: dict, digest: str, now) -> tuple[str, str | None]:

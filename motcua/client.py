@@ -197,8 +197,10 @@ def heartbeat_body(app: str, version: str, *, pending: int = 0, oldest_pending_a
 class Heartbeat:
     """A stoppable thread that reports the device's health and hands server commands to a callback."""
 
-    def __init__(self, client: Client, body, on_commands=None, interval: float = 60):
+    def __init__(self, client: Client, body, on_commands=None, interval: float = 60, on_answer=None):
+        """`on_answer(answer)` sees every answer whole (a tablet reads `max_seq` from it)."""
         self.client, self.body, self.on_commands, self.interval = client, body, on_commands, interval
+        self.on_answer = on_answer
         self.last_error: str | None = None
         self.last_sent_at: float | None = None
         self._stop = threading.Event()
@@ -213,7 +215,11 @@ class Heartbeat:
             log.info("heartbeat failed: %s", exc)
             return []
         self.last_error, self.last_sent_at = None, time.time()
-        commands = answer.get("commands") or [] if isinstance(answer, dict) else []
+        if not isinstance(answer, dict):
+            return []
+        if self.on_answer:
+            self.on_answer(answer)
+        commands = answer.get("commands") or []
         if commands and self.on_commands:
             self.on_commands(commands)
         return commands

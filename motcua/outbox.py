@@ -21,6 +21,9 @@ __all__ = ["Outbox", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "
 MAX_BATCH = 500
 DELIVERED = ("accepted", "duplicate")
 REFUSED = ("rejected", "conflict")
+PERSONAL = ("phone", "comment")   # removed from an item once the server holds it
+SERVER_ERROR = "server_error"     # reason prefix of an item set aside because the server failed on it
+SERVER_ERROR_RETRY_S = 3600       # such items are offered again after this long
 
 
 class DuplicateItem(ValueError):
@@ -188,29 +191,75 @@ class Outbox:
             set_state(db, "last_attempt_at", self.clock())
         return key, [json.loads(r[1]) for r in rows]
 
-    def settle(self, batch_key: str, results: list[dict]) -> dict:
-        """Applies the server's per-item answer; items it did not mention are sent again, in a new batch."""
-        summary = {"delivered": 0, "quarantined": 0, "unanswered": 0}
+    def settle(self, batch_key: str, results: list[dict], max_seq: int | None = None) -> dict:
+        """Applies the server's per-item answer; items it did not mention are sent again, in a new batch.
+
+        A delivered item keeps no personal field (PERSONAL). An item answered `seq_taken` (its number
+        belongs to another rating: this store was lost or damaged since) is numbered again above the
+        server's `max_seq` and sent again, never set aside.
+        """
+        summary = {"delivered": 0, "quarantined": 0, "unanswered": 0, "renumbered": 0}
         now = self.clock()
+        prune = ", ".join(f"'$.{name}'" for name in PERSONAL)
         with self._write() as db:
             for res in results:
                 status, item_id = res.get("status"), res.get("id")
                 if status in DELIVERED:
-                    n = db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, reason = ? WHERE id = ? "
+                    n = db.execute(f"UPDATE outbox SET state = 'sent', sent_at = ?, reason = ?, "
+                                   f"payload = json_remove(payload, {prune}) WHERE id = ? "
                                    "AND batch_key = ? AND state = 'sending'",
                                    [now, status, item_id, batch_key]).rowcount
                     summary["delivered"] += n
+                elif status == "rejected" and res.get("reason") == "seq_taken" and max_seq is not None:
+                    summary["renumbered"] += self._renumber(db, batch_key, item_id, max_seq, now)
                 elif status in REFUSED:
                     reason = f"{status}: {res.get('reason') or 'no reason given'}"
                     summary["quarantined"] += db.execute(
-                        "UPDATE outbox SET state = 'quarantined', reason = ? WHERE id = ? AND batch_key = ? "
-                        "AND state = 'sending'", [reason, item_id, batch_key]).rowcount
+                        "UPDATE outbox SET state = 'quarantined', reason = ?, quarantined_at = ? WHERE id = ? "
+                        "AND batch_key = ? AND state = 'sending'", [reason, now, item_id, batch_key]).rowcount
             summary["unanswered"] = db.execute(
                 "UPDATE outbox SET state = 'pending', batch_key = NULL WHERE batch_key = ? AND state = 'sending'",
                 [batch_key]).rowcount
             set_state(db, "last_success_at", now)
             set_state(db, "last_error", None)
         return summary
+
+    @staticmethod
+    def _renumber(db: Database, batch_key: str, item_id, server_max: int, now: float) -> int:
+        """Gives an item the next device_seq above both this store's and the server's highest."""
+        row = db.execute("SELECT payload FROM outbox WHERE id = ? AND batch_key = ? AND state = 'sending'",
+                         [item_id, batch_key]).fetchone()
+        if row is None:
+            return 0
+        top = db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0
+        seq = max(int(get_state(db, "device_seq", 0)), top, int(server_max)) + 1
+        set_state(db, "device_seq", seq)
+        item = json.loads(row[0])
+        old, item["device_seq"] = item.get("device_seq"), seq
+        db.execute("UPDATE outbox SET seq = ?, payload = ?, state = 'pending', batch_key = NULL, reason = ? "
+                   "WHERE id = ?", [seq, json.dumps(item, ensure_ascii=False), f"renumbered from {old}", item_id])
+        db.execute("INSERT INTO store_events VALUES (?, 'renumbered', ?)",
+                   [now, json.dumps({"id": item_id, "from": old, "to": seq})])
+        return 1
+
+    def observe_server_seq(self, server_max: int | None) -> bool:
+        """The server's highest device_seq of this device (heartbeat answer): numbering continues above it.
+
+        Returns True when this store was behind (it was lost, damaged or re-imaged since)."""
+        if not isinstance(server_max, int) or isinstance(server_max, bool) or server_max <= 0:
+            return False
+        with self._write() as db:
+            if int(get_state(db, "device_seq", 0)) >= server_max:
+                return False
+            set_state(db, "device_seq", server_max)
+            return True
+
+    def requeue_server_errors(self, older_than_s: float = SERVER_ERROR_RETRY_S) -> int:
+        """Items set aside because the server failed on them are offered again after a while."""
+        with self._write() as db:
+            return db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL WHERE state = 'quarantined' "
+                              "AND reason LIKE ? AND quarantined_at < ?",
+                              [SERVER_ERROR + "%", self.clock() - older_than_s]).rowcount
 
     def release(self, batch_key: str, error: str, split: bool = False) -> None:
         """The batch did not get through: back to pending, same key (or no key when it must be split)."""
@@ -226,8 +275,8 @@ class Outbox:
     def quarantine_batch(self, batch_key: str, reason: str) -> int:
         """The server refused this batch as a whole and it holds one item: set it aside with the reason."""
         with self._write() as db:
-            return db.execute("UPDATE outbox SET state = 'quarantined', reason = ? WHERE batch_key = ? "
-                              "AND state = 'sending'", [reason, batch_key]).rowcount
+            return db.execute("UPDATE outbox SET state = 'quarantined', reason = ?, quarantined_at = ? "
+                              "WHERE batch_key = ? AND state = 'sending'", [reason, self.clock(), batch_key]).rowcount
 
     def record_error(self, error: str | None) -> None:
         with self._write() as db:
@@ -238,7 +287,6 @@ class Outbox:
         with self._write() as db:   # a new key: the old batch's stored answer must not be replayed
             return db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL, reason = NULL, attempts = 0 "
                               "WHERE state = 'quarantined'").rowcount
-
 
 
 from motcua.worker import SyncWorker  # noqa: E402  (re-exported: the apps import it from here)

@@ -58,6 +58,15 @@ class StoreDatabase(Database):
             self._motcua_lock = None
 
 
+@migrations()
+def m003_outbox_privacy(db):
+    # When an item was set aside: items the server failed on (5xx) are offered again an hour later.
+    db.execute("ALTER TABLE outbox ADD COLUMN quarantined_at REAL")
+    # Delivered ratings keep no call-back number or comment on the tablet: the server has them.
+    db.execute("UPDATE outbox SET payload = json_remove(payload, '$.phone', '$.comment') "
+               "WHERE state = 'sent' AND json_valid(payload)")
+
+
 def connect(path) -> Database:
     """A connection to the store file with the durability settings; no checks, no migrations."""
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)

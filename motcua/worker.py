@@ -9,6 +9,11 @@ __all__ = ["SyncWorker", "Backoff"]
 
 log = logging.getLogger(__name__)
 SPLIT_STATUSES = (400, 413, 422)   # the batch itself was refused: halve it until the bad item stands alone
+# A server that answers 500 to one batch again and again may be failing on one item of it: after this
+# many tries the batch is halved until that item stands alone, and the item is set aside (offered again
+# an hour later) so it no longer holds back every rating after it. 502/503/504 mean the server is away.
+SERVER_ERROR_ATTEMPTS = 3
+SERVER_AWAY = (502, 503, 504)
 MAX_RETRY_AFTER = 3600
 MAX_RETRY_AFTER_JITTER = 30   # seconds added at most on top of a server's Retry-After
 
@@ -53,6 +58,8 @@ class SyncWorker:
         self.backoff = Backoff(backoff_base, backoff_cap, random)
         self._sleep = sleep
         self._limit = self.batch_size
+        self._server_errors: tuple[str | None, int] = (None, 0)   # (batch key, 500s in a row on it)
+        self._isolating = False   # halving batches to find the item the server fails on
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -60,7 +67,9 @@ class SyncWorker:
 
     def drain_once(self) -> dict:
         """Sends batches until nothing is pending or one fails; says what happened."""
-        result = {"delivered": 0, "quarantined": 0, "batches": 0, "error": None, "retry_after": None}
+        result = {"delivered": 0, "quarantined": 0, "renumbered": 0, "batches": 0, "error": None,
+                  "retry_after": None}
+        self.outbox.requeue_server_errors()
         while not self._stop.is_set():
             key, items = self.outbox.next_batch(self.kind, self._limit)
             if not items:
@@ -69,6 +78,8 @@ class SyncWorker:
             try:
                 answer = self.client.post_ratings(items, key)
             except ServerUnreachable as exc:
+                if self._isolate(exc, key, items, result):
+                    continue
                 self.outbox.release(key, str(exc))
                 result.update(error=str(exc), retry_after=exc.retry_after)
                 break
@@ -87,17 +98,41 @@ class SyncWorker:
                 self.outbox.release(key, str(exc))
                 result["error"] = str(exc)
                 break
-            summary = self.outbox.settle(key, answer["results"])
-            result["delivered"] += summary["delivered"]
-            result["quarantined"] += summary["quarantined"]
+            summary = self.outbox.settle(key, answer["results"], answer.get("max_seq"))
+            for name in ("delivered", "quarantined", "renumbered"):
+                result[name] += summary[name]
             self._limit = self.batch_size
-            if summary["unanswered"] and not (summary["delivered"] or summary["quarantined"]):
+            if summary["unanswered"] and not (summary["delivered"] or summary["quarantined"] or summary["renumbered"]):
                 result["error"] = "the server answered about none of the items sent"
                 self.outbox.record_error(result["error"])
                 break
         if result["error"]:
             log.warning("rating sync: %s (pending %d)", result["error"], self.outbox.pending())
         return result
+
+    def _isolate(self, exc: ServerUnreachable, key: str, items: list[dict], result: dict) -> bool:
+        """After SERVER_ERROR_ATTEMPTS server errors on one batch: halve it, or set its one item aside.
+
+        Returns True when the drain goes on at once (a half to send); an item set aside ends the drain
+        with the error, so a server failing on everything sets aside at most one item per backoff."""
+        if exc.status is None or exc.status < 500 or exc.status in SERVER_AWAY:
+            return False
+        if not self._isolating:   # the same batch failing again and again, not a passing fault
+            last, count = self._server_errors
+            count = count + 1 if last == key else 1
+            self._server_errors = (key, count)
+            if count < SERVER_ERROR_ATTEMPTS:
+                return False
+            self._isolating = True
+        if len(items) > 1:
+            self.outbox.release(key, str(exc), split=True)
+            self._limit = max(1, len(items) // 2)
+            return True
+        from motcua.outbox import SERVER_ERROR
+        result["quarantined"] += self.outbox.quarantine_batch(key, f"{SERVER_ERROR}: {exc}")
+        log.warning("rating sync: one item set aside after repeated server errors: %s", exc)
+        self._limit, self._isolating, self._server_errors = self.batch_size, False, (None, 0)
+        return False
 
     def run_once(self) -> float:
         """One drain plus the delay chosen for the next one (interval, or backoff after a failure)."""

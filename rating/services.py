@@ -240,8 +240,14 @@ class TabletServices:
             self.worker.start()
             from motcua.client import Heartbeat
             self.heartbeat = Heartbeat(self.client, self.heartbeat_body, on_commands=self._on_commands,
+                                       on_answer=self._on_heartbeat_answer,
                                        interval=self.cfg.server.heartbeat_seconds).start()
             threading.Thread(target=self.refresh_staff, daemon=True).start()
+
+    def _on_heartbeat_answer(self, answer: dict) -> None:
+        """Numbering continues above the server's highest device_seq (this store may be new or recovered)."""
+        if self.outbox.observe_server_seq(answer.get("max_seq")):
+            log.warning("rating store was behind the server's numbering: continuing above %s", answer["max_seq"])
 
     def heartbeat_body(self) -> dict:
         from motcua.client import heartbeat_body

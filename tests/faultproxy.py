@@ -57,8 +57,11 @@ def _reset(conn: socket.socket) -> None:
 class FaultProxy:
     """Listens on 127.0.0.1:<free port> and forwards to `upstream` (host, port), injecting faults."""
 
-    def __init__(self, upstream: tuple[str, int], delay: float = 2.0, retry_after: int = 7, choose=None):
+    def __init__(self, upstream: tuple[str, int], delay: float = 2.0, retry_after: int = 7, choose=None,
+                 poison: bytes | None = None):
+        """`poison`: a request whose bytes contain it gets a 500 (a server that fails on one item)."""
         self.upstream, self.delay, self.retry_after, self.choose = upstream, delay, retry_after, choose
+        self.poison = poison
         self.plan: list[str] = []
         self.log: list[str] = []
         self._sock = socket.create_server(("127.0.0.1", 0))
@@ -95,6 +98,8 @@ class FaultProxy:
             if request is None:
                 conn.close()
                 return
+            if self.poison and self.poison in request:
+                fault = "http500"
             if fault == "blackhole":   # never answers; the client's timeout must fire
                 self._closing.wait(60)
                 conn.close()

@@ -10,7 +10,8 @@ from central.api.heartbeats import MAX_AGE_S, QUARANTINE_SHOWN, heartbeat_writer
 from central import stats
 from central.api.auth import Caller, device_caller
 from central.api.errors import ERROR_RESPONSES, ApiError
-from central.storage.schema import offices, staff
+from central.cleantext import StorableStr
+from central.storage.schema import devices, offices, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire
 
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
@@ -19,23 +20,23 @@ router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES
 class QuarantinedItem(BaseModel):
     """A short summary of an item the device set aside; any other key (a phone, a comment) is dropped."""
     model_config = ConfigDict(extra="ignore")
-    id: str = Field(..., max_length=64)
+    id: StorableStr = Field(..., max_length=64)
     device_seq: int | None = Field(None, ge=0, le=2**31 - 1)
-    created_at: str | None = Field(None, max_length=40)
-    reason: str | None = None
+    created_at: StorableStr | None = Field(None, max_length=40)
+    reason: StorableStr | None = None
     score: int | None = Field(None, ge=0, le=10)
 
 
 class Heartbeat(BaseModel):
     app: str = Field(..., pattern="^(kiosk|rating)$")
-    version: str = Field("", max_length=64)
+    version: StorableStr = Field("", max_length=64)
     pending: int = Field(0, ge=0, le=10**9)
     oldest_pending_age_s: float | None = Field(None, ge=0, le=10**10)
-    last_sync_at: str | None = Field(None, max_length=40)
-    catalogue_version: str | None = Field(None, max_length=64)
-    errors: list[str] = Field(default_factory=list, max_length=50)
+    last_sync_at: StorableStr | None = Field(None, max_length=40)
+    catalogue_version: StorableStr | None = Field(None, max_length=64)
+    errors: list[StorableStr] = Field(default_factory=list, max_length=50)
     quarantined: int = Field(0, ge=0, le=10**9)
-    quarantine_reason: str | None = None
+    quarantine_reason: StorableStr | None = None
     quarantined_items: list[QuarantinedItem] = Field(default_factory=list, max_length=500)
 
 
@@ -56,7 +57,11 @@ def heartbeat(body: Heartbeat, request: Request, caller: Caller = Depends(device
              "quarantine_items": json.dumps([dict(i.model_dump(), reason=(i.reason or "")[:500] or None)
                                              for i in body.quarantined_items[:QUARANTINE_SHOWN]], ensure_ascii=False)}
     now, commands = heartbeat_writer(request.app).record(caller.id, state)
-    return {"ok": True, "server_time": to_wire(now), "commands": commands}
+    answer = {"ok": True, "server_time": to_wire(now), "commands": commands}
+    if caller.kind == "rating":   # where the tablet's numbering must continue (a store lost or re-imaged)
+        with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+            answer["max_seq"] = conn.execute(select(devices.c.max_seq).where(devices.c.id == caller.id)).scalar() or 0
+    return answer
 
 
 def _office_or_404(conn, code: str):

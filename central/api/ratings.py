@@ -3,13 +3,14 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from central.api.auth import Caller, device_caller
 from central.api.errors import ERROR_RESPONSES, ApiError
-from central.ratings import ingest
+from central.ratings import allowing_reasons, ingest, reason_codes
 from central.storage import is_sqlite, write_lock
 from central.storage.schema import idempotency_keys
 from central.timeutil import utcnow
@@ -33,6 +34,17 @@ class RatingResult(BaseModel):
 class BatchResult(BaseModel):
     results: list[RatingResult]
     gaps: list[list[int]] = []
+    max_seq: int | None = Field(None, description=(
+        "the device's highest device_seq the server holds: an item answered `seq_taken` is numbered "
+        "again above it by the device"))
+
+
+class EscapedJSONResponse(JSONResponse):
+    """JSON in ASCII: each result echoes the item's id as sent, and a lone surrogate there (JSON
+    "\\ud800") is no UTF-8, so it goes back as the same escape instead of failing the answer."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 def _stored_response(conn, device_id: int, key: str) -> dict | None:
@@ -41,7 +53,8 @@ def _stored_response(conn, device_id: int, key: str) -> dict | None:
     return json.loads(row.response) if row else None
 
 
-@router.post("/ratings", response_model=BatchResult, summary="Deliver a batch of ratings from a tablet's outbox")
+@router.post("/ratings", response_model=BatchResult, response_class=EscapedJSONResponse,
+             summary="Deliver a batch of ratings from a tablet's outbox")
 def post_ratings(batch: RatingBatch, request: Request,
                  idempotency_key: str | None = Header(None, max_length=64),
                  caller: Caller = Depends(device_caller)):
@@ -64,11 +77,12 @@ def post_ratings(batch: RatingBatch, request: Request,
         with engine.begin() as conn:
             if key and (stored := _stored_response(conn, caller.id, key)) is not None:
                 return stored
-            response = ingest(conn, caller.id, caller.office, batch.ratings)
+            with allowing_reasons(reason_codes(request.app.state.settings.get("custom_reason_codes", ""))):
+                response = ingest(conn, caller.id, caller.office, batch.ratings)
             if key:
                 conn.execute(insert(idempotency_keys).values(
                     device_id=caller.id, key=key, created_at=utcnow(),
-                    response=json.dumps(response, ensure_ascii=False)))
+                    response=json.dumps(response, ensure_ascii=True)))
         return response
     except IntegrityError:
         # The same key committed by another server process first: answer what it answered.

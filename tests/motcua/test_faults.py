@@ -52,14 +52,14 @@ def test_random_faults_lose_nothing_and_duplicate_nothing(proxied):
     rng = random.Random(20261121)
     proxy.plan = rng.sample(FAULTS, len(FAULTS))   # every fault at least once, then chance
     proxy.choose = lambda: rng.choice(FAULTS + ("pass",) * 4)
-    ids = set()
+    ids, waits = set(), []
     worker = SyncWorker(tablet.outbox, client, batch_size=25, interval=0, random=rng.random)
     started = time.monotonic()
     for burst in range(6):   # ratings keep arriving while the network misbehaves
         ids |= {tablet.outbox.put("rating", tablet.rating(score=1 + n % 3)) for n in range(40)}
         for _ in range(3):
-            worker.run_once()
-    waits = _drain(worker, tablet.outbox, rounds=400)
+            waits.append(worker.run_once())
+    waits += _drain(worker, tablet.outbox, rounds=400)
     assert tablet.outbox.pending() == 0, (tablet.outbox.status(), proxy.log[-20:])
     assert time.monotonic() - started < 90
     assert set(proxy.log) >= set(FAULTS), proxy.log

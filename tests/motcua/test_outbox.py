@@ -59,7 +59,7 @@ def test_results_settle_each_item(ob):
         {"id": ids[0], "status": "accepted"}, {"id": ids[1], "status": "duplicate"},
         {"id": ids[2], "status": "rejected", "reason": "unknown_staff"},
         {"id": ids[3], "status": "conflict", "reason": None}])
-    assert summary == {"delivered": 2, "quarantined": 2, "unanswered": 1}
+    assert summary == {"delivered": 2, "quarantined": 2, "unanswered": 1, "renumbered": 0}
     assert [ob.get(i)["state"] for i in ids] == ["sent", "sent", "quarantined", "quarantined", "pending"]
     assert [(q["id"], q["reason"]) for q in ob.quarantined()] == [
         (ids[2], "rejected: unknown_staff"), (ids[3], "conflict: no reason given")]
