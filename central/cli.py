@@ -396,6 +396,43 @@ def cmd_export_ratings(args):
         write_csv(sys.stdout, itertools.chain([header], rows))
 
 
+def _limit(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 10000:
+        raise argparse.ArgumentTypeError(f"\"{text}\" is not a whole number from 1 to 10000")
+    return int(text)
+
+
+def cmd_callbacks_list(args):
+    from central import callbacks
+    with _engine(args).connect() as conn:
+        items = callbacks.list_callbacks(conn, args.office, args.state, args.limit)
+    print("id\tcreated_at\toffice\tcounter\tofficer\tscore\tphone\tcalled_back_by\tcalled_back_at\tnote\tcomment")
+    flat = (lambda text: " ".join((text or "").split()) or "-")  # one line per call-back
+    for i in items:
+        done = i["called_back"] or {}
+        print(f"{i['id']}\t{i['created_at']}\t{i['office']}\t{i['counter'] if i['counter'] is not None else '-'}\t"
+              f"{flat(i['officer'])}\t{i['score']}/{i['scale']}\t{i['phone']}\t{flat(done.get('by'))}\t"
+              f"{done.get('at') or '-'}\t{flat(done.get('note'))}\t{flat(i['comment'])}")
+
+
+def cmd_callbacks_done(args):
+    from central import callbacks
+    engine = _engine(args)
+    with engine.connect() as conn:
+        admin = conn.execute(select(admins.c.id).where(admins.c.name == args.by.strip())).first()
+        if admin is None:
+            raise CliError(f"--by: no admin account \"{args.by}\" (motcua-central admin add NAME)", 2)
+        try:
+            rating_id = callbacks.resolve_id(conn, args.id)
+        except callbacks.CallbackProblem as problem:
+            raise CliError(str(problem), 2) from None
+    try:
+        item = callbacks.mark_done(engine, rating_id, admin.id, args.note)
+    except callbacks.CallbackProblem as problem:
+        raise CliError(str(problem), 2) from None
+    print(f"{item['id']}: called back by {item['called_back']['by']} at {item['called_back']['at']}")
+
+
 def cmd_seed_demo(args):
     from central import demo_seed
     engine = _engine(args)
@@ -535,6 +572,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD or ISO time), office time")
     p.add_argument("--to", help="end (exclusive), same forms")
     p.set_defaults(func=cmd_export_ratings)
+
+    cb = sub.add_parser("callbacks", help="citizens who left a phone number on the rating tablet to be called back "
+                        "(the only listing with phone numbers)").add_subparsers(dest="callbacks_cmd", required=True)
+    p = cb.add_parser("list", help="ratings that left a phone number, newest first, tab-separated, with who called "
+                      "back and when")
+    p.add_argument("--office", help="only this office (default: all)")
+    p.add_argument("--state", default="all", choices=["open", "done", "all"],
+                   help="open: not called back yet; done: called back (default: all)")
+    p.add_argument("--limit", type=_limit, default=200, help="at most this many, 1-10000 (default 200)")
+    p.set_defaults(func=cmd_callbacks_list)
+    p = cb.add_parser("done", help="record that an admin called the citizen back (now), with an optional note")
+    p.add_argument("id", help="the rating id from 'callbacks list' (its first 8 characters are enough)")
+    p.add_argument("--by", required=True, help="the admin account who called (motcua-central admin add NAME)")
+    p.add_argument("--note", help="what was said or agreed (at most 500 characters)")
+    p.set_defaults(func=cmd_callbacks_done)
 
     sub.add_parser("seed-demo", help="load the sample offices, staff, catalogue, dossiers and ratings"
                    ).set_defaults(func=cmd_seed_demo)

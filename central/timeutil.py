@@ -1,17 +1,25 @@
 """Times: parse ISO 8601 from the wire, store naive UTC, answer with the office offset (+07:00)."""
 from datetime import datetime, timedelta, timezone
 
+from central.cleantext import UNSTORABLE, storable
+
 OFFICE_TZ = timezone(timedelta(hours=7))
 
 
 class BadTime(ValueError):
-    """A value that is not an ISO 8601 time with an offset."""
+    """A value that is not an ISO 8601 time with an offset, or one outside the years 1..9999 in UTC."""
+
+
+# Years of the times an admin types (imports, report periods); 0001 or 9999 there is a typing error.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 def parse_time(value, *, allow_naive: bool = False) -> datetime:
     """ISO 8601 text → aware datetime. Naive text is read as office time only when allowed."""
     if isinstance(value, datetime):
         dt = value
+    elif isinstance(value, str) and not storable(value):
+        raise BadTime(f"a date {UNSTORABLE}")  # (Python reads "…T09:15:02\x00+07:00" as a time)
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         if text.endswith(("Z", "z")):
@@ -31,17 +39,26 @@ def parse_time(value, *, allow_naive: bool = False) -> datetime:
 
 
 def to_db(dt: datetime | None) -> datetime | None:
-    """Aware datetime → naive UTC for storage."""
+    """Aware datetime → naive UTC for storage; BadTime when UTC falls outside the years 1..9999
+    (0001-01-01T00:00:00+07:00, 9999-12-31T23:00:00-05:00)."""
     if dt is None:
         return None
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise BadTime(f"{dt.isoformat()} is outside the years 1..9999 in UTC") from None
 
 
 def from_db(dt: datetime | None) -> datetime | None:
-    """Stored naive UTC → aware office time."""
+    """Stored naive UTC → aware office time (in UTC for a time too close to the year 1 or 9999 to
+    move, so an odd stored row is still shown)."""
     if dt is None:
         return None
-    return dt.replace(tzinfo=timezone.utc).astimezone(OFFICE_TZ)
+    aware = dt.replace(tzinfo=timezone.utc)
+    try:
+        return aware.astimezone(OFFICE_TZ)
+    except OverflowError:
+        return aware
 
 
 def to_wire(dt: datetime | None) -> str | None:

@@ -4,7 +4,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from central import reports
-from central.dashboard import api, manage, pages, too_large
+from central.dashboard import accounts, api, callback_pages, forms, manage, pages, too_large
 from central.dashboard.auth import BadCsrf, LoginBrake, NeedLogin
 from central.dashboard.web import STATIC, render
 
@@ -14,8 +14,11 @@ def install(app: FastAPI) -> None:
     app.mount("/admin/static", StaticFiles(directory=str(STATIC)), name="dashboard-static")
     app.include_router(pages.router)
     app.include_router(manage.router)
+    app.include_router(callback_pages.router)
+    app.include_router(accounts.router)
     app.include_router(api.router)
     too_large.install(app)
+    forms.install(app)
 
     @app.exception_handler(NeedLogin)
     async def _need_login(request: Request, _exc: NeedLogin):

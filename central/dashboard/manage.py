@@ -1,8 +1,11 @@
 """Dashboard management pages: devices (add, revoke, commands), imports (check, then apply), staff."""
 import json
 import re
+import os
 import secrets
+import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,7 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import insert, select, update
 
 from central import importers, security
-from central.dashboard.auth import Session, check_csrf, page_admin
+from central.dashboard.auth import Session, check_csrf, page_admin, set_flash
+from central.dashboard.forms import BadField, number_field
 from central.dashboard.web import lang_of, office_list, render
 from central.staff import record_move
 from central.storage.schema import COMMANDS, device_commands, devices, offices, rating_gaps, staff
@@ -20,7 +24,8 @@ from central.timeutil import utcnow
 router = APIRouter(prefix="/admin", include_in_schema=False)
 SILENT_AFTER_MINUTES = 15  # default; `[server] device_silent_minutes` overrides it when declared
 MAX_PHOTO_BYTES = 2_000_000
-UPLOADS = Path(tempfile.gettempdir()) / "motcua-imports"
+UPLOADS = Path(tempfile.gettempdir()) / "motcua-imports"  # checked files wait here for "Apply"
+UPLOAD_KEEP_S = 3600  # a checked file never applied is removed after this (names, phones, ID numbers)
 
 
 def _conn(request: Request):
@@ -62,14 +67,18 @@ def _silent_minutes(request: Request) -> int:
 
 
 @router.get("/devices")
-def devices_page(request: Request, _s: Session = Depends(page_admin), new_token: str | None = None,
-                 notice: str | None = None):
+def devices_page(request: Request, _s: Session = Depends(page_admin)):
+    return _devices_view(request)
+
+
+def _devices_view(request: Request, new_token: str | None = None, notice: str | None = None):
+    """The device list; a new token or a problem only from this request's own form, never the address."""
     minutes = _silent_minutes(request)
     with _conn(request) as conn:
         rows = device_rows(conn, minutes)
         office_rows = office_list(conn)
     return render(request, "devices.html", devices=rows, offices=office_rows, silent_minutes=minutes,
-                  new_token=new_token, notice=notice, commands=COMMANDS)
+                  new_token=new_token, notice=notice, commands=COMMANDS, status=422 if notice else 200)
 
 
 @router.post("/devices/add")
@@ -81,10 +90,11 @@ def device_add(request: Request, csrf: str = Form(""), kind: str = Form(...), of
     problem = None
     if kind not in ("kiosk", "rating"):
         problem = t("Loại thiết bị phải là kiosk hoặc máy đánh giá.", "Kind must be kiosk or rating tablet.")
-    counter_no = int(counter) if counter.strip().isdigit() else None
-    if counter.strip() and counter_no is None:
-        problem = t(f"Số quầy \"{counter}\" không phải số nguyên.", f"Counter \"{counter}\" is not a whole number.")
-    if kind == "rating" and counter_no is None:
+    try:
+        counter_no = number_field(counter, "counter", required=False)
+    except BadField as bad:
+        counter_no, problem = None, t(bad.vi, bad.en)
+    if kind == "rating" and counter_no is None and problem is None:
         problem = t("Máy đánh giá cần số quầy mà nó đặt tại.", "A rating tablet needs the counter it faces.")
     token = security.new_token()
     with request.app.state.engine.begin() as conn:
@@ -94,31 +104,36 @@ def device_add(request: Request, csrf: str = Form(""), kind: str = Form(...), of
             conn.execute(insert(devices).values(kind=kind, office_code=office, counter=counter_no, name=name.strip(),
                                                 token_hash=security.token_hash(token), created_at=utcnow()))
     if problem:
-        return devices_page(request, session, notice=problem)
-    response = devices_page(request, session, new_token=token)
+        return _devices_view(request, notice=problem)
+    response = _devices_view(request, new_token=token)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.post("/devices/{device_id}/revoke")
-def device_revoke(request: Request, device_id: int, csrf: str = Form(""), session: Session = Depends(page_admin)):
+def device_revoke(request: Request, device_id: str, csrf: str = Form(""), session: Session = Depends(page_admin)):
     check_csrf(session, csrf)
+    device_id = number_field(device_id, "device_id")
     with request.app.state.engine.begin() as conn:
         conn.execute(update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
                      .values(revoked_at=utcnow()))
-    return RedirectResponse(f"/admin/devices?done=revoked-{device_id}", 303)
+    set_flash(request.app.state.engine, session, f"Đã thu hồi thiết bị số {device_id}.", f"Revoked device {device_id}.")
+    return RedirectResponse("/admin/devices", 303)
 
 
 @router.post("/devices/{device_id}/command")
-def device_command(request: Request, device_id: int, csrf: str = Form(""), name: str = Form(...),
+def device_command(request: Request, device_id: str, csrf: str = Form(""), name: str = Form(...),
                    session: Session = Depends(page_admin)):
     check_csrf(session, csrf)
+    device_id = number_field(device_id, "device_id")
     if name not in COMMANDS:
-        return devices_page(request, session, notice=_t(request)(f"Lệnh \"{name}\" không có.", f"No command \"{name}\"."))
+        return _devices_view(request, notice=_t(request)(f"Lệnh \"{name}\" không có.", f"No command \"{name}\"."))
     with request.app.state.engine.begin() as conn:
         if conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is not None:
             conn.execute(insert(device_commands).values(device_id=device_id, name=name, created_at=utcnow()))
-    return RedirectResponse(f"/admin/devices?done=queued-{device_id}", 303)
+    set_flash(request.app.state.engine, session, f"Đã xếp lệnh cho thiết bị số {device_id} (gửi ở nhịp tim kế tiếp).",
+              f"Command queued for device {device_id} (delivered on its next heartbeat).")
+    return RedirectResponse("/admin/devices", 303)
 
 
 # ---- imports -------------------------------------------------------------------------------------
@@ -149,8 +164,32 @@ def run_import(engine, kind: str, path: Path, office: str | None):
     return importers.import_dossiers_file(engine, path, office=office)
 
 
+def upload_folder() -> Path:
+    """The private folder of checked import files: made 0700, or made 0700 again when an older server
+    left it readable; files older than UPLOAD_KEEP_S are removed. Refused when it is a link or
+    belongs to another user (a folder made in the shared temporary directory by someone else)."""
+    try:
+        UPLOADS.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(UPLOADS)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise RuntimeError(f"{UPLOADS} is not a folder of this server's user; remove it")
+    if stat.S_IMODE(info.st_mode) != 0o700:
+        os.chmod(UPLOADS, 0o700)
+    too_old = time.time() - UPLOAD_KEEP_S
+    for entry in os.scandir(UPLOADS):
+        try:
+            if entry.stat(follow_symlinks=False).st_mtime < too_old:
+                os.unlink(entry.path)
+        except FileNotFoundError:  # removed meanwhile by another request or server process
+            pass
+    return UPLOADS
+
+
 @router.get("/imports")
 def imports_page(request: Request, _s: Session = Depends(page_admin)):
+    upload_folder()  # removes checked files left over an hour
     with _conn(request) as conn:
         office_rows = office_list(conn)
     return render(request, "imports.html", offices=office_rows, report=None)
@@ -174,17 +213,24 @@ async def import_check(request: Request, csrf: str = Form(""), kind: str = Form(
                                           f"File \"{file.filename}\" must be .csv or .json.")], None, None
     else:
         upload_id = secrets.token_hex(8)
-        UPLOADS.mkdir(parents=True, exist_ok=True)
+        upload_folder()
         path = _upload_path(session, upload_id, suffix)
-        path.write_bytes(await file.read())
+        data = await file.read()
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with open(handle, "wb") as out:
+            out.write(data)
         named = path.with_name(Path(file.filename).name if re.fullmatch(r"[\w.\- ]{1,100}", Path(file.filename).name)
                                else "upload" + suffix)
+        kept = False
         try:
             summary, problems = _check(request.app.state.engine, kind, path, named.name, office or None), []
+            kept = True  # valid: it waits for "Apply" (at most UPLOAD_KEEP_S)
         except importers.ImportProblems as bad:
             summary, problems = None, bad.problems
-            path.unlink(missing_ok=True)
             upload_id = None
+        finally:
+            if not kept:  # a file with problems, or a check that failed: nothing of it stays on disk
+                path.unlink(missing_ok=True)
     with _conn(request) as conn:
         office_rows = office_list(conn)
     return render(request, "imports.html", offices=office_rows, status=422 if problems else 200,
@@ -207,6 +253,7 @@ def import_apply(request: Request, csrf: str = Form(""), kind: str = Form(...), 
                  session: Session = Depends(page_admin)):
     check_csrf(session, csrf)
     t = _t(request)
+    upload_folder()  # an hour-old check is gone: apply what was checked, recently
     path = _upload_path(session, upload_id, suffix)
     if not path.is_file():
         report = {"kind": kind, "problems": [t("Tệp đã kiểm tra không còn; vui lòng tải lên lại.",
@@ -228,8 +275,13 @@ def import_apply(request: Request, csrf: str = Form(""), kind: str = Form(...), 
 # ---- staff ---------------------------------------------------------------------------------------
 
 @router.get("/staff")
-def staff_page(request: Request, _s: Session = Depends(page_admin), notice: str | None = None,
-               edit: int | None = None):
+def staff_page(request: Request, _s: Session = Depends(page_admin), edit: str | None = None):
+    return _staff_view(request, edit=edit)
+
+
+def _staff_view(request: Request, notice: str | None = None, edit: str | None = None):
+    """The staff list and form; a problem only from this request's own form, never the address."""
+    edit = number_field(edit, "edit", required=False)
     with _conn(request) as conn:
         rows = conn.execute(select(staff.c.id, staff.c.office_code, staff.c.name, staff.c.title, staff.c.counter,
                                    staff.c.active, staff.c.photo.isnot(None).label("has_photo"))
@@ -251,9 +303,11 @@ async def staff_save(request: Request, csrf: str = Form(""), staff_id: str = For
     problem = None
     if not values["name"]:
         problem = t("Họ tên cán bộ không được để trống.", "The officer's name is required.")
-    if counter.strip() and not counter.strip().isdigit():
-        problem = t(f"Số quầy \"{counter}\" không phải số nguyên.", f"Counter \"{counter}\" is not a whole number.")
-    values["counter"] = int(counter) if counter.strip().isdigit() else None
+    try:
+        staff_no = number_field(staff_id, "staff_id", required=False)
+        values["counter"] = number_field(counter, "counter", required=False)
+    except BadField as bad:
+        return _staff_view(request, notice=t(bad.vi, bad.en))
     if photo is not None and photo.filename:
         data = await photo.read()
         kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else None
@@ -267,18 +321,21 @@ async def staff_save(request: Request, csrf: str = Form(""), staff_id: str = For
         if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
             problem = problem or t(f"Không có đơn vị \"{office}\".", f"No office \"{office}\".")
         if problem is None:
-            if staff_id.strip().isdigit():
-                record_move(conn, int(staff_id), office, utcnow())   # her earlier ratings keep their office
-                conn.execute(update(staff).where(staff.c.id == int(staff_id)).values(**values))
+            if staff_no is not None:
+                record_move(conn, staff_no, office, utcnow())   # her earlier ratings keep their office
+                if not conn.execute(update(staff).where(staff.c.id == staff_no).values(**values)).rowcount:
+                    problem = t(f"Không có cán bộ số {staff_no}.", f"No officer {staff_no}.")
             else:
                 conn.execute(insert(staff).values(**values))
     if problem:
-        return staff_page(request, session, notice=problem, edit=int(staff_id) if staff_id.isdigit() else None)
-    return RedirectResponse("/admin/staff?done=saved", 303)
+        return _staff_view(request, notice=problem, edit=str(staff_no) if staff_no else None)
+    set_flash(request.app.state.engine, session, "Đã lưu.", "Saved.")
+    return RedirectResponse("/admin/staff", 303)
 
 
 @router.get("/staff/{staff_id}/photo")
-def staff_photo(request: Request, staff_id: int, _s: Session = Depends(page_admin)):
+def staff_photo(request: Request, staff_id: str, _s: Session = Depends(page_admin)):
+    staff_id = number_field(staff_id, "staff_id")
     with _conn(request) as conn:
         row = conn.execute(select(staff.c.photo, staff.c.photo_type).where(staff.c.id == staff_id)).first()
     if row is None or row.photo is None:

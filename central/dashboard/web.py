@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
+from central.dashboard.auth import take_flash
 from central.storage.schema import offices
 from central.timeutil import from_db
 
@@ -90,8 +91,9 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
         return path + ("?" + urlencode(query) if query else "")
 
     session = getattr(request.state, "session", None)
+    flash = take_flash(request.app.state.engine, session) if session else None
     html = env.get_template(template).render(
-        request=request, lang=lang, t=t, link=link, session=session,
+        request=request, lang=lang, t=t, link=link, session=session, flash=flash,
         csrf=session.csrf if session else "", pct=lambda r: fmt_pct(r, lang),
         num=lambda n: fmt_int(n, lang), when=lambda d: fmt_time(d, lang),
         score_name=lambda s, sc: score_name(s, sc, lang), path=request.url.path, **context)
