@@ -34,6 +34,15 @@ NEXT_STEP = {
     8: ("Hồ sơ đã dừng xử lý; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
         "Processing was stopped; please ask at the reception counter for the reason."),
 }
+# The rating tablet's standard reasons (rating/texts.py): codes always accepted from a tablet, with
+# their labels; an office's own codes are accepted once listed in [server] custom_reason_codes and
+# shown as they are.
+REASON_LABELS = {
+    "thai_do": ("Thái độ chưa tốt", "Unfriendly attitude"),
+    "cho_lau": ("Phải chờ lâu", "Long waiting time"),
+    "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
+    "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
+}
 ENDING_STATUSES = (3, 8)
 RULE_VERSION = 1  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
 SUPPLEMENT_STATUS = 5

@@ -1,12 +1,15 @@
 """The JSON error envelope for every error, and the body-size guard that runs before parsing."""
 import json
 import logging
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from central.cleantext import storable
 
 log = logging.getLogger("central.api")
 
@@ -146,3 +149,21 @@ class BodySizeLimit:
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+class StorableUrl:
+    """ASGI middleware: a path or query string with a NUL character (%00) gets 400 before routing.
+
+    No code, office or name holds one and PostgreSQL cannot even compare one, so a dossier lookup,
+    `?office=` or any other parameter would otherwise end in a database error (500)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and not (
+                storable(scope.get("path", "")) and storable(unquote(scope.get("query_string", b"").decode("latin-1")))):
+            response = error_response(400, "bad_request", "Địa chỉ yêu cầu có ký tự NUL (%00), không mã hay tên nào "
+                                      "có ký tự này. / The address contains a NUL character (%00), which no code "
+                                      "or name contains.")
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)

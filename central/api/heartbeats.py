@@ -19,6 +19,7 @@ import threading
 from sqlalchemy import bindparam, or_, update
 
 from central.api.errors import ApiError
+from central.cleantext import UNSTORABLE, storable
 from central.storage import is_sqlite, write_lock
 from central.storage.schema import device_commands, devices
 from central.timeutil import utcnow
@@ -138,13 +139,8 @@ class HeartbeatWriter:
 def refuse_unstorable(state: dict) -> None:
     """A 422 naming the field for text no database stores (NUL, a lone surrogate), before the beat joins a group."""
     for name, value in state.items():
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ApiError(422, "invalid_request", f"{name}: not valid Unicode text (a lone surrogate)") from None
-            if "\x00" in value:
-                raise ApiError(422, "invalid_request", f"{name}: contains a NUL character")
+        if isinstance(value, str) and not storable(value):
+            raise ApiError(422, "invalid_request", f"{name}: {UNSTORABLE}")
 
 
 _create_lock = threading.Lock()
