@@ -89,11 +89,17 @@ def main(argv=None) -> int:
         return check(path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = _load(path)
-    if args.command == "sync":
-        return cmd_sync(cfg)
-    if args.command == "status":
-        return cmd_status(cfg)
-    return run_app(cfg)
+    from motcua.store import StoreError
+    try:
+        if args.command == "sync":
+            return cmd_sync(cfg)
+        if args.command == "status":
+            return cmd_status(cfg)
+        return run_app(cfg)
+    except StoreError as exc:   # busy or damaged-and-held: nothing was moved or changed
+        print(f"motcua-rating: the rating store cannot be opened now: {exc}", file=sys.stderr)
+        from motcua.client import RESTART_EXIT_CODE
+        return RESTART_EXIT_CODE   # systemd starts the tablet again a little later
 
 
 if __name__ == "__main__":

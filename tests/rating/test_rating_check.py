@@ -81,3 +81,21 @@ def test_the_entry_point_exits_1_on_a_problem(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "token_file" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_status_on_a_damaged_store_the_running_tablet_holds_says_so_and_moves_nothing(tmp_path, server):
+    from motcua.outbox import Outbox
+    ini = write_config(tmp_path, server, server.device_token(counter=1))
+    store = tmp_path / "data" / "rating.db"
+    running = Outbox.open(store)   # the tablet app, running
+    running.put("rating", {"office": "XA-PHUOCLONG", "score": 3})
+    running.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(store, "r+b") as fh:
+        fh.write(b"damaged header" * 8)
+    proc = subprocess.run([sys.executable, "-m", "rating", "status", "--config", str(ini)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 75, proc.stderr
+    assert "cannot be opened now" in proc.stderr and "another process has it open" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert [p.name for p in store.parent.iterdir() if ".broken-" in p.name] == []
+    running.db.close()
