@@ -160,28 +160,26 @@ def percent(rate: float | None, lang: str = "vi") -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
-def timeliness(dossier: dict, now: dt.datetime | None = None) -> str:
-    """'on_time' | 'late' | 'in_time' | 'not_judged', from the server's verdict or the dates."""
+def timeliness(dossier: dict) -> str:
+    """'on_time' | 'late' | 'in_time' | 'not_judged': the server's verdict, never judged again here.
+
+    Only the server knows the whole rule (time waiting for a supplement moves the due date), so a
+    dossier without a verdict is not judged rather than guessed from its dates."""
     status = (dossier.get("status") or {}).get("code")
     if status == 7:
         return "not_judged"
     if dossier.get("on_time") is True:
         return "on_time"
-    if dossier.get("on_time") is False or dossier.get("late") is True:
+    if dossier.get("on_time") is False:
         return "late"
-    due = parse_time(dossier.get("due_at"))
-    finish = parse_time(dossier.get("finished_at")) or parse_time(dossier.get("returned_at"))
-    if due is None:
+    if status in FINISHING_STATUSES or dossier.get("finished_at") or dossier.get("returned_at"):
         return "not_judged"
-    if finish is not None:
-        return "on_time" if finish <= due else "late"
-    now = now or dt.datetime.now(OFFICE_TZ)
-    if status in FINISHING_STATUSES:
-        return "not_judged"
-    return "late" if now > due else "in_time"
+    if dossier.get("late") is True:
+        return "late"
+    return "in_time" if dossier.get("late") is False else "not_judged"
 
 
-def dossier_rows(dossier: dict, lang: str = "vi", now: dt.datetime | None = None) -> list[tuple[str, str]]:
+def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
     """(label, value) rows of the public view, holder name masked again for safety."""
     status = dossier.get("status") or {}
     code = status.get("code")
@@ -198,7 +196,7 @@ def dossier_rows(dossier: dict, lang: str = "vi", now: dt.datetime | None = None
     finished = dossier.get("finished_at") or dossier.get("returned_at")
     if finished:
         rows.append((tr("dossier.finished", lang), format_date(finished)))
-    rows.append((tr("dossier.timeliness", lang), tr(f"dossier.{timeliness(dossier, now)}", lang)))
+    rows.append((tr("dossier.timeliness", lang), tr(f"dossier.{timeliness(dossier)}", lang)))
     return rows
 
 
