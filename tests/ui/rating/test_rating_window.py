@@ -332,5 +332,12 @@ class RatingWindowTest(GraphicUnitTest):
         self.wait_for(lambda: self.services.outbox.counts()["quarantined"] == 1, what="quarantined")
         self.later(5)
         admin = self.open_admin_screen()
-        assert admin.quarantined == "1" and admin.pending.startswith("0")
-        assert len(export_ratings(self.server)) == 1
+        assert admin.quarantined == "1  (rejected: already_rated)" and admin.pending.startswith("0")
+        assert not admin.ids.retry_quarantined.disabled
+        self.services.worker.stop()   # hold delivery so the button's effect can be seen
+        self.services.worker = None
+        self.tap(admin.ids.retry_quarantined)
+        assert admin.quarantined == "0" and admin.pending.startswith("1") and admin.ids.retry_quarantined.disabled
+        assert self.services.drain_once()["quarantined"] == 1   # sent again: the server still says already_rated
+        admin.update()
+        assert admin.quarantined.startswith("1") and len(export_ratings(self.server)) == 1
