@@ -31,6 +31,8 @@ DEVICE = Section("device", "Which office this device serves and where it keeps i
     Key("language", "choice", "vi", "Language shown at start; citizens can switch.", choices=("vi", "en")),
     Key("name", "str", "", "A name for this device on the admin dashboard, e.g. Quầy 2."),
 ])
+# The text sizes the screens are laid out for: the config check and the theme both hold to it.
+MIN_FONT_SCALE, MAX_FONT_SCALE = 0.8, 2.0
 DISPLAY = Section("display", "The screen.", [
     Key("fullscreen", "bool", True, "Fill the whole screen."),
     Key("borderless", "bool", True, "No window border or title bar."),
@@ -38,7 +40,7 @@ DISPLAY = Section("display", "The screen.", [
     Key("width", "int", 1920, "Window width in pixels when not full screen.", min=320, max=7680),
     Key("height", "int", 1080, "Window height in pixels when not full screen.", min=240, max=4320),
     Key("font_scale", "float", 1.0, "Multiply every text size (1.3 for elderly-friendly text).",
-        min=0.5, max=3.0),
+        min=MIN_FONT_SCALE, max=MAX_FONT_SCALE),
     Key("kiosk_mode", "bool", True,
         "Lock the device to the app: no exit by keyboard; admin only through the hidden gesture + PIN."),
     Key("multisamples", "choice", "0",

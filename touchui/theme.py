@@ -4,6 +4,8 @@ from kivy.metrics import sp
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.utils import get_color_from_hex
 
+from motcua.settings import MAX_FONT_SCALE, MIN_FONT_SCALE   # one range for the config check and the theme
+
 # Defaults: dark text on white, a deep public-service blue for actions. Every pair used for
 # text passes WCAG AAA (≥ 7:1) except accent, which is only ever a background for dark text.
 DEFAULT_COLOURS = {
@@ -18,7 +20,6 @@ DEFAULT_COLOURS = {
     "key_special": "#D8DEE9",  # keyboard function keys, behind dark text
 }
 
-MIN_FONT_SCALE, MAX_FONT_SCALE = 0.8, 2.0
 
 
 def parse_colour(name, value):

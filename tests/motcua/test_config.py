@@ -59,7 +59,8 @@ def test_bad_value_names_file_section_key_value_and_what_is_allowed(tmp_path):
     ("[server]\nurl = ftp://x", "expected an http:// or https:// address"),
     ("[kiosk]\naccent = red", "expected a colour as #rrggbb"),
     ("[admin]\npin = 12ab", "expected 4 to 8 digits"),
-    ("[display]\nfont_scale = 9", "expected a number between 0.5 and 3"),
+    ("[display]\nfont_scale = 9", "expected a number between 0.8 and 2"),
+    ("[display]\nfont_scale = 2.5", "expected a number between 0.8 and 2"),
 ])
 def test_each_type_rejects_bad_values(tmp_path, line, expected):
     with pytest.raises(ConfigError, match=expected):

@@ -74,3 +74,12 @@ def test_theme_takes_plain_config_values():
 def test_theme_rejects_bad_values_naming_them(colours, scale, message):
     with pytest.raises(ValueError, match=message):
         Theme().configure(colours, font_scale=scale)
+
+
+def test_every_font_scale_the_config_check_accepts_the_theme_accepts():
+    from motcua.settings import DISPLAY
+    key = {k.name: k for k in DISPLAY.keys}["font_scale"]
+    for value in (key.min, 1.0, 1.3, key.max):
+        Theme().configure(font_scale=value)
+    with pytest.raises(ValueError):
+        Theme().configure(font_scale=key.max + 0.5)
