@@ -1,7 +1,8 @@
 """Report data as JSON under /api/v1/reports: the same functions, hence the same numbers, as the pages."""
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 
-from central import reports
+from central import callbacks, reports
+from central.api.auth import authenticate
 from central.api.errors import ERROR_RESPONSES, ApiError
 from central.dashboard.auth import report_admin
 
@@ -63,3 +64,33 @@ def comments(request: Request, office: str | None = Office, period: str | None =
     chosen = _period(period, day_from, to, None)
     with _conn(request) as conn:
         return {"items": reports.comments(conn, office, chosen, limit)}
+
+
+@router.get("/callbacks", summary="Call-back list: ratings that left a phone number, newest first, with who "
+                                  "called back and when (admin; the only answer with phone numbers)")
+def callback_list(request: Request, office: str | None = Office,
+                  state: str = Query("all", pattern="^(open|done|all)$",
+                                     description="open: not called back yet | done | all"),
+                  limit: int = Query(200, ge=1, le=1000), _admin=Depends(report_admin)):
+    with _conn(request) as conn:
+        return {"items": callbacks.list_callbacks(conn, office, state, limit)}
+
+
+CALLBACK_STATUS = {"not_found": (404, "not_found"), "already_done": (409, "conflict"),
+                   "bad_note": (422, "invalid_request")}
+
+
+@router.post("/callbacks/{rating_id}/done", summary="Record that the caller (an admin token) called the "
+                                                    "citizen back now, with an optional note")
+def callback_done(request: Request, rating_id: str,
+                  note: str | None = Body(None, embed=True, max_length=callbacks.NOTE_MAX,
+                                          description="what was said or agreed")):
+    caller = authenticate(request)  # a bearer token only: the dashboard has its own form (with CSRF)
+    if caller.role != "admin":
+        raise ApiError(403, "forbidden", "Recording a call-back needs an admin token.")
+    try:
+        if not callbacks.RATING_ID.fullmatch(rating_id):
+            raise callbacks.CallbackProblem("not_found", "no rating with a call-back number has this id")
+        return callbacks.mark_done(request.app.state.engine, rating_id, caller.id, note)
+    except callbacks.CallbackProblem as problem:
+        raise ApiError(*CALLBACK_STATUS[problem.code], str(problem)) from None
