@@ -89,3 +89,39 @@ def test_staff_move_command_keeps_pending_ratings_of_the_old_office(server, api_
                          headers={"Idempotency-Key": str(uuid.uuid4())}).json()
     assert [(r["status"], r["reason"]) for r in answer["results"]] == [("accepted", None), ("rejected", "unknown_staff")]
     assert "no officer with id 999" in server.run_cli("staff", "move", "999", "--office", "XA-MOI").stderr
+
+
+def test_migration_0011_upgrades_a_0010_database_and_goes_back(storage_url):
+    """The columns and table of central/storage/schema.py, on a database an older server left; and down again."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    import central.storage
+    from central.storage.schema import metadata
+    engine = make_engine(storage_url)
+    try:
+        assert upgrade(engine, "0010") == "0010"
+        with engine.begin() as conn:
+            conn.execute(insert(offices).values(code="XA-CU", name="Xã Cũ"))
+            conn.execute(insert(devices).values(kind="rating", office_code="XA-CU", counter=1, name="quầy 1",
+                                                token_hash="y" * 64, created_at=utcnow()))
+        assert upgrade(engine) == "0011"
+        found = inspect(engine)
+        assert {c["name"] for c in found.get_columns("staff_offices")} == set(metadata.tables["staff_offices"].c.keys())
+        assert {"quarantined", "quarantine_reason", "quarantine_items"} <= {c["name"] for c in found.get_columns("devices")}
+        with engine.connect() as conn:
+            assert conn.execute(select(devices.c.quarantined, devices.c.quarantine_items)).all() == [(None, None)]
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(central.storage.__file__).resolve().parent.parent / "migrations"))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0010")
+        found = inspect(engine)
+        assert "staff_offices" not in found.get_table_names()
+        assert "quarantined" not in {c["name"] for c in found.get_columns("devices")}
+        assert upgrade(engine) == "0011"
+    finally:
+        engine.dispose()
