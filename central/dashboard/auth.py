@@ -14,6 +14,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Tex
 
 from central.api.auth import authenticate
 from central.api.errors import ApiError
+from central.dashboard.uploads import sweep_now_and_then
 from central.security import check_password, token_hash
 from central.storage.schema import admins, metadata
 from central.timeutil import utcnow
@@ -178,6 +179,7 @@ def page_admin(request: Request) -> Session:
     if session is None:
         raise NeedLogin()
     request.state.session = session
+    sweep_now_and_then()  # checked import files left over an hour go, whichever page is opened
     return session
 
 

@@ -1,11 +1,7 @@
 """Dashboard management pages: devices (add, revoke, commands), imports (check, then apply), staff."""
 import json
 import re
-import os
 import secrets
-import stat
-import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +12,9 @@ from sqlalchemy import insert, select, update
 from central import importers, security
 from central.dashboard.auth import Session, check_csrf, page_admin, set_flash
 from central.dashboard.forms import BadField, number_field
+from central.dashboard.uploads import UPLOADS, upload_folder, write_private
 from central.dashboard.web import lang_of, office_list, render
+from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.staff import record_move
 from central.storage.schema import COMMANDS, device_commands, devices, offices, rating_gaps, staff
 from central.timeutil import utcnow
@@ -24,8 +22,6 @@ from central.timeutil import utcnow
 router = APIRouter(prefix="/admin", include_in_schema=False)
 SILENT_AFTER_MINUTES = 15  # default; `[server] device_silent_minutes` overrides it when declared
 MAX_PHOTO_BYTES = 2_000_000
-UPLOADS = Path(tempfile.gettempdir()) / "motcua-imports"  # checked files wait here for "Apply"
-UPLOAD_KEEP_S = 3600  # a checked file never applied is removed after this (names, phones, ID numbers)
 
 
 def _conn(request: Request):
@@ -51,13 +47,14 @@ def device_rows(conn, silent_minutes: int) -> list[dict]:
     gaps: dict[int, list] = {}
     for g in conn.execute(select(rating_gaps).order_by(rating_gaps.c.from_seq)):
         gaps.setdefault(g.device_id, []).append((g.from_seq, g.to_seq))
+    clocks = skewed_clocks(conn)
     out = []
     for r in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.kind, devices.c.counter,
                                                    devices.c.id)):
         silent_s = (now - r.last_seen_at).total_seconds() if r.last_seen_at else None
         out.append({"row": r, "revoked": r.revoked_at is not None, "errors": json.loads(r.errors or "[]"),
                     "quarantine_items": json.loads(r.quarantine_items or "[]"),
-                    "gaps": gaps.get(r.id, []), "silent_s": silent_s,
+                    "gaps": gaps.get(r.id, []), "silent_s": silent_s, "clock_s": clocks.get(r.id),
                     "silent": r.revoked_at is None and (silent_s is None or silent_s > silent_minutes * 60)})
     return out
 
@@ -78,6 +75,7 @@ def _devices_view(request: Request, new_token: str | None = None, notice: str | 
         rows = device_rows(conn, minutes)
         office_rows = office_list(conn)
     return render(request, "devices.html", devices=rows, offices=office_rows, silent_minutes=minutes,
+                  clock_minutes=CLOCK_SHOWN_S // 60,
                   new_token=new_token, notice=notice, commands=COMMANDS, status=422 if notice else 200)
 
 
@@ -164,29 +162,6 @@ def run_import(engine, kind: str, path: Path, office: str | None):
     return importers.import_dossiers_file(engine, path, office=office)
 
 
-def upload_folder() -> Path:
-    """The private folder of checked import files: made 0700, or made 0700 again when an older server
-    left it readable; files older than UPLOAD_KEEP_S are removed. Refused when it is a link or
-    belongs to another user (a folder made in the shared temporary directory by someone else)."""
-    try:
-        UPLOADS.mkdir(mode=0o700)
-    except FileExistsError:
-        pass
-    info = os.lstat(UPLOADS)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise RuntimeError(f"{UPLOADS} is not a folder of this server's user; remove it")
-    if stat.S_IMODE(info.st_mode) != 0o700:
-        os.chmod(UPLOADS, 0o700)
-    too_old = time.time() - UPLOAD_KEEP_S
-    for entry in os.scandir(UPLOADS):
-        try:
-            if entry.stat(follow_symlinks=False).st_mtime < too_old:
-                os.unlink(entry.path)
-        except FileNotFoundError:  # removed meanwhile by another request or server process
-            pass
-    return UPLOADS
-
-
 @router.get("/imports")
 def imports_page(request: Request, _s: Session = Depends(page_admin)):
     upload_folder()  # removes checked files left over an hour
@@ -216,9 +191,7 @@ async def import_check(request: Request, csrf: str = Form(""), kind: str = Form(
         upload_folder()
         path = _upload_path(session, upload_id, suffix)
         data = await file.read()
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with open(handle, "wb") as out:
-            out.write(data)
+        write_private(path, data)
         named = path.with_name(Path(file.filename).name if re.fullmatch(r"[\w.\- ]{1,100}", Path(file.filename).name)
                                else "upload" + suffix)
         kept = False

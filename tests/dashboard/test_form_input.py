@@ -86,9 +86,9 @@ def test_uploaded_import_files_are_private_and_removed(launch_server, tmp_path):
     srv = launch_server(env={"TMPDIR": str(temp)})
     srv.cli("office", "add", OFFICE, "Xã Kiểm Tra", "--unit-code", UNIT)
     srv.cli("admin", "add", "lan", "--password-stdin", stdin=PASSWORD + "\n")
-    session = signed_in(srv.url, "lan", PASSWORD)
-    csrf = csrf_of(session.get(srv.url + "/admin/imports", timeout=15).text)
+    session = signed_in(srv.url, "lan", PASSWORD)  # opens the overview: any page sweeps the folder
     assert _files(uploads) == [] and stat.S_IMODE(uploads.stat().st_mode) == 0o700
+    csrf = csrf_of(session.get(srv.url + "/admin/imports", timeout=15).text)
 
     good = f"{UNIT}-251120-0001,1.001193,Lê Văn Tám,0912345678,4,2025-11-20T08:00:00+07:00,,,,XYZW12\n"
     bad = f"{UNIT}-251120-0002,1.001193,Lê Văn Chín,,11,2025-11-20T08:00:00+07:00,,,,XYZW13\n"
@@ -112,7 +112,6 @@ def test_uploaded_import_files_are_private_and_removed(launch_server, tmp_path):
                            checked.text.split('action="/admin/imports/apply"')[1]))
     stale = next(uploads.iterdir())
     os.utime(stale, (time.time() - 3601,) * 2)  # checked, never applied, an hour ago
-    session.get(srv.url + "/admin/overview", timeout=15)
     assert session.get(srv.url + "/admin/imports", timeout=15).status_code == 200 and _files(uploads) == []
     late = session.post(srv.url + "/admin/imports/apply", data=form, timeout=15)
     assert late.status_code == 422 and "tải lên lại" in late.text
