@@ -121,7 +121,7 @@ class HeartbeatWriter:
         for b in batch:
             latest[b.device_id] = b          # the newest state of a device wins
             first.setdefault(b.device_id, b)  # its queued commands go to one answer only
-        rows = [{"b_device_id": d, "b_seen_at": now, **{"b_" + k: v for k, v in latest[d].state.items()}}
+        rows = [{"b_device_id": d, "b_seen_at": now, **{"b_" + c: latest[d].state.get(c) for c in STATE_COLUMNS}}
                 for d in sorted(latest)]  # one lock order
         with self.engine.begin() as conn:
             conn.execute(_UPDATE_DEVICE, rows)
