@@ -3,7 +3,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 
 from central import callbacks, reports
 from central.api.auth import authenticate
-from central.api.errors import ERROR_RESPONSES, ApiError
+from central.api.errors import ERROR_RESPONSES, ApiError, ErrorEnvelope
 from central.dashboard.auth import report_admin
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERROR_RESPONSES)
@@ -81,7 +81,8 @@ CALLBACK_STATUS = {"not_found": (404, "not_found"), "already_done": (409, "confl
 
 
 @router.post("/callbacks/{rating_id}/done", summary="Record that the caller (an admin token) called the "
-                                                    "citizen back now, with an optional note")
+                                                    "citizen back now, with an optional note",
+             responses={409: {"model": ErrorEnvelope, "description": "Already called back (one call-back per rating)"}})
 def callback_done(request: Request, rating_id: str,
                   note: str | None = Body(None, embed=True, max_length=callbacks.NOTE_MAX,
                                           description="what was said or agreed")):
