@@ -40,6 +40,12 @@ SETTINGS = [
             "/healthz is never shed)."),
     Setting("admin_token_days", 90, "Days an admin API token works after it was issued; then 401 "
             "and a new one is needed ('motcua-central admin token NAME'). 0 = tokens never expire."),
+    Setting("max_in_flight_unauthenticated", 16, "Requests with a body (POST, PUT, ...) and no "
+            "valid device or admin token (dashboard forms, strangers) in flight at once per server "
+            "process; more get 503 at once. The token is checked before the body is read, so "
+            "stalled uploads from strangers never take the devices' places (0 = no separate limit)."),
+    Setting("body_timeout", 20, "Seconds a request's whole body may take to arrive; a slower or "
+            "stalled one gets 408 and its connection is closed. At least 1."),
     Setting("shed_retry_after", 5, "Largest Retry-After (seconds) of a shed request; each answer "
             "picks 1..this at random so a reconnect storm comes back spread out."),
     Setting("custom_reason_codes", "", "Reason codes of the office's own, comma-separated, that "
@@ -49,7 +55,8 @@ SETTINGS = [
 ]
 
 
-AT_LEAST_ONE = {"db_pool_size", "max_body_bytes", "requests_per_minute_per_token", "max_ratings_per_batch"}
+AT_LEAST_ONE = {"db_pool_size", "max_body_bytes", "requests_per_minute_per_token", "max_ratings_per_batch",
+                "body_timeout"}
 
 
 class Settings(dict):

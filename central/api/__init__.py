@@ -4,7 +4,7 @@ import importlib.util
 from fastapi import FastAPI
 
 from central.api import admin, catalogue, devices, dossiers, ratings
-from central.api.auth import RateLimiter
+from central.api.auth import RateLimiter, caller_before_body
 from central.api.errors import BodySizeLimit, StorableUrl, install_error_handlers
 from central.settings import Settings, load_settings
 from central.shedding import install as install_load_shedding
@@ -34,7 +34,9 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
         import central.dashboard as dashboard  # the web dashboard, when installed
         if hasattr(dashboard, "install"):
             dashboard.install(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout)
     app.add_middleware(StorableUrl)
-    install_load_shedding(app, settings)  # outermost: an overloaded server refuses before reading bodies
+    # outermost: an overloaded server refuses before reading bodies; a body without a valid token
+    # has a small budget of its own
+    install_load_shedding(app, settings, identify=caller_before_body)
     return app

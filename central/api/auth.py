@@ -114,14 +114,34 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
-async def authenticate_async(request: Request) -> Caller:
-    """`authenticate` for the API's dependencies: on SQLite the indexed read runs on the event loop
+async def _look_up(request: Request) -> Caller:
+    """The request's caller (or ApiError 401): on SQLite the indexed read runs on the event loop
     (tens of microseconds; a WAL reader does not wait for writers), cheaper than a thread hop;
     on PostgreSQL it goes to the threadpool (a network round trip must not block the loop)."""
     key = token_hash(_bearer(request))
-    caller = await off_loop(request.app.state.engine, _caller_for, request.app.state.engine, key,
-                            _token_days(request))
-    request.app.state.limiter.spend_request(key)
+    return await off_loop(request.app.state.engine, _caller_for, request.app.state.engine, key,
+                          _token_days(request))
+
+
+EARLY_CALLER = "motcua.caller"  # the scope key of a caller looked up before the body was read
+
+
+async def caller_before_body(scope) -> Caller | None:
+    """The caller of a request's bearer token, or None (no or unknown token), looked up before its
+    body is read: central/shedding.py keeps a small budget for requests without a valid token. The
+    caller is kept in the scope, so authenticate_async does not look it up twice."""
+    try:
+        caller = await _look_up(Request(scope))
+    except ApiError:
+        return None
+    scope[EARLY_CALLER] = caller
+    return caller
+
+
+async def authenticate_async(request: Request) -> Caller:
+    """`authenticate` for the API's dependencies (the lookup made before the body, if any, is reused)."""
+    caller = request.scope.get(EARLY_CALLER) or await _look_up(request)
+    request.app.state.limiter.spend_request(caller.token_key)
     return caller
 
 

@@ -1,4 +1,5 @@
 """The JSON error envelope for every error, and the body-size guard that runs before parsing."""
+import asyncio
 import json
 import logging
 from urllib.parse import unquote
@@ -14,7 +15,7 @@ from central.cleantext import storable
 log = logging.getLogger("central.api")
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+              405: "method_not_allowed", 406: "not_acceptable", 408: "request_timeout", 409: "conflict",
               413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
               429: "rate_limited", 500: "server_error", 503: "unavailable"}
 
@@ -93,14 +94,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """ASGI middleware: refuses bodies above the limit with 413 before any parsing.
+    """ASGI middleware: refuses bodies above the limit with 413 before any parsing, and bodies that
+    do not arrive in `timeout_s` with 408 (connection closed).
 
     Content-Length is checked first; a chunked body is counted as it streams and buffered (at most
-    the limit) so the app never sees a partial body.
+    the limit) so the app never sees a partial body. The server has no timeout of its own on a body:
+    without this one, a request whose body never ends (a stalled client, or a slow-body attack)
+    would hold its place among the requests in flight for as long as the client keeps it open.
     """
 
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, timeout_s: float = 20):
+        self.app, self.max_bytes, self.timeout_s = app, max_bytes, timeout_s
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -115,17 +119,23 @@ class BodySizeLimit:
             if too_big:
                 return await self._refuse_too_big(send)
         chunks, total = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            total += len(body)
-            if total > self.max_bytes:
-                return await self._refuse_too_big(send)
-            chunks.append(body)
-            if not message.get("more_body"):
-                break
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    body = message.get("body", b"")
+                    total += len(body)
+                    if total > self.max_bytes:
+                        return await self._refuse_too_big(send)
+                    chunks.append(body)
+                    if not message.get("more_body"):
+                        break
+        except TimeoutError:
+            return await self._refuse(send, 408, "request_timeout",
+                                      f"The request body did not arrive within {self.timeout_s:g} s; "
+                                      "nothing was processed. Send it again.")
         buffered = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
         sent = False
 
@@ -149,6 +159,7 @@ class BodySizeLimit:
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
 
 class StorableUrl:
     """ASGI middleware: a path or query string with a NUL character (%00) gets 400 before routing.

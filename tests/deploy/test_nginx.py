@@ -141,3 +141,29 @@ def test_access_log_keeps_dossier_codes_out(lobby_behind_nginx):
     log = lobby["log"].read_text()
     assert "/api/v1/dossiers/{code}" in log
     assert "251103-0007" not in log and "ABC123" not in log
+
+
+def test_stalled_uploads_through_nginx_keep_no_device_out_and_are_closed_after_10_s(lobby_behind_nginx):
+    """Slow-body attack on the documented configuration: nginx holds the stalled clients itself
+    (request buffering) and hangs up on them after client_body_timeout (10 s; its default is 60 s)."""
+    import ssl
+
+    from slowbody import outcome, stall
+
+    lobby = lobby_behind_nginx
+    token = lobby["servers"][0].device_token("rating", office="XA-PHUOCLONG", counter=1)
+    https = int(lobby["url"].rsplit(":", 1)[1])
+    tls = ssl.create_default_context(cafile=lobby["cert"])
+    tls.set_alpn_protocols(["http/1.1"])
+    opened = time.monotonic()
+    stalled = [stall(https, None, tls, host="127.0.0.1") for _ in range(130)]
+    time.sleep(0.5)
+    item = {"id": str(uuid.uuid4()), "device_seq": 1, "created_at": "2026-11-22T08:00:00+07:00",
+            "office": "XA-PHUOCLONG", "counter": 1, "score": 3}
+    started = time.monotonic()
+    r = requests.post(lobby["url"] + "/api/v1/ratings", json={"ratings": [item]}, verify=lobby["cert"], timeout=10,
+                      headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted", r.text
+    assert time.monotonic() - started < 3
+    answers = [outcome(s, opened + 10 + 4) for s in stalled]
+    assert all(closed for _, closed in answers), sum(1 for _, closed in answers if not closed)
