@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import security
+from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
 from central.storage.schema import (COMMANDS, admin_tokens, admins, device_commands, devices, offices,
                                     ratings, staff)
@@ -258,8 +259,10 @@ def cmd_device_revoke(args):
 def cmd_device_list(args):
     with _engine(args).connect() as conn:
         rows = conn.execute(select(devices).order_by(devices.c.id)).all()
+        clocks = skewed_clocks(conn)
     red = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason")
+    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason"
+          "\tclock")
     for r in rows:
         state = "revoked" if r.revoked_at else "active"
         quarantine = f"{r.quarantined or 0}\t{r.quarantine_reason or '-'}" if r.quarantined else "0\t-"
@@ -267,7 +270,15 @@ def cmd_device_list(args):
             quarantine = f"\033[31m{quarantine}\033[0m"
         print(f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
               f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}\t"
-              f"{quarantine}")
+              f"{quarantine}\t{_clock(clocks.get(r.id), red)}")
+
+
+def _clock(offset_s: float | None, red: bool) -> str:
+    """A tablet's clock minus the server's, shown when off by more than ratings.CLOCK_SHOWN_S."""
+    if offset_s is None:
+        return "-"
+    text = f"{round(offset_s / 60):+d} min"
+    return f"\033[31m{text}\033[0m" if red else text
 
 
 def cmd_device_quarantined(args):
@@ -512,8 +523,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = dev.add_parser("revoke", help="revoke a device's token")
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_device_revoke)
-    dev.add_parser("list", help="list devices and their last heartbeat (quarantined items in red on a terminal)"
-                   ).set_defaults(func=cmd_device_list)
+    dev.add_parser("list", help="list devices and their last heartbeat (quarantined items in red on a terminal); "
+                   "clock: a rating tablet's clock minus the server's in minutes (+ ahead, - behind) when more "
+                   f"than {CLOCK_SHOWN_S // 60} min off (its time of its last delivered batch, from its heartbeat, "
+                   "against the server's)").set_defaults(func=cmd_device_list)
     p = dev.add_parser("quarantined", help="a tablet's items the server refused, as its last heartbeat listed them "
                        "(no phone numbers or comments); ask it to send them again with: device command ID "
                        "retry_quarantined")

@@ -355,3 +355,24 @@ def backfill_quick(conn: Connection, chunk: int = 5000) -> int:
             quick += sum(1 for r in rows if flags.get(r.id, bool(r.quick)))
             previous, last_seq = rows[-1], rows[-1].device_seq
     return quick
+
+
+CLOCK_SHOWN_S = 600   # a tablet clock further than this from the server's is shown (device lists)
+CLOCK_SAMPLE = 20     # the latest ratings (by device_seq) that tell when a tablet last delivered some
+
+
+def skewed_clocks(conn: Connection) -> dict[int, float]:
+    """{device id: its clock minus the server's, in seconds} for the rating tablets whose clock is off
+    by more than CLOCK_SHOWN_S, judged at report time (no column of its own). A tablet's heartbeat
+    carries `last_sync_at`, its own clock's time of its last delivered batch; the server's time of
+    that batch is the latest `received_at` of its ratings. The two are compared only once a
+    heartbeat came after that batch (so it reports it). Reads the (device_id, device_seq) index."""
+    latest = (select(ratings.c.device_id, func.max(ratings.c.received_at).label("received"))
+              .select_from(ratings.join(devices, devices.c.id == ratings.c.device_id))
+              .where(ratings.c.device_seq > devices.c.max_seq - CLOCK_SAMPLE)
+              .group_by(ratings.c.device_id).subquery())
+    rows = conn.execute(select(devices.c.id, devices.c.last_sync_at, devices.c.last_seen_at, latest.c.received)
+                        .join(latest, latest.c.device_id == devices.c.id)
+                        .where(devices.c.last_sync_at.isnot(None), devices.c.last_seen_at >= latest.c.received))
+    offsets = {r.id: (r.last_sync_at - r.received).total_seconds() for r in rows}
+    return {device: s for device, s in offsets.items() if abs(s) > CLOCK_SHOWN_S}

@@ -139,3 +139,27 @@ def test_export_survives_odd_stored_times(storage_url, launch_server, make_ratin
     assert len(lines) == 4
     assert {line.split(",")[1] for line in lines[1:]} == {"9999-12-31T23:59:59+00:00", "0001-01-01T07:00:00+07:00",
                                                           "2026-11-21T09:00:00+07:00"}
+
+
+def _tablet_with_clock(server, api_for, make_rating, office, offset: timedelta | None):
+    """A tablet that delivers a rating, then beats with its own time of that delivery (clock + offset)."""
+    out = server.cli("device", "add", "--kind", "rating", "--office", office, "--name", "giờ", "--counter", "1")
+    device_id, token = int(out.split()[1]), out.strip().splitlines()[-1]
+    api = api_for(server, token)
+    assert post(api, [make_rating(1, office, created_at=office_time(offset or timedelta()))]) == [("accepted", None)]
+    if offset is not None:
+        beat = {"app": "rating", "version": "1.0", "last_sync_at": office_time(offset)}
+        assert api.post("/api/v1/heartbeat", beat).status_code == 200
+    return device_id
+
+
+def test_a_tablet_clock_far_from_the_servers_is_shown_in_device_list(storage_server, office, api_for, make_rating):
+    ids = {name: _tablet_with_clock(storage_server, api_for, make_rating, office, offset) for name, offset in [
+        ("ahead", timedelta(minutes=30)), ("behind", -timedelta(hours=3)), ("right", timedelta(minutes=2)),
+        ("silent", None)]}
+    listing = storage_server.cli("device", "list").splitlines()
+    assert listing[0].split("\t")[-1] == "clock"
+    clock = {int(line.split("\t")[0]): line.split("\t")[-1] for line in listing[1:]}
+    assert clock[ids["ahead"]] in ("+30 min", "+29 min")
+    assert clock[ids["behind"]] in ("-180 min", "-181 min")
+    assert clock[ids["right"]] == clock[ids["silent"]] == "-"
