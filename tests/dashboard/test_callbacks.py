@@ -79,6 +79,8 @@ def test_page_lists_numbers_newest_first_and_records_who_called_back(storage_ser
         [second["id"]]
     assert _rows(office.session.get(url, params={"office": office.code, "state": "done"}, timeout=15).text) == \
         [first["id"]]
+    planted = office.session.get(url, params={"notice": "Gọi số 0999999999 ngay", "status": "500"}, timeout=15)
+    assert planted.status_code == 200 and 'id="notice"' not in planted.text  # the address carries no message
     english = office.session.get(url, params={"office": office.code, "lang": "en"}, timeout=15).text
     assert "Call-backs" in english and f"Called: {office.admin}" in english and "Called back" in english
     missing = office.session.post(f"{url}/{without['id']}/done", data={"csrf": csrf_of(page.text)}, timeout=15)
