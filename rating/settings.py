@@ -28,7 +28,9 @@ RATING = Section("rating", "The counter this tablet faces and how a citizen rate
 ])
 REASONS = Section("reasons", "What a citizen may tell after a low score (below the middle of the scale).", [
     Key("ask", "bool", True, "Show the reasons screen after a low score."),
-    Key("codes", "list", list(DEFAULT_REASONS), "Reason codes sent to the server, in screen order."),
+    Key("codes", "list", list(DEFAULT_REASONS), "Reason codes sent to the server, in screen order. A code "
+        "other than the standard ones must first be listed in the server's [server] custom_reason_codes, "
+        "or the server refuses its ratings (invalid:reasons)."),
     Key("labels_vi", "str", "", "Vietnamese labels for the codes, same order, separated by |; empty = "
         "the standard labels of the standard codes."),
     Key("labels_en", "str", "", "English labels for the codes, same order, separated by |."),
