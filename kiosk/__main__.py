@@ -81,15 +81,8 @@ def cmd_run(cfg, config_path) -> int:
     os.environ.setdefault("KIVY_NO_CONFIG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-    from kivy.config import Config
-    display = cfg.display
-    Config.set("graphics", "width", str(display.width))
-    Config.set("graphics", "height", str(display.height))
-    Config.set("graphics", "multisamples", display.multisamples)
-    if display.kiosk_mode:
-        from touchui.lockdown import configure_before_window
-        configure_before_window(fullscreen=display.fullscreen, borderless=display.borderless,
-                                show_cursor=not display.hide_cursor)
+    from touchui.lockdown import configure_display
+    configure_display(cfg.display)
     from kiosk import slip
     from kiosk.app import KioskApp
     from kiosk.background import CatalogueRefresher, kiosk_heartbeat

@@ -51,20 +51,11 @@ def cmd_status(cfg) -> int:
 
 def run_app(cfg) -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from touchui.lockdown import configure_before_window
-    from kivy.config import Config
-    d = cfg.display
-    if d.kiosk_mode:
-        configure_before_window(fullscreen=d.fullscreen, borderless=d.borderless,
-                                show_cursor=not d.hide_cursor)
-    else:
-        Config.set("graphics", "fullscreen", "auto" if d.fullscreen else "0")
-    Config.set("graphics", "width", str(d.width))
-    Config.set("graphics", "multisamples", d.multisamples)
-    Config.set("graphics", "height", str(d.height))
+    from touchui.lockdown import configure_display
+    configure_display(cfg.display)
     from touchui.theme import configure_theme
     from rating.settings import theme_colours
-    configure_theme(theme_colours(cfg), font_scale=d.font_scale)
+    configure_theme(theme_colours(cfg), font_scale=cfg.display.font_scale)
     from rating.app import RatingApp
     from rating.services import TabletServices
     services = TabletServices(cfg)

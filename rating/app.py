@@ -24,7 +24,7 @@ from touchui.admin import AdminGesture, PinGuard, PinPad
 from touchui.i18n import i18n
 from touchui.idle import IdleTimer
 from touchui.keyboard import VietKeyboard
-from touchui.lockdown import lock_down
+from touchui.lockdown import lock_down_display
 from touchui.scanner import ScannerInput
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,7 @@ class RatingApp(App):
         self.admin_guard = PinGuard(self.services.admin_pin_ok)
         self.officer_guards = {}
         self.pin_pad = None
-        if self.services.kiosk_mode:
-            lock_down(self, Window, fullscreen=self.services.fullscreen,
-                      borderless=self.services.fullscreen, show_cursor=not self.services.hide_cursor)
+        lock_down_display(self, self.services.cfg.display, Window)
         Clock.schedule_interval(self._tick, 0.25)
         self.refresh()
         return root

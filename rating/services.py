@@ -70,9 +70,6 @@ class TabletServices:
         self.cfg = cfg
         self.office_name = cfg.device.office_name
         self.language = cfg.device.language
-        self.kiosk_mode = cfg.display.kiosk_mode
-        self.fullscreen = cfg.display.fullscreen
-        self.hide_cursor = cfg.display.hide_cursor
         self.officer_button = cfg.rating.officer_button and cfg.rating.require_service_done
         self._labels = rating_settings.scale_labels(cfg)
         self._reasons = rating_settings.reason_labels(cfg)

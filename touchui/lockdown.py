@@ -22,6 +22,27 @@ def configure_before_window(fullscreen=True, borderless=True, show_cursor=False)
     Config.set("graphics", "show_cursor", "1" if show_cursor else "0")
 
 
+def configure_display(display) -> None:
+    """The device config's [display] section, applied before the Window exists (kiosk and tablet alike)."""
+    Config.set("graphics", "width", str(display.width))
+    Config.set("graphics", "height", str(display.height))
+    Config.set("graphics", "multisamples", str(display.multisamples))
+    if display.kiosk_mode:
+        configure_before_window(fullscreen=display.fullscreen, borderless=display.borderless,
+                                show_cursor=not display.hide_cursor)
+    else:
+        Config.set("graphics", "fullscreen", "auto" if display.fullscreen else "0")
+        Config.set("graphics", "borderless", "1" if display.borderless else "0")
+
+
+def lock_down_display(app, display, window=None):
+    """`lock_down()` with what the [display] section says; None when kiosk_mode is off."""
+    if not display.kiosk_mode:
+        return None
+    return lock_down(app, window, fullscreen=display.fullscreen, borderless=display.borderless,
+                     show_cursor=not display.hide_cursor)
+
+
 class Lockdown:
     """What `lock_down()` installed; `allow_exit()` lets the admin close the app for real."""
 

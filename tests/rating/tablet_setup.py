@@ -34,8 +34,8 @@ def add_officers(server) -> dict:
     return ids
 
 
-def write_config(tmp_path: Path, server, token: str, **rating) -> Path:
-    """A rating.ini for this server; `rating` overrides [rating] keys."""
+def write_config(tmp_path: Path, server, token: str, display: dict | None = None, **rating) -> Path:
+    """A rating.ini for this server; `rating` overrides [rating] keys, `display` [display] keys."""
     (tmp_path / "rating.token").write_text(token + "\n", encoding="utf-8")
     (tmp_path / "rating.token").chmod(0o600)
     keys = {"counter": 1, "cooldown_seconds": 20, "prompt_timeout_seconds": 30, "thanks_seconds": 5}
@@ -44,7 +44,9 @@ def write_config(tmp_path: Path, server, token: str, **rating) -> Path:
             "backoff_base_seconds = 0.2\nbackoff_cap_seconds = 1\ntimeout_seconds = 2\n\n"
             f"[device]\noffice_code = {OFFICE}\noffice_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
             "data_dir = data\nname = Quầy 1\n\n"
-            "[display]\nfullscreen = no\nkiosk_mode = no\nwidth = 1280\nheight = 800\n\n"
+            "[display]\n" + "".join(f"{k} = {v}\n" for k, v in dict(
+                {"fullscreen": "no", "kiosk_mode": "no", "width": 1280, "height": 800}, **(display or {})).items())
+            + "\n"
             "[admin]\npin = 2468\n\n[rating]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items()))
     path = tmp_path / "rating.ini"
     path.write_text(body, encoding="utf-8")

@@ -23,7 +23,7 @@ class RatingWindowTest(GraphicUnitTest):
     def _server(self, server, tmp_path):
         self.server, self.tmp = server, tmp_path
 
-    def launch(self, size=(1280, 800), **rating):
+    def launch(self, size=(1280, 800), display=None, **rating):
         from kivy.app import App
         from kivy.core.window import Window
         from motcua.config import load_config
@@ -38,7 +38,7 @@ class RatingWindowTest(GraphicUnitTest):
         self.advance_frames(3)
         self.ids = add_officers(self.server)
         token = self.server.device_token(counter=1)
-        cfg = load_config(write_config(self.tmp, self.server, token, **rating), app="rating")
+        cfg = load_config(write_config(self.tmp, self.server, token, display, **rating), app="rating")
         self.clock = FakeClock(10_000.0)
         self.services = TabletServices(cfg, clock=self.clock)
         self.services.refresh_staff()
@@ -128,6 +128,13 @@ class RatingWindowTest(GraphicUnitTest):
         return rows
 
     # -- behaviour ---------------------------------------------------------------------------
+    def test_kiosk_mode_takes_borderless_from_its_own_key(self):
+        from kivy.core.window import Window
+        self.addCleanup(setattr, Window, "borderless", False)
+        self.launch(display={"kiosk_mode": "yes", "fullscreen": "no", "borderless": "yes"})
+        assert Window.borderless is True and self.app.lockdown is not None
+        self.addCleanup(self.app.lockdown.release)
+
     def test_a_rating_from_idle_to_thanks_reaches_the_server_exactly_once(self):
         self.launch(dossier_link="no")
         self.sign_in_lan()
