@@ -163,3 +163,12 @@ def test_a_tablet_clock_far_from_the_servers_is_shown_in_device_list(storage_ser
     assert clock[ids["ahead"]] in ("+30 min", "+29 min")
     assert clock[ids["behind"]] in ("-180 min", "-181 min")
     assert clock[ids["right"]] == clock[ids["silent"]] == "-"
+
+
+def test_a_batch_with_a_nul_item_leaves_no_phone_number_in_the_server_log(storage_server, tablet, make_rating):
+    phones = ["09" + "11223344", "09" + "55667788"]
+    got = post(tablet, [make_rating(1, tablet.office, phone=phones[0]),
+                        make_rating(2, tablet.office, phone=phones[1], comment="gọi\x00lại")])
+    assert got == [("accepted", None), ("rejected", "invalid:comment")]
+    log = storage_server.log_path.read_text(errors="replace")
+    assert not any(p in log for p in phones) and "Traceback" not in log
