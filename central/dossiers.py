@@ -10,11 +10,6 @@ from central.timeutil import to_wire, utcnow
 from motcua.text import mask_name
 
 
-def normalize_code(code: str) -> str:
-    """A typed or scanned code: trimmed, upper-cased."""
-    return code.strip().upper()
-
-
 def times_of(row, steps) -> rules.DossierTimes:
     return rules.DossierTimes(
         status=row.status, received_at=row.received_at, due_at=row.due_at,

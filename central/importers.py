@@ -18,6 +18,7 @@ from central.security import LOOKUP_SECRET_MIN_LENGTH, lookup_key, secret_hash
 from central.storage.verdicts import verdict_columns
 from central.storage.schema import dossier_steps, dossiers, offices, procedures
 from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db, utcnow
+from motcua import dossier_code
 
 MAX_REPORTED = 50
 DOSSIER_COLUMNS = ["code", "procedure_code", "holder_name", "phone", "status", "received_at", "due_at",
@@ -200,7 +201,7 @@ def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict,
     `secret_key`: the database's key for lookup secrets (security.lookup_key)."""
     if not isinstance(record, dict):
         raise portal.BadRecord("item", "must be an object")
-    code = portal._text(record.get("code"), "code", True).upper()
+    code = dossier_code.normalise(portal._text(record.get("code"), "code", True))
     if len(code) > 64:
         raise portal.BadRecord("code", "is longer than 64 characters")
     raw_status = str(record.get("status", "")).strip()

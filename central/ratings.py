@@ -22,6 +22,7 @@ from central.cleantext import storable
 from central.staff import belonged_to
 from central.storage.schema import devices, rating_gaps, ratings
 from central.timeutil import OFFICE_TZ, BadTime, parse_time, to_db, utcnow
+from motcua import dossier_code
 
 SCALES = (3, 4, 5)
 # A tablet's clock is trusted within these bounds (docs/ARCHITECTURE.md, rating item): before the
@@ -124,7 +125,7 @@ def normalize(raw, now: datetime | None = None) -> dict:
         "staff_id": _int(raw, "staff_id", 1, 2**31 - 1, required=False),
         "scale": scale, "score": score, "reasons": json.dumps(sorted(set(reasons)), ensure_ascii=False),
         "comment": _text(raw, "comment", 2000), "phone": _text(raw, "phone", 32),
-        "dossier_code": dossier.upper() if dossier else None,
+        "dossier_code": dossier_code.normalise(dossier) if dossier else None,
     }
 
 

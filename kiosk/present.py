@@ -2,28 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from kiosk.i18n import tr
 from motcua.text import mask_name
 
 OFFICE_TZ = dt.timezone(dt.timedelta(hours=7))
-# <unit code>-YYMMDD-NNNN, e.g. 000.00.31.H29-251103-0007
-DOSSIER_CODE = re.compile(r"^[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}$")
 FINISHING_STATUSES = {3, 8, 9, 10}
-
-
-def normalise_dossier_code(raw: str) -> str:
-    """A typed or scanned code, trimmed and upper-cased; a QR holding a URL gives its last part."""
-    text = (raw or "").strip()
-    if "://" in text:  # some receipts carry a link whose last segment or ?code= is the dossier code
-        match = re.search(r"[?&](?:code|ma|mahoso)=([^&#]+)", text, re.IGNORECASE)
-        text = match.group(1) if match else text.rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"\s+", "", text).upper()
-
-
-def looks_like_dossier_code(text: str) -> bool:
-    return bool(DOSSIER_CODE.match(normalise_dossier_code(text)))
 
 
 def parse_time(value: str | None) -> dt.datetime | None:

@@ -7,6 +7,7 @@ import time
 
 from kiosk import present
 from kiosk.i18n import tr
+from motcua import dossier_code
 from motcua.client import Rejected, ServerUnreachable, SyncError
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,8 @@ class KioskServices:
 
     # ---- dossiers (live only: nothing stale is ever shown as current) -------------------
     def lookup_dossier(self, raw_code: str, secret: str | None = None) -> Lookup:
-        code = present.normalise_dossier_code(raw_code)
-        if not present.DOSSIER_CODE.match(code):
+        code = dossier_code.normalise(raw_code)
+        if not dossier_code.is_valid(code):
             return Lookup("invalid")
         secret = (secret or "").strip() or None
         try:

@@ -9,6 +9,8 @@ import time
 import requests
 import urllib3
 
+from motcua import dossier_code
+
 __all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "heartbeat_body",
            "parse_retry_after", "RESTART_EXIT_CODE"]
 
@@ -142,7 +144,7 @@ class Client:
     def dossier(self, code: str, secret: str | None = None) -> dict | None:
         """The public view of a dossier, or None when the code (or secret) is unknown."""
         headers = {"X-Lookup-Secret": secret} if secret else {}
-        code = code.strip().upper()
+        code = dossier_code.normalise(code)
         resp = self._request("GET", f"/api/v1/dossiers/{requests.utils.quote(code, safe='')}",
                              ok=(200, 404), headers=headers)
         return None if resp.status_code == 404 else self._json(resp, "/api/v1/dossiers")

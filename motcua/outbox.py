@@ -14,6 +14,7 @@ import uuid
 
 from sqlite_utils import Database
 
+from motcua import dossier_code
 from motcua.store import connect, db_path, get_state, open_store, set_state
 
 __all__ = ["Outbox", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
@@ -32,7 +33,7 @@ class DuplicateItem(ValueError):
 
 def dossier_key(code: str) -> str:
     """The outbox unique key that stops a tablet rating one dossier twice."""
-    return "dossier:" + code.strip().upper()
+    return "dossier:" + dossier_code.normalise(code)
 
 
 def iso_time(ts: float | None) -> str | None:

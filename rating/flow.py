@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Optional
 
+from motcua import dossier_code
+
 log = logging.getLogger(__name__)
 
 OFFICE_TZ = datetime.timezone(datetime.timedelta(hours=7), "Asia/Ho_Chi_Minh")
-DOSSIER_CODE = re.compile(r"^[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}$")
 PHONE = re.compile(r"^0\d{9,10}$")
 COMMENT_MAX = 1000
 
@@ -47,10 +48,6 @@ class AlreadyRated(Exception):
 def is_negative(score: int, scale: int) -> bool:
     """Below the middle of the scale (docs/ARCHITECTURE.md): on 3 levels only Không hài lòng."""
     return score <= scale // 2
-
-
-def normalise_dossier_code(raw: str) -> str:
-    return (raw or "").strip().upper()
 
 
 @dataclass
@@ -210,10 +207,10 @@ class RatingFlow:
         self.touch()
         if self.step == Step.THANKS:
             return False
-        code = normalise_dossier_code(raw)
+        code = dossier_code.normalise(raw)
         if not self.settings.dossier_link:
             return False
-        if not DOSSIER_CODE.match(code):
+        if not dossier_code.is_valid(code):
             return self._refuse(Notice.INVALID_DOSSIER)
         if self._already_rated(code):
             return self._refuse(Notice.ALREADY_RATED)

@@ -21,6 +21,7 @@ from central.api.errors import ERROR_RESPONSES, error_body
 from central.security import lookup_key, same_secret
 from central.storage import is_sqlite, off_loop, read_connection, write_lock
 from central.storage.schema import lookup_misses
+from motcua import dossier_code
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"], responses=ERROR_RESPONSES)
 
@@ -95,7 +96,7 @@ async def get_dossier(request: Request, code: str = Path(..., max_length=80),
     state, engine = request.app.state, request.app.state.engine
     limit = state.settings.lookup_misses_per_minute
     key = getattr(state, "lookup_secret_key", None)  # read once per process: it never changes
-    wait, read_key, found = await off_loop(engine, _load, engine, dossiers.normalize_code(code),
+    wait, read_key, found = await off_loop(engine, _load, engine, dossier_code.normalise(code),
                                            caller.token_key, limit, key is None)
     if wait is not None:  # even a hit waits: probing is slowed
         raise too_many(wait, TOO_MANY_MISSES)

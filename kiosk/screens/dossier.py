@@ -8,6 +8,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kiosk import present
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets.common import ReusedCard
+from motcua import dossier_code
 from touchui.i18n import i18n
 
 _tickets = itertools.count(1)
@@ -56,7 +57,7 @@ class DossierScreen(KioskScreen):
             self.lookup(self.ids.code.text)
 
     def lookup(self, raw_code, secret=None):
-        code = present.normalise_dossier_code(raw_code)
+        code = dossier_code.normalise(raw_code)
         self.ids.code.text = code
         if secret is None:
             self.ids.secret.text = ""

@@ -18,22 +18,6 @@ def dossier(status, **kw):
     return base
 
 
-@pytest.mark.parametrize("raw, code", [
-    ("  000.00.31.h29-251103-0007\n", "000.00.31.H29-251103-0007"),
-    ("000.00.31.H29 - 251103 - 0007", "000.00.31.H29-251103-0007"),
-    ("https://dvc.example.vn/tra-cuu?code=000.00.31.H29-251103-0007", "000.00.31.H29-251103-0007"),
-    ("https://dvc.example.vn/hoso/000.00.31.H29-251103-0007/", "000.00.31.H29-251103-0007"),
-])
-def test_scanned_or_typed_codes_are_normalised(raw, code):
-    assert present.normalise_dossier_code(raw) == code
-    assert present.looks_like_dossier_code(raw)
-
-
-@pytest.mark.parametrize("raw", ["", "khai sinh", "251103-0007", "000.00.31.H29-2511-0007", "DROP TABLE"])
-def test_things_that_are_not_dossier_codes_are_refused(raw):
-    assert not present.looks_like_dossier_code(raw)
-
-
 def test_fees_read_in_vietnamese_money():
     assert present.format_money(200000) == "200.000đ"
     assert present.format_fees([{"amount": 8000, "text": ""}]) == "8.000đ"

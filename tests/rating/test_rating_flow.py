@@ -172,6 +172,19 @@ def test_dossier_step_links_the_scanned_receipt(clock, recorded):
     assert flow.step == Step.THANKS
 
 
+@pytest.mark.parametrize("scanned", [
+    "https://dvc.example.vn/tra-cuu?code=000.00.31.H29-251103-0007",
+    "https://dvc.example.vn/hoso/000.00.31.h29-251103-0007/",
+    "000.00.31.H29 - 251103 - 0007",
+])
+def test_a_receipt_qr_holding_a_link_is_read_as_on_the_kiosk(clock, recorded, scanned):
+    flow = make_flow(clock, recorded, dossier_link=True)
+    flow.start()
+    flow.choose(3)
+    assert flow.scan(scanned)
+    assert recorded[0]["dossier_code"] == DOSSIER
+
+
 def test_scanning_at_idle_starts_the_rating_with_the_dossier(clock, recorded):
     flow = make_flow(clock, recorded, dossier_link=True)
     assert flow.scan(DOSSIER)

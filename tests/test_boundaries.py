@@ -1,0 +1,67 @@
+"""The layers of docs/ARCHITECTURE.md, enforced: who may import whom.
+
+- motcua/ (the shared core) never imports kivy, touchui, the apps or the server; every one of its
+  modules is imported here in a fresh interpreter, and kivy must not be loaded after.
+- kiosk/ and rating/ never import central/, nor each other.
+- touchui/ never imports the apps or the server.
+- central/ imports from motcua/ only its wire-level facts (WIRE), and never kivy or the apps.
+"""
+import ast
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WIRE = {"motcua.text", "motcua.dossier_code"}   # the facts both sides of the wire share
+FORBIDDEN = {
+    "motcua": {"kivy", "touchui", "kiosk", "rating", "central"},
+    "kiosk": {"central", "rating"},
+    "rating": {"central", "kiosk"},
+    "touchui": {"kiosk", "rating", "central"},
+    "central": {"kivy", "touchui", "kiosk", "rating"},
+}
+
+
+def imports_of(path: Path) -> list[str]:
+    """Every module a file imports by name (import x.y / from x.y import z → x.y, x.y.z)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module" and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            names.append(node.args[0].value)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_package_imports_across_its_boundary(package):
+    problems = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            if top in FORBIDDEN[package]:
+                problems.append(f"{path.relative_to(ROOT)} imports {name}")
+            if package == "central" and top == "motcua" and name != "motcua":
+                if not any(name == w or name.startswith(w + ".") for w in WIRE) and \
+                        not any(w.startswith(name + ".") for w in WIRE):
+                    problems.append(f"{path.relative_to(ROOT)} imports {name} (not a wire-level module)")
+    assert problems == []
+
+
+def test_every_core_module_loads_without_kivy():
+    import motcua
+    modules = sorted(m.name for m in pkgutil.walk_packages(motcua.__path__, "motcua."))
+    assert len(modules) >= 10
+    code = ("import importlib, sys\n"
+            f"for m in {modules!r}: importlib.import_module(m)\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('kivy', 'touchui', 'kiosk', 'rating', 'central'))\n"
+            "assert not bad, bad\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
