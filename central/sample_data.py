@@ -9,10 +9,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from central import rules
+
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
 VN_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh: +07:00 all year, no daylight saving
 DEMO_PIN = "1234"  # every demo officer's PIN: for the demo only, never for a real office
-REASONS = ("thai_do", "cho_lau", "huong_dan", "giay_to_ngoai_quy_dinh")  # the tablet's default reasons
+REASONS = tuple(rules.REASON_LABELS)  # the tablet's standard reasons, in its order
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by elderly citizens
 
 # Family names with rough frequencies (per cent) as commonly cited for Vietnam.
