@@ -1,5 +1,11 @@
 """motcua: kiosk, rating tablet and central server for Vietnam's one-stop offices."""
+import re
+from pathlib import Path
+
 from setuptools import find_packages, setup
+
+VERSION = re.search(r'__version__ = "([^"]+)"', Path(__file__).with_name("motcua").joinpath("__init__.py")
+                    .read_text(encoding="utf-8")).group(1)
 
 # Pinned: a kiosk in a commune centre must run the exact versions the tests ran.
 CORE = [
@@ -40,7 +46,7 @@ TEST = [
 
 setup(
     name="motcua",
-    version="0.1.0",
+    version=VERSION,
     description="Lobby kiosk, counter rating tablet and central server for one-stop administrative offices",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",

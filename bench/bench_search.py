@@ -1,6 +1,5 @@
 """Kiosk search latency and answers on a realistic 5,000-procedure catalogue, next to a naive Python scan."""
 import argparse
-import json
 import random
 import statistics
 import sys

@@ -31,8 +31,9 @@ for _p in (str(ROOT), str(ROOT / "tests")):
         sys.path.insert(0, _p)
 
 from pg import ThrowawayPostgres, free_port  # noqa: E402
+from motcua import officetime  # noqa: E402
 
-NOW = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
+NOW = officetime.now()
 
 
 def cli(db: str, *args: str) -> str:

@@ -16,6 +16,7 @@ from central.storage import make_engine, normalize_url, refresh_statistics, upgr
 from central.storage.schema import (COMMANDS, admin_tokens, admins, device_commands, devices, offices,
                                     ratings, staff)
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
+from motcua.pin import hash_pin
 
 
 class CliError(Exception):
@@ -331,7 +332,7 @@ def cmd_staff_add(args):
         staff_id = conn.execute(insert(staff).values(
             office_code=args.office, name=args.name, title=args.title or "", counter=args.counter,
             photo=photo, photo_type=photo_type,
-            pin_hash=security.hash_pin(pin) if pin else None)).inserted_primary_key[0]
+            pin_hash=hash_pin(pin) if pin else None)).inserted_primary_key[0]
     print(f"officer {staff_id} added to {args.office}, counter {args.counter}")
     print(staff_id)
 

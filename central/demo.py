@@ -55,7 +55,7 @@ def prepare(db_url: str, url: str) -> dict:
               "[display]\nfullscreen = no\nkiosk_mode = no\n\n[admin]\npin = 2468\n")
     kiosk_ini = write_device_files("kiosk", kiosk_token, common.format(name="kiosk"))
     rating_ini = write_device_files(
-        "rating", rating_token, common.format(name="rating") + f"\n[rating]\ncounter = 1\n")
+        "rating", rating_token, common.format(name="rating") + "\n[rating]\ncounter = 1\n")
     return {"password": password, "kiosk_ini": kiosk_ini, "rating_ini": rating_ini}
 
 

@@ -1,17 +1,17 @@
 """seed-demo: loads central.sample's offices, staff, catalogue, dossiers and ratings (idempotent)."""
 import mimetypes
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
 
 from central import portal, sample
 from central.catalogue import upsert_procedures
 from central.importers import ImportProblems, check_dossier
 from central.ratings import ingest
-from central.security import hash_pin, lookup_key, token_hash
+from central.security import lookup_key, token_hash
+from motcua.pin import hash_pin
 from central.storage.schema import (devices, dossier_steps, dossiers, offices, server_meta, staff)
 from central.timeutil import OFFICE_TZ, utcnow
 

@@ -17,9 +17,9 @@ from sqlalchemy.engine import Connection
 from central import rules, stats
 from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
+from motcua.officetime import OFFSET
 from motcua.text import hide_phones
 
-OFFSET = timedelta(hours=7)  # office time, Asia/Ho_Chi_Minh (no daylight saving)
 PRESETS = ("30d", "month", "quarter", "year")
 GRANULARITIES = ("day", "week", "month")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

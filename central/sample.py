@@ -6,13 +6,14 @@ import random
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from central.sample_data import (DEMO_PIN, REASONS, VN_TZ, add_working_days, draw_staff_photo,  # noqa: F401
+from motcua.officetime import OFFICE_TZ
+from central.sample_data import (DEMO_PIN, REASONS, add_working_days, draw_staff_photo,  # noqa: F401
                                  generate_procedures, holder_name, number_devices, office_hour, office_time,
                                  phone_number, procedures_csv, rating_item, receipt_secret, working_day_before)
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
 STAFF_PHOTO_DIR = SAMPLE_DIR / "staff"
-DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN_TZ)  # fixed "now" of the benchmark generators
+DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=OFFICE_TZ)  # fixed "now" of the benchmark generators
 
 STATUS_LABELS = {1: "Mới đăng ký", 2: "Được tiếp nhận", 3: "Không được tiếp nhận", 4: "Đang xử lý",
                  5: "Yêu cầu bổ sung giấy tờ", 6: "Yêu cầu thực hiện nghĩa vụ tài chính",
@@ -99,8 +100,8 @@ def write_staff_photos(directory: Path = STAFF_PHOTO_DIR) -> list[Path]:
 
 def _as_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=VN_TZ)
-    return moment.astimezone(VN_TZ).replace(second=0, microsecond=0)
+        moment = moment.replace(tzinfo=OFFICE_TZ)
+    return moment.astimezone(OFFICE_TZ).replace(second=0, microsecond=0)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -123,7 +124,7 @@ def appointment(procedure: dict, received: datetime) -> datetime:
         day = day if day.weekday() < 5 else add_working_days(day, 1)
     else:
         day = add_working_days(received.date(), days)
-    return datetime.combine(day, time(16, 30), VN_TZ)
+    return datetime.combine(day, time(16, 30), OFFICE_TZ)
 
 
 def _pick_procedure(procedures: list[dict], rng: random.Random) -> dict:
@@ -164,7 +165,7 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
         received = office_hour(working_day_before(now.date(), int(span) + 8 + rng.randrange(0, 110)), rng)
     due = appointment(procedure, received)
     if timing == "open" and status in (2, 4, 5, 6) and due <= now:  # keep open ones honest: not yet due
-        due = datetime.combine(add_working_days(now.date(), rng.randrange(1, 4)), time(16, 30), VN_TZ)
+        due = datetime.combine(add_working_days(now.date(), rng.randrange(1, 4)), time(16, 30), OFFICE_TZ)
     checked = received + timedelta(minutes=rng.randrange(5, 25))
     marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received)]
     finished = returned = None
@@ -347,7 +348,7 @@ def large_ratings(n: int = 100_000, seed: int = 1, now: datetime | None = None) 
     items = []
     for _ in range(n):
         person = rng.choice(staff)
-        created = datetime.combine(rng.choice(days), time(7, 30), VN_TZ) + timedelta(seconds=rng.randrange(34200))
+        created = datetime.combine(rng.choice(days), time(7, 30), OFFICE_TZ) + timedelta(seconds=rng.randrange(34200))
         items.append(rating_item(rng, person, 0, created, None))
     return number_devices(items)
 
@@ -370,7 +371,7 @@ def large_dossiers(n: int = 50_000, seed: int = 1, now: datetime | None = None,
     for _ in range(n):
         procedure = rng.choices(procedures, cum_weights=cum)[0]
         field = procedure["category"]["code"]
-        received = datetime.combine(rng.choice(days), time(7, 30), VN_TZ) + timedelta(minutes=rng.randrange(540))
+        received = datetime.combine(rng.choice(days), time(7, 30), OFFICE_TZ) + timedelta(minutes=rng.randrange(540))
         due = appointment(procedure, received)
         status = rng.choice(statuses)
         late = rng.random() < 0.04

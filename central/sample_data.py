@@ -5,14 +5,14 @@ import itertools
 import json
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from central import rules
+from motcua.officetime import OFFICE_TZ
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
-VN_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh: +07:00 all year, no daylight saving
 DEMO_PIN = "1234"  # every demo officer's PIN: for the demo only, never for a real office
 REASONS = tuple(rules.REASON_LABELS)  # the tablet's standard reasons, in its order
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by elderly citizens
@@ -168,7 +168,7 @@ def working_day_before(day: date, n: int) -> date:
 def office_hour(day: date, rng: random.Random, start=(7, 30), end=(16, 30)) -> datetime:
     lo, hi = start[0] * 60 + start[1], end[0] * 60 + end[1]
     minute = rng.randrange(lo, hi)
-    return datetime.combine(day, time(minute // 60, minute % 60), VN_TZ)
+    return datetime.combine(day, time(minute // 60, minute % 60), OFFICE_TZ)
 
 
 def office_time(moment: datetime, forward: bool) -> datetime:
@@ -176,11 +176,11 @@ def office_time(moment: datetime, forward: bool) -> datetime:
     day, opens, closes = moment.date(), time(7, 30), time(17, 0)
     if forward:
         if moment.weekday() < 5 and moment.time() <= closes:
-            return max(moment, datetime.combine(day, opens, VN_TZ))
-        return datetime.combine(add_working_days(day, 1), opens, VN_TZ)
+            return max(moment, datetime.combine(day, opens, OFFICE_TZ))
+        return datetime.combine(add_working_days(day, 1), opens, OFFICE_TZ)
     if moment.weekday() < 5 and moment.time() >= opens:
-        return min(moment, datetime.combine(day, closes, VN_TZ))
-    return datetime.combine(working_day_before(day - timedelta(days=1), 0), closes, VN_TZ)
+        return min(moment, datetime.combine(day, closes, OFFICE_TZ))
+    return datetime.combine(working_day_before(day - timedelta(days=1), 0), closes, OFFICE_TZ)
 
 
 # ---- ratings -------------------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def generate_procedures(n: int = 5000, seed: int = 1) -> list[dict]:
     while len(order) < n:  # local variants: same pattern, one province's version
         order.append(len(order))
     vocab = catalogue_vocabulary()
-    base = datetime(2025, 7, 1, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    base = datetime(2025, 7, 1, 8, 0, tzinfo=OFFICE_TZ)
     items = []
     for code, k in zip(codes, order):
         fi, pattern, obj, name = pool[k % len(pool)]

@@ -90,11 +90,3 @@ def check_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
-PIN_ITERATIONS = 100_000
-
-
-def hash_pin(pin: str) -> str:
-    """Officer PIN in the form tablets verify offline: pbkdf2_sha256$iterations$salt$hash."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, PIN_ITERATIONS)
-    return f"pbkdf2_sha256${PIN_ITERATIONS}${salt.hex()}${digest.hex()}"

@@ -17,15 +17,15 @@ from central import rules
 from central.dossiers import times_of
 from central.storage.schema import dossier_steps, dossiers, procedures, ratings
 from central.timeutil import OFFICE_TZ, to_db, to_wire, utcnow
+from motcua.officetime import OFFSET
 
 PERIODS = ("30d", "month", "quarter", "year")
-_OFFSET = timedelta(hours=7)  # office time, Asia/Ho_Chi_Minh
 
 
 def period_bounds(name: str, now: datetime | None = None) -> tuple[datetime, datetime]:
     """Naive-UTC [start, end) of a named period ending now, in office time."""
     now = now or utcnow()
-    local = now.replace(tzinfo=None) + timedelta(hours=7)
+    local = now.replace(tzinfo=None) + OFFSET
     if name == "30d":
         return now - timedelta(days=30), now
     if name == "month":
@@ -37,14 +37,14 @@ def period_bounds(name: str, now: datetime | None = None) -> tuple[datetime, dat
         start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     else:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    return start - timedelta(hours=7), now
+    return start - OFFSET, now
 
 
 def _month_starts(end: datetime, count: int) -> list[datetime]:
-    local = (end + timedelta(hours=7)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    local = (end + OFFSET).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     starts = []
     for _ in range(count):
-        starts.append(local - timedelta(hours=7))
+        starts.append(local - OFFSET)
         local = (local - timedelta(days=1)).replace(day=1)
     return list(reversed(starts))
 
@@ -117,7 +117,7 @@ def office_stats(conn: Connection, office: str | None, period: str, now: datetim
     for m_start, m_end in spans:
         d = tally_figures([r for r in history.finished if m_start <= r[2] < m_end])
         r = _grouped_rating_figures([g for g in rated if m_start <= g[0] < m_end])
-        local = m_start + timedelta(hours=7)
+        local = m_start + OFFSET
         series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
                        "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
                        "finished": d["finished"]})
@@ -167,7 +167,7 @@ def office_stats_judged(conn: Connection, office: str | None, period: str, now: 
         m_end = starts[i + 1] if i + 1 < len(starts) else end
         d = dossier_figures(conn, office, m_start, m_end, judged)
         r = rating_figures(conn, office, m_start, m_end)
-        local = m_start + timedelta(hours=7)
+        local = m_start + OFFSET
         series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
                        "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
                        "finished": d["finished"]})
@@ -306,9 +306,9 @@ def dossier_tally(conn: Connection, office: str | None, start: datetime, end: da
             rated_badly.update(conn.scalars(select(ratings.c.dossier_code).where(
                 *_negative(start, office), ratings.c.dossier_code.in_(codes[i:i + 500]))))
     for r, v in finished_now:
-        local = v.finished_at + _OFFSET
+        local = v.finished_at + OFFSET
         finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
-                         local.replace(hour=0, minute=0, second=0, microsecond=0) - _OFFSET if per_day else None,
+                         local.replace(hour=0, minute=0, second=0, microsecond=0) - OFFSET if per_day else None,
                          bool(v.on_time), int(r.code in rated_badly), 1))
     open_late = (sum(1 for _, v in judged if v.finished_at is None and v.late)
                  + late_unsupplemented(conn, office, start, end))
@@ -343,14 +343,14 @@ def day_key(conn: Connection, column):
     than date functions over a year of rows. `day_start` reads either form."""
     if conn.dialect.name == "sqlite":
         return func.substr(column, 1, 10).op("||")(case((func.substr(column, 12, 2) >= "17", "+"), else_=""))
-    return func.to_char(column + _OFFSET, "YYYY-MM-DD")
+    return func.to_char(column + OFFSET, "YYYY-MM-DD")
 
 
 @lru_cache(maxsize=16384)
 def day_start(key: str) -> datetime:
     """A `day_key` → the naive-UTC start of that office day."""
     day = datetime(int(key[0:4]), int(key[5:7]), int(key[8:10]))
-    return day + timedelta(days=1) - _OFFSET if key.endswith("+") else day - _OFFSET
+    return day + timedelta(days=1) - OFFSET if key.endswith("+") else day - OFFSET
 
 
 __all__ = ["PERIODS", "period_bounds", "judged_dossiers", "dossier_figures", "rating_figures",

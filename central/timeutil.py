@@ -1,9 +1,9 @@
-"""Times: parse ISO 8601 from the wire, store naive UTC, answer with the office offset (+07:00)."""
-from datetime import datetime, timedelta, timezone
+"""Times: parse ISO 8601 from the wire, store naive UTC, answer in office time (motcua.officetime)."""
+from datetime import datetime, timezone
 
 from central.cleantext import UNSTORABLE, storable
+from motcua.officetime import OFFICE_TZ
 
-OFFICE_TZ = timezone(timedelta(hours=7))
 
 
 class BadTime(ValueError):

@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import motcua
+
 DEFAULT_CONFIG = "config/kiosk.ini"
 log = logging.getLogger("kiosk")
 
@@ -102,7 +104,7 @@ def cmd_run(cfg, config_path) -> int:
     commands = KioskCommands(sync=refresher.wake, reload=lambda: load_config(config_path, app="kiosk"),
                              apply=on_ui_thread(lambda new: app.apply_config(new)),
                              restart=on_ui_thread(lambda code: app.restart(code)))
-    heartbeat = kiosk_heartbeat(services.client, services, refresher, "0.1.0", cfg.server.heartbeat_seconds,
+    heartbeat = kiosk_heartbeat(services.client, services, refresher, motcua.__version__, cfg.server.heartbeat_seconds,
                                 commands=commands)
     app = KioskApp(cfg, services, printer_factory=printer_factory, workers=[refresher, heartbeat])
     app.run()

@@ -1,25 +1,15 @@
 """Kivy-free presentation: how procedures, dossiers and figures read on the kiosk screen."""
 from __future__ import annotations
 
-import datetime as dt
 
 from kiosk.i18n import tr
+from motcua import officetime
 from motcua.text import mask_name
 
-OFFICE_TZ = dt.timezone(dt.timedelta(hours=7))
 FINISHING_STATUSES = {3, 8, 9, 10}
 
 
-def parse_time(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=OFFICE_TZ)
-    return moment.astimezone(OFFICE_TZ)
+parse_time = officetime.parse
 
 
 def format_date(value: str | None, with_time: bool = True) -> str:

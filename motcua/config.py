@@ -361,7 +361,7 @@ def main(argv=None) -> int:
             return 1
         print(f"{args.file}: OK ({len(cfg.schema.sections)} sections)")
     else:
-        from motcua.settings import hash_pin
+        from motcua.pin import hash_pin
         print(hash_pin(args.pin))
     return 0
 

@@ -5,7 +5,6 @@ Row states: pending -> sending -> sent | quarantined. A batch keeps its Idempote
 request. Rows left `sending` by a crash go back to `pending` when the outbox is opened.
 """
 import contextlib
-import datetime
 import json
 import sqlite3
 import threading
@@ -14,7 +13,7 @@ import uuid
 
 from sqlite_utils import Database
 
-from motcua import dossier_code
+from motcua import dossier_code, officetime
 from motcua.store import connect, db_path, get_state, open_store, set_state
 
 __all__ = ["Outbox", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
@@ -37,10 +36,10 @@ def dossier_key(code: str) -> str:
 
 
 def iso_time(ts: float | None) -> str | None:
-    """A Unix time as ISO 8601 with the device's offset (None stays None)."""
+    """A Unix time as ISO 8601 in office time (None stays None), whatever the device's own zone."""
     if ts is None:
         return None
-    return datetime.datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+    return officetime.from_timestamp(ts).isoformat(timespec="seconds")
 
 
 class Outbox:

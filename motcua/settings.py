@@ -1,11 +1,10 @@
 """The config sections every device shares: [server], [device], [display], [admin]; admin PIN hashing."""
-import hashlib
 import hmac
-import os
 
+from motcua import pin
 from motcua.config import Key, Section
 
-__all__ = ["COMMON_SECTIONS", "hash_pin", "check_pin", "check_admin_pin"]
+__all__ = ["COMMON_SECTIONS", "check_admin_pin"]
 
 SERVER = Section("server", "How the device reaches the central server.", [
     Key("url", "url", "http://127.0.0.1:8000", "Base address of the central server (without /api/v1)."),
@@ -55,36 +54,16 @@ ADMIN = Section("admin", "The on-device admin screen (hidden gesture, then PIN).
         pattern=r"(\d{4,8})?", shape="4 to 8 digits"),
     Key("pin_hash", "str", "", "Admin PIN as pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>; "
         "make one with `python -m motcua.config hash-pin 1234`. Wins over pin.",
-        pattern=r"(pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+)?",
-        shape="pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>"),
+        pattern=f"({pin.PATTERN.pattern})?", shape=pin.SHAPE),
 ])
 COMMON_SECTIONS = [SERVER, DEVICE, DISPLAY, ADMIN]
-
-
-def hash_pin(pin: str, iterations: int = 100_000, salt: bytes | None = None) -> str:
-    """A PIN hash in the format staff PINs use on the server: pbkdf2_sha256$iter$salt$hash."""
-    salt = salt or os.urandom(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, iterations)
-    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
-
-
-def check_pin(pin: str, pin_hash: str) -> bool:
-    """True when `pin` matches a pbkdf2_sha256 hash (constant-time comparison)."""
-    try:
-        algo, iterations, salt, digest = pin_hash.split("$")
-        if algo != "pbkdf2_sha256":
-            return False
-        got = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(iterations))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got.hex(), digest)
 
 
 def check_admin_pin(cfg, entered: str) -> bool:
     """Checks a PIN typed on the device against [admin] pin_hash, else [admin] pin; no PIN set = refused."""
     admin = cfg.admin
     if admin.pin_hash:
-        return check_pin(entered, admin.pin_hash)
+        return pin.check_pin(entered, admin.pin_hash)
     if admin.pin:
         return hmac.compare_digest(entered.encode(), admin.pin.encode())
     return False

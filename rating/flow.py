@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Optional
 
-from motcua import dossier_code
+from motcua import dossier_code, officetime
 
 log = logging.getLogger(__name__)
 
-OFFICE_TZ = datetime.timezone(datetime.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 PHONE = re.compile(r"^0\d{9,10}$")
 COMMENT_MAX = 1000
 
@@ -86,7 +85,7 @@ class RatingFlow:
 
     def __init__(self, settings: FlowSettings, record: Callable[[dict], object], *, office: str,
                  counter: int, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(OFFICE_TZ),
+                 wall_clock: Callable[[], datetime.datetime] = officetime.now,
                  already_rated: Callable[[str], bool] = lambda code: False,
                  on_change: Callable[["RatingFlow"], None] = lambda flow: None):
         self.settings = settings

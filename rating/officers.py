@@ -1,32 +1,10 @@
 """Who is on duty at this counter: offline PIN check against the staff list, and the change log."""
-import hashlib
-import hmac
 import logging
 from typing import Callable, Iterable, Optional
 
+from motcua.pin import check_pin
+
 log = logging.getLogger(__name__)
-
-
-def verify_pin(pin: str, pin_hash: Optional[str]) -> bool:
-    """Checks `pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>` (docs/ARCHITECTURE.md) offline."""
-    if not pin or not pin_hash:
-        return False
-    try:
-        algo, iterations, salt_hex, hash_hex = pin_hash.split("$")
-        if algo != "pbkdf2_sha256":
-            return False
-        expected = bytes.fromhex(hash_hex)
-        got = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), bytes.fromhex(salt_hex),
-                                  int(iterations), dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
-
-
-def make_pin_hash(pin: str, salt: bytes, iterations: int = 100_000) -> str:
-    """The same format the server sends; used by tests and by offline set-up."""
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, iterations)
-    return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"
 
 
 class Duty:
@@ -66,7 +44,7 @@ class Duty:
 
     def sign_in(self, staff_id, pin: str) -> bool:
         officer = self.find(staff_id)
-        if officer is None or not verify_pin(pin, officer.get("pin_hash")):
+        if officer is None or not check_pin(pin, officer.get("pin_hash")):
             log.info("officer sign-in refused at counter %s (staff id %s)", self.counter, staff_id)
             return False
         self._set(officer, "pin")

@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+import motcua
 from motcua.catalogue import Catalogue
 from motcua.client import RESTART_EXIT_CODE
 from motcua.outbox import DuplicateItem, Outbox, iso_time
@@ -19,7 +20,6 @@ from rating.flow import AlreadyRated, FlowSettings, RatingFlow
 from rating.officers import Duty
 
 log = logging.getLogger(__name__)
-APP_VERSION = "0.1.0"
 
 
 def flow_settings(cfg) -> FlowSettings:
@@ -249,7 +249,7 @@ class TabletServices:
     def heartbeat_body(self) -> dict:
         from motcua.client import heartbeat_body
         status = self.admin_status()
-        return heartbeat_body("rating", APP_VERSION, pending=status["pending"],
+        return heartbeat_body("rating", motcua.__version__, pending=status["pending"],
                               oldest_pending_age_s=status["oldest_pending_age_s"],
                               last_sync_at=status["last_success_at"],
                               errors=[status["last_error"]] if status["last_error"] else [],

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WIRE = {"motcua.text", "motcua.dossier_code"}   # the facts both sides of the wire share
+WIRE = {"motcua.text", "motcua.dossier_code", "motcua.officetime", "motcua.pin"}   # the facts both sides of the wire share
 FORBIDDEN = {
     "motcua": {"kivy", "touchui", "kiosk", "rating", "central"},
     "kiosk": {"central", "rating"},

@@ -3,6 +3,7 @@ import importlib.util
 
 from fastapi import FastAPI
 
+import motcua
 from central.api import admin, catalogue, devices, dossiers, ratings
 from central.api.auth import RateLimiter, caller_before_body
 from central.api.errors import BodySizeLimit, StorableUrl, install_error_handlers
@@ -14,7 +15,7 @@ from central.storage import StatisticsRefresher, is_sqlite, make_engine
 def create_app(db: str | None = None, settings: Settings | None = None) -> FastAPI:
     """The app on database `db` (path or URL). The schema must exist (`motcua-central init`)."""
     settings = settings or load_settings()
-    app = FastAPI(title="motcua central server", version="1.0.0",
+    app = FastAPI(title="motcua central server", version=motcua.__version__,
                   description="Catalogue, dossier status, ratings and device API for one-stop "
                               "offices (Bộ phận Một cửa). Contract: docs/ARCHITECTURE.md.")
     app.state.settings = settings

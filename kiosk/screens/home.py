@@ -1,11 +1,10 @@
 """Home: office name and logo, the four big doors, a clock and a quiet data-age indicator."""
-import datetime as dt
 import os
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.present import OFFICE_TZ
+from motcua import officetime
 from kiosk.screens.base import KioskScreen
 from touchui.i18n import i18n
 
@@ -28,7 +27,7 @@ class HomeScreen(KioskScreen):
         i18n.bind(lang=self.tick)
 
     def tick(self, *_):
-        now = dt.datetime.now(OFFICE_TZ)
+        now = officetime.now()
         self.clock_text = now.strftime("%H:%M")
         self.date_text = now.strftime("%d/%m/%Y")
         if self.services is not None:

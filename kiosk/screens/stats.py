@@ -1,10 +1,9 @@
 """Statistics: the office's on-time and satisfaction rates with simple bar charts, as of the last sync."""
-import datetime as dt
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk import present
-from kiosk.present import OFFICE_TZ
+from motcua import officetime
 from kiosk.screens.base import KioskScreen
 from touchui.i18n import i18n
 
@@ -42,7 +41,7 @@ class StatsScreen(KioskScreen):
         self.satisfaction_text = present.percent(ratings.get("satisfaction_rate"), lang)
         self.finished_text = i18n.t("stats.finished", lang, n=dossiers.get("finished", 0))
         self.ratings_text = i18n.t("stats.ratings", lang, n=ratings.get("count", 0))
-        when = dt.datetime.fromtimestamp(fetched_at, OFFICE_TZ).strftime("%H:%M %d/%m/%Y")
+        when = officetime.from_timestamp(fetched_at).strftime("%H:%M %d/%m/%Y")
         self.as_of_text = i18n.t("stats.as_of", lang, when=when)
         series = stats.get("series") or []
         self.punctual_series = [s.get("on_time_rate") for s in series]

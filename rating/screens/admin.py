@@ -1,10 +1,11 @@
 """Admin screen (behind the hidden gesture + PIN): outbox counts, last sync, sync now, retry refused items, exit."""
-import datetime
 from pathlib import Path
 
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+
+from motcua import officetime
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -13,13 +14,13 @@ def _ago(ts) -> str:
     if not ts:
         return ""
     if isinstance(ts, (int, float)):
-        ts = datetime.datetime.fromtimestamp(ts).astimezone()
+        ts = officetime.from_timestamp(ts)
     elif isinstance(ts, str):
-        try:
-            ts = datetime.datetime.fromisoformat(ts)
-        except ValueError:
+        parsed = officetime.parse(ts)
+        if parsed is None:
             return ts
-    return ts.strftime("%H:%M:%S %d/%m/%Y")
+        ts = parsed
+    return officetime.to_office(ts).strftime("%H:%M:%S %d/%m/%Y")
 
 
 class AdminScreen(Screen):

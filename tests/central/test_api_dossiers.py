@@ -1,10 +1,11 @@
 """Dossier lookup: masked public view, secret-gated steps, identical 404s, 429 after misses."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
+from motcua.officetime import OFFICE_TZ
 
-VN = timezone(timedelta(hours=7))
+VN = OFFICE_TZ
 
 
 def iso(dt):

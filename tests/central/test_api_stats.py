@@ -1,9 +1,10 @@
 """/api/v1/stats: on-time and satisfaction figures computed by the rule, on SQLite and PostgreSQL."""
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from motcua.officetime import OFFICE_TZ
 
-VN = timezone(timedelta(hours=7))
+VN = OFFICE_TZ
 
 
 def test_stats_for_last_30_days(storage_server, tablet, kiosk, tmp_path):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from central.storage import make_engine, upgrade
 from central.storage.schema import ratings
+from motcua.officetime import OFFICE_TZ
 
 NUL, SURROGATE = "\x00", "\ud800"
 
@@ -21,7 +22,7 @@ def post(tablet, items):
 
 
 def office_time(delta: timedelta) -> str:
-    return (datetime.now(timezone.utc) + delta).astimezone(timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+    return (datetime.now(timezone.utc) + delta).astimezone(OFFICE_TZ).isoformat(timespec="seconds")
 
 
 @pytest.mark.parametrize("bad", [NUL, SURROGATE], ids=["nul", "surrogate"])

@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import requests
 from sqlalchemy import insert, inspect, select
@@ -13,8 +13,9 @@ from sqlalchemy import insert, inspect, select
 from central.security import lookup_key, same_secret
 from central.storage import make_engine, upgrade
 from central.storage.schema import dossiers, offices, server_meta
+from motcua.officetime import OFFICE_TZ
 
-VN = timezone(timedelta(hours=7))
+VN = OFFICE_TZ
 OFFICE = "XA-PHUOCLONG"
 SECRET = "K7P3QX"
 

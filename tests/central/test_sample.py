@@ -7,14 +7,15 @@ import time
 import unicodedata
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from central import sample, sample_data
+from motcua.officetime import OFFICE_TZ, OFFSET
 
-VN = timezone(timedelta(hours=7))
+VN = OFFICE_TZ
 # DOMAIN.md, "Real commune-level procedures": code, name, field, exactly.
 DOMAIN_TABLE = [
     ("1.001193", "Đăng ký khai sinh", "Hộ tịch"),
@@ -237,7 +238,7 @@ def test_demo_dossier_times_are_consistent():
         for office in ("XA-PHUOCLONG", "PHUONG-TANDINH"):
             for d in sample.demo_dossiers(NOW, office=office, seed=seed):
                 received = datetime.fromisoformat(d["received_at"])
-                assert received <= NOW and received.utcoffset() == timedelta(hours=7)
+                assert received <= NOW and received.utcoffset() == OFFSET
                 assert received.weekday() < 5 and "07:30" <= received.strftime("%H:%M") <= "17:00"
                 for key in ("due_at", "finished_at", "returned_at"):
                     assert d[key] is None or d[key] >= d["received_at"], (d["code"], key)

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from dash_web import signed_in
+from motcua.officetime import OFFICE_TZ
 
 OFFICE = "XA-DONGHO"  # an office of this test's own
 
 
 def _office_time(delta: timedelta) -> str:
-    return (datetime.now(timezone.utc) + delta).astimezone(timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+    return (datetime.now(timezone.utc) + delta).astimezone(OFFICE_TZ).isoformat(timespec="seconds")
 
 
 def test_a_tablet_clock_40_minutes_ahead_is_marked_in_red_and_the_demo_tablets_are_not(dash):

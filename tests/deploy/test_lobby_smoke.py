@@ -40,7 +40,7 @@ def test_enroll_config_examples_load_as_real_device_configs(tmp_path):
     """The kiosk and tablet files of ENROLL.md step 3 are accepted by the apps' own config loader."""
     kiosk_ini, rating_ini = ini_blocks(ENROLL.read_text(encoding="utf-8"))
     for app, text in (("kiosk", kiosk_ini), ("rating", rating_ini)):
-        from motcua.settings import hash_pin
+        from motcua.pin import hash_pin
         text = text.replace("pbkdf2_sha256$...", hash_pin("2468"))
         text = text.replace(f"/var/lib/motcua/{app}", str(tmp_path / app / "data"))
         folder = tmp_path / app

@@ -100,7 +100,7 @@ def test_two_servers_behind_nginx_share_the_work_and_survive_losing_one(lobby_be
     health = session.get(lobby["url"] + "/healthz", timeout=10)
     assert health.status_code == 200 and health.json() == {"status": "ok"}
     redirect = requests.get(lobby["http"] + "/api/v1/fields", allow_redirects=False, timeout=10)
-    assert redirect.status_code == 301 and redirect.headers["Location"].startswith(f"https://127.0.0.1")
+    assert redirect.status_code == 301 and redirect.headers["Location"].startswith("https://127.0.0.1")
 
     sent = []
 

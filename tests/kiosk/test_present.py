@@ -1,12 +1,9 @@
 """How procedures and dossiers read on the kiosk: fees, times, on time / late, masked names, codes."""
-import datetime as dt
 
-import pytest
 
 from kiosk import present
 from kiosk.i18n import STRINGS, tr
 
-TZ = present.OFFICE_TZ
 
 
 def dossier(status, **kw):

@@ -5,7 +5,8 @@ import os
 import pytest
 
 from motcua.config import ConfigError, Key, Schema, Section, load_config
-from motcua.settings import COMMON_SECTIONS, check_admin_pin, check_pin, hash_pin
+from motcua.pin import check_pin, hash_pin
+from motcua.settings import COMMON_SECTIONS, check_admin_pin
 
 APP = Section("kiosk", "Lobby kiosk.", [
     Key("idle_seconds", "seconds", 60, "Back to home after no touch.", min=10, max=3600),

@@ -1,21 +1,23 @@
 """Officer sign-in at the counter: offline PIN check, assignment, and the change log."""
-from rating.officers import Duty, make_pin_hash, verify_pin
+from motcua.pin import check_pin
+from motcua.pin import hash_pin
+from rating.officers import Duty
 
 STAFF = [
-    {"id": 5, "name": "Nguyễn Thị Lan", "counter": 2, "pin_hash": make_pin_hash("2468", b"salt-lan", 1000)},
-    {"id": 9, "name": "Trần Văn Bình", "counter": 1, "pin_hash": make_pin_hash("1357", b"salt-binh", 1000)},
+    {"id": 5, "name": "Nguyễn Thị Lan", "counter": 2, "pin_hash": hash_pin("2468", 1000, b"salt-lan")},
+    {"id": 9, "name": "Trần Văn Bình", "counter": 1, "pin_hash": hash_pin("1357", 1000, b"salt-binh")},
     {"id": 11, "name": "Lê Minh", "counter": 2, "pin_hash": None},
 ]
 
 
 def test_verify_pin_accepts_the_right_pin_only():
-    h = make_pin_hash("2468", bytes.fromhex("00ff10"), 2000)
-    assert verify_pin("2468", h)
-    assert not verify_pin("2469", h)
-    assert not verify_pin("", h)
-    assert not verify_pin("2468", None)
-    assert not verify_pin("2468", "md5$1$00$00")
-    assert not verify_pin("2468", "pbkdf2_sha256$x$zz$00")
+    h = hash_pin("2468", 2000, bytes.fromhex("00ff10"))
+    assert check_pin("2468", h)
+    assert not check_pin("2469", h)
+    assert not check_pin("", h)
+    assert not check_pin("2468", None)
+    assert not check_pin("2468", "md5$1$00$00")
+    assert not check_pin("2468", "pbkdf2_sha256$x$zz$00")
 
 
 def make_duty(changes):
