@@ -99,3 +99,18 @@ def test_status_on_a_damaged_store_the_running_tablet_holds_says_so_and_moves_no
     assert "Traceback" not in proc.stderr
     assert [p.name for p in store.parent.iterdir() if ".broken-" in p.name] == []
     running.db.close()
+
+
+def test_status_prints_office_time_on_a_tablet_set_to_utc(tmp_path, server):
+    import os
+    from motcua.outbox import Outbox
+    from motcua.store import set_state
+    ini = write_config(tmp_path, server, server.device_token(counter=1))
+    outbox = Outbox.open(tmp_path / "data" / "rating.db")
+    with outbox._write() as db:
+        set_state(db, "last_success_at", 1_795_000_000)   # 2026-11-18 11:06:40 UTC
+    outbox.db.close()
+    proc = subprocess.run([sys.executable, "-m", "rating", "status", "--config", str(ini)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=dict(os.environ, TZ="UTC"))
+    assert proc.returncode == 0, proc.stderr
+    assert "last sync: 2026-11-18T18:06:40+07:00" in proc.stdout
