@@ -5,8 +5,11 @@ Precedence: defaults < `[server]` section of the config file (`--config`, env `M
 documents every key; a test checks that it does.
 """
 import configparser
+import logging
 import os
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,9 @@ SETTINGS = [
             "(unknown code or wrong secret) before 429: codes are guessable, so probing is slowed. "
             "Counted in the database: all server processes together allow this many."),
     Setting("max_ratings_per_batch", 500, "Most ratings accepted in one POST /api/v1/ratings."),
-    Setting("idempotency_keep_days", 30, "How long a batch's stored response answers a replayed "
-            "Idempotency-Key."),
-    Setting("timezone_offset_hours", 7, "Offset used for times in answers (Asia/Ho_Chi_Minh)."),
+    Setting("idempotency_keep_days", 30, "Days a batch's stored answer replays for a resent "
+            "Idempotency-Key; older ones are removed hourly (a batch resent later is still safe: its "
+            "items are answered duplicate by id). At least 1."),
     Setting("device_silent_minutes", 15, "Minutes without a heartbeat after which the dashboard's "
             "device list shows a kiosk or tablet in red as silent."),
     Setting("max_in_flight", 128, "Requests in flight per server process past which new ones are "
@@ -55,8 +58,10 @@ SETTINGS = [
 ]
 
 
+# Keys older config files may still hold: a warning, not a refusal to start.
+RETIRED = {"timezone_offset_hours": "offices are in Asia/Ho_Chi_Minh (motcua.officetime); remove the line"}
 AT_LEAST_ONE = {"db_pool_size", "max_body_bytes", "requests_per_minute_per_token", "max_ratings_per_batch",
-                "body_timeout"}
+                "body_timeout", "idempotency_keep_days"}
 
 
 class Settings(dict):
@@ -86,6 +91,9 @@ def load_settings(path: str | None = None, overrides: dict | None = None) -> Set
             raw[s.name] = env
             source[s.name] = f"environment MOTCUA_{s.name.upper()}"
     known = {s.name: s for s in SETTINGS}
+    for name in [n for n in raw if n in RETIRED]:
+        log.warning("%s: [server] %s is no longer read: %s", path, name, RETIRED[name])
+        del raw[name]
     for name, text in raw.items():
         if name not in known:
             raise SystemExit(f"{path}: unknown setting [server] {name} (known: {', '.join(known)})")

@@ -7,6 +7,7 @@ import motcua
 from central.api import admin, catalogue, devices, dossiers, ratings
 from central.api.auth import RateLimiter, caller_before_body
 from central.api.errors import BodySizeLimit, StorableUrl, install_error_handlers
+from central.housekeeping import Housekeeper
 from central.settings import Settings, load_settings
 from central.shedding import install as install_load_shedding
 from central.storage import StatisticsRefresher, is_sqlite, make_engine
@@ -22,6 +23,7 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
     app.state.engine = make_engine(db or settings.db, pool_size=settings.db_pool_size)
     if is_sqlite(app.state.engine):
         app.state.statistics = StatisticsRefresher(app.state.engine).start()
+    app.state.housekeeper = Housekeeper(app.state.engine, settings.idempotency_keep_days).start()
     app.state.limiter = RateLimiter(settings.requests_per_minute_per_token)
     install_error_handlers(app)
 

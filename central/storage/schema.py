@@ -218,6 +218,7 @@ idempotency_keys = Table(
     Column("response", Text, nullable=False),  # the JSON body answered the first time
     Column("created_at", DateTime, nullable=False),
 )
+Index("ix_idempotency_keys_created", idempotency_keys.c.created_at)
 
 server_meta = Table(
     "server_meta", metadata,
