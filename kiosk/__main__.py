@@ -94,14 +94,14 @@ def cmd_run(cfg, config_path) -> int:
     printer_factory = (lambda: slip.open_printer(cfg.printer)) if cfg.printer.kind != "none" else None
     from kivy.clock import Clock
 
-    from kiosk.commands import KioskCommands
+    from motcua.commands import DeviceCommands
     from motcua.config import load_config
     app = None
 
     def on_ui_thread(fn):
         return lambda *args: Clock.schedule_once(lambda _: fn(*args))
 
-    commands = KioskCommands(sync=refresher.wake, reload=lambda: load_config(config_path, app="kiosk"),
+    commands = DeviceCommands(sync=refresher.wake, reload=lambda: load_config(config_path, app="kiosk"),
                              apply=on_ui_thread(lambda new: app.apply_config(new)),
                              restart=on_ui_thread(lambda code: app.restart(code)))
     heartbeat = kiosk_heartbeat(services.client, services, refresher, motcua.__version__, cfg.server.heartbeat_seconds,

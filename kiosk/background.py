@@ -69,7 +69,7 @@ class CatalogueRefresher:
 def kiosk_heartbeat(client, services, refresher, version: str, interval: float, commands=None) -> Heartbeat:
     """The core's heartbeat thread with the kiosk's health: catalogue age and the last errors.
 
-    `commands` (a kiosk.commands.KioskCommands) carries out what the server asks; without it only
+    `commands` (a motcua.commands.DeviceCommands) carries out what the server asks; without it only
     `sync_now` is understood.
     """
     def body():

@@ -222,6 +222,11 @@ class SectionValues:
     def __getitem__(self, key):
         return self._values[key]
 
+    def keep(self, key, value) -> None:
+        """Sets a value a running app keeps over a reloaded file's (e.g. a server address it cannot
+        change without a restart)."""
+        self._values[key] = value
+
     def __contains__(self, key):
         return key in self._values
 

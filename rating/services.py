@@ -10,7 +10,7 @@ from pathlib import Path
 
 import motcua
 from motcua.catalogue import Catalogue
-from motcua.client import RESTART_EXIT_CODE
+from motcua.commands import DeviceCommands
 from motcua.outbox import DuplicateItem, Outbox, iso_time
 from motcua.settings import check_admin_pin
 from motcua.store import connect, db_path, get_state, set_state
@@ -20,6 +20,15 @@ from rating.flow import AlreadyRated, FlowSettings, RatingFlow
 from rating.officers import Duty
 
 log = logging.getLogger(__name__)
+
+
+# What a running tablet cannot take over from a reloaded config: the server it talks to, who it
+# is, where its store lives and how its window was made.
+RESTART_KEYS = (("server", "url"), ("server", "token"), ("server", "timeout_seconds"), ("server", "heartbeat_seconds"),
+                ("device", "office_code"), ("device", "data_dir"), ("rating", "counter"),
+                ("display", "fullscreen"), ("display", "borderless"), ("display", "width"), ("display", "height"),
+                ("display", "font_scale"), ("display", "kiosk_mode"), ("display", "hide_cursor"),
+                ("display", "multisamples"))
 
 
 def flow_settings(cfg) -> FlowSettings:
@@ -86,6 +95,10 @@ class TabletServices:
         self.duty = Duty(self.staff_list, cfg.rating.counter, on_change=self._officer_changed,
                          record_event=self._log_officer_change)
         self.worker = None
+        self.commands = DeviceCommands(sync=self._sync_now, reload=self._reload_config,
+                                       apply=lambda cfg: self.call_in_ui(lambda: self.apply_config(cfg)),
+                                       restart=self._restart, retry=self.retry_quarantined)
+        self.restart_needed: list[str] = []
         self.storage_error = None
         self.call_in_ui = lambda fn: fn()  # the App swaps in Kivy's Clock (one UI thread)
         self.request_exit = lambda: None     # the App swaps in its own exit
@@ -236,7 +249,7 @@ class TabletServices:
             self.worker = SyncWorker(self.outbox, self.client, **self._worker_options())
             self.worker.start()
             from motcua.client import Heartbeat
-            self.heartbeat = Heartbeat(self.client, self.heartbeat_body, on_commands=self._on_commands,
+            self.heartbeat = Heartbeat(self.client, self.heartbeat_body, on_commands=self.commands,
                                        on_answer=self._on_heartbeat_answer,
                                        interval=self.cfg.server.heartbeat_seconds).start()
             threading.Thread(target=self.refresh_staff, daemon=True).start()
@@ -252,7 +265,9 @@ class TabletServices:
         return heartbeat_body("rating", motcua.__version__, pending=status["pending"],
                               oldest_pending_age_s=status["oldest_pending_age_s"],
                               last_sync_at=status["last_success_at"],
-                              errors=[status["last_error"]] if status["last_error"] else [],
+                              errors=([status["last_error"]] if status["last_error"] else [])
+                              + self.commands.errors
+                              + [f"reload_config: {key} takes effect after a restart" for key in self.restart_needed],
                               quarantined=self.outbox.quarantined())
 
     def retry_quarantined(self) -> int:
@@ -263,23 +278,43 @@ class TabletServices:
             self.worker.wake()
         return moved
 
-    def _on_commands(self, commands):
-        for command in commands:
-            if command.get("name") == "sync_now" and self.worker is not None:
-                self.worker.wake()
-            elif command.get("name") == "retry_quarantined":
-                try:
-                    self.retry_quarantined()
-                except Exception as exc:   # a full disk: the next heartbeat still reports the quarantine
-                    log.error("quarantined items not retried: %s: %s", exc.__class__.__name__, exc)
-            elif command.get("name") == "reload_config":
-                threading.Thread(target=self.refresh_staff, daemon=True).start()
-            elif command.get("name") == "restart":
-                # Ratings are already durable in the outbox: stopping loses nothing. `motcua-rating`
-                # then exits with RESTART_EXIT_CODE and the tablet's systemd unit starts it again.
-                log.info("restart requested by the server")
-                self.exit_code = RESTART_EXIT_CODE
-                self.call_in_ui(self.request_exit)
+    def _sync_now(self):
+        if self.worker is not None:
+            self.worker.wake()
+
+    def _restart(self, code: int):
+        # Ratings are already durable in the outbox: stopping loses nothing. `motcua-rating` then
+        # exits with this code and the tablet's systemd unit starts it again.
+        log.info("restart requested by the server")
+        self.exit_code = code
+        self.call_in_ui(self.request_exit)
+
+    def _reload_config(self):
+        from motcua.config import load_config
+        return load_config(self.cfg.path, app="rating")
+
+    def apply_config(self, cfg) -> list[str]:
+        """A reloaded config file, applied live: names, language, labels, reasons, the flow's rules,
+        the admin PIN, the intervals. What only a restart can change (RESTART_KEYS) is kept as it was
+        and named in the next heartbeats; returns those keys."""
+        later = [f"[{section}] {key}" for section, key in RESTART_KEYS
+                 if getattr(getattr(cfg, section), key) != getattr(getattr(self.cfg, section), key)]
+        for section, key in RESTART_KEYS:   # the running tablet keeps what it started with
+            getattr(cfg, section).keep(key, getattr(getattr(self.cfg, section), key))
+        self.cfg = cfg
+        self.office_name = cfg.device.office_name
+        self.language = cfg.device.language
+        self.officer_button = cfg.rating.officer_button and cfg.rating.require_service_done
+        self._labels = rating_settings.scale_labels(cfg)
+        self._reasons = rating_settings.reason_labels(cfg)
+        self.flow.settings = flow_settings(cfg)
+        if self.worker is not None:
+            self.worker.interval = cfg.server.sync_interval_seconds
+        self.restart_needed = later
+        if later:
+            log.warning("config reloaded; these take effect after a restart: %s", ", ".join(later))
+        self._flow_changed(self.flow)
+        return later
 
     def refresh_staff(self):
         try:

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.__main__ import main as kiosk_main
 from kiosk.background import CatalogueRefresher, kiosk_heartbeat
-from kiosk.commands import RESTART_EXIT_CODE, KioskCommands
+from motcua.commands import RESTART_EXIT_CODE, DeviceCommands
 from kiosk.services import KioskServices
 from motcua.catalogue import Catalogue
 from motcua.client import Client
@@ -89,7 +89,7 @@ def kiosk_device(server, tmp_path):
 def test_heartbeat_commands_are_carried_out_once(server, kiosk_device):
     ini, device_id, services = kiosk_device
     applied, restarted = [], []
-    commands = KioskCommands(sync=services.sync_catalogue, reload=lambda: load_config(ini, app="kiosk"),
+    commands = DeviceCommands(sync=services.sync_catalogue, reload=lambda: load_config(ini, app="kiosk"),
                              apply=applied.append, restart=restarted.append)
     heartbeat = kiosk_heartbeat(services.client, services, CatalogueRefresher(services), "test", 60,
                                 commands=commands)

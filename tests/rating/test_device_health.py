@@ -51,7 +51,7 @@ def test_quarantine_is_reported_on_every_beat_listed_without_phones_and_retried_
                      "created_at": iso_time(time.time())})
     assert services.drain_once()["delivered"] == 1 and services.admin_status()["last_error"] is None
 
-    beat = Heartbeat(services.client, services.heartbeat_body, on_commands=services._on_commands)
+    beat = Heartbeat(services.client, services.heartbeat_body, on_commands=services.commands)
     assert beat.beat() == []
     row = _device(server, device_id)
     assert row["quarantined"] == 1 and row["quarantine_reason"] == "rejected: unknown_staff"

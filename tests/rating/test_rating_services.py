@@ -102,6 +102,30 @@ def test_a_restart_command_from_the_server_stops_the_app_with_the_restart_exit_c
     services.request_exit = lambda: stopped.append(True)
     device_id = server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
     server.cli("device", "command", device_id, "restart")
-    commands = Heartbeat(services.client, services.heartbeat_body, on_commands=services._on_commands).beat()
+    commands = Heartbeat(services.client, services.heartbeat_body, on_commands=services.commands).beat()
     assert [c["name"] for c in commands] == ["restart"]
     assert stopped == [True] and services.exit_code == RESTART_EXIT_CODE == 75
+
+
+def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, server):
+    from motcua.client import Heartbeat
+    services, _ids = make_services(tmp_path, server)
+    beat = Heartbeat(services.client, services.heartbeat_body, on_commands=services.commands)
+    device_id = server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
+    ini = tmp_path / "rating.ini"
+    text = ini.read_text(encoding="utf-8")
+    ini.write_text(text.replace("cooldown_seconds = 20", "cooldown_seconds = 45")
+                   .replace("office_name = Trung tâm", "office_name = Bộ phận Một cửa -")
+                   .replace("timeout_seconds = 2", "timeout_seconds = 3"), encoding="utf-8")
+    server.cli("device", "command", device_id, "reload_config")
+    assert [c["name"] for c in beat.beat()] == ["reload_config"]
+    assert services.flow.settings.cooldown_s == 45                       # the flow's rules, live
+    assert services.office_name.startswith("Bộ phận Một cửa -")
+    assert services.cfg.server.timeout_seconds == 2                       # kept until a restart...
+    assert "reload_config: [server] timeout_seconds takes effect after a restart" in services.heartbeat_body()["errors"]
+    ini.write_text(ini.read_text(encoding="utf-8").replace("cooldown_seconds = 45", "cooldown_seconds = -1"),
+                   encoding="utf-8")
+    server.cli("device", "command", device_id, "reload_config")
+    beat.beat()
+    assert services.flow.settings.cooldown_s == 45                       # a bad file changes nothing...
+    assert any("cooldown_seconds" in e for e in services.heartbeat_body()["errors"])   # ...and says why
