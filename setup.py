@@ -14,13 +14,13 @@ CORE = [
     "sqlite-utils==4.2.1",
     "rapidfuzz==3.14.6",
 ]
-APPS = [
-    "Kivy[base]==2.3.1",
-    "pillow==10.4.0",  # kivy[base] 2.3.1 requires pillow < 11
-    "bogo==1.1",
+PILLOW = ["pillow==10.4.0"]  # kivy[base] 2.3.1 requires pillow < 11; the server draws demo photos
+TOUCH = ["Kivy[base]==2.3.1", "bogo==1.1"] + PILLOW   # touchui: windows, the Telex keyboard
+KIOSK = TOUCH + [
     "qrcode[pil]==8.2",
     "python-escpos==3.1",
 ]
+RATING = TOUCH
 SERVER = [
     "fastapi==0.165.0",
     "starlette==1.10.0",
@@ -32,7 +32,7 @@ SERVER = [
     "python-multipart==0.0.34",
     "Jinja2==3.1.6",
     "openpyxl==3.1.5",
-]
+] + PILLOW
 PG = ["psycopg[binary]==3.3.9"]
 TEST = [
     "pytest==9.2.0",
@@ -61,8 +61,17 @@ setup(
         "rating": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
         "central": ["templates/**/*", "static/**/*", "migrations/**/*", "*.ini"],
     },
-    install_requires=CORE + APPS + SERVER,
-    extras_require={"pg": PG, "test": PG + TEST},
+    # Each machine installs its part: a kiosk needs no FastAPI or SQLAlchemy, a server no Kivy.
+    #   pip install '.[kiosk]'  |  '.[rating]'  |  '.[server,pg]'  |  '.[all]' (server and both apps: the demo)
+    install_requires=CORE,
+    extras_require={
+        "kiosk": KIOSK,
+        "rating": RATING,
+        "server": SERVER,
+        "pg": SERVER + PG,
+        "all": KIOSK + RATING + SERVER,
+        "test": KIOSK + RATING + SERVER + PG + TEST,
+    },
     entry_points={
         "console_scripts": [
             "motcua-central=central.cli:main",

@@ -3,6 +3,6 @@
 # the rating tablet where a display exists. Usage: scripts/demo.sh [--no-apps] [--port 8080]
 source "$(dirname "$0")/_env.sh"
 install_system_packages libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libmtdev1 fonts-dejavu-core
-install_venv pg
+install_venv all
 cd "$ROOT"
 exec "$VENV/bin/python" -m central.demo "$@"

@@ -39,7 +39,7 @@ tar -C "$SRC" --exclude=./.venv --exclude=./.git --exclude=./var --exclude=./art
   --exclude=__pycache__ --exclude='.pytest_cache' \
   -cf - . | tar -C "$DEST/opt/motcua" -xf -
 run python3 -m venv /opt/motcua/venv
-run /opt/motcua/venv/bin/pip install --quiet --disable-pip-version-check /opt/motcua
+run /opt/motcua/venv/bin/pip install --quiet --disable-pip-version-check "/opt/motcua[$APP]"
 
 say "4/7 folders: /etc/motcua (config + token), /var/lib/motcua/$APP (outbox, catalogue cache)"
 install -d -m 750 "$DEST/etc/motcua"
