@@ -480,6 +480,7 @@ def main() -> int:
         args.rounds, args.kills = QUICK["rounds"], QUICK["kills"]
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import loadgen
+    import run as runner   # bench/run.py: the machine's description
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="motcua-chaos-store-") as tmp:
         workdir = Path(tmp)
@@ -500,7 +501,7 @@ def main() -> int:
     cmd += ("" if args.reimage else " --no-reimage") + (f" --seed {args.seed}" if args.seed != 13 else "") + "`"
     injected = sum(v for k, v in f["faults"].items() if k != "pass")
     print("## Chaos: two tablet processes on one store, SIGKILLed and restarted, status/sync alongside (chaos_store)\n")
-    print(f"{cmd} — {took:.0f} s. Two `TabletServices` processes on one `rating.db` (worker and heartbeat through "
+    print(f"{cmd} — {took:.0f} s on {runner.machine()}. Two `TabletServices` processes on one `rating.db` (worker and heartbeat through "
           f"the fault proxy) are killed after 0-{START_KILL_S * 1000:.0f} ms ({START_KILL_SHARE:.0%} of lifetimes) "
           f"or {LIFETIME_S[0]:g}-{LIFETIME_S[1]:g} s and restarted, while `motcua-rating status` / `sync` run in "
           f"a loop; {f['fresh_starts']} round(s) start on no store file (both processes create it at once)"
