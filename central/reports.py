@@ -4,17 +4,18 @@ The on-time rule is `central.rules` (finished dossiers: `rules.settled`, stored 
 import and counted here with SQL GROUP BY; dossiers open at the period's end: `rules.judge` now), the
 satisfaction rule `central.rules.is_satisfied`; this module picks the rows a period needs, groups
 them (by officer, counter, field, procedure, day/week/month) and never decides on its own whether a
-dossier is late or a rating satisfied. Tests hold the totals equal to `central.stats`.
+dossier is late or a rating satisfied. The rows it groups are `central.stats`' (one pipeline for
+every figure); tests hold the totals equal to judging every dossier (tests/central/reference.py).
 """
-import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import func, literal, select, true
 from sqlalchemy.engine import Connection
 
 from central import rules, stats
+from central.errors import BadInput
 from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
 from motcua.officetime import OFFSET
@@ -26,8 +27,16 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 DIMENSIONS = ("officer", "counter", "field", "procedure", "day")
 
 
-class BadPeriod(ValueError):
+class BadPeriod(BadInput):
     """A period the admin asked for that cannot be read (the message names the parameter)."""
+    title = ("Kỳ báo cáo không hợp lệ", "Invalid period")
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
+
+    def page(self, lang: str) -> str:
+        return (f"Vui lòng chọn lại kỳ báo cáo ({self})." if lang == "vi"
+                else f"Please choose the period again ({self}).")
 
 
 @dataclass(frozen=True)
@@ -133,18 +142,19 @@ def _bucket_index(starts: list[datetime], moment: datetime) -> int:
 
 
 def _per_bucket(period: Period, rows) -> list[list]:
+    """Named rows with a `day` (stats.Finished, stats.NegativeRated) split into the period's buckets."""
     spans = buckets(period)
     starts = [b[0] for b in spans]
     out: list[list] = [[] for _ in spans]
     for row in rows:
-        out[_bucket_index(starts, row[2])].append(row)
+        out[_bucket_index(starts, row.day)].append(row)
     return out
 
 
 def on_time(conn: Connection, office: str | None, period: Period, tally: stats.DossierTally | None = None) -> dict:
     """Dossier figures of the period and their trend per bucket."""
     tally = tally if tally is not None else stats.dossier_tally(conn, office, period.start, period.end)
-    totals = stats.tally_figures(tally.finished, tally.received, tally.open_late)
+    totals = tally.figures()
     series = []
     for (b_start, b_end, first), rows in zip(buckets(period), _per_bucket(period, tally.finished)):
         f = stats.tally_figures(rows)
@@ -162,25 +172,6 @@ def local_day(conn: Connection, column):
     return func.to_char(column + OFFSET, "YYYY-MM-DD")
 
 
-def _rating_groups(conn: Connection, office: str | None, period: Period, key=None, comments: bool = True,
-                   reasons: bool = False) -> list:
-    """(key, score, scale, has_comment, reasons, n): the period's ratings counted in SQL, so a year of
-    a busy office is a few thousand rows, not a hundred thousand. Satisfaction is decided in Python
-    (rules). With `reasons`, also grouped by the reasons ticked (a handful of combinations): one
-    pass over the ratings for counts, comments and reasons."""
-    has_comment = (case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
-                   if comments else literal(0))  # without: the ratings index covers the query
-    key = key if key is not None else literal(None)
-    reason_sets = ratings.c.reasons if reasons else literal("[]")
-    query = (select(key.label("key"), ratings.c.score, ratings.c.scale, has_comment.label("has_comment"),
-                    reason_sets.label("reasons"), func.count().label("n"))
-             .where(ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
-             .group_by(key, ratings.c.score, ratings.c.scale, has_comment, reason_sets))
-    if office:
-        query = query.where(ratings.c.office_code == office)
-    return conn.execute(query).all()
-
-
 def quick_counts(conn: Connection, office: str | None, period: Period, key=None) -> dict:
     """{key: quick ratings of the period}: ratings recorded less than rules.QUICK_SECONDS after their
     tablet's previous one (ratings.quick, set at ingest). Reads only the quick ratings, by index."""
@@ -193,30 +184,10 @@ def quick_counts(conn: Connection, office: str | None, period: Period, key=None)
     return {r.key: r.n for r in conn.execute(query)}
 
 
-def _scale_of(groups) -> int:
-    scales = Counter()
-    for g in groups:
-        scales[g.scale] += g.n
-    return scales.most_common(1)[0][0] if scales else 3
-
-
-def rating_totals(groups) -> dict:
-    """The shape and numbers of stats.rating_figures, from grouped counts (a test holds them equal)."""
-    scale = _scale_of(groups)
-    count = sum(g.n for g in groups)
-    satisfied = sum(g.n for g in groups if rules.is_satisfied(g.score, g.scale))
-    distribution = {str(i): 0 for i in range(1, scale + 1)}
-    for g in groups:
-        if g.scale == scale:
-            distribution[str(g.score)] += g.n
-    return {"count": count, "satisfied": satisfied, "satisfaction_rate": rules.rate(satisfied, count),
-            "distribution": distribution, "scale": scale}
-
-
 def satisfaction_trend(conn: Connection, office: str | None, period: Period, groups=None) -> list[dict]:
     """Ratings, satisfied and satisfaction rate per bucket of the period."""
     if groups is None:
-        groups = _rating_groups(conn, office, period, stats.day_key(conn, ratings.c.created_at), comments=False)
+        groups = _day_groups(conn, office, period)
     spans = buckets(period)
     starts = [b[0] for b in spans]
     counts = [[0, 0] for _ in spans]
@@ -230,10 +201,16 @@ def satisfaction_trend(conn: Connection, office: str | None, period: Period, gro
             for (b_start, b_end, first), (n, s) in zip(spans, counts)]
 
 
-def _d766(rows) -> dict:
-    base = sum(r[5] for r in rows)
-    late = sum(r[5] for r in rows if not r[3])
-    negative = sum(r[4] for r in rows)
+def _day_groups(conn: Connection, office: str | None, period: Period) -> list[stats.RatingGroup]:
+    """The period's ratings counted per office day, score and scale."""
+    return stats.rating_groups(conn, office, period.start, period.end, stats.day_key(conn, ratings.c.created_at),
+                               comments=False)
+
+
+def _d766(finished: list[stats.Finished], negative_rated: list[stats.NegativeRated]) -> dict:
+    base = sum(r.n for r in finished)
+    late = sum(r.n for r in finished if not r.on_time)
+    negative = sum(r.n for r in negative_rated)
     score = None if not base else round(max(0.0, 1 - late / base - negative / base), 4)
     return {"finished": base, "late": late, "negative_rated": negative, "late_share": rules.rate(late, base),
             "negative_share": rules.rate(negative, base), "score": score,
@@ -244,8 +221,9 @@ def decision_766(period: Period, tally: stats.DossierTally) -> dict:
     """Decision 766/QĐ-TTg: 100% − (late-dossier % + % of dossiers with a negative rating), over the
     dossiers finished in the period, and per bucket. No complaints register exists yet: only
     negative ratings count as the second term."""
-    out = _d766(tally.finished)
-    out["series"] = [_d766(rows)["score"] for rows in _per_bucket(period, tally.finished)]
+    out = _d766(tally.finished, tally.negative)
+    out["series"] = [_d766(finished, negative)["score"] for finished, negative in
+                     zip(_per_bucket(period, tally.finished), _per_bucket(period, tally.negative))]
     return out
 
 
@@ -253,11 +231,11 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
     """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
     tally = stats.dossier_tally(conn, office, period.start, period.end, with_negative=True)
     dossier_part = on_time(conn, office, period, tally)
-    groups = _rating_groups(conn, office, period, stats.day_key(conn, ratings.c.created_at), comments=False)
+    groups = _day_groups(conn, office, period)
     trend = satisfaction_trend(conn, office, period, groups)
     for point, d in zip(trend, dossier_part["series"]):
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
-    totals = rating_totals(groups)
+    totals = stats.rating_totals(groups)
     totals["quick"] = sum(quick_counts(conn, office, period).values())
     return {"office": office, "period": period.as_dict(),
             "ratings": totals,
@@ -292,9 +270,78 @@ def _dossier_keys(conn: Connection, office: str | None, codes: set) -> dict:
     return out
 
 
-def _new_group(key, label) -> dict:
-    return {"key": key, "label": label, "count": 0, "satisfied": 0, "negative": 0, "comments": 0, "quick": 0,
-            "_dist": Counter(), "_reasons": Counter()}
+VIA_DOSSIER = ("field", "procedure")  # dimensions a rating reaches through its dossier
+ON_TIME_KEYS = ("finished", "on_time", "late", "on_time_rate")
+
+
+@dataclass
+class _Group:
+    """One row of `satisfaction_by` while it is counted."""
+    key: object
+    label: str | None  # None: looked up by key (officer and procedure names), else str(key)
+    count: int = 0
+    satisfied: int = 0
+    negative: int = 0
+    comments: int = 0
+    quick: int = 0
+    dossiers: dict | None = None  # ON_TIME_KEYS of the dossiers finished in the period (VIA_DOSSIER)
+    levels: Counter = field(default_factory=Counter)   # ratings per score, on the report's scale
+    reasons: Counter = field(default_factory=Counter)  # reasons ticked on scores below 'satisfied'
+
+    def add(self, row: stats.RatingGroup, scale: int) -> None:
+        satisfied = rules.is_satisfied(row.score, row.scale)
+        self.count += row.n
+        self.satisfied += row.n if satisfied else 0
+        self.negative += row.n if rules.is_negative(row.score, row.scale) else 0
+        self.comments += row.n if row.has_comment else 0
+        if row.scale == scale:
+            self.levels[row.score] += row.n
+        if not satisfied:
+            for reason in stats.reasons_of(row):
+                self.reasons[reason] += row.n
+
+    def item(self, scale: int, names: dict, with_dossiers: bool) -> dict:
+        """The row as the API and the pages show it."""
+        out = {"key": self.key, "label": self.label if self.label is not None else names.get(self.key, str(self.key)),
+               "count": self.count, "satisfied": self.satisfied, "negative": self.negative,
+               "comments": self.comments, "quick": self.quick}
+        if with_dossiers:
+            out.update(self.dossiers or dict.fromkeys(ON_TIME_KEYS, 0) | {"on_time_rate": None})
+        out.update(satisfaction_rate=rules.rate(self.satisfied, self.count),
+                   distribution={str(i): self.levels.get(i, 0) for i in range(1, scale + 1)},
+                   top_reasons=_top_reasons(self.reasons))
+        return out
+
+
+class _Groups(dict):
+    """`satisfaction_by`'s rows by key, each made on first use."""
+
+    def __init__(self, dimension: str, rated: dict):
+        super().__init__()
+        self.dimension, self.rated = dimension, rated
+
+    def of(self, value) -> _Group:
+        """The row of a grouped value (staff id, counter, day or dossier code)."""
+        return self.named(*_key_of(self.dimension, value, self.rated))
+
+    def named(self, key, label) -> _Group:
+        group = self.get(key)
+        if group is None:
+            group = self[key] = _Group(key, label)
+        return group
+
+
+def _top_reasons(reasons: Counter) -> list[dict]:
+    """The three reasons ticked most often (ties by code), with their labels in both languages."""
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    return [{"code": c, "label": rules.REASON_LABELS.get(c, (c, c))[0],
+             "label_en": rules.REASON_LABELS.get(c, (c, c))[1], "count": n} for c, n in top]
+
+
+def _grouping_column(conn: Connection, dimension: str):
+    """SQL for what `satisfaction_by` groups ratings by: officer, counter, office day, else the dossier."""
+    return {"officer": ratings.c.staff_id, "counter": ratings.c.counter,
+            "day": local_day(conn, ratings.c.created_at)}.get(dimension, ratings.c.dossier_code)
 
 
 def satisfaction_by(conn: Connection, dimension: str, office: str | None, period: Period) -> dict:
@@ -304,45 +351,21 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
     dossiers finished in the period."""
     if dimension not in DIMENSIONS:
         raise BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(DIMENSIONS)}")
-    column = {"officer": ratings.c.staff_id, "counter": ratings.c.counter,
-              "day": local_day(conn, ratings.c.created_at)}.get(dimension, ratings.c.dossier_code)
-    rows = _rating_groups(conn, office, period, column, reasons=True)
-    scale = _scale_of(rows)
-    via_dossier = dimension in ("field", "procedure")
-    rated = _dossier_keys(conn, office, {r.key for r in rows if r.key}) if via_dossier else {}
-    groups: dict = {}
+    column = _grouping_column(conn, dimension)
+    rows = stats.rating_groups(conn, office, period.start, period.end, column, reasons=True)
+    scale = stats.scale_of(rows)
+    via_dossier = dimension in VIA_DOSSIER
+    groups = _Groups(dimension, _dossier_keys(conn, office, {r.key for r in rows if r.key}) if via_dossier else {})
     for r in rows:
-        key, label = _key_of(dimension, r.key, rated)
-        g = groups.get(key) or groups.setdefault(key, _new_group(key, label))
-        g["count"] += r.n
-        g["satisfied"] += r.n if rules.is_satisfied(r.score, r.scale) else 0
-        g["negative"] += r.n if rules.is_negative(r.score, r.scale) else 0
-        g["comments"] += r.n if r.has_comment else 0
-        if r.scale == scale:
-            g["_dist"][r.score] += r.n
-        if r.reasons and r.reasons != "[]" and not rules.is_satisfied(r.score, r.scale):
-            for reason in json.loads(r.reasons):
-                g["_reasons"][reason] += r.n
-    for raw, n in quick_counts(conn, office, period, column).items():
-        key, label = _key_of(dimension, raw, rated)
-        (groups.get(key) or groups.setdefault(key, _new_group(key, label)))["quick"] += n
+        groups.of(r.key).add(r, scale)
+    for value, n in quick_counts(conn, office, period, column).items():
+        groups.of(value).quick += n
     if via_dossier:
         _add_on_time(conn, dimension, office, period, groups)
     names = _labels(conn, dimension, set(groups))
-    out = []
-    for g in groups.values():
-        if g["label"] is None:
-            g["label"] = names.get(g["key"], str(g["key"]))
-        dist, reasons = g.pop("_dist"), g.pop("_reasons")
-        g["satisfaction_rate"] = rules.rate(g["satisfied"], g["count"])
-        g["distribution"] = {str(i): dist.get(i, 0) for i in range(1, scale + 1)}
-        g["top_reasons"] = [{"code": c, "label": rules.REASON_LABELS.get(c, (c, c))[0],
-                             "label_en": rules.REASON_LABELS.get(c, (c, c))[1], "count": n}
-                            for c, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-        out.append(g)
-    out.sort(key=lambda g: (g["key"] is None, g["key"] if dimension in ("counter", "day") else "",
-                            str(g["label"])))
-    return {"office": office, "period": period.as_dict(), "by": dimension, "scale": scale, "items": out}
+    items = [g.item(scale, names, via_dossier) for g in groups.values()]
+    items.sort(key=lambda i: (i["key"] is None, i["key"] if dimension in ("counter", "day") else "", str(i["label"])))
+    return {"office": office, "period": period.as_dict(), "by": dimension, "scale": scale, "items": items}
 
 
 def _key_of(dimension: str, value, rated: dict):
@@ -362,7 +385,7 @@ def _key_of(dimension: str, value, rated: dict):
     return facts[2] or "?", facts[3] or "(lĩnh vực chưa rõ)"
 
 
-def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: dict) -> None:
+def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: _Groups) -> None:
     """On-time figures of the dossiers finished in the period, per procedure or per field."""
     tally = stats.dossier_tally(conn, office, period.start, period.end, by_procedure=True, per_day=False)
     fields = {}
@@ -372,20 +395,14 @@ def _add_on_time(conn: Connection, dimension: str, office: str | None, period: P
     per_key: dict = {}
     for row in tally.finished:
         if dimension == "procedure":
-            key, label = row[0], row[1] or None
+            key, label = row.procedure, row.name or None
         else:
-            key, name = fields.get(row[0], ("?", None))
+            key, name = fields.get(row.procedure, ("?", None))
             label = name or "(lĩnh vực chưa rõ)"
         per_key.setdefault(key, [label, []])[1].append(row)
     for key, (label, rows) in per_key.items():
-        f = stats.tally_figures(rows)
-        g = groups.get(key) or groups.setdefault(key, _new_group(key, label))
-        g.update(finished=f["finished"], on_time=f["on_time"], late=f["late"], on_time_rate=f["on_time_rate"])
-    for g in groups.values():
-        g.setdefault("finished", 0)
-        g.setdefault("on_time", 0)
-        g.setdefault("late", 0)
-        g.setdefault("on_time_rate", None)
+        figures = stats.tally_figures(rows)
+        groups.named(key, label).dossiers = {k: figures[k] for k in ON_TIME_KEYS}
 
 
 def comments(conn: Connection, office: str | None, period: Period, limit: int = 100) -> list[dict]:

@@ -276,24 +276,6 @@ def demo_dossiers(now: datetime, office: str = "XA-PHUOCLONG", count: int = 60, 
     return _number(dossiers, unit)
 
 
-def on_time(dossier: dict, at: datetime) -> bool | None:
-    """The on-time rule of docs/ARCHITECTURE.md, for checking sample data: True, False or None (open, not late)."""
-    status, due = dossier["status"], dossier["due_at"]
-    if status == 7 or due is None:
-        return None
-    supplement = timedelta(0)
-    for step in dossier["steps"]:
-        if step["status"] == 5:
-            end = datetime.fromisoformat(step["finished_at"]) if step["finished_at"] else _as_local(at)
-            supplement += end - datetime.fromisoformat(step["started_at"])
-    deadline = datetime.fromisoformat(due) + supplement
-    ends = [datetime.fromisoformat(t) for t in (dossier["finished_at"], dossier["returned_at"]) if t]
-    if ends:
-        return min(ends) <= deadline
-    return False if _as_local(at) > deadline else None
-
-
-
 def _returned_by_office(now: datetime, offices: set[str], seed: int) -> dict[str, list[tuple[datetime, str]]]:
     out = {}
     for office in offices:

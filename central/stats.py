@@ -1,14 +1,19 @@
-"""Reusable figures: on-time and satisfaction for an office and a period (API, dashboard, reports).
+"""The one reporting pipeline: the rows every figure is counted from (kiosk statistics, dashboard, reports).
 
 All functions take a Connection and naive-UTC bounds [start, end); `office=None` means all offices.
-`judged_dossiers` judges every dossier now (the kiosk's figures, and the reference tests compare
-with); `dossier_tally` counts finished dossiers in SQL from the verdicts stored at import
-(`rules.settled`) and judges only the dossiers still open at the end (the dashboard's reports).
+Dossiers: `dossier_tally` counts finished dossiers in SQL from the verdicts stored at import
+(`rules.settled`) and judges only the dossiers still open at the end; its named rows (`Finished`,
+`NegativeRated`) are summed by `tally_figures`. Ratings: `rating_groups` counts them in SQL by
+(key, score, scale), summed by `rating_totals`. `central.reports` groups the same rows by officer,
+counter, field, procedure or day; `office_stats` is the kiosk's screen. The reference the tests
+hold these equal to (every dossier judged now) is tests/central/reference.py.
 """
+import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.engine import Connection
@@ -40,152 +45,129 @@ def period_bounds(name: str, now: datetime | None = None) -> tuple[datetime, dat
     return start - OFFSET, now
 
 
-def _month_starts(end: datetime, count: int) -> list[datetime]:
+def month_spans(end: datetime, count: int) -> list[tuple[datetime, datetime]]:
+    """[start, end) of the last `count` office-time months up to `end` (the last one ends at `end`)."""
     local = (end + OFFSET).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     starts = []
     for _ in range(count):
         starts.append(local - OFFSET)
         local = (local - timedelta(days=1)).replace(day=1)
-    return list(reversed(starts))
-
-
-def judged_dossiers(conn: Connection, office: str | None, end: datetime) -> list[tuple]:
-    """(row, verdict at `end`) for every dossier received before `end`."""
-    query = select(dossiers).where(dossiers.c.received_at < end)
-    if office:
-        query = query.where(dossiers.c.office_code == office)
-    rows = conn.execute(query).all()
-    steps: dict[str, list] = {}
-    step_query = select(dossier_steps).where(dossier_steps.c.status.in_((3, 5, 8)))
-    if office:
-        step_query = step_query.where(dossier_steps.c.dossier_code.in_(
-            select(dossiers.c.code).where(dossiers.c.office_code == office)))
-    for s in conn.execute(step_query):
-        steps.setdefault(s.dossier_code, []).append(s)
-    return [(r, rules.judge(times_of(r, steps.get(r.code, [])), end)) for r in rows]
-
-
-def dossier_figures(conn: Connection, office: str | None, start: datetime, end: datetime,
-                    judged: list[tuple] | None = None) -> dict:
-    """received, finished (by finish time in the period), on_time, late, on_time_rate, open_late."""
-    judged = judged if judged is not None else judged_dossiers(conn, office, end)
-    received = sum(1 for r, _ in judged if start <= r.received_at < end)
-    finished = [v for _, v in judged if v.finished_at is not None and start <= v.finished_at < end
-                and v.on_time is not None]
-    on_time = sum(1 for v in finished if v.on_time)
-    open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
-    return {"received": received, "finished": len(finished), "on_time": on_time,
-            "late": len(finished) - on_time, "on_time_rate": rules.rate(on_time, len(finished)),
-            "open_late": open_late}
-
-
-def rating_figures(conn: Connection, office: str | None, start: datetime, end: datetime,
-                   staff_id: int | None = None) -> dict:
-    """count, satisfied (top two levels), satisfaction_rate, distribution by score, usual scale."""
-    query = select(ratings.c.score, ratings.c.scale).where(ratings.c.created_at >= start,
-                                                           ratings.c.created_at < end)
-    if office:
-        query = query.where(ratings.c.office_code == office)
-    if staff_id is not None:
-        query = query.where(ratings.c.staff_id == staff_id)
-    rows = conn.execute(query).all()
-    scales = Counter(r.scale for r in rows)
-    scale = scales.most_common(1)[0][0] if rows else 3
-    satisfied = sum(1 for r in rows if rules.is_satisfied(r.score, r.scale))
-    distribution = {str(i): 0 for i in range(1, scale + 1)}
-    for r in rows:
-        if r.scale == scale:
-            distribution[str(r.score)] += 1
-    return {"count": len(rows), "satisfied": satisfied,
-            "satisfaction_rate": rules.rate(satisfied, len(rows)),
-            "distribution": distribution, "scale": scale}
+    starts.reverse()
+    return list(zip(starts, starts[1:] + [end]))
 
 
 def office_stats(conn: Connection, office: str | None, period: str, now: datetime | None = None) -> dict:
-    """The kiosk statistics screen's figures (GET /api/v1/stats): finished dossiers counted in SQL
-    from their stored verdicts (`dossier_tally`), ratings grouped in SQL, so the cost follows the
-    months shown, not the office's whole history. Equal to `office_stats_judged` (a test holds it)."""
+    """The kiosk statistics screen's figures (GET /api/v1/stats): the period and the last 6 (12 for a
+    year) months, from `dossier_tally` and `rating_groups`, so the cost follows the months shown, not
+    the office's whole history. Equal to tests/central/reference.py's `office_stats_judged`."""
     start, end = period_bounds(period, now)
-    months = 12 if period == "year" else 6
-    starts = _month_starts(end, months)
-    first = min(starts[0], start)
-    spans = [(m, starts[i + 1] if i + 1 < len(starts) else end) for i, m in enumerate(starts)]
+    spans = month_spans(end, 12 if period == "year" else 6)
+    first = min(spans[0][0], start)
     tally = dossier_tally(conn, office, start, end)
     history = dossier_tally(conn, office, first, end) if first < start else tally
-    rated = _rating_counts(conn, office, first, end, by_day=True)
+    rated = [(day_start(g.key), g) for g in
+             rating_groups(conn, office, first, end, day_key(conn, ratings.c.created_at), comments=False)]
     series = []
     for m_start, m_end in spans:
-        d = tally_figures([r for r in history.finished if m_start <= r[2] < m_end])
-        r = _grouped_rating_figures([g for g in rated if m_start <= g[0] < m_end])
+        d = tally_figures([r for r in history.finished if m_start <= r.day < m_end])
+        r = rating_totals([g for day, g in rated if m_start <= day < m_end])
         local = m_start + OFFSET
         series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
                        "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
                        "finished": d["finished"]})
     return {"office": office, "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
-            "dossiers": tally_figures(tally.finished, tally.received, tally.open_late),
-            "ratings": _grouped_rating_figures(_rating_counts(conn, office, start, end)),
+            "dossiers": tally.figures(),
+            "ratings": rating_totals(rating_groups(conn, office, start, end, comments=False)),
             "series": series, "generated_at": to_wire(utcnow())}
 
 
-def _rating_counts(conn: Connection, office: str | None, start: datetime, end: datetime,
-                   by_day: bool = False) -> list[tuple]:
-    """(start of the office day or None, score, scale, n): ratings of [start, end) counted in SQL,
-    read from the ratings' (office, created_at, scale, score) index alone."""
-    day = (day_key(conn, ratings.c.created_at) if by_day else literal(None)).label("day")
-    query = (select(day, ratings.c.score, ratings.c.scale, func.count().label("n"))
+class RatingGroup(NamedTuple):
+    """Ratings counted together (`rating_groups`): the same key, score, scale, comment or not and
+    reasons ticked (a JSON list, "[]" unless asked for)."""
+    key: object
+    score: int
+    scale: int
+    has_comment: int
+    reasons: str
+    n: int
+
+
+def rating_groups(conn: Connection, office: str | None, start: datetime, end: datetime, key=None,
+                  comments: bool = True, reasons: bool = False) -> list[RatingGroup]:
+    """The ratings of [start, end) counted in SQL per (key, score, scale, comment or not, reasons),
+    so a year of a busy office is a few thousand rows, not a hundred thousand. Satisfaction is
+    decided in Python (rules). `key` is an SQL expression (officer, counter, `day_key`...) or None.
+    Without `comments` and `reasons` the ratings' (office, created_at, scale, score) index covers
+    the query; with `reasons`, one pass gives counts, comments and reasons."""
+    has_comment = (case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
+                   if comments else literal(0))
+    key = key if key is not None else literal(None)
+    reason_sets = ratings.c.reasons if reasons else literal("[]")
+    query = (select(key.label("key"), ratings.c.score, ratings.c.scale, has_comment.label("has_comment"),
+                    reason_sets.label("reasons"), func.count().label("n"))
              .where(ratings.c.created_at >= start, ratings.c.created_at < end)
-             .group_by(day, ratings.c.score, ratings.c.scale))
+             .group_by(key, ratings.c.score, ratings.c.scale, has_comment, reason_sets))
     if office:
         query = query.where(ratings.c.office_code == office)
-    return [(day_start(r.day) if by_day else None, r.score, r.scale, r.n) for r in conn.execute(query)]
+    return [RatingGroup(*row) for row in conn.execute(query)]
 
 
-def _grouped_rating_figures(groups) -> dict:
-    """`rating_figures` from (day start, score, scale, n) groups."""
+def scale_of(groups: list[RatingGroup]) -> int:
+    """The scale most of the ratings use (3 when there are none): the distribution's levels."""
     scales = Counter()
-    for _, _score, scale, n in groups:
-        scales[scale] += n
-    scale = scales.most_common(1)[0][0] if scales else 3
-    count = sum(g[3] for g in groups)
-    satisfied = sum(g[3] for g in groups if rules.is_satisfied(g[1], g[2]))
+    for g in groups:
+        scales[g.scale] += g.n
+    return scales.most_common(1)[0][0] if scales else 3
+
+
+def rating_totals(groups: list[RatingGroup]) -> dict:
+    """count, satisfied (rules.is_satisfied), satisfaction_rate, distribution by score on the usual
+    scale, scale: the rating figures of the API, the kiosk and the dashboard."""
+    scale = scale_of(groups)
+    count = sum(g.n for g in groups)
+    satisfied = sum(g.n for g in groups if rules.is_satisfied(g.score, g.scale))
     distribution = {str(i): 0 for i in range(1, scale + 1)}
-    for _, score, s, n in groups:
-        if s == scale:
-            distribution[str(score)] += n
+    for g in groups:
+        if g.scale == scale:
+            distribution[str(g.score)] += g.n
     return {"count": count, "satisfied": satisfied, "satisfaction_rate": rules.rate(satisfied, count),
             "distribution": distribution, "scale": scale}
 
 
-def office_stats_judged(conn: Connection, office: str | None, period: str, now: datetime | None = None) -> dict:
-    """The same figures by judging every dossier of the office now: the reference office_stats is
-    tested against (and what it did before verdicts were stored)."""
-    start, end = period_bounds(period, now)
-    judged = judged_dossiers(conn, office, end)
-    months = 12 if period == "year" else 6
-    series = []
-    for i, m_start in enumerate(starts := _month_starts(end, months)):
-        m_end = starts[i + 1] if i + 1 < len(starts) else end
-        d = dossier_figures(conn, office, m_start, m_end, judged)
-        r = rating_figures(conn, office, m_start, m_end)
-        local = m_start + OFFSET
-        series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
-                       "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
-                       "finished": d["finished"]})
-    return {"office": office, "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
-            "dossiers": dossier_figures(conn, office, start, end, judged),
-            "ratings": rating_figures(conn, office, start, end),
-            "series": series, "generated_at": to_wire(utcnow())}
+def reasons_of(group: RatingGroup) -> list[str]:
+    """The reason codes of a group counted with `reasons=True`."""
+    return json.loads(group.reasons) if group.reasons and group.reasons != "[]" else []
+
+
+class Finished(NamedTuple):
+    """`n` dossiers finished in the period with the same verdict (and procedure, and office day)."""
+    procedure: str | None  # procedure code when counted by procedure, else None
+    name: str | None       # its name (the catalogue's, else the dossier's), when counted by procedure
+    day: datetime | None   # naive-UTC start of the office day of the finish, when counted per day
+    on_time: bool
+    n: int
+
+
+class NegativeRated(NamedTuple):
+    """`n` dossiers finished in the period (on that office day) that a citizen rated negatively
+    (rules.is_negative): the second term of decision 766."""
+    day: datetime | None
+    n: int
 
 
 @dataclass
 class DossierTally:
-    """The dossier figures of a period: `finished` rows (procedure code or None, procedure name,
-    start of the office day of the finish or None, on_time, how many rated negatively, count) counted in SQL from stored verdicts
-    plus those judged at report time; `received`; `open_late` (dossiers still open and late at the
-    period's end, judged then by rules.judge)."""
+    """The dossiers of a period: `received`; `open_late` (still open and late at the period's end,
+    judged then by rules.judge); `finished` rows counted in SQL from stored verdicts plus those judged
+    at report time; `negative` (only when asked for) the finished ones rated negatively."""
     received: int
     open_late: int
-    finished: list[tuple]
+    finished: list[Finished]
+    negative: list[NegativeRated] = field(default_factory=list)
+
+    def figures(self) -> dict:
+        """received, finished, on_time, late, on_time_rate, open_late (the API's "dossiers")."""
+        return tally_figures(self.finished, self.received, self.open_late)
 
 
 def _stored() -> object:
@@ -274,7 +256,7 @@ def dossier_tally(conn: Connection, office: str | None, start: datetime, end: da
                   by_procedure: bool = False, with_negative: bool = False, per_day: bool = True) -> DossierTally:
     """Counts of the dossiers finished in the period per office day of finish and verdict (and per
     procedure; and how many were rated negatively): SQL GROUP BY over verdicts stored at import, plus
-    the few dossiers judged now. Same numbers as `stats.dossier_figures` (a test holds them equal)."""
+    the few dossiers judged now. Same numbers as judging every dossier (tests/central/reference.py)."""
     day = (day_key(conn, dossiers.c.finished_effective_at) if per_day else literal(None)).label("day")
     key = dossiers.c.procedure_code if by_procedure else literal(None)
     in_period = [_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
@@ -288,31 +270,41 @@ def dossier_tally(conn: Connection, office: str | None, start: datetime, end: da
         received = received.where(dossiers.c.office_code == office)
     grouped = conn.execute(query).all()
     names = procedure_names(conn, {r.key for r in grouped}) if by_procedure else {}
-    finished = [(r.key, names.get(r.key), day_start(r.day) if per_day else None, bool(r.on_time), 0, r.n)
+    finished = [Finished(r.key, names.get(r.key), day_start(r.day) if per_day else None, bool(r.on_time), r.n)
                 for r in grouped]
+    negative = []
     if with_negative:  # driven by the (few) negative ratings, joined to their dossiers
-        negative = (select(day, func.count(dossiers.c.code.distinct()).label("n"))
-                    .select_from(ratings.join(dossiers, dossiers.c.code == ratings.c.dossier_code))
-                    .where(*in_period, *_negative(start, office)).group_by(day))
-        finished += [(None, None, day_start(r.day) if per_day else None, True, r.n, 0)
-                     for r in conn.execute(negative)]
+        query = (select(day, func.count(dossiers.c.code.distinct()).label("n"))
+                 .select_from(ratings.join(dossiers, dossiers.c.code == ratings.c.dossier_code))
+                 .where(*in_period, *_negative(start, office)).group_by(day))
+        negative = [NegativeRated(day_start(r.day) if per_day else None, r.n) for r in conn.execute(query)]
     judged = judged_open(conn, office, start, end)
     finished_now = [(r, v) for r, v in judged
                     if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None]
-    rated_badly = set()
-    if finished_now and with_negative:
-        codes = [r.code for r, _ in finished_now]
-        for i in range(0, len(codes), 500):
-            rated_badly.update(conn.scalars(select(ratings.c.dossier_code).where(
-                *_negative(start, office), ratings.c.dossier_code.in_(codes[i:i + 500]))))
+    rated_badly = _rated_negatively(conn, office, start, [r.code for r, _ in finished_now]) if with_negative else set()
     for r, v in finished_now:
-        local = v.finished_at + OFFSET
-        finished.append((r.procedure_code if by_procedure else None, r.procedure_name,
-                         local.replace(hour=0, minute=0, second=0, microsecond=0) - OFFSET if per_day else None,
-                         bool(v.on_time), int(r.code in rated_badly), 1))
+        finish_day = _office_day(v.finished_at) if per_day else None
+        finished.append(Finished(r.procedure_code if by_procedure else None, r.procedure_name, finish_day,
+                                 bool(v.on_time), 1))
+        if r.code in rated_badly:
+            negative.append(NegativeRated(finish_day, 1))
     open_late = (sum(1 for _, v in judged if v.finished_at is None and v.late)
                  + late_unsupplemented(conn, office, start, end))
-    return DossierTally(conn.scalar(received), open_late, finished)
+    return DossierTally(conn.scalar(received), open_late, finished, negative)
+
+
+def _rated_negatively(conn: Connection, office: str | None, since: datetime, codes: list[str]) -> set:
+    """Which of these dossiers got a negative rating since `since`."""
+    out = set()
+    for i in range(0, len(codes), 500):
+        out.update(conn.scalars(select(ratings.c.dossier_code).where(
+            *_negative(since, office), ratings.c.dossier_code.in_(codes[i:i + 500]))))
+    return out
+
+
+def _office_day(moment: datetime) -> datetime:
+    """The naive-UTC start of the office day of a naive-UTC time."""
+    return (moment + OFFSET).replace(hour=0, minute=0, second=0, microsecond=0) - OFFSET
 
 
 def procedure_names(conn: Connection, codes: set) -> dict:
@@ -329,10 +321,10 @@ def procedure_names(conn: Connection, codes: set) -> dict:
     return names
 
 
-def tally_figures(rows, received: int | None = None, open_late: int | None = None) -> dict:
-    """received, finished, on_time, late, on_time_rate, open_late: the shape of stats.dossier_figures."""
-    finished = sum(r[5] for r in rows)
-    on_time = sum(r[5] for r in rows if r[3])
+def tally_figures(rows: list[Finished], received: int | None = None, open_late: int | None = None) -> dict:
+    """received, finished, on_time, late, on_time_rate, open_late of `Finished` rows (the API's "dossiers")."""
+    finished = sum(r.n for r in rows)
+    on_time = sum(r.n for r in rows if r.on_time)
     return {"received": received, "finished": finished, "on_time": on_time, "late": finished - on_time,
             "on_time_rate": rules.rate(on_time, finished), "open_late": open_late}
 
@@ -353,6 +345,6 @@ def day_start(key: str) -> datetime:
     return day + timedelta(days=1) - OFFSET if key.endswith("+") else day - OFFSET
 
 
-__all__ = ["PERIODS", "period_bounds", "judged_dossiers", "dossier_figures", "rating_figures",
-           "office_stats", "dossier_tally", "tally_figures", "DossierTally", "day_key", "day_start",
-           "OFFICE_TZ", "to_db"]
+__all__ = ["PERIODS", "period_bounds", "month_spans", "office_stats", "dossier_tally", "tally_figures",
+           "DossierTally", "Finished", "NegativeRated", "RatingGroup", "rating_groups", "rating_totals",
+           "scale_of", "reasons_of", "day_key", "day_start", "OFFICE_TZ", "to_db"]

@@ -14,6 +14,7 @@ import pytest
 
 from central import sample, sample_data
 from motcua.officetime import OFFICE_TZ, OFFSET
+from tests.central.reference import sample_on_time
 
 VN = OFFICE_TZ
 # DOMAIN.md, "Real commune-level procedures": code, name, field, exactly.
@@ -219,18 +220,18 @@ def test_generator_is_deterministic_by_seed_and_unique_beyond_its_word_lists():
 def test_demo_dossiers_cover_every_status_on_time_and_late(now):
     dossiers = sample.demo_dossiers(now, count=60)
     assert {d["status"] for d in dossiers} == set(range(1, 11))
-    judged = Counter((d["status"], sample.on_time(d, now)) for d in dossiers)
+    judged = Counter((d["status"], sample_on_time(d, now)) for d in dossiers)
     for status in (9, 10):
         assert judged[(status, True)] and judged[(status, False)], judged
     assert judged[(4, False)], "an open dossier already past its appointment"
     assert judged[(3, True)] and judged[(8, True)] and judged[(8, False)]
     assert not judged[(2, False)], "a dossier just received is not late"
     saved = [d for d in dossiers if d["finished_at"] and d["finished_at"] > d["due_at"]
-             and sample.on_time(d, now) and any(s["status"] == 5 for s in d["steps"])]
+             and sample_on_time(d, now) and any(s["status"] == 5 for s in d["steps"])]
     assert len(saved) >= 2, "late on the calendar, on time once supplement time is not counted"
     for d in saved:  # the same dossier without its supplement step would be late
         bare = dict(d, steps=[s for s in d["steps"] if s["status"] != 5])
-        assert sample.on_time(bare, now) is False
+        assert sample_on_time(bare, now) is False
 
 
 def test_demo_dossier_times_are_consistent():

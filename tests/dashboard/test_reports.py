@@ -132,8 +132,9 @@ def test_pages_send_strangers_to_the_login(dash):
 
 
 def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
-    """reports counts ratings in SQL; the totals must equal central.stats.rating_figures' own."""
-    from central import reports, stats
+    """reports counts ratings in SQL; the totals must equal reading every rating (tests/central/reference.py)."""
+    from central import reports
+    from tests.central import reference
     from central.storage import make_engine
     engine = make_engine(dash.server.db_url)
     try:
@@ -143,14 +144,14 @@ def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
                     period = reports.parse_period(name)
                     mine = reports.overview(conn, office, period)["ratings"]
                     quick = mine.pop("quick")
-                    assert mine == stats.rating_figures(conn, office, period.start, period.end)
+                    assert mine == reference.rating_figures(conn, office, period.start, period.end)
                     by_officer = quick_by_officer(conn, period, office)
                     assert quick == sum(by_officer.values())
                     items = reports.satisfaction_by(conn, "officer", office, period)["items"]
                     assert {i["key"]: i["quick"] for i in items if i["quick"]} == dict(by_officer)
-                    judged = stats.judged_dossiers(conn, office, period.end)
+                    judged = reference.judged_dossiers(conn, office, period.end)
                     assert reports.overview(conn, office, period)["dossiers"] == \
-                        stats.dossier_figures(conn, office, period.start, period.end, judged)
+                        reference.dossier_figures(conn, office, period.start, period.end, judged)
     finally:
         engine.dispose()
 

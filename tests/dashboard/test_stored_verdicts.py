@@ -11,6 +11,7 @@ from central.storage import make_engine, upgrade
 from central.storage.schema import devices, dossier_steps, dossiers, offices, staff
 from central.storage.verdicts import backfill
 from central.timeutil import utcnow
+from tests.central import reference
 from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
 from dash_web import store_as_before_0006, upgrade_to
 
@@ -46,9 +47,9 @@ def _same_as_judging_everything(conn) -> None:
     for first, last in PERIODS:
         period = reports.parse_period(None, first, last)
         for office in (OFFICE, None):
-            judged = stats.judged_dossiers(conn, office, period.end)
+            judged = reference.judged_dossiers(conn, office, period.end)
             assert reports.overview(conn, office, period)["dossiers"] == \
-                stats.dossier_figures(conn, office, period.start, period.end, judged), (first, last, office)
+                reference.dossier_figures(conn, office, period.start, period.end, judged), (first, last, office)
 
 
 def _hand_figures(conn) -> None:
@@ -160,8 +161,31 @@ def test_kiosk_statistics_equal_judging_every_dossier(engine):
             for name in stats.PERIODS:
                 for office in (OFFICE, None):
                     mine = stats.office_stats(conn, office, name, now)
-                    reference = stats.office_stats_judged(conn, office, name, now)
-                    mine.pop("generated_at"), reference.pop("generated_at")
-                    assert mine == reference, (now, name, office)
+                    judged = reference.office_stats_judged(conn, office, name, now)
+                    mine.pop("generated_at"), judged.pop("generated_at")
+                    assert mine == judged, (now, name, office)
         busy = stats.office_stats(conn, OFFICE, "month", datetime(2025, 10, 31, 16))  # 23:00 office time
         assert (busy["dossiers"]["finished"], busy["ratings"]["count"]) == (5, 7)
+
+
+def test_tally_rows_are_named_and_negative_ratings_are_their_own_rows(engine):
+    """The tally's rows are stats.Finished (each counts n >= 1 dossiers) and the dossiers rated
+    negatively are stats.NegativeRated, not fake finished rows, whether the verdicts are stored or
+    judged at report time; the reference module alone holds the judge-everything figures."""
+    from central import sample
+    upgrade(engine)
+    _load(engine, with_verdicts=True)
+    period = reports.parse_period(None, "2025-10-01", "2025-10-31")
+    for stale in (False, True):
+        with engine.begin() as conn:
+            if stale:  # every dossier judged now instead of counted from its stored verdict
+                conn.execute(update(dossiers).values(verdict_rule=None))
+            tally = stats.dossier_tally(conn, OFFICE, period.start, period.end, with_negative=True)
+            assert tally.finished and all(isinstance(r, stats.Finished) and r.n >= 1 for r in tally.finished)
+            assert sum(r.n for r in tally.finished) == 5 and sum(r.n for r in tally.finished if r.on_time) == 3
+            assert all(isinstance(r, stats.NegativeRated) for r in tally.negative)
+            assert sum(r.n for r in tally.negative) == 1, stale
+            assert tally.figures() == reference.dossier_figures(conn, OFFICE, period.start, period.end)
+    for name in ("office_stats_judged", "judged_dossiers", "dossier_figures", "rating_figures"):
+        assert not hasattr(stats, name), name
+    assert not hasattr(sample, "on_time")
