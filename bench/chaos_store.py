@@ -53,9 +53,9 @@ def tablet_main(config: str, record: str, name: str) -> int:
     """One tablet lifetime: warm up, say `ready`, wait for `go`, then open the store and tap until killed."""
     import logging
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from motcua.config import load_config
+    from rating.__main__ import _load   # the config as `motcua-rating` loads it
     from rating.services import TabletServices
-    cfg = load_config(config, app="rating")
+    cfg = _load(config)
     fd = os.open(record, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
@@ -67,7 +67,8 @@ def tablet_main(config: str, record: str, name: str) -> int:
         marker = f"{name}.{n}"
         payload = {"id": str(uuid.uuid4()),
                    "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-                   "office": cfg.device.office_code, "counter": cfg.rating.counter, "staff_id": int(cfg.rating.staff_id),
+                   "office": cfg.device.office_code, "counter": cfg.rating.counter,
+                   "staff_id": int(cfg.rating.staff_id),
                    "scale": 3, "score": 1 + n % 3, "reasons": ["thai_do"] if n % 3 == 0 else [],
                    "comment": f"chaos {marker}"}
         try:
@@ -193,19 +194,22 @@ def lifetime_s(rng: random.Random) -> float:
 
 
 def run_slot(config: Path, workdir: Path, slot: str, first: Lifetime, kills: int, rng: random.Random,
-             counter: collections.Counter, done: list, started: list) -> None:
+             counter: collections.Counter, done: list, started: list, errors: list) -> None:
     """One tablet slot in a round: `first` is already started; kill and restart it `kills` times."""
     current = first
-    for k in range(kills):
-        spare = Lifetime(config, workdir, f"{slot}{counter[slot] + 1}", started) if k < kills - 1 else None
-        if spare:
-            counter[slot] += 1
-        time.sleep(lifetime_s(rng))
-        current.kill()
-        done.append(current)
-        if spare:
-            current = spare.ready()
-            current.go()
+    try:
+        for k in range(kills):
+            spare = Lifetime(config, workdir, f"{slot}{counter[slot] + 1}", started) if k < kills - 1 else None
+            if spare:
+                counter[slot] += 1
+            time.sleep(lifetime_s(rng))
+            current.kill()
+            done.append(current)
+            if spare:
+                current = spare.ready()
+                current.go()
+    except Exception as exc:   # noqa: BLE001  (the run reports it and fails)
+        errors.append(f"slot {slot}: {type(exc).__name__}: {str(exc)[:300]}")
 
 
 class StatusSyncLoop:
@@ -217,8 +221,7 @@ class StatusSyncLoop:
         self.tracebacks: list[str] = []
         self._stop = threading.Event()
         self._running = threading.Event()
-        self._idle = threading.Event()
-        self._idle.set()
+        self._busy = threading.Lock()   # held while a command runs
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def start(self) -> "StatusSyncLoop":
@@ -227,8 +230,10 @@ class StatusSyncLoop:
         return self
 
     def pause(self) -> None:
+        """Returns once no command runs, and none starts until resume()."""
         self._running.clear()
-        self._idle.wait()
+        with self._busy:
+            pass
 
     def resume(self) -> None:
         self._running.set()
@@ -236,7 +241,8 @@ class StatusSyncLoop:
     def stop(self) -> None:
         self._stop.set()
         self._running.set()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def _loop(self) -> None:
         n = 0
@@ -244,17 +250,20 @@ class StatusSyncLoop:
             self._running.wait()
             if self._stop.is_set():
                 break
-            self._idle.clear()
-            try:
-                command = ("status", "sync")[n % 2]
-                proc = subprocess.run(rating_command() + [command, "--config", str(self.config)], cwd=ROOT,
-                                      env=child_env(), capture_output=True, text=True, timeout=120)
+            with self._busy:
+                if not self._running.is_set():   # paused meanwhile
+                    continue
+                command, n = ("status", "sync")[n % 2], n + 1
+                try:
+                    proc = subprocess.run(rating_command() + [command, "--config", str(self.config)], cwd=ROOT,
+                                          env=child_env(), capture_output=True, text=True, timeout=120)
+                except subprocess.TimeoutExpired:
+                    self.runs[(command, "hung 120 s")] += 1
+                    self.tracebacks.append(f"{command}: still running after 120 s")
+                    continue
                 self.runs[(command, proc.returncode)] += 1
                 if "Traceback" in proc.stderr:
                     self.tracebacks.append(f"{command}: {proc.stderr.strip().splitlines()[-1][:200]}")
-            finally:
-                self._idle.set()
-            n += 1
 
 
 def sync_until_drained(config: Path, deadline_s: float) -> tuple[bool, int]:
@@ -368,9 +377,9 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
     counter: collections.Counter = collections.Counter()
     done: list[Lifetime] = []
     f = {"rounds": [], "reimaged_at_round": None, "renumbered_before_reimage": 0, "quarantined_before_reimage": 0,
-         "undrained_before_reimage": False, "sync_runs_to_drain": 0}
+         "undrained_before_reimage": False, "sync_runs_to_drain": 0, "slot_errors": []}
     reimage_round = rounds // 2 if reimage and rounds >= 2 else None
-    loop = StatusSyncLoop(config).start() if third else None
+    loop = StatusSyncLoop(config) if third else None   # started once the first round's tablets went
     started: list[Lifetime] = []
     try:
         for r in range(rounds):
@@ -386,8 +395,6 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
                 for suffix in ("", "-wal", "-shm", ".lock"):
                     Path(str(store) + suffix).unlink(missing_ok=True)
                 f["reimaged_at_round"] = r + 1
-                if loop:
-                    loop.resume()
             fresh = not store.exists()
             firsts = []
             for slot in slots:
@@ -397,15 +404,19 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
                 life.ready()
             for life in firsts:   # both open the store at the same instant
                 life.go()
+            if loop and r == 0:   # not before: its `sync` would create the store the tablets must create
+                loop.start()
+            elif loop and r == reimage_round:
+                loop.resume()
             if fixed_lifetime is not None:
                 time.sleep(fixed_lifetime)
                 for life in firsts:
                     life.kill()
                     done.append(life)
             else:
-                threads = [threading.Thread(target=run_slot, args=(config, workdir, slot, first, kills,
-                                                                   random.Random(rng.random()), counter, done, started))
-                           for slot, first in zip(slots, firsts)]
+                threads = [threading.Thread(target=run_slot, args=(
+                    config, workdir, slot, first, kills, random.Random(rng.random()), counter, done, started,
+                    f["slot_errors"])) for slot, first in zip(slots, firsts)]
                 for t in threads:
                     t.start()
                 for t in threads:
@@ -419,8 +430,8 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
         drained, runs = sync_until_drained(config, 120)
         f["sync_runs_to_drain"] += runs
     finally:
-        if loop and not loop._stop.is_set():
-            loop.stop()
+        if loop:
+            loop.stop()   # again after an error: it returns at once when stopped
         for life in started:
             life.kill()
         proxy.close()
@@ -441,7 +452,8 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
     before_first = sum(1 for life in done if not any(
         line and not line.startswith(b"ERR ") for line in life.record.read_bytes().split(b"\n")[:-1]))
     f.update(
-        kills=len(done), lifetimes=len(done), killed_before_first_thanks=before_first, fresh_starts=sum(r["fresh"] for r in f["rounds"]),
+        kills=len(done), lifetimes=len(done), killed_before_first_thanks=before_first,
+        fresh_starts=sum(r["fresh"] for r in f["rounds"]),
         thanked=len(thanked), put_errors=put_errors, stored=len(rows), stored_distinct=len(stored_ids),
         delivered=len(stored_ids & set(thanked)), stored_not_thanked=len(stored_ids - set(thanked)),
         lost=lost, duplicated=duplicated, wrong_id=wrong_id, drained=drained,
@@ -451,7 +463,7 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
         renumbered=f["renumbered_before_reimage"] + end["renumbered"], seq_clashes=seq_clashes(db, office),
         moved_aside=moved, integrity=end["integrity"], crashes=crashes, lost_where=lost_where,
         tablet_tracebacks=logged_problems(workdir / "records"),
-        third_runs=dict(collections.Counter({f"{c} exit {code}": n for (c, code), n in loop.runs.items()})) if loop else {},
+        third_runs={f"{c} exit {code}": n for (c, code), n in loop.runs.items()} if loop else {},
         third_tracebacks=loop.tracebacks if loop else [], faults=dict(collections.Counter(proxy.log)),
         wall_s=wall, process_s=sum(life.lived_s for life in done),
         thanked_per_process_s=len(thanked) / max(sum(life.lived_s for life in done), 1e-9))
@@ -460,6 +472,7 @@ def run(workdir: Path, db: str, server_url: str, rounds: int = 6, kills: int = 2
 
 def verdict(f: dict) -> bool:
     return (not f["lost"] and not f["duplicated"] and not f["wrong_id"] and not f["moved_aside"] and not f["crashes"]
+            and not f["slot_errors"]
             and f["drained"] and f["integrity"] == "ok" and f["quarantined"] == 0
             and not f["undrained_before_reimage"] and f["stored"] == f["stored_distinct"])
 
@@ -501,7 +514,8 @@ def main() -> int:
     cmd += ("" if args.reimage else " --no-reimage") + (f" --seed {args.seed}" if args.seed != 13 else "") + "`"
     injected = sum(v for k, v in f["faults"].items() if k != "pass")
     print("## Chaos: two tablet processes on one store, SIGKILLed and restarted, status/sync alongside (chaos_store)\n")
-    print(f"{cmd} — {took:.0f} s on {runner.machine()}. Two `TabletServices` processes on one `rating.db` (worker and heartbeat through "
+    print(f"{cmd} — {took:.0f} s on {runner.machine()}. Two `TabletServices` processes on one `rating.db` "
+          f"(worker and heartbeat through "
           f"the fault proxy) are killed after 0-{START_KILL_S * 1000:.0f} ms ({START_KILL_SHARE:.0%} of lifetimes) "
           f"or {LIFETIME_S[0]:g}-{LIFETIME_S[1]:g} s and restarted, while `motcua-rating status` / `sync` run in "
           f"a loop; {f['fresh_starts']} round(s) start on no store file (both processes create it at once)"
@@ -519,16 +533,18 @@ def main() -> int:
               f"of {sum(x['faults'].values()):,} | {x['wall_s']:.0f} |")
     print(f"\nThanked per second of a tablet process's life: {f['thanked_per_process_s']:.0f} under chaos "
           f"({f['process_s']:.0f} process-seconds), {base['thanked_per_process_s']:.0f} in the baseline (one "
-          f"{base['process_s']:.0f} s life; a tablet taps every {TAP_EVERY_S * 1000:.0f} ms at most). Lifetimes killed before their first thanks (in start-up, the store's open or "
-          f"migrations): {f['killed_before_first_thanks']} of {f['lifetimes']}. Stored but never thanked (killed between "
-          f"commit and thanks): {f['stored_not_thanked']}. "
+          f"{base['process_s']:.0f} s life; a tablet taps every {TAP_EVERY_S * 1000:.0f} ms at most). Lifetimes "
+          f"killed before their first thanks (in start-up, the store's open or migrations): "
+          f"{f['killed_before_first_thanks']} of {f['lifetimes']}. Stored but never thanked (killed between commit "
+          f"and thanks): {f['stored_not_thanked']}. Renumbered: items numbered before the re-imaged store heard the "
+          f"server's max_seq (few when its first heartbeat gets through at once). "
           f"Put errors (not thanked): {len(f['put_errors'])}. Tablet processes that died by themselves: "
           f"{len(f['crashes'])}; tracebacks logged by tablets: {len(f['tablet_tracebacks'])}, by status/sync: "
           f"{len(f['third_tracebacks'])}. Status/sync exits: "
           f"{', '.join(f'{k} ×{v}' for k, v in sorted(f['third_runs'].items())) or 'none'}. Faults: "
           f"{injected:,} ({', '.join(f'{k} {v}' for k, v in sorted(f['faults'].items()))}).")
     problems = {k: {"n": len(f[k]), "e.g.": [x for x, _ in collections.Counter(f[k]).most_common(3)]}
-                for k in ("lost", "duplicated", "wrong_id", "moved_aside", "crashes", "put_errors",
+                for k in ("lost", "duplicated", "wrong_id", "moved_aside", "crashes", "put_errors", "slot_errors",
                           "tablet_tracebacks", "third_tracebacks", "quarantined_reasons") if f[k]}
     if f["lost_where"]:
         problems["lost ids in the store files"] = f["lost_where"]
