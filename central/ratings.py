@@ -10,8 +10,11 @@ import json
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -19,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import rules
 from central.cleantext import storable
+from central.errors import BadInput
 from central.staff import belonged_to
 from central.storage.schema import devices, rating_gaps, ratings
 from central.timeutil import OFFICE_TZ, BadTime, parse_time, to_db, utcnow
@@ -52,11 +56,39 @@ def allowing_reasons(codes: frozenset):
         _allowed_reasons.reset(token)
 
 
-class Invalid(ValueError):
-    """An item the client must quarantine; `reason` is what the response says."""
+class Status(StrEnum):
+    """An item's answer in a batch (`status` on the wire, docs/ARCHITECTURE.md)."""
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"   # the same id with the same content is stored: delivered
+    CONFLICT = "conflict"     # the same id with other content is stored
+    REJECTED = "rejected"     # `reason` says why
+
+
+class Reason(StrEnum):
+    """The `reason` of an answer other than `invalid:<field>` (Invalid)."""
+    DIFFERENT_CONTENT = "different_content"
+    SEQ_TAKEN = "seq_taken"           # its device_seq belongs to another rating of the device
+    ALREADY_RATED = "already_rated"   # the dossier has a rating
+    WRONG_OFFICE = "wrong_office"
+    UNKNOWN_STAFF = "unknown_staff"
+    CONSTRAINT = "constraint"         # the database refused it for a reason none of the above explains
+
+
+class Outcome(NamedTuple):
+    """What happened to one item of a batch."""
+    status: Status
+    reason: str | None = None
+
+
+ACCEPTED = Outcome(Status.ACCEPTED)
+
+
+class Invalid(BadInput):
+    """An item the client must quarantine; `reason` is what the response says (its result, never an
+    HTTP error)."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(reason.partition("invalid:")[2] or None, reason)
         self.reason = reason
 
 
@@ -135,95 +167,111 @@ def content_hash(values: dict) -> str:
     return hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _classify_existing(conn: Connection, values: dict, digest: str, device_id: int) -> tuple[str, str | None] | None:
-    """Why this item cannot be inserted, if something stored already explains it (same id first)."""
-    facts = _stored_facts(conn, device_id, [values])
-    if values["id"] in facts[0]:
-        return ("duplicate", None) if facts[0][values["id"]] == digest else ("conflict", "different_content")
-    if values["device_seq"] in facts[1]:
-        return "rejected", "seq_taken"
-    if values["dossier_code"] and (values["office_code"], values["dossier_code"]) in facts[2]:
-        return "rejected", "already_rated"
-    return None
+@dataclass
+class Stored:
+    """What the database holds that an item may clash with, read for a whole batch (`read`); items
+    accepted earlier in the batch are added (`add`), so they count for the later ones."""
+    hashes: dict   # rating id → content hash
+    seqs: set      # device_seq values taken on the device
+    rated: set     # (office code, dossier code) already rated
+
+    @classmethod
+    def read(cls, conn: Connection, device_id: int, rows: list[dict]) -> "Stored":
+        """Three queries per batch (not per item): stored hashes by id, taken seqs, rated dossiers."""
+        # Ids are read LAST: under READ COMMITTED a twin committed between these statements shows up
+        # in the later ones, so it is seen as the same id (duplicate), never as seq_taken/already_rated.
+        seqs = set(conn.execute(select(ratings.c.device_seq).where(
+            ratings.c.device_id == device_id, ratings.c.device_seq.in_([v["device_seq"] for v in rows]))).scalars())
+        codes = {(v["office_code"], v["dossier_code"]) for v in rows if v["dossier_code"]}
+        rated = set()
+        if codes:
+            # Both columns of the (office_code, dossier_code) index: on the dossier code alone the
+            # database walks the whole index for every batch that links a dossier.
+            rated = {(r[0], r[1]) for r in conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
+                ratings.c.office_code.in_(sorted({o for o, _ in codes})),
+                ratings.c.dossier_code.in_(sorted({c for _, c in codes}))))}
+        ids = [v["id"] for v in rows]
+        hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
+        return cls(hashes, seqs, rated)
+
+    def classify(self, values: dict, digest: str) -> Outcome:
+        """The one classifier: the same id first (duplicate when the content is the same, else
+        conflict), then a taken device_seq, then a dossier already rated; else ACCEPTED."""
+        if values["id"] in self.hashes:
+            same = self.hashes[values["id"]] == digest
+            return Outcome(Status.DUPLICATE) if same else Outcome(Status.CONFLICT, Reason.DIFFERENT_CONTENT)
+        if values["device_seq"] in self.seqs:
+            return Outcome(Status.REJECTED, Reason.SEQ_TAKEN)
+        if values["dossier_code"] and (values["office_code"], values["dossier_code"]) in self.rated:
+            return Outcome(Status.REJECTED, Reason.ALREADY_RATED)
+        return ACCEPTED
+
+    def add(self, values: dict, digest: str) -> None:
+        self.hashes[values["id"]] = digest
+        self.seqs.add(values["device_seq"])
+        if values["dossier_code"]:
+            self.rated.add((values["office_code"], values["dossier_code"]))
 
 
-def _stored_facts(conn: Connection, device_id: int, rows: list[dict]) -> tuple[dict, set, set]:
-    """Three queries per batch (not per item): stored hashes by id, taken seqs, rated dossiers."""
-    # Ids are read LAST: under READ COMMITTED a twin committed between these statements shows up
-    # in the later ones, so it is seen as the same id (duplicate), never as seq_taken/already_rated.
-    seqs = set(conn.execute(select(ratings.c.device_seq).where(
-        ratings.c.device_id == device_id, ratings.c.device_seq.in_([v["device_seq"] for v in rows]))).scalars())
-    codes = {(v["office_code"], v["dossier_code"]) for v in rows if v["dossier_code"]}
-    rated = set()
-    if codes:
-        # Both columns of the (office_code, dossier_code) index: on the dossier code alone the
-        # database walks the whole index for every batch that links a dossier.
-        rated = {(r[0], r[1]) for r in conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
-            ratings.c.office_code.in_(sorted({o for o, _ in codes})),
-            ratings.c.dossier_code.in_(sorted({c for _, c in codes}))))}
-    ids = [v["id"] for v in rows]
-    hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
-    return hashes, seqs, rated
-
-
-def ingest(conn: Connection, device_id: int, office: str | None, items: list) -> dict:
-    """Stores a batch inside the caller's transaction; returns {"results", "gaps"}.
-
-    `office` is the device's office (None for an admin, who may post for any office).
-    """
-    results: list[dict | None] = []
-    valid: list[tuple[int, dict, str]] = []  # (position, values, digest)
+def _checked(conn: Connection, office: str | None, items: list) -> tuple[list[dict], list[tuple[int, dict, str]]]:
+    """(an answer per item, rejected until stored; (position, values, digest) of the valid ones)."""
+    results: list[dict] = []
+    valid: list[tuple[int, dict, str]] = []
     staff_office: dict = {}   # officers looked up in this batch (central.staff.belonged_to)
     for raw in items:
         rid = raw.get("id") if isinstance(raw, dict) else None
-        results.append({"id": rid, "status": "rejected", "reason": None})
+        results.append({"id": rid, "status": Status.REJECTED, "reason": None})
         try:
             values = normalize(raw)
             if office is not None and values["office_code"] != office:
-                raise Invalid("wrong_office")
+                raise Invalid(Reason.WRONG_OFFICE)
             sid = values["staff_id"]   # judged by the office she was in when the rating was made
             if sid is not None and not belonged_to(conn, sid, values["office_code"], values["created_at"],
                                                    staff_office):
-                raise Invalid("unknown_staff")
+                raise Invalid(Reason.UNKNOWN_STAFF)
         except Invalid as bad:
             results[-1]["reason"] = bad.reason
             continue
         valid.append((len(results) - 1, values, content_hash(values)))
+    return results, valid
+
+
+def _store(conn: Connection, device_id: int, valid: list, results: list[dict], now: datetime) -> list[int]:
+    """Classifies and stores the valid items, answering each in `results`; returns the stored seqs."""
+    stored = Stored.read(conn, device_id, [v for _, v, _ in valid])
+    fresh = []
+    for pos, values, digest in valid:
+        outcome = stored.classify(values, digest)
+        if outcome is ACCEPTED:
+            stored.add(values, digest)
+            fresh.append((pos, values, digest))
+        results[pos].update(outcome._asdict())
+    rows = [dict(v, device_id=device_id, received_at=now, content_hash=d) for _, v, d in fresh]
+    try:
+        if rows:
+            with conn.begin_nested():  # the common case: one statement for the whole batch
+                conn.execute(insert(ratings), rows)
+        return [v["device_seq"] for _, v, _ in fresh]
+    except IntegrityError:
+        # A twin committed meanwhile (another worker or server process): item by item, the stored
+        # row decides.
+        accepted = []
+        for pos, values, digest in fresh:
+            outcome = _insert_one(conn, device_id, values, digest, now)
+            results[pos].update(outcome._asdict())
+            if outcome is ACCEPTED:
+                accepted.append(values["device_seq"])
+        return accepted
+
+
+def ingest(conn: Connection, device_id: int, office: str | None, items: list) -> dict:
+    """Stores a batch inside the caller's transaction; returns {"results", "gaps", "max_seq"}.
+
+    `office` is the device's office (None for an admin, who may post for any office).
+    """
+    results, valid = _checked(conn, office, items)
     now = utcnow()
-    accepted_seqs: list[int] = []
-    if valid:
-        hashes, seqs, rated = _stored_facts(conn, device_id, [v for _, v, _ in valid])
-        fresh = []
-        for pos, values, digest in valid:
-            # Earlier items of this batch count as stored for the later ones.
-            if values["id"] in hashes:
-                outcome = ("duplicate", None) if hashes[values["id"]] == digest else ("conflict", "different_content")
-            elif values["device_seq"] in seqs:
-                outcome = ("rejected", "seq_taken")
-            elif values["dossier_code"] and (values["office_code"], values["dossier_code"]) in rated:
-                outcome = ("rejected", "already_rated")
-            else:
-                outcome = ("accepted", None)
-                hashes[values["id"]] = digest
-                seqs.add(values["device_seq"])
-                if values["dossier_code"]:
-                    rated.add((values["office_code"], values["dossier_code"]))
-                fresh.append((pos, values, digest))
-            results[pos].update(status=outcome[0], reason=outcome[1])
-        rows = [dict(v, device_id=device_id, received_at=now, content_hash=d) for _, v, d in fresh]
-        try:
-            if rows:
-                with conn.begin_nested():  # the common case: one statement for the whole batch
-                    conn.execute(insert(ratings), rows)
-            accepted_seqs = [v["device_seq"] for _, v, _ in fresh]
-        except IntegrityError:
-            # A twin committed meanwhile (another worker or server process): item by item, the
-            # stored row decides.
-            for pos, values, digest in fresh:
-                outcome = _insert_one(conn, device_id, values, digest, now)
-                results[pos].update(status=outcome[0], reason=outcome[1])
-                if outcome[0] == "accepted":
-                    accepted_seqs.append(values["device_seq"])
+    accepted_seqs = _store(conn, device_id, valid, results, now) if valid else []
     gaps = record_gaps(conn, device_id, accepted_seqs) if accepted_seqs else []
     if accepted_seqs:
         mark_quick(conn, device_id, accepted_seqs)
@@ -236,23 +284,26 @@ def note_clashes(conn: Connection, device_id: int, results: list[dict], now) -> 
     A device whose store was lost or damaged numbers its ratings again from what it still knows, so
     a number it sends may already belong to another rating. The answer's `max_seq` lets it number
     those items again above it (docs/ARCHITECTURE.md, "Device sequence"); the clash stays visible."""
-    clashes = sum(1 for r in results if r["reason"] == "seq_taken")
+    clashes = sum(1 for r in results if r["reason"] == Reason.SEQ_TAKEN)
     if clashes:
         conn.execute(update(devices).where(devices.c.id == device_id)
                      .values(seq_clashes=devices.c.seq_clashes + clashes, last_seq_clash_at=now))
     return conn.execute(select(devices.c.max_seq).where(devices.c.id == device_id)).scalar() or 0
 
 
-def _insert_one(conn: Connection, device_id: int, values: dict, digest: str, now) -> tuple[str, str | None]:
-    outcome = _classify_existing(conn, values, digest, device_id)
-    if outcome is not None:
+def _insert_one(conn: Connection, device_id: int, values: dict, digest: str, now) -> Outcome:
+    """One item in its own savepoint, classified by what is stored before and, if the insert
+    fails, after (a twin committed meanwhile)."""
+    outcome = Stored.read(conn, device_id, [values]).classify(values, digest)
+    if outcome is not ACCEPTED:
         return outcome
     try:
         with conn.begin_nested():
             conn.execute(insert(ratings).values(**values, device_id=device_id, received_at=now, content_hash=digest))
-        return "accepted", None
+        return ACCEPTED
     except IntegrityError:
-        return _classify_existing(conn, values, digest, device_id) or ("rejected", "constraint")
+        outcome = Stored.read(conn, device_id, [values]).classify(values, digest)
+        return outcome if outcome is not ACCEPTED else Outcome(Status.REJECTED, Reason.CONSTRAINT)
 
 
 def record_gaps(conn: Connection, device_id: int, seqs: list[int]) -> list[list[int]]:
