@@ -13,6 +13,7 @@ CORE = [
     "urllib3==2.8.0",  # motcua.client tells a closed kept-alive connection by its exceptions
     "sqlite-utils==4.2.1",
     "rapidfuzz==3.14.6",
+    "Babel==2.19.0",  # motcua.translations reads the .po catalogues of the apps and the dashboard
 ]
 PILLOW = ["pillow==10.4.0"]  # kivy[base] 2.3.1 requires pillow < 11; the server draws demo photos
 TOUCH = ["Kivy[base]==2.3.1", "bogo==1.1"] + PILLOW   # touchui: windows, the Telex keyboard
@@ -56,10 +57,11 @@ setup(
     include_package_data=True,
     package_data={
         "motcua": ["data/*"],
-        "touchui": ["*.kv", "*.json"],
-        "kiosk": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
-        "rating": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json"],
-        "central": ["templates/**/*", "static/**/*", "migrations/**/*", "*.ini"],
+        "touchui": ["*.kv", "*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po"],
+        "kiosk": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po"],
+        "rating": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po"],
+        "central": ["templates/**/*", "static/**/*", "migrations/**/*", "*.ini", "locale/*.pot",
+                    "locale/*/LC_MESSAGES/*.po"],
     },
     # Each machine installs its part: a kiosk needs no FastAPI or SQLAlchemy, a server no Kivy.
     #   pip install '.[kiosk]'  |  '.[rating]'  |  '.[server,pg]'  |  '.[all]' (server and both apps: the demo)
@@ -77,6 +79,13 @@ setup(
             "motcua-central=central.cli:main",
             "motcua-kiosk=kiosk.__main__:main",
             "motcua-rating=rating.__main__:main",
-        ]
+        ],
+        # Each part's config schema (motcua.config): `python -m motcua.config docs|check|example` finds
+        # them here, so the shared core never imports an app.
+        "motcua.config": [
+            "kiosk=kiosk.settings:SCHEMA",
+            "rating=rating.settings:SCHEMA",
+            "central=central.settings:SCHEMA",
+        ],
     },
 )

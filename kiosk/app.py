@@ -11,7 +11,7 @@ from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import slip
-from kiosk.i18n import STRINGS
+from kiosk.i18n import CATALOGS
 from kiosk.settings import theme_colours
 from motcua import alive
 from touchui.admin import AdminGesture, PinGuard, PinPad
@@ -38,11 +38,6 @@ def load_kv():
     for name in SCREENS:
         Builder.load_file(os.path.join(HERE, "screens", f"{name}.kv"))
     _kv_loaded = True
-
-
-def kiosk_catalogs():
-    """kiosk/i18n.py strings in the shape touchui's translator takes."""
-    return {lang: {key: entry[lang] for key, entry in STRINGS.items()} for lang in ("vi", "en")}
 
 
 def admin_pin_check(cfg):
@@ -75,7 +70,7 @@ class KioskApp(App):
         return False
 
     def build(self):
-        i18n.add(kiosk_catalogs())
+        i18n.add(CATALOGS)
         i18n.lang = self.cfg.device.language
         configure_theme(theme_colours(self.cfg), self.cfg.display.font_scale)
         load_kv()

@@ -1,4 +1,8 @@
-"""The rating tablet's Kivy App: a thin shell that wires the flow, the officer desk and sync in."""
+"""The rating tablet's Kivy App: a thin shell that wires the flow, the officer desk and sync in.
+
+Screens (rating/screens/, on rating.screens.base.TabletScreen) get the services, the flow and this App
+as their navigator at construction; their kv binds to `root.…` only, never to `app`.
+"""
 import logging
 from pathlib import Path
 
@@ -6,7 +10,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition
 
@@ -14,6 +18,7 @@ from motcua import alive
 from rating import texts
 from rating.flow import Notice, Step
 from rating.screens.admin import AdminScreen
+from rating.screens.base import t
 from rating.screens.dossier import DossierScreen
 from rating.screens.idle import IdleScreen
 from rating.screens.rate import RateScreen
@@ -23,14 +28,12 @@ from rating.screens.thanks import ThanksScreen
 from touchui.admin import AdminGesture, PinGuard, PinPad
 from touchui.i18n import i18n
 from touchui.idle import IdleTimer
-from touchui.keyboard import VietKeyboard
 from touchui.lockdown import lock_down_display
 from touchui.scanner import ScannerInput
 
 log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_name("rating.kv")))
-i18n.add({lang: {f"rating.{k}": v[i] for k, v in texts.TEXTS.items()}
-          for i, lang in enumerate(("vi", "en"))})
+i18n.add(texts.CATALOGS)
 STAFF_SCREENS = ("signin", "admin")
 
 
@@ -38,31 +41,26 @@ class RatingRoot(BoxLayout):
     office_name = StringProperty("")
     counter = NumericProperty(0)
     notice_text = StringProperty("")
+    nav = ObjectProperty(None)   # the App: the language button
 
 
 class RatingApp(App):
     """`services` is a rating.services.TabletServices (or a test double with the same attributes)."""
-    lang = StringProperty("vi")
     title = "motcua – đánh giá mức độ hài lòng"
 
     def __init__(self, services, **kwargs):
         super().__init__(**kwargs)
         self.services = services
         self.flow = services.flow
-        self.keyboard = None
         self._refresh = Clock.create_trigger(self.refresh, 0)
         self.flow_listener = lambda flow: self._refresh()
-        i18n.bind(lang=lambda _, lang: setattr(self, "lang", lang))
         i18n.lang = services.language
 
     def load_kv(self, filename=None):
         """rating.kv is loaded once at import (Kivy would load it a second time by the App's name)."""
         return None
 
-    # -- texts -------------------------------------------------------------------------------
-    def t(self, key, lang=None, **fmt):
-        return i18n.t("rating." + key, lang, **fmt)
-
+    # -- navigation (screens call these through `nav`) -------------------------------------------
     def toggle_language(self):
         self.flow.touch()
         i18n.switch()
@@ -70,17 +68,15 @@ class RatingApp(App):
 
     # -- build -------------------------------------------------------------------------------
     def build(self):
-        root = RatingRoot(office_name=self.services.office_name, counter=self.flow.counter)
+        root = RatingRoot(office_name=self.services.office_name, counter=self.flow.counter, nav=self)
         sm = root.ids.sm
         sm.transition = NoTransition()
-        self.screens = {s.name: s for s in (IdleScreen(), RateScreen(), ReasonsScreen(),
-                                            DossierScreen(), ThanksScreen(), SignInScreen(),
-                                            AdminScreen())}
+        given = {"services": self.services, "flow": self.flow, "nav": self}
+        self.screens = {s.name: s for s in (IdleScreen(**given), RateScreen(**given), ReasonsScreen(**given),
+                                            DossierScreen(**given), ThanksScreen(**given), SignInScreen(**given),
+                                            AdminScreen(**given))}
         for screen in self.screens.values():
             sm.add_widget(screen)
-        self.screens["rate"].ids.faces.on_choose = self.choose
-        self.screens["reasons"].on_toggle = self.toggle_reason
-        self.screens["idle"].officer_button = self.services.officer_button
         self.root_widget = root
         self.services.on_flow_change(self.flow_listener)
         self.services.call_in_ui = lambda fn: Clock.schedule_once(lambda _dt: fn(), 0)
@@ -110,76 +106,16 @@ class RatingApp(App):
                 getattr(self, watcher).stop()
         self.services.stop()
 
-    # -- citizen actions (kv calls one method each) --------------------------------------------
-    def start_rating(self):
-        self.flow.start()
-
-    def choose(self, score):
-        self.flow.choose(score)
-
-    def cancel_rating(self):
-        self.flow.cancel()
-
-    def toggle_reason(self, code):
-        self.flow.toggle_reason(code)
-
-    def flow_set_comment(self, text):
-        self.flow.set_comment(text)
-
-    def submit_reasons(self):
-        if self.screens["reasons"].show_phone and not self.flow.set_phone(
-                self.screens["reasons"].ids.phone.text):
-            return
-        self.close_keyboard()
-        self.flow.submit_reasons()
-
-    def skip_reasons(self):
-        self.close_keyboard()
-        self.flow.skip_reasons()
-
-    def skip_dossier(self):
-        self.flow.skip_dossier()
-
+    # -- the scanner ----------------------------------------------------------------------------
     def scan(self, code):
         """A receipt scanned by the USB scanner (touchui's scanner input calls this)."""
         if self.root_widget.ids.sm.current in STAFF_SCREENS:
             return
         self.flow.scan(code)
 
-    def mark_service_done(self):
-        self.flow.mark_service_done()
-
-    # -- on-screen keyboard ------------------------------------------------------------------
-    def on_field_focus(self, field, kind):
-        self.flow.touch()
-        slot = self.screens["reasons"].ids.keyboard_slot
-        if self.keyboard is None:
-            self.keyboard = VietKeyboard(enter_text_key="kb.ok", key_height=64, key_spacing=6)
-            self.keyboard.bind(on_enter=lambda *a: self.close_keyboard(),
-                               on_change=lambda *a: self.flow.touch())
-        kb = self.keyboard
-        kb.allow_modes = ["code"] if kind == "phone" else ["text"]
-        kb.mode = kb.allow_modes[0]
-        kb.target = field
-        if kb.parent is None:
-            slot.add_widget(kb)
-        slot.height = kb.height
-        self.screens["reasons"].typing = kind
-
-    def close_keyboard(self):
-        if self.keyboard is not None and self.keyboard.parent is not None:
-            slot = self.keyboard.parent
-            slot.remove_widget(self.keyboard)
-            slot.height = 0
-            self.keyboard.target = None
-        screen = self.screens["reasons"]
-        screen.typing = ""
-        for field in (screen.ids.comment, screen.ids.phone):
-            field.focus = False
-
     # -- officer and admin side ---------------------------------------------------------------
     def open_signin(self):
-        self.screens["signin"].open(self.services.duty.officers())
+        self.screens["signin"].open()
         self.root_widget.ids.sm.current = "signin"
 
     def ask_officer_pin(self, staff_id):
@@ -203,7 +139,7 @@ class RatingApp(App):
         self.pin_pad.open()
 
     def open_admin(self):
-        self.screens["admin"].open(self.services)
+        self.screens["admin"].open()
         self.root_widget.ids.sm.current = "admin"
         self.root_widget.notice_text = ""   # the citizen's notice is not the admin's business
 
@@ -226,39 +162,16 @@ class RatingApp(App):
             self._refresh()
 
     def refresh(self, *_):
+        """Every screen redraws from the flow; the screen shown follows the flow's step."""
         flow, sm = self.flow, self.root_widget.ids.sm
-        lang = i18n.lang
         self.root_widget.notice_text = "" if sm.current in STAFF_SCREENS else self.notice_text()
-        idle = self.screens["idle"]
-        idle.show_officer(flow.officer, self.services.officer_photo(flow.officer))
-        idle.waits_for_officer = flow.settings.require_service_done and not flow.service_done
-        idle.cooling = flow.cooldown_remaining() > 0
-        rate = self.screens["rate"]
-        if flow.officer:
-            rate.officer_line = f"{flow.officer.get('name', '')} · " + self.t("counter", counter=flow.counter)
-        rate.dossier_line = (self.t("dossier_linked", code=flow.draft.dossier_code)
-                             if flow.draft.dossier_code else "")
-        labels = {s: self.services.score_label(s, lang) for s in range(1, flow.settings.scale + 1)}
-        faces = rate.ids.faces
-        portrait = Window.height > Window.width * 1.1
-        if getattr(faces, "_shown", None) != (lang, portrait):
-            faces.portrait = portrait
-            faces.show(flow.settings.scale, labels)
-            faces._shown = (lang, portrait)
-        reasons = self.screens["reasons"]
-        reasons.show_comment = flow.settings.comment
-        reasons.show_phone = flow.settings.phone
-        wanted = [(c, self.services.reason_label(c, lang)) for c in flow.settings.reason_codes]
-        if getattr(reasons, "_shown", None) != wanted:
-            reasons.show_reasons(wanted)
-            reasons._shown = wanted
-        reasons.set_ticked(flow.draft.reasons)
+        self.root_widget.office_name = self.services.office_name
+        for screen in self.screens.values():
+            screen.refresh()
         if sm.current in STAFF_SCREENS:
             return
-        if flow.step != Step.REASONS and (reasons.ids.comment.text or reasons.ids.phone.text
-                                          or reasons.typing):
-            self.close_keyboard()
-            reasons.clear_inputs()
+        if flow.step != Step.REASONS:
+            self.screens["reasons"].reset()
         if sm.current != flow.step.value:
             sm.current = flow.step.value
 
@@ -268,5 +181,5 @@ class RatingApp(App):
             return ""
         if notice == Notice.COOLDOWN:
             seconds = int(self.flow.cooldown_remaining() + 0.999)
-            return self.t("cooldown", seconds=seconds) if seconds else ""
-        return self.t(notice.value)
+            return t("cooldown", seconds=seconds) if seconds else ""
+        return t(notice.value)

@@ -1,65 +1,18 @@
 """Vietnamese/English texts with a live language switch: `i18n.t(key, i18n.lang)` in kv rebinds."""
-import json
 import logging
+from pathlib import Path
 
 from kivy.event import EventDispatcher
 from kivy.properties import OptionProperty
 
+from motcua import translations
+
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("vi", "en")
+LANGUAGES = translations.LANGUAGES
 
-# The texts touchui's own widgets show.
-TOUCHUI_TEXTS = {
-    "vi": {
-        "kb.space": "Dấu cách",
-        "kb.clear": "Xoá hết",
-        "kb.enter": "Tìm",
-        "kb.ok": "Xong",
-        "kb.shift": "Chữ hoa",
-        "kb.telex": "Telex",
-        "kb.mode_code": "Mã số",
-        "kb.mode_text": "Chữ",
-        "kb.tones": "Dấu thanh:",
-        "kb.tone.sac": "sắc",
-        "kb.tone.huyen": "huyền",
-        "kb.tone.hoi": "hỏi",
-        "kb.tone.nga": "ngã",
-        "kb.tone.nang": "nặng",
-        "pin.title": "Nhập mã PIN quản trị",
-        "pin.wrong": "Sai mã PIN. Còn {left} lần thử.",
-        "pin.locked": "Tạm khoá. Thử lại sau {seconds} giây.",
-        "pin.cancel": "Huỷ",
-        "pin.ok": "Đồng ý",
-        "pin.clear": "Xoá",
-        "topbar.back": "Quay lại",
-        "lang.switch": "English",
-    },
-    "en": {
-        "kb.space": "Space",
-        "kb.clear": "Clear",
-        "kb.enter": "Search",
-        "kb.ok": "Done",
-        "kb.shift": "Capitals",
-        "kb.telex": "Telex",
-        "kb.mode_code": "Code",
-        "kb.mode_text": "Letters",
-        "kb.tones": "Tone marks:",
-        "kb.tone.sac": "acute",
-        "kb.tone.huyen": "grave",
-        "kb.tone.hoi": "hook",
-        "kb.tone.nga": "tilde",
-        "kb.tone.nang": "dot",
-        "pin.title": "Enter the admin PIN",
-        "pin.wrong": "Wrong PIN. {left} tries left.",
-        "pin.locked": "Locked. Try again in {seconds} s.",
-        "pin.cancel": "Cancel",
-        "pin.ok": "OK",
-        "pin.clear": "Delete",
-        "topbar.back": "Back",
-        "lang.switch": "Tiếng Việt",
-    },
-}
+# The texts touchui's own widgets show: touchui/locale/{vi,en}/LC_MESSAGES/touchui.po.
+LOCALE = Path(__file__).with_name("locale")
 
 
 class Translator(EventDispatcher):
@@ -92,14 +45,9 @@ class Translator(EventDispatcher):
         self.property("lang").dispatch(self)
         return self
 
-    def load_json(self, path):
-        """Merge a JSON catalog file shaped ``{"vi": {...}, "en": {...}}``."""
-        with open(path, encoding="utf-8") as fh:
-            try:
-                data = json.load(fh)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"catalog {path}: not valid JSON ({exc})") from None
-        return self.add(data)
+    def load(self, locale_dir, domain):
+        """Merge a domain's gettext catalogues (``<locale_dir>/<lang>/LC_MESSAGES/<domain>.po``)."""
+        return self.add(translations.load(locale_dir, domain))
 
     def t(self, key, lang=None, **values):
         """The text for `key` in `lang` (default: the current language), formatted with `values`."""
@@ -125,7 +73,7 @@ class Translator(EventDispatcher):
         self.lang = "en" if self.lang == "vi" else "vi"
 
 
-i18n = Translator(TOUCHUI_TEXTS)
+i18n = Translator().load(LOCALE, "touchui")
 
 
 def tr(key, **values):

@@ -6,30 +6,27 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from central import callbacks
+from central.api.deps import database
 from central.dashboard.auth import Session, check_csrf, page_admin, set_flash
-from central.dashboard.web import lang_of, office_list, render
+from central.dashboard.web import lang_of, office_list, render, texts, translator
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 LIMIT = 500
-STATE_NAMES = {"open": ("Chưa gọi lại", "Not called back yet"), "done": ("Đã gọi lại", "Called back"),
-               "all": ("Tất cả", "All")}
-PROBLEM_STATUS = {"not_found": 404, "already_done": 409, "bad_note": 422}
+STATE_NAMES = {"open": "callbacks.state_open", "done": "callbacks.state_done", "all": "callbacks.state_all"}
 
 
 def _t(request: Request):
     lang = lang_of(request)
-    return lambda vi, en: vi if lang == "vi" else en
+    return translator(lang)
 
 
 def _problem_text(request: Request, problem: callbacks.CallbackProblem) -> str:
     t = _t(request)
-    if problem.code == "bad_note":
-        return t(f"Ghi chú tối đa {callbacks.NOTE_MAX} ký tự và không chứa ký tự điều khiển.",
-                 f"The note must be at most {callbacks.NOTE_MAX} characters of plain text.")
-    if problem.code == "already_done":
-        return t("Lượt này đã được ghi nhận gọi lại trước đó (xem cột Gọi lại).",
-                 "This call-back was already recorded (see the Call-back column).")
-    return t("Không có lượt đánh giá nào để lại số điện thoại với mã này.", "No rating with a phone number has this id.")
+    if problem.problem == "bad_note":
+        return t("callbacks.bad_note", n=callbacks.NOTE_MAX)
+    if problem.problem == "already_done":
+        return t("callbacks.already_recorded")
+    return t("callbacks.no_such_rating")
 
 
 @router.get("/callbacks")
@@ -42,7 +39,7 @@ def _callbacks_view(request: Request, notice: str | None = None, status: int = 2
     q = request.query_params
     state = q.get("state") if q.get("state") in callbacks.STATES else "all"
     office = q.get("office") or None
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+    with database(request).read() as conn:
         items = callbacks.list_callbacks(conn, office, state, LIMIT)
         office_rows = office_list(conn)
     return render(request, "callbacks.html", calls=items, state=state, state_names=STATE_NAMES,
@@ -60,7 +57,7 @@ def callback_done(request: Request, rating_id: str, csrf: str = Form(""), note: 
             raise callbacks.CallbackProblem("not_found", "no such id")
         callbacks.mark_done(request.app.state.engine, rating_id, session.admin_id, note)
     except callbacks.CallbackProblem as problem:
-        return _callbacks_view(request, notice=_problem_text(request, problem), status=PROBLEM_STATUS[problem.code])
-    set_flash(request.app.state.engine, session, "Đã ghi nhận cuộc gọi lại.", "Call-back recorded.")
+        return _callbacks_view(request, notice=_problem_text(request, problem), status=problem.status)
+    set_flash(request.app.state.engine, session, *texts("callbacks.recorded"))
     back = {"state": state if state in callbacks.STATES else "all", "office": office}
     return RedirectResponse(f"/admin/callbacks?{urlencode({k: v for k, v in back.items() if v})}#cb-{rating_id}", 303)

@@ -8,10 +8,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from central import exports, reports, rules
 from central.dashboard import charts
+from central.api.deps import database
 from central.dashboard.auth import (DISABLED, LOGIN_COOKIE, SESSION_COOKIE, Session, check_csrf,
                                     current_session, page_admin, sign_in, sign_out)
 from central.dashboard.web import (DIMENSION_NAMES, GRANULARITY_NAMES, PERIOD_NAMES, fmt_int, fmt_pct, fmt_time,
-                                   lang_of, office_list, render, score_name)
+                                   lang_of, office_list, render, score_name, translator)
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -57,25 +58,22 @@ def _login_form(request: Request, next_path: str | None, error: str | None = Non
 def login(request: Request, name: str = Form("", max_length=128), password: str = Form("", max_length=256),
           csrf: str = Form("", max_length=128), next: str = Form("", max_length=500)):
     lang = lang_of(request)
-    t = (lambda vi, en: vi if lang == "vi" else en)
+    t = translator(lang)
     cookie = request.cookies.get(LOGIN_COOKIE)
     if not cookie or not secrets.compare_digest(cookie, csrf):
-        return _login_form(request, next, t("Phiên đăng nhập đã hết hạn, vui lòng thử lại.",
-                                            "The sign-in form expired; please try again."), 403)
+        return _login_form(request, next, t("login.form_expired"), 403)
     brake, address = request.app.state.login_brake, _client(request)
     wait = brake.wait_s(address, name)
     if wait:
         minutes = max(1, -(-wait // 60))
-        return _login_form(request, next, t(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
-                                            f"Too many failed sign-ins. Try again in {minutes} min."),
+        return _login_form(request, next, t("login.too_many_failures", minutes=minutes),
                            429, {"Retry-After": str(wait)})
     signed = sign_in(request.app.state.engine, name, password)
     if signed is None:
         brake.failed(address, name)
-        return _login_form(request, next, t("Sai tên đăng nhập hoặc mật khẩu.", "Wrong name or password."), 401)
+        return _login_form(request, next, t("login.wrong_name_or_password"), 401)
     if signed == DISABLED:
-        return _login_form(request, next, t("Tài khoản này đã bị khóa. Liên hệ quản trị viên khác để mở lại.",
-                                            "This account is disabled. Ask another admin to enable it."), 403)
+        return _login_form(request, next, t("login.account_disabled"), 403)
     brake.succeeded(address, name)
     token, _session = signed
     response = RedirectResponse(_safe_next(next), 303)
@@ -101,7 +99,7 @@ def read_period(request: Request) -> reports.Period:
 
 
 def _conn(request: Request):
-    return request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED")
+    return database(request).read()
 
 
 def _selector_context(conn, request: Request, period: reports.Period) -> dict:
@@ -126,7 +124,7 @@ def overview_page(request: Request, _s: Session = Depends(page_admin)):
 
 
 def _overview_charts(data: dict, period: reports.Period, lang: str) -> dict:
-    t = (lambda vi, en: vi if lang == "vi" else en)
+    t = translator(lang)
     series = data["series"]
     labels = [reports.bucket_label(reports.buckets(period)[i][2], period.granularity, lang)
               for i in range(len(series))]
@@ -134,37 +132,37 @@ def _overview_charts(data: dict, period: reports.Period, lang: str) -> dict:
     dist = data["ratings"]["distribution"]
     order = sorted(dist, key=int, reverse=True)
     return {
-        "ratings": charts.bar_chart(t("Số lượt đánh giá", "Ratings"), labels, [p["ratings"] for p in series]),
-        "satisfaction": charts.line_chart(t("Tỷ lệ hài lòng", "Satisfaction rate"), labels,
-                                          [(t("Tỷ lệ hài lòng", "Satisfaction rate"),
+        "ratings": charts.bar_chart(t("reports.ratings"), labels, [p["ratings"] for p in series]),
+        "satisfaction": charts.line_chart(t("overview.satisfaction_rate"), labels,
+                                          [(t("overview.satisfaction_rate"),
                                             [p["satisfaction_rate"] for p in series])]),
-        "distribution": charts.bar_chart(t("Phân bố mức đánh giá", "Ratings by level"),
+        "distribution": charts.bar_chart(t("overview.ratings_by_level"),
                                          [score_name(int(k), scale, lang) for k in order],
                                          [dist[k] for k in order], colour=charts.COLOURS[2]),
-        "on_time": charts.line_chart(t("Tỷ lệ đúng hạn", "On-time rate"), labels,
-                                     [(t("Tỷ lệ đúng hạn", "On-time rate"), [p["on_time_rate"] for p in series])]),
-        "late": charts.bar_chart(t("Hồ sơ giải quyết trễ hạn", "Dossiers finished late"), labels,
+        "on_time": charts.line_chart(t("reports.on_time_rate"), labels,
+                                     [(t("reports.on_time_rate"), [p["on_time_rate"] for p in series])]),
+        "late": charts.bar_chart(t("reports.dossiers_finished_late"), labels,
                                  [p["late"] for p in series], colour=charts.COLOURS[1]),
-        "d766": charts.line_chart(t("Chỉ số hài lòng theo QĐ 766", "Decision 766 satisfaction"), labels,
-                                  [(t("Chỉ số QĐ 766", "Decision 766 figure"), data["decision_766"]["series"])]),
+        "d766": charts.line_chart(t("reports.decision_766_satisfaction"), labels,
+                                  [(t("reports.decision_766_figure"), data["decision_766"]["series"])]),
     }
 
 
 def breakdown_columns(dimension: str, scale: int, lang: str) -> list[tuple[str, str, str]]:
     """(key, heading, kind) of each column the breakdown table shows, in order; kind: text|int|pct."""
-    t = (lambda vi, en: vi if lang == "vi" else en)
-    first = {"officer": t("Cán bộ", "Officer"), "counter": t("Quầy", "Counter"), "field": t("Lĩnh vực", "Field"),
-             "procedure": t("Thủ tục", "Procedure"), "day": t("Ngày", "Day")}[dimension]
-    cols = [("label", first, "text"), ("count", t("Lượt đánh giá", "Ratings"), "int"),
-            ("satisfied", t("Hài lòng trở lên", "Satisfied"), "int"),
-            ("satisfaction_rate", t("Tỷ lệ hài lòng", "Satisfaction rate"), "pct")]
+    t = translator(lang)
+    first = {"officer": t("common.officer"), "counter": t("common.counter"), "field": t("reports.field"),
+             "procedure": t("reports.procedure"), "day": t("reports.day")}[dimension]
+    cols = [("label", first, "text"), ("count", t("overview.ratings"), "int"),
+            ("satisfied", t("reports.satisfied"), "int"),
+            ("satisfaction_rate", t("overview.satisfaction_rate"), "pct")]
     cols += [(f"d{i}", score_name(i, scale, lang), "int") for i in range(scale, 0, -1)]
-    cols += [("reasons_text", t("Lý do thường gặp khi chưa hài lòng", "Usual reasons when not satisfied"), "text"),
-             ("comments", t("Góp ý", "Comments"), "int"),
-             ("quick", t("Dồn dập", "Quick"), "int")]   # explained under the table
+    cols += [("reasons_text", t("reports.usual_reasons_when_not_satisfied"), "text"),
+             ("comments", t("reports.comments"), "int"),
+             ("quick", t("reports.quick"), "int")]   # explained under the table
     if dimension in ("field", "procedure"):
-        cols += [("finished", t("Hồ sơ đã giải quyết", "Dossiers finished"), "int"),
-                 ("late", t("Trễ hạn", "Late"), "int"), ("on_time_rate", t("Tỷ lệ đúng hạn", "On-time rate"), "pct")]
+        cols += [("finished", t("reports.dossiers_finished"), "int"),
+                 ("late", t("overview.late"), "int"), ("on_time_rate", t("reports.on_time_rate"), "pct")]
     return cols
 
 

@@ -1,4 +1,5 @@
 """Page rendering for the dashboard: templates, the Vietnamese/English switch, number formats."""
+import logging
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -7,6 +8,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
+from motcua import translations
+
 from central.dashboard.auth import take_flash
 from central.storage.schema import offices
 from central.timeutil import from_db
@@ -14,19 +17,38 @@ from central.timeutil import from_db
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LANG_COOKIE = "motcua_lang"
+log = logging.getLogger(__name__)
 SCORE_NAMES = {3: {3: ("Rất hài lòng", "Very satisfied"), 2: ("Hài lòng", "Satisfied"),
                    1: ("Không hài lòng", "Not satisfied")}}
-DIMENSION_NAMES = {"officer": ("Theo cán bộ", "By officer"), "counter": ("Theo quầy", "By counter"),
-                   "field": ("Theo lĩnh vực", "By field"), "procedure": ("Theo thủ tục", "By procedure"),
-                   "day": ("Theo ngày", "By day")}
-PERIOD_NAMES = {"30d": ("30 ngày qua", "Last 30 days"), "month": ("Tháng này", "This month"),
-                "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
-                "custom": ("Tùy chọn", "Custom")}
-GRANULARITY_NAMES = {"day": ("Theo ngày", "Daily"), "week": ("Theo tuần", "Weekly"),
-                     "month": ("Theo tháng", "Monthly")}
+# The dashboard's texts: central/locale/{vi,en}/LC_MESSAGES/dashboard.po (keys as msgids, see
+# motcua.translations); templates call t("key", name=value), Python code translator(lang) or texts(key).
+LOCALE = TEMPLATES.parent / "locale"
+CATALOGS = translations.load(LOCALE, "dashboard")
+DIMENSION_NAMES = {d: f"dimension.{d}" for d in ("officer", "counter", "field", "procedure", "day")}
+PERIOD_NAMES = {p: f"period.{p}" for p in ("30d", "month", "quarter", "year", "custom")}
+GRANULARITY_NAMES = {g: f"granularity.{g}" for g in ("day", "week", "month")}
 
 env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
+
+
+def text(key: str, lang: str = "vi", **values) -> str:
+    """The dashboard text `key` in `lang` (Vietnamese when it has none), formatted with `values`."""
+    found = CATALOGS.get(lang, {}).get(key) or CATALOGS["vi"].get(key)
+    if found is None:   # tests/test_translations.py keeps this from happening; a page still shows
+        log.warning("no dashboard text named %r", key)
+        return key
+    return found.format(**values) if values else found
+
+
+def translator(lang: str):
+    """t(key, **values) in one language: what pages and forms call."""
+    return lambda key, **values: text(key, lang, **values)
+
+
+def texts(key: str, **values) -> tuple[str, str]:
+    """(Vietnamese, English) of one text: a flash message keeps both (auth.set_flash)."""
+    return text(key, "vi", **values), text(key, "en", **values)
 
 
 def lang_of(request: Request) -> str:
@@ -75,8 +97,11 @@ def office_list(conn) -> list:
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     lang = lang_of(request)
 
-    def t(vi: str, en: str) -> str:
-        return vi if lang == "vi" else en
+    t = translator(lang)
+
+    def either(pair) -> str:
+        """One of a (Vietnamese, English) pair an error carries with it (central.errors)."""
+        return pair[0] if lang == "vi" else pair[1]
 
     def link(path: str, **params) -> str:
         """`path` with the current query, `params` replacing (None removes)."""
@@ -93,7 +118,7 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     session = getattr(request.state, "session", None)
     flash = take_flash(request.app.state.engine, session) if session else None
     html = env.get_template(template).render(
-        request=request, lang=lang, t=t, link=link, session=session, flash=flash,
+        request=request, lang=lang, t=t, either=either, link=link, session=session, flash=flash,
         csrf=session.csrf if session else "", pct=lambda r: fmt_pct(r, lang),
         num=lambda n: fmt_int(n, lang), when=lambda d: fmt_time(d, lang),
         score_name=lambda s, sc: score_name(s, sc, lang), path=request.url.path, **context)

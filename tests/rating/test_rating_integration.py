@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from motcua.client import Heartbeat  # noqa: E402
-from motcua.config import load_config  # noqa: E402
+from rating.settings import load as load_config  # noqa: E402
 from rating.flow import Notice, Step  # noqa: E402
 from rating.services import TabletServices  # noqa: E402
 from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
@@ -18,7 +18,7 @@ def tablet(tmp_path, server, ids, counter=1, **rating):
     folder = tmp_path / f"tablet{counter}"
     folder.mkdir()
     cfg = load_config(write_config(folder, server, server.device_token(counter=counter), counter=counter,
-                                   cooldown_seconds=0, **rating), app="rating")
+                                   cooldown_seconds=0, **rating))
     services = TabletServices(cfg)
     services.refresh_staff()
     assert services.duty.sign_in(ids["lan"], LAN_PIN)
@@ -132,8 +132,8 @@ def test_a_full_disk_refuses_politely_keeps_what_is_stored_and_resumes(tmp_path,
     assert refused, "the capped store kept accepting ratings"
     flow = services.flow
     assert flow.step == Step.RATE and flow.notice == Notice.NOT_SAVED   # no thank-you
-    from rating.texts import TEXTS
-    polite = TEXTS["not_saved"][0]
+    from rating.texts import text
+    polite = text("not_saved")
     assert "full" not in polite and "Error" not in polite and "cán bộ" in polite
     status = services.admin_status()
     assert "database or disk is full" in status["last_error"]

@@ -1,5 +1,4 @@
 """Texts in two languages and the theme, without a window: lookups, fallbacks, bad config values."""
-import json
 import os
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -46,13 +45,18 @@ def test_bad_catalogs_are_refused_with_the_reason(tmp_path):
     tr = Translator()
     with pytest.raises(ValueError, match="'fr'"):
         tr.add({"fr": {"a": "b"}})
-    broken = tmp_path / "texts.json"
-    broken.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="not valid JSON"):
-        tr.load_json(broken)
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(CATALOG, ensure_ascii=False), encoding="utf-8")
-    assert tr.load_json(good).t("home.title") == "Tra cứu thủ tục"
+    for lang, body in (("vi", 'msgid "home.title"\nmsgstr "Tra cứu thủ tục"\n'),
+                       ("en", 'msgid "home.title"\nmsgstr "Find a procedure"\n\n'
+                              '#, fuzzy\nmsgid "dossier.left"\nmsgstr "{n} days left"\n')):
+        po = tmp_path / lang / "LC_MESSAGES" / "app.po"
+        po.parent.mkdir(parents=True)
+        po.write_text(body, encoding="utf-8")
+    tr.load(tmp_path, "app")
+    assert tr.t("home.title", "en") == "Find a procedure"
+    assert tr.t("dossier.left", "en") == "dossier.left"   # a fuzzy text is not a translation
+    (tmp_path / "en" / "LC_MESSAGES" / "app.po").write_text('msgid "a"\nmsgtsr "b"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="app.po"):
+        Translator().load(tmp_path, "app")
 
 
 def test_theme_takes_plain_config_values():
