@@ -1,6 +1,6 @@
 """The durable outbox: a rating is committed to disk before the thank-you screen, then delivered exactly once.
 
-Row states: pending -> sending -> sent | quarantined. A batch keeps its Idempotency-Key in the rows
+Row states (`OutboxState`): pending -> sending -> sent | quarantined. A batch keeps its Idempotency-Key in the rows
 (`batch_key`) until the server answers, so a retry after a lost answer is recognised as the same
 request. Rows left `sending` by a crash go back to `pending` when the outbox is opened.
 """
@@ -10,13 +10,14 @@ import sqlite3
 import threading
 import time
 import uuid
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from motcua import dossier_code, officetime
-from motcua.store import connect, db_path, get_state, open_store, set_state
+from motcua.store import OutboxState, connect, db_path, get_state, open_store, set_state
 
-__all__ = ["Outbox", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
+__all__ = ["Outbox", "OutboxState", "Row", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
 
 MAX_BATCH = 500
 DELIVERED = ("accepted", "duplicate")
@@ -24,6 +25,26 @@ REFUSED = ("rejected", "conflict")
 PERSONAL = ("phone", "comment")   # removed from an item once the server holds it
 SERVER_ERROR = "server_error"     # reason prefix of an item set aside because the server failed on it
 SERVER_ERROR_RETRY_S = 3600       # such items are offered again after this long
+
+
+PENDING, SENDING, SENT, QUARANTINED = OutboxState  # bound into the SQL as parameters
+WAITING = (PENDING, SENDING)   # not delivered yet: what the heartbeat counts as pending
+
+
+class Row(NamedTuple):
+    """An outbox row as the admin screen, the heartbeat and the tests read it."""
+    id: str
+    seq: int
+    kind: str
+    payload: str  # the item as JSON
+    state: str
+    reason: str | None
+    attempts: int
+    batch_key: str | None
+    created_at: float
+
+
+ROW_COLUMNS = ", ".join(Row._fields)
 
 
 class DuplicateItem(ValueError):
@@ -126,31 +147,33 @@ class Outbox:
 
     # -- what the admin screen and the heartbeat read
     def pending(self) -> int:
-        return self._read("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')")[0][0]
+        return self._read("SELECT count(*) FROM outbox WHERE state IN (?, ?)", WAITING)[0][0]
+
+    def rows(self, where: str, params=()) -> list[Row]:
+        """Outbox rows: `where` is the SQL after WHERE (with ? parameters)."""
+        return [Row(*r) for r in self._read(f"SELECT {ROW_COLUMNS} FROM outbox WHERE {where}", params)]
 
     def quarantined(self) -> list[dict]:
-        rows = self._read("SELECT id, seq, kind, payload, reason, created_at FROM outbox "
-                          "WHERE state = 'quarantined' ORDER BY seq")
-        return [{"id": r[0], "device_seq": r[1], "kind": r[2], "payload": json.loads(r[3]),
-                 "reason": r[4], "created_at": iso_time(r[5])} for r in rows]
+        return [{"id": r.id, "device_seq": r.seq, "kind": r.kind, "payload": json.loads(r.payload),
+                 "reason": r.reason, "created_at": iso_time(r.created_at)}
+                for r in self.rows("state = ? ORDER BY seq", [QUARANTINED])]
 
     def get(self, item_id: str) -> dict | None:
-        rows = self._read("SELECT id, seq, kind, payload, state, reason, attempts, batch_key FROM outbox "
-                          "WHERE id = ?", [item_id])
-        if not rows:
+        found = self.rows("id = ?", [item_id])
+        if not found:
             return None
-        r = rows[0]
-        return {"id": r[0], "device_seq": r[1], "kind": r[2], "payload": json.loads(r[3]), "state": r[4],
-                "reason": r[5], "attempts": r[6], "batch_key": r[7]}
+        r = found[0]
+        return {"id": r.id, "device_seq": r.seq, "kind": r.kind, "payload": json.loads(r.payload),
+                "state": OutboxState(r.state), "reason": r.reason, "attempts": r.attempts, "batch_key": r.batch_key}
 
     def counts(self) -> dict:
         got = dict(self._read("SELECT state, count(*) FROM outbox GROUP BY state"))
-        return {s: got.get(s, 0) for s in ("pending", "sending", "sent", "quarantined")}
+        return {s.value: got.get(s, 0) for s in OutboxState}
 
     def status(self) -> dict:
         """pending, quarantined, oldest_pending_age_s, last_success_at, last_error (+ last_attempt_at, sent)."""
         counts = self.counts()
-        oldest = self._read("SELECT min(created_at) FROM outbox WHERE state IN ('pending', 'sending')")[0][0]
+        oldest = self._read("SELECT min(created_at) FROM outbox WHERE state IN (?, ?)", WAITING)[0][0]
         state = {name: value for name, value in
                  ((n, json.loads(v)) for n, v in self._read("SELECT name, value FROM device_state"))}
         return {
@@ -167,27 +190,27 @@ class Outbox:
     def resume(self) -> int:
         """Rows a crash left `sending` go back to `pending` (keeping their batch key)."""
         with self._write() as db:
-            return db.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'").rowcount
+            return db.execute("UPDATE outbox SET state = ? WHERE state = ?", [PENDING, SENDING]).rowcount
 
     def next_batch(self, kind: str = "rating", limit: int = MAX_BATCH) -> tuple[str | None, list[dict]]:
         """Claims the next batch (marks it `sending`): an unfinished batch first, with its old key."""
         limit = max(1, min(limit, MAX_BATCH))
         with self._write() as db:
-            first = db.execute("SELECT batch_key FROM outbox WHERE state = 'pending' AND kind = ? "
-                               "ORDER BY seq LIMIT 1", [kind]).fetchone()
+            first = db.execute("SELECT batch_key FROM outbox WHERE state = ? AND kind = ? "
+                               "ORDER BY seq LIMIT 1", [PENDING, kind]).fetchone()
             if first is None:
                 return None, []
             key = first[0]
             if key:
-                rows = db.execute("SELECT id, payload FROM outbox WHERE state = 'pending' AND batch_key = ? "
-                                  "ORDER BY seq", [key]).fetchall()
+                rows = db.execute("SELECT id, payload FROM outbox WHERE state = ? AND batch_key = ? "
+                                  "ORDER BY seq", [PENDING, key]).fetchall()
             else:
                 key = str(uuid.uuid4())
-                rows = db.execute("SELECT id, payload FROM outbox WHERE state = 'pending' AND kind = ? "
-                                  "AND batch_key IS NULL ORDER BY seq LIMIT ?", [kind, limit]).fetchall()
+                rows = db.execute("SELECT id, payload FROM outbox WHERE state = ? AND kind = ? "
+                                  "AND batch_key IS NULL ORDER BY seq LIMIT ?", [PENDING, kind, limit]).fetchall()
             ids = [r[0] for r in rows]
-            db.execute(f"UPDATE outbox SET state = 'sending', batch_key = ?, attempts = attempts + 1 "
-                       f"WHERE id IN ({','.join('?' * len(ids))})", [key] + ids)
+            db.execute(f"UPDATE outbox SET state = ?, batch_key = ?, attempts = attempts + 1 "
+                       f"WHERE id IN ({','.join('?' * len(ids))})", [SENDING, key] + ids)
             set_state(db, "last_attempt_at", self.clock())
         return key, [json.loads(r[1]) for r in rows]
 
@@ -205,21 +228,21 @@ class Outbox:
             for res in results:
                 status, item_id = res.get("status"), res.get("id")
                 if status in DELIVERED:
-                    n = db.execute(f"UPDATE outbox SET state = 'sent', sent_at = ?, reason = ?, "
+                    n = db.execute(f"UPDATE outbox SET state = ?, sent_at = ?, reason = ?, "
                                    f"payload = json_remove(payload, {prune}) WHERE id = ? "
-                                   "AND batch_key = ? AND state = 'sending'",
-                                   [now, status, item_id, batch_key]).rowcount
+                                   "AND batch_key = ? AND state = ?",
+                                   [SENT, now, status, item_id, batch_key, SENDING]).rowcount
                     summary["delivered"] += n
                 elif status == "rejected" and res.get("reason") == "seq_taken" and max_seq is not None:
                     summary["renumbered"] += self._renumber(db, batch_key, item_id, max_seq, now)
                 elif status in REFUSED:
                     reason = f"{status}: {res.get('reason') or 'no reason given'}"
                     summary["quarantined"] += db.execute(
-                        "UPDATE outbox SET state = 'quarantined', reason = ?, quarantined_at = ? WHERE id = ? "
-                        "AND batch_key = ? AND state = 'sending'", [reason, now, item_id, batch_key]).rowcount
+                        "UPDATE outbox SET state = ?, reason = ?, quarantined_at = ? WHERE id = ? "
+                        "AND batch_key = ? AND state = ?", [QUARANTINED, reason, now, item_id, batch_key, SENDING]).rowcount
             summary["unanswered"] = db.execute(
-                "UPDATE outbox SET state = 'pending', batch_key = NULL WHERE batch_key = ? AND state = 'sending'",
-                [batch_key]).rowcount
+                "UPDATE outbox SET state = ?, batch_key = NULL WHERE batch_key = ? AND state = ?",
+                [PENDING, batch_key, SENDING]).rowcount
             set_state(db, "last_success_at", now)
             set_state(db, "last_error", None)
         return summary
@@ -227,8 +250,8 @@ class Outbox:
     @staticmethod
     def _renumber(db: Database, batch_key: str, item_id, server_max: int, now: float) -> int:
         """Gives an item the next device_seq above both this store's and the server's highest."""
-        row = db.execute("SELECT payload FROM outbox WHERE id = ? AND batch_key = ? AND state = 'sending'",
-                         [item_id, batch_key]).fetchone()
+        row = db.execute("SELECT payload FROM outbox WHERE id = ? AND batch_key = ? AND state = ?",
+                         [item_id, batch_key, SENDING]).fetchone()
         if row is None:
             return 0
         top = db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0
@@ -236,8 +259,8 @@ class Outbox:
         set_state(db, "device_seq", seq)
         item = json.loads(row[0])
         old, item["device_seq"] = item.get("device_seq"), seq
-        db.execute("UPDATE outbox SET seq = ?, payload = ?, state = 'pending', batch_key = NULL, reason = ? "
-                   "WHERE id = ?", [seq, json.dumps(item, ensure_ascii=False), f"renumbered from {old}", item_id])
+        db.execute("UPDATE outbox SET seq = ?, payload = ?, state = ?, batch_key = NULL, reason = ? "
+                   "WHERE id = ?", [seq, json.dumps(item, ensure_ascii=False), PENDING, f"renumbered from {old}", item_id])
         db.execute("INSERT INTO store_events VALUES (?, 'renumbered', ?)",
                    [now, json.dumps({"id": item_id, "from": old, "to": seq})])
         return 1
@@ -257,26 +280,27 @@ class Outbox:
     def requeue_server_errors(self, older_than_s: float = SERVER_ERROR_RETRY_S) -> int:
         """Items set aside because the server failed on them are offered again after a while."""
         with self._write() as db:
-            return db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL WHERE state = 'quarantined' "
+            return db.execute("UPDATE outbox SET state = ?, batch_key = NULL WHERE state = ? "
                               "AND reason LIKE ? AND quarantined_at < ?",
-                              [SERVER_ERROR + "%", self.clock() - older_than_s]).rowcount
+                              [PENDING, QUARANTINED, SERVER_ERROR + "%", self.clock() - older_than_s]).rowcount
 
     def release(self, batch_key: str, error: str, split: bool = False) -> None:
         """The batch did not get through: back to pending, same key (or no key when it must be split)."""
         with self._write() as db:
             if split:
-                db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL WHERE batch_key = ? "
-                           "AND state = 'sending'", [batch_key])
+                db.execute("UPDATE outbox SET state = ?, batch_key = NULL WHERE batch_key = ? AND state = ?",
+                           [PENDING, batch_key, SENDING])
             else:
-                db.execute("UPDATE outbox SET state = 'pending' WHERE batch_key = ? AND state = 'sending'",
-                           [batch_key])
+                db.execute("UPDATE outbox SET state = ? WHERE batch_key = ? AND state = ?",
+                           [PENDING, batch_key, SENDING])
             set_state(db, "last_error", error)
 
     def quarantine_batch(self, batch_key: str, reason: str) -> int:
         """The server refused this batch as a whole and it holds one item: set it aside with the reason."""
         with self._write() as db:
-            return db.execute("UPDATE outbox SET state = 'quarantined', reason = ?, quarantined_at = ? "
-                              "WHERE batch_key = ? AND state = 'sending'", [reason, self.clock(), batch_key]).rowcount
+            return db.execute("UPDATE outbox SET state = ?, reason = ?, quarantined_at = ? "
+                              "WHERE batch_key = ? AND state = ?",
+                              [QUARANTINED, reason, self.clock(), batch_key, SENDING]).rowcount
 
     def record_error(self, error: str | None) -> None:
         with self._write() as db:
@@ -285,8 +309,8 @@ class Outbox:
     def retry_quarantined(self) -> int:
         """Quarantined items go back to pending, in new batches with fresh attempts; returns how many."""
         with self._write() as db:   # a new key: the old batch's stored answer must not be replayed
-            return db.execute("UPDATE outbox SET state = 'pending', batch_key = NULL, reason = NULL, attempts = 0 "
-                              "WHERE state = 'quarantined'").rowcount
+            return db.execute("UPDATE outbox SET state = ?, batch_key = NULL, reason = NULL, attempts = 0 "
+                              "WHERE state = ?", [PENDING, QUARANTINED]).rowcount
 
 
 from motcua.worker import SyncWorker  # noqa: E402  (re-exported: the apps import it from here)

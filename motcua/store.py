@@ -6,16 +6,26 @@ import logging
 import os
 import sqlite3
 import time
+from enum import StrEnum
 from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-__all__ = ["open_store", "connect", "migrations", "db_path", "get_state", "set_state",
+__all__ = ["OutboxState", "open_store", "connect", "migrations", "db_path", "get_state", "set_state",
            "recoveries", "StoreError", "StoreBusy", "StoreInUse", "is_corruption"]
 
 log = logging.getLogger(__name__)
 migrations = Migrations("motcua-device")
+
+
+class OutboxState(StrEnum):
+    """An outbox row's `state`: pending -> sending -> sent | quarantined (motcua/outbox.py). The
+    values are what the column holds; m001_outbox's CHECK lists the same ones."""
+    PENDING = "pending"
+    SENDING = "sending"          # in a batch sent and not answered yet
+    SENT = "sent"                # the server holds it (accepted or duplicate)
+    QUARANTINED = "quarantined"  # refused or set aside; `reason` says why
 
 
 @migrations()
@@ -251,7 +261,7 @@ def _recover(path: Path, problem: str) -> Database:
     kept = 0
     with db.atomic():
         for r in rows:
-            state = "pending" if r.get("state") in ("sending", None) else r["state"]
+            state = OutboxState.PENDING if r.get("state") in (OutboxState.SENDING, None) else r["state"]
             try:
                 db.execute("INSERT OR IGNORE INTO outbox (id, seq, kind, payload, unique_key, state, created_at,"
                            " attempts, batch_key, sent_at, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

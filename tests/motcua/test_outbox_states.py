@@ -100,3 +100,27 @@ class OutboxMachine(RuleBasedStateMachine):
 
 OutboxMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
 test_outbox_state_machine = OutboxMachine.TestCase
+
+
+def test_outbox_states_are_the_columns_own_values(tmp_path):
+    """The states the outbox writes are one enum (motcua.store.OutboxState), exactly the values the
+    store's CHECK constraint allows, stored as the same text as before; rows read back are named."""
+    import re
+    import sqlite3
+
+    from motcua.store import OutboxState
+    ob = Outbox.open(tmp_path / "tablet.db")
+    table = ob.db.execute("SELECT sql FROM sqlite_master WHERE name = 'outbox'").fetchone()[0]
+    allowed = re.search(r"CHECK \(state IN \(([^)]*)\)\)", table).group(1)
+    assert [s.strip(" '") for s in allowed.split(",")] == [s.value for s in OutboxState]
+    first, second = ob.put("rating", {"score": 3}), ob.put("rating", {"score": 0})
+    key, items = ob.next_batch()
+    assert ob.get(first)["state"] is OutboxState.SENDING
+    ob.settle(key, [{"id": first, "status": "accepted"}, {"id": second, "status": "rejected", "reason": "x"}])
+    stored = dict(sqlite3.connect(tmp_path / "tablet.db").execute("SELECT id, state FROM outbox").fetchall())
+    assert stored == {first: "sent", second: "quarantined"}
+    assert ob.counts() == {"pending": 0, "sending": 0, "sent": 1, "quarantined": 1}
+    [row] = ob.rows("state = ?", [OutboxState.QUARANTINED])
+    assert (row.id, row.seq, row.state, row.reason) == (second, 2, "quarantined", "rejected: x")
+    assert ob.quarantined()[0]["device_seq"] == 2
+    ob.close()
