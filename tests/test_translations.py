@@ -70,8 +70,8 @@ def test_templates_are_up_to_date_with_the_vietnamese_catalogues():
 KEY = r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']"""
 # kv and Python of the apps: i18n.t("home.title"...), tr("..."), t("...") (the kiosk's detail screen)
 APP_CALL = re.compile(r"(?:\bi18n\.t|\btr|\bt)\(\s*" + KEY)
-# the tablet's own shorthand: app.t("thanks"), self.t("counter"), texts.text("not_saved")
-RATING_CALL = re.compile(r"""(?:\bapp\.t|\bself\.t|\btext)\(\s*["']([a-z_]+)["']""")
+# the tablet's own shorthand: t("counter") (rating.screens.base.t), texts.text("not_saved")
+RATING_CALL = re.compile(r"""(?:\bt|\btext)\(\s*["']([a-z_]+)["']""")
 # keys given as values: enter_text_key: "kb.ok", key = "detail.printed", {"full": "detail.online_full"}
 KEY_VALUE = re.compile(r"""(?:_key\s*[:=]\s*|\bkey\s*=\s*|:\s*)""" + KEY)
 DASHBOARD_CALL = re.compile(r"\bt\(\s*" + KEY)
@@ -145,4 +145,4 @@ def test_the_key_scan_finds_a_key_missing_from_the_catalogue():
     assert APP_CALL.findall(text) == ["home.no_such_text"]
     assert "home.no_such_text" not in _all_keys("kiosk", "touchui")
     assert DASHBOARD_CALL.findall('<h1>{{ t("overview.no_such_text") }}</h1>') == ["overview.no_such_text"]
-    assert RATING_CALL.findall('text: app.t("no_such_text", app.lang)') == ["no_such_text"]
+    assert RATING_CALL.findall('self.line = t("no_such_text", counter=2)') == ["no_such_text"]

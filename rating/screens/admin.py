@@ -2,10 +2,10 @@
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
-from kivy.uix.screenmanager import Screen
+from kivy.properties import NumericProperty, StringProperty
 
 from motcua import officetime
+from rating.screens.base import TabletScreen, t
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -23,8 +23,7 @@ def _ago(ts) -> str:
     return officetime.to_office(ts).strftime("%H:%M:%S %d/%m/%Y")
 
 
-class AdminScreen(Screen):
-    services = ObjectProperty(None, allownone=True)
+class AdminScreen(TabletScreen):
     pending = StringProperty("")
     quarantined = StringProperty("")
     quarantined_count = NumericProperty(0)
@@ -33,13 +32,10 @@ class AdminScreen(Screen):
     device_id = StringProperty("")
     officer = StringProperty("")
 
-    def open(self, services):
-        self.services = services
+    def open(self):
         self.update()
 
     def update(self, *_):
-        from kivy.app import App
-        app = App.get_running_app()
         status = self.services.admin_status()
         self.pending = str(status.get("pending", 0))
         oldest = status.get("oldest_pending_age_s")
@@ -50,11 +46,11 @@ class AdminScreen(Screen):
         if self.quarantined_count:   # why the oldest one was refused
             oldest = self.services.outbox.quarantined()[:1]
             self.quarantined += f"  ({oldest[0]['reason']})" if oldest and oldest[0]["reason"] else ""
-        self.last_sync = _ago(status.get("last_success_at")) or app.t("never")
-        self.last_error = status.get("last_error") or app.t("none")
+        self.last_sync = _ago(status.get("last_success_at")) or t("never")
+        self.last_error = status.get("last_error") or t("none")
         self.device_id = self.services.device_id
-        o = self.services.flow.officer
-        self.officer = f"{o['name']} (#{o['id']})" if o else app.t("none")
+        o = self.flow.officer
+        self.officer = f"{o['name']} (#{o['id']})" if o else t("none")
 
     def retry_quarantined(self):
         try:

@@ -2,11 +2,12 @@
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.uix.screenmanager import Screen
+
+from rating.screens.base import TabletScreen
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 SCAN_ICON = str(Path(__file__).resolve().parents[2] / "assets" / "rating" / "scan.png")
 
 
-class DossierScreen(Screen):
+class DossierScreen(TabletScreen):
     scan_icon = SCAN_ICON

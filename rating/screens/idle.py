@@ -7,7 +7,8 @@ from pathlib import Path
 from kivy.core.image import Image as CoreImage
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
-from kivy.uix.screenmanager import Screen
+
+from rating.screens.base import TabletScreen
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 PLACEHOLDER = str(Path(__file__).resolve().parents[2] / "assets" / "rating" / "officer.png")
@@ -20,7 +21,7 @@ def photo_texture(data: bytes):
     return CoreImage(io.BytesIO(data), ext=ext).texture
 
 
-class IdleScreen(Screen):
+class IdleScreen(TabletScreen):
     officer_name = StringProperty("")
     officer_title = StringProperty("")
     photo = StringProperty(PLACEHOLDER)                    # "" while the officer's own photo is shown
@@ -30,6 +31,13 @@ class IdleScreen(Screen):
     officer_button = BooleanProperty(False)
     cooling = BooleanProperty(False)   # within the cooldown after a rating: the invitation looks asleep
     _photo_digest = None
+
+    def refresh(self):
+        flow = self.flow
+        self.officer_button = self.services.officer_button
+        self.show_officer(flow.officer, self.services.officer_photo(flow.officer))
+        self.waits_for_officer = flow.settings.require_service_done and not flow.service_done
+        self.cooling = flow.cooldown_remaining() > 0
 
     def show_officer(self, officer, photo: bytes | None = None):
         self.has_officer = officer is not None

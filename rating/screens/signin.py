@@ -4,7 +4,8 @@ from pathlib import Path
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.button import Button
-from kivy.uix.screenmanager import Screen
+
+from rating.screens.base import TabletScreen
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -13,27 +14,27 @@ class OfficerChoice(Button):
     staff_id = NumericProperty(0)
 
 
-class SignInScreen(Screen):
+class SignInScreen(TabletScreen):
     chosen_id = NumericProperty(0)
     chosen_name = StringProperty("")
     error = StringProperty("")
 
-    def open(self, officers):
+    def open(self):
+        """A fresh list of the office's officers, none chosen."""
         self.chosen_id, self.chosen_name, self.error = 0, "", ""
         grid = self.ids.officers
         grid.clear_widgets()
-        for o in officers:
+        for o in self.services.duty.officers():
             b = OfficerChoice(staff_id=int(o["id"]), text=o.get("name", ""))
             b.bind(on_release=lambda btn: self.choose(btn.staff_id, btn.text))
             grid.add_widget(b)
 
     def choose(self, staff_id, name):
-        """A name tapped: the app opens the PIN pad for that officer."""
-        from kivy.app import App
+        """A name tapped: the PIN pad for that officer opens."""
         self.chosen_id, self.chosen_name, self.error = staff_id, name, ""
         for b in self.ids.officers.children:
             b.state = "down" if b.staff_id == staff_id else "normal"
-        App.get_running_app().ask_officer_pin(staff_id)
+        self.nav.ask_officer_pin(staff_id)
 
     def buttons(self) -> dict:
         return {b.staff_id: b for b in self.ids.officers.children}

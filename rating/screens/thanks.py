@@ -2,11 +2,12 @@
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.uix.screenmanager import Screen
+
+from rating.screens.base import TabletScreen
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 TICK = str(Path(__file__).resolve().parents[2] / "assets" / "rating" / "thanks.png")
 
 
-class ThanksScreen(Screen):
+class ThanksScreen(TabletScreen):
     tick = TICK

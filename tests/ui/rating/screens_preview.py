@@ -64,8 +64,8 @@ def main():
     def type_comment():
         screen = app.screens["reasons"]
         screen.ids.comment.focus = True
-        app.on_field_focus(screen.ids.comment, "text")
-        app.keyboard.type_text("cho lau qua")
+        screen.open_keyboard(screen.ids.comment, "text")
+        screen.keyboard.type_text("cho lau qua")
         flow.toggle_reason("cho_lau")
         flow.toggle_reason("thai_do")
 
@@ -76,7 +76,7 @@ def main():
         ("rate", flow.start),
         ("reasons", lambda: flow.choose(1)),
         ("reasons_keyboard", type_comment),
-        ("dossier", lambda: (app.close_keyboard(), flow.submit_reasons())),
+        ("dossier", lambda: (app.screens["reasons"].close_keyboard(), flow.submit_reasons())),
         ("thanks", flow.skip_dossier),
         ("cooldown", lambda: (flow.reset(), flow.start())),
         ("admin_pin", app.ask_admin_pin),

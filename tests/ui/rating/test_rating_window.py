@@ -43,7 +43,7 @@ class RatingWindowTest(GraphicUnitTest):
         self.services = TabletServices(cfg, clock=self.clock)
         self.services.refresh_staff()
         self.app = RatingApp(self.services)
-        App._running_app = self.app  # kv rules read `app`
+        App._running_app = None   # no running App: screens and kv get what they use passed in, never `app`
         self.root = self.app.build()
         self.render(self.root)
         self.app.on_start()
@@ -160,7 +160,7 @@ class RatingWindowTest(GraphicUnitTest):
         self.tap(reasons.toggles()["cho_lau"])
         self.tap(reasons.toggles()["huong_dan"])
         self.tap(reasons.ids.comment)
-        kb = self.app.keyboard
+        kb = reasons.keyboard
         assert kb is not None and kb.parent is not None and reasons.typing
         for kind, value in (("char", "c"), ("char", "h"), ("letter", "ơ"), ("tone", "huyen"),
                             ("space", " "), ("char", "l"), ("letter", "â"), ("char", "u"),
@@ -201,7 +201,7 @@ class RatingWindowTest(GraphicUnitTest):
         reasons = self.app.screens["reasons"]
         self.tap(reasons.toggles()["thai_do"])
         self.tap(reasons.ids.comment)
-        self.tap(self.app.keyboard.find_key("char", "x"))
+        self.tap(reasons.keyboard.find_key("char", "x"))
         self.later(31)
         assert self.screen() == "idle"
         self.rate(1)  # the next citizen starts clean
