@@ -4,20 +4,31 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from enum import StrEnum
 
 from kiosk import present
 from kiosk.i18n import tr
+from kiosk.settings import KIOSK
 from motcua import dossier_code
 from motcua.client import Rejected, ServerUnreachable, SyncError
 
 log = logging.getLogger(__name__)
 
 
+class Outcome(StrEnum):
+    """How a dossier lookup ended (the dossier screen shows one message per outcome)."""
+    FOUND = "found"
+    NOT_FOUND = "not_found"   # an unknown code, or a wrong secret (the server answers both alike)
+    OFFLINE = "offline"       # the server could not be reached or refused the kiosk
+    BUSY = "busy"             # 429/503: ask again after `retry_after` seconds
+    INVALID = "invalid"       # not a dossier code: the server was not asked
+
+
 @dataclasses.dataclass
 class Lookup:
     """The outcome of one dossier lookup, as the dossier screen shows it."""
 
-    outcome: str  # found | not_found | offline | busy | invalid
+    outcome: Outcome
     dossier: dict | None = None
     retry_after: int | None = None
     secret_used: bool = False
@@ -50,11 +61,13 @@ def _retry_after(exc: Exception) -> int:
 class KioskServices:
     """The one object screens talk to; the network is only touched off the UI thread."""
 
-    def __init__(self, catalogue, client, office_code: str, stats_period: str = "30d", clock=time.time):
+    def __init__(self, catalogue, client, office_code: str, stats_period: str = "30d", clock=time.time,
+                 search_limit: int = KIOSK.key("search_limit").default):
         self.catalogue = catalogue
         self.client = client
         self.office_code = office_code
         self.stats_period = stats_period
+        self.search_limit = search_limit  # [kiosk] search_limit
         self.clock = clock
         self.online: bool | None = None  # last contact with the server, None before the first
 
@@ -65,10 +78,11 @@ class KioskServices:
     def by_field(self, code: str) -> list[dict]:
         return self.catalogue.by_field(code)
 
-    def search(self, query: str, limit: int = 50) -> list[dict]:
+    def search(self, query: str, limit: int | None = None) -> list[dict]:
+        """Procedures matching `query`, best first: at most `limit`, by default [kiosk] search_limit."""
         if not (query or "").strip():
             return []
-        return self.catalogue.search(query, limit=limit)
+        return self.catalogue.search(query, limit=self.search_limit if limit is None else limit)
 
     def procedure(self, code: str) -> dict | None:
         return self.catalogue.get(code)
@@ -99,28 +113,28 @@ class KioskServices:
     def lookup_dossier(self, raw_code: str, secret: str | None = None) -> Lookup:
         code = dossier_code.normalise(raw_code)
         if not dossier_code.is_valid(code):
-            return Lookup("invalid")
+            return Lookup(Outcome.INVALID)
         secret = (secret or "").strip() or None
         try:
             dossier = self.client.dossier(code, secret=secret)
         except ServerUnreachable as exc:
             if _http_status(exc) in (429, 503):
                 self.online = True
-                return Lookup("busy", retry_after=_retry_after(exc))
+                return Lookup(Outcome.BUSY, retry_after=_retry_after(exc))
             self.online = False
-            return Lookup("offline")
+            return Lookup(Outcome.OFFLINE)
         except (Rejected, SyncError) as exc:
             status = _http_status(exc)
             if status == 404:
                 self.online = True
-                return Lookup("not_found", secret_used=bool(secret))
+                return Lookup(Outcome.NOT_FOUND, secret_used=bool(secret))
             log.warning("dossier lookup refused: %s (HTTP %s)", exc.__class__.__name__, status)
             self.online = status is not None
-            return Lookup("offline")
+            return Lookup(Outcome.OFFLINE)
         self.online = True
         if not dossier:
-            return Lookup("not_found", secret_used=bool(secret))
-        return Lookup("found", dossier=dossier, secret_used=bool(secret))
+            return Lookup(Outcome.NOT_FOUND, secret_used=bool(secret))
+        return Lookup(Outcome.FOUND, dossier=dossier, secret_used=bool(secret))
 
     # ---- statistics (cached by the core with each sync, shown as of that time) ------------
     def refresh_stats(self) -> dict:

@@ -1,5 +1,6 @@
 """Vietnamese on-screen keyboard: big keys, diacritic letters, tone keys, Telex, a dossier-code mode."""
 import os
+from enum import StrEnum
 
 from kivy.lang import Builder
 from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
@@ -16,24 +17,41 @@ from touchui.vietnamese_input import (CODE_CHARACTERS, DIACRITIC_LETTERS, TONE_S
 
 Builder.load_file(os.path.join(os.path.dirname(__file__), "keyboard.kv"))
 
-# A key is (kind, value, width in key units). Kinds: char, letter (diacritic), tone, and the
-# actions backspace, space, clear, enter, shift, mode, telex.
-_C = "char"
+
+
+class KeyKind(StrEnum):
+    """What a key does (`KeyButton.kind`; keyboard.kv draws by it): types a character, a diacritic
+    letter or a tone, or is one of the action keys."""
+    CHAR = "char"
+    LETTER = "letter"        # a letter with its diacritic (ă â đ ê ô ơ ư)
+    TONE = "tone"            # puts a tone mark on the last word
+    BACKSPACE = "backspace"
+    SPACE = "space"
+    CLEAR = "clear"
+    ENTER = "enter"
+    SHIFT = "shift"
+    MODE = "mode"            # text <-> dossier code
+    TELEX = "telex"          # Telex typing on/off
+
+
+K = KeyKind
+TYPING = (K.CHAR, K.LETTER)  # keys that type what they show (big labels)
+# A key is (kind, value, width in key units).
 TEXT_LAYOUT = [
-    [(_C, c, 1) for c in "1234567890"],
-    [(_C, c, 1) for c in "qwertyuiop"],
-    [(_C, c, 1) for c in "asdfghjkl"] + [("backspace", "", 1.5)],
-    [("shift", "", 1.5)] + [(_C, c, 1) for c in "zxcvbnm"] + [(_C, ".", 1), (_C, "-", 1)],
-    [("letter", c, 1) for c in DIACRITIC_LETTERS],
-    [("tone", t, 1) for t in TONES],
-    [("mode", "", 1.6), ("telex", "", 1.4), ("space", " ", 4), ("clear", "", 1.6), ("enter", "", 2)],
+    [(K.CHAR, c, 1) for c in "1234567890"],
+    [(K.CHAR, c, 1) for c in "qwertyuiop"],
+    [(K.CHAR, c, 1) for c in "asdfghjkl"] + [(K.BACKSPACE, "", 1.5)],
+    [(K.SHIFT, "", 1.5)] + [(K.CHAR, c, 1) for c in "zxcvbnm"] + [(K.CHAR, ".", 1), (K.CHAR, "-", 1)],
+    [(K.LETTER, c, 1) for c in DIACRITIC_LETTERS],
+    [(K.TONE, t, 1) for t in TONES],
+    [(K.MODE, "", 1.6), (K.TELEX, "", 1.4), (K.SPACE, " ", 4), (K.CLEAR, "", 1.6), (K.ENTER, "", 2)],
 ]
 CODE_LAYOUT = [
-    [(_C, c, 1) for c in "1234567890"],
-    [(_C, c, 1) for c in "QWERTYUIOP"],
-    [(_C, c, 1) for c in "ASDFGHJKL"] + [("backspace", "", 1.5)],
-    [(_C, c, 1) for c in "ZXCVBNM"] + [(_C, ".", 1.25), (_C, "-", 1.25)],
-    [("mode", "", 2), ("clear", "", 2), ("enter", "", 3)],
+    [(K.CHAR, c, 1) for c in "1234567890"],
+    [(K.CHAR, c, 1) for c in "QWERTYUIOP"],
+    [(K.CHAR, c, 1) for c in "ASDFGHJKL"] + [(K.BACKSPACE, "", 1.5)],
+    [(K.CHAR, c, 1) for c in "ZXCVBNM"] + [(K.CHAR, ".", 1.25), (K.CHAR, "-", 1.25)],
+    [(K.MODE, "", 2), (K.CLEAR, "", 2), (K.ENTER, "", 3)],
 ]
 LAYOUTS = {"text": TEXT_LAYOUT, "code": CODE_LAYOUT}
 
@@ -41,7 +59,8 @@ LAYOUTS = {"text": TEXT_LAYOUT, "code": CODE_LAYOUT}
 class KeyButton(ButtonBehavior, Label):
     """One key. Touching it keeps the focus on the text field the keyboard types into."""
 
-    kind = StringProperty(_C)
+    kind = StringProperty(K.CHAR)
+    """A KeyKind."""
     value = StringProperty("")
     units = NumericProperty(1)
     active = BooleanProperty(False)
@@ -112,7 +131,7 @@ class VietKeyboard(BoxLayout):
         for spec_row in LAYOUTS[self.mode]:
             row = KeyRow(spacing=self.key_spacing)
             for kind, value, units in spec_row:
-                if kind == "mode" and len(self.allow_modes) < 2:
+                if kind == K.MODE and len(self.allow_modes) < 2:
                     continue
                 key = KeyButton(kind=kind, value=value, units=units)
                 key.bind(on_release=self._on_key_release)
@@ -134,7 +153,7 @@ class VietKeyboard(BoxLayout):
         self.height = rows * self.row_height() + (rows + 1) * self.key_spacing
         # Labels grow with the keys (portrait kiosks get taller keys), never below the theme size.
         for key in self.keys:
-            if key.kind in (_C, "letter"):
+            if key.kind in TYPING:
                 key.font_size = max(theme.sp_scaled(34), self.row_height() * 0.42)
             else:
                 key.font_size = max(theme.sp_scaled(28), self.row_height() * 0.3)
@@ -142,26 +161,26 @@ class VietKeyboard(BoxLayout):
     def _relabel(self, *_):
         for key in self.keys:
             key.text = self.label_for(key.kind, key.value)
-            key.active = ((key.kind == "shift" and self.shift)
-                          or (key.kind == "telex" and self.telex)
-                          or (key.kind == "mode" and self.mode == "code"))
+            key.active = ((key.kind == K.SHIFT and self.shift)
+                          or (key.kind == K.TELEX and self.telex)
+                          or (key.kind == K.MODE and self.mode == "code"))
 
     def label_for(self, kind, value):
         """What a key shows, in the current language."""
-        if kind in (_C, "letter"):
+        if kind in TYPING:
             return value.upper() if self.shift and self.mode == "text" else value
-        if kind == "tone":
+        if kind == K.TONE:
             sample = TONE_SAMPLES[value]
             size = int(theme.sp_scaled(34))
             return f"[size={size}]{sample}[/size]\n{i18n.t('kb.tone.' + value)}"
         labels = {
-            "backspace": "« " + i18n.t("pin.clear"),
-            "space": i18n.t("kb.space"),
-            "clear": i18n.t("kb.clear"),
-            "enter": i18n.t(self.enter_text_key),
-            "shift": i18n.t("kb.shift"),
-            "telex": i18n.t("kb.telex"),
-            "mode": i18n.t("kb.mode_text" if self.mode == "code" else "kb.mode_code"),
+            K.BACKSPACE: "« " + i18n.t("pin.clear"),
+            K.SPACE: i18n.t("kb.space"),
+            K.CLEAR: i18n.t("kb.clear"),
+            K.ENTER: i18n.t(self.enter_text_key),
+            K.SHIFT: i18n.t("kb.shift"),
+            K.TELEX: i18n.t("kb.telex"),
+            K.MODE: i18n.t("kb.mode_text" if self.mode == "code" else "kb.mode_code"),
         }
         return labels[kind]
 
@@ -201,33 +220,33 @@ class VietKeyboard(BoxLayout):
     def press(self, kind, value=""):
         """Do what the key (kind, value) does; the same path a tap takes."""
         text, cursor = self._read()
-        if kind == _C:
+        if kind == K.CHAR:
             self.type_text(value)
-        elif kind == "letter":
+        elif kind == K.LETTER:
             self.composer.reset()
             self._write(*insert_at(text, cursor, value.upper() if self.shift else value))
-        elif kind == "tone":
+        elif kind == K.TONE:
             self.composer.reset()
             self._write(*tone_last_word(text, cursor, value))
-        elif kind == "backspace":
+        elif kind == K.BACKSPACE:
             if self.telex and self.mode == "text":
                 self._write(*self.composer.backspace(text, cursor))
             else:
                 self._write(*delete_before(text, cursor))
-        elif kind == "space":
+        elif kind == K.SPACE:
             self.composer.reset()
             self._write(*insert_at(text, cursor, " "))
-        elif kind == "clear":
+        elif kind == K.CLEAR:
             self.clear()
-        elif kind == "enter":
+        elif kind == K.ENTER:
             self.composer.reset()
             self.dispatch("on_enter", text)
-        elif kind == "shift":
+        elif kind == K.SHIFT:
             self.shift = not self.shift
-        elif kind == "telex":
+        elif kind == K.TELEX:
             self.telex = not self.telex
             self.composer.reset()
-        elif kind == "mode":
+        elif kind == K.MODE:
             others = [m for m in self.allow_modes if m != self.mode]
             if others:
                 self.mode = others[0]

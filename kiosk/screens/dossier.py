@@ -7,6 +7,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk import present
 from kiosk.screens.base import KioskScreen
+from kiosk.services import Outcome
 from kiosk.widgets.common import ReusedCard
 from motcua import dossier_code
 from touchui.i18n import i18n
@@ -83,12 +84,12 @@ class DossierScreen(KioskScreen):
         if ticket != self._ticket:
             return  # the citizen left (idle, Home) or asked again meanwhile
         self.busy = False
-        if result.outcome == "found":
+        if result.outcome is Outcome.FOUND:
             self._last = result.dossier
             self.dossier = result.dossier
             self.state, self.message = "found", ""
             self.keyboard.target = self.ids.secret
-        elif result.outcome == "not_found" and secret and self._last:
+        elif result.outcome is Outcome.NOT_FOUND and secret and self._last:
             # A wrong secret answers like an unknown code; keep showing the public view.
             self.state = "found"
             self.message = i18n.t("dossier.secret_wrong", i18n.lang)
@@ -96,10 +97,10 @@ class DossierScreen(KioskScreen):
             self._last, self.dossier = None, {}
             self.state = "message"
             self.message = {
-                "not_found": i18n.t("dossier.not_found", i18n.lang),
-                "offline": i18n.t("dossier.offline", i18n.lang),
-                "busy": i18n.t("dossier.too_many", i18n.lang, n=result.retry_after or 30),
-                "invalid": i18n.t("dossier.invalid", i18n.lang),
+                Outcome.NOT_FOUND: i18n.t("dossier.not_found", i18n.lang),
+                Outcome.OFFLINE: i18n.t("dossier.offline", i18n.lang),
+                Outcome.BUSY: i18n.t("dossier.too_many", i18n.lang, n=result.retry_after or 30),
+                Outcome.INVALID: i18n.t("dossier.invalid", i18n.lang),
             }[result.outcome]
         self._render()
 
