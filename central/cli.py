@@ -2,7 +2,6 @@
 import argparse
 import itertools
 import json
-import mimetypes
 import os
 import sys
 from pathlib import Path
@@ -11,12 +10,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import security
+from central.errors import BadInput
 from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
 from central.storage.schema import (COMMANDS, admin_tokens, admins, device_commands, devices, offices,
-                                    ratings, staff)
+                                    ratings)
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
-from motcua.pin import hash_pin
+from motcua.config import ConfigError
 
 
 class CliError(Exception):
@@ -44,11 +44,6 @@ def _read_secret(prompt_name: str) -> str:
     return value
 
 
-def _office_exists(conn, code: str) -> None:
-    if conn.execute(select(offices.c.code).where(offices.c.code == code)).first() is None:
-        raise CliError(f"no office {code!r}; add it first: motcua-central office add {code} \"NAME\"", 2)
-
-
 def cmd_init(args):
     rev = upgrade(_engine(args))
     print(f"database {normalize_url(args.db).split('@')[-1]} is at schema revision {rev}")
@@ -59,9 +54,9 @@ def cmd_serve(args):
 
     from central.api import create_app
     from central.settings import load_settings
-    settings = load_settings(args.config)
-    # --db, then MOTCUA_DB, then the config file's db (as every other command resolves it)
-    db = args.db or os.environ.get("MOTCUA_DB") or settings.db
+    settings = load_settings(args.config)   # a ConfigError is printed by main()
+    # --db, then MOTCUA_DB, then the config file's db (settings: the environment wins over the file)
+    db = args.db or settings.db
     engine = make_engine(db)
     from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
@@ -94,7 +89,11 @@ def app_for_worker():
 
     from central.api import create_app
     from central.settings import load_settings
-    return create_app(os.environ["MOTCUA_SERVE_DB"], load_settings(os.environ.get("MOTCUA_CENTRAL_CONFIG")))
+    try:
+        settings = load_settings(os.environ.get("MOTCUA_CENTRAL_CONFIG"))
+    except ConfigError as exc:
+        raise SystemExit(str(exc)) from None
+    return create_app(os.environ["MOTCUA_SERVE_DB"], settings)
 
 
 TOKEN_WORDS = ("list", "revoke")  # `admin token WORD ...`; no admin may be named so
@@ -236,14 +235,9 @@ def cmd_admin_list(args):
 
 
 def cmd_device_add(args):
-    if args.kind == "rating" and args.counter is None:
-        raise CliError("a rating tablet needs --counter N (the counter it faces)", 2)
-    token = security.new_token()
+    from central.devices import add_device
     with _engine(args).begin() as conn:
-        _office_exists(conn, args.office)
-        device_id = conn.execute(insert(devices).values(
-            kind=args.kind, office_code=args.office, counter=args.counter, name=args.name or "",
-            token_hash=security.token_hash(token), created_at=utcnow())).inserted_primary_key[0]
+        device_id, token = add_device(conn, args.kind, args.office, args.counter, args.name or "")
     print(f"device {device_id} ({args.kind}, office {args.office}) added; its token (shown once):")
     print(token)
 
@@ -315,42 +309,37 @@ def cmd_office_add(args):
 
 
 def cmd_staff_add(args):
-    photo = photo_type = None
+    from central.staff import add_officer
+    photo = None
     if args.photo:
         path = Path(args.photo)
         if not path.is_file():
             raise CliError(f"photo {path} does not exist", 2)
         photo = path.read_bytes()
-        photo_type = mimetypes.guess_type(path.name)[0] or "image/jpeg"
-        if not photo_type.startswith("image/"):
-            raise CliError(f"photo {path} is not an image file", 2)
     pin = _read_secret("PIN") if args.pin_stdin else None
-    if pin is not None and not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise CliError("the PIN must be 4 to 8 digits", 2)
     with _engine(args).begin() as conn:
-        _office_exists(conn, args.office)
-        staff_id = conn.execute(insert(staff).values(
-            office_code=args.office, name=args.name, title=args.title or "", counter=args.counter,
-            photo=photo, photo_type=photo_type,
-            pin_hash=hash_pin(pin) if pin else None)).inserted_primary_key[0]
+        staff_id = add_officer(conn, args.office, args.name, title=args.title or "", counter=args.counter,
+                               photo=photo, pin=pin)
     print(f"officer {staff_id} added to {args.office}, counter {args.counter}")
     print(staff_id)
 
 
 def cmd_staff_move(args):
-    from central.staff import record_move
-    values = {"office_code": args.office}
-    if args.counter is not None:
-        values["counter"] = args.counter
+    from central.staff import update_officer
+    changes = {"office": args.office} if args.counter is None else {"office": args.office, "counter": args.counter}
     with _engine(args).begin() as conn:
-        _office_exists(conn, args.office)
-        if conn.execute(select(staff.c.id).where(staff.c.id == args.id)).first() is None:
-            raise CliError(f"no officer with id {args.id}", 2)
-        moved = record_move(conn, args.id, args.office, utcnow())
-        conn.execute(update(staff).where(staff.c.id == args.id).values(**values))
+        moved = update_officer(conn, args.id, **changes)
     print(f"officer {args.id} {'moved to' if moved else 'already in'} {args.office}"
           + (f", counter {args.counter}" if args.counter is not None else "")
           + ("; ratings made before now still count for the previous office" if moved else ""))
+
+
+def cmd_staff_pin(args):
+    from central.staff import update_officer
+    pin = _read_secret("PIN")
+    with _engine(args).begin() as conn:
+        update_officer(conn, args.id, pin=pin)
+    print(f"PIN of officer {args.id} set; tablets of her office use it after their next staff sync")
 
 
 def cmd_import(args):
@@ -359,13 +348,10 @@ def cmd_import(args):
     if not path.is_file():
         raise CliError(f"{path} does not exist", 2)
     engine = _engine(args)
-    try:
-        if args.what == "procedures":
-            summary = importers.import_procedures_file(engine, path)
-        else:
-            summary = importers.import_dossiers_file(engine, path, office=args.office)
-    except importers.ImportProblems as problems:
-        raise CliError(str(problems), 2) from None
+    if args.what == "procedures":
+        summary = importers.import_procedures_file(engine, path)
+    else:
+        summary = importers.import_dossiers_file(engine, path, office=args.office)
     refresh_statistics(engine)  # a bulk import changes the tables' sizes: tell the query planner
     print(summary)
 
@@ -434,14 +420,8 @@ def cmd_callbacks_done(args):
         admin = conn.execute(select(admins.c.id).where(admins.c.name == args.by.strip())).first()
         if admin is None:
             raise CliError(f"--by: no admin account \"{args.by}\" (motcua-central admin add NAME)", 2)
-        try:
-            rating_id = callbacks.resolve_id(conn, args.id)
-        except callbacks.CallbackProblem as problem:
-            raise CliError(str(problem), 2) from None
-    try:
-        item = callbacks.mark_done(engine, rating_id, admin.id, args.note)
-    except callbacks.CallbackProblem as problem:
-        raise CliError(str(problem), 2) from None
+        rating_id = callbacks.resolve_id(conn, args.id)
+    item = callbacks.mark_done(engine, rating_id, admin.id, args.note)
     print(f"{item['id']}: called back by {item['called_back']['by']} at {item['called_back']['at']}")
 
 
@@ -458,11 +438,19 @@ def cmd_demo_hints(args):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: one function per command group below."""
     ap = argparse.ArgumentParser(prog="motcua-central", description=__doc__)
     ap.add_argument("--db", default=None, help="SQLite file path or postgresql:// URL "
                     "(default: env MOTCUA_DB, else var/central.db)")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_commands in (_server_commands, _admin_commands, _device_commands, _people_commands, _data_commands,
+                         _callback_commands, _demo_commands):
+        add_commands(sub)
+    return ap
 
+
+def _server_commands(sub) -> None:
+    """init, serve: the database and the HTTP server."""
     sub.add_parser("init", help="create or upgrade the database schema").set_defaults(func=cmd_init)
 
     p = sub.add_parser("serve", help="run the HTTP server (uvicorn)")
@@ -476,6 +464,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "connections over them); rate limits and load shedding count per process")
     p.set_defaults(func=cmd_serve)
 
+
+def _admin_commands(sub) -> None:
+    """admin add|token|list|disable|enable|password: admin accounts and their API tokens."""
     admin = sub.add_parser("admin", help="admin accounts").add_subparsers(dest="admin_cmd", required=True)
     p = admin.add_parser("add", help="add an admin account")
     p.add_argument("name")
@@ -514,11 +505,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.set_defaults(func=cmd_admin_password)
 
+
+def _device_commands(sub) -> None:
+    """device add|revoke|list|quarantined|command: kiosks and rating tablets."""
     dev = sub.add_parser("device", help="kiosks and rating tablets").add_subparsers(dest="device_cmd", required=True)
     p = dev.add_parser("add", help="register a device; prints its token alone on the last line")
     p.add_argument("--kind", required=True, choices=["kiosk", "rating"])
     p.add_argument("--office", required=True)
-    p.add_argument("--counter", type=int)
+    p.add_argument("--counter", type=int, help="the counter it faces, 0-9999 (a rating tablet needs one)")
     p.add_argument("--name")
     p.set_defaults(func=cmd_device_add)
     p = dev.add_parser("revoke", help="revoke a device's token")
@@ -539,6 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=COMMANDS)
     p.set_defaults(func=cmd_device_command)
 
+
+def _people_commands(sub) -> None:
+    """office add, staff ...: offices and their officers."""
     off = sub.add_parser("office", help="offices").add_subparsers(dest="office_cmd", required=True)
     p = off.add_parser("add", help="add an office")
     p.add_argument("code")
@@ -552,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--title", default="")
     p.add_argument("--counter", type=int, required=True)
-    p.add_argument("--photo", help="JPEG or PNG file")
+    p.add_argument("--photo", help="JPEG or PNG file, at most 2 MB")
     p.add_argument("--pin-stdin", action="store_true", help="read the officer's PIN (4-8 digits) from standard input")
     p.set_defaults(func=cmd_staff_add)
     p = st.add_parser("move", help="move an officer to another office (and counter); ratings she got before the "
@@ -561,7 +558,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--office", required=True)
     p.add_argument("--counter", type=int)
     p.set_defaults(func=cmd_staff_move)
+    p = st.add_parser("pin", help="set or reset an officer's PIN, read from standard input (4-8 digits)",
+                      description="Reads the officer's new PIN (4 to 8 digits) from the first line of standard "
+                                  "input, e.g. 'motcua-central staff pin 5' then type it and Enter. Only its hash "
+                                  "is kept; the rating tablets of her office get it with the staff list.")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_staff_pin)
 
+
+def _data_commands(sub) -> None:
+    """import, procedure delete, export ratings: data in and out."""
     imp = sub.add_parser("import", help="import procedures or dossiers").add_subparsers(dest="what", required=True)
     from central.importers import DOSSIER_HELP, PROCEDURE_HELP
     p = imp.add_parser("procedures", help="national-portal JSON or CSV", description=PROCEDURE_HELP,
@@ -587,6 +593,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", help="end (exclusive), same forms")
     p.set_defaults(func=cmd_export_ratings)
 
+
+def _callback_commands(sub) -> None:
+    """callbacks list|done: citizens who asked to be called back."""
     cb = sub.add_parser("callbacks", help="citizens who left a phone number on the rating tablet to be called back "
                         "(the only listing with phone numbers)").add_subparsers(dest="callbacks_cmd", required=True)
     p = cb.add_parser("list", help="ratings that left a phone number, newest first, tab-separated, with who called "
@@ -602,11 +611,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="what was said or agreed (at most 500 characters)")
     p.set_defaults(func=cmd_callbacks_done)
 
+
+def _demo_commands(sub) -> None:
+    """seed-demo, demo-hints: the sample office."""
     sub.add_parser("seed-demo", help="load the sample offices, staff, catalogue, dossiers and ratings"
                    ).set_defaults(func=cmd_seed_demo)
     sub.add_parser("demo-hints", help="print a few demo dossier codes and secrets to try"
                    ).set_defaults(func=cmd_demo_hints)
-    return ap
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -616,6 +627,12 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as err:
         print(f"motcua-central: {err}", file=sys.stderr)
         return err.exit_code
+    except BadInput as err:   # central.errors: what the admin typed or gave; nothing was written
+        print(f"motcua-central: {err}", file=sys.stderr)
+        return 2
+    except ConfigError as err:   # central.ini or a MOTCUA_* variable: every problem, one per line
+        print(f"motcua-central: {err}", file=sys.stderr)
+        return 2
     finally:
         while _opened:
             _opened.pop().dispose()
