@@ -276,6 +276,26 @@ class RatingWindowTest(GraphicUnitTest):
         self.later(5)
         self.tap(self.app.screens["idle"].ids.invite)
 
+    def test_a_reloaded_config_shows_the_new_office_name_scale_and_officer_button(self):
+        self.launch(dossier_link="no", require_service_done="yes", officer_button="yes")
+        self.sign_in_lan()
+        idle = self.app.screens["idle"]
+        assert self.root.ids.office.text == "Trung tâm Phục vụ hành chính công xã Phước Long"
+        assert idle.ids.service_done.opacity == 1
+        ini = self.tmp / "rating.ini"
+        text = ini.read_text(encoding="utf-8").replace(
+            "Trung tâm Phục vụ hành chính công xã Phước Long", "Phường Tân Định")
+        ini.write_text(text.replace("officer_button = yes", "officer_button = no\nscale = 5"), encoding="utf-8")
+        self.services.commands([{"name": "reload_config"}])   # as a heartbeat hands it over
+        self.advance_frames(3)
+        assert self.services.commands.errors == []
+        assert self.root.ids.office.text == "Phường Tân Định"
+        assert idle.ids.service_done.opacity == 0
+        self.services.flow.mark_service_done()
+        self.rate(5)   # five faces now
+        assert sorted(self.app.screens["rate"].ids.faces.buttons()) == [1, 2, 3, 4, 5]
+        assert self.screen() == "thanks"
+
     def test_idle_shows_the_officers_own_photo_from_the_server(self):
         from rating.screens.idle import PLACEHOLDER
         self.launch(dossier_link="no")
