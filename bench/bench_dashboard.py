@@ -22,13 +22,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from pg import free_port  # noqa: E402
 
-from central import sample  # noqa: E402
+from central import dossiers, sample  # noqa: E402
+from central.devices import add_device  # noqa: E402
 from central.importers import check_dossier  # noqa: E402
 from central.security import lookup_key  # noqa: E402
 from central.ratings import ingest  # noqa: E402
 from central.storage import make_engine, refresh_statistics, upgrade  # noqa: E402
-from central.storage.schema import devices, dossier_steps, dossiers, offices, staff  # noqa: E402
-from central.timeutil import utcnow  # noqa: E402
+from central.staff import add_officer  # noqa: E402
+from central.storage.schema import offices  # noqa: E402
 
 OFFICE = "XA-PHUOCLONG"
 PASSWORD = "bench-password"
@@ -36,38 +37,28 @@ PASSWORD = "bench-password"
 
 def load(db: str, n_ratings: int, n_dossiers: int) -> None:
     """Offices, the 9 demo officers (ids 1..9), a tablet per counter, the ratings through the real
-    ingest, the dossiers through the importer's own check (bulk insert)."""
+    ingest, the dossiers through the importer's own check and dossiers.store."""
     engine = make_engine(db)
     upgrade(engine)
     with engine.begin() as conn:
         for o in sample.demo_offices():
             conn.execute(offices.insert().values(code=o["code"], name=o["name"], unit_code=o["unit_code"]))
         for p in sample.demo_staff():
-            conn.execute(staff.insert().values(office_code=p["office"], name=p["name"], title=p.get("title", ""),
-                                               counter=p["counter"]))
+            add_officer(conn, p["office"], p["name"], title=p.get("title", ""), counter=p["counter"])
     items = sample.large_ratings(n_ratings)
     by_tablet: dict = {}
     for item in items:
         by_tablet.setdefault((item["office"], item["counter"]), []).append(item)
     with engine.begin() as conn:
         for (office, counter), batch in by_tablet.items():
-            device_id = conn.execute(devices.insert().values(
-                kind="rating", office_code=office, counter=counter, name=f"bench {counter}",
-                token_hash=f"bench-{office}-{counter}", created_at=utcnow())).inserted_primary_key[0]
+            device_id = add_device(conn, "rating", office, counter, f"bench {counter}")[0]
             for i in range(0, len(batch), 500):
                 ingest(conn, device_id, office, batch[i:i + 500])
         key = lookup_key(conn)
-    rows, steps = [], []
-    for record in sample.large_dossiers(n_dossiers, office=OFFICE):
-        values, record_steps = check_dossier(record, lambda _c, _o: OFFICE, secret_key=key)
-        values["updated_at"] = utcnow()
-        rows.append(values)
-        steps += [dict(s, dossier_code=values["code"]) for s in record_steps]
+    rows = [check_dossier(record, lambda _c, _o: OFFICE, secret_key=key)
+            for record in sample.large_dossiers(n_dossiers, office=OFFICE)]
     with engine.begin() as conn:
-        for i in range(0, len(rows), 2000):
-            conn.execute(dossiers.insert(), rows[i:i + 2000])
-        for i in range(0, len(steps), 5000):
-            conn.execute(dossier_steps.insert(), steps[i:i + 5000])
+        dossiers.store(conn, rows)
     refresh_statistics(engine)  # as `motcua-central import` does after a bulk import
     engine.dispose()
 

@@ -74,12 +74,12 @@ class Province:
 def seed_province(db: str, offices: int = 100, tablets_per_office: int = 20, kiosks_per_office: int = 5,
                   dossiers_per_office: int = 50, workdir: Path | None = None) -> Province:
     """A province's central database: `offices` communes, their officers, tablets, kiosks, dossiers."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert
 
-    from central.security import new_token, token_hash
+    from central.devices import add_device
+    from central.staff import add_officer
     from central.storage import make_engine
-    from central.storage.schema import devices, offices as office_table, staff
-    from central.timeutil import utcnow
+    from central.storage.schema import offices as office_table
     cli(db, "init")
     cli(db, "seed-demo")   # the sample catalogue (procedures) and two demo communes
     prov = Province(db)
@@ -90,24 +90,14 @@ def seed_province(db: str, offices: int = 100, tablets_per_office: int = 20, kio
                      "unit_code": f"000.{n // 100:02d}.{n % 100:02d}.H99"} for n in range(1, offices + 1)]
             conn.execute(insert(office_table), rows)
             prov.offices = [r["code"] for r in rows]
-            conn.execute(insert(staff), [{"office_code": o, "name": f"Cán bộ quầy {c}", "title": "Chuyên viên",
-                                          "counter": c} for o in prov.offices
-                                         for c in range(1, tablets_per_office + 1)])
-            staff_ids = {(r.office_code, r.counter): r.id for r in conn.execute(
-                select(staff.c.id, staff.c.office_code, staff.c.counter).where(staff.c.office_code.like("XA-0%")))}
-            made = []
-            for o in prov.offices:
-                made += [("rating", o, c) for c in range(1, tablets_per_office + 1)]
-                made += [("kiosk", o, None) for _ in range(kiosks_per_office)]
-            tokens = [new_token() for _ in made]
-            now = utcnow()
-            conn.execute(insert(devices), [{"kind": k, "office_code": o, "counter": c, "name": f"load {k}",
-                                            "token_hash": token_hash(t), "created_at": now}
-                                           for (k, o, c), t in zip(made, tokens)])
-            ids = {r.token_hash: r.id for r in conn.execute(select(devices.c.id, devices.c.token_hash))}
-            for (k, o, c), t in zip(made, tokens):
-                dev = Device(ids[token_hash(t)], k, o, c, t, staff_ids.get((o, c)))
-                (prov.tablets if k == "rating" else prov.kiosks).append(dev)
+            for o in prov.offices:   # officers and devices as the CLI and the dashboard add them
+                for c in range(1, tablets_per_office + 1):
+                    officer = add_officer(conn, o, f"Cán bộ quầy {c}", title="Chuyên viên", counter=c)
+                    device_id, token = add_device(conn, "rating", o, c, "load rating")
+                    prov.tablets.append(Device(device_id, "rating", o, c, token, officer))
+                for _ in range(kiosks_per_office):
+                    device_id, token = add_device(conn, "kiosk", o, None, "load kiosk")
+                    prov.kiosks.append(Device(device_id, "kiosk", o, None, token, None))
     finally:
         engine.dispose()
     records = []

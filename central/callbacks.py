@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import rules
 from central.cleantext import storable
+from central.errors import BadInput
 from central.storage.schema import admins, callbacks, ratings, staff
 from central.timeutil import to_wire, utcnow
 from motcua.text import hide_phones
@@ -23,12 +24,15 @@ RATING_ID = re.compile(r"[0-9a-fA-F-]{1,36}")  # what a rating id (a UUID) can b
 ID_PREFIX_MIN = 8  # the CLI takes a rating id's first characters when they name one rating
 
 
-class CallbackProblem(ValueError):
-    """A call-back that cannot be recorded: `code` is not_found | already_done | bad_note."""
+class CallbackProblem(BadInput):
+    """A call-back that cannot be recorded: `problem` is not_found (404) | already_done (409) |
+    bad_note (422)."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, problem: str, message: str):
+        super().__init__("note" if problem == "bad_note" else "rating_id", message)
+        self.problem = problem
+        self.status, self.code = {"not_found": (404, "not_found"), "already_done": (409, "conflict")}.get(
+            problem, (422, "invalid_request"))
 
 
 def _query(office: str | None, state: str):

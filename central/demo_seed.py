@@ -1,19 +1,18 @@
 """seed-demo: loads central.sample's offices, staff, catalogue, dossiers and ratings (idempotent)."""
-import mimetypes
-import secrets
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from central import portal, sample
+from central import dossiers, portal, sample
 from central.catalogue import upsert_procedures
+from central.devices import add_device
 from central.importers import ImportProblems, check_dossier
 from central.ratings import ingest
-from central.security import lookup_key, token_hash
-from motcua.pin import hash_pin
-from central.storage.schema import (devices, dossier_steps, dossiers, offices, server_meta, staff)
-from central.timeutil import OFFICE_TZ, utcnow
+from central.security import lookup_key
+from central.staff import add_officer
+from central.storage.schema import devices, offices, server_meta, staff
+from central.timeutil import OFFICE_TZ
 
 SEEDED_AT = "demo_seeded_at"
 
@@ -34,16 +33,13 @@ def _seed_staff(conn) -> dict:
         row = conn.execute(select(staff.c.id).where(staff.c.office_code == person["office"],
                                                     staff.c.name == person["name"])).first()
         if row is None:
-            photo = photo_type = None
             path = Path(person["photo"]) if person.get("photo") else None
-            if path is not None and not path.exists() and hasattr(sample, "write_staff_photos"):
+            if path is not None and not path.exists():
                 sample.write_staff_photos()
-            if path is not None and path.exists():
-                photo, photo_type = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png"
-            row_id = conn.execute(insert(staff).values(
-                office_code=person["office"], name=person["name"], title=person.get("title", ""),
-                counter=person.get("counter"), photo=photo, photo_type=photo_type,
-                pin_hash=hash_pin(str(person["pin"])) if person.get("pin") else None)).inserted_primary_key[0]
+            row_id = add_officer(conn, person["office"], person["name"], title=person.get("title", ""),
+                                 counter=person.get("counter"),
+                                 photo=path.read_bytes() if path is not None and path.exists() else None,
+                                 pin=str(person["pin"]) if person.get("pin") else None)
         else:
             row_id = row.id
         ids[person.get("key") or (person["office"], person["name"])] = row_id
@@ -57,10 +53,7 @@ def _seed_device(conn, office: str) -> int:
     row = conn.execute(select(devices.c.id).where(devices.c.office_code == office, devices.c.name == name)).first()
     if row:
         return row.id
-    return conn.execute(insert(devices).values(
-        kind="rating", office_code=office, counter=0, name=name,
-        token_hash=token_hash(secrets.token_urlsafe(32)), created_at=utcnow(),
-        revoked_at=utcnow())).inserted_primary_key[0]
+    return add_device(conn, "rating", office, 0, name, revoked=True)[0]
 
 
 def seed(engine) -> str:
@@ -77,7 +70,7 @@ def seed(engine) -> str:
         names = {p["code"]: p["name"] for p in sample.load_sample_procedures()}
         key = lookup_key(conn)
         for office in sample.demo_offices():
-            made = 0
+            rows = []
             for record in sample.demo_dossiers(now, office=office["code"]):
                 try:
                     values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code,
@@ -85,13 +78,8 @@ def seed(engine) -> str:
                 except Exception as bad:  # sample data is ours: a problem here is a bug there
                     raise ImportProblems([f"sample dossier {record.get('code')}: {bad}"]) from None
                 values["procedure_name"] = names.get(values["procedure_code"], "")
-                values["updated_at"] = utcnow()
-                if conn.execute(select(dossiers.c.code).where(dossiers.c.code == values["code"])).first():
-                    continue
-                conn.execute(insert(dossiers).values(**values))
-                if steps:
-                    conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
-                made += 1
+                rows.append((values, steps))
+            made, _ = dossiers.store(conn, rows, replace=False)
             lines.append(f"{office['code']}: {made} dossiers added")
         if hasattr(sample, "demo_ratings"):
             by_office: dict[str, list] = {}

@@ -1,13 +1,61 @@
-"""Dossiers on the server: loading with steps, the masked public view, the secret-gated detail."""
+"""Dossiers on the server: storing one with its steps, loading with steps, the masked public view,
+the secret-gated detail."""
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from central import rules
 from central.storage.schema import dossier_steps, dossiers, offices
+from central.storage.verdicts import verdict_columns
 from central.timeutil import to_wire, utcnow
 from motcua.text import mask_name
+
+CHUNK = 500  # codes per IN (...) and rows per multi-row INSERT
+
+
+def store(conn: Connection, rows, *, replace: bool = True) -> tuple[int, int]:
+    """Writes dossiers with their steps, the one way every side does it (imports, the demo seed,
+    the benchmarks, the tests): (added, updated).
+
+    `rows`: (dossier columns, steps in order) pairs, as `importers.check_dossier` makes them; a step
+    is a dict of name, unit, status, started_at, finished_at, due_at (position: its place when not
+    given). The settled verdict is computed here and stored with the dossier (storage.verdicts);
+    `updated_at` is now unless given. A code already stored is replaced, steps and all, or kept as
+    it is when not `replace` (the demo seed adds only what is missing)."""
+    rows, now = list(rows), utcnow()
+    codes = [values["code"] for values, _ in rows]
+    stored = set()
+    for i in range(0, len(codes), CHUNK):
+        stored.update(conn.execute(select(dossiers.c.code).where(dossiers.c.code.in_(codes[i:i + CHUNK]))).scalars())
+    added, updated, steps_rows = [], 0, []
+    for values, steps in rows:
+        code = values["code"]
+        if code in stored and not replace:
+            continue
+        steps = [dict(step, dossier_code=code, position=step.get("position", n)) for n, step in enumerate(steps, 1)]
+        values = dict(values, **verdict_columns(values, steps))
+        values.setdefault("updated_at", now)
+        if code in stored:
+            conn.execute(delete(dossier_steps).where(dossier_steps.c.dossier_code == code))
+            conn.execute(update(dossiers).where(dossiers.c.code == code).values(**values))
+            updated += 1
+        else:
+            added.append(values)
+        steps_rows += steps
+    _insert_many(conn, dossiers, added)
+    _insert_many(conn, dossier_steps, steps_rows)
+    return len(added), updated
+
+
+def _insert_many(conn: Connection, table, rows: list[dict]) -> None:
+    """Multi-row INSERTs of rows with the same columns (rows that give other columns go apart)."""
+    by_columns: dict[tuple, list] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for group in by_columns.values():
+        for i in range(0, len(group), CHUNK):
+            conn.execute(insert(table), group[i:i + CHUNK])
 
 
 def times_of(row, steps) -> rules.DossierTimes:

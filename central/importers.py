@@ -10,14 +10,15 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 
 from central import portal
 from central.catalogue import upsert_procedures
+from central.errors import BadInput
 from central.security import LOOKUP_SECRET_MIN_LENGTH, lookup_key, secret_hash
-from central.storage.verdicts import verdict_columns
-from central.storage.schema import dossier_steps, dossiers, offices, procedures
-from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db, utcnow
+from central.dossiers import store as store_dossiers
+from central.storage.schema import offices, procedures
+from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db
 from motcua import dossier_code
 
 MAX_REPORTED = 50
@@ -88,13 +89,13 @@ def in_vietnamese(message: str) -> str:
     return message
 
 
-class ImportProblems(Exception):
+class ImportProblems(BadInput):
     """Every problem found in a file (nothing was written)."""
 
     def __init__(self, problems: list[str]):
         shown = problems[:MAX_REPORTED]
         more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        super().__init__("nothing imported; fix these and retry:\n" + "\n".join(shown) + more)
+        super().__init__("file", "nothing imported; fix these and retry:\n" + "\n".join(shown) + more)
         self.problems = problems
 
 
@@ -197,7 +198,8 @@ def _steps(value, where_field="steps") -> list[dict]:
 
 
 def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict, list[dict]]:
-    """One import record → (dossier columns, steps), or raises BadRecord naming the field.
+    """One import record → (dossier columns, steps) for `dossiers.store`, or raises BadRecord naming
+    the field.
     `secret_key`: the database's key for lookup secrets (security.lookup_key)."""
     if not isinstance(record, dict):
         raise portal.BadRecord("item", "must be an object")
@@ -227,9 +229,7 @@ def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict,
         if values[field] is not None and values[field] < values["received_at"]:
             raise portal.BadRecord(field, "is before received_at")
     values["office_code"] = office_for(code, portal._text(record.get("office"), "office"))
-    steps = _steps(record.get("steps"))
-    values.update(verdict_columns(values, steps))  # the settled verdict, stored with the dossier
-    return values, steps
+    return values, _steps(record.get("steps"))
 
 
 def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
@@ -264,19 +264,6 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
         rows.append((values, steps))
     if problems:
         raise ImportProblems(problems)
-    added = updated = 0
-    now = utcnow()
     with engine.begin() as conn:
-        for values, steps in rows:
-            values["updated_at"] = now
-            exists = conn.execute(select(dossiers.c.code).where(dossiers.c.code == values["code"])).first()
-            if exists:
-                conn.execute(delete(dossier_steps).where(dossier_steps.c.dossier_code == values["code"]))
-                conn.execute(update(dossiers).where(dossiers.c.code == values["code"]).values(**values))
-                updated += 1
-            else:
-                conn.execute(insert(dossiers).values(**values))
-                added += 1
-            if steps:
-                conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
+        added, updated = store_dossiers(conn, rows)
     return f"{len(rows)} dossiers: {added} added, {updated} updated"

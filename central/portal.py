@@ -1,4 +1,5 @@
 """Procedure records → the API item shape: national-portal JSON, the project's own shape, or CSV rows."""
+from central.errors import BadInput
 
 METHOD_CHANNELS = {"DIRECT": "direct", "ONLINE": "online", "POSTAL": "postal",
                    "TRUC_TIEP": "direct", "TRUC_TUYEN": "online", "BUU_CHINH": "postal"}
@@ -32,12 +33,11 @@ PROCEDURE_CSV_COLUMNS = {
 }
 
 
-class BadRecord(ValueError):
-    """`field`: what is wrong with it."""
+class BadRecord(BadInput):
+    """`field`: what is wrong with it (an import record's field; the message starts with it)."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
+        super().__init__(field, f"{field}: {message}")
 
 
 def _text(value, field: str, required: bool = False) -> str:

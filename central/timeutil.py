@@ -2,12 +2,16 @@
 from datetime import datetime, timezone
 
 from central.cleantext import UNSTORABLE, storable
+from central.errors import BadInput
 from motcua.officetime import OFFICE_TZ
 
 
 
-class BadTime(ValueError):
+class BadTime(BadInput):
     """A value that is not an ISO 8601 time with an offset, or one outside the years 1..9999 in UTC."""
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
 
 # Years of the times an admin types (imports, report periods); 0001 or 9999 there is a typing error.

@@ -4,17 +4,18 @@ import importlib.util
 from fastapi import FastAPI
 
 import motcua
-from central.api import admin, catalogue, devices, dossiers, ratings
+from central.api import admin, catalogue, devices, dossiers, ratings, reports
 from central.api.auth import RateLimiter, caller_before_body
 from central.api.errors import BodySizeLimit, StorableUrl, install_error_handlers
 from central.housekeeping import Housekeeper
-from central.settings import Settings, load_settings
+from central.settings import load_settings
 from central.shedding import install as install_load_shedding
 from central.storage import StatisticsRefresher, is_sqlite, make_engine
 
 
-def create_app(db: str | None = None, settings: Settings | None = None) -> FastAPI:
-    """The app on database `db` (path or URL). The schema must exist (`motcua-central init`)."""
+def create_app(db: str | None = None, settings=None) -> FastAPI:
+    """The app on database `db` (path or URL) with `settings` (central.settings.load_settings(); by
+    default the environment's). The schema must exist (`motcua-central init`)."""
     settings = settings or load_settings()
     app = FastAPI(title="motcua central server", version=motcua.__version__,
                   description="Catalogue, dossier status, ratings and device API for one-stop "
@@ -31,7 +32,7 @@ def create_app(db: str | None = None, settings: Settings | None = None) -> FastA
     async def healthz():   # on the event loop: no thread hop, the cheapest answer (the benchmarks' ceiling)
         return {"status": "ok"}
 
-    for module in (catalogue, dossiers, ratings, devices, admin):
+    for module in (catalogue, dossiers, ratings, devices, admin, reports):
         app.include_router(module.router)
     if importlib.util.find_spec("central.dashboard") is not None:
         import central.dashboard as dashboard  # the web dashboard, when installed

@@ -1,29 +1,21 @@
-"""Admin-only API: report summary (the dashboard engineer extends /api/v1/reports) and devices."""
+"""Admin-only API: devices (the reports are central/api/reports.py)."""
 import json
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
-from central import stats
-from central.api.errors import ERROR_RESPONSES
 from central.api.auth import Caller, admin_caller
+from central.api.deps import Db
+from central.api.errors import ERROR_RESPONSES
 from central.storage.schema import devices, rating_gaps
 from central.timeutil import to_wire
 
 router = APIRouter(prefix="/api/v1", tags=["admin"], responses=ERROR_RESPONSES)
 
 
-@router.get("/reports/summary", summary="On-time and satisfaction figures (admin)")
-def reports_summary(request: Request, office: str | None = Query(None, max_length=64),
-                    period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
-                    _admin: Caller = Depends(admin_caller)):
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
-        return stats.office_stats(conn, office, period)
-
-
 @router.get("/admin/devices", summary="Registered devices with their last heartbeat and seq gaps")
-def admin_devices(request: Request, _admin: Caller = Depends(admin_caller)):
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+def admin_devices(db: Db, _admin: Caller = Depends(admin_caller)):
+    with db.read() as conn:
         rows = conn.execute(select(devices).order_by(devices.c.id)).all()
         gaps: dict[int, list] = {}
         for g in conn.execute(select(rating_gaps).order_by(rating_gaps.c.from_seq)):

@@ -3,6 +3,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from central.api.auth import Caller, device_caller
+from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError
 from central.catalogue import catalogue_version, changes_since, field_counts
 
@@ -11,7 +12,7 @@ router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERROR_RESPONS
 
 @router.get("/procedures", summary="The procedure catalogue, whole or changes since a cursor",
             responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}})
-def list_procedures(request: Request,
+def list_procedures(request: Request, db: Db,
                     since: str | None = Query(None, max_length=32, description="cursor from a previous answer"),
                     _caller: Caller = Depends(device_caller)):
     since_seq = None
@@ -19,7 +20,7 @@ def list_procedures(request: Request,
         if not (since.isascii() and since.isdigit() and len(since) <= 18):
             raise ApiError(400, "bad_cursor", "since must be a cursor returned by this server.")
         since_seq = int(since)
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+    with db.read() as conn:
         version = catalogue_version(conn)
         etag = f'"cat-{version}-{since_seq if since_seq is not None else "all"}"'
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
@@ -30,6 +31,6 @@ def list_procedures(request: Request,
 
 
 @router.get("/fields", summary="Fields (lĩnh vực) with their number of procedures")
-def list_fields(request: Request, _caller: Caller = Depends(device_caller)):
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+def list_fields(db: Db, _caller: Caller = Depends(device_caller)):
+    with db.read() as conn:
         return {"items": field_counts(conn)}

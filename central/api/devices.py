@@ -9,6 +9,7 @@ from central.api.heartbeats import MAX_AGE_S, QUARANTINE_SHOWN, heartbeat_writer
 
 from central import stats
 from central.api.auth import Caller, device_caller
+from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError
 from central.cleantext import StorableStr
 from central.storage.schema import devices, offices, staff
@@ -41,7 +42,7 @@ class Heartbeat(BaseModel):
 
 
 @router.post("/heartbeat", summary="A device reports its state; receives queued commands")
-def heartbeat(body: Heartbeat, request: Request, caller: Caller = Depends(device_caller)):
+def heartbeat(body: Heartbeat, request: Request, db: Db, caller: Caller = Depends(device_caller)):
     if caller.role != "device":
         raise ApiError(403, "forbidden", "Heartbeats come from devices, not admins.")
     try:
@@ -59,7 +60,7 @@ def heartbeat(body: Heartbeat, request: Request, caller: Caller = Depends(device
     now, commands = heartbeat_writer(request.app).record(caller.id, state)
     answer = {"ok": True, "server_time": to_wire(now), "commands": commands}
     if caller.kind == "rating":   # where the tablet's numbering must continue (a store lost or re-imaged)
-        with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        with db.read() as conn:
             answer["max_seq"] = conn.execute(select(devices.c.max_seq).where(devices.c.id == caller.id)).scalar() or 0
     return answer
 
@@ -70,9 +71,9 @@ def _office_or_404(conn, code: str):
 
 
 @router.get("/staff", summary="Officers of an office (photo, counter; PIN hash for its tablets)")
-def list_staff(request: Request, office: str = Query(..., max_length=64),
+def list_staff(db: Db, office: str = Query(..., max_length=64),
                caller: Caller = Depends(device_caller)):
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+    with db.read() as conn:
         _office_or_404(conn, office)
         rows = conn.execute(select(staff.c.id, staff.c.name, staff.c.title, staff.c.counter,
                                    staff.c.pin_hash, staff.c.photo.isnot(None).label("has_photo"))
@@ -86,9 +87,9 @@ def list_staff(request: Request, office: str = Query(..., max_length=64),
 
 @router.get("/staff/{staff_id}/photo", summary="An officer's photo",
             responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}})
-def staff_photo(request: Request, staff_id: int = Path(..., ge=1, le=2**31 - 1),
+def staff_photo(db: Db, staff_id: int = Path(..., ge=1, le=2**31 - 1),
                 _caller: Caller = Depends(device_caller)):
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+    with db.read() as conn:
         row = conn.execute(select(staff.c.photo, staff.c.photo_type).where(staff.c.id == staff_id)).first()
     if row is None or row.photo is None:
         raise ApiError(404, "photo_not_found", f"Officer {staff_id} has no photo.")
@@ -97,9 +98,9 @@ def staff_photo(request: Request, staff_id: int = Path(..., ge=1, le=2**31 - 1),
 
 
 @router.get("/stats", summary="On-time and satisfaction figures for the kiosk's statistics screen")
-def office_stats(request: Request, office: str = Query(..., max_length=64),
+def office_stats(db: Db, office: str = Query(..., max_length=64),
                  period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
                  _caller: Caller = Depends(device_caller)):
-    with request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+    with db.read() as conn:
         _office_or_404(conn, office)
         return stats.office_stats(conn, office, period)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central.cleantext import storable
+from central.errors import BadInput
 
 log = logging.getLogger("central.api")
 
@@ -57,6 +58,11 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
+def bad_input_response(exc: BadInput) -> JSONResponse:
+    """Bad input (central.errors): its status (422, or 404/409 for its subclasses) and code."""
+    return error_response(exc.status, exc.code, str(exc))
+
+
 def _where(loc) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
@@ -66,6 +72,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(BadInput)
+    async def _bad_input(_request: Request, exc: BadInput):
+        return bad_input_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException):

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from central.api.auth import Caller, device_caller
+from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError
 from central.ratings import allowing_reasons, ingest, reason_codes
 from central.storage import is_sqlite, write_lock
@@ -55,7 +56,7 @@ def _stored_response(conn, device_id: int, key: str) -> dict | None:
 
 @router.post("/ratings", response_model=BatchResult, response_class=EscapedJSONResponse,
              summary="Deliver a batch of ratings from a tablet's outbox")
-def post_ratings(batch: RatingBatch, request: Request,
+def post_ratings(batch: RatingBatch, request: Request, db: Db,
                  idempotency_key: str | None = Header(None, max_length=64),
                  caller: Caller = Depends(device_caller)):
     if caller.role != "device" or caller.kind != "rating":
@@ -63,10 +64,10 @@ def post_ratings(batch: RatingBatch, request: Request,
     limit = request.app.state.settings.max_ratings_per_batch
     if len(batch.ratings) > limit:
         raise ApiError(422, "invalid_request", f"ratings: at most {limit} items per batch.")
-    engine = request.app.state.engine
+    engine = db.engine
     key = idempotency_key.strip() if idempotency_key else None
     if key:
-        with engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        with db.read() as conn:
             stored = _stored_response(conn, caller.id, key)
         if stored is not None:
             return stored
@@ -77,7 +78,7 @@ def post_ratings(batch: RatingBatch, request: Request,
         with engine.begin() as conn:
             if key and (stored := _stored_response(conn, caller.id, key)) is not None:
                 return stored
-            with allowing_reasons(reason_codes(request.app.state.settings.get("custom_reason_codes", ""))):
+            with allowing_reasons(reason_codes(request.app.state.settings.custom_reason_codes)):
                 response = ingest(conn, caller.id, caller.office, batch.ratings)
             if key:
                 conn.execute(insert(idempotency_keys).values(
@@ -86,7 +87,7 @@ def post_ratings(batch: RatingBatch, request: Request,
         return response
     except IntegrityError:
         # The same key committed by another server process first: answer what it answered.
-        with engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        with db.read() as conn:
             stored = _stored_response(conn, caller.id, key) if key else None
         if stored is None:
             raise

@@ -1,24 +1,34 @@
-"""Report data as JSON under /api/v1/reports: the same functions, hence the same numbers, as the pages."""
+"""Report data as JSON under /api/v1/reports (admins: a token or a dashboard session): the same
+functions, hence the same numbers, as the dashboard's pages. A bad parameter is a BadPeriod or
+CallbackProblem (central.errors), answered 4xx by the app's one handler."""
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from central import callbacks, reports
-from central.api.auth import authenticate
+from central import callbacks, reports, stats
+from central.api.auth import Caller, admin_caller, authenticate
+from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError, ErrorEnvelope
-from central.dashboard.auth import report_admin
+from central.errors import NotFound
+from central.dashboard.auth import current_session
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERROR_RESPONSES)
 PERIOD_HELP = ("30d | month | quarter | year (ending now); ignored when from and to are given")
+_period = reports.parse_period
 
 
-def _period(period, day_from, day_to, granularity) -> reports.Period:
-    try:
-        return reports.parse_period(period, day_from, day_to, granularity)
-    except reports.BadPeriod as bad:
-        raise ApiError(422, "invalid_request", str(bad)) from None
-
-
-def _conn(request: Request):
-    return request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED")
+def report_admin(request: Request):
+    """Dependency of /api/v1/reports: an admin bearer token, or a dashboard session; devices get 403."""
+    if request.headers.get("authorization"):
+        caller = authenticate(request)
+        if caller.role != "admin":
+            raise ApiError(403, "forbidden", "Reports need an admin token or a dashboard session; "
+                                             "a device token is not enough.")
+        return caller
+    session = current_session(request)
+    if session is None:
+        raise ApiError(401, "unauthorized", "Sign in at /admin/login or send 'Authorization: Bearer "
+                                            "<admin token>' (motcua-central admin token NAME).",
+                       {"WWW-Authenticate": "Bearer"})
+    return session
 
 
 Office = Query(None, max_length=64, description="office code; all offices when absent")
@@ -30,54 +40,50 @@ Granularity = Query(None, max_length=8, description="day | week | month (trend b
 
 @router.get("/overview", summary="Overview: ratings, satisfaction, distribution, on-time, open late, "
                                  "Decision 766 figure, trend (admin)")
-def overview(request: Request, office: str | None = Office, period: str | None = PeriodName,
+def overview(db: Db, office: str | None = Office, period: str | None = PeriodName,
              day_from: str | None = From, to: str | None = To, granularity: str | None = Granularity,
              _admin=Depends(report_admin)):
     chosen = _period(period, day_from, to, granularity)
-    with _conn(request) as conn:
+    with db.read() as conn:
         return reports.overview(conn, office, chosen)
 
 
 @router.get("/on-time", summary="On-time rate of finished dossiers and its trend (admin)")
-def on_time(request: Request, office: str | None = Office, period: str | None = PeriodName,
+def on_time(db: Db, office: str | None = Office, period: str | None = PeriodName,
             day_from: str | None = From, to: str | None = To, granularity: str | None = Granularity,
             _admin=Depends(report_admin)):
     chosen = _period(period, day_from, to, granularity)
-    with _conn(request) as conn:
+    with db.read() as conn:
         return reports.on_time(conn, office, chosen)
 
 
 @router.get("/satisfaction/{by}", summary="Satisfaction by officer, counter, field, procedure or day (admin)")
-def satisfaction(request: Request, by: str, office: str | None = Office, period: str | None = PeriodName,
+def satisfaction(db: Db, by: str, office: str | None = Office, period: str | None = PeriodName,
                  day_from: str | None = From, to: str | None = To, _admin=Depends(report_admin)):
     if by not in reports.DIMENSIONS:
-        raise ApiError(404, "not_found", f"by: \"{by}\" is not one of {', '.join(reports.DIMENSIONS)}")
+        raise NotFound("by", f"by: \"{by}\" is not one of {', '.join(reports.DIMENSIONS)}")
     chosen = _period(period, day_from, to, None)
-    with _conn(request) as conn:
+    with db.read() as conn:
         return reports.satisfaction_by(conn, by, office, chosen)
 
 
 @router.get("/comments", summary="Latest comments of the period, phone numbers hidden (admin)")
-def comments(request: Request, office: str | None = Office, period: str | None = PeriodName,
+def comments(db: Db, office: str | None = Office, period: str | None = PeriodName,
              day_from: str | None = From, to: str | None = To, limit: int = Query(100, ge=1, le=1000),
              _admin=Depends(report_admin)):
     chosen = _period(period, day_from, to, None)
-    with _conn(request) as conn:
+    with db.read() as conn:
         return {"items": reports.comments(conn, office, chosen, limit)}
 
 
 @router.get("/callbacks", summary="Call-back list: ratings that left a phone number, newest first, with who "
                                   "called back and when (admin; the only answer with phone numbers)")
-def callback_list(request: Request, office: str | None = Office,
+def callback_list(db: Db, office: str | None = Office,
                   state: str = Query("all", pattern="^(open|done|all)$",
                                      description="open: not called back yet | done | all"),
                   limit: int = Query(200, ge=1, le=1000), _admin=Depends(report_admin)):
-    with _conn(request) as conn:
+    with db.read() as conn:
         return {"items": callbacks.list_callbacks(conn, office, state, limit)}
-
-
-CALLBACK_STATUS = {"not_found": (404, "not_found"), "already_done": (409, "conflict"),
-                   "bad_note": (422, "invalid_request")}
 
 
 @router.post("/callbacks/{rating_id}/done", summary="Record that the caller (an admin token) called the "
@@ -89,9 +95,15 @@ def callback_done(request: Request, rating_id: str,
     caller = authenticate(request)  # a bearer token only: the dashboard has its own form (with CSRF)
     if caller.role != "admin":
         raise ApiError(403, "forbidden", "Recording a call-back needs an admin token.")
-    try:
-        if not callbacks.RATING_ID.fullmatch(rating_id):
-            raise callbacks.CallbackProblem("not_found", "no rating with a call-back number has this id")
-        return callbacks.mark_done(request.app.state.engine, rating_id, caller.id, note)
-    except callbacks.CallbackProblem as problem:
-        raise ApiError(*CALLBACK_STATUS[problem.code], str(problem)) from None
+    if not callbacks.RATING_ID.fullmatch(rating_id):
+        raise callbacks.CallbackProblem("not_found", "no rating with a call-back number has this id")
+    return callbacks.mark_done(request.app.state.engine, rating_id, caller.id, note)
+
+
+@router.get("/summary", summary="The kiosk statistics screen's figures (GET /api/v1/stats), for one office or "
+                                "all (admin token)")
+def summary(db: Db, office: str | None = Query(None, max_length=64),
+            period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
+            _admin: Caller = Depends(admin_caller)):
+    with db.read() as conn:
+        return stats.office_stats(conn, office, period)

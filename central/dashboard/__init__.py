@@ -1,12 +1,14 @@
-"""The admin web dashboard (/admin/) and the report API (/api/v1/reports); `install(app)` mounts both."""
+"""The admin web dashboard (/admin/); `install(app)` mounts it (the report API it shares its sign-in
+with is central/api/reports.py)."""
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from central import reports
-from central.dashboard import accounts, api, callback_pages, forms, manage, pages, too_large
+from central.api.errors import bad_input_response
+from central.dashboard import accounts, callback_pages, manage, pages, too_large
 from central.dashboard.auth import BadCsrf, LoginBrake, NeedLogin
 from central.dashboard.web import STATIC, render
+from central.errors import BadInput
 
 
 def install(app: FastAPI) -> None:
@@ -16,9 +18,7 @@ def install(app: FastAPI) -> None:
     app.include_router(manage.router)
     app.include_router(callback_pages.router)
     app.include_router(accounts.router)
-    app.include_router(api.router)
     too_large.install(app)
-    forms.install(app)
 
     @app.exception_handler(NeedLogin)
     async def _need_login(request: Request, _exc: NeedLogin):
@@ -32,7 +32,11 @@ def install(app: FastAPI) -> None:
                       message=("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
                                "The form expired or is not valid. Reload the page and try again."))
 
-    @app.exception_handler(reports.BadPeriod)
-    async def _bad_period(request: Request, exc: reports.BadPeriod):
-        return render(request, "message.html", status=422, title=("Kỳ báo cáo không hợp lệ", "Invalid period"),
-                      message=(f"Vui lòng chọn lại kỳ báo cáo ({exc}).", f"Please choose the period again ({exc})."))
+    @app.exception_handler(BadInput)
+    async def _bad_input(request: Request, exc: BadInput):
+        """Bad input (central.errors) no form showed itself: a page naming it under /admin/, the
+        API's envelope elsewhere (the one handler of the app for it)."""
+        if not request.url.path.startswith("/admin/"):
+            return bad_input_response(exc)
+        return render(request, "message.html", status=exc.status, title=exc.title,
+                      message=(exc.page("vi"), exc.page("en")))

@@ -7,8 +7,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import insert, select, update
 
 from central import security
+from central.api.deps import database
 from central.dashboard.auth import Session, check_csrf, end_sessions, page_admin, set_flash
-from central.dashboard.forms import number_field
+from central.errors import number_field
 from central.dashboard.web import lang_of, render
 from central.storage.schema import admin_tokens, admins
 from central.timeutil import utcnow
@@ -24,9 +25,9 @@ def _t(request: Request):
 def _view(request: Request, session: Session, notice: str | None = None, new_token: str | None = None,
           status: int | None = None):
     """The page; a problem or a new token only from this request's own form, never the address."""
-    days = int(request.app.state.settings.get("admin_token_days", 0))
+    days = request.app.state.settings.admin_token_days
     now = utcnow()
-    with request.app.state.engine.connect() as conn:
+    with database(request).read() as conn:
         accounts = conn.execute(select(admins.c.id, admins.c.name, admins.c.created_at, admins.c.disabled_at)
                                 .order_by(admins.c.name)).all()
         rows = conn.execute(select(admin_tokens.c.id, admin_tokens.c.admin_id, admin_tokens.c.created_at,
@@ -55,7 +56,7 @@ def token_new(request: Request, csrf: str = Form(""), session: Session = Depends
     """A token for the signed-in admin, shown once in this answer (never stored, never in an address)."""
     check_csrf(session, csrf)
     token = security.new_token()
-    with request.app.state.engine.begin() as conn:
+    with database(request).write() as conn:
         conn.execute(insert(admin_tokens).values(admin_id=session.admin_id, token_hash=security.token_hash(token),
                                                  created_at=utcnow()))
     return _view(request, session, new_token=token)
@@ -65,7 +66,7 @@ def token_new(request: Request, csrf: str = Form(""), session: Session = Depends
 def token_revoke(request: Request, token_id: str, csrf: str = Form(""), session: Session = Depends(page_admin)):
     check_csrf(session, csrf)
     token_id = number_field(token_id, "token_id")
-    with request.app.state.engine.begin() as conn:
+    with database(request).write() as conn:
         done = conn.execute(update(admin_tokens).where(admin_tokens.c.id == token_id,
                                                        admin_tokens.c.revoked_at.is_(None))
                             .values(revoked_at=utcnow())).rowcount
@@ -84,7 +85,7 @@ def _set_disabled(request: Request, admin_id: str, csrf: str, session: Session, 
     if disabled and admin_id == session.admin_id:
         return _view(request, session, notice=t("Không thể tự khóa tài khoản đang đăng nhập.",
                                                 "You cannot disable the account you are signed in with."))
-    with request.app.state.engine.begin() as conn:
+    with database(request).write() as conn:
         name = conn.execute(select(admins.c.name).where(admins.c.id == admin_id)).scalar()
         if name is not None:
             conn.execute(update(admins).where(admins.c.id == admin_id)

@@ -12,8 +12,7 @@ from datetime import timedelta
 from fastapi import Request
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, delete, insert, select, update
 
-from central.api.auth import authenticate
-from central.api.errors import ApiError
+from central.api.deps import Database
 from central.dashboard.uploads import sweep_now_and_then
 from central.security import check_password, token_hash
 from central.storage.schema import admins, metadata
@@ -135,7 +134,7 @@ def current_session(request: Request) -> Session | None:
         return None
     engine = request.app.state.engine
     key, now = token_hash(token), utcnow()
-    with engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+    with Database(engine).read() as conn:
         row = conn.execute(select(admin_sessions, admins.c.name)
                            .join(admins, admins.c.id == admin_sessions.c.admin_id)
                            .where(admin_sessions.c.id == key, admins.c.disabled_at.is_(None))).first()
@@ -187,18 +186,3 @@ def check_csrf(session: Session, sent: str | None) -> None:
     if not sent or not hmac.compare_digest(sent, session.csrf):
         raise BadCsrf()
 
-
-def report_admin(request: Request):
-    """Dependency of /api/v1/reports: an admin bearer token, or a dashboard session; devices get 403."""
-    if request.headers.get("authorization"):
-        caller = authenticate(request)
-        if caller.role != "admin":
-            raise ApiError(403, "forbidden", "Reports need an admin token or a dashboard session; "
-                                             "a device token is not enough.")
-        return caller
-    session = current_session(request)
-    if session is None:
-        raise ApiError(401, "unauthorized", "Sign in at /admin/login or send 'Authorization: Bearer "
-                                            "<admin token>' (motcua-central admin token NAME).",
-                       {"WWW-Authenticate": "Bearer"})
-    return session

@@ -7,25 +7,26 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import insert, select, update
 
 from central import importers, security
+from central.api.deps import database
 from central.dashboard.auth import Session, check_csrf, page_admin, set_flash
-from central.dashboard.forms import BadField, number_field
+from central.devices import add_device
+from central.errors import BadInput, number_field
 from central.dashboard.uploads import UPLOADS, upload_folder, write_private
 from central.dashboard.web import lang_of, office_list, render
 from central.ratings import CLOCK_SHOWN_S, skewed_clocks
-from central.staff import record_move
-from central.storage.schema import COMMANDS, device_commands, devices, offices, rating_gaps, staff
+from central.staff import add_officer, update_officer
+from central.storage.schema import COMMANDS, device_commands, devices, rating_gaps, staff
 from central.timeutil import utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-SILENT_AFTER_MINUTES = 15  # default; `[server] device_silent_minutes` overrides it when declared
-MAX_PHOTO_BYTES = 2_000_000
 
 
 def _conn(request: Request):
-    return request.app.state.engine.connect().execution_options(sqlite_begin="DEFERRED")
+    return database(request).read()
 
 
 def _t(request: Request):
@@ -60,7 +61,7 @@ def device_rows(conn, silent_minutes: int) -> list[dict]:
 
 
 def _silent_minutes(request: Request) -> int:
-    return int(request.app.state.settings.get("device_silent_minutes", SILENT_AFTER_MINUTES))
+    return request.app.state.settings.device_silent_minutes
 
 
 @router.get("/devices")
@@ -84,25 +85,11 @@ def device_add(request: Request, csrf: str = Form(""), kind: str = Form(...), of
                counter: str = Form(""), name: str = Form("", max_length=200),
                session: Session = Depends(page_admin)):
     check_csrf(session, csrf)
-    t = _t(request)
-    problem = None
-    if kind not in ("kiosk", "rating"):
-        problem = t("Loại thiết bị phải là kiosk hoặc máy đánh giá.", "Kind must be kiosk or rating tablet.")
     try:
-        counter_no = number_field(counter, "counter", required=False)
-    except BadField as bad:
-        counter_no, problem = None, t(bad.vi, bad.en)
-    if kind == "rating" and counter_no is None and problem is None:
-        problem = t("Máy đánh giá cần số quầy mà nó đặt tại.", "A rating tablet needs the counter it faces.")
-    token = security.new_token()
-    with request.app.state.engine.begin() as conn:
-        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
-            problem = problem or t(f"Không có đơn vị \"{office}\".", f"No office \"{office}\".")
-        if problem is None:
-            conn.execute(insert(devices).values(kind=kind, office_code=office, counter=counter_no, name=name.strip(),
-                                                token_hash=security.token_hash(token), created_at=utcnow()))
-    if problem:
-        return _devices_view(request, notice=problem)
+        with database(request).write() as conn:
+            _device_id, token = add_device(conn, kind, office, counter, name)
+    except BadInput as bad:
+        return _devices_view(request, notice=bad.text(lang_of(request)))
     response = _devices_view(request, new_token=token)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -112,7 +99,7 @@ def device_add(request: Request, csrf: str = Form(""), kind: str = Form(...), of
 def device_revoke(request: Request, device_id: str, csrf: str = Form(""), session: Session = Depends(page_admin)):
     check_csrf(session, csrf)
     device_id = number_field(device_id, "device_id")
-    with request.app.state.engine.begin() as conn:
+    with database(request).write() as conn:
         conn.execute(update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
                      .values(revoked_at=utcnow()))
     set_flash(request.app.state.engine, session, f"Đã thu hồi thiết bị số {device_id}.", f"Revoked device {device_id}.")
@@ -126,7 +113,7 @@ def device_command(request: Request, device_id: str, csrf: str = Form(""), name:
     device_id = number_field(device_id, "device_id")
     if name not in COMMANDS:
         return _devices_view(request, notice=_t(request)(f"Lệnh \"{name}\" không có.", f"No command \"{name}\"."))
-    with request.app.state.engine.begin() as conn:
+    with database(request).write() as conn:
         if conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is not None:
             conn.execute(insert(device_commands).values(device_id=device_id, name=name, created_at=utcnow()))
     set_flash(request.app.state.engine, session, f"Đã xếp lệnh cho thiết bị số {device_id} (gửi ở nhịp tim kế tiếp).",
@@ -268,42 +255,30 @@ def _staff_view(request: Request, notice: str | None = None, edit: str | None = 
 @router.post("/staff/save")
 async def staff_save(request: Request, csrf: str = Form(""), staff_id: str = Form(""), office: str = Form(...),
                      name: str = Form(..., max_length=200), title: str = Form("", max_length=200),
-                     counter: str = Form(""), active: str = Form(""), photo: UploadFile | None = File(None),
-                     session: Session = Depends(page_admin)):
+                     counter: str = Form(""), active: str = Form(""), pin: str = Form("", max_length=64),
+                     photo: UploadFile | None = File(None), session: Session = Depends(page_admin)):
+    """Adds an officer, or changes one (staff_id): a move to another office is recorded, an empty
+    photo or PIN keeps hers (central.staff)."""
     check_csrf(session, csrf)
-    t = _t(request)
-    values = {"office_code": office, "name": name.strip(), "title": title.strip(), "active": bool(active)}
-    problem = None
-    if not values["name"]:
-        problem = t("Họ tên cán bộ không được để trống.", "The officer's name is required.")
+    fields = {"office": office, "name": name, "title": title, "counter": counter, "active": bool(active),
+              "photo": await photo.read() if photo is not None and photo.filename else None,
+              "pin": pin.strip() or None}
+    staff_no = None
     try:
         staff_no = number_field(staff_id, "staff_id", required=False)
-        values["counter"] = number_field(counter, "counter", required=False)
-    except BadField as bad:
-        return _staff_view(request, notice=t(bad.vi, bad.en))
-    if photo is not None and photo.filename:
-        data = await photo.read()
-        kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg" if data[:3] == b"\xff\xd8\xff" else None
-        if kind is None:
-            problem = t("Ảnh phải là tệp JPEG hoặc PNG.", "The photo must be a JPEG or PNG file.")
-        elif len(data) > MAX_PHOTO_BYTES:
-            problem = t("Ảnh lớn hơn 2 MB.", "The photo is larger than 2 MB.")
-        else:
-            values.update(photo=data, photo_type=kind)
-    with request.app.state.engine.begin() as conn:
-        if conn.execute(select(offices.c.code).where(offices.c.code == office)).first() is None:
-            problem = problem or t(f"Không có đơn vị \"{office}\".", f"No office \"{office}\".")
-        if problem is None:
-            if staff_no is not None:
-                record_move(conn, staff_no, office, utcnow())   # her earlier ratings keep their office
-                if not conn.execute(update(staff).where(staff.c.id == staff_no).values(**values)).rowcount:
-                    problem = t(f"Không có cán bộ số {staff_no}.", f"No officer {staff_no}.")
-            else:
-                conn.execute(insert(staff).values(**values))
-    if problem:
-        return _staff_view(request, notice=problem, edit=str(staff_no) if staff_no else None)
+        await run_in_threadpool(_save_officer, request.app.state.engine, staff_no, fields)  # a PIN hash takes ~0.1 s
+    except BadInput as bad:
+        return _staff_view(request, notice=bad.text(lang_of(request)), edit=str(staff_no) if staff_no else None)
     set_flash(request.app.state.engine, session, "Đã lưu.", "Saved.")
     return RedirectResponse("/admin/staff", 303)
+
+
+def _save_officer(engine, staff_no: int | None, fields: dict) -> None:
+    with engine.begin() as conn:
+        if staff_no is None:
+            add_officer(conn, **fields)
+        else:
+            update_officer(conn, staff_no, **fields)
 
 
 @router.get("/staff/{staff_id}/photo")

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, text
 
 from central.api.errors import ApiError
 from central.api.heartbeats import HeartbeatWriter
+from central.devices import add_device
 from central.storage import make_engine, upgrade
 from central.storage.schema import device_commands, devices, offices
 from central.timeutil import utcnow
@@ -30,9 +31,7 @@ def province(storage_url):
     now = utcnow()
     with engines[0].begin() as conn:
         conn.execute(insert(offices).values(code=OFFICE, name="Trung tâm Phục vụ hành chính công xã"))
-        ids = [conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=n, name=f"quầy {n}",
-                                                   token_hash=uuid.uuid4().hex + uuid.uuid4().hex, created_at=now)
-                            ).inserted_primary_key[0] for n in range(40)]
+        ids = [add_device(conn, "rating", OFFICE, n, f"quầy {n}")[0] for n in range(40)]
         queued = {}
         for dev in ids[:20]:
             for name in ("reload_config", "sync_now"):

@@ -4,22 +4,22 @@ against it is answered through an index, whatever the batch links (dossiers, sta
 The ratings table is the one that grows without end (a province stores millions of rows), so a
 query that scans it makes each batch slower than the last. SQLite's EXPLAIN QUERY PLAN says
 `SCAN ratings` for a full walk (of the table or of a whole index) and `SEARCH` for a lookup."""
-import datetime
 import uuid
 
 from sqlalchemy import event, insert, text
 
 from central import ratings as ingest_module
 from central.storage import make_engine, upgrade
-from central.storage.schema import devices, offices, staff
+from central.devices import add_device
+from central.staff import add_officer
+from central.storage.schema import offices
 
 
 def _setup(engine):
     with engine.begin() as conn:
         conn.execute(insert(offices).values(code="XA-A", name="Xã A"))
-        conn.execute(insert(staff).values(id=1, office_code="XA-A", name="Cán bộ A", title="", counter=1))
-        conn.execute(insert(devices).values(id=1, kind="rating", office_code="XA-A", counter=1, name="tablet",
-                                            token_hash="x" * 64, created_at=datetime.datetime(2026, 1, 1)))
+        assert add_officer(conn, "XA-A", "Cán bộ A", counter=1) == 1
+        assert add_device(conn, "rating", "XA-A", 1, "tablet")[0] == 1
 
 
 def _item(seq: int, dossier: str | None) -> dict:

@@ -10,7 +10,10 @@ from sqlalchemy import insert, select, true
 from central import reports
 from central.ratings import backfill_quick, ingest
 from central.storage import make_engine, upgrade
-from central.storage.schema import devices, dossiers, offices, ratings, staff
+from central.devices import add_device
+from central.dossiers import store as store_dossiers
+from central.staff import add_officer
+from central.storage.schema import offices, ratings
 from central.timeutil import utcnow
 from dash_web import quick_by_officer, store_as_before_0006, upgrade_to
 
@@ -27,14 +30,12 @@ def _rating(seq: int, staff_id: int, counter: int, clock: str, score: int = 3, d
 def _load(engine) -> tuple[int, int, list]:
     with engine.begin() as conn:
         conn.execute(insert(offices).values(code=OFFICE, name="Xã Dồn Dập"))
-        hung = conn.execute(insert(staff).values(office_code=OFFICE, name="Hùng", counter=1)).inserted_primary_key[0]
-        thu = conn.execute(insert(staff).values(office_code=OFFICE, name="Thu", counter=2)).inserted_primary_key[0]
-        conn.execute(insert(dossiers).values(code="D-1", office_code=OFFICE, procedure_code="1.001193",
-                                             procedure_name="Đăng ký khai sinh", holder_name="Lê Văn A",
-                                             status=10, received_at=utcnow(), updated_at=utcnow()))
-        tablets = [conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=c, name=f"t{c}",
-                                                       token_hash=f"{c}" * 64, created_at=utcnow()))
-                   .inserted_primary_key[0] for c in (1, 2)]
+        hung = add_officer(conn, OFFICE, "Hùng", counter=1)
+        thu = add_officer(conn, OFFICE, "Thu", counter=2)
+        store_dossiers(conn, [({"code": "D-1", "office_code": OFFICE, "procedure_code": "1.001193",
+                                "procedure_name": "Đăng ký khai sinh", "holder_name": "Lê Văn A", "status": 10,
+                                "received_at": utcnow()}, [])])
+        tablets = [add_device(conn, "rating", OFFICE, c, f"t{c}")[0] for c in (1, 2)]
     return hung, thu, tablets
 
 

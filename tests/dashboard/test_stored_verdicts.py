@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from central import reports, stats
+from central.dossiers import store as store_dossiers
 from central.importers import check_dossier
 from central.ratings import ingest
 from central.storage import make_engine, upgrade
@@ -15,7 +16,6 @@ from tests.central import reference
 from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
 from dash_web import store_as_before_0006, upgrade_to
 
-VERDICT_COLUMNS = ("finished_effective_at", "on_time", "supplement_s", "verdict_rule")
 # Ends on 07/10 and 08/10: D3 is open, past its due date, yet not late (its supplement time counts).
 PERIODS = [("2025-10-01", "2025-10-31"), ("2025-10-01", "2025-10-05"), ("2025-09-01", "2025-11-30"),
            ("2025-10-06", "2025-10-06"), ("2025-10-01", "2025-10-07"), ("2025-10-08", "2025-10-08")]
@@ -27,13 +27,14 @@ def _load(engine, with_verdicts: bool) -> None:
         conn.execute(insert(offices).values(code=OFFICE, name="Xã Kiểm Tra", unit_code=UNIT))
         a = conn.execute(insert(staff).values(office_code=OFFICE, name="Lan", counter=1)).inserted_primary_key[0]
         b = conn.execute(insert(staff).values(office_code=OFFICE, name="Bình", counter=2)).inserted_primary_key[0]
-        for record in DOSSIERS:
-            values, steps = check_dossier(record, lambda _c, _o: OFFICE, secret_key=b"k" * 32)
-            if not with_verdicts:  # a row as written before migration 0004
-                values = {k: v for k, v in values.items() if k not in VERDICT_COLUMNS}
-            conn.execute(insert(dossiers).values(updated_at=utcnow(), **values))
-            if steps:
-                conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
+        rows = [check_dossier(record, lambda _c, _o: OFFICE, secret_key=b"k" * 32) for record in DOSSIERS]
+        if with_verdicts:
+            store_dossiers(conn, rows)
+        else:  # rows as written before migration 0004: no verdict columns
+            for values, steps in rows:
+                conn.execute(insert(dossiers).values(updated_at=utcnow(), **values))
+                if steps:
+                    conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
         device = conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=1, name="t",
                                                      token_hash="x" * 64, created_at=utcnow())).inserted_primary_key[0]
         if with_verdicts:
