@@ -26,7 +26,7 @@ def pct(values, q):
 
 
 def tablet_services(tmp: Path):
-    from motcua.config import load_config
+    from rating.settings import load as load_config
     from rating.services import TabletServices
     (tmp / "rating.ini").write_text(
         "[server]\nurl = http://127.0.0.1:9\ntoken_file = none.token\n\n"
@@ -34,7 +34,7 @@ def tablet_services(tmp: Path):
         "[rating]\ncounter = 1\ncooldown_seconds = 0\ndossier_link = no\n", encoding="utf-8")
     import logging
     logging.disable(logging.WARNING)
-    services = TabletServices(load_config(tmp / "rating.ini", app="rating"), staff=False)
+    services = TabletServices(load_config(tmp / "rating.ini"), staff=False)
     services.flow.sign_in({"id": 1, "name": "Nguyễn Thị Lan", "title": "", "counter": 1})
     return services
 

@@ -1,108 +1,77 @@
-"""Server settings: each declared once with its default and help; read from central.ini and env.
+"""The server's settings: the `[server]` section of central.ini, declared once like the devices' keys.
 
-Precedence: defaults < `[server]` section of the config file (`--config`, env `MOTCUA_CENTRAL_CONFIG`)
-< environment `MOTCUA_<NAME>` (e.g. `MOTCUA_LOOKUP_MISSES_PER_MINUTE=50`). `config/central.ini`
-documents every key; a test checks that it does.
+Declared with the one declaration type of `motcua.config` (name, type, range, default, help) and read
+by its one loader, so errors name the file (or the environment variable), the key, the value and
+what is allowed, all problems at once. Precedence: defaults < `[server]` of the config file
+(`--config`, env `MOTCUA_CENTRAL_CONFIG`) < environment `MOTCUA_<KEY>` (e.g.
+`MOTCUA_LOOKUP_MISSES_PER_MINUTE=50`; deployments set `MOTCUA_DB`). `config/central.ini` is written
+from this declaration (`python -m motcua.config example central`), docs/CONFIG.md too.
 """
-import configparser
-import logging
+import dataclasses
 import os
-from dataclasses import dataclass
 
-log = logging.getLogger(__name__)
+from motcua.config import ConfigError, Key, Schema, Section, SectionValues, load_config
 
+__all__ = ["SERVER", "SCHEMA", "load_settings", "from_environment", "ConfigError"]
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: object
-    help: str
-
-
-SETTINGS = [
-    Setting("db", "var/central.db", "Database: a SQLite file path or a postgresql:// URL "
-            "(overridden by --db and MOTCUA_DB)."),
-    Setting("db_pool_size", 40, "PostgreSQL only: database connections each server process keeps "
-            "open (the request threadpool has 40 threads); with N processes PostgreSQL needs "
-            "N x 1.25 x this many connections. At least 1."),
-    Setting("max_body_bytes", 1_048_576, "Largest request body accepted; larger ones get 413 "
-            "before anything is parsed."),
-    Setting("requests_per_minute_per_token", 1200, "Budget of requests per device or admin token "
-            "per minute; above it 429 with Retry-After."),
-    Setting("lookup_misses_per_minute", 10, "Dossier lookups per device per minute that may miss "
-            "(unknown code or wrong secret) before 429: codes are guessable, so probing is slowed. "
-            "Counted in the database: all server processes together allow this many."),
-    Setting("max_ratings_per_batch", 500, "Most ratings accepted in one POST /api/v1/ratings."),
-    Setting("idempotency_keep_days", 30, "Days a batch's stored answer replays for a resent "
-            "Idempotency-Key; older ones are removed hourly (a batch resent later is still safe: its "
-            "items are answered duplicate by id). At least 1."),
-    Setting("device_silent_minutes", 15, "Minutes without a heartbeat after which the dashboard's "
-            "device list shows a kiosk or tablet in red as silent."),
-    Setting("max_in_flight", 128, "Requests in flight per server process past which new ones are "
-            "answered 503 + Retry-After at once, before their body is read (0 = never shed; "
-            "/healthz is never shed)."),
-    Setting("admin_token_days", 90, "Days an admin API token works after it was issued; then 401 "
-            "and a new one is needed ('motcua-central admin token NAME'). 0 = tokens never expire."),
-    Setting("max_in_flight_unauthenticated", 16, "Requests with a body (POST, PUT, ...) and no "
-            "valid device or admin token (dashboard forms, strangers) in flight at once per server "
-            "process; more get 503 at once. The token is checked before the body is read, so "
-            "stalled uploads from strangers never take the devices' places (0 = no separate limit)."),
-    Setting("body_timeout", 20, "Seconds a request's whole body may take to arrive; a slower or "
-            "stalled one gets 408 and its connection is closed. At least 1."),
-    Setting("shed_retry_after", 5, "Largest Retry-After (seconds) of a shed request; each answer "
-            "picks 1..this at random so a reconnect storm comes back spread out."),
-    Setting("custom_reason_codes", "", "Reason codes of the office's own, comma-separated, that "
-            "tablets may send besides the standard ones (thai_do, cho_lau, huong_dan, "
-            "giay_to_ngoai_quy_dinh): the codes added to [reasons] codes in rating.ini. A rating "
-            "with any other code is rejected (invalid:reasons)."),
-]
-
-
-# Keys older config files may still hold: a warning, not a refusal to start.
-RETIRED = {"timezone_offset_hours": "offices are in Asia/Ho_Chi_Minh (motcua.officetime); remove the line"}
-AT_LEAST_ONE = {"db_pool_size", "max_body_bytes", "requests_per_minute_per_token", "max_ratings_per_batch",
-                "body_timeout", "idempotency_keep_days"}
+SERVER = Section("server", "The central server (`motcua-central serve --config config/central.ini`).",
+                 env_prefix="MOTCUA_", keys=[
+    Key("db", "str", "var/central.db", "The database. `--db` wins over it; every other motcua-central "
+        "command reads MOTCUA_DB too.", shape="a SQLite file path or a postgresql:// URL"),
+    Key("db_pool_size", "int", 40, "PostgreSQL only: database connections each server "
+        "process keeps open (its request threadpool has 40 threads). With N server processes, "
+        "PostgreSQL's max_connections must allow N x 1.25 x this.", min=1),
+    Key("max_body_bytes", "int", 1_048_576, "Largest request body accepted, in bytes; larger ones get "
+        "413 before anything is parsed.", min=1),
+    Key("requests_per_minute_per_token", "int", 1200, "Budget of requests per device or admin token per "
+        "minute; above it 429 with Retry-After.", min=1),
+    Key("lookup_misses_per_minute", "int", 10, "Dossier lookups per device per minute that may miss "
+        "(unknown code or wrong secret) before 429. Codes are guessable (unit-date-sequence), so "
+        "probing is slowed down. Counted in the database: all server processes together give a "
+        "device this many, not this many each.", min=0),
+    Key("max_ratings_per_batch", "int", 500, "Most ratings accepted in one POST /api/v1/ratings.", min=1),
+    Key("idempotency_keep_days", "int", 30, "Days a batch's stored answer replays for a resent "
+        "Idempotency-Key; older ones are removed hourly (a batch resent later is still safe: its "
+        "items are answered duplicate by id).", min=1),
+    Key("device_silent_minutes", "int", 15, "Minutes without a heartbeat after which the dashboard's "
+        "device list shows a kiosk or tablet in red as silent (devices beat every minute or so).", min=1),
+    Key("max_in_flight", "int", 128, "Requests in flight per server process past which new ones are "
+        "answered 503 + Retry-After at once, before their body is read (0 = never shed; /healthz is "
+        "never shed).", min=0),
+    Key("max_in_flight_unauthenticated", "int", 16, "Requests with a body (POST, PUT, ...) and no valid "
+        "device or admin token (dashboard forms, strangers) in flight at once per server process; "
+        "more get 503 at once. The token is checked before the body is read, so stalled uploads "
+        "never take the devices' places (0 = no separate limit).", min=0),
+    Key("body_timeout", "int", 20, "Seconds a request's whole body may take to arrive; a slower or "
+        "stalled one gets 408 and its connection is closed.", min=1),
+    Key("admin_token_days", "int", 90, "Days an admin API token works after it was issued; then it gets "
+        "401 and a new one is needed (motcua-central admin token NAME). 0 = admin tokens never "
+        "expire.", min=0),
+    Key("shed_retry_after", "int", 5, "Largest Retry-After (seconds) of a shed request; each answer "
+        "picks 1..this at random so a reconnect storm comes back spread out.", min=1),
+    Key("custom_reason_codes", "str", "", "Reason codes of the office's own, comma-separated, that "
+        "tablets may send besides the standard ones (thai_do, cho_lau, huong_dan, "
+        "giay_to_ngoai_quy_dinh): list here every code added to [reasons] codes in the tablets' "
+        "rating.ini. A rating with any other code is rejected (invalid:reasons) and the tablet sets "
+        "it aside, so add a code here before the tablets get it.", shape="codes, comma-separated"),
+], retired={
+    # Keys older config files may still hold: a warning, not a refusal to start.
+    "timezone_offset_hours": "offices are in Asia/Ho_Chi_Minh (motcua.officetime); remove the line",
+})
+SCHEMA = Schema([SERVER], owner="central", title="central server")
 
 
-class Settings(dict):
-    """Settings as attributes: `settings.max_body_bytes`."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError as exc:
-            raise AttributeError(name) from exc
+def from_environment(name: str):
+    """One declared key from the environment (MOTCUA_<KEY>), else its default: what commands other
+    than `serve`, which read no config file, use (central.storage: MOTCUA_DB, MOTCUA_DB_POOL_SIZE).
+    Only that key is checked: a bad MOTCUA_MAX_IN_FLIGHT stops `serve`, not `init`."""
+    one = dataclasses.replace(SERVER, keys=[SERVER.key(name)])
+    return getattr(load_config(None, Schema([one])).server, name)
 
 
-def load_settings(path: str | None = None, overrides: dict | None = None) -> Settings:
-    values = Settings({s.name: s.default for s in SETTINGS})
-    path = path or os.environ.get("MOTCUA_CENTRAL_CONFIG")
-    raw: dict[str, str] = {}
-    if path:
-        parser = configparser.ConfigParser()
-        if not parser.read(path, encoding="utf-8"):
-            raise SystemExit(f"config file {path} cannot be read")
-        if parser.has_section("server"):
-            raw.update(parser["server"])
-    source = {name: f"{path} [server] {name}" for name in raw}
-    for s in SETTINGS:
-        env = os.environ.get("MOTCUA_" + s.name.upper())
-        if env is not None and s.name != "db":
-            raw[s.name] = env
-            source[s.name] = f"environment MOTCUA_{s.name.upper()}"
-    known = {s.name: s for s in SETTINGS}
-    for name in [n for n in raw if n in RETIRED]:
-        log.warning("%s: [server] %s is no longer read: %s", path, name, RETIRED[name])
-        del raw[name]
-    for name, text in raw.items():
-        if name not in known:
-            raise SystemExit(f"{path}: unknown setting [server] {name} (known: {', '.join(known)})")
-        default = known[name].default
-        try:
-            values[name] = int(text) if isinstance(default, int) else text
-        except ValueError:
-            raise SystemExit(f"{source[name]} = {text!r}: expected a whole number") from None
-        if name in AT_LEAST_ONE and values[name] < 1:
-            raise SystemExit(f"{source[name]} = {text!r}: expected a whole number of at least 1")
-    values.update(overrides or {})
-    return values
+def load_settings(path: str | None = None, env: dict | None = None) -> SectionValues:
+    """The server's settings (`settings.max_body_bytes`) from `path`, else the file named by
+    MOTCUA_CENTRAL_CONFIG, else the defaults, with the environment over them. A bad file or variable
+    raises motcua.config.ConfigError listing every problem (motcua-central prints it and stops)."""
+    env = os.environ if env is None else env
+    return load_config(path or env.get("MOTCUA_CENTRAL_CONFIG"), SCHEMA, env).server

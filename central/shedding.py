@@ -11,44 +11,24 @@ small budget of their own, `max_in_flight_unauthenticated` (default 16): stalled
 can then never take the devices' places, and the body timeout (`body_timeout`, central/api/errors.py)
 ends each of them. Without this, 128 stalled anonymous POSTs made every device wait on 503s.
 
-Settings `max_in_flight` (0 = never shed; default 128), `max_in_flight_unauthenticated` (0 = no
-separate limit) and `shed_retry_after` (largest Retry-After in seconds; each answer picks 1..this;
-default 5) are declared in central/settings.py and documented in config/central.ini; the environment
-(MOTCUA_MAX_IN_FLIGHT, MOTCUA_SHED_RETRY_AFTER, ...) overrides them.
+Settings `max_in_flight` (0 = never shed), `max_in_flight_unauthenticated` (0 = no separate limit)
+and `shed_retry_after` (largest Retry-After in seconds; each answer picks 1..this) are declared, with
+their defaults, in central/settings.py (docs/CONFIG.md); the environment (MOTCUA_MAX_IN_FLIGHT,
+MOTCUA_SHED_RETRY_AFTER, ...) overrides them.
 """
 import json
-import os
 import random
 
-DEFAULT_MAX_IN_FLIGHT = 128
-DEFAULT_MAX_UNAUTHENTICATED = 16
-DEFAULT_RETRY_AFTER = 5
 EXEMPT_PATHS = ("/healthz",)
 WITHOUT_BODY = ("GET", "HEAD", "OPTIONS")
 MESSAGE = ("Máy chủ đang quá tải, thiết bị sẽ tự gửi lại sau. / The server is busy; retry after the "
            "number of seconds in Retry-After (nothing was processed).")
 
 
-def _setting(settings, name: str, default: int) -> int:
-    """The app's setting (load_settings already applied the environment), else env, else default."""
-    value = None
-    if settings is not None:
-        value = settings.get(name) if hasattr(settings, "get") else getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get("MOTCUA_" + name.upper())
-    if value is None:
-        return default
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        raise SystemExit(f"setting {name}: {value!r} is not a whole number") from None
-
-
 class LoadShedding:
     """ASGI middleware counting HTTP requests in flight; over `max_in_flight` it answers 503."""
 
-    def __init__(self, app, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
-                 retry_after: int = DEFAULT_RETRY_AFTER, exempt=EXEMPT_PATHS, rng=random.random,
+    def __init__(self, app, max_in_flight: int, retry_after: int, exempt=EXEMPT_PATHS, rng=random.random,
                  max_unauthenticated: int = 0, identify=None):
         self.app, self.max_in_flight, self.exempt, self.rng = app, max_in_flight, tuple(exempt), rng
         self.retry_after = max(1, retry_after)
@@ -93,12 +73,10 @@ class LoadShedding:
         await send({"type": "http.response.body", "body": body})
 
 
-def install(app, settings=None, identify=None) -> None:
-    """Adds the middleware outermost (call after every other add_middleware) with the configured limits;
-    `identify(scope)` tells requests with a valid token from the others (see the module's text)."""
-    app.add_middleware(LoadShedding,
-                       max_in_flight=_setting(settings, "max_in_flight", DEFAULT_MAX_IN_FLIGHT),
-                       retry_after=_setting(settings, "shed_retry_after", DEFAULT_RETRY_AFTER),
-                       max_unauthenticated=_setting(settings, "max_in_flight_unauthenticated",
-                                                    DEFAULT_MAX_UNAUTHENTICATED),
-                       identify=identify)
+def install(app, settings, identify=None) -> None:
+    """Adds the middleware outermost (call after every other add_middleware) with the configured limits
+    (central.settings); `identify(scope)` tells requests with a valid token from the others (see the
+    module's text)."""
+    app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight,
+                       retry_after=settings.shed_retry_after,
+                       max_unauthenticated=settings.max_in_flight_unauthenticated, identify=identify)

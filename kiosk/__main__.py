@@ -18,9 +18,10 @@ log = logging.getLogger("kiosk")
 
 
 def load(config_path):
-    from motcua.config import ConfigError, load_config
+    from kiosk.settings import load as load_config
+    from motcua.config import ConfigError
     try:
-        return load_config(config_path, app="kiosk")
+        return load_config(config_path)
     except ConfigError as exc:
         sys.exit(f"motcua-kiosk: configuration problem:\n{exc}")
 
@@ -36,7 +37,8 @@ def build_services(cfg):
     db = open_store(data_dir / "kiosk.db")
     client = Client(cfg.server.url, cfg.server.token, timeout=cfg.server.timeout_seconds,
                     user_agent="motcua-kiosk")
-    return KioskServices(Catalogue(db), client, cfg.device.office_code, stats_period=cfg.kiosk.stats_period)
+    return KioskServices(Catalogue(db), client, cfg.device.office_code, stats_period=cfg.kiosk.stats_period,
+                         search_limit=cfg.kiosk.search_limit)
 
 
 def cmd_sync(cfg) -> int:
@@ -95,13 +97,13 @@ def cmd_run(cfg, config_path) -> int:
     from kivy.clock import Clock
 
     from motcua.commands import DeviceCommands
-    from motcua.config import load_config
+    from kiosk.settings import load as load_config
     app = None
 
     def on_ui_thread(fn):
         return lambda *args: Clock.schedule_once(lambda _: fn(*args))
 
-    commands = DeviceCommands(sync=refresher.wake, reload=lambda: load_config(config_path, app="kiosk"),
+    commands = DeviceCommands(sync=refresher.wake, reload=lambda: load_config(config_path),
                              apply=on_ui_thread(lambda new: app.apply_config(new)),
                              restart=on_ui_thread(lambda code: app.restart(code)))
     heartbeat = kiosk_heartbeat(services.client, services, refresher, motcua.__version__, cfg.server.heartbeat_seconds,

@@ -11,13 +11,14 @@ from motcua.client import Client, Rejected, ServerUnreachable, SyncError
 
 def check_kiosk(config_path, timeout: float | None = None) -> tuple[bool, list[str]]:
     """(all good, lines to print): every line names the file and key a person has to fix."""
-    from motcua.config import ConfigError, load_config
+    from kiosk.settings import load
+    from motcua.config import ConfigError
     config_path = Path(config_path)
     lines: list[str] = []
     if not config_path.is_file():
         return False, [f"FAIL config: {config_path} does not exist (give the kiosk's INI with --config)"]
     try:
-        cfg = load_config(config_path, app="kiosk")
+        cfg = load(config_path)
     except ConfigError as exc:
         return False, [f"FAIL config: {config_path} has a problem: {error}" for error in exc.errors]
     lines.append(f"ok   config: {config_path} is valid")

@@ -1,5 +1,7 @@
 """The lobby kiosk's own config sections: [kiosk], [attract], [printer], [theme] (common ones: motcua.settings)."""
-from motcua.config import Key, Section
+from motcua.catalogue import SEARCH_MAX
+from motcua.config import Config, Key, Section, load_config
+from motcua.settings import device_schema
 
 KIOSK = Section("kiosk", "What the lobby kiosk shows and when it forgets a citizen.", [
     Key("logo", "path", None, "Logo image (PNG) shown on the home screen next to the office name; "
@@ -8,7 +10,7 @@ KIOSK = Section("kiosk", "What the lobby kiosk shows and when it forgets a citiz
         "everything typed is cleared (nothing of one citizen is left for the next).", min=10, max=3600),
     Key("stats_period", "choice", "30d", "Period of the statistics screen: the last 30 days, this month, "
         "quarter or year.", choices=("30d", "month", "quarter", "year")),
-    Key("search_limit", "int", 50, "Most results shown for one search.", min=5, max=500),
+    Key("search_limit", "int", 50, "Most results shown for one search.", min=5, max=SEARCH_MAX),
     Key("scanner_max_gap_ms", "int", 50, "A USB barcode scanner types each character within this many "
         "milliseconds of the previous one; slower typing is a person.", min=5, max=500),
     Key("admin_corner", "choice", "top-right", "Corner of the hidden admin gesture (tap it 5 times "
@@ -49,6 +51,12 @@ THEME = Section("theme", "Colours (#rrggbb); empty keeps the shared high-contras
     Key("accent", "colour", None, "Highlight of a pressed button (dark text on it)."),
 ])
 SECTIONS = [KIOSK, ATTRACT, PRINTER, THEME]
+SCHEMA = device_schema("kiosk", SECTIONS, "lobby kiosk")
+
+
+def load(path, env: dict | None = None) -> Config:
+    """The kiosk's config file loaded and checked (motcua.config.ConfigError lists every problem)."""
+    return load_config(path, SCHEMA, env)
 
 
 def theme_colours(cfg) -> dict:

@@ -15,6 +15,7 @@ __all__ = ["Catalogue", "SyncResult", "summary"]
 
 log = logging.getLogger(__name__)
 BM25 = "bm25(procedures_fts, 0.0, 10.0, 2.0, 5.0, 1.0)"   # code, name, field, keywords, documents
+SEARCH_MAX = 200   # most results one search answers (the kiosk's [kiosk] search_limit allows up to this)
 _CODE = re.compile(r"^\d\.\d{3,6}(\.[0-9A-Za-z.]*)?$")   # a procedure code or its beginning: 1.001193, 2.0008
 
 
@@ -225,7 +226,7 @@ class Catalogue:
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Procedures for what a citizen typed, best first: a procedure code, then the tiers of SearchIndex.ranked,
         then the documents and descriptions (FTS5), then names a few typos away."""
-        limit = max(1, min(int(limit), 200))
+        limit = max(1, min(int(limit), SEARCH_MAX))
         query = (query or "")[:200]
         text = query.strip()
         if not text:

@@ -1,34 +1,35 @@
-"""Schema-driven INI configuration for kiosks and tablets: every key declared once, typed, documented.
+"""Schema-driven INI configuration: every key declared once (name, type, range, default, help), typed, documented.
 
-Rules (also in docs/CONFIG.md):
-- A device reads one INI file (`config/kiosk.ini`, `config/rating.ini`). Sections and keys are
-  declared with `Key`/`Section`; the common ones live in `motcua/settings.py`, each app adds its
-  own in `<app>/settings.py` (a `SECTIONS` list, a `register(schema)` function, or module-level
-  `Section` objects).
-- An environment variable `MOTCUA_<SECTION>_<KEY>` (upper case) overrides `[section] key`,
-  e.g. `MOTCUA_SERVER_URL` overrides `[server] url`.
-- Unknown sections and keys are errors, with a "did you mean" suggestion.
+One system for every part (also in docs/CONFIG.md):
+- Each part reads one INI file (`config/kiosk.ini`, `config/rating.ini`, `config/central.ini`).
+  Keys are declared with `Key`, grouped in `Section`s: the devices' common ones in
+  `motcua/settings.py`, each app's own in `<app>/settings.py`, the server's `[server]` in
+  `central/settings.py`. Each part hands its own `Schema` to `load_config`; this module imports
+  none of them (`python -m motcua.config docs` finds them through the `motcua.config` entry points
+  that setup.py declares).
+- An environment variable overrides a key: `MOTCUA_<SECTION>_<KEY>` (upper case), e.g.
+  `MOTCUA_SERVER_URL` overrides a device's `[server] url`; a section may declare another prefix
+  (the server's `[server]` keeps `MOTCUA_<KEY>`, e.g. `MOTCUA_MAX_IN_FLIGHT`).
+- Unknown sections and keys are errors, with a "did you mean" suggestion; a section's retired keys
+  are warnings. Every problem is reported at once (`ConfigError.errors`).
 - Relative paths are relative to the folder of the config file.
-- The device token lives in its own file (`[server] token_file`), never in the INI, never in logs.
+- Secrets (a device's token) are read by a section's `finish` hook and never shown.
 """
 import configparser
+import dataclasses
 import difflib
-import importlib
 import logging
 import os
 import re
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlparse
 
-__all__ = ["Key", "Section", "Schema", "Config", "ConfigError", "load_config", "schema_for",
-           "env_name", "APPS"]
+__all__ = ["Key", "Section", "Schema", "Config", "ConfigError", "load_config"]
 
 log = logging.getLogger(__name__)
-APPS = ("kiosk", "rating")
 _TRUE = {"yes", "true", "1", "on"}
 _FALSE = {"no", "false", "0", "off"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -157,25 +158,38 @@ class Section:
     name: str
     help: str
     keys: list = field(default_factory=list)
+    # Environment variables are <env_prefix><KEY>; empty: MOTCUA_<SECTION>_<KEY>.
+    env_prefix: str = ""
+    # Keys older files may still hold: {key: what to do instead}; a warning, not an error.
+    retired: dict = field(default_factory=dict)
+    # finish(values) runs after a clean load: it may add values (a secret read from a file) and
+    # returns the names of those that must never be shown.
+    finish: Callable[[dict], tuple] | None = None
 
     def key(self, name: str) -> Key | None:
         return next((k for k in self.keys if k.name == name), None)
 
+    def env_name(self, key: str) -> str:
+        """The environment variable that overrides `[section] key`."""
+        prefix = self.env_prefix or f"MOTCUA_{self.name}_"
+        return f"{prefix}{key}".upper().replace("-", "_")
+
 
 class Schema:
-    """The declared sections of one app (common ones plus the app's own)."""
+    """The declared sections of one part (for a device: the common ones plus the app's own)."""
 
-    def __init__(self, sections=()):
+    def __init__(self, sections=(), owner: str = "common", title: str = ""):
         self.sections: dict[str, Section] = {}
         self.owner: dict[str, str] = {}
+        self.title = title   # the part in words, for the docs: "lobby kiosk"
         for s in sections:
-            self.add_section(s)
+            self.add_section(s, owner)
 
     def add_section(self, section: Section, owner: str = "common") -> None:
         """Adds a section; a section of an existing name adds its keys (a duplicate key is an error)."""
         have = self.sections.get(section.name)
         if have is None:
-            self.sections[section.name] = Section(section.name, section.help, list(section.keys))
+            self.sections[section.name] = dataclasses.replace(section, keys=list(section.keys))
             self.owner[section.name] = owner
             return
         for k in section.keys:
@@ -183,28 +197,9 @@ class Schema:
                 raise ValueError(f"[{section.name}] {k.name} is declared twice")
             have.keys.append(k)
 
-
-def env_name(section: str, key: str) -> str:
-    """The environment variable that overrides `[section] key`."""
-    return f"MOTCUA_{section}_{key}".upper().replace("-", "_")
-
-
-def schema_for(app: str | None) -> Schema:
-    """The common sections plus those declared by `<app>.settings` (if the app declares any)."""
-    from motcua import settings
-    schema = Schema(settings.COMMON_SECTIONS)
-    if app:
-        module = importlib.import_module(f"{app}.settings")
-        register: Callable | None = getattr(module, "register", None)
-        if callable(register):
-            register(schema)
-        else:
-            sections = getattr(module, "SECTIONS", None)
-            if sections is None:
-                sections = [v for v in vars(module).values() if isinstance(v, Section)]
-            for s in sections:
-                schema.add_section(s, owner=app)
-    return schema
+    def own(self, owner: str) -> list[Section]:
+        """The sections `owner` declared (for the docs)."""
+        return [s for name, s in self.sections.items() if self.owner[name] == owner]
 
 
 class SectionValues:
@@ -267,28 +262,12 @@ def _suggest(word: str, options) -> str:
     return f'; did you mean "{close[0]}"?' if close else ""
 
 
-def _read_token(path: Path | None) -> str | None:
-    """Reads the device token; warns (naming the file, never the token) if others can read it."""
-    if path is None or not path.exists():
-        if path is not None:
-            log.warning("device token file %s does not exist; the device cannot sync", path)
-        return None
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRGRP | stat.S_IROTH):
-        log.warning("device token file %s is readable by other users (mode %o); run: chmod 600 %s",
-                    path, stat.S_IMODE(mode), path)
-    return path.read_text(encoding="utf-8").strip() or None
-
-
-def load_config(path, app: str | None = None, schema: Schema | None = None,
-                env: dict | None = None) -> Config:
-    """Loads and checks an INI file against the schema; raises ConfigError listing every problem."""
-    path = Path(path)
-    schema = schema or schema_for(app)
-    env = os.environ if env is None else env
-    where = str(path)
+def _read_file(path: Path | None, where: str) -> configparser.ConfigParser:
+    """The INI file parsed (nothing when path is None); a file that cannot be read is a ConfigError."""
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",),
                                        default_section="\x00none")
+    if path is None:
+        return parser
     try:
         with open(path, encoding="utf-8") as fh:
             parser.read_file(fh)
@@ -296,80 +275,73 @@ def load_config(path, app: str | None = None, schema: Schema | None = None,
         raise ConfigError(f"{where}: config file not found") from None
     except (configparser.Error, UnicodeDecodeError) as exc:
         raise ConfigError(f"{where}: cannot read: {exc}".replace("\n", " ")) from None
-    base = path.resolve().parent
-    errors, result = [], {}
+    return parser
+
+
+def _unknown(parser, schema: Schema, where: str) -> list[str]:
+    """Errors for sections and keys the schema does not declare; warnings for retired keys."""
+    errors = []
     for name in parser.sections():
-        if name not in schema.sections:
+        section = schema.sections.get(name)
+        if section is None:
             errors.append(f"{where} [{name}]: unknown section{_suggest(name, schema.sections)}"
                           f" (known: {', '.join(schema.sections)})")
             continue
         for key in parser[name]:
-            if schema.sections[name].key(key) is None:
-                known = [k.name for k in schema.sections[name].keys]
+            if key in section.retired:
+                log.warning("%s [%s] %s is no longer read: %s", where, name, key, section.retired[key])
+            elif section.key(key) is None:
+                known = [k.name for k in section.keys]
                 errors.append(f"{where} [{name}] {key}: unknown key{_suggest(key, known)}"
                               f" (known: {', '.join(known)})")
-    for name, section in schema.sections.items():
-        values = {}
-        for key in section.keys:
-            var = env_name(name, key.name)
-            if var in env:
-                raw, origin = env[var], f"environment {var} ([{name}] {key.name})"
-            elif parser.has_option(name, key.name):
-                raw, origin = parser.get(name, key.name), f"{where} [{name}] {key.name}"
-            else:
-                raw = None
-            if raw is None or (raw.strip() == "" and key.kind not in ("str", "list")):
-                if key.required:
-                    errors.append(f"{where} [{name}] {key.name}: missing; expected {key.allowed()}")
-                d = key.default
-                if key.kind == "path" and d is not None:
-                    d = key.parse(str(d), base)
-                values[key.name] = list(d) if isinstance(d, (list, tuple)) else d
-                continue
-            try:
-                values[key.name] = key.parse(raw, base)
-            except ValueError as exc:
-                errors.append(f'{origin} = "{raw}": {exc}')
-        result[name] = values
+    return errors
+
+
+def _value(key: Key, section: Section, parser, env, where: str, base: Path, errors: list):
+    """One key's typed value: environment, else file, else default; a problem is added to errors."""
+    var = section.env_name(key.name)
+    if var in env:
+        raw, origin = env[var], f"environment {var} ([{section.name}] {key.name})"
+    elif parser.has_option(section.name, key.name):
+        raw, origin = parser.get(section.name, key.name), f"{where} [{section.name}] {key.name}"
+    else:
+        raw = None
+    if raw is None or (raw.strip() == "" and key.kind not in ("str", "list")):
+        if key.required:
+            errors.append(f"{where} [{section.name}] {key.name}: missing; expected {key.allowed()}")
+        d = key.default
+        if key.kind == "path" and d is not None:
+            d = key.parse(str(d), base)
+        return list(d) if isinstance(d, (list, tuple)) else d
+    try:
+        return key.parse(raw, base)
+    except ValueError as exc:
+        errors.append(f'{origin} = "{raw}": {exc}')
+
+
+def load_config(path, schema: Schema, env: dict | None = None) -> Config:
+    """Loads and checks an INI file (None: defaults and environment only) against the schema the
+    caller declares; raises ConfigError listing every problem."""
+    path = None if path is None else Path(path)
+    env = os.environ if env is None else env
+    where = str(path) if path is not None else "(no config file)"
+    parser = _read_file(path, where)
+    base = path.resolve().parent if path is not None else Path.cwd()
+    errors = _unknown(parser, schema, where)
+    result = {name: {k.name: _value(k, section, parser, env, where, base, errors) for k in section.keys}
+              for name, section in schema.sections.items()}
     if errors:
         raise ConfigError(errors)
     sections = {}
     for name, values in result.items():
-        secrets = ()
-        if name == "server" and "token_file" in values:
-            values["token"] = _read_token(values["token_file"])
-            secrets = ("token",)
+        finish = schema.sections[name].finish
+        secrets = finish(values) if finish else ()
         sections[name] = SectionValues(name, values, secrets)
     return Config(path, schema, sections)
 
 
-def main(argv=None) -> int:
-    """`python -m motcua.config docs` | `check FILE --app APP` | `hash-pin DIGITS`."""
-    import argparse
-    ap = argparse.ArgumentParser(prog="python -m motcua.config", description=main.__doc__)
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("docs", help="print docs/CONFIG.md for every app's keys")
-    chk = sub.add_parser("check", help="load a config file and report every problem")
-    chk.add_argument("file")
-    chk.add_argument("--app", choices=APPS)
-    hp = sub.add_parser("hash-pin", help="print a pin_hash for [admin] pin_hash")
-    hp.add_argument("pin")
-    args = ap.parse_args(argv)
-    if args.cmd == "docs":
-        from motcua.configdocs import render_docs
-        sys.stdout.write(render_docs())
-    elif args.cmd == "check":
-        try:
-            cfg = load_config(args.file, app=args.app)
-        except ConfigError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        print(f"{args.file}: OK ({len(cfg.schema.sections)} sections)")
-    else:
-        from motcua.pin import hash_pin
-        print(hash_pin(args.pin))
-    return 0
-
-
 if __name__ == "__main__":
+    # `python -m motcua.config docs | check | example | hash-pin`: the commands live in motcua.configdocs
+    # (this file then runs as __main__, so importing it there makes no circle).
+    from motcua.configdocs import main
     sys.exit(main())

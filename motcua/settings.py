@@ -1,12 +1,41 @@
-"""The config sections every device shares: [server], [device], [display], [admin]; admin PIN hashing."""
+"""The config sections every device shares: [server], [device], [display], [admin]; admin PIN hashing.
+
+Each app builds its schema with `device_schema(app, its_own_sections)` and loads its file with
+`motcua.config.load_config(path, schema)`: the core never imports an app.
+"""
 import hmac
+import logging
+import stat
+from pathlib import Path
 
 from motcua import pin
-from motcua.config import Key, Section
+from motcua.config import Key, Schema, Section
 
-__all__ = ["COMMON_SECTIONS", "check_admin_pin"]
+__all__ = ["COMMON_SECTIONS", "device_schema", "check_admin_pin"]
 
-SERVER = Section("server", "How the device reaches the central server.", [
+log = logging.getLogger(__name__)
+
+
+def _read_token(path: Path | None) -> str | None:
+    """Reads the device token; warns (naming the file, never the token) if others can read it."""
+    if path is None or not path.exists():
+        if path is not None:
+            log.warning("device token file %s does not exist; the device cannot sync", path)
+        return None
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning("device token file %s is readable by other users (mode %o); run: chmod 600 %s",
+                    path, stat.S_IMODE(mode), path)
+    return path.read_text(encoding="utf-8").strip() or None
+
+
+def _with_token(values: dict) -> tuple:
+    """[server] finish: the token from token_file, kept as a secret (never logged or shown)."""
+    values["token"] = _read_token(values["token_file"])
+    return ("token",)
+
+
+SERVER = Section("server", "How the device reaches the central server.", finish=_with_token, keys=[
     Key("url", "url", "http://127.0.0.1:8000", "Base address of the central server (without /api/v1)."),
     Key("token_file", "path", "device.token",
         "File holding this device's token (printed once by `motcua-central device add`). "
@@ -57,6 +86,14 @@ ADMIN = Section("admin", "The on-device admin screen (hidden gesture, then PIN).
         pattern=f"({pin.PATTERN.pattern})?", shape=pin.SHAPE),
 ])
 COMMON_SECTIONS = [SERVER, DEVICE, DISPLAY, ADMIN]
+
+
+def device_schema(app: str, sections, title: str) -> Schema:
+    """The schema of one device app: the common sections plus the app's own (owned by `app`)."""
+    schema = Schema(COMMON_SECTIONS, title=title)
+    for section in sections:
+        schema.add_section(section, owner=app)
+    return schema
 
 
 def check_admin_pin(cfg, entered: str) -> bool:

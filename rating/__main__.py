@@ -8,9 +8,10 @@ DEFAULT_CONFIG = "config/rating.ini"
 
 
 def _load(path):
-    from motcua.config import ConfigError, load_config
+    from motcua.config import ConfigError
+    from rating.settings import load
     try:
-        return load_config(path, app="rating")
+        return load(path)
     except ConfigError as exc:
         sys.exit(f"motcua-rating: configuration problem:\n{exc}")
 

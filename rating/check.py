@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from motcua.client import Client, Rejected, ServerUnreachable, SyncError
-from motcua.config import ConfigError, load_config
+from motcua.config import ConfigError
+from rating.settings import load
 
 
 class Report:
@@ -29,7 +30,7 @@ def check(path, out=print, timeout=None) -> int:
     report = Report(out)
     path = Path(path)
     try:
-        cfg = load_config(path, app="rating")
+        cfg = load(path)
         from rating import settings as rating_settings
         rating_settings.scale_labels(cfg)
         rating_settings.reason_labels(cfg)

@@ -290,8 +290,8 @@ class TabletServices:
         self.call_in_ui(self.request_exit)
 
     def _reload_config(self):
-        from motcua.config import load_config
-        return load_config(self.cfg.path, app="rating")
+        from rating.settings import load
+        return load(self.cfg.path)
 
     def apply_config(self, cfg) -> list[str]:
         """A reloaded config file, applied live: names, language, labels, reasons, the flow's rules,

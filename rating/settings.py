@@ -1,5 +1,6 @@
 """The rating tablet's own config sections: [rating], [reasons], [theme] (common ones: motcua.settings)."""
-from motcua.config import ConfigError, Key, Section
+from motcua.config import Config, ConfigError, Key, Section, load_config
+from motcua.settings import device_schema
 
 from rating.texts import DEFAULT_REASONS, SCALE_LABELS
 
@@ -45,6 +46,12 @@ THEME = Section("theme", "Colours (#rrggbb); empty keeps the shared high-contras
     Key("danger", "colour", None, "Colour of the notices that explain an ignored tap."),
 ])
 SECTIONS = [RATING, REASONS, THEME]
+SCHEMA = device_schema("rating", SECTIONS, "rating tablet")
+
+
+def load(path, env: dict | None = None) -> Config:
+    """The tablet's config file loaded and checked (motcua.config.ConfigError lists every problem)."""
+    return load_config(path, SCHEMA, env)
 
 
 def _split(text: str) -> list[str]:

@@ -103,7 +103,7 @@ def _caller_for(engine, key: str, token_days: int = 0) -> Caller:
 
 
 def _token_days(request: Request) -> int:
-    return int(request.app.state.settings.get("admin_token_days", 0))
+    return request.app.state.settings.admin_token_days
 
 
 def authenticate(request: Request) -> Caller:

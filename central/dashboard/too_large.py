@@ -50,5 +50,5 @@ def install(app) -> None:
     build = app.build_middleware_stack
 
     def build_with_friendly_413():
-        return FriendlyTooLarge(build(), int(app.state.settings.get("max_body_bytes", 1_048_576)))
+        return FriendlyTooLarge(build(), app.state.settings.max_body_bytes)
     app.build_middleware_stack = build_with_friendly_413

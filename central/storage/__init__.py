@@ -1,19 +1,19 @@
 """Opens the central database (SQLite path or PostgreSQL URL) and runs its migrations."""
-import os
 import threading
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-DEFAULT_DB = "var/central.db"
-DEFAULT_PG_POOL_SIZE = 40   # anyio's threadpool: at most this many requests hold a connection at once
+from central.settings import from_environment
+
 _write_locks: dict[str, threading.Lock] = {}
 
 
 def normalize_url(db: str | None) -> str:
-    """`var/central.db`, `sqlite:///...` or `postgresql://...` → a SQLAlchemy URL (psycopg 3)."""
-    db = db or os.environ.get("MOTCUA_DB") or DEFAULT_DB
+    """`var/central.db`, `sqlite:///...` or `postgresql://...` → a SQLAlchemy URL (psycopg 3); no db:
+    `[server] db` from the environment (MOTCUA_DB), else its default (central.settings)."""
+    db = db or from_environment("db")
     if db.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + db.split("://", 1)[1]
     if "://" in db:
@@ -32,8 +32,9 @@ SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
     """One engine per process. SQLite: WAL, FULL sync, busy timeout, BEGIN IMMEDIATE for writes.
-    PostgreSQL: `pool_size` connections kept open (default env MOTCUA_DB_POOL_SIZE, else 40: the
-    threadpool's size; with N server processes the database needs N × 1.25 × that many connections)."""
+    PostgreSQL: `pool_size` connections kept open (default `[server] db_pool_size` from the environment,
+    MOTCUA_DB_POOL_SIZE, else 40: the threadpool's size; with N server processes the database needs
+    N × 1.25 × that many connections)."""
     url = normalize_url(db)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
@@ -69,7 +70,7 @@ def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
     # PostgreSQL: a pooled connection for each threadpool thread (40), so a busy moment never opens
     # and closes overflow connections; no pre-ping (a round trip on every checkout): a connection
     # the server dropped fails once and is replaced, and connections are renewed every half hour.
-    size = pool_size if pool_size is not None else _pool_size_from_env()
+    size = pool_size if pool_size is not None else from_environment("db_pool_size")
     engine = create_engine(url, pool_size=size, max_overflow=max(4, size // 4), pool_pre_ping=False,
                            pool_recycle=1800, pool_use_lifo=True, hide_parameters=True)
     event.listen(engine, "handle_error", _primary_message_only)
@@ -87,14 +88,6 @@ def _primary_message_only(context) -> None:
         orig.args = (primary,)
         if context.sqlalchemy_exception is not None:
             context.sqlalchemy_exception.args = (f"({type(orig).__module__}.{type(orig).__name__}) {primary}",)
-
-
-def _pool_size_from_env() -> int:
-    value = os.environ.get("MOTCUA_DB_POOL_SIZE", str(DEFAULT_PG_POOL_SIZE))
-    try:
-        return max(1, int(value))
-    except ValueError:
-        raise SystemExit(f"MOTCUA_DB_POOL_SIZE: {value!r} is not a whole number") from None
 
 
 def read_connection(engine: Engine):

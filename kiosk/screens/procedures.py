@@ -104,7 +104,7 @@ class ProceduresScreen(KioskScreen):
         lang = i18n.lang
         query = self.ids.query.text.strip()
         if query:
-            items = self.services.search(query, limit=50)
+            items = self.services.search(query)
             self.count_text = i18n.t("proc.results", lang, n=len(items))
             self.message = "" if items else i18n.t("proc.none", lang)
         else:

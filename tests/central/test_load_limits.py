@@ -7,8 +7,9 @@ import pytest
 import requests
 from sqlalchemy import event, text
 
-from central.settings import load_settings
-from central.storage import DEFAULT_PG_POOL_SIZE, make_engine
+from central.settings import SERVER, load_settings
+from central.storage import make_engine
+from motcua.config import ConfigError
 
 OFFICE = "XA-TAI"
 
@@ -20,7 +21,7 @@ def test_shedding_limits_come_from_central_ini_and_env_overrides_them(tmp_path, 
     monkeypatch.setenv("MOTCUA_SHED_RETRY_AFTER", "2")
     assert load_settings(str(ini)).shed_retry_after == 2
     ini.write_text("[server]\nmax_in_flight = many\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match="max_in_flight"):
+    with pytest.raises(ConfigError, match="max_in_flight"):
         load_settings(str(ini))
 
 
@@ -49,7 +50,7 @@ def test_postgresql_pool_keeps_a_connection_per_thread_and_opens_no_new_ones(pos
     engine = make_engine(postgres.create_database(f"pool_{uuid.uuid4().hex[:8]}"))
     opened = []
     event.listen(engine, "connect", lambda *_: opened.append(1))
-    threads = DEFAULT_PG_POOL_SIZE
+    threads = SERVER.key("db_pool_size").default
     start = threading.Barrier(threads)
 
     def busy(_):
@@ -77,21 +78,21 @@ def test_pool_size_can_be_set_by_environment(postgres, monkeypatch):
     finally:
         engine.dispose()
     monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "lots")
-    with pytest.raises(SystemExit, match="MOTCUA_DB_POOL_SIZE"):
+    with pytest.raises(ConfigError, match="MOTCUA_DB_POOL_SIZE"):
         make_engine("postgresql://127.0.0.1:1/nothing")
 
 
 def test_every_server_setting_is_documented_in_the_shipped_central_ini():
     from pathlib import Path
 
-    from central.settings import SETTINGS
     shipped = Path(__file__).resolve().parents[2] / "config" / "central.ini"
     lines = shipped.read_text(encoding="utf-8").splitlines()
-    for setting in SETTINGS:
-        at = next((n for n, line in enumerate(lines) if line.startswith(f"{setting.name} =")), None)
-        assert at is not None, f"{setting.name} missing from config/central.ini"
-        assert lines[at - 1].startswith(";"), f"{setting.name} has no comment above it in config/central.ini"
-    assert load_settings(str(shipped)) == load_settings(None)   # the shipped file states the defaults
+    for key in SERVER.keys:
+        at = next((n for n, line in enumerate(lines) if line.startswith(f"{key.name} =")), None)
+        assert at is not None, f"{key.name} missing from config/central.ini"
+        assert lines[at - 1].startswith(";"), f"{key.name} has no comment above it in config/central.ini"
+    # the shipped file states the defaults
+    assert load_settings(str(shipped), env={}).as_dict() == load_settings(None, env={}).as_dict()
 
 
 def test_pool_size_from_central_ini_and_errors_name_file_key_and_what_is_allowed(tmp_path, monkeypatch, storage_url):
@@ -106,14 +107,32 @@ def test_pool_size_from_central_ini_and_errors_name_file_key_and_what_is_allowed
         assert app.state.engine.pool.size() == 7
         app.state.engine.dispose()
     ini.write_text("[server]\ndb_pool_size = 0\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=rf"{ini} \[server\] db_pool_size = '0': expected a whole number of at least 1"):
+    with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_size = "0": expected a whole number of at least 1'):
         load_settings(str(ini))
     ini.write_text("[server]\ndb_pool_size = forty\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=rf"{ini} \[server\] db_pool_size = 'forty': expected a whole number"):
+    with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_size = "forty": expected a whole number'):
         load_settings(str(ini))
     ini.write_text("[server]\ndb_pool_sise = 40\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"unknown setting \[server\] db_pool_sise \(known: db, db_pool_size"):
+    with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_sise: unknown key; did you mean "db_pool_size"\?'
+                                          r" \(known: db, db_pool_size"):
         load_settings(str(ini))
     monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "-3")
-    with pytest.raises(SystemExit, match="environment MOTCUA_DB_POOL_SIZE = '-3'"):
+    with pytest.raises(ConfigError, match=r'environment MOTCUA_DB_POOL_SIZE \(\[server\] db_pool_size\) = "-3"'):
         load_settings(None)
+
+
+def test_every_problem_of_central_ini_is_reported_at_once(tmp_path):
+    """The server's settings are checked like a device's: all problems in one message, not the first only."""
+    ini = tmp_path / "central.ini"
+    ini.write_text("[server]\nmax_in_flight = many\nbody_timeout = 0\nmax_body_byte = 10\n[serveur]\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(str(ini), env={"MOTCUA_SHED_RETRY_AFTER": "soon"})
+    assert sorted(err.value.errors) == sorted([
+        f'{ini} [server] max_in_flight = "many": expected a whole number of at least 0',
+        f'{ini} [server] body_timeout = "0": expected a whole number of at least 1',
+        f'{ini} [server] max_body_byte: unknown key; did you mean "max_body_bytes"? (known: '
+        + ", ".join(k.name for k in SERVER.keys) + ")",
+        f'{ini} [serveur]: unknown section; did you mean "server"? (known: server)',
+        'environment MOTCUA_SHED_RETRY_AFTER ([server] shed_retry_after) = "soon": expected a whole number of at least 1',
+    ])

@@ -44,3 +44,19 @@ def test_serve_uses_motcua_db_when_no_db_option_is_given(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_with_a_bad_central_ini_names_every_problem_and_starts_nothing(tmp_path):
+    """The server's config is checked like a device's: file, key, value and what is allowed, all at once."""
+    env = dict(os.environ, MOTCUA_DB=str(tmp_path / "office.db"), HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               MOTCUA_MAX_IN_FLIGHT="lots")
+    cli("init", env=env)
+    ini = tmp_path / "central.ini"
+    ini.write_text("[server]\nbody_timeout = 0\nlookup_mises_per_minute = 5\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "central.cli", "serve", "--port", "1", "--config", str(ini)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert f'{ini} [server] body_timeout = "0": expected a whole number of at least 1' in proc.stderr
+    assert f'{ini} [server] lookup_mises_per_minute: unknown key; did you mean "lookup_misses_per_minute"?' \
+        in proc.stderr
+    assert 'environment MOTCUA_MAX_IN_FLIGHT ([server] max_in_flight) = "lots"' in proc.stderr

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import kiosk.settings
+import rating.settings
 from motcua.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +50,7 @@ def test_enroll_config_examples_load_as_real_device_configs(tmp_path):
         (folder / f"{app}.ini").write_text(text, encoding="utf-8")
         (folder / f"{app}.token").write_text("token-from-device-add\n")
         (folder / f"{app}.token").chmod(0o600)
-        cfg = load_config(folder / f"{app}.ini", app=app)
+        cfg = load_config(folder / f"{app}.ini", {"kiosk": kiosk.settings, "rating": rating.settings}[app].SCHEMA)
         assert cfg.server.token == "token-from-device-add"
         assert cfg.device.office_code == "XA-PHUOCLONG"
     assert cfg.rating.counter == 1

@@ -13,7 +13,7 @@ from motcua.commands import RESTART_EXIT_CODE, DeviceCommands
 from kiosk.services import KioskServices
 from motcua.catalogue import Catalogue
 from motcua.client import Client
-from motcua.config import load_config
+from kiosk.settings import load as load_config
 from motcua.store import open_store
 
 OFFICE = "XA-PHUOCLONG"
@@ -80,7 +80,7 @@ def kiosk_device(server, tmp_path):
     ini = write_config(tmp_path, server.url, server.device_token(kind="kiosk", office=OFFICE, counter=None))
     rows = [line.split("\t") for line in server.cli("device", "list").splitlines()[1:]]
     device_id = next(r[0] for r in rows if r[1] == "kiosk" and r[5] == "active")
-    cfg = load_config(ini, app="kiosk")
+    cfg = load_config(ini)
     client = Client(cfg.server.url, cfg.server.token, timeout=3)
     services = KioskServices(Catalogue(open_store(tmp_path / "kiosk.db")), client, OFFICE)
     return ini, device_id, services
@@ -89,7 +89,7 @@ def kiosk_device(server, tmp_path):
 def test_heartbeat_commands_are_carried_out_once(server, kiosk_device):
     ini, device_id, services = kiosk_device
     applied, restarted = [], []
-    commands = DeviceCommands(sync=services.sync_catalogue, reload=lambda: load_config(ini, app="kiosk"),
+    commands = DeviceCommands(sync=services.sync_catalogue, reload=lambda: load_config(ini),
                              apply=applied.append, restart=restarted.append)
     heartbeat = kiosk_heartbeat(services.client, services, CatalogueRefresher(services), "test", 60,
                                 commands=commands)

@@ -5,14 +5,15 @@ from pathlib import Path
 import pytest
 
 from kiosk import settings
-from motcua.config import ConfigError, load_config
+from kiosk.settings import load as load_config
+from motcua.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 INI = ROOT / "config" / "kiosk.ini"
 
 
 def test_shipped_config_loads_with_the_kiosk_sections():
-    cfg = load_config(INI, app="kiosk", env={})
+    cfg = load_config(INI, env={})
     assert cfg.kiosk.idle_seconds == 90
     assert cfg.printer.kind == "none"
     assert cfg.attract.texts.startswith("Giờ làm việc")
@@ -38,7 +39,7 @@ def test_bad_values_name_the_section_key_and_what_is_allowed(tmp_path):
     bad.write_text("[kiosk]\nidle_seconds = soon\n[printer]\nkind = laser\n[theme]\nprimary = blue\n",
                    encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        load_config(bad, app="kiosk", env={})
+        load_config(bad, env={})
     message = str(err.value)
     assert "[kiosk] idle_seconds" in message and "seconds" in message
     assert "[printer] kind" in message and "usb" in message
@@ -46,5 +47,5 @@ def test_bad_values_name_the_section_key_and_what_is_allowed(tmp_path):
 
 
 def test_environment_overrides_a_kiosk_key(tmp_path):
-    cfg = load_config(INI, app="kiosk", env={"MOTCUA_KIOSK_IDLE_SECONDS": "30"})
+    cfg = load_config(INI, env={"MOTCUA_KIOSK_IDLE_SECONDS": "30"})
     assert cfg.kiosk.idle_seconds == 30

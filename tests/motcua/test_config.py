@@ -128,3 +128,19 @@ def test_admin_pin_hash_wins_over_plain_pin(tmp_path):
     assert check_admin_pin(cfg, "1111") and not check_admin_pin(cfg, "2468")
     cfg = load_config(write(tmp_path, "[admin]\n"), schema=schema(), env={})
     assert not check_admin_pin(cfg, "")
+
+
+def test_a_section_may_name_its_own_environment_prefix_retire_keys_and_load_without_a_file(tmp_path, caplog):
+    """One loader for every part: the server's [server] keeps MOTCUA_<KEY> and warns on retired keys."""
+    server = Section("server", "Server.", [Key("max_in_flight", "int", 128, "Limit.", min=0)], env_prefix="MOTCUA_",
+                     retired={"timezone_offset_hours": "remove the line"})
+    central = Schema([server], owner="central")
+    assert server.env_name("max_in_flight") == "MOTCUA_MAX_IN_FLIGHT"
+    assert load_config(None, central, env={"MOTCUA_MAX_IN_FLIGHT": "3"}).server.max_in_flight == 3
+    assert load_config(None, central, env={"MOTCUA_SERVER_MAX_IN_FLIGHT": "3"}).server.max_in_flight == 128
+    with caplog.at_level(logging.WARNING):
+        cfg = load_config(write(tmp_path, "[server]\ntimezone_offset_hours = 7\n", "central.ini"), central, env={})
+    assert cfg.server.max_in_flight == 128 and "timezone_offset_hours" not in cfg.server
+    assert "[server] timezone_offset_hours is no longer read: remove the line" in caplog.text
+    with pytest.raises(ConfigError, match=r'environment MOTCUA_MAX_IN_FLIGHT \(\[server\] max_in_flight\) = "-1"'):
+        load_config(None, central, env={"MOTCUA_MAX_IN_FLIGHT": "-1"})

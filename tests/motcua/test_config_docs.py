@@ -1,4 +1,5 @@
-"""Every declared config key is documented in docs/CONFIG.md and shown in its app's example INI."""
+"""Every declared config key, of the devices and of the server, is documented in docs/CONFIG.md, shown in
+its part's example INI, and read by some code."""
 import re
 import subprocess
 import sys
@@ -7,18 +8,15 @@ from pathlib import Path
 import pytest
 
 from motcua.config import load_config
-from motcua.configdocs import app_schemas
-from motcua.settings import COMMON_SECTIONS
+from motcua.configdocs import render_docs, render_example, schemas
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def declared():
-    """(app, section, key) for every key: common keys count for every app."""
-    rows = [(None, s.name, k.name) for s in COMMON_SECTIONS for k in s.keys]
-    for app, schema in app_schemas().items():
-        rows += [(app, name, k.name) for name, s in schema.sections.items() for k in s.keys]
-    return rows
+    """(part, section, key) for every key a part reads: a device's common keys count for each device."""
+    return [(app, name, k.name) for app, schema in schemas().items()
+            for name, s in schema.sections.items() for k in s.keys]
 
 
 def section_text(text: str, heading: str) -> str:
@@ -39,8 +37,12 @@ def test_every_declared_key_is_in_config_md():
     assert not missing, f"not in docs/CONFIG.md (run: python -m motcua.config docs > docs/CONFIG.md): {missing}"
 
 
-# Only the example files that exist are checked (the app engineers write them).
-EXAMPLES = [app for app in ("kiosk", "rating") if (ROOT / "config" / f"{app}.ini").exists()]
+EXAMPLES = ("kiosk", "rating", "central")
+
+
+def test_every_part_declares_its_schema_through_the_entry_points():
+    """Installed parts name their schema in setup.py; the docs and `check --app` find them there."""
+    assert set(schemas()) == set(EXAMPLES)
 
 
 @pytest.mark.parametrize("app", EXAMPLES)
@@ -48,16 +50,42 @@ def test_every_key_of_an_app_is_in_its_example_ini(app):
     ini = ROOT / "config" / f"{app}.ini"
     text = ini.read_text(encoding="utf-8")
     missing = []
+    header = r"^[;#]?\s*\[[^\]]+\]\s*$"   # a section's header, maybe commented out
     for owner, section, key in declared():
-        if owner not in (None, app):
+        if owner != app:
             continue
         m = re.search(rf"^[;#]?\s*\[{re.escape(section)}\]\s*$", text, re.M)
         body = text[m.end():] if m else ""
-        body = body[: re.search(r"^[;#]?\s*\[", body, re.M).start()] if re.search(r"^[;#]?\s*\[", body, re.M) else body
+        body = body[: re.search(header, body, re.M).start()] if re.search(header, body, re.M) else body
         if not m or not re.search(rf"^[;#]?\s*{re.escape(key)}\s*=", body, re.M):
             missing.append(f"[{section}] {key}")
     assert not missing, f"config/{app}.ini does not show: {missing}"
-    load_config(ini, app=app, env={})  # and the example itself is valid
+    load_config(ini, schemas()[app], env={})  # and the example itself is valid
+
+
+def test_docs_and_central_ini_are_what_the_declaration_writes():
+    """docs/CONFIG.md and config/central.ini are generated: a changed declaration changes them."""
+    assert (ROOT / "docs/CONFIG.md").read_text(encoding="utf-8") == render_docs(), \
+        "run: python -m motcua.config docs > docs/CONFIG.md"
+    assert (ROOT / "config/central.ini").read_text(encoding="utf-8") == render_example("central", schemas()["central"]), \
+        "run: python -m motcua.config example central > config/central.ini"
+
+
+# The packages whose code reads each owner's sections (common sections: every device's).
+READERS = {"common": ("motcua", "kiosk", "rating", "touchui"), "kiosk": ("kiosk", "touchui"),
+           "rating": ("rating", "touchui"), "central": ("central",)}
+
+
+def test_every_declared_key_is_read_somewhere():
+    """A key declared (and so documented) that no code reads is a promise the software does not keep.
+    Read = `.key` or "key" in the owner's code, the declarations themselves left out."""
+    code = {owner: re.sub(r'\bKey\(\s*"\w+"', "Key(", "\n".join(
+        path.read_text(encoding="utf-8") for pkg in pkgs for path in sorted((ROOT / pkg).rglob("*.py"))))
+        for owner, pkgs in READERS.items()}
+    unread = sorted({f"[{name}] {k.name} ({schema.owner[name]})" for schema in schemas().values()
+                     for name, section in schema.sections.items() for k in section.keys
+                     if not re.search(rf'\.{k.name}\b|["\']{k.name}["\']', code[schema.owner[name]])})
+    assert unread == []
 
 
 def test_core_never_imports_kivy():

@@ -13,7 +13,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kiosk.background import kiosk_heartbeat  # noqa: E402
 from motcua.client import Heartbeat  # noqa: E402
-from motcua.config import load_config  # noqa: E402
+from rating.settings import load as load_config  # noqa: E402
 from motcua.outbox import iso_time  # noqa: E402
 from rating.services import TabletServices  # noqa: E402
 from tablet_setup import LAN_PIN, OFFICE, add_officers, export_ratings, write_config  # noqa: E402
@@ -37,7 +37,7 @@ def test_quarantine_is_reported_on_every_beat_listed_without_phones_and_retried_
     out = server.cli("device", "add", "--kind", "rating", "--office", OFFICE, "--counter", "1")
     device_id, token = int(out.split()[1]), out.strip().splitlines()[-1]
     services = TabletServices(load_config(write_config(tmp_path, server, token, dossier_link="no",
-                                                       cooldown_seconds=0), app="rating"))
+                                                       cooldown_seconds=0)))
     services.refresh_staff()
     assert services.duty.sign_in(ids["lan"], LAN_PIN)
     server.ensure_office("XA-KHAC")
@@ -85,7 +85,7 @@ def test_quarantine_is_reported_on_every_beat_listed_without_phones_and_retried_
 def test_the_admin_screen_retry_and_the_kiosk_beat_share_the_shape(tmp_path, server):
     ids = add_officers(server)
     services = TabletServices(load_config(write_config(tmp_path, server, server.device_token(counter=1),
-                                                       dossier_link="no"), app="rating"))
+                                                       dossier_link="no")))
     services.outbox.put("rating", {"office": OFFICE, "counter": 1, "staff_id": ids["lan"] + 50, "scale": 3,
                                    "score": 2, "reasons": [], "phone": PHONE, "created_at": "2026-11-21T09:15:02+07:00"})
     assert services.drain_once()["quarantined"] == 1

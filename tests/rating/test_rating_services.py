@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from motcua.config import load_config  # noqa: E402
+from rating.settings import load as load_config  # noqa: E402
 from rating.__main__ import main  # noqa: E402
 from rating.flow import Step  # noqa: E402
 from rating.services import TabletServices  # noqa: E402
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def make_services(tmp_path, server, **rating):
     ids = add_officers(server)
-    cfg = load_config(write_config(tmp_path, server, server.device_token(counter=1), **rating), app="rating")
+    cfg = load_config(write_config(tmp_path, server, server.device_token(counter=1), **rating))
     services = TabletServices(cfg)
     services.refresh_staff()
     return services, ids
@@ -26,7 +26,7 @@ def test_staff_list_is_fetched_and_kept_for_offline_sign_in(tmp_path, server):
     names = [o["name"] for o in services.duty.officers()]
     assert names[0] == "Nguyễn Thị Lan" and "Trần Văn Bình" in names
     server.stop()
-    offline = TabletServices(load_config(tmp_path / "rating.ini", app="rating"))
+    offline = TabletServices(load_config(tmp_path / "rating.ini"))
     offline.refresh_staff()  # server down: the cached list stays
     assert not offline.duty.sign_in(ids["lan"], "0000")
     assert offline.duty.sign_in(ids["lan"], LAN_PIN)

@@ -182,7 +182,7 @@ class KioskFlowTest(KioskTestCase):
     def test_reload_config_applies_office_name_idle_time_and_language_live(self):
         from kivy.uix.label import Label
 
-        from motcua.config import load_config
+        from kiosk.settings import load as load_config
         from touchui.i18n import i18n
         self.start_kiosk()
         text = self.config_path.read_text(encoding="utf-8")
@@ -190,7 +190,7 @@ class KioskFlowTest(KioskTestCase):
         changed = changed.replace("idle_seconds = 60", "idle_seconds = 45").replace("[device]", "[device]\nlanguage = en")
         reloaded = self.config_path.with_name("reloaded.ini")
         reloaded.write_text(changed, encoding="utf-8")
-        self.app.apply_config(load_config(reloaded, app="kiosk"))
+        self.app.apply_config(load_config(reloaded))
         self.advance_frames(3)
         home = self.app.root.get_screen("home")
         shown = [w.text for w in home.walk() if isinstance(w, Label)]

@@ -26,11 +26,11 @@ def main():
     Config.set("graphics", "height", str(height))
     from kivy.clock import Clock
     from kivy.core.window import Window
-    from motcua.config import load_config
+    from rating.settings import load as load_config
     from rating.app import RatingApp
     from rating.services import TabletServices
 
-    services = TabletServices(load_config(args.config, app="rating"))
+    services = TabletServices(load_config(args.config))
     services.refresh_staff()
     app = RatingApp(services)
     flow = services.flow

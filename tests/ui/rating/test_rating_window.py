@@ -26,7 +26,7 @@ class RatingWindowTest(GraphicUnitTest):
     def launch(self, size=(1280, 800), display=None, **rating):
         from kivy.app import App
         from kivy.core.window import Window
-        from motcua.config import load_config
+        from rating.settings import load as load_config
         from rating.app import RatingApp
         from rating.services import TabletServices
 
@@ -38,7 +38,7 @@ class RatingWindowTest(GraphicUnitTest):
         self.advance_frames(3)
         self.ids = add_officers(self.server)
         token = self.server.device_token(counter=1)
-        cfg = load_config(write_config(self.tmp, self.server, token, display, **rating), app="rating")
+        cfg = load_config(write_config(self.tmp, self.server, token, display, **rating))
         self.clock = FakeClock(10_000.0)
         self.services = TabletServices(cfg, clock=self.clock)
         self.services.refresh_staff()
