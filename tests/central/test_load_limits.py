@@ -107,7 +107,8 @@ def test_pool_size_from_central_ini_and_errors_name_file_key_and_what_is_allowed
         assert app.state.engine.pool.size() == 7
         app.state.engine.dispose()
     ini.write_text("[server]\ndb_pool_size = 0\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_size = "0": expected a whole number of at least 1'):
+    with pytest.raises(ConfigError,
+                       match=rf'{ini} \[server\] db_pool_size = "0": expected a whole number of at least 1'):
         load_settings(str(ini))
     ini.write_text("[server]\ndb_pool_size = forty\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_size = "forty": expected a whole number'):
@@ -134,5 +135,6 @@ def test_every_problem_of_central_ini_is_reported_at_once(tmp_path):
         f'{ini} [server] max_body_byte: unknown key; did you mean "max_body_bytes"? (known: '
         + ", ".join(k.name for k in SERVER.keys) + ")",
         f'{ini} [serveur]: unknown section; did you mean "server"? (known: server)',
-        'environment MOTCUA_SHED_RETRY_AFTER ([server] shed_retry_after) = "soon": expected a whole number of at least 1',
+        'environment MOTCUA_SHED_RETRY_AFTER ([server] shed_retry_after) = "soon": '
+        "expected a whole number of at least 1",
     ])

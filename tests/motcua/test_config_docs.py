@@ -67,7 +67,8 @@ def test_docs_and_central_ini_are_what_the_declaration_writes():
     """docs/CONFIG.md and config/central.ini are generated: a changed declaration changes them."""
     assert (ROOT / "docs/CONFIG.md").read_text(encoding="utf-8") == render_docs(), \
         "run: python -m motcua.config docs > docs/CONFIG.md"
-    assert (ROOT / "config/central.ini").read_text(encoding="utf-8") == render_example("central", schemas()["central"]), \
+    central_ini = render_example("central", schemas()["central"])
+    assert (ROOT / "config/central.ini").read_text(encoding="utf-8") == central_ini, \
         "run: python -m motcua.config example central > config/central.ini"
 
 
