@@ -12,6 +12,7 @@ from central.api.auth import Caller, device_caller
 from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError
 from central.cleantext import StorableStr
+from central.errors import BadInput
 from central.storage.schema import devices, offices, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire
 
@@ -48,7 +49,7 @@ def heartbeat(body: Heartbeat, request: Request, db: Db, caller: Caller = Depend
     try:
         last_sync = to_db(parse_time(body.last_sync_at)) if body.last_sync_at else None
     except BadTime as bad:
-        raise ApiError(422, "invalid_request", f"last_sync_at: {bad}") from None
+        raise BadInput("last_sync_at", f"last_sync_at: {bad}") from None
     age = body.oldest_pending_age_s
     state = {"app": body.app, "version": body.version, "pending": body.pending,
              "oldest_pending_age_s": min(int(age), MAX_AGE_S) if age is not None else None,

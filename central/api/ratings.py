@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from central.api.auth import Caller, device_caller
 from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError
+from central.errors import BadInput
 from central.ratings import allowing_reasons, ingest, reason_codes
 from central.storage import is_sqlite, write_lock
 from central.storage.schema import idempotency_keys
@@ -63,7 +64,7 @@ def post_ratings(batch: RatingBatch, request: Request, db: Db,
         raise ApiError(403, "forbidden", "Only rating tablets post ratings (use a 'rating' device token).")
     limit = request.app.state.settings.max_ratings_per_batch
     if len(batch.ratings) > limit:
-        raise ApiError(422, "invalid_request", f"ratings: at most {limit} items per batch.")
+        raise BadInput("ratings", f"ratings: at most {limit} items per batch.")
     engine = db.engine
     key = idempotency_key.strip() if idempotency_key else None
     if key:
