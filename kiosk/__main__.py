@@ -72,12 +72,8 @@ def cmd_search(cfg, query, as_json, limit) -> int:
 
 
 def cmd_check(config_path) -> int:
-    from kiosk.check import check_kiosk
-    good, lines = check_kiosk(config_path)
-    for line in lines:
-        print(line)
-    print("kiosk check: everything works" if good else "kiosk check: fix the FAIL lines above, then run it again")
-    return 0 if good else 1
+    from kiosk.check import check
+    return check(config_path)
 
 
 def cmd_run(cfg, config_path) -> int:
@@ -127,10 +123,11 @@ def main(argv=None) -> int:
     se.add_argument("--json", action="store_true", help="JSON list of {code, name, field, summary}")
     se.add_argument("--limit", type=int, default=20)
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config_path = getattr(args, "sub_config", None) or args.config
-    if args.command == "check":
+    if args.command == "check":   # problems are printed as lines, not log records
+        logging.basicConfig(level=logging.ERROR)
         return cmd_check(config_path)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = load(config_path)
     if args.command == "sync":
         return cmd_sync(cfg)

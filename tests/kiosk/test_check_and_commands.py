@@ -38,7 +38,8 @@ def test_check_passes_with_a_good_config(server, tmp_path, capsys):
     ini = write_config(tmp_path, server.url, server.device_token(kind="kiosk", office=OFFICE, counter=None))
     code, out = check(ini, capsys)
     assert code == 0, out
-    assert "everything works" in out and "FAIL" not in out
+    assert "everything works" in out and "PROBLEM" not in out
+    assert "the server accepts the device token" in out and "the server knows this office" in out
 
 
 def test_check_names_a_refused_token_and_what_to_do(server, tmp_path, capsys):
@@ -56,6 +57,15 @@ def test_check_says_the_server_cannot_be_reached(server, tmp_path, capsys):
     code, out = check(ini, capsys)
     assert code == 1
     assert "cannot reach" in out and "[server] url" in out and str(ini) in out
+
+
+def test_check_names_every_problem_at_once_as_the_tablet_does(server, tmp_path, capsys):
+    ini = write_config(tmp_path, server.url, "")
+    server.stop()
+    code, out = check(ini, capsys)
+    assert code == 1 and "2 problem(s)" in out
+    assert "[server] token_file = " in out and "missing or empty" in out and "--kind kiosk" in out
+    assert f"[server] url = {server.url}: cannot reach the server" in out
 
 
 def test_check_names_a_bad_key_and_its_file(tmp_path, capsys):
