@@ -49,3 +49,18 @@ def test_bad_values_name_the_section_key_and_what_is_allowed(tmp_path):
 def test_environment_overrides_a_kiosk_key(tmp_path):
     cfg = load_config(INI, env={"MOTCUA_KIOSK_IDLE_SECONDS": "30"})
     assert cfg.kiosk.idle_seconds == 30
+
+
+def test_search_limit_bounds_the_kiosk_search_and_stays_within_what_the_catalogue_answers(tmp_path):
+    """[kiosk] search_limit was declared and documented but never read: every search showed 50."""
+    from kiosk.__main__ import build_services
+    ini = tmp_path / "kiosk.ini"
+    ini.write_text("[device]\ndata_dir = var\n[kiosk]\nsearch_limit = 7\n", encoding="utf-8")
+    services = build_services(load_config(ini, env={}))
+    asked = []
+    services.catalogue.search = lambda query, limit: asked.append(limit) or []
+    services.search("khai sinh")
+    assert asked == [7]
+    ini.write_text("[kiosk]\nsearch_limit = 300\n", encoding="utf-8")   # the catalogue answers at most 200
+    with pytest.raises(ConfigError, match=r'search_limit = "300": expected a whole number between 5 and 200'):
+        load_config(ini, env={})
