@@ -27,8 +27,8 @@ from central.staff import belonged_to
 from central.storage.schema import devices, rating_gaps, ratings
 from central.timeutil import OFFICE_TZ, BadTime, parse_time, to_db, utcnow
 from motcua import dossier_code
+from motcua.scale import DEFAULT_SCALE, SCALES
 
-SCALES = (3, 4, 5)
 # A tablet's clock is trusted within these bounds (docs/ARCHITECTURE.md, rating item): before the
 # first of 2020 (office time) or more than a day after the server received it, the clock is wrong.
 EARLIEST_CREATED = to_db(datetime(2020, 1, 1, tzinfo=OFFICE_TZ))
@@ -147,7 +147,7 @@ def normalize(raw, now: datetime | None = None) -> dict:
     office = _text(raw, "office", 64)
     if office is None:
         raise Invalid("invalid:office")
-    scale = 3 if raw.get("scale") is None else _int(raw, "scale", 3, 5)
+    scale = DEFAULT_SCALE if raw.get("scale") is None else _int(raw, "scale", min(SCALES), max(SCALES))
     score = _int(raw, "score", 1, scale)
     reasons = _reasons(raw)
     dossier = _text(raw, "dossier_code", 64)

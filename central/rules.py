@@ -8,6 +8,8 @@ date: late iff the report date is past the adjusted due, else undecided (None).
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from motcua import scale
+
 STATUS_LABELS = {
     1: ("Mới đăng ký", "Newly registered"),
     2: ("Được tiếp nhận", "Received"),
@@ -34,15 +36,7 @@ NEXT_STEP = {
     8: ("Hồ sơ đã dừng xử lý; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
         "Processing was stopped; please ask at the reception counter for the reason."),
 }
-# The rating tablet's standard reasons (rating/texts.py): codes always accepted from a tablet, with
-# their labels; an office's own codes are accepted once listed in [server] custom_reason_codes and
-# shown as they are.
-REASON_LABELS = {
-    "thai_do": ("Thái độ chưa tốt", "Unfriendly attitude"),
-    "cho_lau": ("Phải chờ lâu", "Long waiting time"),
-    "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
-    "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
-}
+REASON_LABELS = scale.STANDARD_REASONS   # codes always accepted from a tablet, with their names
 ENDING_STATUSES = (3, 8)
 RULE_VERSION = 1  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
 SUPPLEMENT_STATUS = 5
@@ -128,13 +122,7 @@ def settled(d: DossierTimes) -> Verdict | None:
     return judge(d, finished) if finished is not None else None
 
 
-def is_satisfied(score: int, scale: int) -> bool:
-    """Top two levels: Rất hài lòng + Hài lòng on the 3-level scale."""
-    return score >= scale - 1
-
-
-def is_negative(score: int, scale: int) -> bool:
-    return score <= scale // 2
+is_satisfied, is_negative = scale.is_satisfied, scale.is_negative
 
 
 # A rating recorded less than this many seconds after the tablet's previous rating (in the tablet's

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Callable, Optional
 
 from motcua import dossier_code, officetime
+from motcua.scale import DEFAULT_SCALE, SCALES, STANDARD_REASONS, is_negative
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +45,10 @@ class AlreadyRated(Exception):
     """Raised by `record` when the store already holds a rating of this dossier."""
 
 
-def is_negative(score: int, scale: int) -> bool:
-    """Below the middle of the scale (docs/ARCHITECTURE.md): on 3 levels only Không hài lòng."""
-    return score <= scale // 2
-
-
 @dataclass
 class FlowSettings:
-    scale: int = 3
-    reason_codes: tuple = ("thai_do", "cho_lau", "huong_dan", "giay_to_ngoai_quy_dinh")
+    scale: int = DEFAULT_SCALE
+    reason_codes: tuple = tuple(STANDARD_REASONS)
     ask_reasons: bool = True
     comment: bool = True
     phone: bool = True
@@ -64,8 +60,8 @@ class FlowSettings:
     keep_vote_on_timeout: bool = True
 
     def __post_init__(self):
-        if self.scale not in (3, 4, 5):
-            raise ValueError(f"scale must be 3, 4 or 5, not {self.scale!r}")
+        if self.scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}, not {self.scale!r}")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WIRE = {"motcua.text", "motcua.dossier_code", "motcua.officetime", "motcua.pin", "motcua.translations"}   # the facts both sides of the wire share
+WIRE = {"motcua.text", "motcua.dossier_code", "motcua.officetime", "motcua.pin", "motcua.scale", "motcua.translations"}   # the facts both sides of the wire share
 # Not a wire-level fact, but the one declaration type and loader of INI settings: the server's
 # [server] keys are declared, checked and documented like the devices' (docs/ARCHITECTURE.md).
 CENTRAL_ALSO = {"motcua.config"}

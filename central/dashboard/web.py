@@ -13,13 +13,12 @@ from motcua import translations
 from central.dashboard.auth import take_flash
 from central.storage.schema import offices
 from central.timeutil import from_db
+from motcua.scale import score_name
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 LANG_COOKIE = "motcua_lang"
 log = logging.getLogger(__name__)
-SCORE_NAMES = {3: {3: ("Rất hài lòng", "Very satisfied"), 2: ("Hài lòng", "Satisfied"),
-                   1: ("Không hài lòng", "Not satisfied")}}
 # The dashboard's texts: central/locale/{vi,en}/LC_MESSAGES/dashboard.po (keys as msgids, see
 # motcua.translations); templates call t("key", name=value), Python code translator(lang) or texts(key).
 LOCALE = TEMPLATES.parent / "locale"
@@ -81,13 +80,6 @@ def fmt_time(stored, lang: str = "vi") -> str:
     else:
         moment = from_db(stored)
     return moment.strftime("%d/%m/%Y %H:%M")
-
-
-def score_name(score: int, scale: int, lang: str = "vi") -> str:
-    names = SCORE_NAMES.get(scale)
-    if names and score in names:
-        return names[score][0 if lang == "vi" else 1]
-    return f"Mức {score}/{scale}" if lang == "vi" else f"Level {score}/{scale}"
 
 
 def office_list(conn) -> list:

@@ -108,7 +108,7 @@ def test_migration_0011_upgrades_a_0010_database_and_goes_back(storage_url):
             conn.execute(insert(offices).values(code="XA-CU", name="Xã Cũ"))
             conn.execute(insert(devices).values(kind="rating", office_code="XA-CU", counter=1, name="quầy 1",
                                                 token_hash="y" * 64, created_at=utcnow()))
-        assert upgrade(engine) == "0011"
+        assert upgrade(engine, "0011") == "0011"
         found = inspect(engine)
         assert {c["name"] for c in found.get_columns("staff_offices")} == set(metadata.tables["staff_offices"].c.keys())
         assert {"quarantined", "quarantine_reason", "quarantine_items"} <= {c["name"] for c in found.get_columns("devices")}
@@ -122,6 +122,6 @@ def test_migration_0011_upgrades_a_0010_database_and_goes_back(storage_url):
         found = inspect(engine)
         assert "staff_offices" not in found.get_table_names()
         assert "quarantined" not in {c["name"] for c in found.get_columns("devices")}
-        assert upgrade(engine) == "0011"
+        assert upgrade(engine, "0011") == "0011"
     finally:
         engine.dispose()
