@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from pg import free_port  # noqa: E402
 
-from central import dossiers, sample  # noqa: E402
+from central import dossiers  # noqa: E402
+from central.demo import sample  # noqa: E402
 from central.devices import add_device  # noqa: E402
 from central.importers import check_dossier  # noqa: E402
 from central.security import lookup_key  # noqa: E402

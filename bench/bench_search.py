@@ -10,8 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from central.portal import from_portal  # noqa: E402
-from central.sample import load_sample_procedures  # noqa: E402
-from central.sample_data import generate_procedures  # noqa: E402
+from central.demo.sample import generate_procedures, load_sample_procedures  # noqa: E402
 from motcua.catalogue import Catalogue  # noqa: E402
 from motcua.store import open_store  # noqa: E402
 from motcua.text import fold_vietnamese, words  # noqa: E402
@@ -100,7 +99,7 @@ def main():
     fig = {k: [statistics.median(r[i] for r in v) for i in range(3)] for k, v in runs.items()}
     print("## Kiosk search (motcua.catalogue)\n")
     print(f"`.venv/bin/python bench/bench_search.py{' --quick' if args.quick else ''}`: the 22 real commune "
-          f"procedures plus {n - 22} sample ones (`central.sample_data.generate_procedures(seed=1)` through "
+          f"procedures plus {n - 22} sample ones (`central.demo.sample.generate_procedures(seed=1)` through "
           f"`central.portal.from_portal`), {nq} citizen queries (unaccented, 25% with a swapped-letter typo, 20% "
           f"cut short as while typing), {runs_n} interleaved runs; each figure is the median over the runs of that "
           f"run's median / p99 / worst. Catalogue sync into SQLite: {sync_s:.2f} s; search index built on the first "

@@ -426,14 +426,14 @@ def cmd_callbacks_done(args):
 
 
 def cmd_seed_demo(args):
-    from central import demo_seed
+    from central.demo import seed as demo_seed
     engine = _engine(args)
     print(demo_seed.seed(engine))
     refresh_statistics(engine)
 
 
 def cmd_demo_hints(args):
-    from central import demo_seed
+    from central.demo import seed as demo_seed
     print(demo_seed.hints(_engine(args)))
 
 

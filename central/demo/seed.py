@@ -1,10 +1,10 @@
-"""seed-demo: loads central.sample's offices, staff, catalogue, dossiers and ratings (idempotent)."""
+"""seed-demo: loads central.demo.sample's offices, staff, catalogue, dossiers and ratings (idempotent)."""
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from central import dossiers, portal, sample
+from central import dossiers, portal
 from central.catalogue import upsert_procedures
 from central.devices import add_device
 from central.importers import ImportProblems, check_dossier
@@ -13,6 +13,7 @@ from central.security import lookup_key
 from central.staff import add_officer
 from central.storage.schema import devices, offices, server_meta, staff
 from central.timeutil import OFFICE_TZ
+from central.demo import sample
 
 SEEDED_AT = "demo_seeded_at"
 

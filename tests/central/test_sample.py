@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from central import sample, sample_data
+from central.demo import sample
 from motcua.officetime import OFFICE_TZ, OFFSET
 from tests.central.reference import sample_on_time
 
@@ -162,7 +162,7 @@ def test_keywords_include_how_citizens_say_it(procedures, said, code):
 
 def test_all_sample_text_is_nfc_vietnamese(procedures, generated):
     assert_vietnamese_text(procedures, "procedures.json")
-    assert_vietnamese_text(sample_data.catalogue_vocabulary(), "catalogue_vocabulary.json")
+    assert_vietnamese_text(sample.catalogue_vocabulary(), "catalogue_vocabulary.json")
     assert_vietnamese_text(generated[:500], "generated procedures")
     assert_vietnamese_text(sample.demo_staff(), "staff")
     assert_vietnamese_text(sample.demo_offices(), "offices")
@@ -260,7 +260,7 @@ def test_demo_dossier_codes_secrets_and_holders():
     for d in dossiers:
         unit, day, seq = re.fullmatch(r"(000\.00\.12\.H58)-(\d{6})-(\d{4})", d["code"]).groups()
         assert day == datetime.fromisoformat(d["received_at"]).strftime("%y%m%d") and int(seq) >= 1
-        assert re.fullmatch(rf"[{sample_data.SECRET_ALPHABET}]{{6}}", d["secret"])
+        assert re.fullmatch(rf"[{sample.SECRET_ALPHABET}]{{6}}", d["secret"])
         assert re.fullmatch(r"0[35789]\d{8}", d["phone"])
         words = d["holder_name"].split()
         assert 3 <= len(words) <= 4 and all(w[0].isupper() for w in words)

@@ -173,7 +173,7 @@ def test_tally_rows_are_named_and_negative_ratings_are_their_own_rows(engine):
     """The tally's rows are stats.Finished (each counts n >= 1 dossiers) and the dossiers rated
     negatively are stats.NegativeRated, not fake finished rows, whether the verdicts are stored or
     judged at report time; the reference module alone holds the judge-everything figures."""
-    from central import sample
+    from central.demo import sample
     upgrade(engine)
     _load(engine, with_verdicts=True)
     period = reports.parse_period(None, "2025-10-01", "2025-10-31")

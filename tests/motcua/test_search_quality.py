@@ -8,8 +8,7 @@ import time
 import pytest
 
 from central.portal import from_portal
-from central.sample import load_sample_procedures
-from central.sample_data import generate_procedures
+from central.demo.sample import generate_procedures, load_sample_procedures
 from motcua.catalogue import Catalogue
 from motcua.search import QueryPlan, Synonyms
 from motcua.store import open_store

@@ -11,7 +11,7 @@ def _lan_photo() -> Path:
     """Lan's own avatar (her initials, as the demo draws every officer's), drawn once per machine."""
     path = Path(tempfile.gettempdir()) / "motcua-tests-nguyen-thi-lan.png"
     if not path.exists():
-        from central.sample_data import draw_staff_photo
+        from central.demo.sample import draw_staff_photo
         part = path.with_suffix(f".{os.getpid()}.part")
         draw_staff_photo("Nguyễn Thị Lan", 1).save(part, format="PNG")
         part.replace(path)
