@@ -1,11 +1,13 @@
 """motcua: kiosk, rating tablet and central server for Vietnam's one-stop offices."""
+
 import re
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
-VERSION = re.search(r'__version__ = "([^"]+)"', Path(__file__).with_name("motcua").joinpath("__init__.py")
-                    .read_text(encoding="utf-8")).group(1)
+VERSION = re.search(
+    r'__version__ = "([^"]+)"', Path(__file__).with_name("motcua").joinpath("__init__.py").read_text(encoding="utf-8")
+).group(1)
 
 # Pinned: a kiosk in a commune centre must run the exact versions the tests ran.
 CORE = [
@@ -16,7 +18,7 @@ CORE = [
     "Babel==2.19.0",  # motcua.translations reads the .po catalogues of the apps and the dashboard
 ]
 PILLOW = ["pillow==10.4.0"]  # kivy[base] 2.3.1 requires pillow < 11; the server draws demo photos
-TOUCH = ["Kivy[base]==2.3.1", "bogo==1.1"] + PILLOW   # touchui: windows, the Telex keyboard
+TOUCH = ["Kivy[base]==2.3.1", "bogo==1.1"] + PILLOW  # touchui: windows, the Telex keyboard
 KIOSK = TOUCH + [
     "qrcode[pil]==8.2",
     "python-escpos==3.1",
@@ -37,6 +39,7 @@ SERVER = [
 PG = ["psycopg[binary]==3.3.9"]
 TEST = [
     "pytest==9.2.0",
+    "ruff==0.17.6",  # lint and format, ruff.toml; scripts/test.sh runs it
     "pytest-timeout==2.4.0",
     "hypothesis==6.170.15",
     "schemathesis==4.32.5",
@@ -60,8 +63,14 @@ setup(
         "touchui": ["*.kv", "*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po"],
         "kiosk": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po"],
         "rating": ["*.kv", "screens/*.kv", "widgets/*.kv", "*.json", "locale/*.pot", "locale/*/LC_MESSAGES/*.po"],
-        "central": ["templates/**/*", "static/**/*", "migrations/**/*", "*.ini", "locale/*.pot",
-                    "locale/*/LC_MESSAGES/*.po"],
+        "central": [
+            "templates/**/*",
+            "static/**/*",
+            "migrations/**/*",
+            "*.ini",
+            "locale/*.pot",
+            "locale/*/LC_MESSAGES/*.po",
+        ],
     },
     # Each machine installs its part: a kiosk needs no FastAPI or SQLAlchemy, a server no Kivy.
     #   pip install '.[kiosk]'  |  '.[rating]'  |  '.[server,pg]'  |  '.[all]' (server and both apps: the demo)

@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/bench_dashboard.py [--quick]
 """
+
 import argparse
 import json
 import os
@@ -54,10 +55,12 @@ def load(db: str, n_ratings: int, n_dossiers: int) -> None:
         for (office, counter), batch in by_tablet.items():
             device_id = add_device(conn, "rating", office, counter, f"bench {counter}")[0]
             for i in range(0, len(batch), 500):
-                ingest(conn, device_id, office, batch[i:i + 500])
+                ingest(conn, device_id, office, batch[i : i + 500])
         key = lookup_key(conn)
-    rows = [check_dossier(record, lambda _c, _o: OFFICE, secret_key=key)
-            for record in sample.large_dossiers(n_dossiers, office=OFFICE)]
+    rows = [
+        check_dossier(record, lambda _c, _o: OFFICE, secret_key=key)
+        for record in sample.large_dossiers(n_dossiers, office=OFFICE)
+    ]
     with engine.begin() as conn:
         dossiers.store(conn, rows)
     refresh_statistics(engine)  # as `motcua-central import` does after a bulk import
@@ -65,8 +68,14 @@ def load(db: str, n_ratings: int, n_dossiers: int) -> None:
 
 
 def cli(db: str, *args: str, stdin: str = "") -> str:
-    return subprocess.run([sys.executable, "-m", "central.cli", "--db", db, *args], check=True, input=stdin,
-                          capture_output=True, text=True, cwd=ROOT).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "central.cli", "--db", db, *args],
+        check=True,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
 
 
 def timings(fn, runs: int) -> list[float]:
@@ -98,8 +107,12 @@ def main() -> int:
     token = cli(db, "admin", "token", "bench").strip().splitlines()[-1]
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", db, "serve", "--port", str(port)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "central.cli", "--db", db, "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(300):
             try:
@@ -124,49 +137,68 @@ def main() -> int:
             def call():
                 r = s.get(url + path, timeout=60)
                 assert r.status_code == 200, (path, r.status_code, r.text[:300])
+
             return call
+
         raw = sqlite3.connect(db)
         start_y = f"{first_year} 00:00:00"
 
         def bare_ratings():
-            raw.execute("SELECT created_at, score, scale, staff_id, reasons FROM ratings WHERE office_code = ? "
-                        "AND created_at >= ?", (OFFICE, start_y)).fetchall()
+            raw.execute(
+                "SELECT created_at, score, scale, staff_id, reasons FROM ratings WHERE office_code = ? "
+                "AND created_at >= ?",
+                (OFFICE, start_y),
+            ).fetchall()
 
         def bare_dossiers():
-            raw.execute("SELECT * FROM dossiers WHERE office_code = ? AND received_at < ?",
-                        (OFFICE, "9999")).fetchall()
+            raw.execute("SELECT * FROM dossiers WHERE office_code = ? AND received_at < ?", (OFFICE, "9999")).fetchall()
+
         cases = [
             ("overview page, one year", get(session, f"/admin/overview?{year}")),
             ("overview page, one month", get(session, f"/admin/overview?{month}")),
             ("by-officer page, one year", get(session, f"/admin/by/officer?{year}")),
             ("by-procedure page, one year", get(session, f"/admin/by/procedure?{year}")),
             ("/api/v1/reports/overview, one year", get(api, f"/api/v1/reports/overview?{year}")),
-            ("/api/v1/reports/satisfaction/officer, one year", get(api, f"/api/v1/reports/satisfaction/officer?{year}")),
+            (
+                "/api/v1/reports/satisfaction/officer, one year",
+                get(api, f"/api/v1/reports/satisfaction/officer?{year}"),
+            ),
         ]
         results = [(name, timings(fn, runs)) for name, fn in cases]
         health = timings(get(requests.Session(), "/healthz"), runs)
         bare = statistics.median(timings(bare_ratings, runs)) + statistics.median(timings(bare_dossiers, runs))
-        counts = json.loads(requests.get(url + f"/api/v1/reports/overview?{year}", timeout=60,
-                                         headers={"Authorization": f"Bearer {token}"}).text)
+        counts = json.loads(
+            requests.get(
+                url + f"/api/v1/reports/overview?{year}", timeout=60, headers={"Authorization": f"Bearer {token}"}
+            ).text
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)
     print("## Dashboard: report pages on a year of a busy office (SQLite)\n")
-    print(f"`.venv/bin/python bench/bench_dashboard.py{' --quick' if args.quick else ''}` — "
-          f"{n_ratings:,} ratings and {n_dossiers:,} dossiers (loaded in {load_s:.0f} s), one uvicorn process, "
-          f"{runs} sequential loads per page after one warm-up; the year's overview counts "
-          f"{counts['ratings']['count']:,} ratings and {counts['dossiers']['finished']:,} finished dossiers.\n")
+    print(
+        f"`.venv/bin/python bench/bench_dashboard.py{' --quick' if args.quick else ''}` — "
+        f"{n_ratings:,} ratings and {n_dossiers:,} dossiers (loaded in {load_s:.0f} s), one uvicorn process, "
+        f"{runs} sequential loads per page after one warm-up; the year's overview counts "
+        f"{counts['ratings']['count']:,} ratings and {counts['dossiers']['finished']:,} finished dossiers.\n"
+    )
     load_avg = os.getloadavg()[0]
-    print(f"Machine: {os.cpu_count()} cores, load average {load_avg:.1f} at the end of the run (other work on the "
-          "machine slows pages and bare SQL alike; compare the ratio).\n")
-    print(f"Baseline: the bare SQL reading the same rows with sqlite3 (the year's ratings of the office + its "
-          f"dossiers), median {bare:.1f} ms; `/healthz` median {statistics.median(health):.1f} ms.\n")
+    print(
+        f"Machine: {os.cpu_count()} cores, load average {load_avg:.1f} at the end of the run (other work on the "
+        "machine slows pages and bare SQL alike; compare the ratio).\n"
+    )
+    print(
+        f"Baseline: the bare SQL reading the same rows with sqlite3 (the year's ratings of the office + its "
+        f"dossiers), median {bare:.1f} ms; `/healthz` median {statistics.median(health):.1f} ms.\n"
+    )
     print("| page | median ms | p95 ms | p99 ms | bare SQL ms | ratio to bare SQL | goal p95 ≤ 300 ms |")
     print("|---|---|---|---|---|---|---|")
     for name, values in results:
         med, p95 = statistics.median(values), pctl(values, 95)
-        print(f"| {name} | {med:.0f} | {p95:.0f} | {pctl(values, 99):.0f} | {bare:.0f} | {med / bare:.1f}× | "
-              f"{'met' if p95 <= 300 else 'MISSED'} |")
+        print(
+            f"| {name} | {med:.0f} | {p95:.0f} | {pctl(values, 99):.0f} | {bare:.0f} | {med / bare:.1f}× | "
+            f"{'met' if p95 <= 300 else 'MISSED'} |"
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ ceiling against a trivial responder, measured in the same run.
 
     .venv/bin/python bench/bench_load.py [--quick] [--only sqlite|postgresql] [--seconds N]
 """
+
 import argparse
 import asyncio
 import itertools
@@ -23,21 +24,23 @@ from loadgen import Recorder, ServerProcess, pct, rating_item, timed  # noqa: E4
 
 # Requests per second of each kind for a province of 100 communes, 2,000 tablets and 500 kiosks.
 MIX = {
-    "heartbeat": 2500 / 30,    # every device every 30 s
-    "lookup": 170,             # kiosk dossier lookups (90 % known codes, 5 % with the receipt secret, 5 % misses)
-    "catalogue": 12,           # kiosk syncs: If-None-Match (304) mostly, 1 in 20 a full download
-    "stats": 5,                # kiosk statistics screen / officer list refresh
-    "rating": 45,              # a tablet's outbox sending 1-3 fresh ratings
-    "rating100": 5,            # a tablet back online sending a backlog batch of 100
+    "heartbeat": 2500 / 30,  # every device every 30 s
+    "lookup": 170,  # kiosk dossier lookups (90 % known codes, 5 % with the receipt secret, 5 % misses)
+    "catalogue": 12,  # kiosk syncs: If-None-Match (304) mostly, 1 in 20 a full download
+    "stats": 5,  # kiosk statistics screen / officer list refresh
+    "rating": 45,  # a tablet's outbox sending 1-3 fresh ratings
+    "rating100": 5,  # a tablet back online sending a backlog batch of 100
 }
-GOALS = {"lookup": 300, "rating100": 500}   # p99 ms
-TOTAL_GOAL = 300                             # requests/s sustained
+GOALS = {"lookup": 300, "rating100": 500}  # p99 ms
+TOTAL_GOAL = 300  # requests/s sustained
 
 
-async def run_mix(urls: list[str], prov: loadgen.Province, seconds: float, scale: float = 1.0,
-                  seed: int = 1) -> tuple[Recorder, float, float]:
+async def run_mix(
+    urls: list[str], prov: loadgen.Province, seconds: float, scale: float = 1.0, seed: int = 1
+) -> tuple[Recorder, float, float]:
     """Drives the mix against `urls` (round-robin) for `seconds`; returns (recorder, wall s, client CPU share)."""
     import aiohttp
+
     rng = random.Random(seed)
     rec = Recorder()
     next_url = itertools.cycle(urls).__next__
@@ -46,7 +49,7 @@ async def run_mix(urls: list[str], prov: loadgen.Province, seconds: float, scale
     kiosks = prov.kiosks
     tablets = loadgen.shuffled(prov.tablets, seed)
     backlog_tablets = itertools.cycle(tablets[: len(tablets) // 2])
-    live_tablets = itertools.cycle(tablets[len(tablets) // 2:])
+    live_tablets = itertools.cycle(tablets[len(tablets) // 2 :])
     etags: dict[str, str] = {}
     timeout = aiohttp.ClientTimeout(total=10)
     connector = aiohttp.TCPConnector(limit=400)
@@ -55,17 +58,24 @@ async def run_mix(urls: list[str], prov: loadgen.Province, seconds: float, scale
     async def one(kind: str, session, t0: float):
         if kind == "heartbeat":
             dev = next(beats)
-            body = {"app": "rating" if dev.kind == "rating" else "kiosk", "version": "1.0.0", "pending": 0,
-                    "oldest_pending_age_s": None, "last_sync_at": loadgen.NOW.isoformat(), "errors": []}
-            await timed(rec, kind, session, "POST", next_url() + "/api/v1/heartbeat", t0, json=body,
-                        headers=dev.headers())
+            body = {
+                "app": "rating" if dev.kind == "rating" else "kiosk",
+                "version": "1.0.0",
+                "pending": 0,
+                "oldest_pending_age_s": None,
+                "last_sync_at": loadgen.NOW.isoformat(),
+                "errors": [],
+            }
+            await timed(
+                rec, kind, session, "POST", next_url() + "/api/v1/heartbeat", t0, json=body, headers=dev.headers()
+            )
         elif kind == "lookup":
             kiosk = rng.choice(kiosks)
             code, secret = rng.choice(prov.dossiers)
             roll = rng.random()
             headers = kiosk.headers()
             if roll < 0.05:
-                code = code[:-4] + "9999"   # a code that does not exist: 404
+                code = code[:-4] + "9999"  # a code that does not exist: 404
             elif roll < 0.10:
                 headers["X-Lookup-Secret"] = secret
             await timed(rec, kind, session, "GET", f"{next_url()}/api/v1/dossiers/{code}", t0, headers=headers)
@@ -80,19 +90,30 @@ async def run_mix(urls: list[str], prov: loadgen.Province, seconds: float, scale
                     if resp.headers.get("ETag"):
                         etags[kiosk.token] = resp.headers["ETag"]
                     status = resp.status
-            except Exception as exc:   # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001
                 status = "timeout" if isinstance(exc, asyncio.TimeoutError) else type(exc).__name__
             rec.add(kind, (time.perf_counter() - t0) * 1000, status)
         elif kind == "stats":
             kiosk = rng.choice(kiosks)
-            path = f"/api/v1/stats?office={kiosk.office}&period=30d" if rng.random() < 0.5 else \
-                f"/api/v1/staff?office={kiosk.office}"
+            path = (
+                f"/api/v1/stats?office={kiosk.office}&period=30d"
+                if rng.random() < 0.5
+                else f"/api/v1/staff?office={kiosk.office}"
+            )
             await timed(rec, kind, session, "GET", next_url() + path, t0, headers=kiosk.headers())
         else:
             dev = next(backlog_tablets if kind == "rating100" else live_tablets)
             items = [rating_item(dev) for _ in range(100 if kind == "rating100" else rng.randint(1, 3))]
-            await timed(rec, kind, session, "POST", next_url() + "/api/v1/ratings", t0,
-                        json={"ratings": items}, headers=dev.headers(**{"Idempotency-Key": loadgen.uuid.uuid4().hex}))
+            await timed(
+                rec,
+                kind,
+                session,
+                "POST",
+                next_url() + "/api/v1/ratings",
+                t0,
+                json={"ratings": items},
+                headers=dev.headers(**{"Idempotency-Key": loadgen.uuid.uuid4().hex}),
+            )
 
     async def stream(kind: str, rate: float, session, stop: float):
         due = time.perf_counter() + rng.expovariate(rate)
@@ -136,16 +157,22 @@ def measure(name: str, urls: list[str], servers: list[ServerProcess], prov, seco
         hz = [asyncio.run(loadgen.closed_loop(u + "/healthz", 3, 32)) for u in urls]
         out["healthz"].append(sum(h[0] for h in hz))
         out["healthz_p99"].append(max(pct(h[1], 99) for h in hz))
-        print(f"# {name} round {r + 1}: {sum(sum(c.values()) for c in rec.status.values()) / wall:.0f} req/s, "
-              f"client CPU {client_cpu:.0%}, servers CPU {server_cpu:.0%}", file=sys.stderr, flush=True)
+        print(
+            f"# {name} round {r + 1}: {sum(sum(c.values()) for c in rec.status.values()) / wall:.0f} req/s, "
+            f"client CPU {client_cpu:.0%}, servers CPU {server_cpu:.0%}",
+            file=sys.stderr,
+            flush=True,
+        )
     return out
 
 
 def report(name: str, out: dict) -> list[str]:
     med = loadgen.median
-    lines = [f"### {name}\n",
-             "| kind | requests | rps (median of rounds) | p50 ms | p99 ms | shed 429/503 | errors | goal |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"### {name}\n",
+        "| kind | requests | rps (median of rounds) | p50 ms | p99 ms | shed 429/503 | errors | goal |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     total_rps, problems = [], []
     for rec, wall in out["rounds"]:
         total_rps.append(sum(sum(c.values()) for c in rec.status.values()) / wall)
@@ -162,20 +189,32 @@ def report(name: str, out: dict) -> list[str]:
             if not met:
                 problems.append(f"{kind} p99 {pct(lat, 99):.0f} ms")
         if errors:
-            kinds = {k: v for rec, _ in out["rounds"] for k, v in rec.status.get(kind, {}).items()
-                     if k not in (200, 304, 404, 429, 503)}
+            kinds = {
+                k: v
+                for rec, _ in out["rounds"]
+                for k, v in rec.status.get(kind, {}).items()
+                if k not in (200, 304, 404, 429, 503)
+            }
             problems.append(f"{kind}: {errors} errors {kinds}")
-        lines.append(f"| {kind} | {n:,} | {rps:.1f} | {pct(lat, 50):.1f} | {pct(lat, 99):.1f} | {shed} | {errors} | {goal} |")
+        lines.append(
+            f"| {kind} | {n:,} | {rps:.1f} | {pct(lat, 50):.1f} | {pct(lat, 99):.1f} | {shed} | {errors} | {goal} |"
+        )
     all_lat = [ms for rec, _ in out["rounds"] for v in rec.lat.values() for ms in v]
-    lines.append(f"| **all** | {len(all_lat):,} | **{med(total_rps):.1f}** | {pct(all_lat, 50):.1f} | "
-                 f"{pct(all_lat, 99):.1f} | | | ≥ {TOTAL_GOAL} req/s: "
-                 f"{'met' if med(total_rps) >= TOTAL_GOAL * 0.97 else 'MISSED'} |")
-    lines.append(f"| ceiling: /healthz, same servers, 32 connections each | | {med(out['healthz']):.0f} | | "
-                 f"{med(out['healthz_p99']):.1f} | | | ratio mix / ceiling {med(total_rps) / med(out['healthz']):.2f} |")
+    lines.append(
+        f"| **all** | {len(all_lat):,} | **{med(total_rps):.1f}** | {pct(all_lat, 50):.1f} | "
+        f"{pct(all_lat, 99):.1f} | | | ≥ {TOTAL_GOAL} req/s: "
+        f"{'met' if med(total_rps) >= TOTAL_GOAL * 0.97 else 'MISSED'} |"
+    )
+    lines.append(
+        f"| ceiling: /healthz, same servers, 32 connections each | | {med(out['healthz']):.0f} | | "
+        f"{med(out['healthz_p99']):.1f} | | | ratio mix / ceiling {med(total_rps) / med(out['healthz']):.2f} |"
+    )
     lines.append("")
-    lines.append(f"CPU during the mix (median of rounds): load client {med(out['client_cpu']):.0%} of one core, "
-                 f"server process(es) {med(out['server_cpu']):.0%} of one core (sum). "
-                 + ("Problems: " + "; ".join(problems) + "." if problems else "No errors; every goal met."))
+    lines.append(
+        f"CPU during the mix (median of rounds): load client {med(out['client_cpu']):.0%} of one core, "
+        f"server process(es) {med(out['server_cpu']):.0%} of one core (sum). "
+        + ("Problems: " + "; ".join(problems) + "." if problems else "No errors; every goal met.")
+    )
     return lines + [""]
 
 
@@ -217,14 +256,19 @@ def main() -> int:
                 pg.stop()
     cmd = f"`.venv/bin/python bench/bench_load.py{' --quick' if args.quick else ''}`"
     print("## Server load: a province's mix (bench_load)\n")
-    print(f"{cmd} — {rounds} round(s) of {seconds:g} s per database, open-loop Poisson arrivals at "
-          f"{sum(MIX.values()):.0f} req/s: " + ", ".join(f"{k} {v:.0f}/s" for k, v in MIX.items()) +
-          ". 100 communes, 2,000 tablets + 500 kiosks each with its own token, 5,000 dossiers. Latency from "
-          "the moment a request was due; percentiles over every request of every round. Server and client "
-          "share the machine's cores.\n")
-    print(f"Load client ceiling (aiohttp, one event loop, 64 connections against a trivial asyncio responder "
-          f"in another process): **{ceiling_rps:,.0f} req/s** at {ceiling_cpu:.0%} of one core — "
-          f"{ceiling_rps / sum(MIX.values()):.0f}× the mix's rate, so the client is not the bottleneck.\n")
+    print(
+        f"{cmd} — {rounds} round(s) of {seconds:g} s per database, open-loop Poisson arrivals at "
+        f"{sum(MIX.values()):.0f} req/s: "
+        + ", ".join(f"{k} {v:.0f}/s" for k, v in MIX.items())
+        + ". 100 communes, 2,000 tablets + 500 kiosks each with its own token, 5,000 dossiers. Latency from "
+        "the moment a request was due; percentiles over every request of every round. Server and client "
+        "share the machine's cores.\n"
+    )
+    print(
+        f"Load client ceiling (aiohttp, one event loop, 64 connections against a trivial asyncio responder "
+        f"in another process): **{ceiling_rps:,.0f} req/s** at {ceiling_cpu:.0%} of one core — "
+        f"{ceiling_rps / sum(MIX.values()):.0f}× the mix's rate, so the client is not the bottleneck.\n"
+    )
     print("\n".join(sections))
     return 0
 

@@ -1,4 +1,5 @@
 """Rating outbox: kill -9 survival, tap-to-durable latency, and draining a backlog to a local central server."""
+
 import argparse
 import os
 import sqlite3
@@ -39,7 +40,7 @@ def tap_latency(tmp: Path, n: int) -> dict:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, payload TEXT)")
     bare = []
-    for i in range(n):
+    for _ in range(n):
         t = time.perf_counter()
         conn.execute("BEGIN")
         conn.execute("INSERT INTO t VALUES (?, ?)", [str(uuid.uuid4()), '{"score": 3}'])
@@ -49,8 +50,9 @@ def tap_latency(tmp: Path, n: int) -> dict:
 
 
 def cli(db, *args):
-    return subprocess.run([sys.executable, "-m", "central.cli", "--db", db, *args], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "central.cli", "--db", db, *args], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def drain(tmp: Path, n: int, runs: int, baseline_n: int) -> dict:
@@ -60,8 +62,12 @@ def drain(tmp: Path, n: int, runs: int, baseline_n: int) -> dict:
     staff = int(cli(db, "staff", "add", "--office", OFFICE, "--name", "Cán bộ", "--counter", "1").split()[-1])
     port = free_port()
     log = open(tmp / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", db, "serve", "--host", "127.0.0.1",
-                             "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "central.cli", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -70,8 +76,15 @@ def drain(tmp: Path, n: int, runs: int, baseline_n: int) -> dict:
                     break
             except requests.RequestException:
                 time.sleep(0.1)
-        item = {"created_at": "2026-11-21T09:15:02+07:00", "office": OFFICE, "counter": 1, "staff_id": staff,
-                "scale": 3, "score": 3, "reasons": []}
+        item = {
+            "created_at": "2026-11-21T09:15:02+07:00",
+            "office": OFFICE,
+            "counter": 1,
+            "staff_id": staff,
+            "scale": 3,
+            "score": 3,
+            "reasons": [],
+        }
         batched, single = [], []
         for r in range(runs):
             token = cli(db, "device", "add", "--kind", "rating", "--office", OFFICE, "--counter", "1").split()[-1]
@@ -108,9 +121,11 @@ def main():
     cmd = f"`.venv/bin/python bench/bench_outbox.py{' --quick' if args.quick else ''}`"
     print("## Rating outbox (motcua.outbox)\n")
     print(f"{cmd}. Disk: the temporary directory of the run ({os.environ.get('TMPDIR', '/tmp')}).\n")
-    print(f"**kill -9 survival**: {k['kills']} writers killed at a random 5–60 ms, {k['acknowledged']} ratings "
-          f"acknowledged, **{k['missing']} lost**, integrity_check `{k['integrity']}` after every kill, "
-          f"{k['seconds']:.1f} s ({k['kills'] / k['seconds']:.0f} kills/s).\n")
+    print(
+        f"**kill -9 survival**: {k['kills']} writers killed at a random 5–60 ms, {k['acknowledged']} ratings "
+        f"acknowledged, **{k['missing']} lost**, integrity_check `{k['integrity']}` after every kill, "
+        f"{k['seconds']:.1f} s ({k['kills'] / k['seconds']:.0f} kills/s).\n"
+    )
     print(f"**Tap to durable** ({taps} ratings each; WAL + synchronous=FULL):\n")
     print("| write | p50 ms | p99 ms | ratio p50 |")
     print("|---|---|---|---|")
@@ -118,8 +133,10 @@ def main():
     pp50, pp99 = statistics.median(tap["put"]), pct(tap["put"], 0.99)
     print(f"| bare sqlite3 INSERT + COMMIT (baseline) | {bp50:.3f} | {bp99:.3f} | 1.00 |")
     print(f"| Outbox.put (id, device_seq, unique dossier key) | {pp50:.3f} | {pp99:.3f} | {pp50 / bp50:.2f} |\n")
-    print(f"**Drain {n} pending ratings** to a local `motcua-central serve` (SQLite), {runs} runs; the "
-          f"one-request-per-rating baseline is timed on {base_n} ratings and scaled to {n}:\n")
+    print(
+        f"**Drain {n} pending ratings** to a local `motcua-central serve` (SQLite), {runs} runs; the "
+        f"one-request-per-rating baseline is timed on {base_n} ratings and scaled to {n}:\n"
+    )
     print("| delivery | median s | max s | speed-up |")
     print("|---|---|---|---|")
     sm, bm = statistics.median(d["single"]), statistics.median(d["batched"])

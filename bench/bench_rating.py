@@ -6,6 +6,7 @@ Times `RatingFlow.start()` + `choose(score)` on the app's real services (config 
 WAL + synchronous=FULL), i.e. from the citizen's tap to the rating being durable, against a bare
 `INSERT` + `COMMIT` of the same JSON with synchronous=FULL in a fresh file next to it.
 """
+
 import argparse
 import json
 import sqlite3
@@ -28,11 +29,15 @@ def pct(values, q):
 def tablet_services(tmp: Path):
     from rating.settings import load as load_config
     from rating.services import TabletServices
+
     (tmp / "rating.ini").write_text(
         "[server]\nurl = http://127.0.0.1:9\ntoken_file = none.token\n\n"
         "[device]\noffice_code = XA-PHUOCLONG\ndata_dir = data\n\n"
-        "[rating]\ncounter = 1\ncooldown_seconds = 0\ndossier_link = no\n", encoding="utf-8")
+        "[rating]\ncounter = 1\ncooldown_seconds = 0\ndossier_link = no\n",
+        encoding="utf-8",
+    )
     import logging
+
     logging.disable(logging.WARNING)
     services = TabletServices(load_config(tmp / "rating.ini"), staff=False)
     services.flow.sign_in({"id": 1, "name": "Nguyễn Thị Lan", "title": "", "counter": 1})
@@ -58,8 +63,15 @@ def time_bare(path: Path, n):
     conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, seq INTEGER, payload TEXT)")
     out = []
     for i in range(n):
-        item = {"id": str(uuid.uuid4()), "office": "XA-PHUOCLONG", "counter": 1, "staff_id": 1,
-                "scale": 3, "score": 3, "reasons": []}
+        item = {
+            "id": str(uuid.uuid4()),
+            "office": "XA-PHUOCLONG",
+            "counter": 1,
+            "staff_id": 1,
+            "scale": 3,
+            "score": 3,
+            "reasons": [],
+        }
         t0 = time.perf_counter()
         conn.execute("BEGIN")
         conn.execute("INSERT INTO t VALUES (?, ?, ?)", (item["id"], i, json.dumps(item)))
@@ -87,20 +99,28 @@ def main():
             per_round.append((statistics.median(f), pct(f, 99), statistics.median(b), pct(b, 99)))
         pending = services.outbox.pending()
     assert pending == n * rounds + 20
-    fp50, fp99, bp50, bp99 = (statistics.median(flow_all), pct(flow_all, 99),
-                              statistics.median(bare_all), pct(bare_all, 99))
+    fp50, fp99, bp50, bp99 = (
+        statistics.median(flow_all),
+        pct(flow_all, 99),
+        statistics.median(bare_all),
+        pct(bare_all, 99),
+    )
     cmd = "python bench/bench_rating.py" + (" --quick" if args.quick else "")
     print("## Rating tablet: tap to durable\n")
-    print(f"`{cmd}`: {rounds} rounds × {n} ratings through `RatingFlow.start()` + `choose()` on the app's "
-          "services (outbox file, WAL + synchronous=FULL), interleaved with a bare sqlite3 INSERT + COMMIT "
-          "(WAL + synchronous=FULL) on the same disk. Milliseconds.\n")
+    print(
+        f"`{cmd}`: {rounds} rounds × {n} ratings through `RatingFlow.start()` + `choose()` on the app's "
+        "services (outbox file, WAL + synchronous=FULL), interleaved with a bare sqlite3 INSERT + COMMIT "
+        "(WAL + synchronous=FULL) on the same disk. Milliseconds.\n"
+    )
     print("| measure | tap → durable (flow + outbox) | bare insert + commit | ratio |")
     print("|---|---|---|---|")
     print(f"| p50 | {fp50:.3f} | {bp50:.3f} | {fp50 / bp50:.2f}× |")
     print(f"| p99 | {fp99:.3f} | {bp99:.3f} | {fp99 / bp99:.2f}× |")
     print(f"| max | {max(flow_all):.3f} | {max(bare_all):.3f} | {max(flow_all) / max(bare_all):.2f}× |")
-    print("\nPer round (p50 / p99, flow vs bare): " + "; ".join(
-        f"{a:.3f}/{b:.3f} vs {c:.3f}/{e:.3f}" for a, b, c, e in per_round))
+    print(
+        "\nPer round (p50 / p99, flow vs bare): "
+        + "; ".join(f"{a:.3f}/{b:.3f} vs {c:.3f}/{e:.3f}" for a, b, c, e in per_round)
+    )
     goal = fp99 <= 20 and fp99 <= 2 * bp99
     print(f"\nGoal p99 ≤ 20 ms and ≤ 2× the bare insert: {'met' if goal else 'NOT met'}.")
 

@@ -1,4 +1,5 @@
 """Kiosk search latency and answers on a realistic 5,000-procedure catalogue, next to a naive Python scan."""
+
 import argparse
 import random
 import statistics
@@ -15,19 +16,62 @@ from motcua.catalogue import Catalogue  # noqa: E402
 from motcua.store import open_store  # noqa: E402
 from motcua.text import fold_vietnamese, words  # noqa: E402
 
-QUERIES = ["dang ky khai sinh", "khai sinh", "giay khai sinh", "lam giay ket hon", "ket hon",
-           "dang ki ket hon", "cong chung", "chung thuc ban sao", "ho khau", "nhap ho khau", "tam tru",
-           "gia han tam tru", "xac nhan doc than", "khai tu", "giam ho", "ho kinh doanh", "mo quan",
-           "giay phep xay dung", "quyen su dung dat", "tro cap", "ho ngheo", "nguoi co cong",
-           "chung thuc chu ky", "di chuc", "thua ke", "con nuoi", "khuyet tat", "bao hiem y te", "bien so xe",
-           "an toan thuc pham", "giay phep moi truong", "hoc phi", "karaoke", "nguoi khuyet tat", "dang ky"]
+QUERIES = [
+    "dang ky khai sinh",
+    "khai sinh",
+    "giay khai sinh",
+    "lam giay ket hon",
+    "ket hon",
+    "dang ki ket hon",
+    "cong chung",
+    "chung thuc ban sao",
+    "ho khau",
+    "nhap ho khau",
+    "tam tru",
+    "gia han tam tru",
+    "xac nhan doc than",
+    "khai tu",
+    "giam ho",
+    "ho kinh doanh",
+    "mo quan",
+    "giay phep xay dung",
+    "quyen su dung dat",
+    "tro cap",
+    "ho ngheo",
+    "nguoi co cong",
+    "chung thuc chu ky",
+    "di chuc",
+    "thua ke",
+    "con nuoi",
+    "khuyet tat",
+    "bao hiem y te",
+    "bien so xe",
+    "an toan thuc pham",
+    "giay phep moi truong",
+    "hoc phi",
+    "karaoke",
+    "nguoi khuyet tat",
+    "dang ky",
+]
 # (query, the real procedure it means): how often the naive scan and the search put it first
-MEANT = [("lam giay khai sinh", "1.001193"), ("dang ki ket hon", "1.000894"), ("cong chung ban sao", "2.000815"),
-         ("chung thuc chu ky", "2.000884"), ("nhap ho khau", "1.004222"), ("gia han tam tru", "1.002755"),
-         ("xac nhan doc than", "1.004873"), ("giay chung nhan khuyet tat", "1.001699"),
-         ("mo quan an", "1.001612"), ("khai tu", "1.000656"), ("ban sao giay khai sinh", "2.000635"),
-         ("giam ho", "1.004837"), ("dang ky kahi sinh", "1.001193"), ("ket hno", "1.000894"),
-         ("cong chung", "2.000884"), ("dang ky lai khai sinh", "1.004884")]
+MEANT = [
+    ("lam giay khai sinh", "1.001193"),
+    ("dang ki ket hon", "1.000894"),
+    ("cong chung ban sao", "2.000815"),
+    ("chung thuc chu ky", "2.000884"),
+    ("nhap ho khau", "1.004222"),
+    ("gia han tam tru", "1.002755"),
+    ("xac nhan doc than", "1.004873"),
+    ("giay chung nhan khuyet tat", "1.001699"),
+    ("mo quan an", "1.001612"),
+    ("khai tu", "1.000656"),
+    ("ban sao giay khai sinh", "2.000635"),
+    ("giam ho", "1.004837"),
+    ("dang ky kahi sinh", "1.001193"),
+    ("ket hno", "1.000894"),
+    ("cong chung", "2.000884"),
+    ("dang ky lai khai sinh", "1.004884"),
+]
 
 
 def realistic(n: int) -> list[dict]:
@@ -41,7 +85,7 @@ def typo(q: str, rng: random.Random) -> str:
     i = rng.randrange(len(w))
     if len(w[i]) > 3:
         j = rng.randrange(len(w[i]) - 1)
-        w[i] = w[i][:j] + w[i][j + 1] + w[i][j] + w[i][j + 2:]
+        w[i] = w[i][:j] + w[i][j + 1] + w[i][j] + w[i][j + 2 :]
     return " ".join(w)
 
 
@@ -83,37 +127,45 @@ def main():
         cat.sync(Feed(items))
         sync_s = time.perf_counter() - t
         t = time.perf_counter()
-        cat.search("khai sinh")   # builds the in-memory index once, as the kiosk's first search does
+        cat.search("khai sinh")  # builds the in-memory index once, as the kiosk's first search does
         index_s = time.perf_counter() - t
         queries = [rng.choice(QUERIES) for _ in range(nq)]
         queries = [typo(q, rng) if rng.random() < 0.25 else q for q in queries]
         queries = [q[: rng.randint(max(3, len(q) - 4), len(q))] if rng.random() < 0.2 else q for q in queries]
         rows = [(c, fold_vietnamese(name)) for c, name in cat.db.execute("SELECT code, name FROM procedures")]
         runs = {"search": [], "naive": []}
-        for _ in range(runs_n):   # interleaved, so a busy neighbour slows both alike
+        for _ in range(runs_n):  # interleaved, so a busy neighbour slows both alike
             runs["search"].append(timed(lambda q: cat.search(q, 20), queries))
             runs["naive"].append(timed(lambda q: naive(rows, q), queries))
         empty = sum(1 for q in queries if not cat.search(q))
-        first = {"search": sum(cat.search(q, 1)[0]["code"] == code for q, code in MEANT if cat.search(q, 1)),
-                 "naive": sum(naive(rows, q, 1)[:1] == [code] for q, code in MEANT)}
+        first = {
+            "search": sum(cat.search(q, 1)[0]["code"] == code for q, code in MEANT if cat.search(q, 1)),
+            "naive": sum(naive(rows, q, 1)[:1] == [code] for q, code in MEANT),
+        }
     fig = {k: [statistics.median(r[i] for r in v) for i in range(3)] for k, v in runs.items()}
     print("## Kiosk search (motcua.catalogue)\n")
-    print(f"`.venv/bin/python bench/bench_search.py{' --quick' if args.quick else ''}`: the 22 real commune "
-          f"procedures plus {n - 22} sample ones (`central.demo.sample.generate_procedures(seed=1)` through "
-          f"`central.portal.from_portal`), {nq} citizen queries (unaccented, 25% with a swapped-letter typo, 20% "
-          f"cut short as while typing), {runs_n} interleaved runs; each figure is the median over the runs of that "
-          f"run's median / p99 / worst. Catalogue sync into SQLite: {sync_s:.2f} s; search index built on the first "
-          f"search: {index_s * 1000:.0f} ms. Queries with no result: {empty}/{nq}. Right real procedure first "
-          f"for {len(MEANT)} everyday queries (tests/motcua/test_search_quality.py has more): search "
-          f"{first['search']}/{len(MEANT)}, naive scan {first['naive']}/{len(MEANT)}. "
-          f"Goal: median ≤ 2 ms, p99 ≤ 10 ms.\n")
+    print(
+        f"`.venv/bin/python bench/bench_search.py{' --quick' if args.quick else ''}`: the 22 real commune "
+        f"procedures plus {n - 22} sample ones (`central.demo.sample.generate_procedures(seed=1)` through "
+        f"`central.portal.from_portal`), {nq} citizen queries (unaccented, 25% with a swapped-letter typo, 20% "
+        f"cut short as while typing), {runs_n} interleaved runs; each figure is the median over the runs of that "
+        f"run's median / p99 / worst. Catalogue sync into SQLite: {sync_s:.2f} s; search index built on the first "
+        f"search: {index_s * 1000:.0f} ms. Queries with no result: {empty}/{nq}. Right real procedure first "
+        f"for {len(MEANT)} everyday queries (tests/motcua/test_search_quality.py has more): search "
+        f"{first['search']}/{len(MEANT)}, naive scan {first['naive']}/{len(MEANT)}. "
+        f"Goal: median ≤ 2 ms, p99 ≤ 10 ms.\n"
+    )
     print("| method | median ms | p99 ms | worst ms | ratio (median vs naive) |")
     print("|---|---|---|---|---|")
     nm, sm = fig["naive"], fig["search"]
-    print(f"| naive Python scan over pre-folded names (baseline: no typos, synonyms or phrase ranking) | "
-          f"{nm[0]:.3f} | {nm[1]:.3f} | {nm[2]:.3f} | 1.00 |")
-    print(f"| Catalogue.search: typos, synonyms, in-memory name/keyword tiers, FTS5 documents fallback | "
-          f"{sm[0]:.3f} | {sm[1]:.3f} | {sm[2]:.3f} | {sm[0] / nm[0]:.2f} |")
+    print(
+        f"| naive Python scan over pre-folded names (baseline: no typos, synonyms or phrase ranking) | "
+        f"{nm[0]:.3f} | {nm[1]:.3f} | {nm[2]:.3f} | 1.00 |"
+    )
+    print(
+        f"| Catalogue.search: typos, synonyms, in-memory name/keyword tiers, FTS5 documents fallback | "
+        f"{sm[0]:.3f} | {sm[1]:.3f} | {sm[2]:.3f} | {sm[0] / nm[0]:.2f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ the same SQLITE_FULL). The run proves the core behaviour the rating app builds i
 
     .venv/bin/python bench/chaos_disk_full.py [--size-kb 1024] [--rounds 5]
 """
+
 import argparse
 import contextlib
 import os
@@ -32,24 +33,45 @@ OFFICE = "XA-DISKFULL"
 def small_disk(where: Path, size_kb: int):
     """Yields (folder, grow) on a tmpfs of size_kb, or (None, None) when mounting is not allowed here."""
     where.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(where)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(where)], capture_output=True
+        ).returncode
+        != 0
+    ):
         yield None, None
         return
 
     def grow(kb: int):
         subprocess.run(["mount", "-o", f"remount,size={kb}k", str(where)], check=True, capture_output=True)
+
     try:
         yield where, grow
     finally:
         subprocess.run(["umount", "-l", str(where)], capture_output=True)
 
 
-def run(workdir: Path, url: str, token: str, staff_id: int, size_kb: int = 1024, rounds: int = 3,
-        force_page_cap: bool = False) -> dict:
+def run(
+    workdir: Path,
+    url: str,
+    token: str,
+    staff_id: int,
+    size_kb: int = 1024,
+    rounds: int = 3,
+    force_page_cap: bool = False,
+) -> dict:
     """`rounds` times: fill the disk, check, give space back, check; then drain to the server."""
-    findings = {"mode": None, "errors": set(), "failed_puts": 0, "lost": [], "integrity": set(),
-                "stored_while_full": [], "worker_crashes": 0, "seq_reused": False}
+    findings = {
+        "mode": None,
+        "errors": set(),
+        "failed_puts": 0,
+        "lost": [],
+        "integrity": set(),
+        "stored_while_full": [],
+        "worker_crashes": 0,
+        "seq_reused": False,
+    }
     with small_disk(workdir / "disk", size_kb) as (disk, grow):
         if force_page_cap and disk is not None:
             subprocess.run(["umount", "-l", str(disk)], capture_output=True)
@@ -65,7 +87,7 @@ def run(workdir: Path, url: str, token: str, staff_id: int, size_kb: int = 1024,
             for _ in range(rounds):
                 before = len(tablet.acknowledged)
                 refused_score = 3
-                for n in range(100_000):   # tap until the disk refuses
+                for n in range(100_000):  # tap until the disk refuses
                     try:
                         tablet.tap(1 + n % 3)
                     except sqlite3.Error as exc:
@@ -89,10 +111,11 @@ def run(workdir: Path, url: str, token: str, staff_id: int, size_kb: int = 1024,
                 findings.setdefault("fitted_while_full", []).append(fitted)
                 if tablet.outbox.pending() != pending_full + fitted:
                     findings["stored_while_full"].append(
-                        f"pending {pending_full} + {fitted} acknowledged -> {tablet.outbox.pending()}")
-                try:   # delivery while full: the server may get the batch, the outbox may not settle
+                        f"pending {pending_full} + {fitted} acknowledged -> {tablet.outbox.pending()}"
+                    )
+                try:  # delivery while full: the server may get the batch, the outbox may not settle
                     tablet.worker.drain_once()
-                except Exception as exc:   # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001
                     findings["worker_crashes"] += 1
                     findings["errors"].add(f"worker: {type(exc).__name__}: {exc}")
                 check = sqlite3.connect(path)
@@ -101,21 +124,26 @@ def run(workdir: Path, url: str, token: str, staff_id: int, size_kb: int = 1024,
                 check.close()
                 findings["lost"] += [i for i in tablet.acknowledged if i not in kept]
                 findings.setdefault("stored_per_round", []).append(len(tablet.acknowledged) - before)
-                size, pages = size * 2, pages * 2   # space comes back (an admin frees the disk)
+                size, pages = size * 2, pages * 2  # space comes back (an admin frees the disk)
                 if grow:
                     grow(size)
                 else:
                     tablet.outbox.db.execute(f"PRAGMA max_page_count = {pages}")
-                tablet.tap()    # recording resumes at once
+                tablet.tap()  # recording resumes at once
             tablet.worker.start()
             drained = tablet.drain(60)
         finally:
             tablet.close()
             rows = sqlite3.connect(path).execute("SELECT id, seq FROM outbox ORDER BY seq").fetchall()
     seqs = [s for _, s in rows]
-    findings.update(drained=drained, acknowledged=set(tablet.acknowledged), recorded={r for r, _ in rows},
-                    seq_reused=len(seqs) != len(set(seqs)), integrity=sorted(findings["integrity"]),
-                    errors=sorted(findings["errors"]))
+    findings.update(
+        drained=drained,
+        acknowledged=set(tablet.acknowledged),
+        recorded={r for r, _ in rows},
+        seq_reused=len(seqs) != len(set(seqs)),
+        integrity=sorted(findings["integrity"]),
+        errors=sorted(findings["errors"]),
+    )
     return findings
 
 
@@ -138,18 +166,32 @@ def main() -> int:
             server.stop()
         stored = loadgen.stored_ids(db)
         rows, distinct = loadgen.stored_ratings(db)
-    ok = (f["failed_puts"] == 5 * args.rounds and not f["lost"] and not f["stored_while_full"] and f["drained"] and f["integrity"] == ["ok"]
-          and not f["seq_reused"] and stored == f["acknowledged"] == f["recorded"] and rows == distinct)
+    ok = (
+        f["failed_puts"] == 5 * args.rounds
+        and not f["lost"]
+        and not f["stored_while_full"]
+        and f["drained"]
+        and f["integrity"] == ["ok"]
+        and not f["seq_reused"]
+        and stored == f["acknowledged"] == f["recorded"]
+        and rows == distinct
+    )
     print("## Chaos: disk full on a tablet (chaos_disk_full)\n")
-    print(f"`.venv/bin/python bench/chaos_disk_full.py --size-kb {args.size_kb} --rounds {args.rounds}"
-          f"{' --page-cap' if args.page_cap else ''}` — {f['mode']}, {time.perf_counter() - t0:.1f} s.\n")
-    print("| rounds (fill, refuse, free) | ratings stored per round | refused taps (fitted in free bytes) | error raised by Outbox.put | "
-          "acknowledged but lost | integrity | device_seq reused | on the server (rows / distinct / expected) |")
+    print(
+        f"`.venv/bin/python bench/chaos_disk_full.py --size-kb {args.size_kb} --rounds {args.rounds}"
+        f"{' --page-cap' if args.page_cap else ''}` — {f['mode']}, {time.perf_counter() - t0:.1f} s.\n"
+    )
+    print(
+        "| rounds (fill, refuse, free) | ratings stored per round | refused taps (fitted in free bytes) | error raised by Outbox.put | "
+        "acknowledged but lost | integrity | device_seq reused | on the server (rows / distinct / expected) |"
+    )
     print("|---|---|---|---|---|---|---|---|")
-    print(f"| {args.rounds} | {', '.join(map(str, f['stored_per_round']))} | {f['failed_puts']} ({sum(f['fitted_while_full'])}) | "
-          f"{'; '.join(e for e in f['errors'] if not e.startswith('worker'))} | {len(f['lost'])} | "
-          f"{', '.join(f['integrity'])} | {'YES' if f['seq_reused'] else 'no'} | "
-          f"{rows:,} / {distinct:,} / {len(f['acknowledged']):,} |")
+    print(
+        f"| {args.rounds} | {', '.join(map(str, f['stored_per_round']))} | {f['failed_puts']} ({sum(f['fitted_while_full'])}) | "
+        f"{'; '.join(e for e in f['errors'] if not e.startswith('worker'))} | {len(f['lost'])} | "
+        f"{', '.join(f['integrity'])} | {'YES' if f['seq_reused'] else 'no'} | "
+        f"{rows:,} / {distinct:,} / {len(f['acknowledged']):,} |"
+    )
     print(f"\nResult: {'nothing lost, recording resumed, exactly once on the server' if ok else 'FAILED'}.")
     return 0 if ok else 1
 

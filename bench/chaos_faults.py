@@ -10,6 +10,7 @@ recorded on the tablets, with no duplicate and nothing quarantined.
 
     .venv/bin/python bench/chaos_faults.py [--seconds 120] [--tablets 12]
 """
+
 import argparse
 import collections
 import random
@@ -24,8 +25,16 @@ import loadgen  # noqa: E402
 from faultproxy import FAULTS, FaultProxy  # noqa: E402  (tests/ is on the path via loadgen)
 
 OFFICE = "XA-FAULTS"
-WEIGHTS = {"pass": 40, "drop": 8, "reset": 8, "reset_mid_body": 12, "delay": 10, "http500": 8, "http429": 8,
-           "blackhole": 2}
+WEIGHTS = {
+    "pass": 40,
+    "drop": 8,
+    "reset": 8,
+    "reset_mid_body": 12,
+    "delay": 10,
+    "http500": 8,
+    "http429": 8,
+    "blackhole": 2,
+}
 
 
 def run(workdir: Path, db: str, seconds: float = 20, tablets: int = 8, seed: int = 3) -> dict:
@@ -39,16 +48,34 @@ def run(workdir: Path, db: str, seconds: float = 20, tablets: int = 8, seed: int
 
     def choose():
         return rng.choice(kinds) if faulty["on"] else "pass"
-    proxies = [[FaultProxy((urlparse(s.url).hostname, urlparse(s.url).port), delay=1.5, retry_after=1,
-                           choose=choose) for s in servers] for _ in range(tablets)]
+
+    proxies = [
+        [
+            FaultProxy((urlparse(s.url).hostname, urlparse(s.url).port), delay=1.5, retry_after=1, choose=choose)
+            for s in servers
+        ]
+        for _ in range(tablets)
+    ]
     rigs = []
     try:
         for i, tok in enumerate(tokens):
-            rigs.append(loadgen.RealTablet(workdir / f"tablet{i}.db", proxies[i][i % 2].url, tok, OFFICE,
-                                           staff_id, 1, timeout=1, interval=0.1, backoff_base=0.05,
-                                           backoff_cap=1.0, batch_size=rng.choice([5, 50, 500])).start(every=0.02))
+            rigs.append(
+                loadgen.RealTablet(
+                    workdir / f"tablet{i}.db",
+                    proxies[i][i % 2].url,
+                    tok,
+                    OFFICE,
+                    staff_id,
+                    1,
+                    timeout=1,
+                    interval=0.1,
+                    backoff_base=0.05,
+                    backoff_cap=1.0,
+                    batch_size=rng.choice([5, 50, 500]),
+                ).start(every=0.02)
+            )
         time.sleep(seconds / 2)
-        for i, rig in enumerate(rigs):   # failover: each tablet now talks to the other server process
+        for i, rig in enumerate(rigs):  # failover: each tablet now talks to the other server process
             rig.client.base_url = proxies[i][(i + 1) % 2].url
         time.sleep(seconds / 2)
         for rig in rigs:
@@ -67,11 +94,18 @@ def run(workdir: Path, db: str, seconds: float = 20, tablets: int = 8, seed: int
     stored = loadgen.stored_ids(db) - before
     rows, distinct = (n - len(before) for n in loadgen.stored_ratings(db))
     recorded = {rid for rig in rigs for rid, _s, _k in rig.rows()}
-    return {"drained": drained, "faults": dict(faults), "recorded": len(recorded), "stored_rows": rows,
-            "stored_distinct": distinct, "same_set": stored == recorded,
-            "acknowledged": sum(len(r.acknowledged) for r in rigs),
-            "quarantined": sum(len(r.outbox.quarantined()) for r in rigs),
-            "missing": len(recorded - stored), "extra": len(stored - recorded)}
+    return {
+        "drained": drained,
+        "faults": dict(faults),
+        "recorded": len(recorded),
+        "stored_rows": rows,
+        "stored_distinct": distinct,
+        "same_set": stored == recorded,
+        "acknowledged": sum(len(r.acknowledged) for r in rigs),
+        "quarantined": sum(len(r.outbox.quarantined()) for r in rigs),
+        "missing": len(recorded - stored),
+        "extra": len(stored - recorded),
+    }
 
 
 def main() -> int:
@@ -86,18 +120,28 @@ def main() -> int:
             f = run(Path(tmp), db, args.seconds, args.tablets)
     finally:
         pg.stop()
-    ok = (f["drained"] and f["same_set"] and f["stored_rows"] == f["stored_distinct"] == f["recorded"]
-          and not f["quarantined"])
+    ok = (
+        f["drained"]
+        and f["same_set"]
+        and f["stored_rows"] == f["stored_distinct"] == f["recorded"]
+        and not f["quarantined"]
+    )
     injected = sum(v for k, v in f["faults"].items() if k != "pass")
     print("## Chaos: faulty network, two server processes on one PostgreSQL (chaos_faults)\n")
-    print(f"`.venv/bin/python bench/chaos_faults.py --seconds {args.seconds:g} --tablets {args.tablets}` — "
-          f"{time.perf_counter() - t0:.0f} s; each tablet switches server halfway.\n")
-    print("| connections | faults injected | ratings recorded on tablets | stored rows / distinct | same set | "
-          "missing / extra | quarantined |")
+    print(
+        f"`.venv/bin/python bench/chaos_faults.py --seconds {args.seconds:g} --tablets {args.tablets}` — "
+        f"{time.perf_counter() - t0:.0f} s; each tablet switches server halfway.\n"
+    )
+    print(
+        "| connections | faults injected | ratings recorded on tablets | stored rows / distinct | same set | "
+        "missing / extra | quarantined |"
+    )
     print("|---|---|---|---|---|---|---|")
-    print(f"| {sum(f['faults'].values()):,} | {injected:,} ({', '.join(f'{k} {v}' for k, v in sorted(f['faults'].items()))}) "
-          f"| {f['recorded']:,} | {f['stored_rows']:,} / {f['stored_distinct']:,} | {'yes' if f['same_set'] else 'NO'} "
-          f"| {f['missing']} / {f['extra']} | {f['quarantined']} |")
+    print(
+        f"| {sum(f['faults'].values()):,} | {injected:,} ({', '.join(f'{k} {v}' for k, v in sorted(f['faults'].items()))}) "
+        f"| {f['recorded']:,} | {f['stored_rows']:,} / {f['stored_distinct']:,} | {'yes' if f['same_set'] else 'NO'} "
+        f"| {f['missing']} / {f['extra']} | {f['quarantined']} |"
+    )
     print(f"\nResult: {'exactly once' if ok else 'FAILED'}.")
     return 0 if ok else 1
 

@@ -10,6 +10,7 @@ each once, and nothing was quarantined.
 
     .venv/bin/python bench/chaos_server_kill.py [--kills 50] [--tablets 6] [--postgresql]
 """
+
 import argparse
 import json
 import random
@@ -45,12 +46,17 @@ def check_frozen(db: str, tablets: list[loadgen.RealTablet]) -> dict:
         conn = sqlite3.connect(db)
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         conn.close()
-    return {"lost": lost, "partial": partial, "integrity": integrity, "in_flight": in_flight,
-            "stored": len(stored)}
+    return {"lost": lost, "partial": partial, "integrity": integrity, "in_flight": in_flight, "stored": len(stored)}
 
 
-def run(workdir: Path, kills: int = 20, tablets: int = 4, db: str | None = None,
-        up: tuple[float, float] = (0.3, 1.2), seed: int = 7) -> dict:
+def run(
+    workdir: Path,
+    kills: int = 20,
+    tablets: int = 4,
+    db: str | None = None,
+    up: tuple[float, float] = (0.3, 1.2),
+    seed: int = 7,
+) -> dict:
     """Kills the server `kills` times after a random `up` seconds of service; returns the findings."""
     rng = random.Random(seed)
     db = db or str(workdir / "central.db")
@@ -58,11 +64,28 @@ def run(workdir: Path, kills: int = 20, tablets: int = 4, db: str | None = None,
     tokens, staff_id = loadgen.register_tablets(db, OFFICE, tablets)
     before = loadgen.stored_ids(db)
     server = loadgen.ServerProcess(db, {}, workdir).start()
-    rigs = [loadgen.RealTablet(workdir / f"tablet{i}.db", server.url, tok, OFFICE, staff_id, 1,
-                               timeout=2, interval=0.1, batch_size=rng.choice([20, 100, 500]))
-            for i, tok in enumerate(tokens)]
-    findings = {"kills": 0, "kills_with_batches_in_flight": 0, "lost": [], "partial": [], "integrity": set(),
-                "restart_s": []}
+    rigs = [
+        loadgen.RealTablet(
+            workdir / f"tablet{i}.db",
+            server.url,
+            tok,
+            OFFICE,
+            staff_id,
+            1,
+            timeout=2,
+            interval=0.1,
+            batch_size=rng.choice([20, 100, 500]),
+        )
+        for i, tok in enumerate(tokens)
+    ]
+    findings = {
+        "kills": 0,
+        "kills_with_batches_in_flight": 0,
+        "lost": [],
+        "partial": [],
+        "integrity": set(),
+        "restart_s": [],
+    }
     try:
         for rig in rigs:
             rig.start(every=0.004)
@@ -89,10 +112,16 @@ def run(workdir: Path, kills: int = 20, tablets: int = 4, db: str | None = None,
     stored = loadgen.stored_ids(db) - before
     recorded = {rid for rig in rigs for rid, _state, _key in rig.rows()}
     findings.update(
-        drained=drained, recorded=len(recorded), stored_rows=stored_rows, stored_distinct=stored_distinct,
-        same_set=stored == recorded, acknowledged=sum(len(r.acknowledged) for r in rigs),
+        drained=drained,
+        recorded=len(recorded),
+        stored_rows=stored_rows,
+        stored_distinct=stored_distinct,
+        same_set=stored == recorded,
+        acknowledged=sum(len(r.acknowledged) for r in rigs),
         quarantined=sum(len(r.outbox.quarantined()) for r in rigs),
-        put_errors=sum(len(r.put_errors) for r in rigs), integrity=sorted(findings["integrity"]))
+        put_errors=sum(len(r.put_errors) for r in rigs),
+        integrity=sorted(findings["integrity"]),
+    )
     return findings
 
 
@@ -114,19 +143,34 @@ def main() -> int:
         finally:
             if pg:
                 pg.stop()
-    ok = (not f["lost"] and not f["partial"] and f["drained"] and f["same_set"] and not f["quarantined"]
-          and f["stored_rows"] == f["stored_distinct"] == f["recorded"] and f["integrity"] in (["ok"], ["n/a"]))
+    ok = (
+        not f["lost"]
+        and not f["partial"]
+        and f["drained"]
+        and f["same_set"]
+        and not f["quarantined"]
+        and f["stored_rows"] == f["stored_distinct"] == f["recorded"]
+        and f["integrity"] in (["ok"], ["n/a"])
+    )
     print("## Chaos: server SIGKILLed mid-batch and restarted (chaos_server_kill)\n")
-    print(f"`.venv/bin/python bench/chaos_server_kill.py --kills {args.kills} --tablets {args.tablets}"
-          f"{' --postgresql' if args.postgresql else ''}` — {took:.0f} s.\n")
-    print("| kills | with batches in flight | restart p50 / max s | ratings recorded on tablets | stored rows / distinct "
-          "| same set | acknowledged but lost | partial batches | quarantined | integrity |")
+    print(
+        f"`.venv/bin/python bench/chaos_server_kill.py --kills {args.kills} --tablets {args.tablets}"
+        f"{' --postgresql' if args.postgresql else ''}` — {took:.0f} s.\n"
+    )
+    print(
+        "| kills | with batches in flight | restart p50 / max s | ratings recorded on tablets | stored rows / distinct "
+        "| same set | acknowledged but lost | partial batches | quarantined | integrity |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {f['kills']} | {f['kills_with_batches_in_flight']} | {loadgen.median(f['restart_s']):.2f} / "
-          f"{max(f['restart_s']):.2f} | {f['recorded']:,} | {f['stored_rows']:,} / {f['stored_distinct']:,} | "
-          f"{'yes' if f['same_set'] else 'NO'} | {len(f['lost'])} | {len(f['partial'])} | {f['quarantined']} | "
-          f"{', '.join(f['integrity'])} |")
-    print(f"\nResult: {'exactly once, no partial batch' if ok else 'FAILED: ' + json.dumps({k: f[k] for k in ('lost', 'partial')})[:500]}.")
+    print(
+        f"| {f['kills']} | {f['kills_with_batches_in_flight']} | {loadgen.median(f['restart_s']):.2f} / "
+        f"{max(f['restart_s']):.2f} | {f['recorded']:,} | {f['stored_rows']:,} / {f['stored_distinct']:,} | "
+        f"{'yes' if f['same_set'] else 'NO'} | {len(f['lost'])} | {len(f['partial'])} | {f['quarantined']} | "
+        f"{', '.join(f['integrity'])} |"
+    )
+    print(
+        f"\nResult: {'exactly once, no partial batch' if ok else 'FAILED: ' + json.dumps({k: f[k] for k in ('lost', 'partial')})[:500]}."
+    )
     return 0 if ok else 1
 
 

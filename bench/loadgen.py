@@ -7,6 +7,7 @@ insert of devices into the server's schema, as `motcua-central device add` does 
 Servers are real `motcua-central serve` processes on 127.0.0.1; the client is aiohttp on one event
 loop, and measures its own CPU so a run can say whether the client or the server was the limit.
 """
+
 import asyncio
 import contextlib
 import datetime
@@ -39,6 +40,7 @@ NOW = officetime.now()
 def cli(db: str, *args: str) -> str:
     """`motcua-central --db DB ARGS` in this process (its main()); returns stdout or raises."""
     from central import cli as central_cli
+
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = central_cli.main(["--db", db, *args])
@@ -55,7 +57,7 @@ class Device:
     counter: int | None
     token: str
     staff_id: int | None = None
-    seq: int = 0   # the tablet's next device_seq - 1
+    seq: int = 0  # the tablet's next device_seq - 1
 
     def headers(self, **extra) -> dict:
         return {"Authorization": f"Bearer {self.token}", **extra}
@@ -64,15 +66,22 @@ class Device:
 @dataclass
 class Province:
     """What a run needs to know about the seeded database: devices with tokens, dossier codes."""
+
     db: str
     tablets: list[Device] = field(default_factory=list)
     kiosks: list[Device] = field(default_factory=list)
-    dossiers: list[tuple[str, str]] = field(default_factory=list)   # (code, secret)
+    dossiers: list[tuple[str, str]] = field(default_factory=list)  # (code, secret)
     offices: list[str] = field(default_factory=list)
 
 
-def seed_province(db: str, offices: int = 100, tablets_per_office: int = 20, kiosks_per_office: int = 5,
-                  dossiers_per_office: int = 50, workdir: Path | None = None) -> Province:
+def seed_province(
+    db: str,
+    offices: int = 100,
+    tablets_per_office: int = 20,
+    kiosks_per_office: int = 5,
+    dossiers_per_office: int = 50,
+    workdir: Path | None = None,
+) -> Province:
     """A province's central database: `offices` communes, their officers, tablets, kiosks, dossiers."""
     from sqlalchemy import insert
 
@@ -80,17 +89,24 @@ def seed_province(db: str, offices: int = 100, tablets_per_office: int = 20, kio
     from central.staff import add_officer
     from central.storage import make_engine
     from central.storage.schema import offices as office_table
+
     cli(db, "init")
-    cli(db, "seed-demo")   # the sample catalogue (procedures) and two demo communes
+    cli(db, "seed-demo")  # the sample catalogue (procedures) and two demo communes
     prov = Province(db)
     engine = make_engine(db)
     try:
         with engine.begin() as conn:
-            rows = [{"code": f"XA-{n:04d}", "name": f"Trung tâm Phục vụ hành chính công xã số {n}",
-                     "unit_code": f"000.{n // 100:02d}.{n % 100:02d}.H99"} for n in range(1, offices + 1)]
+            rows = [
+                {
+                    "code": f"XA-{n:04d}",
+                    "name": f"Trung tâm Phục vụ hành chính công xã số {n}",
+                    "unit_code": f"000.{n // 100:02d}.{n % 100:02d}.H99",
+                }
+                for n in range(1, offices + 1)
+            ]
             conn.execute(insert(office_table), rows)
             prov.offices = [r["code"] for r in rows]
-            for o in prov.offices:   # officers and devices as the CLI and the dashboard add them
+            for o in prov.offices:  # officers and devices as the CLI and the dashboard add them
                 for c in range(1, tablets_per_office + 1):
                     officer = add_officer(conn, o, f"Cán bộ quầy {c}", title="Chuyên viên", counter=c)
                     device_id, token = add_device(conn, "rating", o, c, "load rating")
@@ -106,11 +122,19 @@ def seed_province(db: str, offices: int = 100, tablets_per_office: int = 20, kio
         for i in range(1, dossiers_per_office + 1):
             code, secret = f"{unit}-{NOW:%y%m%d}-{i:04d}", f"S{n:03d}{i:04d}"
             received = NOW - datetime.timedelta(days=i % 9)
-            records.append({"code": code, "office": o, "procedure_code": "1.001193", "holder_name": "Nguyễn Văn An",
-                            "status": 4 if i % 3 else 9, "received_at": received.isoformat(),
-                            "due_at": (received + datetime.timedelta(days=5)).isoformat(),
-                            "finished_at": (received + datetime.timedelta(days=2)).isoformat() if i % 3 == 0 else None,
-                            "secret": secret})
+            records.append(
+                {
+                    "code": code,
+                    "office": o,
+                    "procedure_code": "1.001193",
+                    "holder_name": "Nguyễn Văn An",
+                    "status": 4 if i % 3 else 9,
+                    "received_at": received.isoformat(),
+                    "due_at": (received + datetime.timedelta(days=5)).isoformat(),
+                    "finished_at": (received + datetime.timedelta(days=2)).isoformat() if i % 3 == 0 else None,
+                    "secret": secret,
+                }
+            )
             prov.dossiers.append((code, secret))
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         path = Path(tmp) / "dossiers.json"
@@ -122,9 +146,17 @@ def seed_province(db: str, offices: int = 100, tablets_per_office: int = 20, kio
 def rating_item(dev: Device, dossier: str | None = None) -> dict:
     """The next rating of a tablet as its outbox would send it (own id, next device_seq)."""
     dev.seq += 1
-    item = {"id": str(uuid.uuid4()), "device_seq": dev.seq, "created_at": NOW.isoformat(timespec="seconds"),
-            "office": dev.office, "counter": dev.counter, "staff_id": dev.staff_id, "scale": 3,
-            "score": 1 + dev.seq % 3, "reasons": ["cho_lau"] if dev.seq % 3 == 0 else []}
+    item = {
+        "id": str(uuid.uuid4()),
+        "device_seq": dev.seq,
+        "created_at": NOW.isoformat(timespec="seconds"),
+        "office": dev.office,
+        "counter": dev.counter,
+        "staff_id": dev.staff_id,
+        "scale": 3,
+        "score": 1 + dev.seq % 3,
+        "reasons": ["cho_lau"] if dev.seq % 3 == 0 else [],
+    }
     if dossier:
         item["dossier_code"] = dossier
     return item
@@ -142,9 +174,24 @@ class ServerProcess:
 
     def start(self, wait: float = 30) -> "ServerProcess":
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", self.db, "serve",
-                                          "--host", "127.0.0.1", "--port", str(self.port)],
-                                         cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "central.cli",
+                    "--db",
+                    self.db,
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -182,6 +229,7 @@ class ServerProcess:
 def throwaway_postgres(database: str = "province") -> tuple[ThrowawayPostgres, str]:
     """tests/pg.py's throwaway server, with fsync turned back on (it is started with fsync=off)."""
     import psycopg
+
     pg = ThrowawayPostgres().start()
     with psycopg.connect(pg.url(), autocommit=True) as conn:
         conn.execute("ALTER SYSTEM SET fsync = on")
@@ -194,6 +242,7 @@ def stored_ratings(db: str) -> tuple[int, int]:
     from sqlalchemy import text
 
     from central.storage import make_engine
+
     engine = make_engine(db)
     try:
         with engine.connect() as conn:
@@ -206,6 +255,7 @@ def stored_ids(db: str) -> set[str]:
     from sqlalchemy import text
 
     from central.storage import make_engine
+
     engine = make_engine(db)
     try:
         with engine.connect() as conn:
@@ -237,8 +287,11 @@ class Recorder:
     def count(self, kind: str, ok=(200, 304, 404)) -> tuple[int, int, int]:
         """(all, ok, 429/503 sheds); the rest are errors."""
         counts = self.status.get(kind, {})
-        return (sum(counts.values()), sum(v for k, v in counts.items() if k in ok),
-                sum(v for k, v in counts.items() if k in (429, 503)))
+        return (
+            sum(counts.values()),
+            sum(v for k, v in counts.items() if k in ok),
+            sum(v for k, v in counts.items() if k in (429, 503)),
+        )
 
 
 async def timed(rec: Recorder, kind: str, session, method: str, url: str, t0: float, **kwargs):
@@ -249,7 +302,7 @@ async def timed(rec: Recorder, kind: str, session, method: str, url: str, t0: fl
             status = resp.status
     except asyncio.TimeoutError:
         status = "timeout"
-    except Exception as exc:   # noqa: BLE001  (the kind of failure is the measurement)
+    except Exception as exc:  # noqa: BLE001  (the kind of failure is the measurement)
         status = type(exc).__name__
     rec.add(kind, (time.perf_counter() - t0) * 1000, status)
     return status
@@ -258,16 +311,19 @@ async def timed(rec: Recorder, kind: str, session, method: str, url: str, t0: fl
 async def closed_loop(url: str, seconds: float, connections: int, headers=None) -> tuple[float, list[float], float]:
     """GET url from `connections` keep-alive loops for `seconds`: (req/s, latencies ms, client CPU share)."""
     import aiohttp
+
     lat: list[float] = []
     stop = time.perf_counter() + seconds
     conn = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=conn) as session:
+
         async def loop():
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
                 async with session.get(url, headers=headers) as resp:
                     await resp.read()
                 lat.append((time.perf_counter() - t0) * 1000)
+
         cpu0, t0 = time.process_time(), time.perf_counter()
         await asyncio.gather(*(loop() for _ in range(connections)))
         wall = time.perf_counter() - t0
@@ -275,7 +331,7 @@ async def closed_loop(url: str, seconds: float, connections: int, headers=None) 
     return len(lat) / wall, lat, cpu / wall
 
 
-TRIVIAL_RESPONDER = r'''
+TRIVIAL_RESPONDER = r"""
 import asyncio, sys
 BODY = b'{"status": "ok"}'
 RESP = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 16\r\n\r\n" + BODY
@@ -291,7 +347,7 @@ async def main():
     print("ready", flush=True)
     await server.serve_forever()
 asyncio.run(main())
-'''
+"""
 
 
 def client_ceiling(seconds: float = 3, connections: int = 64) -> tuple[float, float]:
@@ -322,26 +378,52 @@ class RealTablet:
     """A tablet as the rating app runs it: a real Outbox on its own SQLite file, a real SyncWorker
     thread with the core's Client, and a producer thread tapping ratings at a steady pace."""
 
-    def __init__(self, path: Path, url: str, token: str, office: str, staff_id: int, counter: int,
-                 timeout: float = 2, interval: float = 0.2, backoff_base: float = 0.05,
-                 backoff_cap: float = 1.0, batch_size: int = 100):
+    def __init__(
+        self,
+        path: Path,
+        url: str,
+        token: str,
+        office: str,
+        staff_id: int,
+        counter: int,
+        timeout: float = 2,
+        interval: float = 0.2,
+        backoff_base: float = 0.05,
+        backoff_cap: float = 1.0,
+        batch_size: int = 100,
+    ):
         from motcua.client import Client
         from motcua.outbox import Outbox, SyncWorker
+
         self.path, self.office, self.staff_id, self.counter = path, office, staff_id, counter
         self.outbox = Outbox.open(path)
         self.client = Client(url, token, timeout=timeout)
-        self.worker = SyncWorker(self.outbox, self.client, interval=interval, backoff_base=backoff_base,
-                                 backoff_cap=backoff_cap, batch_size=batch_size)
-        self.acknowledged: list[str] = []   # ids put() returned: durable on the tablet
+        self.worker = SyncWorker(
+            self.outbox,
+            self.client,
+            interval=interval,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            batch_size=batch_size,
+        )
+        self.acknowledged: list[str] = []  # ids put() returned: durable on the tablet
         self.put_errors: list[str] = []
         self._stop = threading.Event()
         self._producer: threading.Thread | None = None
 
     def tap(self, score: int = 3) -> str:
-        item_id = self.outbox.put("rating", {
-            "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "office": self.office, "counter": self.counter, "staff_id": self.staff_id, "scale": 3,
-            "score": score, "reasons": [] if score > 1 else ["thai_do"]})
+        item_id = self.outbox.put(
+            "rating",
+            {
+                "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "office": self.office,
+                "counter": self.counter,
+                "staff_id": self.staff_id,
+                "scale": 3,
+                "score": score,
+                "reasons": [] if score > 1 else ["thai_do"],
+            },
+        )
         self.acknowledged.append(item_id)
         return item_id
 
@@ -351,10 +433,11 @@ class RealTablet:
             while not self._stop.is_set() and (limit is None or n < limit):
                 try:
                     self.tap(1 + n % 3)
-                except Exception as exc:   # noqa: BLE001  (a chaos run records, it does not stop)
+                except Exception as exc:  # noqa: BLE001  (a chaos run records, it does not stop)
                     self.put_errors.append(f"{type(exc).__name__}: {exc}")
                 n += 1
                 self._stop.wait(every)
+
         self.worker.start()
         self._producer = threading.Thread(target=produce, daemon=True)
         self._producer.start()
@@ -382,6 +465,7 @@ class RealTablet:
     def rows(self) -> list[tuple]:
         """(id, state, batch_key) of every outbox row, read on a connection of its own."""
         import sqlite3
+
         conn = sqlite3.connect(self.path, timeout=10)
         try:
             return conn.execute("SELECT id, state, batch_key FROM outbox WHERE kind = 'rating'").fetchall()
@@ -393,8 +477,9 @@ def register_tablets(db: str, office: str, n: int) -> tuple[list[str], int]:
     """`office add`, one officer and `device add` for n tablets through the CLI: (tokens, staff id)."""
     with contextlib.suppress(RuntimeError):
         cli(db, "office", "add", office, f"Trung tâm Phục vụ hành chính công {office}")
-    staff_id = int(cli(db, "staff", "add", "--office", office, "--name", "Trần Thị Bình",
-                       "--counter", "1").split()[-1])
-    tokens = [cli(db, "device", "add", "--kind", "rating", "--office", office, "--counter", "1")
-              .strip().splitlines()[-1] for _ in range(n)]
+    staff_id = int(cli(db, "staff", "add", "--office", office, "--name", "Trần Thị Bình", "--counter", "1").split()[-1])
+    tokens = [
+        cli(db, "device", "add", "--kind", "rating", "--office", office, "--counter", "1").strip().splitlines()[-1]
+        for _ in range(n)
+    ]
     return tokens, staff_id

@@ -11,6 +11,7 @@ from the stored sections, so one benchmark can be re-run without re-running all 
     .venv/bin/python bench/run.py search     # only bench_search.py, then reassembles the page
     .venv/bin/python bench/run.py --quick    # small sizes, prints only
 """
+
 import argparse
 import datetime
 import os
@@ -33,8 +34,10 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def load_note() -> str:
@@ -65,10 +68,17 @@ def main() -> int:
     scripts = sorted((ROOT / "bench").glob("bench_*.py")) + sorted((ROOT / "bench").glob("chaos_*.py"))
     if args.only:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.only or s.stem in args.only]
-    elif args.quick:   # the chaos runs have no small size: their reduced versions are in tests/chaos/
+    elif args.quick:  # the chaos runs have no small size: their reduced versions are in tests/chaos/
         scripts = [s for s in scripts if s.stem.startswith("bench_")]
-    env = dict(os.environ, PYTHONPATH=str(ROOT), KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
-               KIVY_NO_FILELOG="1", KIVY_LOG_MODE="PYTHON", SDL_VIDEODRIVER="offscreen")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        KIVY_NO_ARGS="1",
+        KIVY_NO_CONFIG="1",
+        KIVY_NO_FILELOG="1",
+        KIVY_LOG_MODE="PYTHON",
+        SDL_VIDEODRIVER="offscreen",
+    )
     env.pop("DISPLAY", None)
     failed = []
     for script in scripts:
@@ -88,7 +98,8 @@ def main() -> int:
             heading, _, body = section.partition("\n")
             RESULTS.mkdir(exist_ok=True)
             (RESULTS / f"{script.stem.removeprefix('bench_')}.md").write_text(
-                f"{heading}\n\n_Measured {started} ({note})._\n{body}\n", encoding="utf-8")
+                f"{heading}\n\n_Measured {started} ({note})._\n{body}\n", encoding="utf-8"
+            )
     if not args.quick:
         assemble()
     return 1 if failed else 0

@@ -1,4 +1,5 @@
 """The procedure catalogue on the server: versioned upserts and deletes, change-cursor reads."""
+
 import json
 
 from sqlalchemy import func, insert, select, update
@@ -19,16 +20,22 @@ def upsert_procedures(conn: Connection, items: list[dict]) -> dict:
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     for item in items:
         body = json.dumps(item, ensure_ascii=False, sort_keys=True)
-        row = conn.execute(select(procedures.c.item, procedures.c.deleted)
-                           .where(procedures.c.code == item["code"])).first()
+        row = conn.execute(
+            select(procedures.c.item, procedures.c.deleted).where(procedures.c.code == item["code"])
+        ).first()
         if row is not None and row.item == body and not row.deleted:
             counts["unchanged"] += 1
             continue
         seq += 1
-        values = {"name": item["name"], "field_code": item["field"]["code"],
-                  "field_name": item["field"]["name"], "item": body, "change_seq": seq,
-                  "deleted": False,
-                  "updated_at": to_db(parse_time(item["updated_at"])) if item.get("updated_at") else utcnow()}
+        values = {
+            "name": item["name"],
+            "field_code": item["field"]["code"],
+            "field_name": item["field"]["name"],
+            "item": body,
+            "change_seq": seq,
+            "deleted": False,
+            "updated_at": to_db(parse_time(item["updated_at"])) if item.get("updated_at") else utcnow(),
+        }
         if row is None:
             conn.execute(insert(procedures).values(code=item["code"], **values))
             counts["added"] += 1
@@ -43,8 +50,11 @@ def delete_procedures(conn: Connection, codes: list[str]) -> int:
     seq, done = catalogue_version(conn), 0
     for code in codes:
         seq += 1
-        done += conn.execute(update(procedures).where(procedures.c.code == code, procedures.c.deleted.is_(False))
-                             .values(deleted=True, change_seq=seq, updated_at=utcnow())).rowcount
+        done += conn.execute(
+            update(procedures)
+            .where(procedures.c.code == code, procedures.c.deleted.is_(False))
+            .values(deleted=True, change_seq=seq, updated_at=utcnow())
+        ).rowcount
     return done
 
 
@@ -65,8 +75,10 @@ def changes_since(conn: Connection, since: int | None) -> dict:
 
 
 def field_counts(conn: Connection) -> list[dict]:
-    rows = conn.execute(select(procedures.c.field_code, procedures.c.field_name, func.count())
-                        .where(procedures.c.deleted.is_(False))
-                        .group_by(procedures.c.field_code, procedures.c.field_name)
-                        .order_by(procedures.c.field_name)).all()
+    rows = conn.execute(
+        select(procedures.c.field_code, procedures.c.field_name, func.count())
+        .where(procedures.c.deleted.is_(False))
+        .group_by(procedures.c.field_code, procedures.c.field_name)
+        .order_by(procedures.c.field_name)
+    ).all()
     return [{"code": r[0], "name": r[1], "count": r[2]} for r in rows]

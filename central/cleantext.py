@@ -4,6 +4,7 @@ PostgreSQL refuses a NUL character in any text value, and a lone surrogate (JSON
 not UTF-8, so neither database driver can send it. Such text is refused where it arrives: a rating
 item is `rejected` with `invalid:<field>`, a request field or address gets a 4xx, never a 500.
 """
+
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -31,4 +32,3 @@ def clean_text(value: str) -> str:
 
 # A request model's text field: `version: StorableStr = Field("", max_length=64)` → 422 when bad.
 StorableStr = Annotated[str, AfterValidator(clean_text)]
-

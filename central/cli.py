@@ -1,4 +1,5 @@
 """motcua-central: the admin command line (database, devices, admins, staff, imports, serve)."""
+
 import argparse
 import itertools
 import json
@@ -13,8 +14,7 @@ from central import security
 from central.errors import BadInput
 from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
-from central.storage.schema import (COMMANDS, admin_tokens, admins, device_commands, devices, offices,
-                                    ratings)
+from central.storage.schema import COMMANDS, admin_tokens, admins, device_commands, devices, offices, ratings
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
 from motcua.config import ConfigError
 
@@ -54,11 +54,13 @@ def cmd_serve(args):
 
     from central.api import create_app
     from central.settings import load_settings
-    settings = load_settings(args.config)   # a ConfigError is printed by main()
+
+    settings = load_settings(args.config)  # a ConfigError is printed by main()
     # --db, then MOTCUA_DB, then the config file's db (settings: the environment wins over the file)
     db = args.db or settings.db
     engine = make_engine(db)
     from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() is None:
             raise CliError("the database has no schema yet: run 'motcua-central init' first")
@@ -69,13 +71,28 @@ def cmd_serve(args):
         if args.config:
             os.environ["MOTCUA_CENTRAL_CONFIG"] = args.config
         from central.serving import run_workers
-        run_workers("central.cli:app_for_worker", workers=args.workers, loop=LOOP, host=args.host,
-                    port=args.port, log_level=args.log_level, access_log=args.access_log,
-                    timeout_graceful_shutdown=5)
+
+        run_workers(
+            "central.cli:app_for_worker",
+            workers=args.workers,
+            loop=LOOP,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            access_log=args.access_log,
+            timeout_graceful_shutdown=5,
+        )
         return
     app = create_app(db, settings)
-    uvicorn.run(app, loop=LOOP, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.access_log, timeout_graceful_shutdown=5)
+    uvicorn.run(
+        app,
+        loop=LOOP,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        timeout_graceful_shutdown=5,
+    )
 
 
 # The standard asyncio loop, even where uvloop is installed: under saturation uvloop served some
@@ -89,6 +106,7 @@ def app_for_worker():
 
     from central.api import create_app
     from central.settings import load_settings
+
     try:
         settings = load_settings(os.environ.get("MOTCUA_CENTRAL_CONFIG"))
     except ConfigError as exc:
@@ -120,9 +138,13 @@ def cmd_admin_add(args):
     password = _new_password() if args.password_stdin else None
     with _engine(args).begin() as conn:
         try:
-            conn.execute(insert(admins).values(
-                name=args.name, created_at=utcnow(),
-                password_hash=security.hash_password(password) if password else None))
+            conn.execute(
+                insert(admins).values(
+                    name=args.name,
+                    created_at=utcnow(),
+                    password_hash=security.hash_password(password) if password else None,
+                )
+            )
         except IntegrityError:
             raise CliError(f"admin {args.name!r} already exists", 2) from None
     print(f"admin {args.name} added")
@@ -135,34 +157,45 @@ def cmd_admin_token(args):
     if words[0] == "revoke":
         return _admin_token_revoke(args, words[1:])
     if len(words) != 1 or args.all is not None:
-        raise CliError("expected: admin token NAME | admin token list [NAME] | admin token revoke ID... | "
-                       "admin token revoke --all NAME", 2)
+        raise CliError(
+            "expected: admin token NAME | admin token list [NAME] | admin token revoke ID... | "
+            "admin token revoke --all NAME",
+            2,
+        )
     token = security.new_token()
     with _engine(args).begin() as conn:
         admin = conn.execute(select(admins.c.id, admins.c.disabled_at).where(admins.c.name == words[0])).first()
         if admin is None:
             raise CliError(f"no admin {words[0]!r}; add it first: motcua-central admin add {words[0]}", 2)
         if admin.disabled_at is not None:
-            raise CliError(f"admin {words[0]!r} is disabled; enable it first: motcua-central admin enable {words[0]}", 2)
-        token_id = conn.execute(insert(admin_tokens).values(
-            admin_id=admin.id, token_hash=security.token_hash(token), created_at=utcnow())).inserted_primary_key[0]
-    print(f"admin token {token_id} for {words[0]} (shown once; keep it secret; it expires after the server's "
-          "[server] admin_token_days):")
+            raise CliError(
+                f"admin {words[0]!r} is disabled; enable it first: motcua-central admin enable {words[0]}", 2
+            )
+        token_id = conn.execute(
+            insert(admin_tokens).values(admin_id=admin.id, token_hash=security.token_hash(token), created_at=utcnow())
+        ).inserted_primary_key[0]
+    print(
+        f"admin token {token_id} for {words[0]} (shown once; keep it secret; it expires after the server's "
+        "[server] admin_token_days):"
+    )
     print(token)
 
 
 def _admin_token_list(args, name: str | None):
-    query = (select(admin_tokens.c.id, admins.c.name, admin_tokens.c.created_at, admin_tokens.c.revoked_at,
-                    admins.c.disabled_at).join(admins, admins.c.id == admin_tokens.c.admin_id)
-             .order_by(admin_tokens.c.id))
+    query = (
+        select(
+            admin_tokens.c.id, admins.c.name, admin_tokens.c.created_at, admin_tokens.c.revoked_at, admins.c.disabled_at
+        )
+        .join(admins, admins.c.id == admin_tokens.c.admin_id)
+        .order_by(admin_tokens.c.id)
+    )
     with _engine(args).connect() as conn:
         if name is not None:
             query = query.where(admins.c.id == _admin_row(conn, name).id)
         rows = conn.execute(query).all()
     print("id	admin	created	state")
     for r in rows:
-        state = (f"revoked {to_wire(r.revoked_at)}" if r.revoked_at else "admin disabled" if r.disabled_at
-                 else "active")
+        state = f"revoked {to_wire(r.revoked_at)}" if r.revoked_at else "admin disabled" if r.disabled_at else "active"
         print(f"{r.id}	{r.name}	{to_wire(r.created_at)}	{state}")
 
 
@@ -173,27 +206,31 @@ def _admin_token_revoke(args, words: list[str]):
             if words:
                 raise CliError("expected: admin token revoke --all NAME (no ids with --all)", 2)
             admin = _admin_row(conn, args.all)
-            done = conn.execute(update(admin_tokens).where(admin_tokens.c.admin_id == admin.id,
-                                                           admin_tokens.c.revoked_at.is_(None))
-                                .values(revoked_at=now)).rowcount
+            done = conn.execute(
+                update(admin_tokens)
+                .where(admin_tokens.c.admin_id == admin.id, admin_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
             print(f"{done} tokens of {admin.name} revoked")
             return
         if not words or not all(w.isascii() and w.isdigit() and len(w) <= 12 for w in words):
             raise CliError("expected token ids (the first column of 'admin token list'), or --all NAME", 2)
         for token_id in dict.fromkeys(int(w) for w in words):
-            if not conn.execute(update(admin_tokens).where(admin_tokens.c.id == token_id,
-                                                           admin_tokens.c.revoked_at.is_(None))
-                                .values(revoked_at=now)).rowcount:
+            if not conn.execute(
+                update(admin_tokens)
+                .where(admin_tokens.c.id == token_id, admin_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount:
                 raise CliError(f"no active admin token with id {token_id}; nothing revoked", 2)
     print(f"admin token{'s' if len(words) > 1 else ''} {', '.join(words)} revoked")
 
 
 def _set_disabled(args, disabled: bool):
     from central.dashboard.auth import end_sessions
+
     with _engine(args).begin() as conn:
         admin = _admin_row(conn, args.name)
-        conn.execute(update(admins).where(admins.c.id == admin.id)
-                     .values(disabled_at=utcnow() if disabled else None))
+        conn.execute(update(admins).where(admins.c.id == admin.id).values(disabled_at=utcnow() if disabled else None))
         ended = end_sessions(conn, admin.id) if disabled else 0
     if disabled:
         print(f"admin {args.name} disabled: its tokens stop working and {ended} dashboard sessions ended")
@@ -211,31 +248,50 @@ def cmd_admin_enable(args):
 
 def cmd_admin_password(args):
     from central.dashboard.auth import end_sessions
+
     password = _new_password()
     with _engine(args).begin() as conn:
         admin = _admin_row(conn, args.name)
-        conn.execute(update(admins).where(admins.c.id == admin.id)
-                     .values(password_hash=security.hash_password(password)))
+        conn.execute(
+            update(admins).where(admins.c.id == admin.id).values(password_hash=security.hash_password(password))
+        )
         ended = end_sessions(conn, admin.id)
     print(f"password of {args.name} changed; {ended} dashboard sessions ended (sign in again)")
 
 
 def cmd_admin_list(args):
     from sqlalchemy import func
-    active = (select(admin_tokens.c.admin_id, func.count().label("n")).where(admin_tokens.c.revoked_at.is_(None))
-              .group_by(admin_tokens.c.admin_id).subquery())
+
+    active = (
+        select(admin_tokens.c.admin_id, func.count().label("n"))
+        .where(admin_tokens.c.revoked_at.is_(None))
+        .group_by(admin_tokens.c.admin_id)
+        .subquery()
+    )
     with _engine(args).connect() as conn:
-        rows = conn.execute(select(admins.c.id, admins.c.name, admins.c.created_at, admins.c.disabled_at,
-                                   admins.c.password_hash.isnot(None).label("has_password"), active.c.n)
-                            .outerjoin(active, active.c.admin_id == admins.c.id).order_by(admins.c.id)).all()
+        rows = conn.execute(
+            select(
+                admins.c.id,
+                admins.c.name,
+                admins.c.created_at,
+                admins.c.disabled_at,
+                admins.c.password_hash.isnot(None).label("has_password"),
+                active.c.n,
+            )
+            .outerjoin(active, active.c.admin_id == admins.c.id)
+            .order_by(admins.c.id)
+        ).all()
     print("id	name	created	state	password	tokens_not_revoked")
     for r in rows:
         state = f"disabled {to_wire(r.disabled_at)}" if r.disabled_at else "active"
-        print(f"{r.id}	{r.name}	{to_wire(r.created_at)}	{state}	{'yes' if r.has_password else 'no'}	{r.n or 0}")
+        print(
+            f"{r.id}	{r.name}	{to_wire(r.created_at)}	{state}	{'yes' if r.has_password else 'no'}	{r.n or 0}"
+        )
 
 
 def cmd_device_add(args):
     from central.devices import add_device
+
     with _engine(args).begin() as conn:
         device_id, token = add_device(conn, args.kind, args.office, args.counter, args.name or "")
     print(f"device {device_id} ({args.kind}, office {args.office}) added; its token (shown once):")
@@ -244,8 +300,9 @@ def cmd_device_add(args):
 
 def cmd_device_revoke(args):
     with _engine(args).begin() as conn:
-        done = conn.execute(update(devices).where(devices.c.id == args.id, devices.c.revoked_at.is_(None))
-                            .values(revoked_at=utcnow())).rowcount
+        done = conn.execute(
+            update(devices).where(devices.c.id == args.id, devices.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        ).rowcount
     if not done:
         raise CliError(f"no active device with id {args.id}", 2)
     print(f"device {args.id} revoked")
@@ -256,16 +313,17 @@ def cmd_device_list(args):
         rows = conn.execute(select(devices).order_by(devices.c.id)).all()
         clocks = skewed_clocks(conn)
     red = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason"
-          "\tclock")
+    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason\tclock")
     for r in rows:
         state = "revoked" if r.revoked_at else "active"
         quarantine = f"{r.quarantined or 0}\t{r.quarantine_reason or '-'}" if r.quarantined else "0\t-"
         if r.quarantined and red:
             quarantine = f"\033[31m{quarantine}\033[0m"
-        print(f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
-              f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}\t"
-              f"{quarantine}\t{_clock(clocks.get(r.id), red)}")
+        print(
+            f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
+            f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}\t"
+            f"{quarantine}\t{_clock(clocks.get(r.id), red)}"
+        )
 
 
 def _clock(offset_s: float | None, red: bool) -> str:
@@ -278,17 +336,23 @@ def _clock(offset_s: float | None, red: bool) -> str:
 
 def cmd_device_quarantined(args):
     with _engine(args).connect() as conn:
-        row = conn.execute(select(devices.c.quarantined, devices.c.quarantine_items)
-                           .where(devices.c.id == args.id)).first()
+        row = conn.execute(
+            select(devices.c.quarantined, devices.c.quarantine_items).where(devices.c.id == args.id)
+        ).first()
     if row is None:
         raise CliError(f"no device with id {args.id}", 2)
     items = json.loads(row.quarantine_items or "[]")
-    print(f"device {args.id}: {row.quarantined or 0} items refused by the server and kept on the device"
-          + (f" (the oldest {len(items)} below)" if len(items) < (row.quarantined or 0) else ""))
+    print(
+        f"device {args.id}: {row.quarantined or 0} items refused by the server and kept on the device"
+        + (f" (the oldest {len(items)} below)" if len(items) < (row.quarantined or 0) else "")
+    )
     print("device_seq\tcreated_at\tscore\treason\tid")
     for i in items:
-        print(f"{i.get('device_seq', '')}\t{i.get('created_at') or ''}\t{i.get('score') if i.get('score') is not None else ''}"
-              f"\t{i.get('reason') or ''}\t{i.get('id')}")
+        print(
+            f"{i.get('device_seq', '')}\t{i.get('created_at') or ''}\t"
+            f"{i.get('score') if i.get('score') is not None else ''}"
+            f"\t{i.get('reason') or ''}\t{i.get('id')}"
+        )
 
 
 def cmd_device_command(args):
@@ -310,6 +374,7 @@ def cmd_office_add(args):
 
 def cmd_staff_add(args):
     from central.staff import add_officer
+
     photo = None
     if args.photo:
         path = Path(args.photo)
@@ -318,24 +383,29 @@ def cmd_staff_add(args):
         photo = path.read_bytes()
     pin = _read_secret("PIN") if args.pin_stdin else None
     with _engine(args).begin() as conn:
-        staff_id = add_officer(conn, args.office, args.name, title=args.title or "", counter=args.counter,
-                               photo=photo, pin=pin)
+        staff_id = add_officer(
+            conn, args.office, args.name, title=args.title or "", counter=args.counter, photo=photo, pin=pin
+        )
     print(f"officer {staff_id} added to {args.office}, counter {args.counter}")
     print(staff_id)
 
 
 def cmd_staff_move(args):
     from central.staff import update_officer
+
     changes = {"office": args.office} if args.counter is None else {"office": args.office, "counter": args.counter}
     with _engine(args).begin() as conn:
         moved = update_officer(conn, args.id, **changes)
-    print(f"officer {args.id} {'moved to' if moved else 'already in'} {args.office}"
-          + (f", counter {args.counter}" if args.counter is not None else "")
-          + ("; ratings made before now still count for the previous office" if moved else ""))
+    print(
+        f"officer {args.id} {'moved to' if moved else 'already in'} {args.office}"
+        + (f", counter {args.counter}" if args.counter is not None else "")
+        + ("; ratings made before now still count for the previous office" if moved else "")
+    )
 
 
 def cmd_staff_pin(args):
     from central.staff import update_officer
+
     pin = _read_secret("PIN")
     with _engine(args).begin() as conn:
         update_officer(conn, args.id, pin=pin)
@@ -344,6 +414,7 @@ def cmd_staff_pin(args):
 
 def cmd_import(args):
     from central import importers
+
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path} does not exist", 2)
@@ -358,6 +429,7 @@ def cmd_import(args):
 
 def cmd_procedure_delete(args):
     from central.catalogue import delete_procedures
+
     with _engine(args).begin() as conn:
         done = delete_procedures(conn, args.codes)
     if done < len(args.codes):
@@ -373,6 +445,7 @@ def cmd_export_ratings(args):
             return to_db(parse_time(text if "T" in text else text + "T00:00:00", allow_naive=True))
         except BadTime as bad:
             raise CliError(f"--{name}: {bad}", 2) from None
+
     start, end = bound(args.from_, "from"), bound(args.to, "to")
     query = select(ratings).order_by(ratings.c.created_at, ratings.c.id)
     if args.office:
@@ -383,43 +456,79 @@ def cmd_export_ratings(args):
         query = query.where(ratings.c.created_at < end)
     from central.exports import write_csv
     from motcua.text import hide_phones
+
     # No phone column, and numbers typed into comments hidden: personal data stays out of exports
     # (call-back list only). Text cells are never formulas (central.exports).
-    header = ["id", "created_at", "received_at", "office", "counter", "staff_id", "scale",
-              "score", "reasons", "comment", "dossier_code", "device_id", "device_seq"]
+    header = [
+        "id",
+        "created_at",
+        "received_at",
+        "office",
+        "counter",
+        "staff_id",
+        "scale",
+        "score",
+        "reasons",
+        "comment",
+        "dossier_code",
+        "device_id",
+        "device_seq",
+    ]
     with _engine(args).connect() as conn:
-        rows = ([r.id, to_wire(r.created_at), to_wire(r.received_at), r.office_code, r.counter, r.staff_id,
-                 r.scale, r.score, " ".join(json.loads(r.reasons)), hide_phones(r.comment), r.dossier_code,
-                 r.device_id, r.device_seq] for r in conn.execute(query))
+        rows = (
+            [
+                r.id,
+                to_wire(r.created_at),
+                to_wire(r.received_at),
+                r.office_code,
+                r.counter,
+                r.staff_id,
+                r.scale,
+                r.score,
+                " ".join(json.loads(r.reasons)),
+                hide_phones(r.comment),
+                r.dossier_code,
+                r.device_id,
+                r.device_seq,
+            ]
+            for r in conn.execute(query)
+        )
         write_csv(sys.stdout, itertools.chain([header], rows))
 
 
 def _limit(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 10000:
-        raise argparse.ArgumentTypeError(f"\"{text}\" is not a whole number from 1 to 10000")
+        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number from 1 to 10000')
     return int(text)
 
 
 def cmd_callbacks_list(args):
     from central import callbacks
+
     with _engine(args).connect() as conn:
         items = callbacks.list_callbacks(conn, args.office, args.state, args.limit)
     print("id\tcreated_at\toffice\tcounter\tofficer\tscore\tphone\tcalled_back_by\tcalled_back_at\tnote\tcomment")
-    flat = (lambda text: " ".join((text or "").split()) or "-")  # one line per call-back
+
+    def flat(text):  # one line per call-back
+        return " ".join((text or "").split()) or "-"
+
     for i in items:
         done = i["called_back"] or {}
-        print(f"{i['id']}\t{i['created_at']}\t{i['office']}\t{i['counter'] if i['counter'] is not None else '-'}\t"
-              f"{flat(i['officer'])}\t{i['score']}/{i['scale']}\t{i['phone']}\t{flat(done.get('by'))}\t"
-              f"{done.get('at') or '-'}\t{flat(done.get('note'))}\t{flat(i['comment'])}")
+        print(
+            f"{i['id']}\t{i['created_at']}\t{i['office']}\t{i['counter'] if i['counter'] is not None else '-'}\t"
+            f"{flat(i['officer'])}\t{i['score']}/{i['scale']}\t{i['phone']}\t{flat(done.get('by'))}\t"
+            f"{done.get('at') or '-'}\t{flat(done.get('note'))}\t{flat(i['comment'])}"
+        )
 
 
 def cmd_callbacks_done(args):
     from central import callbacks
+
     engine = _engine(args)
     with engine.connect() as conn:
         admin = conn.execute(select(admins.c.id).where(admins.c.name == args.by.strip())).first()
         if admin is None:
-            raise CliError(f"--by: no admin account \"{args.by}\" (motcua-central admin add NAME)", 2)
+            raise CliError(f'--by: no admin account "{args.by}" (motcua-central admin add NAME)', 2)
         rating_id = callbacks.resolve_id(conn, args.id)
     item = callbacks.mark_done(engine, rating_id, admin.id, args.note)
     print(f"{item['id']}: called back by {item['called_back']['by']} at {item['called_back']['at']}")
@@ -427,6 +536,7 @@ def cmd_callbacks_done(args):
 
 def cmd_seed_demo(args):
     from central.demo import seed as demo_seed
+
     engine = _engine(args)
     print(demo_seed.seed(engine))
     refresh_statistics(engine)
@@ -434,17 +544,26 @@ def cmd_seed_demo(args):
 
 def cmd_demo_hints(args):
     from central.demo import seed as demo_seed
+
     print(demo_seed.hints(_engine(args)))
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line: one function per command group below."""
     ap = argparse.ArgumentParser(prog="motcua-central", description=__doc__)
-    ap.add_argument("--db", default=None, help="SQLite file path or postgresql:// URL "
-                    "(default: env MOTCUA_DB, else var/central.db)")
+    ap.add_argument(
+        "--db", default=None, help="SQLite file path or postgresql:// URL (default: env MOTCUA_DB, else var/central.db)"
+    )
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add_commands in (_server_commands, _admin_commands, _device_commands, _people_commands, _data_commands,
-                         _callback_commands, _demo_commands):
+    for add_commands in (
+        _server_commands,
+        _admin_commands,
+        _device_commands,
+        _people_commands,
+        _data_commands,
+        _callback_commands,
+        _demo_commands,
+    ):
         add_commands(sub)
     return ap
 
@@ -459,9 +578,13 @@ def _server_commands(sub) -> None:
     p.add_argument("--config", help="central.ini with a [server] section (env MOTCUA_CENTRAL_CONFIG)")
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     p.add_argument("--access-log", action="store_true", help="log every request line")
-    p.add_argument("--workers", type=int, default=1,
-                   help="server processes on the port, each with its own listening socket (the kernel spreads "
-                        "connections over them); rate limits and load shedding count per process")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on the port, each with its own listening socket (the kernel spreads "
+        "connections over them); rate limits and load shedding count per process",
+    )
     p.set_defaults(func=cmd_serve)
 
 
@@ -473,35 +596,43 @@ def _admin_commands(sub) -> None:
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_admin_add)
     p = admin.add_parser(
-        "token", help="issue (printed on the last line), list or revoke admin API tokens",
+        "token",
+        help="issue (printed on the last line), list or revoke admin API tokens",
         usage="motcua-central admin token NAME\n"
-              "       motcua-central admin token list [NAME]\n"
-              "       motcua-central admin token revoke ID [ID ...]\n"
-              "       motcua-central admin token revoke --all NAME",
+        "       motcua-central admin token list [NAME]\n"
+        "       motcua-central admin token revoke ID [ID ...]\n"
+        "       motcua-central admin token revoke --all NAME",
         description="NAME: issue a token for admin NAME, printed once, alone on the last line. "
-                    "list: every token (or NAME's) with its id, issue time and state. "
-                    "revoke ID...: revoke tokens by id; revoke --all NAME: every token of NAME. "
-                    "A revoked token gets 401 on its next request. A token also stops working "
-                    "[server] admin_token_days after it was issued (config/central.ini), and while "
-                    "its admin is disabled.")
+        "list: every token (or NAME's) with its id, issue time and state. "
+        "revoke ID...: revoke tokens by id; revoke --all NAME: every token of NAME. "
+        "A revoked token gets 401 on its next request. A token also stops working "
+        "[server] admin_token_days after it was issued (config/central.ini), and while "
+        "its admin is disabled.",
+    )
     p.add_argument("words", nargs="+", metavar="NAME | list [NAME] | revoke ID...")
     p.add_argument("--all", metavar="NAME", help="with revoke: every token of the admin NAME")
     p.set_defaults(func=cmd_admin_token)
     p = admin.add_parser("list", help="admin accounts: state, password or not, tokens not revoked")
     p.set_defaults(func=cmd_admin_list)
-    p = admin.add_parser("disable", help="disable an admin: its tokens and dashboard sessions stop at once",
-                         description="Disable admin NAME: its API tokens get 401 and its dashboard sessions "
-                                     "end at once; it cannot sign in. 'admin enable NAME' undoes it (tokens "
-                                     "neither revoked nor expired work again; sessions do not come back).")
+    p = admin.add_parser(
+        "disable",
+        help="disable an admin: its tokens and dashboard sessions stop at once",
+        description="Disable admin NAME: its API tokens get 401 and its dashboard sessions "
+        "end at once; it cannot sign in. 'admin enable NAME' undoes it (tokens "
+        "neither revoked nor expired work again; sessions do not come back).",
+    )
     p.add_argument("name")
     p.set_defaults(func=cmd_admin_disable)
     p = admin.add_parser("enable", help="enable a disabled admin again")
     p.add_argument("name")
     p.set_defaults(func=cmd_admin_enable)
-    p = admin.add_parser("password", help="set an admin's password, read from standard input (ends its sessions)",
-                         description="Reads the new password (at least 8 characters) from the first line "
-                                     "of standard input, e.g. 'motcua-central admin password quantri' then "
-                                     "type it and Enter. Every dashboard session of the admin ends.")
+    p = admin.add_parser(
+        "password",
+        help="set an admin's password, read from standard input (ends its sessions)",
+        description="Reads the new password (at least 8 characters) from the first line "
+        "of standard input, e.g. 'motcua-central admin password quantri' then "
+        "type it and Enter. Every dashboard session of the admin ends.",
+    )
     p.add_argument("name")
     p.set_defaults(func=cmd_admin_password)
 
@@ -518,17 +649,26 @@ def _device_commands(sub) -> None:
     p = dev.add_parser("revoke", help="revoke a device's token")
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_device_revoke)
-    dev.add_parser("list", help="list devices and their last heartbeat (quarantined items in red on a terminal); "
-                   "clock: a rating tablet's clock minus the server's in minutes (+ ahead, - behind) when more "
-                   f"than {CLOCK_SHOWN_S // 60} min off (its time of its last delivered batch, from its heartbeat, "
-                   "against the server's)").set_defaults(func=cmd_device_list)
-    p = dev.add_parser("quarantined", help="a tablet's items the server refused, as its last heartbeat listed them "
-                       "(no phone numbers or comments); ask it to send them again with: device command ID "
-                       "retry_quarantined")
+    dev.add_parser(
+        "list",
+        help="list devices and their last heartbeat (quarantined items in red on a terminal); "
+        "clock: a rating tablet's clock minus the server's in minutes (+ ahead, - behind) when more "
+        f"than {CLOCK_SHOWN_S // 60} min off (its time of its last delivered batch, from its heartbeat, "
+        "against the server's)",
+    ).set_defaults(func=cmd_device_list)
+    p = dev.add_parser(
+        "quarantined",
+        help="a tablet's items the server refused, as its last heartbeat listed them "
+        "(no phone numbers or comments); ask it to send them again with: device command ID "
+        "retry_quarantined",
+    )
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_device_quarantined)
-    p = dev.add_parser("command", help="queue a command for a device's next heartbeat (retry_quarantined: a rating "
-                       "tablet sends the items the server refused again, e.g. after an officer or office was fixed)")
+    p = dev.add_parser(
+        "command",
+        help="queue a command for a device's next heartbeat (retry_quarantined: a rating "
+        "tablet sends the items the server refused again, e.g. after an officer or office was fixed)",
+    )
     p.add_argument("id", type=int)
     p.add_argument("name", choices=COMMANDS)
     p.set_defaults(func=cmd_device_command)
@@ -552,16 +692,22 @@ def _people_commands(sub) -> None:
     p.add_argument("--photo", help="JPEG or PNG file, at most 2 MB")
     p.add_argument("--pin-stdin", action="store_true", help="read the officer's PIN (4-8 digits) from standard input")
     p.set_defaults(func=cmd_staff_add)
-    p = st.add_parser("move", help="move an officer to another office (and counter); ratings she got before the "
-                      "move, even those a tablet sends later, still count for the office she was in then")
+    p = st.add_parser(
+        "move",
+        help="move an officer to another office (and counter); ratings she got before the "
+        "move, even those a tablet sends later, still count for the office she was in then",
+    )
     p.add_argument("id", type=int)
     p.add_argument("--office", required=True)
     p.add_argument("--counter", type=int)
     p.set_defaults(func=cmd_staff_move)
-    p = st.add_parser("pin", help="set or reset an officer's PIN, read from standard input (4-8 digits)",
-                      description="Reads the officer's new PIN (4 to 8 digits) from the first line of standard "
-                                  "input, e.g. 'motcua-central staff pin 5' then type it and Enter. Only its hash "
-                                  "is kept; the rating tablets of her office get it with the staff list.")
+    p = st.add_parser(
+        "pin",
+        help="set or reset an officer's PIN, read from standard input (4-8 digits)",
+        description="Reads the officer's new PIN (4 to 8 digits) from the first line of standard "
+        "input, e.g. 'motcua-central staff pin 5' then type it and Enter. Only its hash "
+        "is kept; the rating tablets of her office get it with the staff list.",
+    )
     p.add_argument("id", type=int)
     p.set_defaults(func=cmd_staff_pin)
 
@@ -570,12 +716,21 @@ def _data_commands(sub) -> None:
     """import, procedure delete, export ratings: data in and out."""
     imp = sub.add_parser("import", help="import procedures or dossiers").add_subparsers(dest="what", required=True)
     from central.importers import DOSSIER_HELP, PROCEDURE_HELP
-    p = imp.add_parser("procedures", help="national-portal JSON or CSV", description=PROCEDURE_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = imp.add_parser(
+        "procedures",
+        help="national-portal JSON or CSV",
+        description=PROCEDURE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file")
     p.set_defaults(func=cmd_import)
-    p = imp.add_parser("dossiers", help="JSON list or CSV", description=DOSSIER_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = imp.add_parser(
+        "dossiers",
+        help="JSON list or CSV",
+        description=DOSSIER_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file")
     p.add_argument("--office", help="office of dossiers without an office column (else found by unit code)")
     p.set_defaults(func=cmd_import)
@@ -586,7 +741,11 @@ def _data_commands(sub) -> None:
     p.set_defaults(func=cmd_procedure_delete)
 
     exp = sub.add_parser("export", help="export data").add_subparsers(dest="export_cmd", required=True)
-    p = exp.add_parser("ratings", help="ratings as CSV on standard output (no phone numbers: none of the call-back numbers, and numbers typed into comments hidden)")
+    p = exp.add_parser(
+        "ratings",
+        help="ratings as CSV on standard output (no phone numbers: none of the call-back numbers, "
+        "and numbers typed into comments hidden)",
+    )
     p.add_argument("--format", default="csv", choices=["csv"])
     p.add_argument("--office")
     p.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD or ISO time), office time")
@@ -596,13 +755,21 @@ def _data_commands(sub) -> None:
 
 def _callback_commands(sub) -> None:
     """callbacks list|done: citizens who asked to be called back."""
-    cb = sub.add_parser("callbacks", help="citizens who left a phone number on the rating tablet to be called back "
-                        "(the only listing with phone numbers)").add_subparsers(dest="callbacks_cmd", required=True)
-    p = cb.add_parser("list", help="ratings that left a phone number, newest first, tab-separated, with who called "
-                      "back and when")
+    cb = sub.add_parser(
+        "callbacks",
+        help="citizens who left a phone number on the rating tablet to be called back "
+        "(the only listing with phone numbers)",
+    ).add_subparsers(dest="callbacks_cmd", required=True)
+    p = cb.add_parser(
+        "list", help="ratings that left a phone number, newest first, tab-separated, with who called back and when"
+    )
     p.add_argument("--office", help="only this office (default: all)")
-    p.add_argument("--state", default="all", choices=["open", "done", "all"],
-                   help="open: not called back yet; done: called back (default: all)")
+    p.add_argument(
+        "--state",
+        default="all",
+        choices=["open", "done", "all"],
+        help="open: not called back yet; done: called back (default: all)",
+    )
     p.add_argument("--limit", type=_limit, default=200, help="at most this many, 1-10000 (default 200)")
     p.set_defaults(func=cmd_callbacks_list)
     p = cb.add_parser("done", help="record that an admin called the citizen back (now), with an optional note")
@@ -614,10 +781,12 @@ def _callback_commands(sub) -> None:
 
 def _demo_commands(sub) -> None:
     """seed-demo, demo-hints: the sample office."""
-    sub.add_parser("seed-demo", help="load the sample offices, staff, catalogue, dossiers and ratings"
-                   ).set_defaults(func=cmd_seed_demo)
-    sub.add_parser("demo-hints", help="print a few demo dossier codes and secrets to try"
-                   ).set_defaults(func=cmd_demo_hints)
+    sub.add_parser("seed-demo", help="load the sample offices, staff, catalogue, dossiers and ratings").set_defaults(
+        func=cmd_seed_demo
+    )
+    sub.add_parser("demo-hints", help="print a few demo dossier codes and secrets to try").set_defaults(
+        func=cmd_demo_hints
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -627,10 +796,10 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as err:
         print(f"motcua-central: {err}", file=sys.stderr)
         return err.exit_code
-    except BadInput as err:   # central.errors: what the admin typed or gave; nothing was written
+    except BadInput as err:  # central.errors: what the admin typed or gave; nothing was written
         print(f"motcua-central: {err}", file=sys.stderr)
         return 2
-    except ConfigError as err:   # central.ini or a MOTCUA_* variable: every problem, one per line
+    except ConfigError as err:  # central.ini or a MOTCUA_* variable: every problem, one per line
         print(f"motcua-central: {err}", file=sys.stderr)
         return 2
     finally:

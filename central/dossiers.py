@@ -1,5 +1,6 @@
 """Dossiers on the server: storing one with its steps, loading with steps, the masked public view,
 the secret-gated detail."""
+
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -27,7 +28,7 @@ def store(conn: Connection, rows, *, replace: bool = True) -> tuple[int, int]:
     codes = [values["code"] for values, _ in rows]
     stored = set()
     for i in range(0, len(codes), CHUNK):
-        stored.update(conn.execute(select(dossiers.c.code).where(dossiers.c.code.in_(codes[i:i + CHUNK]))).scalars())
+        stored.update(conn.execute(select(dossiers.c.code).where(dossiers.c.code.in_(codes[i : i + CHUNK]))).scalars())
     added, updated, steps_rows = [], 0, []
     for values, steps in rows:
         code = values["code"]
@@ -55,29 +56,53 @@ def _insert_many(conn: Connection, table, rows: list[dict]) -> None:
         by_columns.setdefault(tuple(sorted(row)), []).append(row)
     for group in by_columns.values():
         for i in range(0, len(group), CHUNK):
-            conn.execute(insert(table), group[i:i + CHUNK])
+            conn.execute(insert(table), group[i : i + CHUNK])
 
 
 def times_of(row, steps) -> rules.DossierTimes:
     return rules.DossierTimes(
-        status=row.status, received_at=row.received_at, due_at=row.due_at,
-        finished_at=row.finished_at, returned_at=row.returned_at, status_at=row.status_at,
-        steps=[rules.Step(s.status, s.started_at, s.finished_at) for s in steps])
+        status=row.status,
+        received_at=row.received_at,
+        due_at=row.due_at,
+        finished_at=row.finished_at,
+        returned_at=row.returned_at,
+        status_at=row.status_at,
+        steps=[rules.Step(s.status, s.started_at, s.finished_at) for s in steps],
+    )
 
 
 # The dossier, its office and its steps in one statement (one row per step, or one row without
 # steps): one snapshot without a transaction, one round trip. Step columns carry a step_ prefix.
 # Only what the view and the on-time rule read: never the phone number, no column parsed for nothing.
 _STEP_COLUMNS = ("name", "unit", "status", "started_at", "finished_at", "due_at", "position")
-_DOSSIER_COLUMNS = ("code", "procedure_code", "procedure_name", "holder_name", "status", "status_at",
-                    "received_at", "due_at", "finished_at", "returned_at", "secret_hash")
-_LOOKUP = (select(*[dossiers.c[c] for c in _DOSSIER_COLUMNS],
-                  offices.c.name.label("office_name"), offices.c.code.label("office_found"),
-                  *[dossier_steps.c[c].label("step_" + c) for c in _STEP_COLUMNS])
-           .select_from(dossiers.outerjoin(offices, offices.c.code == dossiers.c.office_code)
-                        .outerjoin(dossier_steps, dossier_steps.c.dossier_code == dossiers.c.code))
-           .where(dossiers.c.code == bindparam("code"))
-           .order_by(dossier_steps.c.position))
+_DOSSIER_COLUMNS = (
+    "code",
+    "procedure_code",
+    "procedure_name",
+    "holder_name",
+    "status",
+    "status_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "secret_hash",
+)
+_LOOKUP = (
+    select(
+        *[dossiers.c[c] for c in _DOSSIER_COLUMNS],
+        offices.c.name.label("office_name"),
+        offices.c.code.label("office_found"),
+        *[dossier_steps.c[c].label("step_" + c) for c in _STEP_COLUMNS],
+    )
+    .select_from(
+        dossiers.outerjoin(offices, offices.c.code == dossiers.c.office_code).outerjoin(
+            dossier_steps, dossier_steps.c.dossier_code == dossiers.c.code
+        )
+    )
+    .where(dossiers.c.code == bindparam("code"))
+    .order_by(dossier_steps.c.position)
+)
 
 
 def load(conn: Connection, code: str):
@@ -87,8 +112,11 @@ def load(conn: Connection, code: str):
         return None
     row = rows[0]
     office = SimpleNamespace(code=row.office_found, name=row.office_name) if row.office_found else None
-    steps = [SimpleNamespace(**{c: r._mapping["step_" + c] for c in _STEP_COLUMNS})
-             for r in rows if r.step_position is not None]
+    steps = [
+        SimpleNamespace(**{c: r._mapping["step_" + c] for c in _STEP_COLUMNS})
+        for r in rows
+        if r.step_position is not None
+    ]
     return row, office, steps
 
 
@@ -102,9 +130,12 @@ def public_view(row, office, steps, *, with_steps: bool) -> dict:
         "code": row.code,
         "procedure": {"code": row.procedure_code, "name": row.procedure_name},
         "status": {"code": row.status, "label": label, "label_en": label_en},
-        "received_at": to_wire(row.received_at), "due_at": to_wire(row.due_at),
-        "finished_at": to_wire(row.finished_at), "returned_at": to_wire(row.returned_at),
-        "on_time": verdict.on_time, "late": verdict.late,
+        "received_at": to_wire(row.received_at),
+        "due_at": to_wire(row.due_at),
+        "finished_at": to_wire(row.finished_at),
+        "returned_at": to_wire(row.returned_at),
+        "on_time": verdict.on_time,
+        "late": verdict.late,
         "holder": mask_name(row.holder_name),
         "office": {"code": office.code, "name": office.name} if office else None,
         "next_step": advice[0] if advice else None,
@@ -121,6 +152,12 @@ def step_view(s) -> dict:
         on_time = s.finished_at <= s.due_at
     elif s.due_at is not None and utcnow() > s.due_at:
         on_time = False
-    return {"name": s.name, "unit": s.unit, "status": s.status,
-            "started_at": to_wire(s.started_at), "finished_at": to_wire(s.finished_at),
-            "due_at": to_wire(s.due_at), "on_time": on_time}
+    return {
+        "name": s.name,
+        "unit": s.unit,
+        "status": s.status,
+        "started_at": to_wire(s.started_at),
+        "finished_at": to_wire(s.finished_at),
+        "due_at": to_wire(s.due_at),
+        "on_time": on_time,
+    }

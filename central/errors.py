@@ -26,6 +26,7 @@ RANGES = {"counter": (0, 9999)}  # the counters POST /api/v1/ratings accepts; id
 
 class BadInput(ValueError):
     """Input the caller can fix; nothing stored changed. See the module's docstring."""
+
     status, code = 422, "invalid_request"
     title = ("Giá trị không hợp lệ", "Invalid value")  # the dashboard's page title
 
@@ -47,11 +48,13 @@ class BadInput(ValueError):
 
 class NotFound(BadInput):
     """Something the input names does not exist (404)."""
+
     status, code = 404, "not_found"
 
 
 class Conflict(BadInput):
     """The input clashes with what is stored (409)."""
+
     status, code = 409, "conflict"
 
 
@@ -81,6 +84,9 @@ def number_field(text: str | int | None, field: str, *, required: bool = True) -
         return None
     # The value is not repeated: a link can carry any text, and this box must only say what we say.
     if not (value.isascii() and value.isdigit()) or len(value) > 12 or not low <= int(value) <= high:
-        raise BadField(f"{vi_name} phải là số nguyên từ {low} đến {high}.",
-                       f"{en_name} must be a whole number from {low} to {high}.", field)
+        raise BadField(
+            f"{vi_name} phải là số nguyên từ {low} đến {high}.",
+            f"{en_name} must be a whole number from {low} to {high}.",
+            field,
+        )
     return int(value)

@@ -8,6 +8,7 @@ is text". In XLSX, openpyxl stores any string starting with = as a live formula:
 written as strings instead, marked "quote prefix" so that editing them keeps them text; the text
 itself is kept exactly.
 """
+
 import csv
 import io
 from collections.abc import Iterable
@@ -30,13 +31,19 @@ def write_csv(stream, rows: Iterable[Iterable], lineterminator: str = "\n") -> N
         out.writerow([csv_cell(v) for v in row])
 
 
-def xlsx_bytes(rows: Iterable[Iterable], title: str, number_formats: list | None = None,
-               bold_first_row: bool = True, widths: dict | None = None) -> bytes:
+def xlsx_bytes(
+    rows: Iterable[Iterable],
+    title: str,
+    number_formats: list | None = None,
+    bold_first_row: bool = True,
+    widths: dict | None = None,
+) -> bytes:
     """A one-sheet workbook. str cells are text (never formulas; control characters dropped), int and
     float cells numbers (with number_formats[column] when given, e.g. "0.0%"), None an empty cell."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = title

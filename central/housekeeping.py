@@ -5,6 +5,7 @@ sends the batch again gets the same answer ([server] idempotency_keep_days, 30 b
 ones are deleted, a chunk at a time; a batch sent again after that is still safe: its items are
 recognised by their ids and answered `duplicate`.
 """
+
 import logging
 import threading
 from datetime import timedelta
@@ -27,16 +28,22 @@ def purge_idempotency_keys(engine: Engine, keep_days: int, now=None) -> int:
     lock = write_lock(engine) if is_sqlite(engine) else None
     purged = 0
     while True:
-        old = (select(idempotency_keys.c.device_id, idempotency_keys.c.key)
-               .where(idempotency_keys.c.created_at < cutoff).limit(CHUNK))
+        old = (
+            select(idempotency_keys.c.device_id, idempotency_keys.c.key)
+            .where(idempotency_keys.c.created_at < cutoff)
+            .limit(CHUNK)
+        )
         if lock:
             lock.acquire()
         try:
             with engine.begin() as conn:
                 rows = conn.execute(old).all()
                 for device_id, key in rows:
-                    conn.execute(delete(idempotency_keys).where(idempotency_keys.c.device_id == device_id,
-                                                                idempotency_keys.c.key == key))
+                    conn.execute(
+                        delete(idempotency_keys).where(
+                            idempotency_keys.c.device_id == device_id, idempotency_keys.c.key == key
+                        )
+                    )
         finally:
             if lock:
                 lock.release()
@@ -67,8 +74,7 @@ class Housekeeper:
             try:
                 purged = purge_idempotency_keys(self.engine, self.keep_days)
                 if purged:
-                    log.info("housekeeping: %d stored batch answers older than %d days removed",
-                             purged, self.keep_days)
+                    log.info("housekeeping: %d stored batch answers older than %d days removed", purged, self.keep_days)
                 self.runs += 1
             except Exception:  # noqa: BLE001 - a busy or read-only database: try again next time
                 log.warning("housekeeping not done", exc_info=True)

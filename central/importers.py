@@ -3,6 +3,7 @@
 A file with any problem writes nothing; every problem is reported with its line (CSV) or item
 number (JSON) and field, e.g. `dossiers.csv line 14, due_at: "31/02/2025" is not a date ...`.
 """
+
 import csv
 import io
 import json
@@ -22,14 +23,26 @@ from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db
 from motcua import dossier_code
 
 MAX_REPORTED = 50
-DOSSIER_COLUMNS = ["code", "procedure_code", "holder_name", "phone", "status", "received_at", "due_at",
-                   "finished_at", "returned_at", "secret"]
+DOSSIER_COLUMNS = [
+    "code",
+    "procedure_code",
+    "holder_name",
+    "phone",
+    "status",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "secret",
+]
 PROCEDURE_HELP = (
     "Import procedures from the national public-service portal's JSON (a list of records, or an\n"
     "object with 'items'/'data': code, name, category{code,name}, executionSteps, executionMethods,\n"
     "executionCases, resultsDetails, legalBasisesDetails, ...), or from a CSV (UTF-8, header row)\n"
-    "with these columns:\n" + "\n".join(f"  {k:<13} {v}" for k, v in portal.PROCEDURE_CSV_COLUMNS.items())
-    + "\nProcedures already present are updated; kiosks receive the change on their next sync.")
+    "with these columns:\n"
+    + "\n".join(f"  {k:<13} {v}" for k, v in portal.PROCEDURE_CSV_COLUMNS.items())
+    + "\nProcedures already present are updated; kiosks receive the change on their next sync."
+)
 DOSSIER_HELP = (
     "Import or update dossiers from a JSON list or a CSV (UTF-8, header row) with the columns\n"
     "  " + ", ".join(DOSSIER_COLUMNS) + "\n"
@@ -38,47 +51,66 @@ DOSSIER_HELP = (
     "without offset is read as office time, +07:00). status is the national code 1-10. The office\n"
     "is the 'office' column, else --office, else the office whose unit code prefixes the dossier\n"
     "code. An existing code is updated (its steps replaced). secret is the receipt's lookup secret\n"
-    "(mã tra cứu): empty, or at least 6 characters; only a keyed hash of it is stored.")
+    "(mã tra cứu): empty, or at least 6 characters; only a keyed hash of it is stored."
+)
 
 
 _Q = r'(".*")'  # a quoted value as the validators print it
-VIETNAMESE = [(re.compile(pattern), vi) for pattern, vi in [  # the validators' messages, as the dashboard shows them
-    (r"^(.*?) line (\d+)(?=[,:])", r"\1 dòng \2"), (r"^(.*?) item (\d+)(?=[,:])", r"\1 mục \2"),
-    (r": is missing$", ": còn thiếu"), (r": must be text$", ": phải là chữ"),
-    (r": must be a list$", ": phải là một danh sách"), (r": must be a JSON object$", ": phải là một đối tượng JSON"),
-    (r": must be an object \{code, name\}$", ": phải là một đối tượng {code, name}"),
-    (r": each entry must be an object$", ": mỗi mục phải là một đối tượng"),
-    (r": must be an object$", ": phải là một đối tượng"),
-    (r": must be a JSON list of (\{.*\})$", r": phải là một danh sách JSON các \1"),
-    (r": " + _Q + r" is not a number$", r": \1 không phải là số"),
-    (r": " + _Q + r" is not full/partial", r": \1 không phải full/partial"),
-    (r": " + _Q + r" is not DIRECT, ONLINE or POSTAL$", r": \1 không phải DIRECT, ONLINE hoặc POSTAL"),
-    (r": " + _Q + r" is not commune, province or ministry$",
-     r": \1 không phải commune (xã), province (tỉnh) hoặc ministry (bộ)"),
-    (r": " + _Q + r" is not a date \(expected ISO 8601 like (\S+)\)$",
-     r": \1 không phải ngày giờ (cần dạng ISO 8601, ví dụ \2)"),
-    (r": " + _Q + r" has no UTC offset \(expected like (\S+)\)$", r": \1 thiếu múi giờ (cần dạng như \2)"),
-    (r": " + _Q + r" is not in the years (\d+)-(\d+)$", r": \1 không nằm trong các năm \2-\3"),
-    (r": " + _Q + r" is not a national status code 1-10$", r": \1 không phải mã trạng thái quốc gia 1-10"),
-    (r": " + _Q + r" is not a status code 1-10$", r": \1 không phải mã trạng thái 1-10"),
-    (r": " + _Q + r" is not a known office$", r": \1 không phải văn phòng đã có trên máy chủ"),
-    (r": is shorter than (\d+) characters$", r": ngắn hơn \1 ký tự"),
-    (r": is longer than (\d+) characters$", r": dài hơn \1 ký tự"),
-    (r": is before received_at$", ": sớm hơn received_at (ngày tiếp nhận)"),
-    (r": no office column, no --office, and no office has the unit code (.*)$",
-     r": không có cột office, chưa chọn văn phòng, và không văn phòng nào có mã đơn vị \1"),
-    (r": (\S+) appears twice in the file$", r": \1 xuất hiện hai lần trong tệp"),
-    (r": not UTF-8 text \(byte (\d+)\); save it as UTF-8$",
-     r": không phải văn bản UTF-8 (byte \1); hãy lưu lại tệp dạng UTF-8"),
-    (r": not valid JSON \((.*)\)$", r": không phải JSON hợp lệ (\1)"),
-    (r": expected a JSON list of records \(or an object with 'items'\)$",
-     ": cần một danh sách JSON các bản ghi (hoặc một đối tượng có 'items')"),
-    (r": empty file \(a header row is needed\)$", ": tệp rỗng (cần một dòng tiêu đề)"),
-    (r": no such office \(motcua-central office add\)$", ": không có văn phòng này (motcua-central office add)"),
-    (r"^(\d+) dossiers: (\d+) added, (\d+) updated$", r"\1 hồ sơ: \2 thêm mới, \3 cập nhật"),
-    (r"^(\d+) procedures: (\d+) added, (\d+) updated, (\d+) unchanged$",
-     r"\1 thủ tục: \2 thêm mới, \3 cập nhật, \4 không đổi"),
-]]
+VIETNAMESE = [
+    (re.compile(pattern), vi)
+    for pattern, vi in [  # the validators' messages, as the dashboard shows them
+        (r"^(.*?) line (\d+)(?=[,:])", r"\1 dòng \2"),
+        (r"^(.*?) item (\d+)(?=[,:])", r"\1 mục \2"),
+        (r": is missing$", ": còn thiếu"),
+        (r": must be text$", ": phải là chữ"),
+        (r": must be a list$", ": phải là một danh sách"),
+        (r": must be a JSON object$", ": phải là một đối tượng JSON"),
+        (r": must be an object \{code, name\}$", ": phải là một đối tượng {code, name}"),
+        (r": each entry must be an object$", ": mỗi mục phải là một đối tượng"),
+        (r": must be an object$", ": phải là một đối tượng"),
+        (r": must be a JSON list of (\{.*\})$", r": phải là một danh sách JSON các \1"),
+        (r": " + _Q + r" is not a number$", r": \1 không phải là số"),
+        (r": " + _Q + r" is not full/partial", r": \1 không phải full/partial"),
+        (r": " + _Q + r" is not DIRECT, ONLINE or POSTAL$", r": \1 không phải DIRECT, ONLINE hoặc POSTAL"),
+        (
+            r": " + _Q + r" is not commune, province or ministry$",
+            r": \1 không phải commune (xã), province (tỉnh) hoặc ministry (bộ)",
+        ),
+        (
+            r": " + _Q + r" is not a date \(expected ISO 8601 like (\S+)\)$",
+            r": \1 không phải ngày giờ (cần dạng ISO 8601, ví dụ \2)",
+        ),
+        (r": " + _Q + r" has no UTC offset \(expected like (\S+)\)$", r": \1 thiếu múi giờ (cần dạng như \2)"),
+        (r": " + _Q + r" is not in the years (\d+)-(\d+)$", r": \1 không nằm trong các năm \2-\3"),
+        (r": " + _Q + r" is not a national status code 1-10$", r": \1 không phải mã trạng thái quốc gia 1-10"),
+        (r": " + _Q + r" is not a status code 1-10$", r": \1 không phải mã trạng thái 1-10"),
+        (r": " + _Q + r" is not a known office$", r": \1 không phải văn phòng đã có trên máy chủ"),
+        (r": is shorter than (\d+) characters$", r": ngắn hơn \1 ký tự"),
+        (r": is longer than (\d+) characters$", r": dài hơn \1 ký tự"),
+        (r": is before received_at$", ": sớm hơn received_at (ngày tiếp nhận)"),
+        (
+            r": no office column, no --office, and no office has the unit code (.*)$",
+            r": không có cột office, chưa chọn văn phòng, và không văn phòng nào có mã đơn vị \1",
+        ),
+        (r": (\S+) appears twice in the file$", r": \1 xuất hiện hai lần trong tệp"),
+        (
+            r": not UTF-8 text \(byte (\d+)\); save it as UTF-8$",
+            r": không phải văn bản UTF-8 (byte \1); hãy lưu lại tệp dạng UTF-8",
+        ),
+        (r": not valid JSON \((.*)\)$", r": không phải JSON hợp lệ (\1)"),
+        (
+            r": expected a JSON list of records \(or an object with 'items'\)$",
+            ": cần một danh sách JSON các bản ghi (hoặc một đối tượng có 'items')",
+        ),
+        (r": empty file \(a header row is needed\)$", ": tệp rỗng (cần một dòng tiêu đề)"),
+        (r": no such office \(motcua-central office add\)$", ": không có văn phòng này (motcua-central office add)"),
+        (r"^(\d+) dossiers: (\d+) added, (\d+) updated$", r"\1 hồ sơ: \2 thêm mới, \3 cập nhật"),
+        (
+            r"^(\d+) procedures: (\d+) added, (\d+) updated, (\d+) unchanged$",
+            r"\1 thủ tục: \2 thêm mới, \3 cập nhật, \4 không đổi",
+        ),
+    ]
+]
 
 
 def in_vietnamese(message: str) -> str:
@@ -143,7 +175,7 @@ def typed_time(value) -> datetime:
     """An import file's time (office time when it has no offset), in years FIRST_YEAR..LAST_YEAR."""
     moment = parse_time(value, allow_naive=True)
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise BadTime(f"\"{value}\" is not in the years {FIRST_YEAR}-{LAST_YEAR}")
+        raise BadTime(f'"{value}" is not in the years {FIRST_YEAR}-{LAST_YEAR}')
     return moment
 
 
@@ -169,8 +201,10 @@ def import_procedures_file(engine, path: Path) -> str:
         raise ImportProblems(problems)
     with engine.begin() as conn:
         counts = upsert_procedures(conn, items)
-    return (f"{len(items)} procedures: {counts['added']} added, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged")
+    return (
+        f"{len(items)} procedures: {counts['added']} added, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged"
+    )
 
 
 def _steps(value, where_field="steps") -> list[dict]:
@@ -180,7 +214,9 @@ def _steps(value, where_field="steps") -> list[dict]:
         try:
             value = json.loads(value)
         except json.JSONDecodeError:
-            raise portal.BadRecord(where_field, "must be a JSON list of {name, unit, status, started_at, finished_at}") from None
+            raise portal.BadRecord(
+                where_field, "must be a JSON list of {name, unit, status, started_at, finished_at}"
+            ) from None
     if not isinstance(value, list):
         raise portal.BadRecord(where_field, "must be a list")
     steps = []
@@ -190,10 +226,17 @@ def _steps(value, where_field="steps") -> list[dict]:
         status = step.get("status")
         if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 1 <= status <= 10):
             raise portal.BadRecord(f"steps[{i}].status", f'"{status}" is not a status code 1-10')
-        steps.append({"position": i, "name": portal._text(step.get("name"), f"steps[{i}].name", True),
-                      "unit": portal._text(step.get("unit"), f"steps[{i}].unit"), "status": status,
-                      "started_at": _time(step, "started_at"), "finished_at": _time(step, "finished_at"),
-                      "due_at": _time(step, "due_at")})
+        steps.append(
+            {
+                "position": i,
+                "name": portal._text(step.get("name"), f"steps[{i}].name", True),
+                "unit": portal._text(step.get("unit"), f"steps[{i}].unit"),
+                "status": status,
+                "started_at": _time(step, "started_at"),
+                "finished_at": _time(step, "finished_at"),
+                "due_at": _time(step, "due_at"),
+            }
+        )
     return steps
 
 
@@ -216,12 +259,16 @@ def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict,
     if len(phone) > 32:
         raise portal.BadRecord("phone", "is longer than 32 characters")
     values = {
-        "code": code, "procedure_code": portal._text(record.get("procedure_code"), "procedure_code", True),
+        "code": code,
+        "procedure_code": portal._text(record.get("procedure_code"), "procedure_code", True),
         "procedure_name": portal._text(record.get("procedure_name"), "procedure_name"),
         "holder_name": portal._text(record.get("holder_name"), "holder_name", True),
-        "phone": phone or None, "status": int(raw_status),
-        "received_at": _time(record, "received_at", True), "due_at": _time(record, "due_at"),
-        "finished_at": _time(record, "finished_at"), "returned_at": _time(record, "returned_at"),
+        "phone": phone or None,
+        "status": int(raw_status),
+        "received_at": _time(record, "received_at", True),
+        "due_at": _time(record, "due_at"),
+        "finished_at": _time(record, "finished_at"),
+        "returned_at": _time(record, "returned_at"),
         "status_at": _time(record, "status_at"),
         "secret_hash": secret_hash(secret_key, secret) if secret else None,
     }
@@ -244,8 +291,9 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
     def office_for(code: str, column: str) -> str:
         chosen = column or office or by_unit.get(code.rsplit("-", 2)[0])
         if not chosen:
-            raise portal.BadRecord("office", "no office column, no --office, and no office has the "
-                                             f"unit code {code.rsplit('-', 2)[0]!r}")
+            raise portal.BadRecord(
+                "office", f"no office column, no --office, and no office has the unit code {code.rsplit('-', 2)[0]!r}"
+            )
         if chosen not in known:
             raise portal.BadRecord("office", f'"{chosen}" is not a known office')
         return chosen

@@ -1,13 +1,38 @@
 """Procedure records → the API item shape: national-portal JSON, the project's own shape, or CSV rows."""
+
 from central.errors import BadInput
 
-METHOD_CHANNELS = {"DIRECT": "direct", "ONLINE": "online", "POSTAL": "postal",
-                   "TRUC_TIEP": "direct", "TRUC_TUYEN": "online", "BUU_CHINH": "postal"}
-LEVELS = {"xã": "commune", "xa": "commune", "phường": "commune", "tỉnh": "province",
-          "tinh": "province", "bộ": "ministry", "trung ương": "ministry"}
-ONLINE_LEVELS = {"full": "full", "toàn trình": "full", "toan trinh": "full", "mức độ 4": "full",
-                 "4": "full", "partial": "partial", "một phần": "partial", "mot phan": "partial",
-                 "mức độ 3": "partial", "3": "partial", "": None, "none": None}
+METHOD_CHANNELS = {
+    "DIRECT": "direct",
+    "ONLINE": "online",
+    "POSTAL": "postal",
+    "TRUC_TIEP": "direct",
+    "TRUC_TUYEN": "online",
+    "BUU_CHINH": "postal",
+}
+LEVELS = {
+    "xã": "commune",
+    "xa": "commune",
+    "phường": "commune",
+    "tỉnh": "province",
+    "tinh": "province",
+    "bộ": "ministry",
+    "trung ương": "ministry",
+}
+ONLINE_LEVELS = {
+    "full": "full",
+    "toàn trình": "full",
+    "toan trinh": "full",
+    "mức độ 4": "full",
+    "4": "full",
+    "partial": "partial",
+    "một phần": "partial",
+    "mot phan": "partial",
+    "mức độ 3": "partial",
+    "3": "partial",
+    "": None,
+    "none": None,
+}
 PORTAL_URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={}"
 
 PROCEDURE_CSV_COLUMNS = {
@@ -110,38 +135,65 @@ def from_portal(record) -> dict:
             raise BadRecord("executionMethods", "each entry must be an object")
         channel = METHOD_CHANNELS.get(str(m.get("submissionMethod", "")).upper())
         if channel is None:
-            raise BadRecord("executionMethods.submissionMethod",
-                            f'"{m.get("submissionMethod")}" is not DIRECT, ONLINE or POSTAL')
-        fees = [{"amount": _number(f.get("amount"), "fees.amount"),
-                 "text": _text(f.get("description") or f.get("kind"), "fees.description")}
-                for f in (m.get("fees") or []) if isinstance(f, dict)]
-        methods.append({"channel": channel, "time": _number(m.get("processingTime"), "processingTime"),
-                        "time_unit": _text(m.get("processingTimeUnit"), "processingTimeUnit"),
-                        "time_note": _text(m.get("processingTimeNote"), "processingTimeNote"), "fees": fees})
+            raise BadRecord(
+                "executionMethods.submissionMethod", f'"{m.get("submissionMethod")}" is not DIRECT, ONLINE or POSTAL'
+            )
+        fees = [
+            {
+                "amount": _number(f.get("amount"), "fees.amount"),
+                "text": _text(f.get("description") or f.get("kind"), "fees.description"),
+            }
+            for f in (m.get("fees") or [])
+            if isinstance(f, dict)
+        ]
+        methods.append(
+            {
+                "channel": channel,
+                "time": _number(m.get("processingTime"), "processingTime"),
+                "time_unit": _text(m.get("processingTimeUnit"), "processingTimeUnit"),
+                "time_note": _text(m.get("processingTimeNote"), "processingTimeNote"),
+                "fees": fees,
+            }
+        )
     documents = []
     for case in record.get("executionCases") or []:
         if not isinstance(case, dict):
             raise BadRecord("executionCases", "each entry must be an object")
-        items = [{"name": _text(p.get("name"), "profileComponents.name", True),
-                  "originals": _number(p.get("originalQty"), "originalQty") or 0,
-                  "copies": _number(p.get("copyQty"), "copyQty") or 0,
-                  "template": _text(p.get("template"), "template")}
-                 for p in (case.get("profileComponents") or []) if isinstance(p, dict)]
+        items = [
+            {
+                "name": _text(p.get("name"), "profileComponents.name", True),
+                "originals": _number(p.get("originalQty"), "originalQty") or 0,
+                "copies": _number(p.get("copyQty"), "copyQty") or 0,
+                "template": _text(p.get("template"), "template"),
+            }
+            for p in (case.get("profileComponents") or [])
+            if isinstance(p, dict)
+        ]
         documents.append({"case": _text(case.get("name"), "executionCases.name"), "items": items})
-    legal = [{"number": _text(b.get("number"), "legalBasisesDetails.number"),
-              "title": _text(b.get("title") or b.get("name"), "legalBasisesDetails.title"),
-              "date": _text(b.get("issuedDate") or b.get("date"), "legalBasisesDetails.issuedDate"),
-              "issuer": _text(b.get("issuer"), "legalBasisesDetails.issuer")}
-             for b in (record.get("legalBasisesDetails") or []) if isinstance(b, dict)]
+    legal = [
+        {
+            "number": _text(b.get("number"), "legalBasisesDetails.number"),
+            "title": _text(b.get("title") or b.get("name"), "legalBasisesDetails.title"),
+            "date": _text(b.get("issuedDate") or b.get("date"), "legalBasisesDetails.issuedDate"),
+            "issuer": _text(b.get("issuer"), "legalBasisesDetails.issuer"),
+        }
+        for b in (record.get("legalBasisesDetails") or [])
+        if isinstance(b, dict)
+    ]
     code = _text(record.get("code"), "code", True)
     return {
-        "code": code, "name": _text(record.get("name"), "name", True),
-        "field": {"code": _text(category.get("code"), "category.code", True),
-                  "name": _text(category.get("name"), "category.name", True)},
-        "level": _level(record), "kind": _text(record.get("procedureType"), "procedureType"),
+        "code": code,
+        "name": _text(record.get("name"), "name", True),
+        "field": {
+            "code": _text(category.get("code"), "category.code", True),
+            "name": _text(category.get("name"), "category.name", True),
+        },
+        "level": _level(record),
+        "kind": _text(record.get("procedureType"), "procedureType"),
         "decision": _text(record.get("decisionNumber"), "decisionNumber"),
         "steps": _list_of_text(record.get("executionSteps"), "executionSteps"),
-        "methods": methods, "documents": documents,
+        "methods": methods,
+        "documents": documents,
         "subjects": _text(record.get("subjects"), "subjects"),
         "agency": _text(record.get("implementingAgency") or record.get("competentAgency"), "implementingAgency"),
         "address": _text(record.get("receivingAddress"), "receivingAddress"),
@@ -165,8 +217,10 @@ def from_api_shape(record: dict) -> dict:
     item = dict(record)
     item["code"] = _text(record.get("code"), "code", True)
     item["name"] = _text(record.get("name"), "name", True)
-    item["field"] = {"code": _text(field.get("code"), "field.code", True),
-                     "name": _text(field.get("name"), "field.name", True)}
+    item["field"] = {
+        "code": _text(field.get("code"), "field.code", True),
+        "name": _text(field.get("name"), "field.name", True),
+    }
     for key in ("steps", "methods", "documents", "results", "legal_basis", "keywords"):
         if not isinstance(item.setdefault(key, []), list):
             raise BadRecord(key, "must be a list")
@@ -194,20 +248,43 @@ def from_csv_row(row: dict) -> dict:
         legal.append({"number": number.strip(), "title": title.strip(), "date": "", "issuer": ""})
     code = _text(row.get("code"), "code", True)
     return {
-        "code": code, "name": _text(row.get("name"), "name", True),
-        "field": {"code": _text(row.get("field_code"), "field_code", True),
-                  "name": _text(row.get("field_name"), "field_name", True)},
-        "level": level, "kind": _text(row.get("kind"), "kind"), "decision": _text(row.get("decision"), "decision"),
+        "code": code,
+        "name": _text(row.get("name"), "name", True),
+        "field": {
+            "code": _text(row.get("field_code"), "field_code", True),
+            "name": _text(row.get("field_name"), "field_name", True),
+        },
+        "level": level,
+        "kind": _text(row.get("kind"), "kind"),
+        "decision": _text(row.get("decision"), "decision"),
         "steps": _split(row.get("steps", "")),
-        "methods": [{"channel": "direct", "time": _number(row.get("time"), "time"),
-                     "time_unit": _text(row.get("time_unit"), "time_unit"), "time_note": "",
-                     "fees": [] if fee is None else [{"amount": fee, "text": _text(row.get("fee_text"), "fee_text")}]}],
-        "documents": [{"case": "", "items": [{"name": n, "originals": 1, "copies": 0, "template": ""}
-                                             for n in _split(row.get("documents", ""))]}],
-        "subjects": "", "agency": "", "address": "",
-        "results": _split(row.get("results", "")), "legal_basis": legal,
+        "methods": [
+            {
+                "channel": "direct",
+                "time": _number(row.get("time"), "time"),
+                "time_unit": _text(row.get("time_unit"), "time_unit"),
+                "time_note": "",
+                "fees": [] if fee is None else [{"amount": fee, "text": _text(row.get("fee_text"), "fee_text")}],
+            }
+        ],
+        "documents": [
+            {
+                "case": "",
+                "items": [
+                    {"name": n, "originals": 1, "copies": 0, "template": ""} for n in _split(row.get("documents", ""))
+                ],
+            }
+        ],
+        "subjects": "",
+        "agency": "",
+        "address": "",
+        "results": _split(row.get("results", "")),
+        "legal_basis": legal,
         "requirements": _text(row.get("requirements"), "requirements"),
-        "keywords": _split(row.get("keywords", "")), "description": "",
-        "online_level": _online(row.get("online_level")), "sample": False,
-        "portal_url": PORTAL_URL.format(code), "updated_at": _text(row.get("updated_at"), "updated_at") or None,
+        "keywords": _split(row.get("keywords", "")),
+        "description": "",
+        "online_level": _online(row.get("online_level")),
+        "sample": False,
+        "portal_url": PORTAL_URL.format(code),
+        "updated_at": _text(row.get("updated_at"), "updated_at") or None,
     }

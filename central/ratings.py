@@ -5,6 +5,7 @@ unique (office, dossier_code) where a code is given); the pre-checks here only g
 reasons. Each item is inserted in its own savepoint, so one bad item never fails the batch, and a
 concurrent twin from another server process surfaces as IntegrityError → re-read → classified.
 """
+
 import hashlib
 import json
 import uuid
@@ -43,7 +44,7 @@ def reason_codes(custom: str = "") -> frozenset:
 
 
 # The codes normalize() accepts; the ratings endpoint sets the server's list for its batch.
-_allowed_reasons: ContextVar[frozenset] = ContextVar("allowed_reasons", default=reason_codes())
+_allowed_reasons: ContextVar[frozenset] = ContextVar("allowed_reasons", default=reason_codes())  # noqa: B039 (frozen)
 
 
 @contextmanager
@@ -58,24 +59,27 @@ def allowing_reasons(codes: frozenset):
 
 class Status(StrEnum):
     """An item's answer in a batch (`status` on the wire, docs/ARCHITECTURE.md)."""
+
     ACCEPTED = "accepted"
-    DUPLICATE = "duplicate"   # the same id with the same content is stored: delivered
-    CONFLICT = "conflict"     # the same id with other content is stored
-    REJECTED = "rejected"     # `reason` says why
+    DUPLICATE = "duplicate"  # the same id with the same content is stored: delivered
+    CONFLICT = "conflict"  # the same id with other content is stored
+    REJECTED = "rejected"  # `reason` says why
 
 
 class Reason(StrEnum):
     """The `reason` of an answer other than `invalid:<field>` (Invalid)."""
+
     DIFFERENT_CONTENT = "different_content"
-    SEQ_TAKEN = "seq_taken"           # its device_seq belongs to another rating of the device
-    ALREADY_RATED = "already_rated"   # the dossier has a rating
+    SEQ_TAKEN = "seq_taken"  # its device_seq belongs to another rating of the device
+    ALREADY_RATED = "already_rated"  # the dossier has a rating
     WRONG_OFFICE = "wrong_office"
     UNKNOWN_STAFF = "unknown_staff"
-    CONSTRAINT = "constraint"         # the database refused it for a reason none of the above explains
+    CONSTRAINT = "constraint"  # the database refused it for a reason none of the above explains
 
 
 class Outcome(NamedTuple):
     """What happened to one item of a batch."""
+
     status: Status
     reason: str | None = None
 
@@ -124,8 +128,11 @@ def _created_at(raw: dict, now: datetime) -> datetime:
 def _reasons(raw: dict) -> list[str]:
     reasons = raw.get("reasons") or []
     allowed = _allowed_reasons.get()
-    if not isinstance(reasons, list) or len(reasons) > 50 or not all(
-            isinstance(r, str) and r in allowed for r in reasons):
+    if (
+        not isinstance(reasons, list)
+        or len(reasons) > 50
+        or not all(isinstance(r, str) and r in allowed for r in reasons)
+    ):
         raise Invalid("invalid:reasons")
     return reasons
 
@@ -152,11 +159,17 @@ def normalize(raw, now: datetime | None = None) -> dict:
     reasons = _reasons(raw)
     dossier = _text(raw, "dossier_code", 64)
     return {
-        "id": rid, "device_seq": seq, "created_at": created, "office_code": office,
+        "id": rid,
+        "device_seq": seq,
+        "created_at": created,
+        "office_code": office,
         "counter": _int(raw, "counter", 0, 9999, required=False),
         "staff_id": _int(raw, "staff_id", 1, 2**31 - 1, required=False),
-        "scale": scale, "score": score, "reasons": json.dumps(sorted(set(reasons)), ensure_ascii=False),
-        "comment": _text(raw, "comment", 2000), "phone": _text(raw, "phone", 32),
+        "scale": scale,
+        "score": score,
+        "reasons": json.dumps(sorted(set(reasons)), ensure_ascii=False),
+        "comment": _text(raw, "comment", 2000),
+        "phone": _text(raw, "phone", 32),
         "dossier_code": dossier_code.normalise(dossier) if dossier else None,
     }
 
@@ -171,25 +184,37 @@ def content_hash(values: dict) -> str:
 class Stored:
     """What the database holds that an item may clash with, read for a whole batch (`read`); items
     accepted earlier in the batch are added (`add`), so they count for the later ones."""
-    hashes: dict   # rating id → content hash
-    seqs: set      # device_seq values taken on the device
-    rated: set     # (office code, dossier code) already rated
+
+    hashes: dict  # rating id → content hash
+    seqs: set  # device_seq values taken on the device
+    rated: set  # (office code, dossier code) already rated
 
     @classmethod
     def read(cls, conn: Connection, device_id: int, rows: list[dict]) -> "Stored":
         """Three queries per batch (not per item): stored hashes by id, taken seqs, rated dossiers."""
         # Ids are read LAST: under READ COMMITTED a twin committed between these statements shows up
         # in the later ones, so it is seen as the same id (duplicate), never as seq_taken/already_rated.
-        seqs = set(conn.execute(select(ratings.c.device_seq).where(
-            ratings.c.device_id == device_id, ratings.c.device_seq.in_([v["device_seq"] for v in rows]))).scalars())
+        seqs = set(
+            conn.execute(
+                select(ratings.c.device_seq).where(
+                    ratings.c.device_id == device_id, ratings.c.device_seq.in_([v["device_seq"] for v in rows])
+                )
+            ).scalars()
+        )
         codes = {(v["office_code"], v["dossier_code"]) for v in rows if v["dossier_code"]}
         rated = set()
         if codes:
             # Both columns of the (office_code, dossier_code) index: on the dossier code alone the
             # database walks the whole index for every batch that links a dossier.
-            rated = {(r[0], r[1]) for r in conn.execute(select(ratings.c.office_code, ratings.c.dossier_code).where(
-                ratings.c.office_code.in_(sorted({o for o, _ in codes})),
-                ratings.c.dossier_code.in_(sorted({c for _, c in codes}))))}
+            rated = {
+                (r[0], r[1])
+                for r in conn.execute(
+                    select(ratings.c.office_code, ratings.c.dossier_code).where(
+                        ratings.c.office_code.in_(sorted({o for o, _ in codes})),
+                        ratings.c.dossier_code.in_(sorted({c for _, c in codes})),
+                    )
+                )
+            }
         ids = [v["id"] for v in rows]
         hashes = dict(conn.execute(select(ratings.c.id, ratings.c.content_hash).where(ratings.c.id.in_(ids))).all())
         return cls(hashes, seqs, rated)
@@ -217,7 +242,7 @@ def _checked(conn: Connection, office: str | None, items: list) -> tuple[list[di
     """(an answer per item, rejected until stored; (position, values, digest) of the valid ones)."""
     results: list[dict] = []
     valid: list[tuple[int, dict, str]] = []
-    staff_office: dict = {}   # officers looked up in this batch (central.staff.belonged_to)
+    staff_office: dict = {}  # officers looked up in this batch (central.staff.belonged_to)
     for raw in items:
         rid = raw.get("id") if isinstance(raw, dict) else None
         results.append({"id": rid, "status": Status.REJECTED, "reason": None})
@@ -225,9 +250,10 @@ def _checked(conn: Connection, office: str | None, items: list) -> tuple[list[di
             values = normalize(raw)
             if office is not None and values["office_code"] != office:
                 raise Invalid(Reason.WRONG_OFFICE)
-            sid = values["staff_id"]   # judged by the office she was in when the rating was made
-            if sid is not None and not belonged_to(conn, sid, values["office_code"], values["created_at"],
-                                                   staff_office):
+            sid = values["staff_id"]  # judged by the office she was in when the rating was made
+            if sid is not None and not belonged_to(
+                conn, sid, values["office_code"], values["created_at"], staff_office
+            ):
                 raise Invalid(Reason.UNKNOWN_STAFF)
         except Invalid as bad:
             results[-1]["reason"] = bad.reason
@@ -286,8 +312,11 @@ def note_clashes(conn: Connection, device_id: int, results: list[dict], now) -> 
     those items again above it (docs/ARCHITECTURE.md, "Device sequence"); the clash stays visible."""
     clashes = sum(1 for r in results if r["reason"] == Reason.SEQ_TAKEN)
     if clashes:
-        conn.execute(update(devices).where(devices.c.id == device_id)
-                     .values(seq_clashes=devices.c.seq_clashes + clashes, last_seq_clash_at=now))
+        conn.execute(
+            update(devices)
+            .where(devices.c.id == device_id)
+            .values(seq_clashes=devices.c.seq_clashes + clashes, last_seq_clash_at=now)
+        )
     return conn.execute(select(devices.c.max_seq).where(devices.c.id == device_id)).scalar() or 0
 
 
@@ -310,20 +339,28 @@ def record_gaps(conn: Connection, device_id: int, seqs: list[int]) -> list[list[
     """Updates the device's highest seq and its open gaps; returns gaps first seen in this batch."""
     prev_max = conn.execute(select(devices.c.max_seq).where(devices.c.id == device_id)).scalar() or 0
     for seq in (s for s in seqs if s <= prev_max):  # a late item fills (part of) an old gap
-        for gap in conn.execute(select(rating_gaps).where(
-                rating_gaps.c.device_id == device_id, rating_gaps.c.from_seq <= seq,
-                rating_gaps.c.to_seq >= seq)).all():
+        for gap in conn.execute(
+            select(rating_gaps).where(
+                rating_gaps.c.device_id == device_id, rating_gaps.c.from_seq <= seq, rating_gaps.c.to_seq >= seq
+            )
+        ).all():
             conn.execute(delete(rating_gaps).where(rating_gaps.c.id == gap.id))
             pieces = [(gap.from_seq, seq - 1), (seq + 1, gap.to_seq)]
             for lo, hi in pieces:
                 if lo <= hi:
-                    conn.execute(insert(rating_gaps).values(device_id=device_id, from_seq=lo, to_seq=hi,
-                                                            detected_at=gap.detected_at))
+                    conn.execute(
+                        insert(rating_gaps).values(
+                            device_id=device_id, from_seq=lo, to_seq=hi, detected_at=gap.detected_at
+                        )
+                    )
     new_max = max(prev_max, max(seqs))
     if new_max == prev_max:
         return []
-    present = set(conn.execute(select(ratings.c.device_seq).where(
-        and_(ratings.c.device_id == device_id, ratings.c.device_seq > prev_max))).scalars())
+    present = set(
+        conn.execute(
+            select(ratings.c.device_seq).where(and_(ratings.c.device_id == device_id, ratings.c.device_seq > prev_max))
+        ).scalars()
+    )
     gaps, expected = [], prev_max + 1
     for seq in sorted(present):  # walk what is stored, never the (client-chosen) range itself
         if seq > expected:
@@ -332,8 +369,7 @@ def record_gaps(conn: Connection, device_id: int, seqs: list[int]) -> list[list[
     now = utcnow()
     for lo, hi in gaps:
         conn.execute(insert(rating_gaps).values(device_id=device_id, from_seq=lo, to_seq=hi, detected_at=now))
-    conn.execute(update(devices).where(devices.c.id == device_id, devices.c.max_seq < new_max)
-                 .values(max_seq=new_max))
+    conn.execute(update(devices).where(devices.c.id == device_id, devices.c.max_seq < new_max).values(max_seq=new_max))
     return gaps
 
 
@@ -374,15 +410,24 @@ def mark_quick(conn: Connection, device_id: int, seqs: list[int]) -> None:
     of them (a late item changes its successor's previous rating). Reads, per run of consecutive
     seqs, the run and its two neighbours through the (device_id, device_seq) index."""
     for first, last in _runs(seqs):
-        before = (select(func.max(ratings.c.device_seq)).where(ratings.c.device_id == device_id,
-                                                               ratings.c.device_seq < first).scalar_subquery())
-        after = (select(func.min(ratings.c.device_seq)).where(ratings.c.device_id == device_id,
-                                                              ratings.c.device_seq > last).scalar_subquery())
+        before = (
+            select(func.max(ratings.c.device_seq))
+            .where(ratings.c.device_id == device_id, ratings.c.device_seq < first)
+            .scalar_subquery()
+        )
+        after = (
+            select(func.min(ratings.c.device_seq))
+            .where(ratings.c.device_id == device_id, ratings.c.device_seq > last)
+            .scalar_subquery()
+        )
         rows = conn.execute(
             select(ratings.c.id, ratings.c.device_seq, ratings.c.created_at, ratings.c.quick)
-            .where(ratings.c.device_id == device_id,
-                   ratings.c.device_seq.between(func.coalesce(before, first), func.coalesce(after, last)))
-            .order_by(ratings.c.device_seq)).all()
+            .where(
+                ratings.c.device_id == device_id,
+                ratings.c.device_seq.between(func.coalesce(before, first), func.coalesce(after, last)),
+            )
+            .order_by(ratings.c.device_seq)
+        ).all()
         _apply(conn, _flag_changes(rows, has_predecessor=bool(rows) and rows[0].device_seq < first))
 
 
@@ -397,7 +442,9 @@ def backfill_quick(conn: Connection, chunk: int = 5000) -> int:
             rows = conn.execute(
                 select(ratings.c.id, ratings.c.device_seq, ratings.c.created_at, ratings.c.quick)
                 .where(ratings.c.device_id == device_id, ratings.c.device_seq > last_seq)
-                .order_by(ratings.c.device_seq).limit(chunk)).all()
+                .order_by(ratings.c.device_seq)
+                .limit(chunk)
+            ).all()
             if not rows:
                 break
             window = ([previous] if previous is not None else []) + rows
@@ -409,8 +456,8 @@ def backfill_quick(conn: Connection, chunk: int = 5000) -> int:
     return quick
 
 
-CLOCK_SHOWN_S = 600   # a tablet clock further than this from the server's is shown (device lists)
-CLOCK_SAMPLE = 20     # the latest ratings (by device_seq) that tell when a tablet last delivered some
+CLOCK_SHOWN_S = 600  # a tablet clock further than this from the server's is shown (device lists)
+CLOCK_SAMPLE = 20  # the latest ratings (by device_seq) that tell when a tablet last delivered some
 
 
 def skewed_clocks(conn: Connection) -> dict[int, float]:
@@ -419,12 +466,17 @@ def skewed_clocks(conn: Connection) -> dict[int, float]:
     carries `last_sync_at`, its own clock's time of its last delivered batch; the server's time of
     that batch is the latest `received_at` of its ratings. The two are compared only once a
     heartbeat came after that batch (so it reports it). Reads the (device_id, device_seq) index."""
-    latest = (select(ratings.c.device_id, func.max(ratings.c.received_at).label("received"))
-              .select_from(ratings.join(devices, devices.c.id == ratings.c.device_id))
-              .where(ratings.c.device_seq > devices.c.max_seq - CLOCK_SAMPLE)
-              .group_by(ratings.c.device_id).subquery())
-    rows = conn.execute(select(devices.c.id, devices.c.last_sync_at, devices.c.last_seen_at, latest.c.received)
-                        .join(latest, latest.c.device_id == devices.c.id)
-                        .where(devices.c.last_sync_at.isnot(None), devices.c.last_seen_at >= latest.c.received))
+    latest = (
+        select(ratings.c.device_id, func.max(ratings.c.received_at).label("received"))
+        .select_from(ratings.join(devices, devices.c.id == ratings.c.device_id))
+        .where(ratings.c.device_seq > devices.c.max_seq - CLOCK_SAMPLE)
+        .group_by(ratings.c.device_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(devices.c.id, devices.c.last_sync_at, devices.c.last_seen_at, latest.c.received)
+        .join(latest, latest.c.device_id == devices.c.id)
+        .where(devices.c.last_sync_at.isnot(None), devices.c.last_seen_at >= latest.c.received)
+    )
     offsets = {r.id: (r.last_sync_at - r.received).total_seconds() for r in rows}
     return {device: s for device, s in offsets.items() if abs(s) > CLOCK_SHOWN_S}

@@ -7,6 +7,7 @@ them (by officer, counter, field, procedure, day/week/month) and never decides o
 dossier is late or a rating satisfied. The rows it groups are `central.stats`' (one pipeline for
 every figure); tests hold the totals equal to judging every dossier (tests/central/reference.py).
 """
+
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,19 +30,22 @@ DIMENSIONS = ("officer", "counter", "field", "procedure", "day")
 
 class BadPeriod(BadInput):
     """A period the admin asked for that cannot be read (the message names the parameter)."""
+
     title = ("Kỳ báo cáo không hợp lệ", "Invalid period")
 
     def __init__(self, message: str):
         super().__init__(None, message)
 
     def page(self, lang: str) -> str:
-        return (f"Vui lòng chọn lại kỳ báo cáo ({self})." if lang == "vi"
-                else f"Please choose the period again ({self}).")
+        return (
+            f"Vui lòng chọn lại kỳ báo cáo ({self})." if lang == "vi" else f"Please choose the period again ({self})."
+        )
 
 
 @dataclass(frozen=True)
 class Period:
     """[start, end) in naive UTC, as stored; `granularity` is the trend's bucket size."""
+
     start: datetime
     end: datetime
     name: str  # 30d | month | quarter | year | custom
@@ -54,16 +58,21 @@ class Period:
         return (self.end + OFFSET - timedelta(microseconds=1)).date()
 
     def as_dict(self) -> dict:
-        return {"from": to_wire(self.start), "to": to_wire(self.end), "name": self.name,
-                "granularity": self.granularity, "first_day": self.first_day().isoformat(),
-                "last_day": self.last_day().isoformat()}
+        return {
+            "from": to_wire(self.start),
+            "to": to_wire(self.end),
+            "name": self.name,
+            "granularity": self.granularity,
+            "first_day": self.first_day().isoformat(),
+            "last_day": self.last_day().isoformat(),
+        }
 
 
 def _day(text: str, name: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise BadPeriod(f"{name}: \"{text}\" is not a day (expected YYYY-MM-DD, e.g. 2026-11-01)") from None
+        raise BadPeriod(f'{name}: "{text}" is not a day (expected YYYY-MM-DD, e.g. 2026-11-01)') from None
     if not FIRST_DAY <= day <= LAST_DAY:  # year 0001 or 9999: a typing error (and no UTC time exists)
         raise BadPeriod(f"{name}: {day} is outside {FIRST_DAY} .. {LAST_DAY}")
     return day
@@ -72,8 +81,13 @@ def _day(text: str, name: str) -> date:
 FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)  # the days a report period may cover
 
 
-def parse_period(period: str | None = None, day_from: str | None = None, day_to: str | None = None,
-                 granularity: str | None = None, now: datetime | None = None) -> Period:
+def parse_period(
+    period: str | None = None,
+    day_from: str | None = None,
+    day_to: str | None = None,
+    granularity: str | None = None,
+    now: datetime | None = None,
+) -> Period:
     """A named period ending now, or days `from`..`to` (both included, office time); the end is never
     later than now, so dossiers still open are judged today, not at a future date."""
     now = now or utcnow()
@@ -93,12 +107,12 @@ def parse_period(period: str | None = None, day_from: str | None = None, day_to:
     else:
         name = period or "month"
         if name not in PRESETS:
-            raise BadPeriod(f"period: \"{name}\" is not one of {', '.join(PRESETS)} (or give from and to)")
+            raise BadPeriod(f'period: "{name}" is not one of {", ".join(PRESETS)} (or give from and to)')
         start, end = stats.period_bounds(name, now)
     span = (end - start).days
     granularity = granularity or ("day" if span <= 31 else "week" if span <= 120 else "month")
     if granularity not in GRANULARITIES:
-        raise BadPeriod(f"granularity: \"{granularity}\" is not one of {', '.join(GRANULARITIES)}")
+        raise BadPeriod(f'granularity: "{granularity}" is not one of {", ".join(GRANULARITIES)}')
     return Period(start, end, name, granularity)
 
 
@@ -158,10 +172,18 @@ def on_time(conn: Connection, office: str | None, period: Period, tally: stats.D
     series = []
     for (b_start, b_end, first), rows in zip(buckets(period), _per_bucket(period, tally.finished)):
         f = stats.tally_figures(rows)
-        series.append({"label": bucket_label(first, period.granularity),
-                       "label_en": bucket_label(first, period.granularity, "en"), "from": to_wire(b_start),
-                       "to": to_wire(b_end), "finished": f["finished"], "on_time": f["on_time"],
-                       "late": f["late"], "on_time_rate": f["on_time_rate"]})
+        series.append(
+            {
+                "label": bucket_label(first, period.granularity),
+                "label_en": bucket_label(first, period.granularity, "en"),
+                "from": to_wire(b_start),
+                "to": to_wire(b_end),
+                "finished": f["finished"],
+                "on_time": f["on_time"],
+                "late": f["late"],
+                "on_time_rate": f["on_time_rate"],
+            }
+        )
     return {"office": office, "period": period.as_dict(), "dossiers": totals, "series": series}
 
 
@@ -176,9 +198,11 @@ def quick_counts(conn: Connection, office: str | None, period: Period, key=None)
     """{key: quick ratings of the period}: ratings recorded less than rules.QUICK_SECONDS after their
     tablet's previous one (ratings.quick, set at ingest). Reads only the quick ratings, by index."""
     key = key if key is not None else literal(None)
-    query = (select(key.label("key"), func.count().label("n"))
-             .where(ratings.c.quick == true(), ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
-             .group_by(key))
+    query = (
+        select(key.label("key"), func.count().label("n"))
+        .where(ratings.c.quick == true(), ratings.c.created_at >= period.start, ratings.c.created_at < period.end)
+        .group_by(key)
+    )
     if office:
         query = query.where(ratings.c.office_code == office)
     return {r.key: r.n for r in conn.execute(query)}
@@ -195,16 +219,25 @@ def satisfaction_trend(conn: Connection, office: str | None, period: Period, gro
         cell = counts[_bucket_index(starts, stats.day_start(g.key))]
         cell[0] += g.n
         cell[1] += g.n if rules.is_satisfied(g.score, g.scale) else 0
-    return [{"label": bucket_label(first, period.granularity), "label_en": bucket_label(first, period.granularity, "en"),
-             "from": to_wire(b_start), "to": to_wire(b_end),
-             "ratings": n, "satisfied": s, "satisfaction_rate": rules.rate(s, n)}
-            for (b_start, b_end, first), (n, s) in zip(spans, counts)]
+    return [
+        {
+            "label": bucket_label(first, period.granularity),
+            "label_en": bucket_label(first, period.granularity, "en"),
+            "from": to_wire(b_start),
+            "to": to_wire(b_end),
+            "ratings": n,
+            "satisfied": s,
+            "satisfaction_rate": rules.rate(s, n),
+        }
+        for (b_start, b_end, first), (n, s) in zip(spans, counts)
+    ]
 
 
 def _day_groups(conn: Connection, office: str | None, period: Period) -> list[stats.RatingGroup]:
     """The period's ratings counted per office day, score and scale."""
-    return stats.rating_groups(conn, office, period.start, period.end, stats.day_key(conn, ratings.c.created_at),
-                               comments=False)
+    return stats.rating_groups(
+        conn, office, period.start, period.end, stats.day_key(conn, ratings.c.created_at), comments=False
+    )
 
 
 def _d766(finished: list[stats.Finished], negative_rated: list[stats.NegativeRated]) -> dict:
@@ -212,9 +245,15 @@ def _d766(finished: list[stats.Finished], negative_rated: list[stats.NegativeRat
     late = sum(r.n for r in finished if not r.on_time)
     negative = sum(r.n for r in negative_rated)
     score = None if not base else round(max(0.0, 1 - late / base - negative / base), 4)
-    return {"finished": base, "late": late, "negative_rated": negative, "late_share": rules.rate(late, base),
-            "negative_share": rules.rate(negative, base), "score": score,
-            "full_marks": score is not None and score >= 0.9}
+    return {
+        "finished": base,
+        "late": late,
+        "negative_rated": negative,
+        "late_share": rules.rate(late, base),
+        "negative_share": rules.rate(negative, base),
+        "score": score,
+        "full_marks": score is not None and score >= 0.9,
+    }
 
 
 def decision_766(period: Period, tally: stats.DossierTally) -> dict:
@@ -222,8 +261,10 @@ def decision_766(period: Period, tally: stats.DossierTally) -> dict:
     dossiers finished in the period, and per bucket. No complaints register exists yet: only
     negative ratings count as the second term."""
     out = _d766(tally.finished, tally.negative)
-    out["series"] = [_d766(finished, negative)["score"] for finished, negative in
-                     zip(_per_bucket(period, tally.finished), _per_bucket(period, tally.negative))]
+    out["series"] = [
+        _d766(finished, negative)["score"]
+        for finished, negative in zip(_per_bucket(period, tally.finished), _per_bucket(period, tally.negative))
+    ]
     return out
 
 
@@ -237,10 +278,15 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
         point.update({k: d[k] for k in ("finished", "on_time", "late", "on_time_rate")})
     totals = stats.rating_totals(groups)
     totals["quick"] = sum(quick_counts(conn, office, period).values())
-    return {"office": office, "period": period.as_dict(),
-            "ratings": totals,
-            "dossiers": dossier_part["dossiers"], "decision_766": decision_766(period, tally),
-            "series": trend, "generated_at": to_wire(utcnow())}
+    return {
+        "office": office,
+        "period": period.as_dict(),
+        "ratings": totals,
+        "dossiers": dossier_part["dossiers"],
+        "decision_766": decision_766(period, tally),
+        "series": trend,
+        "generated_at": to_wire(utcnow()),
+    }
 
 
 def _labels(conn: Connection, dimension: str, keys: set) -> dict:
@@ -261,10 +307,17 @@ def _dossier_keys(conn: Connection, office: str | None, codes: set) -> dict:
     out = {}
     codes = sorted(codes)
     for i in range(0, len(codes), 500):
-        query = (select(dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name,
-                        procedures.c.field_code, procedures.c.field_name)
-                 .join(procedures, procedures.c.code == dossiers.c.procedure_code, isouter=True)
-                 .where(dossiers.c.code.in_(codes[i:i + 500])))
+        query = (
+            select(
+                dossiers.c.code,
+                dossiers.c.procedure_code,
+                dossiers.c.procedure_name,
+                procedures.c.field_code,
+                procedures.c.field_name,
+            )
+            .join(procedures, procedures.c.code == dossiers.c.procedure_code, isouter=True)
+            .where(dossiers.c.code.in_(codes[i : i + 500]))
+        )
         for r in conn.execute(query):
             out[r.code] = (r.procedure_code, r.procedure_name, r.field_code, r.field_name)
     return out
@@ -277,6 +330,7 @@ ON_TIME_KEYS = ("finished", "on_time", "late", "on_time_rate")
 @dataclass
 class _Group:
     """One row of `satisfaction_by` while it is counted."""
+
     key: object
     label: str | None  # None: looked up by key (officer and procedure names), else str(key)
     count: int = 0
@@ -285,7 +339,7 @@ class _Group:
     comments: int = 0
     quick: int = 0
     dossiers: dict | None = None  # ON_TIME_KEYS of the dossiers finished in the period (VIA_DOSSIER)
-    levels: Counter = field(default_factory=Counter)   # ratings per score, on the report's scale
+    levels: Counter = field(default_factory=Counter)  # ratings per score, on the report's scale
     reasons: Counter = field(default_factory=Counter)  # reasons ticked on scores below 'satisfied'
 
     def add(self, row: stats.RatingGroup, scale: int) -> None:
@@ -302,14 +356,22 @@ class _Group:
 
     def item(self, scale: int, names: dict, with_dossiers: bool) -> dict:
         """The row as the API and the pages show it."""
-        out = {"key": self.key, "label": self.label if self.label is not None else names.get(self.key, str(self.key)),
-               "count": self.count, "satisfied": self.satisfied, "negative": self.negative,
-               "comments": self.comments, "quick": self.quick}
+        out = {
+            "key": self.key,
+            "label": self.label if self.label is not None else names.get(self.key, str(self.key)),
+            "count": self.count,
+            "satisfied": self.satisfied,
+            "negative": self.negative,
+            "comments": self.comments,
+            "quick": self.quick,
+        }
         if with_dossiers:
             out.update(self.dossiers or dict.fromkeys(ON_TIME_KEYS, 0) | {"on_time_rate": None})
-        out.update(satisfaction_rate=rules.rate(self.satisfied, self.count),
-                   distribution={str(i): self.levels.get(i, 0) for i in range(1, scale + 1)},
-                   top_reasons=_top_reasons(self.reasons))
+        out.update(
+            satisfaction_rate=rules.rate(self.satisfied, self.count),
+            distribution={str(i): self.levels.get(i, 0) for i in range(1, scale + 1)},
+            top_reasons=_top_reasons(self.reasons),
+        )
         return out
 
 
@@ -334,14 +396,24 @@ class _Groups(dict):
 def _top_reasons(reasons: Counter) -> list[dict]:
     """The three reasons ticked most often (ties by code), with their labels in both languages."""
     top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-    return [{"code": c, "label": rules.REASON_LABELS.get(c, (c, c))[0],
-             "label_en": rules.REASON_LABELS.get(c, (c, c))[1], "count": n} for c, n in top]
+    return [
+        {
+            "code": c,
+            "label": rules.REASON_LABELS.get(c, (c, c))[0],
+            "label_en": rules.REASON_LABELS.get(c, (c, c))[1],
+            "count": n,
+        }
+        for c, n in top
+    ]
 
 
 def _grouping_column(conn: Connection, dimension: str):
     """SQL for what `satisfaction_by` groups ratings by: officer, counter, office day, else the dossier."""
-    return {"officer": ratings.c.staff_id, "counter": ratings.c.counter,
-            "day": local_day(conn, ratings.c.created_at)}.get(dimension, ratings.c.dossier_code)
+    return {
+        "officer": ratings.c.staff_id,
+        "counter": ratings.c.counter,
+        "day": local_day(conn, ratings.c.created_at),
+    }.get(dimension, ratings.c.dossier_code)
 
 
 def satisfaction_by(conn: Connection, dimension: str, office: str | None, period: Period) -> dict:
@@ -350,7 +422,7 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
     quick ratings (rules.QUICK_SECONDS); for field and procedure also the on-time figures of
     dossiers finished in the period."""
     if dimension not in DIMENSIONS:
-        raise BadPeriod(f"by: \"{dimension}\" is not one of {', '.join(DIMENSIONS)}")
+        raise BadPeriod(f'by: "{dimension}" is not one of {", ".join(DIMENSIONS)}')
     column = _grouping_column(conn, dimension)
     rows = stats.rating_groups(conn, office, period.start, period.end, column, reasons=True)
     scale = stats.scale_of(rows)
@@ -390,8 +462,10 @@ def _add_on_time(conn: Connection, dimension: str, office: str | None, period: P
     tally = stats.dossier_tally(conn, office, period.start, period.end, by_procedure=True, per_day=False)
     fields = {}
     if dimension == "field":
-        fields = {r.code: (r.field_code or "?", r.field_name) for r in
-                  conn.execute(select(procedures.c.code, procedures.c.field_code, procedures.c.field_name))}
+        fields = {
+            r.code: (r.field_code or "?", r.field_name)
+            for r in conn.execute(select(procedures.c.code, procedures.c.field_code, procedures.c.field_name))
+        }
     per_key: dict = {}
     for row in tally.finished:
         if dimension == "procedure":
@@ -407,17 +481,39 @@ def _add_on_time(conn: Connection, dimension: str, office: str | None, period: P
 
 def comments(conn: Connection, office: str | None, period: Period, limit: int = 100) -> list[dict]:
     """Latest comments of the period, newest first: time, officer, counter, score, text (phones hidden)."""
-    query = (select(ratings.c.created_at, ratings.c.counter, ratings.c.score, ratings.c.scale,
-                    ratings.c.comment, staff.c.name.label("officer"))
-             .join(staff, staff.c.id == ratings.c.staff_id, isouter=True)
-             .where(ratings.c.created_at >= period.start, ratings.c.created_at < period.end,
-                    ratings.c.comment.isnot(None), ratings.c.comment != "")
-             .order_by(ratings.c.created_at.desc()).limit(limit))
+    query = (
+        select(
+            ratings.c.created_at,
+            ratings.c.counter,
+            ratings.c.score,
+            ratings.c.scale,
+            ratings.c.comment,
+            staff.c.name.label("officer"),
+        )
+        .join(staff, staff.c.id == ratings.c.staff_id, isouter=True)
+        .where(
+            ratings.c.created_at >= period.start,
+            ratings.c.created_at < period.end,
+            ratings.c.comment.isnot(None),
+            ratings.c.comment != "",
+        )
+        .order_by(ratings.c.created_at.desc())
+        .limit(limit)
+    )
     if office:
         query = query.where(ratings.c.office_code == office)
-    return [{"created_at": to_wire(r.created_at), "officer": r.officer, "counter": r.counter,
-             "score": r.score, "scale": r.scale, "satisfied": rules.is_satisfied(r.score, r.scale),
-             "comment": hide_phones(r.comment)} for r in conn.execute(query)]
+    return [
+        {
+            "created_at": to_wire(r.created_at),
+            "officer": r.officer,
+            "counter": r.counter,
+            "score": r.score,
+            "scale": r.scale,
+            "satisfied": rules.is_satisfied(r.score, r.scale),
+            "comment": hide_phones(r.comment),
+        }
+        for r in conn.execute(query)
+    ]
 
 
 def sort_items(items: list[dict], column: str, descending: bool) -> list[dict]:

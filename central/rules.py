@@ -5,6 +5,7 @@ A dossier finishes at the first of finished_at, returned_at, or the time it ente
 requested) is added to due_at. Finished: on time iff finish <= adjusted due. Open at the report
 date: late iff the report date is past the adjusted due, else undecided (None).
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,20 +24,30 @@ STATUS_LABELS = {
     10: ("Đã trả kết quả", "Result returned"),
 }
 NEXT_STEP = {
-    5: ("Vui lòng mang giấy tờ bổ sung theo yêu cầu đến quầy tiếp nhận; thời gian bổ sung không "
+    5: (
+        "Vui lòng mang giấy tờ bổ sung theo yêu cầu đến quầy tiếp nhận; thời gian bổ sung không "
         "tính vào thời hạn giải quyết.",
         "Please bring the requested documents to the reception counter; the time this takes does "
-        "not count against the deadline."),
-    6: ("Vui lòng nộp phí, lệ phí theo thông báo tại quầy hoặc trực tuyến để hồ sơ được tiếp tục xử lý.",
-        "Please pay the fees as notified, at the counter or online, so processing can continue."),
-    9: ("Kết quả đã sẵn sàng: mời ông/bà mang giấy tiếp nhận đến quầy trả kết quả.",
-        "The result is ready: please bring your receipt to the result counter."),
-    3: ("Hồ sơ không được tiếp nhận; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
-        "The dossier was not accepted; please ask at the reception counter for the reason."),
-    8: ("Hồ sơ đã dừng xử lý; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
-        "Processing was stopped; please ask at the reception counter for the reason."),
+        "not count against the deadline.",
+    ),
+    6: (
+        "Vui lòng nộp phí, lệ phí theo thông báo tại quầy hoặc trực tuyến để hồ sơ được tiếp tục xử lý.",
+        "Please pay the fees as notified, at the counter or online, so processing can continue.",
+    ),
+    9: (
+        "Kết quả đã sẵn sàng: mời ông/bà mang giấy tiếp nhận đến quầy trả kết quả.",
+        "The result is ready: please bring your receipt to the result counter.",
+    ),
+    3: (
+        "Hồ sơ không được tiếp nhận; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
+        "The dossier was not accepted; please ask at the reception counter for the reason.",
+    ),
+    8: (
+        "Hồ sơ đã dừng xử lý; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
+        "Processing was stopped; please ask at the reception counter for the reason.",
+    ),
 }
-REASON_LABELS = scale.STANDARD_REASONS   # codes always accepted from a tablet, with their names
+REASON_LABELS = scale.STANDARD_REASONS  # codes always accepted from a tablet, with their names
 ENDING_STATUSES = (3, 8)
 RULE_VERSION = 1  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
 SUPPLEMENT_STATUS = 5
@@ -53,6 +64,7 @@ class Step:
 @dataclass
 class DossierTimes:
     """What the rule needs of a dossier; all times comparable (all naive UTC or all aware)."""
+
     status: int
     received_at: datetime
     due_at: datetime | None

@@ -1,5 +1,6 @@
 """Secrets of the central server: random tokens stored as sha256, keyed hashes of dossier lookup
 secrets, scrypt passwords, staff PINs."""
+
 import hashlib
 import hmac
 import secrets
@@ -73,11 +74,15 @@ PASSWORD_MIN_LENGTH = 8
 def password_problem(password: str) -> tuple[str, str] | None:
     """Why an admin password cannot be set, (Vietnamese, English), or None when it can."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return (f"Mật khẩu phải dài ít nhất {PASSWORD_MIN_LENGTH} ký tự.",
-                f"The password must be at least {PASSWORD_MIN_LENGTH} characters long.")
+        return (
+            f"Mật khẩu phải dài ít nhất {PASSWORD_MIN_LENGTH} ký tự.",
+            f"The password must be at least {PASSWORD_MIN_LENGTH} characters long.",
+        )
     if password != password.strip():
-        return ("Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.",
-                "The password must not start or end with a space.")
+        return (
+            "Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.",
+            "The password must not start or end with a space.",
+        )
     return None
 
 
@@ -85,8 +90,5 @@ def check_password(password: str, stored: str | None) -> bool:
     if not stored or not stored.startswith("scrypt$"):
         return False
     _, n, r, p, salt, digest = stored.split("$")
-    got = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), dklen=32,
-                         n=int(n), r=int(r), p=int(p))
+    got = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p))
     return hmac.compare_digest(got.hex(), digest)
-
-

@@ -17,6 +17,7 @@ connections over the workers' sockets. The supervisor keeps a bound socket in th
 never listens: it holds the port (a second server on it, even this one started twice, fails at
 once, as before) and is what uvicorn pickles for each worker, as the recipe of that worker's socket.
 """
+
 import logging
 import socket
 
@@ -67,8 +68,7 @@ class TcpConfig(uvicorn.Config):
             log.error(exc)
             raise SystemExit(uvicorn.config.STARTUP_FAILURE) from None
         host, port = sock.getsockname()[:2]
-        log.info("Uvicorn running on http://%s:%d with %d workers (Press CTRL+C to quit)",
-                 host, port, self.workers)
+        log.info("Uvicorn running on http://%s:%d with %d workers (Press CTRL+C to quit)", host, port, self.workers)
         return sock
 
 

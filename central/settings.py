@@ -7,6 +7,7 @@ what is allowed, all problems at once. Precedence: defaults < `[server]` of the 
 `MOTCUA_LOOKUP_MISSES_PER_MINUTE=50`; deployments set `MOTCUA_DB`). `config/central.ini` is written
 from this declaration (`python -m motcua.config example central`), docs/CONFIG.md too.
 """
+
 import dataclasses
 import os
 
@@ -14,50 +15,130 @@ from motcua.config import ConfigError, Key, Schema, Section, SectionValues, load
 
 __all__ = ["SERVER", "SCHEMA", "load_settings", "from_environment", "ConfigError"]
 
-SERVER = Section("server", "The central server (`motcua-central serve --config config/central.ini`).",
-                 env_prefix="MOTCUA_", keys=[
-    Key("db", "str", "var/central.db", "The database. `--db` wins over it; every other motcua-central "
-        "command reads MOTCUA_DB too.", shape="a SQLite file path or a postgresql:// URL"),
-    Key("db_pool_size", "int", 40, "PostgreSQL only: database connections each server "
-        "process keeps open (its request threadpool has 40 threads). With N server processes, "
-        "PostgreSQL's max_connections must allow N x 1.25 x this.", min=1),
-    Key("max_body_bytes", "int", 1_048_576, "Largest request body accepted, in bytes; larger ones get "
-        "413 before anything is parsed.", min=1),
-    Key("requests_per_minute_per_token", "int", 1200, "Budget of requests per device or admin token per "
-        "minute; above it 429 with Retry-After.", min=1),
-    Key("lookup_misses_per_minute", "int", 10, "Dossier lookups per device per minute that may miss "
-        "(unknown code or wrong secret) before 429. Codes are guessable (unit-date-sequence), so "
-        "probing is slowed down. Counted in the database: all server processes together give a "
-        "device this many, not this many each.", min=0),
-    Key("max_ratings_per_batch", "int", 500, "Most ratings accepted in one POST /api/v1/ratings.", min=1),
-    Key("idempotency_keep_days", "int", 30, "Days a batch's stored answer replays for a resent "
-        "Idempotency-Key; older ones are removed hourly (a batch resent later is still safe: its "
-        "items are answered duplicate by id).", min=1),
-    Key("device_silent_minutes", "int", 15, "Minutes without a heartbeat after which the dashboard's "
-        "device list shows a kiosk or tablet in red as silent (devices beat every minute or so).", min=1),
-    Key("max_in_flight", "int", 128, "Requests in flight per server process past which new ones are "
-        "answered 503 + Retry-After at once, before their body is read (0 = never shed; /healthz is "
-        "never shed).", min=0),
-    Key("max_in_flight_unauthenticated", "int", 16, "Requests with a body (POST, PUT, ...) and no valid "
-        "device or admin token (dashboard forms, strangers) in flight at once per server process; "
-        "more get 503 at once. The token is checked before the body is read, so stalled uploads "
-        "never take the devices' places (0 = no separate limit).", min=0),
-    Key("body_timeout", "int", 20, "Seconds a request's whole body may take to arrive; a slower or "
-        "stalled one gets 408 and its connection is closed.", min=1),
-    Key("admin_token_days", "int", 90, "Days an admin API token works after it was issued; then it gets "
-        "401 and a new one is needed (motcua-central admin token NAME). 0 = admin tokens never "
-        "expire.", min=0),
-    Key("shed_retry_after", "int", 5, "Largest Retry-After (seconds) of a shed request; each answer "
-        "picks 1..this at random so a reconnect storm comes back spread out.", min=1),
-    Key("custom_reason_codes", "str", "", "Reason codes of the office's own, comma-separated, that "
-        "tablets may send besides the standard ones (thai_do, cho_lau, huong_dan, "
-        "giay_to_ngoai_quy_dinh): list here every code added to [reasons] codes in the tablets' "
-        "rating.ini. A rating with any other code is rejected (invalid:reasons) and the tablet sets "
-        "it aside, so add a code here before the tablets get it.", shape="codes, comma-separated"),
-], retired={
-    # Keys older config files may still hold: a warning, not a refusal to start.
-    "timezone_offset_hours": "offices are in Asia/Ho_Chi_Minh (motcua.officetime); remove the line",
-})
+SERVER = Section(
+    "server",
+    "The central server (`motcua-central serve --config config/central.ini`).",
+    env_prefix="MOTCUA_",
+    keys=[
+        Key(
+            "db",
+            "str",
+            "var/central.db",
+            "The database. `--db` wins over it; every other motcua-central command reads MOTCUA_DB too.",
+            shape="a SQLite file path or a postgresql:// URL",
+        ),
+        Key(
+            "db_pool_size",
+            "int",
+            40,
+            "PostgreSQL only: database connections each server "
+            "process keeps open (its request threadpool has 40 threads). With N server processes, "
+            "PostgreSQL's max_connections must allow N x 1.25 x this.",
+            min=1,
+        ),
+        Key(
+            "max_body_bytes",
+            "int",
+            1_048_576,
+            "Largest request body accepted, in bytes; larger ones get 413 before anything is parsed.",
+            min=1,
+        ),
+        Key(
+            "requests_per_minute_per_token",
+            "int",
+            1200,
+            "Budget of requests per device or admin token per minute; above it 429 with Retry-After.",
+            min=1,
+        ),
+        Key(
+            "lookup_misses_per_minute",
+            "int",
+            10,
+            "Dossier lookups per device per minute that may miss "
+            "(unknown code or wrong secret) before 429. Codes are guessable (unit-date-sequence), so "
+            "probing is slowed down. Counted in the database: all server processes together give a "
+            "device this many, not this many each.",
+            min=0,
+        ),
+        Key("max_ratings_per_batch", "int", 500, "Most ratings accepted in one POST /api/v1/ratings.", min=1),
+        Key(
+            "idempotency_keep_days",
+            "int",
+            30,
+            "Days a batch's stored answer replays for a resent "
+            "Idempotency-Key; older ones are removed hourly (a batch resent later is still safe: its "
+            "items are answered duplicate by id).",
+            min=1,
+        ),
+        Key(
+            "device_silent_minutes",
+            "int",
+            15,
+            "Minutes without a heartbeat after which the dashboard's "
+            "device list shows a kiosk or tablet in red as silent (devices beat every minute or so).",
+            min=1,
+        ),
+        Key(
+            "max_in_flight",
+            "int",
+            128,
+            "Requests in flight per server process past which new ones are "
+            "answered 503 + Retry-After at once, before their body is read (0 = never shed; /healthz is "
+            "never shed).",
+            min=0,
+        ),
+        Key(
+            "max_in_flight_unauthenticated",
+            "int",
+            16,
+            "Requests with a body (POST, PUT, ...) and no valid "
+            "device or admin token (dashboard forms, strangers) in flight at once per server process; "
+            "more get 503 at once. The token is checked before the body is read, so stalled uploads "
+            "never take the devices' places (0 = no separate limit).",
+            min=0,
+        ),
+        Key(
+            "body_timeout",
+            "int",
+            20,
+            "Seconds a request's whole body may take to arrive; a slower or "
+            "stalled one gets 408 and its connection is closed.",
+            min=1,
+        ),
+        Key(
+            "admin_token_days",
+            "int",
+            90,
+            "Days an admin API token works after it was issued; then it gets "
+            "401 and a new one is needed (motcua-central admin token NAME). 0 = admin tokens never "
+            "expire.",
+            min=0,
+        ),
+        Key(
+            "shed_retry_after",
+            "int",
+            5,
+            "Largest Retry-After (seconds) of a shed request; each answer "
+            "picks 1..this at random so a reconnect storm comes back spread out.",
+            min=1,
+        ),
+        Key(
+            "custom_reason_codes",
+            "str",
+            "",
+            "Reason codes of the office's own, comma-separated, that "
+            "tablets may send besides the standard ones (thai_do, cho_lau, huong_dan, "
+            "giay_to_ngoai_quy_dinh): list here every code added to [reasons] codes in the tablets' "
+            "rating.ini. A rating with any other code is rejected (invalid:reasons) and the tablet sets "
+            "it aside, so add a code here before the tablets get it.",
+            shape="codes, comma-separated",
+        ),
+    ],
+    retired={
+        # Keys older config files may still hold: a warning, not a refusal to start.
+        "timezone_offset_hours": "offices are in Asia/Ho_Chi_Minh (motcua.officetime); remove the line",
+    },
+)
 SCHEMA = Schema([SERVER], owner="central", title="central server")
 
 

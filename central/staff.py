@@ -14,6 +14,7 @@ old office's. `staff.office_code` is where the officer is now; `staff_offices` h
 period once she has been moved (an officer never moved has none), written by `record_move` in the
 transaction that moves her (CLI `staff move`, the dashboard's staff form).
 """
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -23,8 +24,15 @@ from central.storage.schema import staff, staff_offices
 from central.timeutil import utcnow
 from motcua.pin import hash_pin
 
-__all__ = ["MAX_PHOTO_BYTES", "add_officer", "update_officer", "photo_type", "pin_hash_of", "record_move",
-           "belonged_to"]
+__all__ = [
+    "MAX_PHOTO_BYTES",
+    "add_officer",
+    "update_officer",
+    "photo_type",
+    "pin_hash_of",
+    "record_move",
+    "belonged_to",
+]
 
 MAX_PHOTO_BYTES = 2_000_000
 PHOTO_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
@@ -72,16 +80,34 @@ def _checked(conn: Connection, office, name, title, counter, photo, pin) -> dict
     return values
 
 
-def add_officer(conn: Connection, office: str, name: str, *, title: str = "", counter: int | str | None = None,
-                active: bool = True, photo: bytes | None = None, pin: str | None = None) -> int:
+def add_officer(
+    conn: Connection,
+    office: str,
+    name: str,
+    *,
+    title: str = "",
+    counter: int | str | None = None,
+    active: bool = True,
+    photo: bytes | None = None,
+    pin: str | None = None,
+) -> int:
     """Adds an officer; her id. `photo`: the image's bytes; `pin`: the digits, kept hashed."""
     values = _checked(conn, office, name, title, counter, photo, pin)
     return conn.execute(insert(staff).values(active=active, **values)).inserted_primary_key[0]
 
 
-def update_officer(conn: Connection, staff_id: int | str, *, office=_KEEP, name=_KEEP, title=_KEEP,
-                   counter=_KEEP, active: bool | None = None, photo: bytes | None = None,
-                   pin: str | None = None) -> bool:
+def update_officer(
+    conn: Connection,
+    staff_id: int | str,
+    *,
+    office=_KEEP,
+    name=_KEEP,
+    title=_KEEP,
+    counter=_KEEP,
+    active: bool | None = None,
+    photo: bytes | None = None,
+    pin: str | None = None,
+) -> bool:
     """Changes what is given of an officer (a photo or PIN that is None or empty keeps hers); True
     when she moved to another office: her earlier ratings, even those a tablet sends later, keep
     counting for the office she was in then (record_move). NotFound for an unknown id."""
@@ -102,11 +128,15 @@ def record_move(conn: Connection, staff_id: int, office: str, at) -> bool:
     row = conn.execute(select(staff.c.office_code).where(staff.c.id == staff_id)).first()
     if row is None or row.office_code == office:
         return False
-    closed = conn.execute(update(staff_offices).where(staff_offices.c.staff_id == staff_id,
-                                                      staff_offices.c.to_at.is_(None)).values(to_at=at)).rowcount
-    if not closed:   # her first move: the period before it, since she was added
-        conn.execute(insert(staff_offices).values(staff_id=staff_id, office_code=row.office_code,
-                                                  from_at=None, to_at=at))
+    closed = conn.execute(
+        update(staff_offices)
+        .where(staff_offices.c.staff_id == staff_id, staff_offices.c.to_at.is_(None))
+        .values(to_at=at)
+    ).rowcount
+    if not closed:  # her first move: the period before it, since she was added
+        conn.execute(
+            insert(staff_offices).values(staff_id=staff_id, office_code=row.office_code, from_at=None, to_at=at)
+        )
     conn.execute(insert(staff_offices).values(staff_id=staff_id, office_code=office, from_at=at, to_at=None))
     return True
 
@@ -119,14 +149,19 @@ def belonged_to(conn: Connection, staff_id: int, office: str, when, cache: dict 
     cache = {} if cache is None else cache
     if staff_id not in cache:
         row = conn.execute(select(staff.c.office_code).where(staff.c.id == staff_id)).first()
-        periods = conn.execute(select(staff_offices.c.office_code, staff_offices.c.from_at, staff_offices.c.to_at)
-                               .where(staff_offices.c.staff_id == staff_id,
-                                      staff_offices.c.to_at.isnot(None))).all() if row else []
+        periods = (
+            conn.execute(
+                select(staff_offices.c.office_code, staff_offices.c.from_at, staff_offices.c.to_at).where(
+                    staff_offices.c.staff_id == staff_id, staff_offices.c.to_at.isnot(None)
+                )
+            ).all()
+            if row
+            else []
+        )
         cache[staff_id] = (row.office_code if row else None, periods)
     current, periods = cache[staff_id]
     if current is None:
         return False
     if current == office:
         return True
-    return any(p.office_code == office and (p.from_at is None or p.from_at <= when) and when < p.to_at
-               for p in periods)
+    return any(p.office_code == office and (p.from_at is None or p.from_at <= when) and when < p.to_at for p in periods)

@@ -8,6 +8,7 @@ Dossiers: `dossier_tally` counts finished dossiers in SQL from the verdicts stor
 counter, field, procedure or day; `office_stats` is the kiosk's screen. The reference the tests
 hold these equal to (every dossier judged now) is tests/central/reference.py.
 """
+
 import json
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -37,8 +38,7 @@ def period_bounds(name: str, now: datetime | None = None) -> tuple[datetime, dat
     if name == "month":
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     elif name == "quarter":
-        start = local.replace(month=(local.month - 1) // 3 * 3 + 1, day=1, hour=0, minute=0,
-                              second=0, microsecond=0)
+        start = local.replace(month=(local.month - 1) // 3 * 3 + 1, day=1, hour=0, minute=0, second=0, microsecond=0)
     elif name == "year":
         start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     else:
@@ -67,20 +67,35 @@ def office_stats(conn: Connection, office: str | None, period: str, now: datetim
     tally = dossier_tally(conn, office, start, end)
     history = dossier_tally(conn, office, first, end) if first < start else tally
     starts = [m_start for m_start, _ in spans]
-    finished, rated = _by_month(starts, history.finished, lambda r: r.day), _by_month(
-        starts, rating_groups(conn, office, first, end, day_key(conn, ratings.c.created_at), comments=False),
-        lambda g: day_start(g.key))
+    finished, rated = (
+        _by_month(starts, history.finished, lambda r: r.day),
+        _by_month(
+            starts,
+            rating_groups(conn, office, first, end, day_key(conn, ratings.c.created_at), comments=False),
+            lambda g: day_start(g.key),
+        ),
+    )
     series = []
     for (m_start, _), month_finished, month_rated in zip(spans, finished, rated):
         d, r = tally_figures(month_finished), rating_totals(month_rated)
         local = m_start + OFFSET
-        series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
-                       "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
-                       "finished": d["finished"]})
-    return {"office": office, "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
-            "dossiers": tally.figures(),
-            "ratings": rating_totals(rating_groups(conn, office, start, end, comments=False)),
-            "series": series, "generated_at": to_wire(utcnow())}
+        series.append(
+            {
+                "label": f"T{local.month}/{local.year}",
+                "on_time_rate": d["on_time_rate"],
+                "satisfaction_rate": r["satisfaction_rate"],
+                "ratings": r["count"],
+                "finished": d["finished"],
+            }
+        )
+    return {
+        "office": office,
+        "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
+        "dossiers": tally.figures(),
+        "ratings": rating_totals(rating_groups(conn, office, start, end, comments=False)),
+        "series": series,
+        "generated_at": to_wire(utcnow()),
+    }
 
 
 def _by_month(starts: list[datetime], rows, day_of) -> list[list]:
@@ -96,6 +111,7 @@ def _by_month(starts: list[datetime], rows, day_of) -> list[list]:
 class RatingGroup(NamedTuple):
     """Ratings counted together (`rating_groups`): the same key, score, scale, comment or not and
     reasons ticked (a JSON list, "[]" unless asked for)."""
+
     key: object
     score: int
     scale: int
@@ -104,21 +120,37 @@ class RatingGroup(NamedTuple):
     n: int
 
 
-def rating_groups(conn: Connection, office: str | None, start: datetime, end: datetime, key=None,
-                  comments: bool = True, reasons: bool = False) -> list[RatingGroup]:
+def rating_groups(
+    conn: Connection,
+    office: str | None,
+    start: datetime,
+    end: datetime,
+    key=None,
+    comments: bool = True,
+    reasons: bool = False,
+) -> list[RatingGroup]:
     """The ratings of [start, end) counted in SQL per (key, score, scale, comment or not, reasons),
     so a year of a busy office is a few thousand rows, not a hundred thousand. Satisfaction is
     decided in Python (rules). `key` is an SQL expression (officer, counter, `day_key`...) or None.
     Without `comments` and `reasons` the ratings' (office, created_at, scale, score) index covers
     the query; with `reasons`, one pass gives counts, comments and reasons."""
-    has_comment = (case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0)
-                   if comments else literal(0))
+    has_comment = (
+        case((and_(ratings.c.comment.isnot(None), ratings.c.comment != ""), 1), else_=0) if comments else literal(0)
+    )
     key = key if key is not None else literal(None)
     reason_sets = ratings.c.reasons if reasons else literal("[]")
-    query = (select(key.label("key"), ratings.c.score, ratings.c.scale, has_comment.label("has_comment"),
-                    reason_sets.label("reasons"), func.count().label("n"))
-             .where(ratings.c.created_at >= start, ratings.c.created_at < end)
-             .group_by(key, ratings.c.score, ratings.c.scale, has_comment, reason_sets))
+    query = (
+        select(
+            key.label("key"),
+            ratings.c.score,
+            ratings.c.scale,
+            has_comment.label("has_comment"),
+            reason_sets.label("reasons"),
+            func.count().label("n"),
+        )
+        .where(ratings.c.created_at >= start, ratings.c.created_at < end)
+        .group_by(key, ratings.c.score, ratings.c.scale, has_comment, reason_sets)
+    )
     if office:
         query = query.where(ratings.c.office_code == office)
     return conn.execute(query).all()  # Rows named as RatingGroup: no copy into tuples of our own
@@ -144,8 +176,13 @@ def rating_totals(groups: list[RatingGroup]) -> dict:
         if rules.is_satisfied(score, scale):
             satisfied += n
     scale = scales.most_common(1)[0][0] if scales else 3
-    return {"count": count, "satisfied": satisfied, "satisfaction_rate": rules.rate(satisfied, count),
-            "distribution": {str(i): levels[i, scale] for i in range(1, scale + 1)}, "scale": scale}
+    return {
+        "count": count,
+        "satisfied": satisfied,
+        "satisfaction_rate": rules.rate(satisfied, count),
+        "distribution": {str(i): levels[i, scale] for i in range(1, scale + 1)},
+        "scale": scale,
+    }
 
 
 def reasons_of(group: RatingGroup) -> list[str]:
@@ -155,9 +192,10 @@ def reasons_of(group: RatingGroup) -> list[str]:
 
 class Finished(NamedTuple):
     """`n` dossiers finished in the period with the same verdict (and procedure, and office day)."""
+
     procedure: str | None  # procedure code when counted by procedure, else None
-    name: str | None       # its name (the catalogue's, else the dossier's), when counted by procedure
-    day: datetime | None   # naive-UTC start of the office day of the finish, when counted per day
+    name: str | None  # its name (the catalogue's, else the dossier's), when counted by procedure
+    day: datetime | None  # naive-UTC start of the office day of the finish, when counted per day
     on_time: bool
     n: int
 
@@ -165,6 +203,7 @@ class Finished(NamedTuple):
 class NegativeRated(NamedTuple):
     """`n` dossiers finished in the period (on that office day) that a citizen rated negatively
     (rules.is_negative): the second term of decision 766."""
+
     day: datetime | None
     n: int
 
@@ -174,6 +213,7 @@ class DossierTally:
     """The dossiers of a period: `received`; `open_late` (still open and late at the period's end,
     judged then by rules.judge); `finished` rows counted in SQL from stored verdicts plus those judged
     at report time; `negative` (only when asked for) the finished ones rated negatively."""
+
     received: int
     open_late: int
     finished: list[Finished]
@@ -191,17 +231,23 @@ def _stored() -> object:
 def _negative(since: datetime, office: str | None) -> list:
     """Conditions on ratings given since `since` with a dossier code and a negative score
     (rules.is_negative over every level of every scale a tablet may use)."""
-    levels = [(score, scale) for scale in range(2, 11) for score in range(1, scale + 1)
-              if rules.is_negative(score, scale)]
-    where = [ratings.c.dossier_code.isnot(None), ratings.c.created_at >= since,
-             tuple_(ratings.c.score, ratings.c.scale).in_(levels)]
+    levels = [
+        (score, scale) for scale in range(2, 11) for score in range(1, scale + 1) if rules.is_negative(score, scale)
+    ]
+    where = [
+        ratings.c.dossier_code.isnot(None),
+        ratings.c.created_at >= since,
+        tuple_(ratings.c.score, ratings.c.scale).in_(levels),
+    ]
     return where + ([ratings.c.office_code == office] if office else [])
 
 
 def _in_office_by(office: str | None, start: datetime, end: datetime, received=dossiers.c.received_at) -> list:
     """Dossiers of the office received by the period's end and not done before it began."""
-    done_before = or_(and_(dossiers.c.finished_at.isnot(None), dossiers.c.finished_at < start),
-                      and_(dossiers.c.returned_at.isnot(None), dossiers.c.returned_at < start))
+    done_before = or_(
+        and_(dossiers.c.finished_at.isnot(None), dossiers.c.finished_at < start),
+        and_(dossiers.c.returned_at.isnot(None), dossiers.c.returned_at < start),
+    )
     keep = [received < end, or_(dossiers.c.received_at >= start, ~done_before)]
     return keep + ([dossiers.c.office_code == office] if office else [])
 
@@ -215,7 +261,10 @@ def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[li
     # reading every dossier of the office by received date (bench/bench_dashboard.py: 28 → 9 ms).
     received = func.coalesce(dossiers.c.received_at, dossiers.c.received_at)
     keep = _in_office_by(office, start, end, received) + [
-        _stored(), dossiers.c.status != rules.WITHDRAWN_STATUS, dossiers.c.due_at.isnot(None)]
+        _stored(),
+        dossiers.c.status != rules.WITHDRAWN_STATUS,
+        dossiers.c.due_at.isnot(None),
+    ]
     fe = dossiers.c.finished_effective_at
     return keep, [fe.is_(None), fe > end]
 
@@ -223,8 +272,9 @@ def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[li
 def _supplemented():
     """The dossier has a step in status 5, whose time the rule adds to the due date. (IN over the
     steps' status index: the database reads those few steps once, not a lookup per dossier.)"""
-    return dossiers.c.code.in_(select(dossier_steps.c.dossier_code)
-                               .where(dossier_steps.c.status == rules.SUPPLEMENT_STATUS))
+    return dossiers.c.code.in_(
+        select(dossier_steps.c.dossier_code).where(dossier_steps.c.status == rules.SUPPLEMENT_STATUS)
+    )
 
 
 def late_unsupplemented(conn: Connection, office: str | None, start: datetime, end: datetime) -> int:
@@ -233,8 +283,7 @@ def late_unsupplemented(conn: Connection, office: str | None, start: datetime, e
     due date, and open at `end` is late iff `end` > due). Counted in SQL, not fetched and judged."""
     keep, parts = _open_at_end(office, start, end)
     late = [dossiers.c.due_at < end, ~_supplemented()]
-    return sum(conn.scalar(select(func.count()).select_from(dossiers).where(*keep, part, *late))
-               for part in parts)
+    return sum(conn.scalar(select(func.count()).select_from(dossiers).where(*keep, part, *late)) for part in parts)
 
 
 def judged_open(conn: Connection, office: str | None, start: datetime, end: datetime) -> list[tuple]:
@@ -243,68 +292,108 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
     moves their due date), and any dossier not judged by the current rule. The other dossiers open at
     the end are counted by `late_unsupplemented`."""
     keep, open_parts = _open_at_end(office, start, end)
-    columns = (dossiers.c.code, dossiers.c.procedure_code, dossiers.c.procedure_name, dossiers.c.status,
-               dossiers.c.status_at, dossiers.c.received_at, dossiers.c.due_at, dossiers.c.finished_at,
-               dossiers.c.returned_at)
+    columns = (
+        dossiers.c.code,
+        dossiers.c.procedure_code,
+        dossiers.c.procedure_name,
+        dossiers.c.status,
+        dossiers.c.status_at,
+        dossiers.c.received_at,
+        dossiers.c.due_at,
+        dossiers.c.finished_at,
+        dossiers.c.returned_at,
+    )
     parts = [select(*columns).where(*keep, part, _supplemented()) for part in open_parts]
     rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
-    unjudged = conn.scalars(select(dossiers.c.code).where(
-        or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION))).all()
-    parts += [select(*columns).where(*_in_office_by(office, start, end), dossiers.c.code.in_(unjudged[i:i + 500]))
-              for i in range(0, len(unjudged), 500)]
+    unjudged = conn.scalars(
+        select(dossiers.c.code).where(or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION))
+    ).all()
+    parts += [
+        select(*columns).where(*_in_office_by(office, start, end), dossiers.c.code.in_(unjudged[i : i + 500]))
+        for i in range(0, len(unjudged), 500)
+    ]
     rows = [r for part in parts for r in conn.execute(part)]
     if not rows:
         return []
     steps: dict[str, list] = defaultdict(list)
     codes = [r.code for r in rows]
     for i in range(0, len(codes), 500):
-        for s in conn.execute(select(dossier_steps.c.dossier_code, dossier_steps.c.status,
-                                     dossier_steps.c.started_at, dossier_steps.c.finished_at)
-                              .where(dossier_steps.c.status.in_((3, 5, 8)),
-                                     dossier_steps.c.dossier_code.in_(codes[i:i + 500]))):
+        for s in conn.execute(
+            select(
+                dossier_steps.c.dossier_code,
+                dossier_steps.c.status,
+                dossier_steps.c.started_at,
+                dossier_steps.c.finished_at,
+            ).where(dossier_steps.c.status.in_((3, 5, 8)), dossier_steps.c.dossier_code.in_(codes[i : i + 500]))
+        ):
             steps[s.dossier_code].append(s)
     return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in rows]
 
 
-def dossier_tally(conn: Connection, office: str | None, start: datetime, end: datetime,
-                  by_procedure: bool = False, with_negative: bool = False, per_day: bool = True) -> DossierTally:
+def dossier_tally(
+    conn: Connection,
+    office: str | None,
+    start: datetime,
+    end: datetime,
+    by_procedure: bool = False,
+    with_negative: bool = False,
+    per_day: bool = True,
+) -> DossierTally:
     """Counts of the dossiers finished in the period per office day of finish and verdict (and per
     procedure; and how many were rated negatively): SQL GROUP BY over verdicts stored at import, plus
     the few dossiers judged now. Same numbers as judging every dossier (tests/central/reference.py)."""
     day = (day_key(conn, dossiers.c.finished_effective_at) if per_day else literal(None)).label("day")
     key = dossiers.c.procedure_code if by_procedure else literal(None)
-    in_period = [_stored(), dossiers.c.finished_effective_at >= start, dossiers.c.finished_effective_at < end,
-                 dossiers.c.on_time.isnot(None)] + ([dossiers.c.office_code == office] if office else [])
+    in_period = [
+        _stored(),
+        dossiers.c.finished_effective_at >= start,
+        dossiers.c.finished_effective_at < end,
+        dossiers.c.on_time.isnot(None),
+    ] + ([dossiers.c.office_code == office] if office else [])
     # Only columns of ix_dossiers_office_finished: a year of an office is read from the index alone.
-    query = (select(key.label("key"), day, dossiers.c.on_time, func.count().label("n"))
-             .where(*in_period).group_by(key, day, dossiers.c.on_time))
-    received = select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start,
-                                                                dossiers.c.received_at < end)
+    query = (
+        select(key.label("key"), day, dossiers.c.on_time, func.count().label("n"))
+        .where(*in_period)
+        .group_by(key, day, dossiers.c.on_time)
+    )
+    received = (
+        select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start, dossiers.c.received_at < end)
+    )
     if office:
         received = received.where(dossiers.c.office_code == office)
     grouped = conn.execute(query).all()
     names = procedure_names(conn, {r.key for r in grouped}) if by_procedure else {}
     make = Finished._make  # a year of an office per day: ~700 rows, built without keyword parsing
-    finished = [make((key, names.get(key), day_start(d) if per_day else None, bool(on_time), n))
-                for key, d, on_time, n in grouped]
+    finished = [
+        make((key, names.get(key), day_start(d) if per_day else None, bool(on_time), n))
+        for key, d, on_time, n in grouped
+    ]
     negative = []
     if with_negative:  # driven by the (few) negative ratings, joined to their dossiers
-        query = (select(day, func.count(dossiers.c.code.distinct()).label("n"))
-                 .select_from(ratings.join(dossiers, dossiers.c.code == ratings.c.dossier_code))
-                 .where(*in_period, *_negative(start, office)).group_by(day))
+        query = (
+            select(day, func.count(dossiers.c.code.distinct()).label("n"))
+            .select_from(ratings.join(dossiers, dossiers.c.code == ratings.c.dossier_code))
+            .where(*in_period, *_negative(start, office))
+            .group_by(day)
+        )
         negative = [NegativeRated(day_start(r.day) if per_day else None, r.n) for r in conn.execute(query)]
     judged = judged_open(conn, office, start, end)
-    finished_now = [(r, v) for r, v in judged
-                    if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None]
+    finished_now = [
+        (r, v)
+        for r, v in judged
+        if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None
+    ]
     rated_badly = _rated_negatively(conn, office, start, [r.code for r, _ in finished_now]) if with_negative else set()
     for r, v in finished_now:
         finish_day = _office_day(v.finished_at) if per_day else None
-        finished.append(Finished(r.procedure_code if by_procedure else None, r.procedure_name, finish_day,
-                                 bool(v.on_time), 1))
+        finished.append(
+            Finished(r.procedure_code if by_procedure else None, r.procedure_name, finish_day, bool(v.on_time), 1)
+        )
         if r.code in rated_badly:
             negative.append(NegativeRated(finish_day, 1))
-    open_late = (sum(1 for _, v in judged if v.finished_at is None and v.late)
-                 + late_unsupplemented(conn, office, start, end))
+    open_late = sum(1 for _, v in judged if v.finished_at is None and v.late) + late_unsupplemented(
+        conn, office, start, end
+    )
     return DossierTally(conn.scalar(received), open_late, finished, negative)
 
 
@@ -312,8 +401,13 @@ def _rated_negatively(conn: Connection, office: str | None, since: datetime, cod
     """Which of these dossiers got a negative rating since `since`."""
     out = set()
     for i in range(0, len(codes), 500):
-        out.update(conn.scalars(select(ratings.c.dossier_code).where(
-            *_negative(since, office), ratings.c.dossier_code.in_(codes[i:i + 500]))))
+        out.update(
+            conn.scalars(
+                select(ratings.c.dossier_code).where(
+                    *_negative(since, office), ratings.c.dossier_code.in_(codes[i : i + 500])
+                )
+            )
+        )
     return out
 
 
@@ -327,12 +421,17 @@ def procedure_names(conn: Connection, codes: set) -> dict:
     codes = sorted(c for c in codes if c)
     names = {}
     for i in range(0, len(codes), 500):
-        names.update(conn.execute(select(procedures.c.code, procedures.c.name)
-                                  .where(procedures.c.code.in_(codes[i:i + 500]))).all())
+        names.update(
+            conn.execute(
+                select(procedures.c.code, procedures.c.name).where(procedures.c.code.in_(codes[i : i + 500]))
+            ).all()
+        )
     for code in codes:  # procedure names are national: any office's dossier will do
         if not names.get(code):
-            names[code] = conn.scalar(select(func.max(dossiers.c.procedure_name))
-                                      .where(dossiers.c.procedure_code == code)) or None
+            names[code] = (
+                conn.scalar(select(func.max(dossiers.c.procedure_name)).where(dossiers.c.procedure_code == code))
+                or None
+            )
     return names
 
 
@@ -340,8 +439,14 @@ def tally_figures(rows: list[Finished], received: int | None = None, open_late: 
     """received, finished, on_time, late, on_time_rate, open_late of `Finished` rows (the API's "dossiers")."""
     finished = sum(r.n for r in rows)
     on_time = sum(r.n for r in rows if r.on_time)
-    return {"received": received, "finished": finished, "on_time": on_time, "late": finished - on_time,
-            "on_time_rate": rules.rate(on_time, finished), "open_late": open_late}
+    return {
+        "received": received,
+        "finished": finished,
+        "on_time": on_time,
+        "late": finished - on_time,
+        "on_time_rate": rules.rate(on_time, finished),
+        "open_late": open_late,
+    }
 
 
 def day_key(conn: Connection, column):
@@ -360,6 +465,23 @@ def day_start(key: str) -> datetime:
     return day + timedelta(days=1) - OFFSET if key.endswith("+") else day - OFFSET
 
 
-__all__ = ["PERIODS", "period_bounds", "month_spans", "office_stats", "dossier_tally", "tally_figures",
-           "DossierTally", "Finished", "NegativeRated", "RatingGroup", "rating_groups", "rating_totals",
-           "scale_of", "reasons_of", "day_key", "day_start", "OFFICE_TZ", "to_db"]
+__all__ = [
+    "PERIODS",
+    "period_bounds",
+    "month_spans",
+    "office_stats",
+    "dossier_tally",
+    "tally_figures",
+    "DossierTally",
+    "Finished",
+    "NegativeRated",
+    "RatingGroup",
+    "rating_groups",
+    "rating_totals",
+    "scale_of",
+    "reasons_of",
+    "day_key",
+    "day_start",
+    "OFFICE_TZ",
+    "to_db",
+]

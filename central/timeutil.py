@@ -1,10 +1,10 @@
 """Times: parse ISO 8601 from the wire, store naive UTC, answer in office time (motcua.officetime)."""
+
 from datetime import datetime, timezone
 
 from central.cleantext import UNSTORABLE, storable
 from central.errors import BadInput
 from motcua.officetime import OFFICE_TZ
-
 
 
 class BadTime(BadInput):
@@ -31,13 +31,12 @@ def parse_time(value, *, allow_naive: bool = False) -> datetime:
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
-            raise BadTime(f"\"{value}\" is not a date (expected ISO 8601 like "
-                          "2025-11-03T17:00:00+07:00)") from None
+            raise BadTime(f'"{value}" is not a date (expected ISO 8601 like 2025-11-03T17:00:00+07:00)') from None
     else:
-        raise BadTime(f"\"{value}\" is not a date (expected ISO 8601 like 2025-11-03T17:00:00+07:00)")
+        raise BadTime(f'"{value}" is not a date (expected ISO 8601 like 2025-11-03T17:00:00+07:00)')
     if dt.tzinfo is None:
         if not allow_naive:
-            raise BadTime(f"\"{value}\" has no UTC offset (expected like 2025-11-03T17:00:00+07:00)")
+            raise BadTime(f'"{value}" has no UTC offset (expected like 2025-11-03T17:00:00+07:00)')
         dt = dt.replace(tzinfo=OFFICE_TZ)
     return dt
 

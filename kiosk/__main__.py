@@ -4,6 +4,7 @@ or search the local cache (`search`).
 Exit codes: 0 normal stop, 1 `check` found a problem, 2 sync failed, 75 restart asked by the server
 (heartbeat command `restart`): the systemd unit restarts the kiosk on it.
 """
+
 import argparse
 import json
 import logging
@@ -20,6 +21,7 @@ log = logging.getLogger("kiosk")
 def load(config_path):
     from kiosk.settings import load as load_config
     from motcua.config import ConfigError
+
     try:
         return load_config(config_path)
     except ConfigError as exc:
@@ -32,17 +34,23 @@ def build_services(cfg):
     from motcua.catalogue import Catalogue
     from motcua.client import Client
     from motcua.store import open_store
+
     data_dir = Path(cfg.device.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = open_store(data_dir / "kiosk.db")
-    client = Client(cfg.server.url, cfg.server.token, timeout=cfg.server.timeout_seconds,
-                    user_agent="motcua-kiosk")
-    return KioskServices(Catalogue(db), client, cfg.device.office_code, stats_period=cfg.kiosk.stats_period,
-                         search_limit=cfg.kiosk.search_limit)
+    client = Client(cfg.server.url, cfg.server.token, timeout=cfg.server.timeout_seconds, user_agent="motcua-kiosk")
+    return KioskServices(
+        Catalogue(db),
+        client,
+        cfg.device.office_code,
+        stats_period=cfg.kiosk.stats_period,
+        search_limit=cfg.kiosk.search_limit,
+    )
 
 
 def cmd_sync(cfg) -> int:
     from motcua.client import SyncError
+
     services = build_services(cfg)
     try:
         result = services.sync_catalogue()
@@ -56,12 +64,25 @@ def cmd_sync(cfg) -> int:
 
 def cmd_search(cfg, query, as_json, limit) -> int:
     from kiosk import present
+
     services = build_services(cfg)
     results = services.search(query, limit=limit)
     if as_json:
-        json.dump([{"code": r.get("code"), "name": r.get("name"), "field": present.field_name(r),
-                    "summary": present.summary_line(r), "score": r.get("score")} for r in results],
-                  sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(
+            [
+                {
+                    "code": r.get("code"),
+                    "name": r.get("name"),
+                    "field": present.field_name(r),
+                    "summary": present.summary_line(r),
+                    "score": r.get("score"),
+                }
+                for r in results
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+        )
         sys.stdout.write("\n")
     else:
         if services.data_age() is None:
@@ -73,6 +94,7 @@ def cmd_search(cfg, query, as_json, limit) -> int:
 
 def cmd_check(config_path) -> int:
     from kiosk.check import check
+
     return check(config_path)
 
 
@@ -82,28 +104,36 @@ def cmd_run(cfg, config_path) -> int:
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     from touchui.lockdown import configure_display
+
     configure_display(cfg.display)
     from kiosk import slip
     from kiosk.app import KioskApp
     from kiosk.background import CatalogueRefresher, kiosk_heartbeat
+
     services = build_services(cfg)
-    refresher = CatalogueRefresher(services, cfg.server.sync_interval_seconds,
-                                   cfg.server.backoff_base_seconds, cfg.server.backoff_cap_seconds)
+    refresher = CatalogueRefresher(
+        services, cfg.server.sync_interval_seconds, cfg.server.backoff_base_seconds, cfg.server.backoff_cap_seconds
+    )
     printer_factory = (lambda: slip.open_printer(cfg.printer)) if cfg.printer.kind != "none" else None
     from kivy.clock import Clock
 
     from motcua.commands import DeviceCommands
     from kiosk.settings import load as load_config
+
     app = None
 
     def on_ui_thread(fn):
         return lambda *args: Clock.schedule_once(lambda _: fn(*args))
 
-    commands = DeviceCommands(sync=refresher.wake, reload=lambda: load_config(config_path),
-                             apply=on_ui_thread(lambda new: app.apply_config(new)),
-                             restart=on_ui_thread(lambda code: app.restart(code)))
-    heartbeat = kiosk_heartbeat(services.client, services, refresher, motcua.__version__, cfg.server.heartbeat_seconds,
-                                commands=commands)
+    commands = DeviceCommands(
+        sync=refresher.wake,
+        reload=lambda: load_config(config_path),
+        apply=on_ui_thread(lambda new: app.apply_config(new)),
+        restart=on_ui_thread(lambda code: app.restart(code)),
+    )
+    heartbeat = kiosk_heartbeat(
+        services.client, services, refresher, motcua.__version__, cfg.server.heartbeat_seconds, commands=commands
+    )
     app = KioskApp(cfg, services, printer_factory=printer_factory, workers=[refresher, heartbeat])
     app.run()
     return app.exit_code
@@ -124,7 +154,7 @@ def main(argv=None) -> int:
     se.add_argument("--limit", type=int, default=20)
     args = ap.parse_args(argv)
     config_path = getattr(args, "sub_config", None) or args.config
-    if args.command == "check":   # problems are printed as lines, not log records
+    if args.command == "check":  # problems are printed as lines, not log records
         logging.basicConfig(level=logging.ERROR)
         return cmd_check(config_path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,4 +1,5 @@
 """The kiosk App: wires config, services and touchui's idle, scanner, lockdown and admin PIN into screens."""
+
 import hashlib
 import importlib
 import logging
@@ -34,6 +35,7 @@ def load_kv():
     if _kv_loaded:
         return
     from kiosk.widgets import chart, common, qrimage  # noqa: F401
+
     Builder.load_file(os.path.join(HERE, "kiosk.kv"))
     for name in SCREENS:
         Builder.load_file(os.path.join(HERE, "screens", f"{name}.kv"))
@@ -42,6 +44,7 @@ def load_kv():
 
 def admin_pin_check(cfg):
     from motcua.settings import check_admin_pin
+
     return lambda pin: check_admin_pin(cfg, pin)
 
 
@@ -51,8 +54,7 @@ class KioskApp(App):
     title = "motcua kiosk"
     use_kivy_settings = False
 
-    def __init__(self, cfg, services, printer_factory=None, workers=(), lock=None, now=time.monotonic,
-                 **kwargs):
+    def __init__(self, cfg, services, printer_factory=None, workers=(), lock=None, now=time.monotonic, **kwargs):
         super().__init__(**kwargs)
         self.now = now  # monotonic seconds for the idle timer, scanner and admin gesture (tests move it)
         self.cfg, self.services = cfg, services
@@ -112,9 +114,11 @@ class KioskApp(App):
     def on_start(self):
         if self.lock:
             from touchui.lockdown import lock_down
+
             display = self.cfg.display
-            self.lockdown = lock_down(self, fullscreen=display.fullscreen, borderless=display.borderless,
-                                      show_cursor=not display.hide_cursor)
+            self.lockdown = lock_down(
+                self, fullscreen=display.fullscreen, borderless=display.borderless, show_cursor=not display.hide_cursor
+            )
         self.idle.start()
         self.scanner.start()
         self.gesture.start()
@@ -227,6 +231,12 @@ class KioskApp(App):
         if printer is None:
             raise slip.PrinterUnavailable("no printer configured")
         p = self.cfg.printer
-        slip.print_checklist(printer, procedure, lang, office_name=self.cfg.device.office_name,
-                             text_mode=p.text_mode, qr_native=p.qr_native)
+        slip.print_checklist(
+            printer,
+            procedure,
+            lang,
+            office_name=self.cfg.device.office_name,
+            text_mode=p.text_mode,
+            qr_native=p.qr_native,
+        )
         return printer

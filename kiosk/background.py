@@ -1,4 +1,5 @@
 """While the kiosk runs: refresh the catalogue and statistics now and then, backing off while the server is down."""
+
 import logging
 import threading
 
@@ -12,8 +13,9 @@ log = logging.getLogger(__name__)
 class CatalogueRefresher:
     """A stoppable thread: `services.sync_catalogue()` every `interval` s; jittered backoff on failure."""
 
-    def __init__(self, services, interval: float = 300, backoff_base: float = 1, backoff_cap: float = 300,
-                 on_change=None):
+    def __init__(
+        self, services, interval: float = 300, backoff_base: float = 1, backoff_cap: float = 300, on_change=None
+    ):
         self.services, self.interval = services, interval
         self.backoff = Backoff(backoff_base, backoff_cap)
         self.on_change = on_change
@@ -72,11 +74,17 @@ def kiosk_heartbeat(client, services, refresher, version: str, interval: float, 
     `commands` (a motcua.commands.DeviceCommands) carries out what the server asks; without it only
     `sync_now` is understood.
     """
+
     def body():
         errors = [refresher.last_error] if refresher.last_error else []
         errors += list(getattr(commands, "errors", []) or [])
-        return heartbeat_body("kiosk", version, last_sync_at=iso_time(refresher.last_sync_at),
-                              catalogue_version=services.catalogue.version(), errors=errors)
+        return heartbeat_body(
+            "kiosk",
+            version,
+            last_sync_at=iso_time(refresher.last_sync_at),
+            catalogue_version=services.catalogue.version(),
+            errors=errors,
+        )
 
     def on_commands(received):
         if commands is not None:

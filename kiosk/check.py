@@ -3,6 +3,7 @@
 The checks every device shares are motcua.check's; the kiosk adds, once the server answers, its
 catalogue (which proves the token) and its office's statistics (which prove the office code).
 """
+
 from kiosk import settings as kiosk_settings
 from motcua import check as device_check
 from motcua.client import Rejected, SyncError
@@ -38,9 +39,12 @@ def _check_catalogue_and_office(cfg, path, report, client):
 
 
 KIOSK = device_check.Device(
-    kind="kiosk", noun="kiosk", load=kiosk_settings.load,
+    kind="kiosk",
+    noun="kiosk",
+    load=kiosk_settings.load,
     unwritable="the kiosk keeps its copy of the catalogue there, to work when the server is away",
     full="the kiosk cannot update its copy of the catalogue when the disk is full",
     all_good="All good: everything works, this kiosk can show procedures, dossiers and statistics.",
     not_good="the kiosk shows what it has, but fix these so it stays up to date.",
-    server_checks=_check_catalogue_and_office)
+    server_checks=_check_catalogue_and_office,
+)

@@ -3,6 +3,7 @@
 The texts are in kiosk/locale/{vi,en}/LC_MESSAGES/kiosk.po (gettext; a msgid is a key such as
 "dossier.timeliness"); scripts/translations.py keeps kiosk.pot and en.po in step with vi.po.
 """
+
 from pathlib import Path
 
 from motcua import translations

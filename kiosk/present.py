@@ -1,4 +1,5 @@
 """Kivy-free presentation: how procedures, dossiers and figures read on the kiosk screen."""
+
 from __future__ import annotations
 
 
@@ -77,8 +78,9 @@ def summary_line(item: dict, lang: str = "vi") -> str:
 
 
 def online_level_text(level: str | None, lang: str = "vi") -> str:
-    return tr({"full": "detail.online_full", "partial": "detail.online_partial"}.get(level or "",
-                                                                                     "detail.online_none"), lang)
+    return tr(
+        {"full": "detail.online_full", "partial": "detail.online_partial"}.get(level or "", "detail.online_none"), lang
+    )
 
 
 def level_name(level: str | None, lang: str = "vi") -> str:
@@ -108,8 +110,9 @@ def legal_lines(procedure: dict) -> list[str]:
     lines = []
     for law in procedure.get("legal_basis") or []:
         parts = [law.get("number") or "", law.get("title") or ""]
-        tail = ", ".join(p for p in (law.get("issuer"), format_date(law.get("date"), False)
-                                     if law.get("date") else None) if p)
+        tail = ", ".join(
+            p for p in (law.get("issuer"), format_date(law.get("date"), False) if law.get("date") else None) if p
+        )
         lines.append(" ".join(p for p in parts if p) + (f" ({tail})" if tail else ""))
     return lines
 
@@ -157,8 +160,13 @@ def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
     """(label, value) rows of the public view, holder name masked again for safety."""
     status = dossier.get("status") or {}
     code = status.get("code")
-    label = status.get("label") if lang == "vi" and status.get("label") else tr(f"status.{code}", lang) \
-        if code in range(1, 11) else (status.get("label") or "—")
+    label = (
+        status.get("label")
+        if lang == "vi" and status.get("label")
+        else tr(f"status.{code}", lang)
+        if code in range(1, 11)
+        else (status.get("label") or "—")
+    )
     rows = [
         (tr("dossier.code", lang), dossier.get("code", "")),
         (tr("dossier.procedure", lang), (dossier.get("procedure") or {}).get("name", "")),

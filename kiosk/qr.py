@@ -1,4 +1,5 @@
 """QR codes for the kiosk: the module matrix of a URL, and its pixels as greyscale bytes."""
+
 from __future__ import annotations
 
 import qrcode

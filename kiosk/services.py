@@ -1,4 +1,5 @@
 """What the kiosk screens ask of the world, Kivy-free: catalogue, dossier lookups, cached statistics."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,11 +18,12 @@ log = logging.getLogger(__name__)
 
 class Outcome(StrEnum):
     """How a dossier lookup ended (the dossier screen shows one message per outcome)."""
+
     FOUND = "found"
-    NOT_FOUND = "not_found"   # an unknown code, or a wrong secret (the server answers both alike)
-    OFFLINE = "offline"       # the server could not be reached or refused the kiosk
-    BUSY = "busy"             # 429/503: ask again after `retry_after` seconds
-    INVALID = "invalid"       # not a dossier code: the server was not asked
+    NOT_FOUND = "not_found"  # an unknown code, or a wrong secret (the server answers both alike)
+    OFFLINE = "offline"  # the server could not be reached or refused the kiosk
+    BUSY = "busy"  # 429/503: ask again after `retry_after` seconds
+    INVALID = "invalid"  # not a dossier code: the server was not asked
 
 
 @dataclasses.dataclass
@@ -61,8 +63,15 @@ def _retry_after(exc: Exception) -> int:
 class KioskServices:
     """The one object screens talk to; the network is only touched off the UI thread."""
 
-    def __init__(self, catalogue, client, office_code: str, stats_period: str = "30d", clock=time.time,
-                 search_limit: int = KIOSK.key("search_limit").default):
+    def __init__(
+        self,
+        catalogue,
+        client,
+        office_code: str,
+        stats_period: str = "30d",
+        clock=time.time,
+        search_limit: int = KIOSK.key("search_limit").default,
+    ):
         self.catalogue = catalogue
         self.client = client
         self.office_code = office_code

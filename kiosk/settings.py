@@ -1,55 +1,126 @@
 """The lobby kiosk's own config sections: [kiosk], [attract], [printer], [theme] (common ones: motcua.settings)."""
+
 from motcua.catalogue import SEARCH_MAX
 from motcua.config import Config, Key, Section, load_config
 from motcua.settings import device_schema
 
-KIOSK = Section("kiosk", "What the lobby kiosk shows and when it forgets a citizen.", [
-    Key("logo", "path", None, "Logo image (PNG) shown on the home screen next to the office name; "
-        "empty = the placeholder in assets/kiosk/logo.png."),
-    Key("idle_seconds", "seconds", 90, "After this long without a touch, any screen goes back home and "
-        "everything typed is cleared (nothing of one citizen is left for the next).", min=10, max=3600),
-    Key("stats_period", "choice", "30d", "Period of the statistics screen: the last 30 days, this month, "
-        "quarter or year.", choices=("30d", "month", "quarter", "year")),
-    Key("search_limit", "int", 50, "Most results shown for one search.", min=5, max=SEARCH_MAX),
-    Key("scanner_max_gap_ms", "int", 50, "A USB barcode scanner types each character within this many "
-        "milliseconds of the previous one; slower typing is a person.", min=5, max=500),
-    Key("admin_corner", "choice", "top-right", "Corner of the hidden admin gesture (tap it 5 times "
-        "within 3 seconds, then the PIN from [admin]).",
-        choices=("top-right", "top-left", "bottom-right", "bottom-left")),
-])
-ATTRACT = Section("attract", "The slideshow of announcements shown while nobody uses the kiosk.", [
-    Key("enabled", "bool", False, "Show the slideshow when the kiosk has been idle on the home screen."),
-    Key("after_seconds", "seconds", 60, "How long the home screen stays idle before the slideshow starts.",
-        min=5, max=3600),
-    Key("slide_seconds", "seconds", 8, "How long each slide stays.", min=2, max=600),
-    Key("images", "list", [], "Slide images (PNG/JPG), comma-separated, relative to the config file."),
-    Key("texts", "str", "", "Text slides separated by |, e.g. Giờ làm việc: 7h30–17h00 | Miễn phí tra cứu."),
-])
-PRINTER = Section("printer", "The receipt printer for checklist slips (python-escpos).", [
-    Key("kind", "choice", "none", "none (no print button), usb, network, file (a device such as "
-        "/dev/usb/lp0) or dummy (tests: bytes kept in memory).",
-        choices=("none", "usb", "network", "file", "dummy")),
-    Key("usb_vendor", "str", "", "USB vendor id in hex, e.g. 04b8 (kind = usb).",
-        pattern=r"([0-9a-fA-F]{4})?", shape="4 hex digits"),
-    Key("usb_product", "str", "", "USB product id in hex, e.g. 0202 (kind = usb).",
-        pattern=r"([0-9a-fA-F]{4})?", shape="4 hex digits"),
-    Key("host", "str", "", "Printer address (kind = network)."),
-    Key("port", "int", 9100, "Printer TCP port (kind = network).", min=1, max=65535),
-    Key("device", "str", "/dev/usb/lp0", "Device file (kind = file)."),
-    Key("text_mode", "choice", "ascii", "ascii prints Vietnamese without diacritics (works on every "
-        "printer); unicode sends the text as is, for printers with a Vietnamese code page.",
-        choices=("ascii", "unicode")),
-    Key("qr_native", "bool", True, "Let the printer draw the QR code (ESC/POS GS ( k); no = send it "
-        "as an image."),
-])
-THEME = Section("theme", "Colours (#rrggbb); empty keeps the shared high-contrast theme. Text size: "
-                "[display] font_scale.", [
-    Key("primary", "colour", None, "Buttons and the top bar (white text on it)."),
-    Key("background", "colour", None, "Screen background (dark text on it)."),
-    Key("surface", "colour", None, "Panels and list rows (dark text on them)."),
-    Key("text", "colour", None, "Text colour."),
-    Key("accent", "colour", None, "Highlight of a pressed button (dark text on it)."),
-])
+KIOSK = Section(
+    "kiosk",
+    "What the lobby kiosk shows and when it forgets a citizen.",
+    [
+        Key(
+            "logo",
+            "path",
+            None,
+            "Logo image (PNG) shown on the home screen next to the office name; "
+            "empty = the placeholder in assets/kiosk/logo.png.",
+        ),
+        Key(
+            "idle_seconds",
+            "seconds",
+            90,
+            "After this long without a touch, any screen goes back home and "
+            "everything typed is cleared (nothing of one citizen is left for the next).",
+            min=10,
+            max=3600,
+        ),
+        Key(
+            "stats_period",
+            "choice",
+            "30d",
+            "Period of the statistics screen: the last 30 days, this month, quarter or year.",
+            choices=("30d", "month", "quarter", "year"),
+        ),
+        Key("search_limit", "int", 50, "Most results shown for one search.", min=5, max=SEARCH_MAX),
+        Key(
+            "scanner_max_gap_ms",
+            "int",
+            50,
+            "A USB barcode scanner types each character within this many "
+            "milliseconds of the previous one; slower typing is a person.",
+            min=5,
+            max=500,
+        ),
+        Key(
+            "admin_corner",
+            "choice",
+            "top-right",
+            "Corner of the hidden admin gesture (tap it 5 times within 3 seconds, then the PIN from [admin]).",
+            choices=("top-right", "top-left", "bottom-right", "bottom-left"),
+        ),
+    ],
+)
+ATTRACT = Section(
+    "attract",
+    "The slideshow of announcements shown while nobody uses the kiosk.",
+    [
+        Key("enabled", "bool", False, "Show the slideshow when the kiosk has been idle on the home screen."),
+        Key(
+            "after_seconds",
+            "seconds",
+            60,
+            "How long the home screen stays idle before the slideshow starts.",
+            min=5,
+            max=3600,
+        ),
+        Key("slide_seconds", "seconds", 8, "How long each slide stays.", min=2, max=600),
+        Key("images", "list", [], "Slide images (PNG/JPG), comma-separated, relative to the config file."),
+        Key("texts", "str", "", "Text slides separated by |, e.g. Giờ làm việc: 7h30–17h00 | Miễn phí tra cứu."),
+    ],
+)
+PRINTER = Section(
+    "printer",
+    "The receipt printer for checklist slips (python-escpos).",
+    [
+        Key(
+            "kind",
+            "choice",
+            "none",
+            "none (no print button), usb, network, file (a device such as "
+            "/dev/usb/lp0) or dummy (tests: bytes kept in memory).",
+            choices=("none", "usb", "network", "file", "dummy"),
+        ),
+        Key(
+            "usb_vendor",
+            "str",
+            "",
+            "USB vendor id in hex, e.g. 04b8 (kind = usb).",
+            pattern=r"([0-9a-fA-F]{4})?",
+            shape="4 hex digits",
+        ),
+        Key(
+            "usb_product",
+            "str",
+            "",
+            "USB product id in hex, e.g. 0202 (kind = usb).",
+            pattern=r"([0-9a-fA-F]{4})?",
+            shape="4 hex digits",
+        ),
+        Key("host", "str", "", "Printer address (kind = network)."),
+        Key("port", "int", 9100, "Printer TCP port (kind = network).", min=1, max=65535),
+        Key("device", "str", "/dev/usb/lp0", "Device file (kind = file)."),
+        Key(
+            "text_mode",
+            "choice",
+            "ascii",
+            "ascii prints Vietnamese without diacritics (works on every "
+            "printer); unicode sends the text as is, for printers with a Vietnamese code page.",
+            choices=("ascii", "unicode"),
+        ),
+        Key("qr_native", "bool", True, "Let the printer draw the QR code (ESC/POS GS ( k); no = send it as an image."),
+    ],
+)
+THEME = Section(
+    "theme",
+    "Colours (#rrggbb); empty keeps the shared high-contrast theme. Text size: [display] font_scale.",
+    [
+        Key("primary", "colour", None, "Buttons and the top bar (white text on it)."),
+        Key("background", "colour", None, "Screen background (dark text on it)."),
+        Key("surface", "colour", None, "Panels and list rows (dark text on them)."),
+        Key("text", "colour", None, "Text colour."),
+        Key("accent", "colour", None, "Highlight of a pressed button (dark text on it)."),
+    ],
+)
 SECTIONS = [KIOSK, ATTRACT, PRINTER, THEME]
 SCHEMA = device_schema("kiosk", SECTIONS, "lobby kiosk")
 

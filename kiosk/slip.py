@@ -1,4 +1,5 @@
 """The checklist slip: what to bring for one procedure, printed on an ESC/POS receipt printer."""
+
 from __future__ import annotations
 
 import logging
@@ -22,15 +23,19 @@ def open_printer(settings) -> object | None:
             return None
         if kind == "dummy":
             from escpos.printer import Dummy
+
             return Dummy()
         if kind == "file":
             from escpos.printer import File
+
             return File(settings.device)
         if kind == "network":
             from escpos.printer import Network
+
             return Network(settings.host, port=settings.port, timeout=5)
         if kind == "usb":
             from escpos.printer import Usb
+
             return Usb(int(settings.usb_vendor, 16), int(settings.usb_product, 16))
     except Exception as exc:  # escpos raises many kinds; the kiosk only needs to know it failed
         raise PrinterUnavailable(f"printer {kind} cannot be opened: {exc}") from exc
@@ -46,8 +51,10 @@ def slip_lines(procedure: dict, lang: str = "vi") -> list[str]:
         lines.extend(f"  [ ] {row}" for row in rows)
     lines += ["", tr("detail.methods", lang) + ":"]
     for method in procedure.get("methods") or []:
-        lines.append(f"- {present.channel_name(method.get('channel', ''), lang)}: "
-                     f"{present.format_duration(method, lang)}; {present.format_fees(method.get('fees'), lang)}")
+        lines.append(
+            f"- {present.channel_name(method.get('channel', ''), lang)}: "
+            f"{present.format_duration(method, lang)}; {present.format_fees(method.get('fees'), lang)}"
+        )
     if procedure.get("address"):
         lines += ["", f"{tr('detail.address', lang)}: {procedure['address']}"]
     if procedure.get("sample"):
@@ -55,13 +62,15 @@ def slip_lines(procedure: dict, lang: str = "vi") -> list[str]:
     return lines
 
 
-def print_checklist(printer, procedure: dict, lang: str = "vi", office_name: str = "",
-                    text_mode: str = "ascii", qr_native: bool = True) -> None:
+def print_checklist(
+    printer, procedure: dict, lang: str = "vi", office_name: str = "", text_mode: str = "ascii", qr_native: bool = True
+) -> None:
     """Prints the slip: office, procedure name, checklist, and a QR to the portal page.
 
     Most receipt printers have no Vietnamese code page, so `text_mode = ascii` prints the text
     without diacritics (always legible); `unicode` sends it as is for printers that cope.
     """
+
     def text(line: str) -> None:
         printer.text((fold_vietnamese_keep_case(line) if text_mode == "ascii" else line) + "\n")
 
@@ -93,5 +102,6 @@ def fold_vietnamese_keep_case(text: str) -> str:
     return "".join(out).translate(_ASCII_PUNCTUATION).encode("ascii", "replace").decode("ascii")
 
 
-_ASCII_PUNCTUATION = str.maketrans({"—": "-", "–": "-", "…": "...", "•": "*", "→": "->", "·": "-",
-                                    "“": '"', "”": '"', "‘": "'", "’": "'"})
+_ASCII_PUNCTUATION = str.maketrans(
+    {"—": "-", "–": "-", "…": "...", "•": "*", "→": "->", "·": "-", "“": '"', "”": '"', "‘": "'", "’": "'"}
+)

@@ -6,6 +6,7 @@ MOTCUA_ALIVE_FILE; the app touches it from its screen loop every EVERY_S seconds
 supervisor feeds systemd's watchdog only while the file is fresh, so systemd restarts a hung app.
 Kivy-free: the app passes its clock in.
 """
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The device's copy of the procedure catalogue (plus staff, photos, stats): atomic sync, offline use, search."""
+
 import json
 import logging
 import re
@@ -14,14 +15,15 @@ from motcua.search import QueryPlan, SearchIndex, Vocabulary, search_words
 __all__ = ["Catalogue", "SyncResult", "summary"]
 
 log = logging.getLogger(__name__)
-BM25 = "bm25(procedures_fts, 0.0, 10.0, 2.0, 5.0, 1.0)"   # code, name, field, keywords, documents
-SEARCH_MAX = 200   # most results one search answers (the kiosk's [kiosk] search_limit allows up to this)
-_CODE = re.compile(r"^\d\.\d{3,6}(\.[0-9A-Za-z.]*)?$")   # a procedure code or its beginning: 1.001193, 2.0008
+BM25 = "bm25(procedures_fts, 0.0, 10.0, 2.0, 5.0, 1.0)"  # code, name, field, keywords, documents
+SEARCH_MAX = 200  # most results one search answers (the kiosk's [kiosk] search_limit allows up to this)
+_CODE = re.compile(r"^\d\.\d{3,6}(\.[0-9A-Za-z.]*)?$")  # a procedure code or its beginning: 1.001193, 2.0008
 
 
 @dataclass
 class SyncResult:
     """What one catalogue sync did."""
+
     not_modified: bool = False
     complete: bool = False
     updated: int = 0
@@ -40,8 +42,11 @@ def summary(item: dict) -> dict:
     method = next((m for m in methods if m.get("channel") == "direct"), methods[0] if methods else {})
     time_text = ""
     if method.get("time") not in (None, ""):
-        time_text = f"{method['time']:g} {method.get('time_unit') or ''}".strip() \
-            if isinstance(method["time"], (int, float)) else str(method["time"])
+        time_text = (
+            f"{method['time']:g} {method.get('time_unit') or ''}".strip()
+            if isinstance(method["time"], (int, float))
+            else str(method["time"])
+        )
     time_text = time_text or (method.get("time_note") or "")
     fees = method.get("fees") or []
     if not fees:
@@ -70,16 +75,18 @@ class Catalogue:
         self.db, self.clock = db, clock
         self._index: SearchIndex | None = None
         self._index_version: tuple = (None, None)
-        self._hits: dict[str, dict] = {}   # hit fields without score, by code; cleared with the index
+        self._hits: dict[str, dict] = {}  # hit fields without score, by code; cleared with the index
 
     # -- small cached values (procedures cursor, staff lists, stats) with their age
     def _cache_get(self, key: str):
         return self.db.execute("SELECT value, etag, fetched_at FROM cache WHERE key = ?", [key]).fetchone()
 
     def _cache_put(self, key: str, value, etag=None) -> None:
-        self.db.execute("INSERT INTO cache (key, value, etag, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) "
-                        "DO UPDATE SET value = excluded.value, etag = excluded.etag, fetched_at = excluded.fetched_at",
-                        [key, json.dumps(value, ensure_ascii=False), etag, self.clock()])
+        self.db.execute(
+            "INSERT INTO cache (key, value, etag, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) "
+            "DO UPDATE SET value = excluded.value, etag = excluded.etag, fetched_at = excluded.fetched_at",
+            [key, json.dumps(value, ensure_ascii=False), etag, self.clock()],
+        )
 
     # -- sync
     def sync(self, client) -> SyncResult:
@@ -120,19 +127,33 @@ class Catalogue:
         code = str(item["code"])
         field = item.get("field") or {}
         field = field if isinstance(field, dict) else {"code": None, "name": str(field)}
-        self.db.execute("INSERT OR REPLACE INTO procedures (code, name, field_code, field_name, item, folded_name, "
-                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [code, item["name"], field.get("code"), field.get("name"),
-                         json.dumps(item, ensure_ascii=False), " ".join(search_words(item["name"])),
-                         item.get("updated_at")])
-        if replacing:   # a scan of the FTS table (code is not indexed): skipped when a full sync emptied it
+        self.db.execute(
+            "INSERT OR REPLACE INTO procedures (code, name, field_code, field_name, item, folded_name, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                code,
+                item["name"],
+                field.get("code"),
+                field.get("name"),
+                json.dumps(item, ensure_ascii=False),
+                " ".join(search_words(item["name"])),
+                item.get("updated_at"),
+            ],
+        )
+        if replacing:  # a scan of the FTS table (code is not indexed): skipped when a full sync emptied it
             self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
         keywords = item.get("keywords") or []
         keywords = keywords if isinstance(keywords, list) else [str(keywords)]
-        self.db.execute("INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
-                        [code, " ".join(search_words(item["name"])), " ".join(search_words(field.get("name") or "")),
-                         " ".join(search_words(" , ".join(map(str, keywords)))),
-                         " ".join(search_words(_documents_text(item) + " " + str(item.get("description") or "")))])
+        self.db.execute(
+            "INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
+            [
+                code,
+                " ".join(search_words(item["name"])),
+                " ".join(search_words(field.get("name") or "")),
+                " ".join(search_words(" , ".join(map(str, keywords)))),
+                " ".join(search_words(_documents_text(item) + " " + str(item.get("description") or ""))),
+            ],
+        )
 
     def sync_staff(self, client, office: str, photos: bool = True) -> list[dict]:
         """Caches the office's officers and their photos (a photo that fails to load is kept from before)."""
@@ -149,8 +170,10 @@ class Catalogue:
                 log.info("staff photo %s not refreshed: %s", url, exc)
                 continue
             with self.db.atomic():
-                self.db.execute("INSERT OR REPLACE INTO staff_photos (url, photo, fetched_at) VALUES (?, ?, ?)",
-                                [url, photo, self.clock()])
+                self.db.execute(
+                    "INSERT OR REPLACE INTO staff_photos (url, photo, fetched_at) VALUES (?, ?, ?)",
+                    [url, photo, self.clock()],
+                )
         return staff
 
     def staff(self, office: str) -> list[dict]:
@@ -191,8 +214,10 @@ class Catalogue:
         return json.loads(row[0]) if row else None
 
     def fields(self) -> list[dict]:
-        rows = self.db.execute("SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, "
-                               "field_name ORDER BY field_name").fetchall()
+        rows = self.db.execute(
+            "SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, "
+            "field_name ORDER BY field_name"
+        ).fetchall()
         return [{"code": c, "name": n, "count": k} for c, n, k in rows]
 
     def by_field(self, code: str) -> list[dict]:
@@ -201,9 +226,14 @@ class Catalogue:
 
     def _hit(self, item: dict, score) -> dict:
         field = item.get("field") or {}
-        return {"code": item["code"], "name": item["name"], "field": field.get("name") if isinstance(field, dict)
-                else field, "field_code": field.get("code") if isinstance(field, dict) else None,
-                **summary(item), "score": score}
+        return {
+            "code": item["code"],
+            "name": item["name"],
+            "field": field.get("name") if isinstance(field, dict) else field,
+            "field_code": field.get("code") if isinstance(field, dict) else None,
+            **summary(item),
+            "score": score,
+        }
 
     # -- search
     def search_index(self) -> SearchIndex:
@@ -214,8 +244,12 @@ class Catalogue:
         stamp = (self.db.execute("SELECT value FROM cache WHERE key = 'procedures'").fetchone(), self.count())
         if self._index is None or stamp != self._index_version[1]:
             names = dict(self.db.execute("SELECT code, name FROM procedures").fetchall())
-            self._index = SearchIndex((code, names.get(code, name), field, keywords) for code, name, field, keywords
-                                      in self.db.execute("SELECT code, name, field, keywords FROM procedures_fts"))
+            self._index = SearchIndex(
+                (code, names.get(code, name), field, keywords)
+                for code, name, field, keywords in self.db.execute(
+                    "SELECT code, name, field, keywords FROM procedures_fts"
+                )
+            )
             self._hits.clear()
         self._index_version = (version, stamp)
         return self._index
@@ -232,8 +266,10 @@ class Catalogue:
         if not text:
             return []
         if _CODE.match(text):
-            rows = self.db.execute("SELECT code FROM procedures WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
-                                   [text, text + "\uffff", limit]).fetchall()
+            rows = self.db.execute(
+                "SELECT code FROM procedures WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+                [text, text + "\uffff", limit],
+            ).fetchall()
             if rows:
                 return [self._cached_hit(code, 100.0) for (code,) in rows]
         index = self.search_index()
@@ -250,9 +286,11 @@ class Catalogue:
     def _in_documents(self, plan: QueryPlan, limit: int, seen: set) -> list[tuple[str, float]]:
         """Procedures whose documents, results or description hold every word (ranked below any name match)."""
         try:
-            rows = self.db.execute(f"SELECT code, {BM25} AS r FROM procedures_fts WHERE procedures_fts MATCH ? "
-                                   "ORDER BY r LIMIT ?", ["documents : (" + plan.all_words() + ")", limit]).fetchall()
-        except sqlite3.OperationalError as exc:   # never expected: terms are quoted; keep the kiosk alive
+            rows = self.db.execute(
+                f"SELECT code, {BM25} AS r FROM procedures_fts WHERE procedures_fts MATCH ? ORDER BY r LIMIT ?",
+                ["documents : (" + plan.all_words() + ")", limit],
+            ).fetchall()
+        except sqlite3.OperationalError as exc:  # never expected: terms are quoted; keep the kiosk alive
             log.error("search %r failed: %s", plan.words, exc)
             return []
         return [(code, 50.0) for code, _rank in rows if code not in seen]

@@ -6,6 +6,7 @@ is there a device token, does the server answer, does it accept the token? Each 
 adds its own checks once the server answers (`Device.server_checks`: the kiosk's catalogue and
 office, the tablet's staff list). Reads only (GET requests): nothing changes on the server.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,13 +38,13 @@ class Report:
 class Device:
     """What differs between the apps' checks; the rest is `run`."""
 
-    kind: str                # "kiosk" | "rating": `motcua-<kind>`, `motcua-central device add --kind <kind>`
-    noun: str                # "kiosk" | "tablet", in sentences
-    load: Callable           # path -> Config; raises motcua.config.ConfigError listing every problem
-    unwritable: str          # why the data folder must be writable
-    full: str                # what happens when its disk is full
-    all_good: str            # the last line when nothing is wrong
-    not_good: str            # the last line after problems, after "N problem(s): "
+    kind: str  # "kiosk" | "rating": `motcua-<kind>`, `motcua-central device add --kind <kind>`
+    noun: str  # "kiosk" | "tablet", in sentences
+    load: Callable  # path -> Config; raises motcua.config.ConfigError listing every problem
+    unwritable: str  # why the data folder must be writable
+    full: str  # what happens when its disk is full
+    all_good: str  # the last line when nothing is wrong
+    not_good: str  # the last line after problems, after "N problem(s): "
     server_checks: Callable  # (cfg, path, report, client): the app's own, once the server answers
 
 
@@ -69,8 +70,10 @@ def run(device: Device, path, out=print, timeout=None) -> int:
 
 def token_refused(cfg, path, report):
     """The server answered 401 (or 403 to a request any device may make): a revoked or mistyped token."""
-    report.problem(f"{path} [server] token_file = {cfg.server.token_file}: the server refused the device "
-                   "token: ask the admin for a new one (it may have been revoked or mistyped)")
+    report.problem(
+        f"{path} [server] token_file = {cfg.server.token_file}: the server refused the device "
+        "token: ask the admin for a new one (it may have been revoked or mistyped)"
+    )
 
 
 def unknown_office(cfg, path, report):
@@ -85,8 +88,9 @@ def _check_data_dir(device, cfg, path, report):
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:
-        report.problem(f"{path} [device] data_dir = {data_dir}: cannot write there ({exc.strerror or exc}); "
-                       f"{device.unwritable}")
+        report.problem(
+            f"{path} [device] data_dir = {data_dir}: cannot write there ({exc.strerror or exc}); {device.unwritable}"
+        )
         return
     free_mb = os.statvfs(data_dir).f_bavail * os.statvfs(data_dir).f_frsize // 2**20
     if free_mb < MIN_FREE_MB:
@@ -98,13 +102,19 @@ def _check_data_dir(device, cfg, path, report):
 def _check_token_file(device, cfg, path, report, timeout):
     token_file = cfg.server.token_file
     if not cfg.server.token:
-        report.problem(f"{path} [server] token_file = {token_file}: the file is missing or empty. Ask the "
-                       f"admin to register this {device.noun} (motcua-central device add --kind {device.kind} ...) "
-                       "and put the token it prints in that file")
+        report.problem(
+            f"{path} [server] token_file = {token_file}: the file is missing or empty. Ask the "
+            f"admin to register this {device.noun} (motcua-central device add --kind {device.kind} ...) "
+            "and put the token it prints in that file"
+        )
         return None
     report.ok(f"[server] token_file = {token_file}: a token is there")
-    return Client(cfg.server.url, cfg.server.token, timeout=timeout or cfg.server.timeout_seconds,
-                  user_agent=f"motcua-{device.kind}-check")
+    return Client(
+        cfg.server.url,
+        cfg.server.token,
+        timeout=timeout or cfg.server.timeout_seconds,
+        user_agent=f"motcua-{device.kind}-check",
+    )
 
 
 def _check_server(cfg, path, report, timeout) -> bool:
@@ -115,8 +125,10 @@ def _check_server(cfg, path, report, timeout) -> bool:
     try:
         Client(url, None, timeout=timeout or cfg.server.timeout_seconds)._request("GET", "/healthz")
     except ServerUnreachable as exc:
-        report.problem(f"{path} [server] url = {url}: cannot reach the server ({_why(exc)}). Check the "
-                       "address, the network cable or Wi-Fi, and that the server is running")
+        report.problem(
+            f"{path} [server] url = {url}: cannot reach the server ({_why(exc)}). Check the "
+            "address, the network cable or Wi-Fi, and that the server is running"
+        )
         return False
     except SyncError as exc:
         report.problem(f"{path} [server] url = {url}: this does not look like a motcua server ({exc})")
@@ -130,11 +142,13 @@ def _why(exc: ServerUnreachable) -> str:
     text = str(exc)
     if exc.status:
         return f"it answers HTTP {exc.status}"
-    for marker, plain in (("refused", "nothing answers at that address and port"),
-                          ("no answer within", text.split(": ", 1)[-1]),
-                          ("Name or service not known", "the host name is unknown"),
-                          ("NameResolution", "the host name is unknown"),
-                          ("unreachable", "the network cannot reach it")):
+    for marker, plain in (
+        ("refused", "nothing answers at that address and port"),
+        ("no answer within", text.split(": ", 1)[-1]),
+        ("Name or service not known", "the host name is unknown"),
+        ("NameResolution", "the host name is unknown"),
+        ("unreachable", "the network cannot reach it"),
+    ):
         if marker in text:
             return plain
     return text[:200]

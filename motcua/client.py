@@ -1,5 +1,6 @@
 """HTTP client of the central server for kiosks and tablets: timeouts always, one exception root, no POST retries
 (but one resend when a kept-alive connection turns out to be closed by the server before it read the request)."""
+
 import email.utils
 import http.client
 import logging
@@ -11,8 +12,16 @@ import urllib3
 
 from motcua import dossier_code
 
-__all__ = ["Client", "SyncError", "ServerUnreachable", "Rejected", "Heartbeat", "heartbeat_body",
-           "parse_retry_after", "RESTART_EXIT_CODE"]
+__all__ = [
+    "Client",
+    "SyncError",
+    "ServerUnreachable",
+    "Rejected",
+    "Heartbeat",
+    "heartbeat_body",
+    "parse_retry_after",
+    "RESTART_EXIT_CODE",
+]
 
 log = logging.getLogger(__name__)
 # An app told to `restart` by the server exits with this (EX_TEMPFAIL); its systemd unit starts it again.
@@ -72,15 +81,21 @@ def _stale_connection(exc: BaseException) -> bool:
 class Client:
     """One device's view of the central server's /api/v1. Tests inject a `requests.Session`."""
 
-    def __init__(self, base_url: str, token: str | None, session: requests.Session | None = None,
-                 timeout: float = 5, user_agent: str = "motcua-device"):
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        session: requests.Session | None = None,
+        timeout: float = 5,
+        user_agent: str = "motcua-device",
+    ):
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.timeout = timeout
         self.session = session or requests.Session()
         self.user_agent = user_agent
 
-    def __repr__(self):   # never show the token
+    def __repr__(self):  # never show the token
         return f"<Client {self.base_url} token={'set' if self._token else 'missing'}>"
 
     def _request(self, method: str, path: str, *, ok=(200,), headers=None, **kwargs) -> requests.Response:
@@ -113,16 +128,20 @@ class Client:
         except (ValueError, AttributeError):
             pass
         if status in (408, 429) or status >= 500:
-            raise ServerUnreachable(f"{method} {path}: HTTP {status} {message}".strip(), status,
-                                    parse_retry_after(resp.headers.get("Retry-After")))
-        raise Rejected(f"{method} {path}: HTTP {status} {code or ''} {message}".replace("  ", " ").strip(),
-                       status, code)
+            raise ServerUnreachable(
+                f"{method} {path}: HTTP {status} {message}".strip(),
+                status,
+                parse_retry_after(resp.headers.get("Retry-After")),
+            )
+        raise Rejected(
+            f"{method} {path}: HTTP {status} {code or ''} {message}".replace("  ", " ").strip(), status, code
+        )
 
     @staticmethod
     def _json(resp: requests.Response, path: str):
         try:
             return resp.json()
-        except ValueError as exc:   # a proxy page or a body cut short: try again later
+        except ValueError as exc:  # a proxy page or a body cut short: try again later
             raise ServerUnreachable(f"{path}: the answer is not valid JSON") from exc
 
     def procedures(self, since: str | None = None, etag: str | None = None) -> dict | None:
@@ -145,8 +164,9 @@ class Client:
         """The public view of a dossier, or None when the code (or secret) is unknown."""
         headers = {"X-Lookup-Secret": secret} if secret else {}
         code = dossier_code.normalise(code)
-        resp = self._request("GET", f"/api/v1/dossiers/{requests.utils.quote(code, safe='')}",
-                             ok=(200, 404), headers=headers)
+        resp = self._request(
+            "GET", f"/api/v1/dossiers/{requests.utils.quote(code, safe='')}", ok=(200, 404), headers=headers
+        )
         return None if resp.status_code == 404 else self._json(resp, "/api/v1/dossiers")
 
     def stats(self, office: str, period: str = "30d") -> dict:
@@ -162,8 +182,9 @@ class Client:
 
     def post_ratings(self, items: list[dict], idempotency_key: str) -> dict:
         """Sends one batch; the same key must be reused when the same batch is sent again."""
-        resp = self._request("POST", "/api/v1/ratings", json={"ratings": items},
-                             headers={"Idempotency-Key": idempotency_key})
+        resp = self._request(
+            "POST", "/api/v1/ratings", json={"ratings": items}, headers={"Idempotency-Key": idempotency_key}
+        )
         body = self._json(resp, "/api/v1/ratings")
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise ServerUnreachable("/api/v1/ratings: the answer has no results list")
@@ -173,12 +194,20 @@ class Client:
         return self._json(self._request("POST", "/api/v1/heartbeat", json=body), "/api/v1/heartbeat")
 
 
-QUARANTINE_LISTED = 20   # quarantined items a heartbeat lists (the oldest); the count covers them all
+QUARANTINE_LISTED = 20  # quarantined items a heartbeat lists (the oldest); the count covers them all
 
 
-def heartbeat_body(app: str, version: str, *, pending: int = 0, oldest_pending_age_s: float | None = None,
-                   last_sync_at: str | None = None, catalogue_version: str | None = None, errors=(),
-                   quarantined=()) -> dict:
+def heartbeat_body(
+    app: str,
+    version: str,
+    *,
+    pending: int = 0,
+    oldest_pending_age_s: float | None = None,
+    last_sync_at: str | None = None,
+    catalogue_version: str | None = None,
+    errors=(),
+    quarantined=(),
+) -> dict:
     """The heartbeat's one shape (docs/ARCHITECTURE.md), for the kiosk and the tablet.
 
     `quarantined`: the outbox's quarantined items, oldest first (Outbox.quarantined()). The beat carries
@@ -186,14 +215,27 @@ def heartbeat_body(app: str, version: str, *, pending: int = 0, oldest_pending_a
     created_at, reason and score only, never a phone number or a comment.
     """
     quarantined = list(quarantined)
-    return {"app": app, "version": version, "pending": pending, "oldest_pending_age_s": oldest_pending_age_s,
-            "last_sync_at": last_sync_at, "catalogue_version": catalogue_version, "errors": list(errors),
-            "quarantined": len(quarantined),
-            "quarantine_reason": quarantined[0].get("reason") if quarantined else None,
-            "quarantined_items": [{"id": q.get("id"), "device_seq": q.get("device_seq"),
-                                   "created_at": (q.get("payload") or {}).get("created_at") or q.get("created_at"),
-                                   "reason": q.get("reason"), "score": (q.get("payload") or {}).get("score")}
-                                  for q in quarantined[:QUARANTINE_LISTED]]}
+    return {
+        "app": app,
+        "version": version,
+        "pending": pending,
+        "oldest_pending_age_s": oldest_pending_age_s,
+        "last_sync_at": last_sync_at,
+        "catalogue_version": catalogue_version,
+        "errors": list(errors),
+        "quarantined": len(quarantined),
+        "quarantine_reason": quarantined[0].get("reason") if quarantined else None,
+        "quarantined_items": [
+            {
+                "id": q.get("id"),
+                "device_seq": q.get("device_seq"),
+                "created_at": (q.get("payload") or {}).get("created_at") or q.get("created_at"),
+                "reason": q.get("reason"),
+                "score": (q.get("payload") or {}).get("score"),
+            }
+            for q in quarantined[:QUARANTINE_LISTED]
+        ],
+    }
 
 
 class Heartbeat:

@@ -5,6 +5,7 @@ out again). `restart` makes the app exit with motcua.client.RESTART_EXIT_CODE (7
 the device's systemd unit (`Restart=always`) starts it again. The names are the server's
 (central.storage.schema.COMMANDS); an app that has no handler for one ignores it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,6 +49,7 @@ class DeviceCommands:
 
     def do_reload_config(self):
         from motcua.config import ConfigError
+
         try:
             cfg = self.reload()
         except (ConfigError, OSError) as exc:  # keep running on the config we have
@@ -64,5 +66,5 @@ class DeviceCommands:
     def do_retry_quarantined(self):
         try:
             self.retry()
-        except Exception as exc:   # a full disk: the next heartbeat still reports the quarantine
+        except Exception as exc:  # a full disk: the next heartbeat still reports the quarantine
             log.error("quarantined items not retried: %s: %s", exc.__class__.__name__, exc)

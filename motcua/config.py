@@ -15,6 +15,7 @@ One system for every part (also in docs/CONFIG.md):
 - Relative paths are relative to the folder of the config file.
 - Secrets (a device's token) are read by a section's `finish` hook and never shown.
 """
+
 import configparser
 import dataclasses
 import difflib
@@ -49,6 +50,7 @@ class ConfigError(ValueError):
 @dataclass
 class Key:
     """One setting: name, type (one of KINDS), default (None = unset), help text and limits."""
+
     name: str
     kind: str
     default: Any = None
@@ -57,8 +59,8 @@ class Key:
     max: float | None = None
     choices: tuple = ()
     required: bool = False
-    pattern: str = ""       # for str keys: a regular expression the whole value must match
-    shape: str = ""         # for str keys with a pattern: what it means, in words
+    pattern: str = ""  # for str keys: a regular expression the whole value must match
+    shape: str = ""  # for str keys with a pattern: what it means, in words
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -106,8 +108,11 @@ class Key:
                     value = float(m.group(1)) * _UNIT[m.group(2)]
             except ValueError:
                 raise bad from None
-            if value != value or (self.min is not None and value < self.min) or \
-                    (self.max is not None and value > self.max):
+            if (
+                value != value
+                or (self.min is not None and value < self.min)
+                or (self.max is not None and value > self.max)
+            ):
                 raise bad
             return value
         if self.kind == "bool":
@@ -155,6 +160,7 @@ class Key:
 @dataclass
 class Section:
     """A named group of keys, e.g. [server]."""
+
     name: str
     help: str
     keys: list = field(default_factory=list)
@@ -181,7 +187,7 @@ class Schema:
     def __init__(self, sections=(), owner: str = "common", title: str = ""):
         self.sections: dict[str, Section] = {}
         self.owner: dict[str, str] = {}
-        self.title = title   # the part in words, for the docs: "lobby kiosk"
+        self.title = title  # the part in words, for the docs: "lobby kiosk"
         for s in sections:
             self.add_section(s, owner)
 
@@ -264,8 +270,7 @@ def _suggest(word: str, options) -> str:
 
 def _read_file(path: Path | None, where: str) -> configparser.ConfigParser:
     """The INI file parsed (nothing when path is None); a file that cannot be read is a ConfigError."""
-    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",),
-                                       default_section="\x00none")
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",), default_section="\x00none")
     if path is None:
         return parser
     try:
@@ -284,16 +289,17 @@ def _unknown(parser, schema: Schema, where: str) -> list[str]:
     for name in parser.sections():
         section = schema.sections.get(name)
         if section is None:
-            errors.append(f"{where} [{name}]: unknown section{_suggest(name, schema.sections)}"
-                          f" (known: {', '.join(schema.sections)})")
+            errors.append(
+                f"{where} [{name}]: unknown section{_suggest(name, schema.sections)}"
+                f" (known: {', '.join(schema.sections)})"
+            )
             continue
         for key in parser[name]:
             if key in section.retired:
                 log.warning("%s [%s] %s is no longer read: %s", where, name, key, section.retired[key])
             elif section.key(key) is None:
                 known = [k.name for k in section.keys]
-                errors.append(f"{where} [{name}] {key}: unknown key{_suggest(key, known)}"
-                              f" (known: {', '.join(known)})")
+                errors.append(f"{where} [{name}] {key}: unknown key{_suggest(key, known)} (known: {', '.join(known)})")
     return errors
 
 
@@ -328,8 +334,10 @@ def load_config(path, schema: Schema, env: dict | None = None) -> Config:
     parser = _read_file(path, where)
     base = path.resolve().parent if path is not None else Path.cwd()
     errors = _unknown(parser, schema, where)
-    result = {name: {k.name: _value(k, section, parser, env, where, base, errors) for k in section.keys}
-              for name, section in schema.sections.items()}
+    result = {
+        name: {k.name: _value(k, section, parser, env, where, base, errors) for k in section.keys}
+        for name, section in schema.sections.items()
+    }
     if errors:
         raise ConfigError(errors)
     sections = {}
@@ -344,4 +352,5 @@ if __name__ == "__main__":
     # `python -m motcua.config docs | check | example | hash-pin`: the commands live in motcua.configdocs
     # (this file then runs as __main__, so importing it there makes no circle).
     from motcua.configdocs import main
+
     sys.exit(main())

@@ -8,6 +8,7 @@ them there, so the core imports no app by name. Commands:
   python -m motcua.config check FILE --app kiosk|rating|central
   python -m motcua.config hash-pin DIGITS
 """
+
 import argparse
 import sys
 import textwrap
@@ -57,14 +58,21 @@ def schemas() -> dict[str, Schema]:
 
 
 def _table(section: Section, label: str) -> list[str]:
-    lines = [f"### [{section.name}] ({label})", "", section.help, "",
-             "| key | type | default | allowed | environment | meaning |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"### [{section.name}] ({label})",
+        "",
+        section.help,
+        "",
+        "| key | type | default | allowed | environment | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
     for k in section.keys:
         default = f"`{k.default_text()}`" if k.default_text() else ("(required)" if k.required else "(empty)")
         allowed = k.allowed().replace("|", "\\|")
-        lines.append(f"| `{k.name}` | {k.kind} | {default} | {allowed} | "
-                     f"`{section.env_name(k.name)}` | {k.help.replace('|', '/')} |")
+        lines.append(
+            f"| `{k.name}` | {k.kind} | {default} | {allowed} | "
+            f"`{section.env_name(k.name)}` | {k.help.replace('|', '/')} |"
+        )
     lines.append("")
     for key, why in section.retired.items():
         lines.append(f"No longer read (a warning, not an error): `{key}`: {why}.")
@@ -90,9 +98,11 @@ def render_docs(found: dict[str, Schema] | None = None) -> str:
 def render_example(part: str, schema: Schema) -> str:
     """An INI file stating every key of the part's own sections at its default, its help above it."""
     title = schema.title or part
-    out = [f"; {title[:1].upper() + title[1:]} settings: every key at its default, with what it means.",
-           f"; Written from {part}/settings.py by `python -m motcua.config example {part}`; docs/CONFIG.md",
-           "; has the same, as tables."]
+    out = [
+        f"; {title[:1].upper() + title[1:]} settings: every key at its default, with what it means.",
+        f"; Written from {part}/settings.py by `python -m motcua.config example {part}`; docs/CONFIG.md",
+        "; has the same, as tables.",
+    ]
     for section in schema.own(part):
         out += ["", f"[{section.name}]"]
         for k in section.keys:
@@ -108,8 +118,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m motcua.config", description=main.__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("docs", help="print docs/CONFIG.md for every part's keys")
-    ex = sub.add_parser("example", help="print an INI file with every key of a part at its default "
-                        "(config/central.ini is this file)")
+    ex = sub.add_parser(
+        "example", help="print an INI file with every key of a part at its default (config/central.ini is this file)"
+    )
     ex.add_argument("part", choices=sorted(found))
     chk = sub.add_parser("check", help="load a config file and report every problem")
     chk.add_argument("file")
@@ -130,5 +141,6 @@ def main(argv=None) -> int:
         print(f"{args.file}: OK ({len(cfg.schema.sections)} sections)")
     else:
         from motcua.pin import hash_pin
+
         print(hash_pin(args.pin))
     return 0

@@ -5,6 +5,7 @@ receipt's barcode, or read from a QR code that holds a link to the province's lo
 becomes the same text everywhere: trimmed, spaces removed, upper-cased, and a link reduced to
 its `?code=` (`ma`, `mahoso`) value or last path segment.
 """
+
 import re
 
 __all__ = ["PATTERN", "normalise", "is_valid"]

@@ -5,11 +5,22 @@ whatever time zone the device or the server machine is set to (a tablet image is
 Vietnam has kept +07:00 all year since 1975, so day boundaries that SQL computes with a fixed
 offset use `OFFSET`, taken from the zone itself.
 """
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-__all__ = ["ZONE", "OFFICE_TZ", "OFFSET", "now", "from_timestamp", "to_office", "parse", "iso",
-           "utc_to_local", "local_to_utc"]
+__all__ = [
+    "ZONE",
+    "OFFICE_TZ",
+    "OFFSET",
+    "now",
+    "from_timestamp",
+    "to_office",
+    "parse",
+    "iso",
+    "utc_to_local",
+    "local_to_utc",
+]
 
 ZONE = "Asia/Ho_Chi_Minh"
 OFFICE_TZ = ZoneInfo(ZONE)

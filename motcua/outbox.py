@@ -4,6 +4,7 @@ Row states (`OutboxState`): pending -> sending -> sent | quarantined. A batch ke
 (`batch_key`) until the server answers, so a retry after a lost answer is recognised as the same
 request. Rows left `sending` by a crash go back to `pending` when the outbox is opened.
 """
+
 import contextlib
 import json
 import sqlite3
@@ -22,17 +23,18 @@ __all__ = ["Outbox", "OutboxState", "Row", "SyncWorker", "DuplicateItem", "dossi
 MAX_BATCH = 500
 DELIVERED = ("accepted", "duplicate")
 REFUSED = ("rejected", "conflict")
-PERSONAL = ("phone", "comment")   # removed from an item once the server holds it
-SERVER_ERROR = "server_error"     # reason prefix of an item set aside because the server failed on it
-SERVER_ERROR_RETRY_S = 3600       # such items are offered again after this long
+PERSONAL = ("phone", "comment")  # removed from an item once the server holds it
+SERVER_ERROR = "server_error"  # reason prefix of an item set aside because the server failed on it
+SERVER_ERROR_RETRY_S = 3600  # such items are offered again after this long
 
 
 PENDING, SENDING, SENT, QUARANTINED = OutboxState  # bound into the SQL as parameters
-WAITING = (PENDING, SENDING)   # not delivered yet: what the heartbeat counts as pending
+WAITING = (PENDING, SENDING)  # not delivered yet: what the heartbeat counts as pending
 
 
 class Row(NamedTuple):
     """An outbox row as the admin screen, the heartbeat and the tests read it."""
+
     id: str
     seq: int
     kind: str
@@ -72,7 +74,7 @@ class Outbox:
         self._path = db_path(db)
         self._owner = threading.get_ident()
         self._local = threading.local()
-        self._lock = threading.RLock()   # guards the shared connection (in-memory databases)
+        self._lock = threading.RLock()  # guards the shared connection (in-memory databases)
         self.resume()
 
     @classmethod
@@ -123,15 +125,16 @@ class Outbox:
         item_id = str(item.get("id") or uuid.uuid4())
         if unique_key is None and kind == "rating" and item.get("dossier_code"):
             unique_key = dossier_key(item["dossier_code"])
-        json.dumps(item)   # not serialisable -> TypeError before anything is written
+        json.dumps(item)  # not serialisable -> TypeError before anything is written
         with self._write() as db:
             seq = int(get_state(db, "device_seq", 0)) + 1
             set_state(db, "device_seq", seq)
             item["id"], item["device_seq"] = item_id, seq
             try:
-                db.execute("INSERT INTO outbox (id, seq, kind, payload, unique_key, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           [item_id, seq, kind, json.dumps(item, ensure_ascii=False), unique_key, self.clock()])
+                db.execute(
+                    "INSERT INTO outbox (id, seq, kind, payload, unique_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [item_id, seq, kind, json.dumps(item, ensure_ascii=False), unique_key, self.clock()],
+                )
             except sqlite3.IntegrityError as exc:
                 if unique_key and "unique_key" in str(exc):
                     raise DuplicateItem(f"{unique_key} is already in the outbox") from None
@@ -154,17 +157,33 @@ class Outbox:
         return [Row(*r) for r in self._read(f"SELECT {ROW_COLUMNS} FROM outbox WHERE {where}", params)]
 
     def quarantined(self) -> list[dict]:
-        return [{"id": r.id, "device_seq": r.seq, "kind": r.kind, "payload": json.loads(r.payload),
-                 "reason": r.reason, "created_at": iso_time(r.created_at)}
-                for r in self.rows("state = ? ORDER BY seq", [QUARANTINED])]
+        return [
+            {
+                "id": r.id,
+                "device_seq": r.seq,
+                "kind": r.kind,
+                "payload": json.loads(r.payload),
+                "reason": r.reason,
+                "created_at": iso_time(r.created_at),
+            }
+            for r in self.rows("state = ? ORDER BY seq", [QUARANTINED])
+        ]
 
     def get(self, item_id: str) -> dict | None:
         found = self.rows("id = ?", [item_id])
         if not found:
             return None
         r = found[0]
-        return {"id": r.id, "device_seq": r.seq, "kind": r.kind, "payload": json.loads(r.payload),
-                "state": OutboxState(r.state), "reason": r.reason, "attempts": r.attempts, "batch_key": r.batch_key}
+        return {
+            "id": r.id,
+            "device_seq": r.seq,
+            "kind": r.kind,
+            "payload": json.loads(r.payload),
+            "state": OutboxState(r.state),
+            "reason": r.reason,
+            "attempts": r.attempts,
+            "batch_key": r.batch_key,
+        }
 
     def counts(self) -> dict:
         got = dict(self._read("SELECT state, count(*) FROM outbox GROUP BY state"))
@@ -174,8 +193,10 @@ class Outbox:
         """pending, quarantined, oldest_pending_age_s, last_success_at, last_error (+ last_attempt_at, sent)."""
         counts = self.counts()
         oldest = self._read("SELECT min(created_at) FROM outbox WHERE state IN (?, ?)", WAITING)[0][0]
-        state = {name: value for name, value in
-                 ((n, json.loads(v)) for n, v in self._read("SELECT name, value FROM device_state"))}
+        state = {
+            name: value
+            for name, value in ((n, json.loads(v)) for n, v in self._read("SELECT name, value FROM device_state"))
+        }
         return {
             "pending": counts["pending"] + counts["sending"],
             "quarantined": counts["quarantined"],
@@ -196,21 +217,29 @@ class Outbox:
         """Claims the next batch (marks it `sending`): an unfinished batch first, with its old key."""
         limit = max(1, min(limit, MAX_BATCH))
         with self._write() as db:
-            first = db.execute("SELECT batch_key FROM outbox WHERE state = ? AND kind = ? "
-                               "ORDER BY seq LIMIT 1", [PENDING, kind]).fetchone()
+            first = db.execute(
+                "SELECT batch_key FROM outbox WHERE state = ? AND kind = ? ORDER BY seq LIMIT 1", [PENDING, kind]
+            ).fetchone()
             if first is None:
                 return None, []
             key = first[0]
             if key:
-                rows = db.execute("SELECT id, payload FROM outbox WHERE state = ? AND batch_key = ? "
-                                  "ORDER BY seq", [PENDING, key]).fetchall()
+                rows = db.execute(
+                    "SELECT id, payload FROM outbox WHERE state = ? AND batch_key = ? ORDER BY seq", [PENDING, key]
+                ).fetchall()
             else:
                 key = str(uuid.uuid4())
-                rows = db.execute("SELECT id, payload FROM outbox WHERE state = ? AND kind = ? "
-                                  "AND batch_key IS NULL ORDER BY seq LIMIT ?", [PENDING, kind, limit]).fetchall()
+                rows = db.execute(
+                    "SELECT id, payload FROM outbox WHERE state = ? AND kind = ? "
+                    "AND batch_key IS NULL ORDER BY seq LIMIT ?",
+                    [PENDING, kind, limit],
+                ).fetchall()
             ids = [r[0] for r in rows]
-            db.execute(f"UPDATE outbox SET state = ?, batch_key = ?, attempts = attempts + 1 "
-                       f"WHERE id IN ({','.join('?' * len(ids))})", [SENDING, key] + ids)
+            db.execute(
+                f"UPDATE outbox SET state = ?, batch_key = ?, attempts = attempts + 1 "
+                f"WHERE id IN ({','.join('?' * len(ids))})",
+                [SENDING, key] + ids,
+            )
             set_state(db, "last_attempt_at", self.clock())
         return key, [json.loads(r[1]) for r in rows]
 
@@ -228,10 +257,12 @@ class Outbox:
             for res in results:
                 status, item_id = res.get("status"), res.get("id")
                 if status in DELIVERED:
-                    n = db.execute(f"UPDATE outbox SET state = ?, sent_at = ?, reason = ?, "
-                                   f"payload = json_remove(payload, {prune}) WHERE id = ? "
-                                   "AND batch_key = ? AND state = ?",
-                                   [SENT, now, status, item_id, batch_key, SENDING]).rowcount
+                    n = db.execute(
+                        f"UPDATE outbox SET state = ?, sent_at = ?, reason = ?, "
+                        f"payload = json_remove(payload, {prune}) WHERE id = ? "
+                        "AND batch_key = ? AND state = ?",
+                        [SENT, now, status, item_id, batch_key, SENDING],
+                    ).rowcount
                     summary["delivered"] += n
                 elif status == "rejected" and res.get("reason") == "seq_taken" and max_seq is not None:
                     summary["renumbered"] += self._renumber(db, batch_key, item_id, max_seq, now)
@@ -239,10 +270,13 @@ class Outbox:
                     reason = f"{status}: {res.get('reason') or 'no reason given'}"
                     summary["quarantined"] += db.execute(
                         "UPDATE outbox SET state = ?, reason = ?, quarantined_at = ? WHERE id = ? "
-                        "AND batch_key = ? AND state = ?", [QUARANTINED, reason, now, item_id, batch_key, SENDING]).rowcount
+                        "AND batch_key = ? AND state = ?",
+                        [QUARANTINED, reason, now, item_id, batch_key, SENDING],
+                    ).rowcount
             summary["unanswered"] = db.execute(
                 "UPDATE outbox SET state = ?, batch_key = NULL WHERE batch_key = ? AND state = ?",
-                [PENDING, batch_key, SENDING]).rowcount
+                [PENDING, batch_key, SENDING],
+            ).rowcount
             set_state(db, "last_success_at", now)
             set_state(db, "last_error", None)
         return summary
@@ -250,8 +284,9 @@ class Outbox:
     @staticmethod
     def _renumber(db: Database, batch_key: str, item_id, server_max: int, now: float) -> int:
         """Gives an item the next device_seq above both this store's and the server's highest."""
-        row = db.execute("SELECT payload FROM outbox WHERE id = ? AND batch_key = ? AND state = ?",
-                         [item_id, batch_key, SENDING]).fetchone()
+        row = db.execute(
+            "SELECT payload FROM outbox WHERE id = ? AND batch_key = ? AND state = ?", [item_id, batch_key, SENDING]
+        ).fetchone()
         if row is None:
             return 0
         top = db.execute("SELECT max(seq) FROM outbox").fetchone()[0] or 0
@@ -259,10 +294,14 @@ class Outbox:
         set_state(db, "device_seq", seq)
         item = json.loads(row[0])
         old, item["device_seq"] = item.get("device_seq"), seq
-        db.execute("UPDATE outbox SET seq = ?, payload = ?, state = ?, batch_key = NULL, reason = ? "
-                   "WHERE id = ?", [seq, json.dumps(item, ensure_ascii=False), PENDING, f"renumbered from {old}", item_id])
-        db.execute("INSERT INTO store_events VALUES (?, 'renumbered', ?)",
-                   [now, json.dumps({"id": item_id, "from": old, "to": seq})])
+        db.execute(
+            "UPDATE outbox SET seq = ?, payload = ?, state = ?, batch_key = NULL, reason = ? WHERE id = ?",
+            [seq, json.dumps(item, ensure_ascii=False), PENDING, f"renumbered from {old}", item_id],
+        )
+        db.execute(
+            "INSERT INTO store_events VALUES (?, 'renumbered', ?)",
+            [now, json.dumps({"id": item_id, "from": old, "to": seq})],
+        )
         return 1
 
     def observe_server_seq(self, server_max: int | None) -> bool:
@@ -280,27 +319,33 @@ class Outbox:
     def requeue_server_errors(self, older_than_s: float = SERVER_ERROR_RETRY_S) -> int:
         """Items set aside because the server failed on them are offered again after a while."""
         with self._write() as db:
-            return db.execute("UPDATE outbox SET state = ?, batch_key = NULL WHERE state = ? "
-                              "AND reason LIKE ? AND quarantined_at < ?",
-                              [PENDING, QUARANTINED, SERVER_ERROR + "%", self.clock() - older_than_s]).rowcount
+            return db.execute(
+                "UPDATE outbox SET state = ?, batch_key = NULL WHERE state = ? "
+                "AND reason LIKE ? AND quarantined_at < ?",
+                [PENDING, QUARANTINED, SERVER_ERROR + "%", self.clock() - older_than_s],
+            ).rowcount
 
     def release(self, batch_key: str, error: str, split: bool = False) -> None:
         """The batch did not get through: back to pending, same key (or no key when it must be split)."""
         with self._write() as db:
             if split:
-                db.execute("UPDATE outbox SET state = ?, batch_key = NULL WHERE batch_key = ? AND state = ?",
-                           [PENDING, batch_key, SENDING])
+                db.execute(
+                    "UPDATE outbox SET state = ?, batch_key = NULL WHERE batch_key = ? AND state = ?",
+                    [PENDING, batch_key, SENDING],
+                )
             else:
-                db.execute("UPDATE outbox SET state = ? WHERE batch_key = ? AND state = ?",
-                           [PENDING, batch_key, SENDING])
+                db.execute(
+                    "UPDATE outbox SET state = ? WHERE batch_key = ? AND state = ?", [PENDING, batch_key, SENDING]
+                )
             set_state(db, "last_error", error)
 
     def quarantine_batch(self, batch_key: str, reason: str) -> int:
         """The server refused this batch as a whole and it holds one item: set it aside with the reason."""
         with self._write() as db:
-            return db.execute("UPDATE outbox SET state = ?, reason = ?, quarantined_at = ? "
-                              "WHERE batch_key = ? AND state = ?",
-                              [QUARANTINED, reason, self.clock(), batch_key, SENDING]).rowcount
+            return db.execute(
+                "UPDATE outbox SET state = ?, reason = ?, quarantined_at = ? WHERE batch_key = ? AND state = ?",
+                [QUARANTINED, reason, self.clock(), batch_key, SENDING],
+            ).rowcount
 
     def record_error(self, error: str | None) -> None:
         with self._write() as db:
@@ -308,9 +353,11 @@ class Outbox:
 
     def retry_quarantined(self) -> int:
         """Quarantined items go back to pending, in new batches with fresh attempts; returns how many."""
-        with self._write() as db:   # a new key: the old batch's stored answer must not be replayed
-            return db.execute("UPDATE outbox SET state = ?, batch_key = NULL, reason = NULL, attempts = 0 "
-                              "WHERE state = ?", [PENDING, QUARANTINED]).rowcount
+        with self._write() as db:  # a new key: the old batch's stored answer must not be replayed
+            return db.execute(
+                "UPDATE outbox SET state = ?, batch_key = NULL, reason = NULL, attempts = 0 WHERE state = ?",
+                [PENDING, QUARANTINED],
+            ).rowcount
 
 
 from motcua.worker import SyncWorker  # noqa: E402  (re-exported: the apps import it from here)

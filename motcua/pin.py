@@ -3,6 +3,7 @@
 `pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>` (docs/ARCHITECTURE.md). The same format holds a
 device's own admin PIN (`[admin] pin_hash`, made by `python -m motcua.config hash-pin`).
 """
+
 import hashlib
 import hmac
 import os
@@ -31,8 +32,9 @@ def check_pin(pin: str | None, pin_hash: str | None) -> bool:
         if algo != "pbkdf2_sha256":
             return False
         expected = bytes.fromhex(hash_hex)
-        got = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations),
-                                  dklen=len(expected))
+        got = hashlib.pbkdf2_hmac(
+            "sha256", pin.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations), dklen=len(expected)
+        )
     except (ValueError, TypeError, OverflowError):
         return False
     return hmac.compare_digest(got, expected)

@@ -4,21 +4,28 @@ One home for the tablet (faces, labels, when to ask for reasons), the server (in
 and the dashboard. Scores are 1..scale, higher is better; the legal default is 3 levels (Rất hài
 lòng / Hài lòng / Không hài lòng), and an office may use 4 or 5 (docs/ARCHITECTURE.md).
 """
-__all__ = ["SCALES", "DEFAULT_SCALE", "SCALE_LABELS", "STANDARD_REASONS", "is_satisfied", "is_negative",
-           "score_name"]
+
+__all__ = ["SCALES", "DEFAULT_SCALE", "SCALE_LABELS", "STANDARD_REASONS", "is_satisfied", "is_negative", "score_name"]
 
 SCALES = (3, 4, 5)
 DEFAULT_SCALE = 3
 
 # Each level's name (Vietnamese, English) per scale; keys are scores, best first.
 SCALE_LABELS = {
-    3: {3: ("Rất hài lòng", "Very satisfied"), 2: ("Hài lòng", "Satisfied"),
-        1: ("Không hài lòng", "Not satisfied")},
-    4: {4: ("Rất hài lòng", "Very satisfied"), 3: ("Hài lòng", "Satisfied"),
-        2: ("Chưa hài lòng", "Not quite satisfied"), 1: ("Không hài lòng", "Not satisfied")},
-    5: {5: ("Rất hài lòng", "Very satisfied"), 4: ("Hài lòng", "Satisfied"),
-        3: ("Bình thường", "Neutral"), 2: ("Chưa hài lòng", "Not quite satisfied"),
-        1: ("Không hài lòng", "Not satisfied")},
+    3: {3: ("Rất hài lòng", "Very satisfied"), 2: ("Hài lòng", "Satisfied"), 1: ("Không hài lòng", "Not satisfied")},
+    4: {
+        4: ("Rất hài lòng", "Very satisfied"),
+        3: ("Hài lòng", "Satisfied"),
+        2: ("Chưa hài lòng", "Not quite satisfied"),
+        1: ("Không hài lòng", "Not satisfied"),
+    },
+    5: {
+        5: ("Rất hài lòng", "Very satisfied"),
+        4: ("Hài lòng", "Satisfied"),
+        3: ("Bình thường", "Neutral"),
+        2: ("Chưa hài lòng", "Not quite satisfied"),
+        1: ("Không hài lòng", "Not satisfied"),
+    },
 }
 
 # The reasons a tablet offers after a low score, in screen order: codes on the wire, names shown.

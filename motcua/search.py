@@ -1,4 +1,5 @@
 """Turning what a citizen types into ranked procedures: folding, i/y spellings, typos, synonyms, tiers."""
+
 import bisect
 import re
 from functools import lru_cache
@@ -9,15 +10,26 @@ from rapidfuzz.distance import OSA
 
 from motcua.text import fold_vietnamese, words
 
-__all__ = ["search_words", "Synonyms", "QueryPlan", "Vocabulary", "SearchIndex", "fts_phrase",
-           "TIER_NAME_PHRASE", "TIER_KEYWORD_PHRASE", "TIER_ALL_IN_NAME", "TIER_ALL", "TIER_SOME"]
+__all__ = [
+    "search_words",
+    "Synonyms",
+    "QueryPlan",
+    "Vocabulary",
+    "SearchIndex",
+    "fts_phrase",
+    "TIER_NAME_PHRASE",
+    "TIER_KEYWORD_PHRASE",
+    "TIER_ALL_IN_NAME",
+    "TIER_ALL",
+    "TIER_SOME",
+]
 
 # ký/kí, lý/lí, quy/qui are both correct spellings: index and query use the i form.
 _FINAL_Y = re.compile(r"^([bcdghklmnpqrstvx]+|qu)y$")
 _WORD = re.compile(r"[0-9a-z]+")
-_PUNCTUATION = re.compile(r"[;:()\[\]/!?\u2013\u2014]+|\s-\s")   # commas join lists ("cha, mẹ, con"): kept
-COMMON_SHARE = 0.15      # a word in more procedures than this says little: left out of the "some words" tier
-CANDIDATES = 200         # per tier, the shortest names first (bit order): enough to rank, cheap to score
+_PUNCTUATION = re.compile(r"[;:()\[\]/!?\u2013\u2014]+|\s-\s")  # commas join lists ("cha, mẹ, con"): kept
+COMMON_SHARE = 0.15  # a word in more procedures than this says little: left out of the "some words" tier
+CANDIDATES = 200  # per tier, the shortest names first (bit order): enough to rank, cheap to score
 TIER_NAME_PHRASE, TIER_KEYWORD_PHRASE, TIER_ALL_IN_NAME, TIER_ALL, TIER_SOME = 5, 4, 3, 2, 1
 
 
@@ -32,9 +44,10 @@ def search_words(text: str) -> list[str]:
 
 
 # fold_vietnamese one character at a time, as a table: folding 5,000 names with str.translate takes milliseconds
-_FOLD_TABLE = {cp: fold_vietnamese(chr(cp)) or "" for cp in range(0xC0, 0x2000)
-               if fold_vietnamese(chr(cp)) != chr(cp).lower()}
-_FOLD_TABLE.update({cp: "" for cp in range(0x300, 0x370)})   # combining marks of text that arrived decomposed
+_FOLD_TABLE = {
+    cp: fold_vietnamese(chr(cp)) or "" for cp in range(0xC0, 0x2000) if fold_vietnamese(chr(cp)) != chr(cp).lower()
+}
+_FOLD_TABLE.update({cp: "" for cp in range(0x300, 0x370)})  # combining marks of text that arrived decomposed
 
 
 def _name_parts(name: str) -> list[list[str]]:
@@ -85,7 +98,7 @@ class Synonyms:
         while i < len(tokens):
             literal = False
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                span = tuple(tokens[i:i + size])
+                span = tuple(tokens[i : i + size])
                 if span in self.rules:
                     out += self.rules[span]
                     break
@@ -139,6 +152,7 @@ class Vocabulary:
             w, distance = hit[0], hit[1]
             paired = w not in (before, after) and ((before, w) in self.bigrams or (w, after) in self.bigrams)
             return distance, not paired, len(w) != len(word), -self.frequency.get(w, 0), w
+
         return min(found, key=preference)[0]
 
     def split(self, word: str) -> list[str] | None:
@@ -156,7 +170,7 @@ class QueryPlan:
         self.raw = query
         # the last word is still being typed (a prefix) unless the citizen typed a space after it
         self.prefix_last = not query[-1:].isspace()
-        tokens = search_words(query)[:12]   # a citizen's query, not an essay
+        tokens = search_words(query)[:12]  # a citizen's query, not an essay
         synonyms = synonyms or Synonyms.default()
         self.corrected: dict[str, str] = {}
         if vocabulary is not None:
@@ -174,8 +188,11 @@ class QueryPlan:
                 fixed.append(w)
                 continue
             parts = vocabulary.split(w)
-            better = " ".join(parts) if parts else vocabulary.correct(
-                w, fixed[-1] if fixed else None, tokens[n + 1] if not last else None)
+            better = (
+                " ".join(parts)
+                if parts
+                else vocabulary.correct(w, fixed[-1] if fixed else None, tokens[n + 1] if not last else None)
+            )
             if better:
                 self.corrected[w] = better
             fixed += (better or w).split()
@@ -199,8 +216,9 @@ class QueryPlan:
         last_whole = not self.prefix_last
         for i in range(len(text_words) - n + 1):
             tail = text_words[i + n - 1]
-            if tuple(text_words[i:i + n - 1]) == tuple(q[:-1]) and (tail == q[-1] if last_whole
-                                                                   else tail.startswith(q[-1])):
+            if tuple(text_words[i : i + n - 1]) == tuple(q[:-1]) and (
+                tail == q[-1] if last_whole else tail.startswith(q[-1])
+            ):
                 return i
         return -1
 
@@ -238,17 +256,17 @@ class SearchIndex:
     """Names, keywords and fields in memory as word → bit-mask postings: tiers cost microseconds, not scans."""
 
     def __init__(self, rows, synonyms: Synonyms | None = None):
-        """`rows`: (code, name as published, folded field, folded keywords), the last two as the FTS table holds them."""
-        rows = [(code, _name_parts(name), field, keywords)
-                for code, name, field, keywords in rows]
-        rows.sort(key=lambda r: (sum(map(len, r[1])), r[1], r[0]))   # bit n = n-th shortest name
+        """`rows`: (code, name as published, folded field, folded keywords), the last two as the FTS
+        table holds them."""
+        rows = [(code, _name_parts(name), field, keywords) for code, name, field, keywords in rows]
+        rows.sort(key=lambda r: (sum(map(len, r[1])), r[1], r[0]))  # bit n = n-th shortest name
         self.codes = [r[0] for r in rows]
         self.names = [tuple(w for part in r[1] for w in part) for r in rows]
-        self.others = [tuple(r[3].split()) + tuple(r[2].split()) for r in rows]   # keywords then field
+        self.others = [tuple(r[3].split()) + tuple(r[2].split()) for r in rows]  # keywords then field
         # " words | words ": phrases are found as substrings and never across a comma or a bracket
         self._name_texts = [" " + " | ".join(" ".join(part) for part in r[1] if part) + " " for r in rows]
         self._other_texts = [" " + " ".join(o) + " " for o in self.others]
-        name_ids, any_ids, pair_ids = {}, {}, {}   # word (or neighbouring pair) -> procedure numbers
+        name_ids, any_ids, pair_ids = {}, {}, {}  # word (or neighbouring pair) -> procedure numbers
         for n, (parts, other) in enumerate(zip((r[1] for r in rows), self.others)):
             name = self.names[n]
             for w in set(name):
@@ -259,7 +277,7 @@ class SearchIndex:
                 pair_ids.setdefault(pair, []).append(n)
         self.name_masks = _bit_masks(name_ids, len(rows))
         self.any_masks = _bit_masks(any_ids, len(rows))
-        self.pair_masks = _bit_masks(pair_ids, len(rows))   # neighbouring words in a name or in the keywords
+        self.pair_masks = _bit_masks(pair_ids, len(rows))  # neighbouring words in a name or in the keywords
         self.sorted_words = sorted(self.any_masks)
         frequency = {w: m.bit_count() for w, m in self.any_masks.items()}
         self.common = {w for w, f in frequency.items() if f > COMMON_SHARE * max(len(rows), 1)}
@@ -333,7 +351,7 @@ class SearchIndex:
         scored.sort(reverse=True)
         out, ceiling = [], float("inf")
         for t, m, f, neg in scored[:limit]:
-            ceiling = min(ceiling, round(t * 100 + m * 10 + f * 5, 2))   # scores never rise down the list
+            ceiling = min(ceiling, round(t * 100 + m * 10 + f * 5, 2))  # scores never rise down the list
             out.append((self.codes[-neg], ceiling))
         return out
 
@@ -347,9 +365,10 @@ class SearchIndex:
             for n, name in enumerate(self._folded_names):
                 bit = 1 << n
                 for i in range(len(name) - 2):
-                    self._trigrams[name[i:i + 3]] = self._trigrams.get(name[i:i + 3], 0) | bit
-        masks = sorted((m.bit_count(), m) for m in {self._trigrams.get(text[i:i + 3], 0)
-                                                    for i in range(len(text) - 2)} if m)
+                    self._trigrams[name[i : i + 3]] = self._trigrams.get(name[i : i + 3], 0) | bit
+        masks = sorted(
+            (m.bit_count(), m) for m in {self._trigrams.get(text[i : i + 3], 0) for i in range(len(text) - 2)} if m
+        )
         mask = 0
         for count, m in masks:
             if count <= COMMON_SHARE * len(self.codes) or not mask:

@@ -1,4 +1,5 @@
 """The device's local SQLite store: WAL + synchronous=FULL, recorded migrations, recovery from a broken file."""
+
 import datetime
 import fcntl
 import json
@@ -12,8 +13,20 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-__all__ = ["OutboxState", "open_store", "connect", "migrations", "db_path", "get_state", "set_state",
-           "recoveries", "StoreError", "StoreBusy", "StoreInUse", "is_corruption"]
+__all__ = [
+    "OutboxState",
+    "open_store",
+    "connect",
+    "migrations",
+    "db_path",
+    "get_state",
+    "set_state",
+    "recoveries",
+    "StoreError",
+    "StoreBusy",
+    "StoreInUse",
+    "is_corruption",
+]
 
 log = logging.getLogger(__name__)
 migrations = Migrations("motcua-device")
@@ -22,9 +35,10 @@ migrations = Migrations("motcua-device")
 class OutboxState(StrEnum):
     """An outbox row's `state`: pending -> sending -> sent | quarantined (motcua/outbox.py). The
     values are what the column holds; m001_outbox's CHECK lists the same ones."""
+
     PENDING = "pending"
-    SENDING = "sending"          # in a batch sent and not answered yet
-    SENT = "sent"                # the server holds it (accepted or duplicate)
+    SENDING = "sending"  # in a batch sent and not answered yet
+    SENT = "sent"  # the server holds it (accepted or duplicate)
     QUARANTINED = "quarantined"  # refused or set aside; `reason` says why
 
 
@@ -73,8 +87,10 @@ def m003_outbox_privacy(db):
     # When an item was set aside: items the server failed on (5xx) are offered again an hour later.
     db.execute("ALTER TABLE outbox ADD COLUMN quarantined_at REAL")
     # Delivered ratings keep no call-back number or comment on the tablet: the server has them.
-    db.execute("UPDATE outbox SET payload = json_remove(payload, '$.phone', '$.comment') "
-               "WHERE state = 'sent' AND json_valid(payload)")
+    db.execute(
+        "UPDATE outbox SET payload = json_remove(payload, '$.phone', '$.comment') "
+        "WHERE state = 'sent' AND json_valid(payload)"
+    )
 
 
 def connect(path) -> Database:
@@ -106,8 +122,10 @@ def get_state(db: Database, name: str, default=None):
 
 
 def set_state(db: Database, name: str, value) -> None:
-    db.execute("INSERT INTO device_state(name, value) VALUES (?, ?) "
-               "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [name, json.dumps(value)])
+    db.execute(
+        "INSERT INTO device_state(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        [name, json.dumps(value)],
+    )
 
 
 class StoreError(RuntimeError):
@@ -122,9 +140,9 @@ class StoreInUse(StoreError):
     """The store is damaged, but another process has it open: it is not moved from under that process."""
 
 
-_CORRUPTION = {11, 26}   # SQLITE_CORRUPT, SQLITE_NOTADB (primary codes; extended codes keep them in the low byte)
-_BUSY = {5, 6}           # SQLITE_BUSY, SQLITE_LOCKED
-BUSY_RETRIES = 6         # each waits up to the connection's busy timeout (10 s)
+_CORRUPTION = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary codes; extended codes keep them in the low byte)
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+BUSY_RETRIES = 6  # each waits up to the connection's busy timeout (10 s)
 
 
 def is_corruption(exc: BaseException) -> bool:
@@ -149,7 +167,7 @@ class _StoreLock:
     has it open. The kernel drops the lock when a process dies."""
 
     def __init__(self, path: Path):
-        self.file = open(str(path) + ".lock", "a+b")   # noqa: SIM115  (held for the store's lifetime)
+        self.file = open(str(path) + ".lock", "a+b")  # noqa: SIM115  (held for the store's lifetime)
 
     def shared(self) -> None:
         fcntl.flock(self.file, fcntl.LOCK_SH)
@@ -263,19 +281,36 @@ def _recover(path: Path, problem: str) -> Database:
         for r in rows:
             state = OutboxState.PENDING if r.get("state") in (OutboxState.SENDING, None) else r["state"]
             try:
-                db.execute("INSERT OR IGNORE INTO outbox (id, seq, kind, payload, unique_key, state, created_at,"
-                           " attempts, batch_key, sent_at, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           [r["id"], r["seq"], r["kind"], r["payload"], r.get("unique_key"), state,
-                            r.get("created_at") or time.time(), r.get("attempts") or 0, r.get("batch_key"),
-                            r.get("sent_at"), r.get("reason")])
+                db.execute(
+                    "INSERT OR IGNORE INTO outbox (id, seq, kind, payload, unique_key, state, created_at,"
+                    " attempts, batch_key, sent_at, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        r["id"],
+                        r["seq"],
+                        r["kind"],
+                        r["payload"],
+                        r.get("unique_key"),
+                        state,
+                        r.get("created_at") or time.time(),
+                        r.get("attempts") or 0,
+                        r.get("batch_key"),
+                        r.get("sent_at"),
+                        r.get("reason"),
+                    ],
+                )
                 kept += 1
             except (sqlite3.DatabaseError, KeyError, TypeError):
                 continue
         set_state(db, "device_seq", top)
         detail = {"moved_to": str(aside), "problem": problem[:500], "outbox_rows_kept": kept}
         db.execute("INSERT INTO store_events VALUES (?, 'recovered', ?)", [time.time(), json.dumps(detail)])
-    log.error("store %s was damaged (%s): moved to %s, kept %d outbox rows; the catalogue will re-sync",
-              path, problem[:200], aside, kept)
+    log.error(
+        "store %s was damaged (%s): moved to %s, kept %d outbox rows; the catalogue will re-sync",
+        path,
+        problem[:200],
+        aside,
+        kept,
+    )
     return db
 
 
@@ -292,15 +327,20 @@ def _migrate(db: Database) -> None:
     def apply():
         db.conn.execute("BEGIN EXCLUSIVE")
         try:
-            db.conn.execute(f"CREATE TABLE IF NOT EXISTS [{_MIGRATIONS_TABLE}] ([id] INTEGER PRIMARY KEY, "
-                            "[migration_set] TEXT, [name] TEXT, [applied_at] TEXT)")
-            db.conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS [idx_{_MIGRATIONS_TABLE}_migration_set_name] "
-                            f"ON [{_MIGRATIONS_TABLE}] ([migration_set], [name])")
+            db.conn.execute(
+                f"CREATE TABLE IF NOT EXISTS [{_MIGRATIONS_TABLE}] ([id] INTEGER PRIMARY KEY, "
+                "[migration_set] TEXT, [name] TEXT, [applied_at] TEXT)"
+            )
+            db.conn.execute(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS [idx_{_MIGRATIONS_TABLE}_migration_set_name] "
+                f"ON [{_MIGRATIONS_TABLE}] ([migration_set], [name])"
+            )
             for migration in _pending(db):
                 migration.fn(db)
-                db.conn.execute(f"INSERT INTO [{_MIGRATIONS_TABLE}] (migration_set, name, applied_at) "
-                                "VALUES (?, ?, ?)", [migrations.name, migration.name,
-                                                     str(datetime.datetime.now(datetime.timezone.utc))])
+                db.conn.execute(
+                    f"INSERT INTO [{_MIGRATIONS_TABLE}] (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                    [migrations.name, migration.name, str(datetime.datetime.now(datetime.timezone.utc))],
+                )
         except BaseException:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
@@ -318,10 +358,12 @@ def _open_checked(path: Path, lock: _StoreLock, problem: str | None) -> Database
     """Opens a sound file, or recovers a damaged one when no other process holds it."""
     if problem is not None:
         if not lock.try_exclusive():
-            raise StoreInUse(f"{path} is damaged ({problem[:200]}), but another process has it open; "
-                             "stop the tablet and the motcua-rating commands, then start again")
+            raise StoreInUse(
+                f"{path} is damaged ({problem[:200]}), but another process has it open; "
+                "stop the tablet and the motcua-rating commands, then start again"
+            )
         try:
-            problem = _damage(path)   # another process may have recovered it while we waited
+            problem = _damage(path)  # another process may have recovered it while we waited
             if problem is not None:
                 return _recover(path, problem)
         finally:
@@ -353,11 +395,13 @@ def open_store(path) -> Database:
     except BaseException:
         lock.close()
         raise
-    db._motcua_lock = lock   # released when the Database is closed and collected, or the process ends
+    db._motcua_lock = lock  # released when the Database is closed and collected, or the process ends
     return db
 
 
 def recoveries(db: Database) -> list[dict]:
     """The recoveries this store went through (for the admin screen)."""
-    return [dict(json.loads(d), at=at) for at, d in
-            db.execute("SELECT at, detail FROM store_events WHERE event = 'recovered' ORDER BY at").fetchall()]
+    return [
+        dict(json.loads(d), at=at)
+        for at, d in db.execute("SELECT at, detail FROM store_events WHERE event = 'recovered' ORDER BY at").fetchall()
+    ]

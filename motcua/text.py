@@ -1,4 +1,5 @@
 """Vietnamese text folding shared by devices and server: accent- and case-insensitive matching."""
+
 import re
 import unicodedata
 
@@ -47,7 +48,8 @@ _PHONE = re.compile(
     r"(?<!\d)(?:"
     rf"\(?(?:\+\s?)?84\)?(?:{_SEP}[0Oo](?=[\s.\-()]{{0,3}}[1-9]))?"  # +84, (+84), 84, optionally (0)
     r"|\(?(?:0|(?<![^\W\d_])[Oo])"  # 0, (0, or an O typed for it (not inside a word)
-    rf")(?:{_SEP}[12](?:{_SEP}{_DIGIT}){{9}}|(?:{_SEP}{_DIGIT}){{9}})\d*")
+    rf")(?:{_SEP}[12](?:{_SEP}{_DIGIT}){{9}}|(?:{_SEP}{_DIGIT}){{9}})\d*"
+)
 HIDDEN_PHONE = "[số điện thoại đã ẩn]"
 # Full-width digits, plus and brackets (an East Asian keyboard) read as ASCII, one character for one.
 _ASCII = str.maketrans({chr(0xFF10 + n): str(n) for n in range(10)} | {"＋": "+", "（": "(", "）": ")"})
@@ -76,7 +78,7 @@ def hide_phones(text: str | None, keep: str | None = None) -> str | None:
         return text
     out, done = [], 0
     for found in _PHONE.finditer(text.translate(_ASCII)):  # same length: the spans hold in `text`
-        typed = text[found.start():found.end()]
-        out += [text[done:found.start()], typed if keep and same_phone(typed, keep) else HIDDEN_PHONE]
+        typed = text[found.start() : found.end()]
+        out += [text[done : found.start()], typed if keep and same_phone(typed, keep) else HIDDEN_PHONE]
         done = found.end()
     return "".join(out) + text[done:]

@@ -7,6 +7,7 @@ msgstr its text in that language, so a reworded Vietnamese sentence keeps its En
 Vietnamese word can have two English texts. The .po files are read as they are at run time (with
 Babel), so there is no compile step and no .mo that can fall behind its .po.
 """
+
 from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po

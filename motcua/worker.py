@@ -1,4 +1,5 @@
 """The sync worker: a plain thread that drains the outbox to the server, backing off while it is down."""
+
 import logging
 import random as _random
 import threading
@@ -8,14 +9,14 @@ from motcua.client import Rejected, ServerUnreachable, SyncError
 __all__ = ["SyncWorker", "Backoff"]
 
 log = logging.getLogger(__name__)
-SPLIT_STATUSES = (400, 413, 422)   # the batch itself was refused: halve it until the bad item stands alone
+SPLIT_STATUSES = (400, 413, 422)  # the batch itself was refused: halve it until the bad item stands alone
 # A server that answers 500 to one batch again and again may be failing on one item of it: after this
 # many tries the batch is halved until that item stands alone, and the item is set aside (offered again
 # an hour later) so it no longer holds back every rating after it. 502/503/504 mean the server is away.
 SERVER_ERROR_ATTEMPTS = 3
 SERVER_AWAY = (502, 503, 504)
 MAX_RETRY_AFTER = 3600
-MAX_RETRY_AFTER_JITTER = 30   # seconds added at most on top of a server's Retry-After
+MAX_RETRY_AFTER_JITTER = 30  # seconds added at most on top of a server's Retry-After
 
 
 def retry_after_jitter(wait: float) -> float:
@@ -36,7 +37,7 @@ class Backoff:
         self.failures = 0
 
     def next_delay(self, retry_after: float | None = None) -> float:
-        if retry_after is not None:   # the server said when: never earlier, and not much later
+        if retry_after is not None:  # the server said when: never earlier, and not much later
             wait = min(max(0.0, retry_after), MAX_RETRY_AFTER)
             return wait + self.random() * retry_after_jitter(wait)
         delay = self.random() * min(self.cap, self.base * (2 ** min(self.failures, 62)))
@@ -50,16 +51,25 @@ class Backoff:
 class SyncWorker:
     """Sends pending ratings in batches of at most 500 with a stable Idempotency-Key per batch."""
 
-    def __init__(self, outbox, client, interval: float = 10, backoff_base: float = 1,
-                 backoff_cap: float = 300, batch_size: int = 500, random=_random.random, sleep=None,
-                 kind: str = "rating"):
+    def __init__(
+        self,
+        outbox,
+        client,
+        interval: float = 10,
+        backoff_base: float = 1,
+        backoff_cap: float = 300,
+        batch_size: int = 500,
+        random=_random.random,
+        sleep=None,
+        kind: str = "rating",
+    ):
         self.outbox, self.client, self.interval, self.kind = outbox, client, interval, kind
         self.batch_size = max(1, min(batch_size, 500))
         self.backoff = Backoff(backoff_base, backoff_cap, random)
         self._sleep = sleep
         self._limit = self.batch_size
-        self._server_errors: tuple[str | None, int] = (None, 0)   # (batch key, 500s in a row on it)
-        self._isolating = False   # halving batches to find the item the server fails on
+        self._server_errors: tuple[str | None, int] = (None, 0)  # (batch key, 500s in a row on it)
+        self._isolating = False  # halving batches to find the item the server fails on
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -67,8 +77,7 @@ class SyncWorker:
 
     def drain_once(self) -> dict:
         """Sends batches until nothing is pending or one fails; says what happened."""
-        result = {"delivered": 0, "quarantined": 0, "renumbered": 0, "batches": 0, "error": None,
-                  "retry_after": None}
+        result = {"delivered": 0, "quarantined": 0, "renumbered": 0, "batches": 0, "error": None, "retry_after": None}
         self.outbox.requeue_server_errors()
         while not self._stop.is_set():
             key, items = self.outbox.next_batch(self.kind, self._limit)
@@ -84,7 +93,7 @@ class SyncWorker:
                 result.update(error=str(exc), retry_after=exc.retry_after)
                 break
             except Rejected as exc:
-                if exc.status not in SPLIT_STATUSES:   # 401/403/404...: the device or its setup, not the items
+                if exc.status not in SPLIT_STATUSES:  # 401/403/404...: the device or its setup, not the items
                     self.outbox.release(key, str(exc))
                     result["error"] = str(exc)
                     break
@@ -94,7 +103,7 @@ class SyncWorker:
                     continue
                 result["quarantined"] += self.outbox.quarantine_batch(key, f"rejected: {exc}")
                 continue
-            except SyncError as exc:   # any other client failure: keep the rows, try later
+            except SyncError as exc:  # any other client failure: keep the rows, try later
                 self.outbox.release(key, str(exc))
                 result["error"] = str(exc)
                 break
@@ -117,7 +126,7 @@ class SyncWorker:
         with the error, so a server failing on everything sets aside at most one item per backoff."""
         if exc.status is None or exc.status < 500 or exc.status in SERVER_AWAY:
             return False
-        if not self._isolating:   # the same batch failing again and again, not a passing fault
+        if not self._isolating:  # the same batch failing again and again, not a passing fault
             last, count = self._server_errors
             count = count + 1 if last == key else 1
             self._server_errors = (key, count)
@@ -129,6 +138,7 @@ class SyncWorker:
             self._limit = max(1, len(items) // 2)
             return True
         from motcua.outbox import SERVER_ERROR
+
         result["quarantined"] += self.outbox.quarantine_batch(key, f"{SERVER_ERROR}: {exc}")
         log.warning("rating sync: one item set aside after repeated server errors: %s", exc)
         self._limit, self._isolating, self._server_errors = self.batch_size, False, (None, 0)
@@ -149,7 +159,7 @@ class SyncWorker:
         while not self._stop.is_set():
             try:
                 delay = self.run_once()
-            except Exception:   # a bug must not kill delivery for good; the rows stay in the outbox
+            except Exception:  # a bug must not kill delivery for good; the rows stay in the outbox
                 log.exception("rating sync crashed; retrying")
                 delay = self.backoff.next_delay()
             if self._sleep:

@@ -1,4 +1,5 @@
 """motcua-rating: run the counter rating tablet, drain its outbox once, print its status, or check its set-up."""
+
 import argparse
 import logging
 import os
@@ -10,6 +11,7 @@ DEFAULT_CONFIG = "config/rating.ini"
 def _load(path):
     from motcua.config import ConfigError
     from rating.settings import load
+
     try:
         return load(path)
     except ConfigError as exc:
@@ -18,6 +20,7 @@ def _load(path):
 
 def cmd_sync(cfg) -> int:
     from rating.services import TabletServices
+
     services = TabletServices(cfg, staff=False)
     before = services.outbox.status()
     try:
@@ -28,14 +31,17 @@ def cmd_sync(cfg) -> int:
         print(f"pending {after['pending']}, quarantined {after['quarantined']}")
         return 1
     after = services.outbox.status()
-    print(f"sent {before['pending'] - after['pending']}, pending {after['pending']}, "
-          f"quarantined {after['quarantined']}" + (f" ({result})" if result else ""))
+    print(
+        f"sent {before['pending'] - after['pending']}, pending {after['pending']}, "
+        f"quarantined {after['quarantined']}" + (f" ({result})" if result else "")
+    )
     return 0 if after["pending"] == 0 else 1
 
 
 def cmd_status(cfg) -> int:
     from motcua.outbox import Outbox
     from pathlib import Path
+
     path = Path(cfg.device.data_dir) / "rating.db"
     if not path.exists():
         print(f"no outbox yet at {path}: nothing recorded on this tablet")
@@ -53,12 +59,15 @@ def cmd_status(cfg) -> int:
 def run_app(cfg) -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     from touchui.lockdown import configure_display
+
     configure_display(cfg.display)
     from touchui.theme import configure_theme
     from rating.settings import theme_colours
+
     configure_theme(theme_colours(cfg), font_scale=cfg.display.font_scale)
     from rating.app import RatingApp
     from rating.services import TabletServices
+
     services = TabletServices(cfg)
     RatingApp(services).run()
     return services.exit_code
@@ -68,30 +77,35 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="motcua-rating", description=__doc__)
     ap.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file (default {DEFAULT_CONFIG})")
     sub = ap.add_subparsers(dest="command")
-    for name, text in (("sync", "send pending ratings once and print a summary"),
-                       ("status", "print pending / quarantined counts and the last sync"),
-                       ("check", "check the config file, the server and the device token; exit 0 when all good")):
+    for name, text in (
+        ("sync", "send pending ratings once and print a summary"),
+        ("status", "print pending / quarantined counts and the last sync"),
+        ("check", "check the config file, the server and the device token; exit 0 when all good"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", dest="sub_config", help="config file")
     args = ap.parse_args(argv)
     path = getattr(args, "sub_config", None) or args.config
-    if args.command == "check":   # problems are printed as lines, not log records
+    if args.command == "check":  # problems are printed as lines, not log records
         logging.basicConfig(level=logging.ERROR)
         from rating.check import check
+
         return check(path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = _load(path)
     from motcua.store import StoreError
+
     try:
         if args.command == "sync":
             return cmd_sync(cfg)
         if args.command == "status":
             return cmd_status(cfg)
         return run_app(cfg)
-    except StoreError as exc:   # busy or damaged-and-held: nothing was moved or changed
+    except StoreError as exc:  # busy or damaged-and-held: nothing was moved or changed
         print(f"motcua-rating: the rating store cannot be opened now: {exc}", file=sys.stderr)
         from motcua.client import RESTART_EXIT_CODE
-        return RESTART_EXIT_CODE   # systemd starts the tablet again a little later
+
+        return RESTART_EXIT_CODE  # systemd starts the tablet again a little later
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Screens (rating/screens/, on rating.screens.base.TabletScreen) get the services, the flow and this App
 as their navigator at construction; their kv binds to `root.…` only, never to `app`.
 """
+
 import logging
 from pathlib import Path
 
@@ -41,11 +42,12 @@ class RatingRoot(BoxLayout):
     office_name = StringProperty("")
     counter = NumericProperty(0)
     notice_text = StringProperty("")
-    nav = ObjectProperty(None)   # the App: the language button
+    nav = ObjectProperty(None)  # the App: the language button
 
 
 class RatingApp(App):
     """`services` is a rating.services.TabletServices (or a test double with the same attributes)."""
+
     title = "motcua – đánh giá mức độ hài lòng"
 
     def __init__(self, services, **kwargs):
@@ -72,9 +74,18 @@ class RatingApp(App):
         sm = root.ids.sm
         sm.transition = NoTransition()
         given = {"services": self.services, "flow": self.flow, "nav": self}
-        self.screens = {s.name: s for s in (IdleScreen(**given), RateScreen(**given), ReasonsScreen(**given),
-                                            DossierScreen(**given), ThanksScreen(**given), SignInScreen(**given),
-                                            AdminScreen(**given))}
+        self.screens = {
+            s.name: s
+            for s in (
+                IdleScreen(**given),
+                RateScreen(**given),
+                ReasonsScreen(**given),
+                DossierScreen(**given),
+                ThanksScreen(**given),
+                SignInScreen(**given),
+                AdminScreen(**given),
+            )
+        }
         for screen in self.screens.values():
             sm.add_widget(screen)
         self.root_widget = root
@@ -141,7 +152,7 @@ class RatingApp(App):
     def open_admin(self):
         self.screens["admin"].open()
         self.root_widget.ids.sm.current = "admin"
-        self.root_widget.notice_text = ""   # the citizen's notice is not the admin's business
+        self.root_widget.notice_text = ""  # the citizen's notice is not the admin's business
 
     def close_staff_screen(self):
         self.flow.reset()

@@ -3,6 +3,7 @@
 The checks every device shares are motcua.check's; the tablet adds its own config rules (labels of
 the scale and the reasons) and, once the server answers, its office's staff list: who can sign in.
 """
+
 from motcua import check as device_check
 from motcua.client import Rejected, SyncError
 from rating import settings as rating_settings
@@ -31,8 +32,9 @@ def _check_staff(cfg, path, report, client):
         elif exc.status == 404:
             device_check.unknown_office(cfg, path, report)
         elif exc.status == 403:
-            report.problem(f"{path} [device] office_code = {office}: the server registered this tablet for "
-                           f"another office ({exc})")
+            report.problem(
+                f"{path} [device] office_code = {office}: the server registered this tablet for another office ({exc})"
+            )
         else:
             report.problem(f"{path}: the server refused the staff list of {office}: {exc}")
         return
@@ -41,21 +43,28 @@ def _check_staff(cfg, path, report, client):
         return
     report.ok(f"the server accepts the device token; office {office} has {len(staff)} officer(s)")
     if not staff:
-        report.problem(f"[device] office_code = {office}: no officers on the server yet, nobody can sign in "
-                       "(motcua-central staff add ...)")
+        report.problem(
+            f"[device] office_code = {office}: no officers on the server yet, nobody can sign in "
+            "(motcua-central staff add ...)"
+        )
     wanted = cfg.rating.staff_id
     if wanted and not any(str(o.get("id")) == str(wanted) for o in staff):
         report.problem(f"{path} [rating] staff_id = {wanted}: no officer with this id in office {office}")
     elif not wanted and staff and not any(o.get("pin_hash") for o in staff):
-        report.problem(f"{path} [rating] staff_id is empty and no officer of {office} has a PIN this tablet "
-                       "can check, so nobody can sign in: give officers a PIN, set staff_id, or (if the "
-                       "token was issued for another office) ask the admin for a token of this office")
+        report.problem(
+            f"{path} [rating] staff_id is empty and no officer of {office} has a PIN this tablet "
+            "can check, so nobody can sign in: give officers a PIN, set staff_id, or (if the "
+            "token was issued for another office) ask the admin for a token of this office"
+        )
 
 
 TABLET = device_check.Device(
-    kind="rating", noun="tablet", load=load,
+    kind="rating",
+    noun="tablet",
+    load=load,
     unwritable="ratings must be stored on this tablet before the thank-you screen",
     full="the tablet refuses ratings when the disk is full",
     all_good="All good: this tablet can record and deliver ratings.",
     not_good="ratings are still recorded on the tablet, but fix these so they reach the server.",
-    server_checks=_check_staff)
+    server_checks=_check_staff,
+)

@@ -4,6 +4,7 @@ The screens only forward taps and scans here and redraw from `RatingFlow.step` a
 `RatingFlow.notice`; every rule a citizen meets (cooldown, timeouts, one rating per dossier, the
 officer being rated is the signed-in one) lives in this class so it is tested without a window.
 """
+
 import datetime
 import logging
 import re
@@ -32,6 +33,7 @@ class Step(str, Enum):
 
 class Notice(str, Enum):
     """Why the last tap did nothing, shown to the citizen (texts in rating/texts.py)."""
+
     NO_OFFICER = "no_officer"
     COOLDOWN = "cooldown"
     WAIT_FOR_OFFICER = "wait_for_officer"
@@ -67,6 +69,7 @@ class FlowSettings:
 @dataclass
 class Draft:
     """What one citizen has chosen so far; replaced by a fresh Draft between citizens."""
+
     id: Optional[str] = None
     created_at: Optional[str] = None
     score: Optional[int] = None
@@ -79,11 +82,18 @@ class Draft:
 class RatingFlow:
     """One tablet's rating flow. `record(payload)` must return only once the rating is durable."""
 
-    def __init__(self, settings: FlowSettings, record: Callable[[dict], object], *, office: str,
-                 counter: int, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], datetime.datetime] = officetime.now,
-                 already_rated: Callable[[str], bool] = lambda code: False,
-                 on_change: Callable[["RatingFlow"], None] = lambda flow: None):
+    def __init__(
+        self,
+        settings: FlowSettings,
+        record: Callable[[dict], object],
+        *,
+        office: str,
+        counter: int,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime.datetime] = officetime.now,
+        already_rated: Callable[[str], bool] = lambda code: False,
+        on_change: Callable[["RatingFlow"], None] = lambda flow: None,
+    ):
         self.settings = settings
         self._record = record
         self.office = office
@@ -255,8 +265,9 @@ class RatingFlow:
         """Nobody touched the prompt: the tapped face still counts, unconfirmed extras do not."""
         if self.draft.score is not None and self.settings.keep_vote_on_timeout:
             dossier = self.draft.dossier_code
-            self.draft = Draft(id=self.draft.id, created_at=self.draft.created_at,
-                               score=self.draft.score, dossier_code=dossier)
+            self.draft = Draft(
+                id=self.draft.id, created_at=self.draft.created_at, score=self.draft.score, dossier_code=dossier
+            )
             log.info("prompt timed out at %s; keeping the tapped score", self.step.value)
             self._store()  # on a broken disk the error is logged; the next citizen still starts clean
             self.reset()
@@ -289,9 +300,13 @@ class RatingFlow:
 
     def _advance_from(self, step: Step) -> None:
         order = [Step.RATE, Step.REASONS, Step.DOSSIER]
-        for nxt in order[order.index(step) + 1:]:
-            if nxt == Step.REASONS and self.settings.ask_reasons and self.settings.reason_codes \
-                    and is_negative(self.draft.score, self.settings.scale):
+        for nxt in order[order.index(step) + 1 :]:
+            if (
+                nxt == Step.REASONS
+                and self.settings.ask_reasons
+                and self.settings.reason_codes
+                and is_negative(self.draft.score, self.settings.scale)
+            ):
                 return self._go(nxt)
             if nxt == Step.DOSSIER and self.settings.dossier_link and not self.draft.dossier_code:
                 return self._go(nxt)
@@ -299,9 +314,16 @@ class RatingFlow:
 
     def payload(self) -> dict:
         d = self.draft
-        item = {"id": d.id, "created_at": d.created_at, "office": self.office,
-                "counter": self.counter, "staff_id": self.officer["id"],
-                "scale": self.settings.scale, "score": d.score, "reasons": sorted(d.reasons)}
+        item = {
+            "id": d.id,
+            "created_at": d.created_at,
+            "office": self.office,
+            "counter": self.counter,
+            "staff_id": self.officer["id"],
+            "scale": self.settings.scale,
+            "score": d.score,
+            "reasons": sorted(d.reasons),
+        }
         if d.comment:
             item["comment"] = d.comment
         if d.phone:

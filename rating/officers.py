@@ -1,4 +1,5 @@
 """Who is on duty at this counter: offline PIN check against the staff list, and the change log."""
+
 import logging
 from typing import Callable, Iterable, Optional
 
@@ -14,8 +15,13 @@ class Duty:
     `on_change(officer_or_None)` tells the flow. Changes are logged with ids, never PINs.
     """
 
-    def __init__(self, staff: Callable[[], Iterable[dict]], counter: int,
-                 on_change: Callable[[Optional[dict]], None], record_event=None):
+    def __init__(
+        self,
+        staff: Callable[[], Iterable[dict]],
+        counter: int,
+        on_change: Callable[[Optional[dict]], None],
+        record_event=None,
+    ):
         self._staff = staff
         self.counter = counter
         self._on_change = on_change
@@ -60,8 +66,9 @@ class Duty:
         log.info("counter %s officer change %s -> %s (%s)", self.counter, before, after, reason)
         if self._record_event:
             try:
-                self._record_event({"counter": self.counter, "from_staff_id": before,
-                                    "to_staff_id": after, "how": reason})
+                self._record_event(
+                    {"counter": self.counter, "from_staff_id": before, "to_staff_id": after, "how": reason}
+                )
             except Exception:
                 log.exception("officer change could not be written to the local log")
         self._on_change(officer)

@@ -2,6 +2,7 @@
 
 Kivy-free, so the `sync` and `status` commands and the tests use it without a window.
 """
+
 import logging
 import threading
 import time
@@ -24,21 +25,40 @@ log = logging.getLogger(__name__)
 
 # What a running tablet cannot take over from a reloaded config: the server it talks to, who it
 # is, where its store lives and how its window was made.
-RESTART_KEYS = (("server", "url"), ("server", "token"), ("server", "timeout_seconds"), ("server", "heartbeat_seconds"),
-                ("device", "office_code"), ("device", "data_dir"), ("rating", "counter"),
-                ("display", "fullscreen"), ("display", "borderless"), ("display", "width"), ("display", "height"),
-                ("display", "font_scale"), ("display", "kiosk_mode"), ("display", "hide_cursor"),
-                ("display", "multisamples"))
+RESTART_KEYS = (
+    ("server", "url"),
+    ("server", "token"),
+    ("server", "timeout_seconds"),
+    ("server", "heartbeat_seconds"),
+    ("device", "office_code"),
+    ("device", "data_dir"),
+    ("rating", "counter"),
+    ("display", "fullscreen"),
+    ("display", "borderless"),
+    ("display", "width"),
+    ("display", "height"),
+    ("display", "font_scale"),
+    ("display", "kiosk_mode"),
+    ("display", "hide_cursor"),
+    ("display", "multisamples"),
+)
 
 
 def flow_settings(cfg) -> FlowSettings:
     r, reasons = cfg.rating, cfg.reasons
     return FlowSettings(
-        scale=r.scale, reason_codes=tuple(reasons.codes), ask_reasons=reasons.ask,
-        comment=reasons.comment, phone=reasons.phone, dossier_link=r.dossier_link,
-        require_service_done=r.require_service_done, cooldown_s=r.cooldown_seconds,
-        prompt_timeout_s=r.prompt_timeout_seconds, thanks_s=r.thanks_seconds,
-        keep_vote_on_timeout=r.keep_vote_on_timeout)
+        scale=r.scale,
+        reason_codes=tuple(reasons.codes),
+        ask_reasons=reasons.ask,
+        comment=reasons.comment,
+        phone=reasons.phone,
+        dossier_link=r.dossier_link,
+        require_service_done=r.require_service_done,
+        cooldown_s=r.cooldown_seconds,
+        prompt_timeout_s=r.prompt_timeout_seconds,
+        thanks_s=r.thanks_seconds,
+        keep_vote_on_timeout=r.keep_vote_on_timeout,
+    )
 
 
 class OfficeStaff:
@@ -89,25 +109,37 @@ class TabletServices:
         self.client = client if client is not None else self._make_client()
         self.staff = None if staff is False else (staff if staff is not None else self._make_staff())
         self._listeners = []
-        self.flow = RatingFlow(flow_settings(cfg), self.record, office=cfg.device.office_code,
-                               counter=cfg.rating.counter, already_rated=self.outbox.has_dossier,
-                               on_change=self._flow_changed, clock=clock)
-        self.duty = Duty(self.staff_list, cfg.rating.counter, on_change=self._officer_changed,
-                         record_event=self._log_officer_change)
+        self.flow = RatingFlow(
+            flow_settings(cfg),
+            self.record,
+            office=cfg.device.office_code,
+            counter=cfg.rating.counter,
+            already_rated=self.outbox.has_dossier,
+            on_change=self._flow_changed,
+            clock=clock,
+        )
+        self.duty = Duty(
+            self.staff_list, cfg.rating.counter, on_change=self._officer_changed, record_event=self._log_officer_change
+        )
         self.worker = None
-        self.commands = DeviceCommands(sync=self._sync_now, reload=self._reload_config,
-                                       apply=lambda cfg: self.call_in_ui(lambda: self.apply_config(cfg)),
-                                       restart=self._restart, retry=self.retry_quarantined)
+        self.commands = DeviceCommands(
+            sync=self._sync_now,
+            reload=self._reload_config,
+            apply=lambda cfg: self.call_in_ui(lambda: self.apply_config(cfg)),
+            restart=self._restart,
+            retry=self.retry_quarantined,
+        )
         self.restart_needed: list[str] = []
         self.storage_error = None
         self.call_in_ui = lambda fn: fn()  # the App swaps in Kivy's Clock (one UI thread)
-        self.request_exit = lambda: None     # the App swaps in its own exit
-        self.exit_code = 0                   # what `motcua-rating` exits with
+        self.request_exit = lambda: None  # the App swaps in its own exit
+        self.exit_code = 0  # what `motcua-rating` exits with
         self._restore_officer()
 
     # -- wiring --------------------------------------------------------------------------------
     def _make_client(self):
         from motcua.client import Client
+
         if not self.cfg.server.token:
             log.warning("no device token: ratings are kept on this tablet until one is configured")
             return None
@@ -145,8 +177,10 @@ class TabletServices:
         except Exception as exc:
             since = self.storage_error and self._storage_failing_since or time.strftime("%H:%M:%S %d/%m/%Y")
             self._storage_failing_since = since
-            self.storage_error = (f"Ratings cannot be stored on this tablet since {since} (disk full or "
-                                  f"broken?): {exc.__class__.__name__}: {exc}")
+            self.storage_error = (
+                f"Ratings cannot be stored on this tablet since {since} (disk full or "
+                f"broken?): {exc.__class__.__name__}: {exc}"
+            )
             log.error("a rating could not be stored: %s: %s", exc.__class__.__name__, exc)
             raise
         self.storage_error = None
@@ -177,7 +211,7 @@ class TabletServices:
             self.flow.sign_out()
         else:
             self.flow.sign_in(officer)
-        try:   # remembered for a restart; a full disk must not stop the officer signing in
+        try:  # remembered for a restart; a full disk must not stop the officer signing in
             set_state(self.outbox.db, "rating_officer_on_duty", officer["id"] if officer else None)
         except Exception as exc:
             log.error("officer on duty not remembered: %s: %s", exc.__class__.__name__, exc)
@@ -232,6 +266,7 @@ class TabletServices:
 
     def drain_once(self):
         from motcua.outbox import SyncWorker
+
         if self.client is None:
             raise RuntimeError("no device token configured ([server] token_file)")
         worker = self.worker or SyncWorker(self.outbox, self.client, **self._worker_options())
@@ -239,19 +274,28 @@ class TabletServices:
 
     def _worker_options(self) -> dict:
         s = self.cfg.server
-        return {"interval": s.sync_interval_seconds, "backoff_base": s.backoff_base_seconds,
-                "backoff_cap": s.backoff_cap_seconds}
+        return {
+            "interval": s.sync_interval_seconds,
+            "backoff_base": s.backoff_base_seconds,
+            "backoff_cap": s.backoff_cap_seconds,
+        }
 
     def start(self):
         """Starts background delivery and a staff-list refresh; never blocks the first frame."""
         if self.client is not None:
             from motcua.outbox import SyncWorker
+
             self.worker = SyncWorker(self.outbox, self.client, **self._worker_options())
             self.worker.start()
             from motcua.client import Heartbeat
-            self.heartbeat = Heartbeat(self.client, self.heartbeat_body, on_commands=self.commands,
-                                       on_answer=self._on_heartbeat_answer,
-                                       interval=self.cfg.server.heartbeat_seconds).start()
+
+            self.heartbeat = Heartbeat(
+                self.client,
+                self.heartbeat_body,
+                on_commands=self.commands,
+                on_answer=self._on_heartbeat_answer,
+                interval=self.cfg.server.heartbeat_seconds,
+            ).start()
             threading.Thread(target=self.refresh_staff, daemon=True).start()
 
     def _on_heartbeat_answer(self, answer: dict) -> None:
@@ -261,14 +305,19 @@ class TabletServices:
 
     def heartbeat_body(self) -> dict:
         from motcua.client import heartbeat_body
+
         status = self.admin_status()
-        return heartbeat_body("rating", motcua.__version__, pending=status["pending"],
-                              oldest_pending_age_s=status["oldest_pending_age_s"],
-                              last_sync_at=status["last_success_at"],
-                              errors=([status["last_error"]] if status["last_error"] else [])
-                              + self.commands.errors
-                              + [f"reload_config: {key} takes effect after a restart" for key in self.restart_needed],
-                              quarantined=self.outbox.quarantined())
+        return heartbeat_body(
+            "rating",
+            motcua.__version__,
+            pending=status["pending"],
+            oldest_pending_age_s=status["oldest_pending_age_s"],
+            last_sync_at=status["last_success_at"],
+            errors=([status["last_error"]] if status["last_error"] else [])
+            + self.commands.errors
+            + [f"reload_config: {key} takes effect after a restart" for key in self.restart_needed],
+            quarantined=self.outbox.quarantined(),
+        )
 
     def retry_quarantined(self) -> int:
         """The items the server refused go back to pending and are sent now (the admin fixed the cause)."""
@@ -291,15 +340,19 @@ class TabletServices:
 
     def _reload_config(self):
         from rating.settings import load
+
         return load(self.cfg.path)
 
     def apply_config(self, cfg) -> list[str]:
         """A reloaded config file, applied live: names, language, labels, reasons, the flow's rules,
         the admin PIN, the intervals. What only a restart can change (RESTART_KEYS) is kept as it was
         and named in the next heartbeats; returns those keys."""
-        later = [f"[{section}] {key}" for section, key in RESTART_KEYS
-                 if getattr(getattr(cfg, section), key) != getattr(getattr(self.cfg, section), key)]
-        for section, key in RESTART_KEYS:   # the running tablet keeps what it started with
+        later = [
+            f"[{section}] {key}"
+            for section, key in RESTART_KEYS
+            if getattr(getattr(cfg, section), key) != getattr(getattr(self.cfg, section), key)
+        ]
+        for section, key in RESTART_KEYS:  # the running tablet keeps what it started with
             getattr(cfg, section).keep(key, getattr(getattr(self.cfg, section), key))
         self.cfg = cfg
         self.office_name = cfg.device.office_name

@@ -1,4 +1,5 @@
 """Every sentence the tablet shows, in Vietnamese and English (the citizen's language switch)."""
+
 from pathlib import Path
 
 from motcua import scale, translations

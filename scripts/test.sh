@@ -14,8 +14,12 @@ PY="$VENV/bin/python"
 
 if [ $# -gt 0 ]; then exec "$PY" -m pytest "$@"; fi
 
-# Kivy allows one window per process: each app's window tests run in a pytest of their own.
 status=0
+# Lint and format (ruff.toml): reported like a failing test, and the tests still run.
+"$VENV/bin/ruff" check . || status=1
+"$VENV/bin/ruff" format --check . || status=1
+
+# Kivy allows one window per process: each app's window tests run in a pytest of their own.
 "$PY" -m pytest tests --ignore=tests/ui -p no:cacheprovider || status=$?
 for suite in tests/ui/*/; do
   [ -d "$suite" ] || continue

@@ -10,6 +10,7 @@ appears untranslated in en.po, a key gone from vi.po becomes obsolete (``#~``). 
 en.po with Poedit or any .po editor; tests/test_translations.py fails while a text is missing.
 ``--check`` changes nothing and exits 1 when a file is not what this script would write.
 """
+
 import io
 import sys
 from pathlib import Path
@@ -21,8 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from motcua.translations import LANGUAGES, po_path, pot_path  # noqa: E402
 
-CATALOGUES = [("touchui/locale", "touchui"), ("kiosk/locale", "kiosk"), ("rating/locale", "rating"),
-              ("central/locale", "dashboard")]
+CATALOGUES = [
+    ("touchui/locale", "touchui"),
+    ("kiosk/locale", "kiosk"),
+    ("rating/locale", "rating"),
+    ("central/locale", "dashboard"),
+]
 
 
 def _read(path: Path) -> Catalog:
@@ -32,15 +37,24 @@ def _read(path: Path) -> Catalog:
 
 def _text(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=100, omit_header=False, ignore_obsolete=False, include_previous=False,
-             sort_output=False)
+    write_po(
+        out, catalog, width=100, omit_header=False, ignore_obsolete=False, include_previous=False, sort_output=False
+    )
     return out.getvalue()
 
 
 def template_of(vi: Catalog, domain: str) -> Catalog:
-    pot = Catalog(domain=domain, project="motcua", version=None, copyright_holder="motcua", msgid_bugs_address="",
-                  header_comment=f"# motcua: the {domain} texts, template (keys; each with its Vietnamese text).",
-                  creation_date=vi.creation_date, revision_date=vi.creation_date, fuzzy=False)
+    pot = Catalog(
+        domain=domain,
+        project="motcua",
+        version=None,
+        copyright_holder="motcua",
+        msgid_bugs_address="",
+        header_comment=f"# motcua: the {domain} texts, template (keys; each with its Vietnamese text).",
+        creation_date=vi.creation_date,
+        revision_date=vi.creation_date,
+        fuzzy=False,
+    )
     for message in vi:
         if message.id:
             pot.add(message.id, "", auto_comments=[f"vi: {message.string}"], flags=())
@@ -56,7 +70,7 @@ def planned(locale_dir: Path, domain: str) -> dict[Path, bytes]:
         path = po_path(locale_dir, domain, lang)
         catalog = _read(path)
         catalog.update(pot, no_fuzzy_matching=True, update_header_comment=False, update_creation_date=True)
-        if lang == "vi":   # its texts are the comments: no need to repeat them
+        if lang == "vi":  # its texts are the comments: no need to repeat them
             for message in catalog:
                 message.auto_comments = []
         files[path] = _text(catalog)

@@ -5,6 +5,7 @@ docs/ARCHITECTURE.md. `storage_url` is parametrised sqlite/postgresql; the Postg
 a throwaway server started once per session (tests/pg.py). Where PostgreSQL is missing the run
 says so loudly at the end, and under CI=true such tests FAIL instead of skipping.
 """
+
 import contextlib
 import io
 import itertools
@@ -40,14 +41,21 @@ class CentralServer:
 
     def run_cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """`motcua-central --db DB ARGS`, whatever its exit code."""
-        return subprocess.run([sys.executable, "-m", "central.cli", "--db", self.db_url, *args],
-                              input=stdin, capture_output=True, text=True, cwd=ROOT, env=self.env,
-                              timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "central.cli", "--db", self.db_url, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=self.env,
+            timeout=120,
+        )
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
         """`motcua-central --db DB ARGS` (its main(), in this process: 50x faster than a
         subprocess); returns stdout, fails the test on a non-zero exit. run_cli() is the subprocess."""
         from central import cli as central_cli
+
         out, err = io.StringIO(), io.StringIO()
         saved_stdin = sys.stdin
         sys.stdin = io.StringIO(stdin or "")
@@ -86,9 +94,24 @@ class CentralServer:
     def start(self) -> None:
         """Starts (again) on the same port and database; returns once /healthz answers."""
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", self.db_url, "serve",
-                                      "--host", "127.0.0.1", "--port", str(self.port)],
-                                     cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "central.cli",
+                "--db",
+                self.db_url,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -148,6 +171,7 @@ def launch_server(tmp_path):
         srv = launch(db_url or str(workdir / "central.db"), workdir, env)
         started.append(srv)
         return srv
+
     yield _launch
     for srv in started:
         srv.stop()
@@ -214,6 +238,7 @@ def pytest_terminal_summary(terminalreporter):
         bar = "!" * 78
         terminalreporter.write_line(bar, red=True, bold=True)
         terminalreporter.write_line("PostgreSQL storage tests were SKIPPED: " + _pg_problem[0], red=True, bold=True)
-        terminalreporter.write_line("Install Debian's postgresql package (scripts/test.sh does) to run them.",
-                                    red=True, bold=True)
+        terminalreporter.write_line(
+            "Install Debian's postgresql package (scripts/test.sh does) to run them.", red=True, bold=True
+        )
         terminalreporter.write_line(bar, red=True, bold=True)

@@ -5,6 +5,7 @@ One request per connection (the proxy answers `Connection: close`), each given a
 Faults after forwarding (`reset_mid_body`, `delay`) reach the real server first: the request is
 processed and only the answer is lost, which is what makes retries dangerous.
 """
+
 import socket
 import struct
 import threading
@@ -50,15 +51,21 @@ def read_request(conn: socket.socket) -> bytes | None:
 
 
 def _reset(conn: socket.socket) -> None:
-    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))   # close = RST
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = RST
     conn.close()
 
 
 class FaultProxy:
     """Listens on 127.0.0.1:<free port> and forwards to `upstream` (host, port), injecting faults."""
 
-    def __init__(self, upstream: tuple[str, int], delay: float = 2.0, retry_after: int = 7, choose=None,
-                 poison: bytes | None = None):
+    def __init__(
+        self,
+        upstream: tuple[str, int],
+        delay: float = 2.0,
+        retry_after: int = 7,
+        choose=None,
+        poison: bytes | None = None,
+    ):
         """`poison`: a request whose bytes contain it gets a 500 (a server that fails on one item)."""
         self.upstream, self.delay, self.retry_after, self.choose = upstream, delay, retry_after, choose
         self.poison = poison
@@ -100,7 +107,7 @@ class FaultProxy:
                 return
             if self.poison and self.poison in request:
                 fault = "http500"
-            if fault == "blackhole":   # never answers; the client's timeout must fire
+            if fault == "blackhole":  # never answers; the client's timeout must fire
                 self._closing.wait(60)
                 conn.close()
                 return
@@ -108,8 +115,14 @@ class FaultProxy:
                 body = b'{"error": {"code": "fault", "message": "injected by the test proxy"}}'
                 status = b"500 Internal Server Error" if fault == "http500" else b"429 Too Many Requests"
                 extra = b"Retry-After: %d\r\n" % self.retry_after if fault == "http429" else b""
-                conn.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\n" + extra +
-                             b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+                conn.sendall(
+                    b"HTTP/1.1 "
+                    + status
+                    + b"\r\nContent-Type: application/json\r\n"
+                    + extra
+                    + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+                    + body
+                )
                 conn.close()
                 return
             response = forward(self.upstream, request)

@@ -8,6 +8,7 @@
   (motcua.config), and never kivy or the apps.
 - the config modules of motcua/ import each other without a circle.
 """
+
 import ast
 import pkgutil
 import subprocess
@@ -17,7 +18,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WIRE = {"motcua.text", "motcua.dossier_code", "motcua.officetime", "motcua.pin", "motcua.scale", "motcua.translations"}   # the facts both sides of the wire share
+WIRE = {
+    "motcua.text",
+    "motcua.dossier_code",
+    "motcua.officetime",
+    "motcua.pin",
+    "motcua.scale",
+    "motcua.translations",
+}  # the facts both sides of the wire share
 # Not a wire-level fact, but the one declaration type and loader of INI settings: the server's
 # [server] keys are declared, checked and documented like the devices' (docs/ARCHITECTURE.md).
 CENTRAL_ALSO = {"motcua.config"}
@@ -39,8 +47,13 @@ def imports_of(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.append(node.module)
             names += [f"{node.module}.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module" and node.args \
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", "") == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             names.append(node.args[0].value)
     return names
 
@@ -55,20 +68,24 @@ def test_no_package_imports_across_its_boundary(package):
                 problems.append(f"{path.relative_to(ROOT)} imports {name}")
             if package == "central" and top == "motcua" and name != "motcua":
                 allowed = WIRE | CENTRAL_ALSO
-                if not any(name == w or name.startswith(w + ".") for w in allowed) and \
-                        not any(w.startswith(name + ".") for w in allowed):
+                if not any(name == w or name.startswith(w + ".") for w in allowed) and not any(
+                    w.startswith(name + ".") for w in allowed
+                ):
                     problems.append(f"{path.relative_to(ROOT)} imports {name} (not a wire-level module)")
     assert problems == []
 
 
 def test_every_core_module_loads_without_kivy():
     import motcua
+
     modules = sorted(m.name for m in pkgutil.walk_packages(motcua.__path__, "motcua."))
     assert len(modules) >= 10
-    code = ("import importlib, sys\n"
-            f"for m in {modules!r}: importlib.import_module(m)\n"
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('kivy', 'touchui', 'kiosk', 'rating', 'central'))\n"
-            "assert not bad, bad\n")
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('kivy', 'touchui', 'kiosk', 'rating', 'central'))\n"
+        "assert not bad, bad\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -101,7 +118,7 @@ def test_config_modules_import_each_other_without_a_circle():
     def walk(module, path):
         for nxt in sorted(graph[module]):
             if nxt in path:
-                circles.append(" -> ".join(path[path.index(nxt):] + [nxt]))
+                circles.append(" -> ".join(path[path.index(nxt) :] + [nxt]))
             elif len(path) < len(graph):
                 walk(nxt, path + [nxt])
 

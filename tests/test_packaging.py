@@ -4,6 +4,7 @@ the server's libraries, and the server runs without Kivy.
 Each package's modules are imported in a fresh interpreter where the other part's libraries are made
 unimportable, as on a machine that installed only `.[kiosk]`, `.[rating]` or `.[server]`.
 """
+
 import pkgutil
 import subprocess
 import sys
@@ -12,8 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER_ONLY = ["fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "pydantic", "jinja2", "openpyxl",
-               "psycopg", "multipart"]
+SERVER_ONLY = [
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "alembic",
+    "uvicorn",
+    "pydantic",
+    "jinja2",
+    "openpyxl",
+    "psycopg",
+    "multipart",
+]
 APPS_ONLY = ["kivy", "bogo", "qrcode", "escpos"]
 PARTS = {
     "kiosk": (["motcua", "touchui", "kiosk"], SERVER_ONLY),
@@ -26,18 +37,23 @@ def modules_of(packages: list[str]) -> list[str]:
     names = []
     for package in packages:
         names.append(package)
-        names += [m.name for m in pkgutil.walk_packages([str(ROOT / package)], package + ".")
-                  if not m.name.endswith("__main__") and ".migrations" not in m.name]
+        names += [
+            m.name
+            for m in pkgutil.walk_packages([str(ROOT / package)], package + ".")
+            if not m.name.endswith("__main__") and ".migrations" not in m.name
+        ]
     return names
 
 
 @pytest.mark.parametrize("part", sorted(PARTS))
 def test_a_part_imports_without_the_other_parts_libraries(part):
     packages, blocked = PARTS[part]
-    code = ("import importlib, sys\n"
-            f"for name in {blocked!r}: sys.modules[name] = None\n"
-            "import os; os.environ.setdefault('KIVY_NO_ARGS', '1')\n"
-            f"for m in {modules_of(packages)!r}: importlib.import_module(m)\n")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "import os; os.environ.setdefault('KIVY_NO_ARGS', '1')\n"
+        f"for m in {modules_of(packages)!r}: importlib.import_module(m)\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
 

@@ -2,6 +2,7 @@
 
 A msgid is a key ("dossier.timeliness"); vi.po and en.po give its text (motcua/translations.py).
 """
+
 import re
 import string
 import subprocess
@@ -13,8 +14,12 @@ import pytest
 from motcua import translations
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUES = {"touchui": ROOT / "touchui/locale", "kiosk": ROOT / "kiosk/locale",
-              "rating": ROOT / "rating/locale", "dashboard": ROOT / "central/locale"}
+CATALOGUES = {
+    "touchui": ROOT / "touchui/locale",
+    "kiosk": ROOT / "kiosk/locale",
+    "rating": ROOT / "rating/locale",
+    "dashboard": ROOT / "central/locale",
+}
 
 
 def _fields(text: str) -> set[str]:
@@ -25,6 +30,7 @@ def catalogue_problems(locale_dir: Path, domain: str) -> list[str]:
     """Keys of the template without a text (or with a fuzzy one) in vi or en, keys only one file
     has, and texts whose {placeholders} differ between the languages."""
     from babel.messages.pofile import read_po
+
     with open(translations.pot_path(locale_dir, domain), "rb") as fh:
         keys = [m.id for m in read_po(fh) if m.id]
     problems = []
@@ -35,9 +41,11 @@ def catalogue_problems(locale_dir: Path, domain: str) -> list[str]:
         texts[lang] = translations.read(translations.po_path(locale_dir, domain, lang))
         problems += [f"{domain} {lang}: no text for {key}" for key in keys if not texts[lang].get(key, "").strip()]
         problems += [f"{domain} {lang}: {m.id} is not in {domain}.pot" for m in catalog if m.id and m.id not in keys]
-    problems += [f"{domain}: {key} has placeholders {_fields(texts['vi'][key])} in vi, {_fields(texts['en'][key])} in en"
-                 for key in keys if key in texts["vi"] and key in texts["en"]
-                 and _fields(texts["vi"][key]) != _fields(texts["en"][key])]
+    problems += [
+        f"{domain}: {key} has placeholders {_fields(texts['vi'][key])} in vi, {_fields(texts['en'][key])} in en"
+        for key in keys
+        if key in texts["vi"] and key in texts["en"] and _fields(texts["vi"][key]) != _fields(texts["en"][key])
+    ]
     return problems
 
 
@@ -50,19 +58,24 @@ def test_a_missing_or_fuzzy_english_text_is_reported(tmp_path):
     (tmp_path / "vi/LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "en/LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "app.pot").write_text('msgid "a"\nmsgstr ""\n\nmsgid "b"\nmsgstr ""\n\nmsgid "c"\nmsgstr ""\n')
-    (tmp_path / "vi/LC_MESSAGES/app.po").write_text('msgid "a"\nmsgstr "Một"\n\nmsgid "b"\nmsgstr "Hai {n}"\n\n'
-                                                    'msgid "c"\nmsgstr "Ba"\n', encoding="utf-8")
-    (tmp_path / "en/LC_MESSAGES/app.po").write_text('msgid "a"\nmsgstr ""\n\nmsgid "b"\nmsgstr "Two"\n\n'
-                                                    '#, fuzzy\nmsgid "c"\nmsgstr "Three"\n')
+    (tmp_path / "vi/LC_MESSAGES/app.po").write_text(
+        'msgid "a"\nmsgstr "Một"\n\nmsgid "b"\nmsgstr "Hai {n}"\n\nmsgid "c"\nmsgstr "Ba"\n', encoding="utf-8"
+    )
+    (tmp_path / "en/LC_MESSAGES/app.po").write_text(
+        'msgid "a"\nmsgstr ""\n\nmsgid "b"\nmsgstr "Two"\n\n#, fuzzy\nmsgid "c"\nmsgstr "Three"\n'
+    )
     assert catalogue_problems(tmp_path, "app") == [
-        "app en: no text for a", "app en: no text for c",
-        "app: b has placeholders {'n'} in vi, set() in en"]
+        "app en: no text for a",
+        "app en: no text for c",
+        "app: b has placeholders {'n'} in vi, set() in en",
+    ]
 
 
 def test_templates_are_up_to_date_with_the_vietnamese_catalogues():
     """scripts/translations.py --check: each .pot has vi.po's keys, and the .po files are merged."""
-    done = subprocess.run([sys.executable, str(ROOT / "scripts/translations.py"), "--check"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/translations.py"), "--check"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -97,6 +110,7 @@ def used_keys(package: str) -> dict[str, set[str]]:
 
     def add(key, path):
         found.setdefault(key, set()).add(str(path.relative_to(ROOT)))
+
     if package == "dashboard":
         for path, text in _sources("central/templates/*.html", "central/dashboard/*.py"):
             for key in DASHBOARD_CALL.findall(text):
@@ -116,7 +130,8 @@ def used_keys(package: str) -> dict[str, set[str]]:
 
 # Keys built at run time from a value, each written out here.
 DYNAMIC = {
-    "kiosk": [f"status.{n}" for n in range(1, 11)] + [f"next.{n}" for n in range(1, 11)]
+    "kiosk": [f"status.{n}" for n in range(1, 11)]
+    + [f"next.{n}" for n in range(1, 11)]
     + [f"level.{v}" for v in ("commune", "province", "ministry")]
     + [f"channel.{v}" for v in ("direct", "online", "postal")]
     + [f"dossier.{v}" for v in ("on_time", "late", "in_time", "not_judged")],
@@ -124,13 +139,18 @@ DYNAMIC = {
     "rating": [],
     "dashboard": [],
 }
-SEEN_BY = {"kiosk": ("kiosk", "touchui"), "rating": ("rating", "touchui"), "touchui": ("touchui",),
-           "dashboard": ("dashboard",)}
+SEEN_BY = {
+    "kiosk": ("kiosk", "touchui"),
+    "rating": ("rating", "touchui"),
+    "touchui": ("touchui",),
+    "dashboard": ("dashboard",),
+}
 
 
 @pytest.mark.parametrize("package", sorted(SEEN_BY))
 def test_every_key_used_in_code_kv_and_templates_is_in_the_catalogue(package):
     from rating.flow import Notice
+
     DYNAMIC["rating"] = [f"rating.{n.value}" for n in Notice]
     used = used_keys(package)
     assert len(used) > 10, f"the scan of {package} found almost no keys: {sorted(used)}"

@@ -1,4 +1,5 @@
 """Hidden admin gesture (taps in a screen corner) and the admin PIN pad with lock-out."""
+
 import hmac
 import os
 import time
@@ -82,6 +83,7 @@ def plain_pin_checker(expected):
 
     def check(pin):
         return bool(expected) and hmac.compare_digest(str(pin).encode(), expected_bytes)
+
     return check
 
 
@@ -118,7 +120,7 @@ class PinGuard:
         return max(0, self.max_attempts - self.wrong)
 
     def attempt(self, pin):
-        """"ok", "wrong" or "locked" (a PIN typed during the lock-out is not even checked)."""
+        """ "ok", "wrong" or "locked" (a PIN typed during the lock-out is not even checked)."""
         if self.locked_for() > 0:
             return "locked"
         if self.check(pin):

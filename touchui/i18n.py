@@ -1,4 +1,5 @@
 """Vietnamese/English texts with a live language switch: `i18n.t(key, i18n.lang)` in kv rebinds."""
+
 import logging
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Idle timer: after N seconds without a touch or a key anywhere, the app goes back home."""
+
 import time
 
 from kivy.clock import Clock
@@ -28,8 +29,7 @@ class IdleTimer(WindowListener, EventDispatcher):
 
     __events__ = ("on_idle", "on_activity")
 
-    def __init__(self, timeout=60.0, on_idle=None, window=None, now=time.monotonic,
-                 check_interval=0.5, **kwargs):
+    def __init__(self, timeout=60.0, on_idle=None, window=None, now=time.monotonic, check_interval=0.5, **kwargs):
         super().__init__(**kwargs)
         if timeout <= 0:
             raise ValueError(f"idle timeout must be > 0 seconds, got {timeout!r}")
@@ -61,8 +61,7 @@ class IdleTimer(WindowListener, EventDispatcher):
         """Stop listening and counting."""
         if not self.running:
             return
-        for name in ("on_touch_down", "on_touch_move", "on_touch_up", "on_key_down",
-                     "on_textinput"):
+        for name in ("on_touch_down", "on_touch_move", "on_touch_up", "on_key_down", "on_textinput"):
             self.window.funbind(name, self._on_input)
         if self._event is not None:
             self._event.cancel()

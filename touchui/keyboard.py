@@ -1,37 +1,52 @@
 """Vietnamese on-screen keyboard: big keys, diacritic letters, tone keys, Telex, a dossier-code mode."""
+
 import os
 from enum import StrEnum
 
 from kivy.lang import Builder
-from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
-                             OptionProperty, StringProperty)
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior, FocusBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from touchui.i18n import i18n
 from touchui.theme import theme
-from touchui.vietnamese_input import (CODE_CHARACTERS, DIACRITIC_LETTERS, TONE_SAMPLES, TONES,
-                                      TelexComposer, delete_before, insert_at, nfc,
-                                      tone_last_word)
+from touchui.vietnamese_input import (
+    CODE_CHARACTERS,
+    DIACRITIC_LETTERS,
+    TONE_SAMPLES,
+    TONES,
+    TelexComposer,
+    delete_before,
+    insert_at,
+    nfc,
+    tone_last_word,
+)
 
 Builder.load_file(os.path.join(os.path.dirname(__file__), "keyboard.kv"))
-
 
 
 class KeyKind(StrEnum):
     """What a key does (`KeyButton.kind`; keyboard.kv draws by it): types a character, a diacritic
     letter or a tone, or is one of the action keys."""
+
     CHAR = "char"
-    LETTER = "letter"        # a letter with its diacritic (ă â đ ê ô ơ ư)
-    TONE = "tone"            # puts a tone mark on the last word
+    LETTER = "letter"  # a letter with its diacritic (ă â đ ê ô ơ ư)
+    TONE = "tone"  # puts a tone mark on the last word
     BACKSPACE = "backspace"
     SPACE = "space"
     CLEAR = "clear"
     ENTER = "enter"
     SHIFT = "shift"
-    MODE = "mode"            # text <-> dossier code
-    TELEX = "telex"          # Telex typing on/off
+    MODE = "mode"  # text <-> dossier code
+    TELEX = "telex"  # Telex typing on/off
 
 
 K = KeyKind
@@ -107,11 +122,18 @@ class VietKeyboard(BoxLayout):
         self.keys = []
         theme.bind(font_scale=self._refresh_height)
         from kivy.core.window import Window
+
         Window.bind(size=self._refresh_height)
         i18n.bind(lang=self._relabel)
-        self.bind(mode=self._build, shift=self._relabel, telex=self._relabel,
-                  allow_modes=self._build, enter_text_key=self._relabel,
-                  key_height=self._refresh_height, key_spacing=self._refresh_height)
+        self.bind(
+            mode=self._build,
+            shift=self._relabel,
+            telex=self._relabel,
+            allow_modes=self._build,
+            enter_text_key=self._relabel,
+            key_height=self._refresh_height,
+            key_spacing=self._refresh_height,
+        )
         self._build()
 
     # ---- layout -------------------------------------------------------------------------
@@ -120,6 +142,7 @@ class VietKeyboard(BoxLayout):
         if self.key_height:
             return self.key_height
         from kivy.core.window import Window
+
         # Portrait screens have room to spare: keys grow towards square (width / 11).
         by_window = min(Window.width / 11.0, Window.height / 16.0)
         return max(64.0, theme.sp_scaled(72), by_window)
@@ -161,9 +184,11 @@ class VietKeyboard(BoxLayout):
     def _relabel(self, *_):
         for key in self.keys:
             key.text = self.label_for(key.kind, key.value)
-            key.active = ((key.kind == K.SHIFT and self.shift)
-                          or (key.kind == K.TELEX and self.telex)
-                          or (key.kind == K.MODE and self.mode == "code"))
+            key.active = (
+                (key.kind == K.SHIFT and self.shift)
+                or (key.kind == K.TELEX and self.telex)
+                or (key.kind == K.MODE and self.mode == "code")
+            )
 
     def label_for(self, kind, value):
         """What a key shows, in the current language."""

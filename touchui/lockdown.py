@@ -1,4 +1,5 @@
 """Kiosk lockdown: no Escape exit, no F1 settings, no close button, no multitouch dots; fullscreen."""
+
 import logging
 
 from kivy.config import Config
@@ -28,8 +29,9 @@ def configure_display(display) -> None:
     Config.set("graphics", "height", str(display.height))
     Config.set("graphics", "multisamples", str(display.multisamples))
     if display.kiosk_mode:
-        configure_before_window(fullscreen=display.fullscreen, borderless=display.borderless,
-                                show_cursor=not display.hide_cursor)
+        configure_before_window(
+            fullscreen=display.fullscreen, borderless=display.borderless, show_cursor=not display.hide_cursor
+        )
     else:
         Config.set("graphics", "fullscreen", "auto" if display.fullscreen else "0")
         Config.set("graphics", "borderless", "1" if display.borderless else "0")
@@ -39,8 +41,9 @@ def lock_down_display(app, display, window=None):
     """`lock_down()` with what the [display] section says; None when kiosk_mode is off."""
     if not display.kiosk_mode:
         return None
-    return lock_down(app, window, fullscreen=display.fullscreen, borderless=display.borderless,
-                     show_cursor=not display.hide_cursor)
+    return lock_down(
+        app, window, fullscreen=display.fullscreen, borderless=display.borderless, show_cursor=not display.hide_cursor
+    )
 
 
 class Lockdown:

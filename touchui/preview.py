@@ -4,6 +4,7 @@ The window size must be fixed before Kivy creates the window (the offscreen driv
 first framebuffer), so each size runs in a process of its own. Writes keyboard_<size>.png,
 keyboard_code_<size>.png and pin_pad_<size>.png into DIR and prints their paths.
 """
+
 import os
 import sys
 
@@ -27,6 +28,7 @@ def main(argv=None):
     os.environ.setdefault("KIVY_NO_ARGS", "1")
 
     from kivy.config import Config
+
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "resizable", "0")
@@ -53,11 +55,11 @@ def main(argv=None):
             Window.clearcolor = theme.background
             root = BoxLayout(orientation="vertical")
             root.add_widget(TopBar(title="Tra cứu thủ tục hành chính"))
-            self.field = TextInput(multiline=False, font_size=theme.sp_scaled(40),
-                                   size_hint_y=None, height=theme.sp_scaled(84))
+            self.field = TextInput(
+                multiline=False, font_size=theme.sp_scaled(40), size_hint_y=None, height=theme.sp_scaled(84)
+            )
             root.add_widget(self.field)
-            root.add_widget(Label(text="Kết quả tìm kiếm hiện ở đây", color=theme.muted,
-                                  font_size=theme.sp_scaled(28)))
+            root.add_widget(Label(text="Kết quả tìm kiếm hiện ở đây", color=theme.muted, font_size=theme.sp_scaled(28)))
             self.keyboard = VietKeyboard(target=self.field)
             root.add_widget(self.keyboard)
             self.steps = [self.text_mode, self.code_mode, self.pin_pad, self.stop]
@@ -80,6 +82,7 @@ def main(argv=None):
                 written.append(final)
                 print(final)
                 Clock.schedule_once(self.next_step, 0)
+
             Window.bind(on_flip=on_flip)
             Window.canvas.ask_update()
 

@@ -1,4 +1,5 @@
 """USB barcode scanner input: a code typed fast and ended by Enter, caught on any screen."""
+
 import time
 
 from kivy.clock import Clock
@@ -34,16 +35,15 @@ class ScannerInput(WindowListener, EventDispatcher):
 
     __events__ = ("on_scan",)
 
-    def __init__(self, on_scan=None, window=None, now=time.monotonic, max_gap=0.05,
-                 min_length=6, **kwargs):
+    def __init__(self, on_scan=None, window=None, now=time.monotonic, max_gap=0.05, min_length=6, **kwargs):
         super().__init__(**kwargs)
         self.max_gap = max_gap
         self.min_length = min_length
         self._now = now
         self._window = window
-        self._burst = []          # characters of the current burst, in order
-        self._swallowed = []      # those kept from the focused field
-        self._leaked = []         # those that reached it (removed again if it was a scan)
+        self._burst = []  # characters of the current burst, in order
+        self._swallowed = []  # those kept from the focused field
+        self._leaked = []  # those that reached it (removed again if it was a scan)
         self._last_at = None
         self._replaying = False
         self._flush_event = None

@@ -1,25 +1,25 @@
 """Colours and font scale shared by the kiosk and the tablet: high contrast, readable at arm's length."""
+
 from kivy.event import EventDispatcher
 from kivy.metrics import sp
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.utils import get_color_from_hex
 
-from motcua.settings import MAX_FONT_SCALE, MIN_FONT_SCALE   # one range for the config check and the theme
+from motcua.settings import MAX_FONT_SCALE, MIN_FONT_SCALE  # one range for the config check and the theme
 
 # Defaults: dark text on white, a deep public-service blue for actions. Every pair used for
 # text passes WCAG AAA (≥ 7:1) except accent, which is only ever a background for dark text.
 DEFAULT_COLOURS = {
-    "primary": "#0B3D91",      # buttons, top bar (white text on it: 10.6:1)
+    "primary": "#0B3D91",  # buttons, top bar (white text on it: 10.6:1)
     "on_primary": "#FFFFFF",
     "background": "#F4F6FA",
-    "surface": "#FFFFFF",      # cards, keyboard keys
+    "surface": "#FFFFFF",  # cards, keyboard keys
     "text": "#111111",
-    "muted": "#3C4452",        # secondary text (9.6:1 on white)
-    "accent": "#FFC627",       # highlights behind dark text (12:1)
-    "danger": "#A50E0E",       # errors, wrong PIN (8.3:1 on white)
+    "muted": "#3C4452",  # secondary text (9.6:1 on white)
+    "accent": "#FFC627",  # highlights behind dark text (12:1)
+    "danger": "#A50E0E",  # errors, wrong PIN (8.3:1 on white)
     "key_special": "#D8DEE9",  # keyboard function keys, behind dark text
 }
-
 
 
 def parse_colour(name, value):
@@ -69,8 +69,7 @@ class Theme(EventDispatcher):
         if font_scale is not None:
             scale = float(font_scale)
             if not MIN_FONT_SCALE <= scale <= MAX_FONT_SCALE:
-                raise ValueError(
-                    f"font_scale {font_scale!r} out of range {MIN_FONT_SCALE}..{MAX_FONT_SCALE}")
+                raise ValueError(f"font_scale {font_scale!r} out of range {MIN_FONT_SCALE}..{MAX_FONT_SCALE}")
             self.font_scale = scale
         if font_name:
             self.font_name = font_name

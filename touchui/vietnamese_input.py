@@ -1,4 +1,5 @@
 """Kivy-free composing of Vietnamese text for the on-screen keyboard: tone keys and Telex typing."""
+
 import unicodedata
 
 from bogo import accent as _accent
@@ -111,7 +112,7 @@ def delete_before(text, cursor):
     """Backspace: remove the character before `cursor`; return ``(text, cursor)``."""
     if cursor <= 0:
         return text, 0
-    return text[:cursor - 1] + text[cursor:], cursor - 1
+    return text[: cursor - 1] + text[cursor:], cursor - 1
 
 
 def normalise_code(raw):

@@ -1,4 +1,5 @@
 """Base widgets both apps build on: BigButton (≥ 88 px), Card, and a TopBar with back and VI/EN."""
+
 import os
 
 from kivy.lang import Builder

@@ -9,6 +9,7 @@ class WindowListener:
     @property
     def window(self):
         if self._window is None:
-            from kivy.core.window import Window   # imported late: creating the Window opens it
+            from kivy.core.window import Window  # imported late: creating the Window opens it
+
             self._window = Window
         return self._window

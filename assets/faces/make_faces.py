@@ -4,6 +4,7 @@ Run from the repository root:  .venv/bin/python assets/faces/make_faces.py
 Each face is a 400 px colour-coded disc (green = satisfied, amber = middle, red = not satisfied)
 drawn 4× larger and scaled down so the edges are smooth on a tablet.
 """
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -40,14 +41,12 @@ def draw_face(mood: int, colour) -> Image.Image:
     d.ellipse([pad, pad, s - pad, s - pad], fill=colour, outline=_darker(colour), width=int(s * 0.025))
     # a thin light rim inside the outline so the disc reads as a button on dark and light themes
     rim = s * 0.06
-    d.ellipse([rim, rim, s - rim, s - rim], outline=tuple(min(255, c + 35) for c in colour),
-              width=int(s * 0.012))
+    d.ellipse([rim, rim, s - rim, s - rim], outline=tuple(min(255, c + 35) for c in colour), width=int(s * 0.012))
     # eyes: round; happy faces get smiling arcs
     for cx in (s * 0.35, s * 0.65):
         cy, r = s * 0.40, s * 0.055
         if mood == 2:
-            d.arc([cx - r * 1.4, cy - r, cx + r * 1.4, cy + r * 1.8], 200, 340, fill=ink,
-                  width=int(s * 0.035))
+            d.arc([cx - r * 1.4, cy - r, cx + r * 1.4, cy + r * 1.8], 200, 340, fill=ink, width=int(s * 0.035))
         else:
             d.ellipse([cx - r, cy - r * 1.2, cx + r, cy + r * 1.2], fill=ink)
     if mood < 0:  # brows slanting down to the outside

@@ -1,4 +1,5 @@
 """Draws the kiosk's placeholder logo and a sample announcement slide with Pillow (run once)."""
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -14,9 +15,15 @@ def logo(size=512):
     d = ImageDraw.Draw(img)
     d.ellipse([8, 8, size - 8, size - 8], fill=RED, outline=GOLD, width=14)
     import math
+
     cx, cy, r_out, r_in = size / 2, size * 0.42, size * 0.24, size * 0.095
-    points = [(cx + (r_out if i % 2 == 0 else r_in) * math.sin(i * math.pi / 5),
-               cy - (r_out if i % 2 == 0 else r_in) * math.cos(i * math.pi / 5)) for i in range(10)]
+    points = [
+        (
+            cx + (r_out if i % 2 == 0 else r_in) * math.sin(i * math.pi / 5),
+            cy - (r_out if i % 2 == 0 else r_in) * math.cos(i * math.pi / 5),
+        )
+        for i in range(10)
+    ]
     d.polygon(points, fill=GOLD)
     font = ImageFont.truetype(str(FONT), int(size * 0.11))
     text = "MỘT CỬA"
@@ -30,9 +37,12 @@ def slide(w=1600, h=900):
     d = ImageDraw.Draw(img)
     big = ImageFont.truetype(str(FONT), 96)
     small = ImageFont.truetype(str(FONT), 60)
-    lines = [("Giờ làm việc", big, GOLD), ("Thứ Hai – Thứ Sáu", small, WHITE),
-             ("Sáng 7:30 – 11:30 · Chiều 13:30 – 17:00", small, WHITE),
-             ("Thứ Bảy: 7:30 – 11:30 (tiếp nhận hồ sơ)", small, WHITE)]
+    lines = [
+        ("Giờ làm việc", big, GOLD),
+        ("Thứ Hai – Thứ Sáu", small, WHITE),
+        ("Sáng 7:30 – 11:30 · Chiều 13:30 – 17:00", small, WHITE),
+        ("Thứ Bảy: 7:30 – 11:30 (tiếp nhận hồ sơ)", small, WHITE),
+    ]
     y = 200
     for text, font, colour in lines:
         tw = d.textlength(text, font=font)

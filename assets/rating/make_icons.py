@@ -2,6 +2,7 @@
 
 Run from the repository root:  .venv/bin/python assets/rating/make_icons.py
 """
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -30,8 +31,9 @@ def officer(size=320):
 def scan(size=320):
     """A receipt with a barcode and a scanner beam."""
     img, d, s = _canvas(size)
-    d.rounded_rectangle([s * 0.18, s * 0.06, s * 0.82, s * 0.94], radius=s * 0.04, fill="white",
-                        outline=BLUE, width=int(s * 0.02))
+    d.rounded_rectangle(
+        [s * 0.18, s * 0.06, s * 0.82, s * 0.94], radius=s * 0.04, fill="white", outline=BLUE, width=int(s * 0.02)
+    )
     for i, y in enumerate((0.16, 0.24, 0.32)):
         d.line([(s * 0.28, s * y), (s * (0.72 if i else 0.6), s * y)], fill=GREY, width=int(s * 0.02))
     x = s * 0.28
@@ -48,8 +50,12 @@ def thanks(size=320):
     """A green disc with a white tick."""
     img, d, s = _canvas(size)
     d.ellipse([s * 0.03, s * 0.03, s * 0.97, s * 0.97], fill=GREEN)
-    d.line([(s * 0.27, s * 0.52), (s * 0.44, s * 0.69), (s * 0.75, s * 0.35)], fill="white",
-           width=int(s * 0.09), joint="curve")
+    d.line(
+        [(s * 0.27, s * 0.52), (s * 0.44, s * 0.69), (s * 0.75, s * 0.35)],
+        fill="white",
+        width=int(s * 0.09),
+        joint="curve",
+    )
     return img.resize((size, size), Image.LANCZOS)
 
 

@@ -1,4 +1,5 @@
 """The FastAPI application of the central server: routers, error envelope, limits."""
+
 import importlib.util
 
 from fastapi import FastAPI
@@ -17,9 +18,12 @@ def create_app(db: str | None = None, settings=None) -> FastAPI:
     """The app on database `db` (path or URL) with `settings` (central.settings.load_settings(); by
     default the environment's). The schema must exist (`motcua-central init`)."""
     settings = settings or load_settings()
-    app = FastAPI(title="motcua central server", version=motcua.__version__,
-                  description="Catalogue, dossier status, ratings and device API for one-stop "
-                              "offices (Bộ phận Một cửa). Contract: docs/ARCHITECTURE.md.")
+    app = FastAPI(
+        title="motcua central server",
+        version=motcua.__version__,
+        description="Catalogue, dossier status, ratings and device API for one-stop "
+        "offices (Bộ phận Một cửa). Contract: docs/ARCHITECTURE.md.",
+    )
     app.state.settings = settings
     app.state.engine = make_engine(db or settings.db, pool_size=settings.db_pool_size)
     if is_sqlite(app.state.engine):
@@ -29,13 +33,14 @@ def create_app(db: str | None = None, settings=None) -> FastAPI:
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 when the server answers")
-    async def healthz():   # on the event loop: no thread hop, the cheapest answer (the benchmarks' ceiling)
+    async def healthz():  # on the event loop: no thread hop, the cheapest answer (the benchmarks' ceiling)
         return {"status": "ok"}
 
     for module in (catalogue, dossiers, ratings, devices, admin, reports):
         app.include_router(module.router)
     if importlib.util.find_spec("central.dashboard") is not None:
         import central.dashboard as dashboard  # the web dashboard, when installed
+
         if hasattr(dashboard, "install"):
             dashboard.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout)

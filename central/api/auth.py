@@ -1,4 +1,5 @@
 """Who is calling: device or admin bearer tokens (stored hashed, revocable), and rate limits."""
+
 import math
 import threading
 import time
@@ -19,6 +20,7 @@ from central.timeutil import utcnow
 @dataclass(frozen=True)
 class Caller:
     """An authenticated caller: a device (kiosk or rating tablet) or an admin."""
+
     role: str  # device | admin
     id: int
     token_key: str  # the token's hash, used as the rate-limit key
@@ -59,8 +61,10 @@ def too_many(seconds: int, message: str) -> ApiError:
     return ApiError(429, "rate_limited", message, {"Retry-After": str(seconds)})
 
 
-UNAUTHORIZED = ("Missing, unknown, revoked or expired token: send 'Authorization: Bearer <token>' with a "
-                "token issued by 'motcua-central device add' or 'admin token'.")
+UNAUTHORIZED = (
+    "Missing, unknown, revoked or expired token: send 'Authorization: Bearer <token>' with a "
+    "token issued by 'motcua-central device add' or 'admin token'."
+)
 
 
 def _bearer(request: Request) -> str:
@@ -72,12 +76,19 @@ def _bearer(request: Request) -> str:
 
 
 # One statement, built once: the token's device, else its admin (SQLAlchemy caches the compiled form).
-_DEVICE_BY_TOKEN = select(devices.c.id, devices.c.kind, devices.c.office_code, devices.c.counter,
-                          devices.c.name).where(devices.c.token_hash == bindparam("key"),
-                                                devices.c.revoked_at.is_(None))
-_ADMIN_BY_TOKEN = (select(admins.c.id, admins.c.name).join(admin_tokens, admin_tokens.c.admin_id == admins.c.id)
-                   .where(admin_tokens.c.token_hash == bindparam("key"), admin_tokens.c.revoked_at.is_(None),
-                          admin_tokens.c.created_at >= bindparam("issued_since"), admins.c.disabled_at.is_(None)))
+_DEVICE_BY_TOKEN = select(devices.c.id, devices.c.kind, devices.c.office_code, devices.c.counter, devices.c.name).where(
+    devices.c.token_hash == bindparam("key"), devices.c.revoked_at.is_(None)
+)
+_ADMIN_BY_TOKEN = (
+    select(admins.c.id, admins.c.name)
+    .join(admin_tokens, admin_tokens.c.admin_id == admins.c.id)
+    .where(
+        admin_tokens.c.token_hash == bindparam("key"),
+        admin_tokens.c.revoked_at.is_(None),
+        admin_tokens.c.created_at >= bindparam("issued_since"),
+        admins.c.disabled_at.is_(None),
+    )
+)
 NEVER_EXPIRES = datetime(1970, 1, 1)  # issued_since when admin_token_days is 0
 
 
@@ -95,8 +106,9 @@ def _caller_for(engine, key: str, token_days: int = 0) -> Caller:
         row = conn.execute(_DEVICE_BY_TOKEN, {"key": key}).first()
         if row is not None:
             return Caller("device", row.id, key, row.kind, row.office_code, row.counter, row.name)
-        admin = conn.execute(_ADMIN_BY_TOKEN, {"key": key,
-                                               "issued_since": admin_tokens_issued_since(token_days)}).first()
+        admin = conn.execute(
+            _ADMIN_BY_TOKEN, {"key": key, "issued_since": admin_tokens_issued_since(token_days)}
+        ).first()
     if admin is None:
         raise ApiError(401, "unauthorized", UNAUTHORIZED, {"WWW-Authenticate": "Bearer"})
     return Caller("admin", admin.id, key, name=admin.name)
@@ -119,8 +131,7 @@ async def _look_up(request: Request) -> Caller:
     (tens of microseconds; a WAL reader does not wait for writers), cheaper than a thread hop;
     on PostgreSQL it goes to the threadpool (a network round trip must not block the loop)."""
     key = token_hash(_bearer(request))
-    return await off_loop(request.app.state.engine, _caller_for, request.app.state.engine, key,
-                          _token_days(request))
+    return await off_loop(request.app.state.engine, _caller_for, request.app.state.engine, key, _token_days(request))
 
 
 EARLY_CALLER = "motcua.caller"  # the scope key of a caller looked up before the body was read

@@ -1,4 +1,5 @@
 """Catalogue endpoints: procedures with a change cursor and ETag/304, fields with counts."""
+
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -10,11 +11,17 @@ from central.catalogue import catalogue_version, changes_since, field_counts
 router = APIRouter(prefix="/api/v1", tags=["catalogue"], responses=ERROR_RESPONSES)
 
 
-@router.get("/procedures", summary="The procedure catalogue, whole or changes since a cursor",
-            responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}})
-def list_procedures(request: Request, db: Db,
-                    since: str | None = Query(None, max_length=32, description="cursor from a previous answer"),
-                    _caller: Caller = Depends(device_caller)):
+@router.get(
+    "/procedures",
+    summary="The procedure catalogue, whole or changes since a cursor",
+    responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}},
+)
+def list_procedures(
+    request: Request,
+    db: Db,
+    since: str | None = Query(None, max_length=32, description="cursor from a previous answer"),
+    _caller: Caller = Depends(device_caller),
+):
     since_seq = None
     if since not in (None, ""):
         if not (since.isascii() and since.isdigit() and len(since) <= 18):

@@ -9,6 +9,7 @@ lock); `db.write()`: a transaction (SQLite: BEGIN IMMEDIATE, committed when the 
 single-statement read on a hot path uses `central.storage.read_connection(db.engine)` (no BEGIN).
 A helper that has the request, not the dependency, calls `database(request)`.
 """
+
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,6 +20,7 @@ __all__ = ["Database", "Db", "database"]
 
 class Database:
     """The app's engine as a request uses it."""
+
     __slots__ = ("engine",)
 
     def __init__(self, engine: Engine):

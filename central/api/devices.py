@@ -1,4 +1,5 @@
 """Device endpoints: heartbeat (with queued commands), staff list and photos, office statistics."""
+
 import json
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -21,6 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES
 
 class QuarantinedItem(BaseModel):
     """A short summary of an item the device set aside; any other key (a phone, a comment) is dropped."""
+
     model_config = ConfigDict(extra="ignore")
     id: StorableStr = Field(..., max_length=64)
     device_seq: int | None = Field(None, ge=0, le=2**31 - 1)
@@ -51,16 +53,27 @@ def heartbeat(body: Heartbeat, request: Request, db: Db, caller: Caller = Depend
     except BadTime as bad:
         raise BadInput("last_sync_at", f"last_sync_at: {bad}") from None
     age = body.oldest_pending_age_s
-    state = {"app": body.app, "version": body.version, "pending": body.pending,
-             "oldest_pending_age_s": min(int(age), MAX_AGE_S) if age is not None else None,
-             "last_sync_at": last_sync, "catalogue_version": body.catalogue_version,
-             "errors": json.dumps([e[:500] for e in body.errors], ensure_ascii=False),
-             "quarantined": body.quarantined, "quarantine_reason": (body.quarantine_reason or "")[:500] or None,
-             "quarantine_items": json.dumps([dict(i.model_dump(), reason=(i.reason or "")[:500] or None)
-                                             for i in body.quarantined_items[:QUARANTINE_SHOWN]], ensure_ascii=False)}
+    state = {
+        "app": body.app,
+        "version": body.version,
+        "pending": body.pending,
+        "oldest_pending_age_s": min(int(age), MAX_AGE_S) if age is not None else None,
+        "last_sync_at": last_sync,
+        "catalogue_version": body.catalogue_version,
+        "errors": json.dumps([e[:500] for e in body.errors], ensure_ascii=False),
+        "quarantined": body.quarantined,
+        "quarantine_reason": (body.quarantine_reason or "")[:500] or None,
+        "quarantine_items": json.dumps(
+            [
+                dict(i.model_dump(), reason=(i.reason or "")[:500] or None)
+                for i in body.quarantined_items[:QUARANTINE_SHOWN]
+            ],
+            ensure_ascii=False,
+        ),
+    }
     now, commands = heartbeat_writer(request.app).record(caller.id, state)
     answer = {"ok": True, "server_time": to_wire(now), "commands": commands}
-    if caller.kind == "rating":   # where the tablet's numbering must continue (a store lost or re-imaged)
+    if caller.kind == "rating":  # where the tablet's numbering must continue (a store lost or re-imaged)
         with db.read() as conn:
             answer["max_seq"] = conn.execute(select(devices.c.max_seq).where(devices.c.id == caller.id)).scalar() or 0
     return answer
@@ -72,36 +85,57 @@ def _office_or_404(conn, code: str):
 
 
 @router.get("/staff", summary="Officers of an office (photo, counter; PIN hash for its tablets)")
-def list_staff(db: Db, office: str = Query(..., max_length=64),
-               caller: Caller = Depends(device_caller)):
+def list_staff(db: Db, office: str = Query(..., max_length=64), caller: Caller = Depends(device_caller)):
     with db.read() as conn:
         _office_or_404(conn, office)
-        rows = conn.execute(select(staff.c.id, staff.c.name, staff.c.title, staff.c.counter,
-                                   staff.c.pin_hash, staff.c.photo.isnot(None).label("has_photo"))
-                            .where(staff.c.office_code == office, staff.c.active.is_(True))
-                            .order_by(staff.c.counter, staff.c.id)).all()
+        rows = conn.execute(
+            select(
+                staff.c.id,
+                staff.c.name,
+                staff.c.title,
+                staff.c.counter,
+                staff.c.pin_hash,
+                staff.c.photo.isnot(None).label("has_photo"),
+            )
+            .where(staff.c.office_code == office, staff.c.active.is_(True))
+            .order_by(staff.c.counter, staff.c.id)
+        ).all()
     sees_pins = caller.role == "device" and caller.kind == "rating" and caller.office == office
-    return {"items": [{"id": r.id, "name": r.name, "title": r.title, "counter": r.counter,
-                       "photo_url": f"/api/v1/staff/{r.id}/photo" if r.has_photo else None,
-                       "pin_hash": r.pin_hash if sees_pins else None} for r in rows]}
+    return {
+        "items": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "title": r.title,
+                "counter": r.counter,
+                "photo_url": f"/api/v1/staff/{r.id}/photo" if r.has_photo else None,
+                "pin_hash": r.pin_hash if sees_pins else None,
+            }
+            for r in rows
+        ]
+    }
 
 
-@router.get("/staff/{staff_id}/photo", summary="An officer's photo",
-            responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}})
-def staff_photo(db: Db, staff_id: int = Path(..., ge=1, le=2**31 - 1),
-                _caller: Caller = Depends(device_caller)):
+@router.get(
+    "/staff/{staff_id}/photo",
+    summary="An officer's photo",
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+)
+def staff_photo(db: Db, staff_id: int = Path(..., ge=1, le=2**31 - 1), _caller: Caller = Depends(device_caller)):
     with db.read() as conn:
         row = conn.execute(select(staff.c.photo, staff.c.photo_type).where(staff.c.id == staff_id)).first()
     if row is None or row.photo is None:
         raise ApiError(404, "photo_not_found", f"Officer {staff_id} has no photo.")
-    return Response(row.photo, media_type=row.photo_type or "image/jpeg",
-                    headers={"Cache-Control": "max-age=3600"})
+    return Response(row.photo, media_type=row.photo_type or "image/jpeg", headers={"Cache-Control": "max-age=3600"})
 
 
 @router.get("/stats", summary="On-time and satisfaction figures for the kiosk's statistics screen")
-def office_stats(db: Db, office: str = Query(..., max_length=64),
-                 period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
-                 _caller: Caller = Depends(device_caller)):
+def office_stats(
+    db: Db,
+    office: str = Query(..., max_length=64),
+    period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
+    _caller: Caller = Depends(device_caller),
+):
     with db.read() as conn:
         _office_or_404(conn, office)
         return stats.office_stats(conn, office, period)

@@ -5,6 +5,7 @@ every server process spends one budget per token: a miss is counted by one atomi
 answers the count, and a miss past the budget is answered 429 instead of 404. Exactly the budget's
 worth of misses get an answer per window, however many processes and requests race.
 """
+
 import math
 import time
 
@@ -26,15 +27,16 @@ from motcua import dossier_code
 router = APIRouter(prefix="/api/v1", tags=["dossiers"], responses=ERROR_RESPONSES)
 
 # One body for "no such code" and "wrong secret": codes are guessable and must not be probed.
-NOT_FOUND = error_body("dossier_not_found",
-                       "Không tìm thấy hồ sơ với mã và mã tra cứu này. / No dossier matches this "
-                       "code and lookup secret; check the receipt.")
+NOT_FOUND = error_body(
+    "dossier_not_found",
+    "Không tìm thấy hồ sơ với mã và mã tra cứu này. / No dossier matches this "
+    "code and lookup secret; check the receipt.",
+)
 
 
 MISS_WINDOW_S = 60
 TOO_MANY_MISSES = "Too many dossier lookups that found nothing; wait and retry."
-_MISSES_OF = select(lookup_misses.c.window_start, lookup_misses.c.misses).where(
-    lookup_misses.c.key == bindparam("key"))
+_MISSES_OF = select(lookup_misses.c.window_start, lookup_misses.c.misses).where(lookup_misses.c.key == bindparam("key"))
 
 
 def _miss_upsert(insert):
@@ -42,10 +44,13 @@ def _miss_upsert(insert):
     a window older than MISS_WINDOW_S starts again at this miss. Answers (misses, window_start)."""
     stale = lookup_misses.c.window_start <= bindparam("now") - MISS_WINDOW_S
     stmt = insert(lookup_misses).values(key=bindparam("key"), window_start=bindparam("now"), misses=1)
-    return stmt.on_conflict_do_update(index_elements=[lookup_misses.c.key], set_={
-        "misses": case((stale, 1), else_=lookup_misses.c.misses + 1),
-        "window_start": case((stale, bindparam("now")), else_=lookup_misses.c.window_start),
-    }).returning(lookup_misses.c.misses, lookup_misses.c.window_start)
+    return stmt.on_conflict_do_update(
+        index_elements=[lookup_misses.c.key],
+        set_={
+            "misses": case((stale, 1), else_=lookup_misses.c.misses + 1),
+            "window_start": case((stale, bindparam("now")), else_=lookup_misses.c.window_start),
+        },
+    ).returning(lookup_misses.c.misses, lookup_misses.c.window_start)
 
 
 _SPEND = {"sqlite": _miss_upsert(sqlite_insert), "postgresql": _miss_upsert(pg_insert)}
@@ -74,8 +79,7 @@ def _spend_miss(engine, token_key: str, limit: int) -> int | None:
     try:
         with engine.begin() as conn:
             now = time.time()
-            misses, window_start = conn.execute(_SPEND[engine.dialect.name],
-                                                {"key": token_key, "now": now}).one()
+            misses, window_start = conn.execute(_SPEND[engine.dialect.name], {"key": token_key, "now": now}).one()
     finally:
         if lock:
             lock.release()
@@ -90,14 +94,18 @@ async def _not_found(engine, caller: Caller, limit: int):
 
 
 @router.get("/dossiers/{code}", summary="A dossier's public status; steps with X-Lookup-Secret")
-async def get_dossier(request: Request, code: str = Path(..., max_length=80),
-                      x_lookup_secret: str | None = Header(None, max_length=128),
-                      caller: Caller = Depends(device_caller)):
+async def get_dossier(
+    request: Request,
+    code: str = Path(..., max_length=80),
+    x_lookup_secret: str | None = Header(None, max_length=128),
+    caller: Caller = Depends(device_caller),
+):
     state, engine = request.app.state, request.app.state.engine
     limit = state.settings.lookup_misses_per_minute
     key = getattr(state, "lookup_secret_key", None)  # read once per process: it never changes
-    wait, read_key, found = await off_loop(engine, _load, engine, dossier_code.normalise(code),
-                                           caller.token_key, limit, key is None)
+    wait, read_key, found = await off_loop(
+        engine, _load, engine, dossier_code.normalise(code), caller.token_key, limit, key is None
+    )
     if wait is not None:  # even a hit waits: probing is slowed
         raise too_many(wait, TOO_MANY_MISSES)
     if key is None:

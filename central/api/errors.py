@@ -1,4 +1,5 @@
 """The JSON error envelope for every error, and the body-size guard that runs before parsing."""
+
 import asyncio
 import json
 import logging
@@ -15,10 +16,22 @@ from central.errors import BadInput
 
 log = logging.getLogger("central.api")
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 406: "not_acceptable", 408: "request_timeout", 409: "conflict",
-              413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_request",
-              429: "rate_limited", 500: "server_error", 503: "unavailable"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    408: "request_timeout",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
 
 
 class ErrorDetail(BaseModel):
@@ -28,18 +41,22 @@ class ErrorDetail(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     """Every error answer: {"error": {"code", "message"}}."""
+
     error: ErrorDetail
 
 
-ERROR_RESPONSES = {status: {"model": ErrorEnvelope, "description": text} for status, text in (
-    (400, "Malformed request (e.g. invalid JSON, bad cursor)"),
-    (401, "Missing, unknown or revoked token"),
-    (403, "Token not allowed here (device token on an admin endpoint)"),
-    (404, "Not found"),
-    (413, "Body larger than the limit"),
-    (422, "Request fields invalid"),
-    (429, "Rate limited; see Retry-After"),
-)}
+ERROR_RESPONSES = {
+    status: {"model": ErrorEnvelope, "description": text}
+    for status, text in (
+        (400, "Malformed request (e.g. invalid JSON, bad cursor)"),
+        (401, "Missing, unknown or revoked token"),
+        (403, "Token not allowed here (device token on an admin endpoint)"),
+        (404, "Not found"),
+        (413, "Body larger than the limit"),
+        (422, "Request fields invalid"),
+        (429, "Rate limited; see Retry-After"),
+    )
+}
 
 
 class ApiError(Exception):
@@ -92,8 +109,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = []
         for err in exc.errors()[:5]:
             if err.get("type") == "json_invalid":
-                return error_response(400, "malformed_json",
-                                      "The body is not valid JSON: " + str(err.get("msg", "")))
+                return error_response(400, "malformed_json", "The body is not valid JSON: " + str(err.get("msg", "")))
             problems.append(f"{_where(err.get('loc', ()))}: {err.get('msg', 'invalid')}")
         return error_response(422, "invalid_request", "; ".join(problems) or "invalid request")
 
@@ -143,9 +159,12 @@ class BodySizeLimit:
                     if not message.get("more_body"):
                         break
         except TimeoutError:
-            return await self._refuse(send, 408, "request_timeout",
-                                      f"The request body did not arrive within {self.timeout_s:g} s; "
-                                      "nothing was processed. Send it again.")
+            return await self._refuse(
+                send,
+                408,
+                "request_timeout",
+                f"The request body did not arrive within {self.timeout_s:g} s; nothing was processed. Send it again.",
+            )
         buffered = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
         sent = False
 
@@ -155,19 +174,31 @@ class BodySizeLimit:
                 sent = True
                 return buffered
             return await receive()
+
         return await self.app(scope, replay, send)
 
     async def _refuse_too_big(self, send):
-        await self._refuse(send, 413, "body_too_large",
-                           f"The request body is larger than {self.max_bytes} bytes; send smaller batches.")
+        await self._refuse(
+            send,
+            413,
+            "body_too_large",
+            f"The request body is larger than {self.max_bytes} bytes; send smaller batches.",
+        )
 
     @staticmethod
     async def _refuse(send, status: int, code: str, message: str):
         body = json.dumps(error_body(code, message)).encode("utf-8")
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -182,9 +213,14 @@ class StorableUrl:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and not (
-                storable(scope.get("path", "")) and storable(unquote(scope.get("query_string", b"").decode("latin-1")))):
-            response = error_response(400, "bad_request", "Địa chỉ yêu cầu có ký tự NUL (%00), không mã hay tên nào "
-                                      "có ký tự này. / The address contains a NUL character (%00), which no code "
-                                      "or name contains.")
+            storable(scope.get("path", "")) and storable(unquote(scope.get("query_string", b"").decode("latin-1")))
+        ):
+            response = error_response(
+                400,
+                "bad_request",
+                "Địa chỉ yêu cầu có ký tự NUL (%00), không mã hay tên nào "
+                "có ký tự này. / The address contains a NUL character (%00), which no code "
+                "or name contains.",
+            )
             return await response(scope, receive, send)
         return await self.app(scope, receive, send)

@@ -13,6 +13,7 @@ A beat is checked before it joins a group (text the database cannot store is a 4
 alone), and a group whose transaction still fails is written again one beat at a time, so a bad
 beat fails only itself.
 """
+
 import logging
 import threading
 
@@ -27,23 +28,39 @@ from central.timeutil import utcnow
 __all__ = ["HeartbeatWriter", "heartbeat_writer", "MAX_AGE_S"]
 
 log = logging.getLogger(__name__)
-MAX_AGE_S = 2**31 - 1        # oldest_pending_age_s column is a 32-bit integer
+MAX_AGE_S = 2**31 - 1  # oldest_pending_age_s column is a 32-bit integer
 MAX_BEATS_PER_TRANSACTION = 500
-STATE_COLUMNS = ("app", "version", "pending", "oldest_pending_age_s", "last_sync_at",
-                 "catalogue_version", "errors", "quarantined", "quarantine_reason", "quarantine_items")
-QUARANTINE_SHOWN = 50        # quarantined items a beat may list (the count says how many there are)
-NOT_STORED = ("Máy chủ chưa ghi được nhịp tim, thiết bị sẽ gửi lại ở nhịp sau. / The server could not "
-              "store the heartbeat; the device will report again at its next beat.")
+STATE_COLUMNS = (
+    "app",
+    "version",
+    "pending",
+    "oldest_pending_age_s",
+    "last_sync_at",
+    "catalogue_version",
+    "errors",
+    "quarantined",
+    "quarantine_reason",
+    "quarantine_items",
+)
+QUARANTINE_SHOWN = 50  # quarantined items a beat may list (the count says how many there are)
+NOT_STORED = (
+    "Máy chủ chưa ghi được nhịp tim, thiết bị sẽ gửi lại ở nhịp sau. / The server could not "
+    "store the heartbeat; the device will report again at its next beat."
+)
 
 # Bound names differ from column names (SQLAlchemy reserves those for its own SET parameters).
 # A beat never overwrites a newer one: two server processes on one PostgreSQL each read their clock
 # before their transaction, and the one with the older time may commit second (it waited on the
 # row lock, or its machine's clock is behind). PostgreSQL re-checks the condition on the row the
 # first one committed.
-_UPDATE_DEVICE = update(devices).where(
-    devices.c.id == bindparam("b_device_id"),
-    or_(devices.c.last_seen_at.is_(None), devices.c.last_seen_at <= bindparam("b_seen_at"))).values(
-    last_seen_at=bindparam("b_seen_at"), **{c: bindparam("b_" + c) for c in STATE_COLUMNS})
+_UPDATE_DEVICE = (
+    update(devices)
+    .where(
+        devices.c.id == bindparam("b_device_id"),
+        or_(devices.c.last_seen_at.is_(None), devices.c.last_seen_at <= bindparam("b_seen_at")),
+    )
+    .values(last_seen_at=bindparam("b_seen_at"), **{c: bindparam("b_" + c) for c in STATE_COLUMNS})
+)
 
 
 class _Beat:
@@ -63,7 +80,7 @@ class HeartbeatWriter:
         self._cond = threading.Condition()
         self._queue: list[_Beat] = []
         self._writing = False
-        self.transactions = 0   # how many commits served how many beats (tests, benchmarks)
+        self.transactions = 0  # how many commits served how many beats (tests, benchmarks)
         self.beats = 0
 
     def record(self, device_id: int, state: dict) -> tuple:
@@ -78,9 +95,9 @@ class HeartbeatWriter:
                     self._cond.wait()
                 if beat.done:
                     break
-                self._writing = True   # this caller writes everything queued, its own beat included
+                self._writing = True  # this caller writes everything queued, its own beat included
             batch, now, failed = [], None, []
-            if self._lock:   # beats that arrive while a rating batch holds the lock join this transaction
+            if self._lock:  # beats that arrive while a rating batch holds the lock join this transaction
                 self._lock.acquire()
             try:
                 with self._cond:
@@ -119,17 +136,20 @@ class HeartbeatWriter:
         latest: dict[int, _Beat] = {}
         first: dict[int, _Beat] = {}
         for b in batch:
-            latest[b.device_id] = b          # the newest state of a device wins
+            latest[b.device_id] = b  # the newest state of a device wins
             first.setdefault(b.device_id, b)  # its queued commands go to one answer only
-        rows = [{"b_device_id": d, "b_seen_at": now, **{"b_" + c: latest[d].state.get(c) for c in STATE_COLUMNS}}
-                for d in sorted(latest)]  # one lock order
+        rows = [
+            {"b_device_id": d, "b_seen_at": now, **{"b_" + c: latest[d].state.get(c) for c in STATE_COLUMNS}}
+            for d in sorted(latest)
+        ]  # one lock order
         with self.engine.begin() as conn:
             conn.execute(_UPDATE_DEVICE, rows)
             delivered = conn.execute(
-                update(device_commands).where(device_commands.c.device_id.in_(sorted(latest)),
-                                              device_commands.c.delivered_at.is_(None))
+                update(device_commands)
+                .where(device_commands.c.device_id.in_(sorted(latest)), device_commands.c.delivered_at.is_(None))
                 .values(delivered_at=now)
-                .returning(device_commands.c.id, device_commands.c.device_id, device_commands.c.name)).all()
+                .returning(device_commands.c.id, device_commands.c.device_id, device_commands.c.name)
+            ).all()
         for c in sorted(delivered, key=lambda c: c.id):
             first[c.device_id].commands.append({"id": c.id, "name": c.name})
         self.transactions += 1

@@ -1,4 +1,5 @@
 """POST /api/v1/ratings: one transaction per batch, per-item results, replayable Idempotency-Key."""
+
 import json
 from typing import Any
 
@@ -22,9 +23,16 @@ router = APIRouter(prefix="/api/v1", tags=["ratings"], responses=ERROR_RESPONSES
 
 class RatingBatch(BaseModel):
     """Items are checked one by one (an invalid item is `rejected`, the others still count)."""
-    ratings: list[Any] = Field(..., min_length=1, max_length=500, description=(
-        "rating items: id (uuid4), device_seq, created_at, office, counter, staff_id, scale, "
-        "score, reasons, comment, phone, dossier_code (docs/ARCHITECTURE.md)"))
+
+    ratings: list[Any] = Field(
+        ...,
+        min_length=1,
+        max_length=500,
+        description=(
+            "rating items: id (uuid4), device_seq, created_at, office, counter, staff_id, scale, "
+            "score, reasons, comment, phone, dossier_code (docs/ARCHITECTURE.md)"
+        ),
+    )
 
 
 class RatingResult(BaseModel):
@@ -36,9 +44,13 @@ class RatingResult(BaseModel):
 class BatchResult(BaseModel):
     results: list[RatingResult]
     gaps: list[list[int]] = []
-    max_seq: int | None = Field(None, description=(
-        "the device's highest device_seq the server holds: an item answered `seq_taken` is numbered "
-        "again above it by the device"))
+    max_seq: int | None = Field(
+        None,
+        description=(
+            "the device's highest device_seq the server holds: an item answered `seq_taken` is numbered "
+            "again above it by the device"
+        ),
+    )
 
 
 class EscapedJSONResponse(JSONResponse):
@@ -50,16 +62,27 @@ class EscapedJSONResponse(JSONResponse):
 
 
 def _stored_response(conn, device_id: int, key: str) -> dict | None:
-    row = conn.execute(select(idempotency_keys.c.response).where(
-        idempotency_keys.c.device_id == device_id, idempotency_keys.c.key == key)).first()
+    row = conn.execute(
+        select(idempotency_keys.c.response).where(
+            idempotency_keys.c.device_id == device_id, idempotency_keys.c.key == key
+        )
+    ).first()
     return json.loads(row.response) if row else None
 
 
-@router.post("/ratings", response_model=BatchResult, response_class=EscapedJSONResponse,
-             summary="Deliver a batch of ratings from a tablet's outbox")
-def post_ratings(batch: RatingBatch, request: Request, db: Db,
-                 idempotency_key: str | None = Header(None, max_length=64),
-                 caller: Caller = Depends(device_caller)):
+@router.post(
+    "/ratings",
+    response_model=BatchResult,
+    response_class=EscapedJSONResponse,
+    summary="Deliver a batch of ratings from a tablet's outbox",
+)
+def post_ratings(
+    batch: RatingBatch,
+    request: Request,
+    db: Db,
+    idempotency_key: str | None = Header(None, max_length=64),
+    caller: Caller = Depends(device_caller),
+):
     if caller.role != "device" or caller.kind != "rating":
         raise ApiError(403, "forbidden", "Only rating tablets post ratings (use a 'rating' device token).")
     limit = request.app.state.settings.max_ratings_per_batch
@@ -82,9 +105,14 @@ def post_ratings(batch: RatingBatch, request: Request, db: Db,
             with allowing_reasons(reason_codes(request.app.state.settings.custom_reason_codes)):
                 response = ingest(conn, caller.id, caller.office, batch.ratings)
             if key:
-                conn.execute(insert(idempotency_keys).values(
-                    device_id=caller.id, key=key, created_at=utcnow(),
-                    response=json.dumps(response, ensure_ascii=True)))
+                conn.execute(
+                    insert(idempotency_keys).values(
+                        device_id=caller.id,
+                        key=key,
+                        created_at=utcnow(),
+                        response=json.dumps(response, ensure_ascii=True),
+                    )
+                )
         return response
     except IntegrityError:
         # The same key committed by another server process first: answer what it answered.

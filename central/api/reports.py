@@ -1,6 +1,7 @@
 """Report data as JSON under /api/v1/reports (admins: a token or a dashboard session): the same
 functions, hence the same numbers, as the dashboard's pages. A bad parameter is a BadPeriod or
 CallbackProblem (central.errors), answered 4xx by the app's one handler."""
+
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from central import callbacks, reports, stats
@@ -11,7 +12,7 @@ from central.errors import NotFound
 from central.dashboard.auth import current_session
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERROR_RESPONSES)
-PERIOD_HELP = ("30d | month | quarter | year (ending now); ignored when from and to are given")
+PERIOD_HELP = "30d | month | quarter | year (ending now); ignored when from and to are given"
 _period = reports.parse_period
 
 
@@ -20,14 +21,18 @@ def report_admin(request: Request):
     if request.headers.get("authorization"):
         caller = authenticate(request)
         if caller.role != "admin":
-            raise ApiError(403, "forbidden", "Reports need an admin token or a dashboard session; "
-                                             "a device token is not enough.")
+            raise ApiError(
+                403, "forbidden", "Reports need an admin token or a dashboard session; a device token is not enough."
+            )
         return caller
     session = current_session(request)
     if session is None:
-        raise ApiError(401, "unauthorized", "Sign in at /admin/login or send 'Authorization: Bearer "
-                                            "<admin token>' (motcua-central admin token NAME).",
-                       {"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Sign in at /admin/login or send 'Authorization: Bearer <admin token>' (motcua-central admin token NAME).",
+            {"WWW-Authenticate": "Bearer"},
+        )
     return session
 
 
@@ -38,60 +43,97 @@ To = Query(None, max_length=10, description="last day YYYY-MM-DD (included), off
 Granularity = Query(None, max_length=8, description="day | week | month (trend buckets)")
 
 
-@router.get("/overview", summary="Overview: ratings, satisfaction, distribution, on-time, open late, "
-                                 "Decision 766 figure, trend (admin)")
-def overview(db: Db, office: str | None = Office, period: str | None = PeriodName,
-             day_from: str | None = From, to: str | None = To, granularity: str | None = Granularity,
-             _admin=Depends(report_admin)):
+@router.get(
+    "/overview",
+    summary="Overview: ratings, satisfaction, distribution, on-time, open late, Decision 766 figure, trend (admin)",
+)
+def overview(
+    db: Db,
+    office: str | None = Office,
+    period: str | None = PeriodName,
+    day_from: str | None = From,
+    to: str | None = To,
+    granularity: str | None = Granularity,
+    _admin=Depends(report_admin),
+):
     chosen = _period(period, day_from, to, granularity)
     with db.read() as conn:
         return reports.overview(conn, office, chosen)
 
 
 @router.get("/on-time", summary="On-time rate of finished dossiers and its trend (admin)")
-def on_time(db: Db, office: str | None = Office, period: str | None = PeriodName,
-            day_from: str | None = From, to: str | None = To, granularity: str | None = Granularity,
-            _admin=Depends(report_admin)):
+def on_time(
+    db: Db,
+    office: str | None = Office,
+    period: str | None = PeriodName,
+    day_from: str | None = From,
+    to: str | None = To,
+    granularity: str | None = Granularity,
+    _admin=Depends(report_admin),
+):
     chosen = _period(period, day_from, to, granularity)
     with db.read() as conn:
         return reports.on_time(conn, office, chosen)
 
 
 @router.get("/satisfaction/{by}", summary="Satisfaction by officer, counter, field, procedure or day (admin)")
-def satisfaction(db: Db, by: str, office: str | None = Office, period: str | None = PeriodName,
-                 day_from: str | None = From, to: str | None = To, _admin=Depends(report_admin)):
+def satisfaction(
+    db: Db,
+    by: str,
+    office: str | None = Office,
+    period: str | None = PeriodName,
+    day_from: str | None = From,
+    to: str | None = To,
+    _admin=Depends(report_admin),
+):
     if by not in reports.DIMENSIONS:
-        raise NotFound("by", f"by: \"{by}\" is not one of {', '.join(reports.DIMENSIONS)}")
+        raise NotFound("by", f'by: "{by}" is not one of {", ".join(reports.DIMENSIONS)}')
     chosen = _period(period, day_from, to, None)
     with db.read() as conn:
         return reports.satisfaction_by(conn, by, office, chosen)
 
 
 @router.get("/comments", summary="Latest comments of the period, phone numbers hidden (admin)")
-def comments(db: Db, office: str | None = Office, period: str | None = PeriodName,
-             day_from: str | None = From, to: str | None = To, limit: int = Query(100, ge=1, le=1000),
-             _admin=Depends(report_admin)):
+def comments(
+    db: Db,
+    office: str | None = Office,
+    period: str | None = PeriodName,
+    day_from: str | None = From,
+    to: str | None = To,
+    limit: int = Query(100, ge=1, le=1000),
+    _admin=Depends(report_admin),
+):
     chosen = _period(period, day_from, to, None)
     with db.read() as conn:
         return {"items": reports.comments(conn, office, chosen, limit)}
 
 
-@router.get("/callbacks", summary="Call-back list: ratings that left a phone number, newest first, with who "
-                                  "called back and when (admin; the only answer with phone numbers)")
-def callback_list(db: Db, office: str | None = Office,
-                  state: str = Query("all", pattern="^(open|done|all)$",
-                                     description="open: not called back yet | done | all"),
-                  limit: int = Query(200, ge=1, le=1000), _admin=Depends(report_admin)):
+@router.get(
+    "/callbacks",
+    summary="Call-back list: ratings that left a phone number, newest first, with who "
+    "called back and when (admin; the only answer with phone numbers)",
+)
+def callback_list(
+    db: Db,
+    office: str | None = Office,
+    state: str = Query("all", pattern="^(open|done|all)$", description="open: not called back yet | done | all"),
+    limit: int = Query(200, ge=1, le=1000),
+    _admin=Depends(report_admin),
+):
     with db.read() as conn:
         return {"items": callbacks.list_callbacks(conn, office, state, limit)}
 
 
-@router.post("/callbacks/{rating_id}/done", summary="Record that the caller (an admin token) called the "
-                                                    "citizen back now, with an optional note",
-             responses={409: {"model": ErrorEnvelope, "description": "Already called back (one call-back per rating)"}})
-def callback_done(request: Request, rating_id: str,
-                  note: str | None = Body(None, embed=True, max_length=callbacks.NOTE_MAX,
-                                          description="what was said or agreed")):
+@router.post(
+    "/callbacks/{rating_id}/done",
+    summary="Record that the caller (an admin token) called the citizen back now, with an optional note",
+    responses={409: {"model": ErrorEnvelope, "description": "Already called back (one call-back per rating)"}},
+)
+def callback_done(
+    request: Request,
+    rating_id: str,
+    note: str | None = Body(None, embed=True, max_length=callbacks.NOTE_MAX, description="what was said or agreed"),
+):
     caller = authenticate(request)  # a bearer token only: the dashboard has its own form (with CSRF)
     if caller.role != "admin":
         raise ApiError(403, "forbidden", "Recording a call-back needs an admin token.")
@@ -100,10 +142,14 @@ def callback_done(request: Request, rating_id: str,
     return callbacks.mark_done(request.app.state.engine, rating_id, caller.id, note)
 
 
-@router.get("/summary", summary="The kiosk statistics screen's figures (GET /api/v1/stats), for one office or "
-                                "all (admin token)")
-def summary(db: Db, office: str | None = Query(None, max_length=64),
-            period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
-            _admin: Caller = Depends(admin_caller)):
+@router.get(
+    "/summary", summary="The kiosk statistics screen's figures (GET /api/v1/stats), for one office or all (admin token)"
+)
+def summary(
+    db: Db,
+    office: str | None = Query(None, max_length=64),
+    period: str = Query("month", pattern="^(30d|month|quarter|year)$"),
+    _admin: Caller = Depends(admin_caller),
+):
     with db.read() as conn:
         return stats.office_stats(conn, office, period)

@@ -1,5 +1,6 @@
 """The admin web dashboard (/admin/); `install(app)` mounts it (the report API it shares its sign-in
 with is central/api/reports.py)."""
+
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -24,13 +25,21 @@ def install(app: FastAPI) -> None:
     async def _need_login(request: Request, _exc: NeedLogin):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         from urllib.parse import quote
+
         return RedirectResponse(f"/admin/login?next={quote(target, safe='')}", 303)
 
     @app.exception_handler(BadCsrf)
     async def _bad_csrf(request: Request, _exc: BadCsrf):
-        return render(request, "message.html", status=403, title=("Yêu cầu bị từ chối", "Request refused"),
-                      message=("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
-                               "The form expired or is not valid. Reload the page and try again."))
+        return render(
+            request,
+            "message.html",
+            status=403,
+            title=("Yêu cầu bị từ chối", "Request refused"),
+            message=(
+                "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+                "The form expired or is not valid. Reload the page and try again.",
+            ),
+        )
 
     @app.exception_handler(BadInput)
     async def _bad_input(request: Request, exc: BadInput):
@@ -38,5 +47,6 @@ def install(app: FastAPI) -> None:
         API's envelope elsewhere (the one handler of the app for it)."""
         if not request.url.path.startswith("/admin/"):
             return bad_input_response(exc)
-        return render(request, "message.html", status=exc.status, title=exc.title,
-                      message=(exc.page("vi"), exc.page("en")))
+        return render(
+            request, "message.html", status=exc.status, title=exc.title, message=(exc.page("vi"), exc.page("en"))
+        )

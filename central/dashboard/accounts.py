@@ -1,5 +1,6 @@
 """Dashboard admin accounts (/admin/admins): API tokens with their ids (issue, revoke), disabling
 and enabling other admins, changing one's own password. The CLI's `admin ...` commands do the same."""
+
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -22,28 +23,56 @@ def _t(request: Request):
     return lambda vi, en: vi if lang == "vi" else en
 
 
-def _view(request: Request, session: Session, notice: str | None = None, new_token: str | None = None,
-          status: int | None = None):
+def _view(
+    request: Request,
+    session: Session,
+    notice: str | None = None,
+    new_token: str | None = None,
+    status: int | None = None,
+):
     """The page; a problem or a new token only from this request's own form, never the address."""
     days = request.app.state.settings.admin_token_days
     now = utcnow()
     with database(request).read() as conn:
-        accounts = conn.execute(select(admins.c.id, admins.c.name, admins.c.created_at, admins.c.disabled_at)
-                                .order_by(admins.c.name)).all()
-        rows = conn.execute(select(admin_tokens.c.id, admin_tokens.c.admin_id, admin_tokens.c.created_at,
-                                   admin_tokens.c.revoked_at, admins.c.name, admins.c.disabled_at)
-                            .join(admins, admins.c.id == admin_tokens.c.admin_id)
-                            .order_by(admin_tokens.c.admin_id != session.admin_id, admins.c.name,
-                                      admin_tokens.c.id.desc())).all()
+        accounts = conn.execute(
+            select(admins.c.id, admins.c.name, admins.c.created_at, admins.c.disabled_at).order_by(admins.c.name)
+        ).all()
+        rows = conn.execute(
+            select(
+                admin_tokens.c.id,
+                admin_tokens.c.admin_id,
+                admin_tokens.c.created_at,
+                admin_tokens.c.revoked_at,
+                admins.c.name,
+                admins.c.disabled_at,
+            )
+            .join(admins, admins.c.id == admin_tokens.c.admin_id)
+            .order_by(admin_tokens.c.admin_id != session.admin_id, admins.c.name, admin_tokens.c.id.desc())
+        ).all()
     tokens = []
     for r in rows:
         expires = r.created_at + timedelta(days=days) if days > 0 else None
-        state = ("revoked" if r.revoked_at else "expired" if expires and expires <= now
-                 else "disabled" if r.disabled_at else "active")
+        state = (
+            "revoked"
+            if r.revoked_at
+            else "expired"
+            if expires and expires <= now
+            else "disabled"
+            if r.disabled_at
+            else "active"
+        )
         tokens.append({"row": r, "expires": expires, "state": state, "own": r.admin_id == session.admin_id})
-    return render(request, "admins.html", status=status or (422 if notice else 200), accounts=accounts,
-                  tokens=tokens, token_days=days, notice=notice, new_token=new_token,
-                  min_length=security.PASSWORD_MIN_LENGTH)
+    return render(
+        request,
+        "admins.html",
+        status=status or (422 if notice else 200),
+        accounts=accounts,
+        tokens=tokens,
+        token_days=days,
+        notice=notice,
+        new_token=new_token,
+        min_length=security.PASSWORD_MIN_LENGTH,
+    )
 
 
 @router.get("/admins")
@@ -57,8 +86,11 @@ def token_new(request: Request, csrf: str = Form(""), session: Session = Depends
     check_csrf(session, csrf)
     token = security.new_token()
     with database(request).write() as conn:
-        conn.execute(insert(admin_tokens).values(admin_id=session.admin_id, token_hash=security.token_hash(token),
-                                                 created_at=utcnow()))
+        conn.execute(
+            insert(admin_tokens).values(
+                admin_id=session.admin_id, token_hash=security.token_hash(token), created_at=utcnow()
+            )
+        )
     return _view(request, session, new_token=token)
 
 
@@ -67,13 +99,16 @@ def token_revoke(request: Request, token_id: str, csrf: str = Form(""), session:
     check_csrf(session, csrf)
     token_id = number_field(token_id, "token_id")
     with database(request).write() as conn:
-        done = conn.execute(update(admin_tokens).where(admin_tokens.c.id == token_id,
-                                                       admin_tokens.c.revoked_at.is_(None))
-                            .values(revoked_at=utcnow())).rowcount
+        done = conn.execute(
+            update(admin_tokens)
+            .where(admin_tokens.c.id == token_id, admin_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        ).rowcount
     if not done:
         t = _t(request)
-        return _view(request, session, notice=t(f"Không có mã truy cập số {token_id} đang dùng.",
-                                                f"No active token {token_id}."))
+        return _view(
+            request, session, notice=t(f"Không có mã truy cập số {token_id} đang dùng.", f"No active token {token_id}.")
+        )
     set_flash(request.app.state.engine, session, f"Đã thu hồi mã truy cập số {token_id}.", f"Revoked token {token_id}.")
     return RedirectResponse("/admin/admins", 303)
 
@@ -83,20 +118,30 @@ def _set_disabled(request: Request, admin_id: str, csrf: str, session: Session, 
     admin_id = number_field(admin_id, "admin_id")
     t = _t(request)
     if disabled and admin_id == session.admin_id:
-        return _view(request, session, notice=t("Không thể tự khóa tài khoản đang đăng nhập.",
-                                                "You cannot disable the account you are signed in with."))
+        return _view(
+            request,
+            session,
+            notice=t(
+                "Không thể tự khóa tài khoản đang đăng nhập.", "You cannot disable the account you are signed in with."
+            ),
+        )
     with database(request).write() as conn:
         name = conn.execute(select(admins.c.name).where(admins.c.id == admin_id)).scalar()
         if name is not None:
-            conn.execute(update(admins).where(admins.c.id == admin_id)
-                         .values(disabled_at=utcnow() if disabled else None))
+            conn.execute(
+                update(admins).where(admins.c.id == admin_id).values(disabled_at=utcnow() if disabled else None)
+            )
             if disabled:
                 end_sessions(conn, admin_id)  # signed out everywhere at once
     if name is None:
         return _view(request, session, notice=t(f"Không có tài khoản quản trị số {admin_id}.", f"No admin {admin_id}."))
     if disabled:
-        set_flash(request.app.state.engine, session, f"Đã khóa tài khoản {name}: mã truy cập và phiên đăng nhập "
-                  "của tài khoản này ngừng hoạt động ngay.", f"Disabled {name}: its tokens and sessions stopped at once.")
+        set_flash(
+            request.app.state.engine,
+            session,
+            f"Đã khóa tài khoản {name}: mã truy cập và phiên đăng nhập của tài khoản này ngừng hoạt động ngay.",
+            f"Disabled {name}: its tokens and sessions stopped at once.",
+        )
     else:
         set_flash(request.app.state.engine, session, f"Đã mở lại tài khoản {name}.", f"Enabled {name} again.")
     return RedirectResponse("/admin/admins", 303)
@@ -113,9 +158,14 @@ def admin_enable(request: Request, admin_id: str, csrf: str = Form(""), session:
 
 
 @router.post("/admins/password")
-def change_password(request: Request, csrf: str = Form(""), current: str = Form("", max_length=256),
-                    new: str = Form("", max_length=256), repeat: str = Form("", max_length=256),
-                    session: Session = Depends(page_admin)):
+def change_password(
+    request: Request,
+    csrf: str = Form(""),
+    current: str = Form("", max_length=256),
+    new: str = Form("", max_length=256),
+    repeat: str = Form("", max_length=256),
+    session: Session = Depends(page_admin),
+):
     """The signed-in admin's own password; every other session of the account ends."""
     check_csrf(session, csrf)
     t = _t(request)
@@ -131,10 +181,15 @@ def change_password(request: Request, csrf: str = Form(""), current: str = Form(
         notice = t("Hai lần nhập mật khẩu mới không giống nhau.", "The two new passwords differ.")
     else:
         with engine.begin() as conn:
-            conn.execute(update(admins).where(admins.c.id == session.admin_id)
-                         .values(password_hash=security.hash_password(new)))
+            conn.execute(
+                update(admins).where(admins.c.id == session.admin_id).values(password_hash=security.hash_password(new))
+            )
             end_sessions(conn, session.admin_id, keep=session.id)
-        set_flash(engine, session, "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.",
-                  "Password changed. The account's other sessions have ended.")
+        set_flash(
+            engine,
+            session,
+            "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.",
+            "Password changed. The account's other sessions have ended.",
+        )
         return RedirectResponse("/admin/admins", 303)
     return _view(request, session, notice=notice)

@@ -1,4 +1,5 @@
 """Dashboard sign-in: server-side expiring sessions, CSRF tokens, and a brake on failed logins."""
+
 import hmac
 import json
 import math
@@ -25,7 +26,8 @@ IDLE_MINUTES = 30  # a session unused this long is over
 TOUCH_EVERY_S = 60  # last_seen_at is written at most this often (no write per page view)
 
 admin_sessions = Table(  # created by migration 0003
-    "admin_sessions", metadata,
+    "admin_sessions",
+    metadata,
     Column("id", String(64), primary_key=True),  # sha256 of the cookie value, never the value
     Column("admin_id", Integer, ForeignKey("admins.id"), nullable=False),
     Column("csrf", String(64), nullable=False),
@@ -39,6 +41,7 @@ admin_sessions = Table(  # created by migration 0003
 @dataclass(frozen=True)
 class Session:
     """A signed-in admin as the dashboard sees them."""
+
     id: str
     admin_id: int
     name: str
@@ -65,8 +68,7 @@ class LoginBrake:
         self._lock = threading.Lock()
 
     def _keys(self, address: str, name: str) -> list[tuple[str, int]]:
-        return [("ip:" + address, self.address_limit),
-                ("name:" + name.strip().lower() + "@" + address, self.limit)]
+        return [("ip:" + address, self.address_limit), ("name:" + name.strip().lower() + "@" + address, self.limit)]
 
     def wait_s(self, address: str, name: str) -> int:
         """Seconds until another attempt is allowed (0: now)."""
@@ -102,8 +104,11 @@ def sign_in(engine, name: str, password: str) -> tuple[str, Session] | str | Non
     """(cookie value, session) for a right name and password, DISABLED for a disabled account's
     right password, else None."""
     with engine.connect() as conn:
-        row = conn.execute(select(admins.c.id, admins.c.name, admins.c.password_hash, admins.c.disabled_at)
-                           .where(admins.c.name == name.strip())).first()
+        row = conn.execute(
+            select(admins.c.id, admins.c.name, admins.c.password_hash, admins.c.disabled_at).where(
+                admins.c.name == name.strip()
+            )
+        ).first()
     if row is None:
         check_password(password, "scrypt$16384$8$1$00$00")  # same cost for an unknown name
         return None
@@ -114,9 +119,16 @@ def sign_in(engine, name: str, password: str) -> tuple[str, Session] | str | Non
     token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(24), utcnow()
     with engine.begin() as conn:
         conn.execute(delete(admin_sessions).where(admin_sessions.c.expires_at < now))
-        conn.execute(insert(admin_sessions).values(
-            id=token_hash(token), admin_id=row.id, csrf=csrf, created_at=now, last_seen_at=now,
-            expires_at=now + timedelta(hours=SESSION_HOURS)))
+        conn.execute(
+            insert(admin_sessions).values(
+                id=token_hash(token),
+                admin_id=row.id,
+                csrf=csrf,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+            )
+        )
     return token, Session(token_hash(token), row.id, row.name, csrf)
 
 
@@ -135,9 +147,11 @@ def current_session(request: Request) -> Session | None:
     engine = request.app.state.engine
     key, now = token_hash(token), utcnow()
     with Database(engine).read() as conn:
-        row = conn.execute(select(admin_sessions, admins.c.name)
-                           .join(admins, admins.c.id == admin_sessions.c.admin_id)
-                           .where(admin_sessions.c.id == key, admins.c.disabled_at.is_(None))).first()
+        row = conn.execute(
+            select(admin_sessions, admins.c.name)
+            .join(admins, admins.c.id == admin_sessions.c.admin_id)
+            .where(admin_sessions.c.id == key, admins.c.disabled_at.is_(None))
+        ).first()
     if row is None or row.expires_at <= now or now - row.last_seen_at > timedelta(minutes=IDLE_MINUTES):
         return None
     if (now - row.last_seen_at).total_seconds() > TOUCH_EVERY_S:
@@ -149,8 +163,11 @@ def current_session(request: Request) -> Session | None:
 def set_flash(engine, session: Session, vi: str, en: str, level: str = "ok") -> None:
     """Leaves a message for the session's next page (kept in its row: the address carries no text)."""
     with engine.begin() as conn:
-        conn.execute(update(admin_sessions).where(admin_sessions.c.id == session.id)
-                     .values(flash=json.dumps({"level": level, "vi": vi, "en": en}, ensure_ascii=False)))
+        conn.execute(
+            update(admin_sessions)
+            .where(admin_sessions.c.id == session.id)
+            .values(flash=json.dumps({"level": level, "vi": vi, "en": en}, ensure_ascii=False))
+        )
 
 
 def take_flash(engine, session: Session) -> dict | None:
@@ -158,9 +175,11 @@ def take_flash(engine, session: Session) -> dict | None:
     if not session.flash:
         return None
     with engine.begin() as conn:
-        taken = conn.execute(update(admin_sessions).where(admin_sessions.c.id == session.id,
-                                                          admin_sessions.c.flash == session.flash)
-                             .values(flash=None)).rowcount
+        taken = conn.execute(
+            update(admin_sessions)
+            .where(admin_sessions.c.id == session.id, admin_sessions.c.flash == session.flash)
+            .values(flash=None)
+        ).rowcount
     return json.loads(session.flash) if taken else None
 
 
@@ -185,4 +204,3 @@ def page_admin(request: Request) -> Session:
 def check_csrf(session: Session, sent: str | None) -> None:
     if not sent or not hmac.compare_digest(sent, session.csrf):
         raise BadCsrf()
-

@@ -1,5 +1,6 @@
 """Dashboard page "Gọi lại" / "Call-backs": citizens who left a phone number on the tablet, and who
 called them back (central.callbacks). The only page that shows phone numbers."""
+
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -42,15 +43,31 @@ def _callbacks_view(request: Request, notice: str | None = None, status: int = 2
     with database(request).read() as conn:
         items = callbacks.list_callbacks(conn, office, state, LIMIT)
         office_rows = office_list(conn)
-    return render(request, "callbacks.html", calls=items, state=state, state_names=STATE_NAMES,
-                  offices=office_rows, office=office or "", limit=LIMIT, notice=notice,
-                  note_max=callbacks.NOTE_MAX, status=status)
+    return render(
+        request,
+        "callbacks.html",
+        calls=items,
+        state=state,
+        state_names=STATE_NAMES,
+        offices=office_rows,
+        office=office or "",
+        limit=LIMIT,
+        notice=notice,
+        note_max=callbacks.NOTE_MAX,
+        status=status,
+    )
 
 
 @router.post("/callbacks/{rating_id}/done")
-def callback_done(request: Request, rating_id: str, csrf: str = Form(""), note: str = Form("", max_length=2000),
-                  state: str = Form("all", max_length=8), office: str = Form("", max_length=64),
-                  session: Session = Depends(page_admin)):
+def callback_done(
+    request: Request,
+    rating_id: str,
+    csrf: str = Form(""),
+    note: str = Form("", max_length=2000),
+    state: str = Form("all", max_length=8),
+    office: str = Form("", max_length=64),
+    session: Session = Depends(page_admin),
+):
     check_csrf(session, csrf)
     try:
         if not callbacks.RATING_ID.fullmatch(rating_id):

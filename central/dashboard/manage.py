@@ -1,4 +1,5 @@
 """Dashboard management pages: devices (add, revoke, commands), imports (check, then apply), staff."""
+
 import json
 import re
 import secrets
@@ -43,6 +44,7 @@ def _said(request: Request, messages: list[str]) -> list[str]:
 
 # ---- devices -------------------------------------------------------------------------------------
 
+
 def device_rows(conn, silent_minutes: int) -> list[dict]:
     now = utcnow()
     gaps: dict[int, list] = {}
@@ -50,13 +52,22 @@ def device_rows(conn, silent_minutes: int) -> list[dict]:
         gaps.setdefault(g.device_id, []).append((g.from_seq, g.to_seq))
     clocks = skewed_clocks(conn)
     out = []
-    for r in conn.execute(select(devices).order_by(devices.c.office_code, devices.c.kind, devices.c.counter,
-                                                   devices.c.id)):
+    for r in conn.execute(
+        select(devices).order_by(devices.c.office_code, devices.c.kind, devices.c.counter, devices.c.id)
+    ):
         silent_s = (now - r.last_seen_at).total_seconds() if r.last_seen_at else None
-        out.append({"row": r, "revoked": r.revoked_at is not None, "errors": json.loads(r.errors or "[]"),
-                    "quarantine_items": json.loads(r.quarantine_items or "[]"),
-                    "gaps": gaps.get(r.id, []), "silent_s": silent_s, "clock_s": clocks.get(r.id),
-                    "silent": r.revoked_at is None and (silent_s is None or silent_s > silent_minutes * 60)})
+        out.append(
+            {
+                "row": r,
+                "revoked": r.revoked_at is not None,
+                "errors": json.loads(r.errors or "[]"),
+                "quarantine_items": json.loads(r.quarantine_items or "[]"),
+                "gaps": gaps.get(r.id, []),
+                "silent_s": silent_s,
+                "clock_s": clocks.get(r.id),
+                "silent": r.revoked_at is None and (silent_s is None or silent_s > silent_minutes * 60),
+            }
+        )
     return out
 
 
@@ -75,15 +86,30 @@ def _devices_view(request: Request, new_token: str | None = None, notice: str | 
     with _conn(request) as conn:
         rows = device_rows(conn, minutes)
         office_rows = office_list(conn)
-    return render(request, "devices.html", devices=rows, offices=office_rows, silent_minutes=minutes,
-                  clock_minutes=CLOCK_SHOWN_S // 60,
-                  new_token=new_token, notice=notice, commands=COMMANDS, status=422 if notice else 200)
+    return render(
+        request,
+        "devices.html",
+        devices=rows,
+        offices=office_rows,
+        silent_minutes=minutes,
+        clock_minutes=CLOCK_SHOWN_S // 60,
+        new_token=new_token,
+        notice=notice,
+        commands=COMMANDS,
+        status=422 if notice else 200,
+    )
 
 
 @router.post("/devices/add")
-def device_add(request: Request, csrf: str = Form(""), kind: str = Form(...), office: str = Form(...),
-               counter: str = Form(""), name: str = Form("", max_length=200),
-               session: Session = Depends(page_admin)):
+def device_add(
+    request: Request,
+    csrf: str = Form(""),
+    kind: str = Form(...),
+    office: str = Form(...),
+    counter: str = Form(""),
+    name: str = Form("", max_length=200),
+    session: Session = Depends(page_admin),
+):
     check_csrf(session, csrf)
     try:
         with database(request).write() as conn:
@@ -100,28 +126,39 @@ def device_revoke(request: Request, device_id: str, csrf: str = Form(""), sessio
     check_csrf(session, csrf)
     device_id = number_field(device_id, "device_id")
     with database(request).write() as conn:
-        conn.execute(update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
-                     .values(revoked_at=utcnow()))
+        conn.execute(
+            update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        )
     set_flash(request.app.state.engine, session, f"Đã thu hồi thiết bị số {device_id}.", f"Revoked device {device_id}.")
     return RedirectResponse("/admin/devices", 303)
 
 
 @router.post("/devices/{device_id}/command")
-def device_command(request: Request, device_id: str, csrf: str = Form(""), name: str = Form(...),
-                   session: Session = Depends(page_admin)):
+def device_command(
+    request: Request,
+    device_id: str,
+    csrf: str = Form(""),
+    name: str = Form(...),
+    session: Session = Depends(page_admin),
+):
     check_csrf(session, csrf)
     device_id = number_field(device_id, "device_id")
     if name not in COMMANDS:
-        return _devices_view(request, notice=_t(request)(f"Lệnh \"{name}\" không có.", f"No command \"{name}\"."))
+        return _devices_view(request, notice=_t(request)(f'Lệnh "{name}" không có.', f'No command "{name}".'))
     with database(request).write() as conn:
         if conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is not None:
             conn.execute(insert(device_commands).values(device_id=device_id, name=name, created_at=utcnow()))
-    set_flash(request.app.state.engine, session, f"Đã xếp lệnh cho thiết bị số {device_id} (gửi ở nhịp tim kế tiếp).",
-              f"Command queued for device {device_id} (delivered on its next heartbeat).")
+    set_flash(
+        request.app.state.engine,
+        session,
+        f"Đã xếp lệnh cho thiết bị số {device_id} (gửi ở nhịp tim kế tiếp).",
+        f"Command queued for device {device_id} (delivered on its next heartbeat).",
+    )
     return RedirectResponse("/admin/devices", 303)
 
 
 # ---- imports -------------------------------------------------------------------------------------
+
 
 class _CheckOnly:
     """The engine as the CLI's importers see it, except that their write transaction is rolled back:
@@ -163,24 +200,40 @@ def _upload_path(session: Session, upload_id: str, suffix: str) -> Path:
 
 
 @router.post("/imports/check")
-async def import_check(request: Request, csrf: str = Form(""), kind: str = Form(...), office: str = Form(""),
-                       file: UploadFile = File(...), session: Session = Depends(page_admin)):
+async def import_check(
+    request: Request,
+    csrf: str = Form(""),
+    kind: str = Form(...),
+    office: str = Form(""),
+    file: UploadFile = File(...),
+    session: Session = Depends(page_admin),
+):
     check_csrf(session, csrf)
     t = _t(request)
     suffix = Path(file.filename or "").suffix.lower()
     if kind not in ("procedures", "dossiers"):
-        problems, summary, upload_id = [t("Chọn loại dữ liệu: thủ tục hoặc hồ sơ.", "Choose procedures or dossiers.")], None, None
+        problems, summary, upload_id = (
+            [t("Chọn loại dữ liệu: thủ tục hoặc hồ sơ.", "Choose procedures or dossiers.")],
+            None,
+            None,
+        )
     elif suffix not in (".csv", ".json"):
-        problems, summary, upload_id = [t(f"Tệp \"{file.filename}\" phải là .csv hoặc .json.",
-                                          f"File \"{file.filename}\" must be .csv or .json.")], None, None
+        problems, summary, upload_id = (
+            [t(f'Tệp "{file.filename}" phải là .csv hoặc .json.', f'File "{file.filename}" must be .csv or .json.')],
+            None,
+            None,
+        )
     else:
         upload_id = secrets.token_hex(8)
         upload_folder()
         path = _upload_path(session, upload_id, suffix)
         data = await file.read()
         write_private(path, data)
-        named = path.with_name(Path(file.filename).name if re.fullmatch(r"[\w.\- ]{1,100}", Path(file.filename).name)
-                               else "upload" + suffix)
+        named = path.with_name(
+            Path(file.filename).name
+            if re.fullmatch(r"[\w.\- ]{1,100}", Path(file.filename).name)
+            else "upload" + suffix
+        )
         kept = False
         try:
             summary, problems = _check(request.app.state.engine, kind, path, named.name, office or None), []
@@ -193,10 +246,21 @@ async def import_check(request: Request, csrf: str = Form(""), kind: str = Form(
                 path.unlink(missing_ok=True)
     with _conn(request) as conn:
         office_rows = office_list(conn)
-    return render(request, "imports.html", offices=office_rows, status=422 if problems else 200,
-                  report={"kind": kind, "office": office, "file": file.filename, "problems": _said(request, problems),
-                          "summary": summary and _said(request, [summary])[0], "upload_id": upload_id,
-                          "suffix": suffix})
+    return render(
+        request,
+        "imports.html",
+        offices=office_rows,
+        status=422 if problems else 200,
+        report={
+            "kind": kind,
+            "office": office,
+            "file": file.filename,
+            "problems": _said(request, problems),
+            "summary": summary and _said(request, [summary])[0],
+            "upload_id": upload_id,
+            "suffix": suffix,
+        },
+    )
 
 
 def _check(engine, kind: str, path: Path, shown_name: str, office: str | None) -> str:
@@ -208,16 +272,29 @@ def _check(engine, kind: str, path: Path, shown_name: str, office: str | None) -
 
 
 @router.post("/imports/apply")
-def import_apply(request: Request, csrf: str = Form(""), kind: str = Form(...), office: str = Form(""),
-                 upload_id: str = Form(..., pattern=r"^[0-9a-f]{16}$"), suffix: str = Form(..., pattern=r"^\.(csv|json)$"),
-                 session: Session = Depends(page_admin)):
+def import_apply(
+    request: Request,
+    csrf: str = Form(""),
+    kind: str = Form(...),
+    office: str = Form(""),
+    upload_id: str = Form(..., pattern=r"^[0-9a-f]{16}$"),
+    suffix: str = Form(..., pattern=r"^\.(csv|json)$"),
+    session: Session = Depends(page_admin),
+):
     check_csrf(session, csrf)
     t = _t(request)
     upload_folder()  # an hour-old check is gone: apply what was checked, recently
     path = _upload_path(session, upload_id, suffix)
     if not path.is_file():
-        report = {"kind": kind, "problems": [t("Tệp đã kiểm tra không còn; vui lòng tải lên lại.",
-                                               "The checked file is gone; please upload it again.")]}
+        report = {
+            "kind": kind,
+            "problems": [
+                t(
+                    "Tệp đã kiểm tra không còn; vui lòng tải lên lại.",
+                    "The checked file is gone; please upload it again.",
+                )
+            ],
+        }
     else:
         try:
             applied = run_import(request.app.state.engine, kind, path, office or None)
@@ -228,11 +305,13 @@ def import_apply(request: Request, csrf: str = Form(""), kind: str = Form(...), 
             path.unlink(missing_ok=True)
     with _conn(request) as conn:
         office_rows = office_list(conn)
-    return render(request, "imports.html", offices=office_rows, report=report,
-                  status=422 if report["problems"] else 200)
+    return render(
+        request, "imports.html", offices=office_rows, report=report, status=422 if report["problems"] else 200
+    )
 
 
 # ---- staff ---------------------------------------------------------------------------------------
+
 
 @router.get("/staff")
 def staff_page(request: Request, _s: Session = Depends(page_admin), edit: str | None = None):
@@ -243,26 +322,56 @@ def _staff_view(request: Request, notice: str | None = None, edit: str | None = 
     """The staff list and form; a problem only from this request's own form, never the address."""
     edit = number_field(edit, "edit", required=False)
     with _conn(request) as conn:
-        rows = conn.execute(select(staff.c.id, staff.c.office_code, staff.c.name, staff.c.title, staff.c.counter,
-                                   staff.c.active, staff.c.photo.isnot(None).label("has_photo"))
-                            .order_by(staff.c.office_code, staff.c.counter, staff.c.id)).all()
+        rows = conn.execute(
+            select(
+                staff.c.id,
+                staff.c.office_code,
+                staff.c.name,
+                staff.c.title,
+                staff.c.counter,
+                staff.c.active,
+                staff.c.photo.isnot(None).label("has_photo"),
+            ).order_by(staff.c.office_code, staff.c.counter, staff.c.id)
+        ).all()
         office_rows = office_list(conn)
     editing = next((r for r in rows if r.id == edit), None) if edit else None
-    return render(request, "staff.html", staff=rows, offices=office_rows, notice=notice, editing=editing,
-                  status=422 if notice else 200)
+    return render(
+        request,
+        "staff.html",
+        staff=rows,
+        offices=office_rows,
+        notice=notice,
+        editing=editing,
+        status=422 if notice else 200,
+    )
 
 
 @router.post("/staff/save")
-async def staff_save(request: Request, csrf: str = Form(""), staff_id: str = Form(""), office: str = Form(...),
-                     name: str = Form(..., max_length=200), title: str = Form("", max_length=200),
-                     counter: str = Form(""), active: str = Form(""), pin: str = Form("", max_length=64),
-                     photo: UploadFile | None = File(None), session: Session = Depends(page_admin)):
+async def staff_save(
+    request: Request,
+    csrf: str = Form(""),
+    staff_id: str = Form(""),
+    office: str = Form(...),
+    name: str = Form(..., max_length=200),
+    title: str = Form("", max_length=200),
+    counter: str = Form(""),
+    active: str = Form(""),
+    pin: str = Form("", max_length=64),
+    photo: UploadFile | None = File(None),
+    session: Session = Depends(page_admin),
+):
     """Adds an officer, or changes one (staff_id): a move to another office is recorded, an empty
     photo or PIN keeps hers (central.staff)."""
     check_csrf(session, csrf)
-    fields = {"office": office, "name": name, "title": title, "counter": counter, "active": bool(active),
-              "photo": await photo.read() if photo is not None and photo.filename else None,
-              "pin": pin.strip() or None}
+    fields = {
+        "office": office,
+        "name": name,
+        "title": title,
+        "counter": counter,
+        "active": bool(active),
+        "photo": await photo.read() if photo is not None and photo.filename else None,
+        "pin": pin.strip() or None,
+    }
     staff_no = None
     try:
         staff_no = number_field(staff_id, "staff_id", required=False)
@@ -288,4 +397,6 @@ def staff_photo(request: Request, staff_id: str, _s: Session = Depends(page_admi
         row = conn.execute(select(staff.c.photo, staff.c.photo_type).where(staff.c.id == staff_id)).first()
     if row is None or row.photo is None:
         return Response(status_code=404)
-    return Response(row.photo, media_type=row.photo_type or "image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        row.photo, media_type=row.photo_type or "image/jpeg", headers={"Cache-Control": "private, max-age=300"}
+    )

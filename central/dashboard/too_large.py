@@ -1,4 +1,5 @@
 """A friendly dashboard page, in the admin's language, instead of the raw JSON 413 for a too-big upload."""
+
 from starlette.requests import Request
 
 from central.dashboard.web import render
@@ -29,19 +30,28 @@ class FriendlyTooLarge:
             if replaced:
                 return  # the JSON body of the refused request: the page was sent instead
             await send(message)
+
         return await self.app(scope, receive, send_page_for_413)
 
     def page(self, scope):
-        unit, amount = ("MB", self.max_bytes / 1_048_576) if self.max_bytes >= 1_048_576 else ("KB", self.max_bytes / 1024)
+        unit, amount = (
+            ("MB", self.max_bytes / 1_048_576) if self.max_bytes >= 1_048_576 else ("KB", self.max_bytes / 1024)
+        )
         size = f"{amount:.1f}".rstrip("0").rstrip(".") + " " + unit
-        return render(Request(scope), "message.html", status=413,
-                      title=("Tệp quá lớn", "File too large"),
-                      message=(f"Tệp tải lên lớn hơn giới hạn {size.replace('.', ',')} của máy chủ nên chưa "
-                               "được đọc và không có gì thay đổi. Hãy chia dữ liệu thành nhiều tệp nhỏ hơn rồi "
-                               "nhập lần lượt, hoặc tăng max_body_bytes trong central.ini.",
-                               f"The uploaded file is larger than the server's {size} limit, so it was not "
-                               "read and nothing changed. Split the data into smaller files and import them one "
-                               "by one, or raise max_body_bytes in central.ini."))
+        return render(
+            Request(scope),
+            "message.html",
+            status=413,
+            title=("Tệp quá lớn", "File too large"),
+            message=(
+                f"Tệp tải lên lớn hơn giới hạn {size.replace('.', ',')} của máy chủ nên chưa "
+                "được đọc và không có gì thay đổi. Hãy chia dữ liệu thành nhiều tệp nhỏ hơn rồi "
+                "nhập lần lượt, hoặc tăng max_body_bytes trong central.ini.",
+                f"The uploaded file is larger than the server's {size} limit, so it was not "
+                "read and nothing changed. Split the data into smaller files and import them one "
+                "by one, or raise max_body_bytes in central.ini.",
+            ),
+        )
 
 
 def install(app) -> None:
@@ -51,4 +61,5 @@ def install(app) -> None:
 
     def build_with_friendly_413():
         return FriendlyTooLarge(build(), app.state.settings.max_body_bytes)
+
     app.build_middleware_stack = build_with_friendly_413

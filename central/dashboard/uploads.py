@@ -1,5 +1,6 @@
 """The private folder where checked import files wait for "Apply": names, phone numbers and ID
 numbers, so the folder is 0700, each file 0600, and nothing stays longer than UPLOAD_KEEP_S."""
+
 import os
 import stat
 import tempfile

@@ -1,4 +1,5 @@
 """Page rendering for the dashboard: templates, the Vietnamese/English switch, number formats."""
+
 import logging
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,14 +28,18 @@ DIMENSION_NAMES = {d: f"dimension.{d}" for d in ("officer", "counter", "field", 
 PERIOD_NAMES = {p: f"period.{p}" for p in ("30d", "month", "quarter", "year", "custom")}
 GRANULARITY_NAMES = {g: f"granularity.{g}" for g in ("day", "week", "month")}
 
-env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
-                  trim_blocks=True, lstrip_blocks=True)
+env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def text(key: str, lang: str = "vi", **values) -> str:
     """The dashboard text `key` in `lang` (Vietnamese when it has none), formatted with `values`."""
     found = CATALOGS.get(lang, {}).get(key) or CATALOGS["vi"].get(key)
-    if found is None:   # tests/test_translations.py keeps this from happening; a page still shows
+    if found is None:  # tests/test_translations.py keeps this from happening; a page still shows
         log.warning("no dashboard text named %r", key)
         return key
     return found.format(**values) if values else found
@@ -76,6 +81,7 @@ def fmt_time(stored, lang: str = "vi") -> str:
         return "—"
     if isinstance(stored, str):
         from datetime import datetime
+
         moment = datetime.fromisoformat(stored)
     else:
         moment = from_db(stored)
@@ -110,15 +116,32 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     session = getattr(request.state, "session", None)
     flash = take_flash(request.app.state.engine, session) if session else None
     html = env.get_template(template).render(
-        request=request, lang=lang, t=t, either=either, link=link, session=session, flash=flash,
-        csrf=session.csrf if session else "", pct=lambda r: fmt_pct(r, lang),
-        num=lambda n: fmt_int(n, lang), when=lambda d: fmt_time(d, lang),
-        score_name=lambda s, sc: score_name(s, sc, lang), path=request.url.path, **context)
-    response = HTMLResponse(html, status_code=status, headers={
-        "Cache-Control": "no-store", "X-Frame-Options": "DENY",
-        "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                   "script-src 'self'; form-action 'self'; frame-ancestors 'none'",
-        "Referrer-Policy": "same-origin"})
+        request=request,
+        lang=lang,
+        t=t,
+        either=either,
+        link=link,
+        session=session,
+        flash=flash,
+        csrf=session.csrf if session else "",
+        pct=lambda r: fmt_pct(r, lang),
+        num=lambda n: fmt_int(n, lang),
+        when=lambda d: fmt_time(d, lang),
+        score_name=lambda s, sc: score_name(s, sc, lang),
+        path=request.url.path,
+        **context,
+    )
+    response = HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            "Referrer-Policy": "same-origin",
+        },
+    )
     if request.query_params.get("lang") in ("vi", "en"):
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response

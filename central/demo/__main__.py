@@ -1,4 +1,5 @@
 """The demo: central server on SQLite with sample data, and the two apps where a display exists."""
+
 import argparse
 import os
 import secrets
@@ -18,8 +19,9 @@ OFFICE = "XA-PHUOCLONG"
 
 def cli(db_url: str, *args: str, stdin: str | None = None) -> str:
     """Runs `motcua-central --db DB ARGS` and returns its stdout; stops the demo on failure."""
-    proc = subprocess.run([sys.executable, "-m", "central.cli", "--db", db_url, *args],
-                          input=stdin, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "central.cli", "--db", db_url, *args], input=stdin, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         sys.exit(f"motcua-central {' '.join(args)} failed:\n{proc.stderr.strip()}")
     return proc.stdout
@@ -44,18 +46,31 @@ def prepare(db_url: str, url: str) -> dict:
     cli(db_url, "seed-demo")
     password = secrets.token_urlsafe(9)
     cli(db_url, "admin", "add", "admin", "--password-stdin", stdin=password + "\n")
-    kiosk_token = last_line(cli(db_url, "device", "add", "--kind", "kiosk", "--office", OFFICE,
-                                "--name", "Kiosk sảnh"))
-    rating_token = last_line(cli(db_url, "device", "add", "--kind", "rating", "--office", OFFICE,
-                                 "--counter", "1", "--name", "Máy đánh giá quầy 1"))
-    common = (f"[server]\nurl = {url}\ntoken_file = {{name}}.token\nsync_interval_seconds = 30\n\n"
-              f"[device]\noffice_code = {OFFICE}\n"
-              f"office_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
-              f"data_dir = {{name}}-data\n\n"
-              "[display]\nfullscreen = no\nkiosk_mode = no\n\n[admin]\npin = 2468\n")
+    kiosk_token = last_line(cli(db_url, "device", "add", "--kind", "kiosk", "--office", OFFICE, "--name", "Kiosk sảnh"))
+    rating_token = last_line(
+        cli(
+            db_url,
+            "device",
+            "add",
+            "--kind",
+            "rating",
+            "--office",
+            OFFICE,
+            "--counter",
+            "1",
+            "--name",
+            "Máy đánh giá quầy 1",
+        )
+    )
+    common = (
+        f"[server]\nurl = {url}\ntoken_file = {{name}}.token\nsync_interval_seconds = 30\n\n"
+        f"[device]\noffice_code = {OFFICE}\n"
+        f"office_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
+        f"data_dir = {{name}}-data\n\n"
+        "[display]\nfullscreen = no\nkiosk_mode = no\n\n[admin]\npin = 2468\n"
+    )
     kiosk_ini = write_device_files("kiosk", kiosk_token, common.format(name="kiosk"))
-    rating_ini = write_device_files(
-        "rating", rating_token, common.format(name="rating") + "\n[rating]\ncounter = 1\n")
+    rating_ini = write_device_files("rating", rating_token, common.format(name="rating") + "\n[rating]\ncounter = 1\n")
     return {"password": password, "kiosk_ini": kiosk_ini, "rating_ini": rating_ini}
 
 
@@ -91,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     url = f"http://{args.host}:{args.port}"
     info = prepare(db_url, url)
 
-    server = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", db_url, "serve",
-                               "--host", args.host, "--port", str(args.port)])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "central.cli", "--db", db_url, "serve", "--host", args.host, "--port", str(args.port)]
+    )
     children = [server]
     try:
         wait_healthy(url, server)
@@ -103,9 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         print(cli(db_url, "demo-hints").rstrip() if "--help" not in sys.argv else "")
         if args.no_apps or not has_display():
             if not args.no_apps:
-                print("  no display here: the kiosk and the tablet are not opened "
-                      "(try: .venv/bin/motcua-kiosk search \"khai sinh\" --config "
-                      f"{info['kiosk_ini'].relative_to(ROOT)})")
+                print(
+                    "  no display here: the kiosk and the tablet are not opened "
+                    '(try: .venv/bin/motcua-kiosk search "khai sinh" --config '
+                    f"{info['kiosk_ini'].relative_to(ROOT)})"
+                )
         else:
             subprocess.run([sys.executable, "-m", "kiosk", "sync", "--config", str(info["kiosk_ini"])])
             for app, ini in (("kiosk", info["kiosk_ini"]), ("rating", info["rating_ini"])):

@@ -1,6 +1,7 @@
 """The sample data of the demo, the benchmarks and the tests: real commune procedures, demo offices,
 staff, dossiers and ratings, and the word lists and generators behind them (people, receipts,
 comments, a large procedure catalogue). Not used by a running office's server."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,39 +21,210 @@ REASONS = tuple(rules.REASON_LABELS)  # the tablet's standard reasons, in its or
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by elderly citizens
 
 # Family names with rough frequencies (per cent) as commonly cited for Vietnam.
-SURNAMES = {"Nguyễn": 31, "Trần": 11, "Lê": 9.5, "Phạm": 7, "Hoàng": 4, "Huỳnh": 5, "Phan": 4.5, "Vũ": 3,
-            "Võ": 4, "Đặng": 2, "Bùi": 2, "Đỗ": 1.5, "Hồ": 1.5, "Ngô": 1.3, "Dương": 1, "Lý": 0.5, "Trương": 1,
-            "Đinh": 0.7, "Lâm": 0.5, "Mai": 0.5, "Lương": 0.4, "Cao": 0.4, "Châu": 0.3, "Tạ": 0.3}
-MIDDLE = {"m": ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Hoàng", "Công", "Xuân", "Ngọc", "Tấn", "Trọng",
-                "Quang", "Gia", "Anh"],
-          "f": ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Thùy", "Hồng", "Bảo", "Phương", "Minh", "Hoài",
-                "Diệu", "Khánh"]}
-GIVEN = {"m": ["An", "Anh", "Bảo", "Bình", "Cường", "Dũng", "Đạt", "Đông", "Duy", "Hải", "Hiếu", "Hoàng", "Hùng",
-               "Huy", "Khang", "Khoa", "Kiên", "Lâm", "Long", "Lộc", "Minh", "Nam", "Nghĩa", "Nhân", "Phát", "Phong",
-               "Phúc", "Quân", "Quang", "Sơn", "Tài", "Tâm", "Thắng", "Thành", "Thiện", "Thịnh", "Toàn", "Trí",
-               "Trung", "Tuấn", "Tùng", "Vinh", "Vũ"],
-         "f": ["An", "Anh", "Châu", "Chi", "Diễm", "Dung", "Duyên", "Giang", "Hà", "Hân", "Hằng", "Hạnh", "Hiền",
-               "Hoa", "Hồng", "Hương", "Huyền", "Lan", "Liên", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Ngọc",
-               "Nhung", "Oanh", "Phượng", "Quyên", "Quỳnh", "Thảo", "Thơ", "Thủy", "Trang", "Trâm", "Tuyết",
-               "Uyên", "Vân", "Vy", "Yến"]}
+SURNAMES = {
+    "Nguyễn": 31,
+    "Trần": 11,
+    "Lê": 9.5,
+    "Phạm": 7,
+    "Hoàng": 4,
+    "Huỳnh": 5,
+    "Phan": 4.5,
+    "Vũ": 3,
+    "Võ": 4,
+    "Đặng": 2,
+    "Bùi": 2,
+    "Đỗ": 1.5,
+    "Hồ": 1.5,
+    "Ngô": 1.3,
+    "Dương": 1,
+    "Lý": 0.5,
+    "Trương": 1,
+    "Đinh": 0.7,
+    "Lâm": 0.5,
+    "Mai": 0.5,
+    "Lương": 0.4,
+    "Cao": 0.4,
+    "Châu": 0.3,
+    "Tạ": 0.3,
+}
+MIDDLE = {
+    "m": [
+        "Văn",
+        "Hữu",
+        "Đức",
+        "Minh",
+        "Quốc",
+        "Thanh",
+        "Hoàng",
+        "Công",
+        "Xuân",
+        "Ngọc",
+        "Tấn",
+        "Trọng",
+        "Quang",
+        "Gia",
+        "Anh",
+    ],
+    "f": ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Thùy", "Hồng", "Bảo", "Phương", "Minh", "Hoài", "Diệu", "Khánh"],
+}
+GIVEN = {
+    "m": [
+        "An",
+        "Anh",
+        "Bảo",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đạt",
+        "Đông",
+        "Duy",
+        "Hải",
+        "Hiếu",
+        "Hoàng",
+        "Hùng",
+        "Huy",
+        "Khang",
+        "Khoa",
+        "Kiên",
+        "Lâm",
+        "Long",
+        "Lộc",
+        "Minh",
+        "Nam",
+        "Nghĩa",
+        "Nhân",
+        "Phát",
+        "Phong",
+        "Phúc",
+        "Quân",
+        "Quang",
+        "Sơn",
+        "Tài",
+        "Tâm",
+        "Thắng",
+        "Thành",
+        "Thiện",
+        "Thịnh",
+        "Toàn",
+        "Trí",
+        "Trung",
+        "Tuấn",
+        "Tùng",
+        "Vinh",
+        "Vũ",
+    ],
+    "f": [
+        "An",
+        "Anh",
+        "Châu",
+        "Chi",
+        "Diễm",
+        "Dung",
+        "Duyên",
+        "Giang",
+        "Hà",
+        "Hân",
+        "Hằng",
+        "Hạnh",
+        "Hiền",
+        "Hoa",
+        "Hồng",
+        "Hương",
+        "Huyền",
+        "Lan",
+        "Liên",
+        "Linh",
+        "Loan",
+        "Mai",
+        "My",
+        "Nga",
+        "Ngân",
+        "Ngọc",
+        "Nhung",
+        "Oanh",
+        "Phượng",
+        "Quyên",
+        "Quỳnh",
+        "Thảo",
+        "Thơ",
+        "Thủy",
+        "Trang",
+        "Trâm",
+        "Tuyết",
+        "Uyên",
+        "Vân",
+        "Vy",
+        "Yến",
+    ],
+}
 # Mobile prefixes in use since the 2018 renumbering (Viettel, VinaPhone, MobiFone, Vietnamobile).
-PHONE_PREFIXES = ["032", "033", "034", "035", "036", "037", "038", "039", "086", "096", "097", "098", "081", "082",
-                  "083", "084", "085", "088", "091", "094", "070", "076", "077", "078", "079", "089", "090", "093",
-                  "056", "058", "092"]
+PHONE_PREFIXES = [
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "086",
+    "096",
+    "097",
+    "098",
+    "081",
+    "082",
+    "083",
+    "084",
+    "085",
+    "088",
+    "091",
+    "094",
+    "070",
+    "076",
+    "077",
+    "078",
+    "079",
+    "089",
+    "090",
+    "093",
+    "056",
+    "058",
+    "092",
+]
 COMMENTS = {
-    3: ["Cán bộ hướng dẫn tận tình, chu đáo.", "Làm nhanh, không phải chờ lâu. Cảm ơn cán bộ!",
-        "Thủ tục gọn, trả kết quả đúng hẹn.", "Rất hài lòng với thái độ phục vụ.",
-        "Được hướng dẫn kê khai tờ khai rất kỹ.", "Cảm ơn cán bộ đã giúp đỡ người già như tôi."],
-    2: ["Ổn, nhưng nên có thêm ghế ngồi chờ.", "Cán bộ nhiệt tình nhưng phải chờ hơi lâu.",
-        "Nên niêm yết rõ mẫu tờ khai ở sảnh.", "Bãi giữ xe hơi chật."],
+    3: [
+        "Cán bộ hướng dẫn tận tình, chu đáo.",
+        "Làm nhanh, không phải chờ lâu. Cảm ơn cán bộ!",
+        "Thủ tục gọn, trả kết quả đúng hẹn.",
+        "Rất hài lòng với thái độ phục vụ.",
+        "Được hướng dẫn kê khai tờ khai rất kỹ.",
+        "Cảm ơn cán bộ đã giúp đỡ người già như tôi.",
+    ],
+    2: [
+        "Ổn, nhưng nên có thêm ghế ngồi chờ.",
+        "Cán bộ nhiệt tình nhưng phải chờ hơi lâu.",
+        "Nên niêm yết rõ mẫu tờ khai ở sảnh.",
+        "Bãi giữ xe hơi chật.",
+    ],
     "thai_do": ["Cán bộ nói chuyện cộc lốc, không vui vẻ.", "Thái độ chưa niềm nở, hỏi thêm thì bị gắt."],
     "cho_lau": ["Chờ gần một tiếng mới tới lượt.", "Hẹn trả kết quả nhưng đến nơi vẫn chưa có."],
     "huong_dan": ["Hướng dẫn không rõ, phải đi lại nhiều lần.", "Không được chỉ cách điền tờ khai."],
-    "giay_to_ngoai_quy_dinh": ["Bị yêu cầu nộp thêm giấy tờ không có trong danh mục niêm yết.",
-                               "Phải sao y thêm giấy tờ không cần thiết."],
+    "giay_to_ngoai_quy_dinh": [
+        "Bị yêu cầu nộp thêm giấy tờ không có trong danh mục niêm yết.",
+        "Phải sao y thêm giấy tờ không cần thiết.",
+    ],
 }
-AVATAR_COLOURS = [(38, 110, 160), (46, 139, 87), (156, 92, 52), (111, 78, 155), (196, 97, 55), (52, 120, 120),
-                  (150, 60, 90), (90, 110, 60), (70, 90, 140)]
+AVATAR_COLOURS = [
+    (38, 110, 160),
+    (46, 139, 87),
+    (156, 92, 52),
+    (111, 78, 155),
+    (196, 97, 55),
+    (52, 120, 120),
+    (150, 60, 90),
+    (90, 110, 60),
+    (70, 90, 140),
+]
 FONT_PATHS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf"]
 
 
@@ -118,37 +290,68 @@ def draw_staff_photo(name: str, index: int, size: int = 256):
 
 # ---- CSV form of procedures ----------------------------------------------------------------------------
 
-CSV_COLUMNS = ["code", "name", "field_code", "field_name", "level", "kind", "decision", "steps", "time", "time_unit",
-               "fee_amount", "fee_text", "documents", "results", "legal_basis", "requirements", "keywords",
-               "online_level", "updated_at"]
+CSV_COLUMNS = [
+    "code",
+    "name",
+    "field_code",
+    "field_name",
+    "level",
+    "kind",
+    "decision",
+    "steps",
+    "time",
+    "time_unit",
+    "fee_amount",
+    "fee_text",
+    "documents",
+    "results",
+    "legal_basis",
+    "requirements",
+    "keywords",
+    "online_level",
+    "updated_at",
+]
 
 
 def procedures_csv(procedures: list[dict]) -> str:
     """The CSV form of portal-shape procedures (assets/sample/README.md): ' | ' joins multi-valued cells."""
     import csv
     import io
+
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for p in procedures:
-        direct = next((m for m in p["executionMethods"] if m["submissionMethod"] == "DIRECT"),
-                      p["executionMethods"][0])
+        direct = next((m for m in p["executionMethods"] if m["submissionMethod"] == "DIRECT"), p["executionMethods"][0])
         fee = direct["fees"][0] if direct["fees"] else {"amount": "", "description": ""}
-        writer.writerow({
-            "code": p["code"], "name": p["name"], "field_code": p["category"]["code"],
-            "field_name": p["category"]["name"], "level": "province" if p["isProvince"] else "commune",
-            "kind": p["procedureType"], "decision": p["decisionNumber"], "steps": " | ".join(p["executionSteps"]),
-            "time": direct["processingTime"], "time_unit": direct["processingTimeUnit"], "fee_amount": fee["amount"],
-            "fee_text": fee["description"],
-            "documents": " | ".join(d["name"] for d in p["executionCases"][0]["profileComponents"]),
-            "results": " | ".join(p["resultsDetails"]),
-            "legal_basis": " | ".join(f"{b['number']} - {b['title']}" for b in p["legalBasisesDetails"]),
-            "requirements": p["requirementsAndConditions"], "keywords": " | ".join(p["keywords"]),
-            "online_level": (p["onlineServiceLevel"] or "").lower(), "updated_at": p["updatedAt"]})
+        writer.writerow(
+            {
+                "code": p["code"],
+                "name": p["name"],
+                "field_code": p["category"]["code"],
+                "field_name": p["category"]["name"],
+                "level": "province" if p["isProvince"] else "commune",
+                "kind": p["procedureType"],
+                "decision": p["decisionNumber"],
+                "steps": " | ".join(p["executionSteps"]),
+                "time": direct["processingTime"],
+                "time_unit": direct["processingTimeUnit"],
+                "fee_amount": fee["amount"],
+                "fee_text": fee["description"],
+                "documents": " | ".join(d["name"] for d in p["executionCases"][0]["profileComponents"]),
+                "results": " | ".join(p["resultsDetails"]),
+                "legal_basis": " | ".join(f"{b['number']} - {b['title']}" for b in p["legalBasisesDetails"]),
+                "requirements": p["requirementsAndConditions"],
+                "keywords": " | ".join(p["keywords"]),
+                "online_level": (p["onlineServiceLevel"] or "").lower(),
+                "updated_at": p["updatedAt"],
+            }
+        )
     return out.getvalue()
 
 
 # ---- office calendar --------------------------------------------------------------------------------------
+
 
 def add_working_days(day: date, n: int) -> date:
     """The n-th working day (Monday to Friday) after `day`; public holidays are not modelled."""
@@ -187,6 +390,7 @@ def office_time(moment: datetime, forward: bool) -> datetime:
 
 # ---- ratings -------------------------------------------------------------------------------------------------
 
+
 def rating_item(rng: random.Random, person: dict, index: int, created: datetime, dossier_code: str | None) -> dict:
     score = rng.choices((3, 2, 1), (72, 22, 6))[0]
     reasons = []
@@ -194,9 +398,17 @@ def rating_item(rng: random.Random, person: dict, index: int, created: datetime,
         reasons = rng.sample(REASONS, rng.choice((1, 1, 2)))
     elif score == 2 and rng.random() < 0.3:
         reasons = [rng.choice(REASONS[:3])]
-    item = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "device_seq": 0,
-            "created_at": created.isoformat(), "office": person["office"], "counter": person["counter"],
-            "staff_id": person.get("id"), "scale": 3, "score": score, "reasons": reasons}
+    item = {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "device_seq": 0,
+        "created_at": created.isoformat(),
+        "office": person["office"],
+        "counter": person["counter"],
+        "staff_id": person.get("id"),
+        "scale": 3,
+        "score": score,
+        "reasons": reasons,
+    }
     if person.get("id") is None:  # not yet stored: the caller maps the key to the server's id
         item["staff_key"] = person.get("key") or f"{person['office']}:{index}"
     comment = rating_comment(rng, score, reasons)
@@ -223,8 +435,21 @@ def number_devices(items: list[dict], per_office: bool = False) -> list[dict]:
 
 # ---- a large, realistic but invented catalogue for benchmarks ------------------------------------------------
 
-MINISTRIES = {"TN": "BNNMT", "NN": "BNNMT", "XD": "BXD", "GT": "BXD", "GD": "BGDĐT", "LĐ": "BNV", "NV": "BNV",
-              "YT": "BYT", "VH": "BVHTTDL", "TP": "BTP", "CT": "BCT", "CA": "BCA", "TC": "BTC"}
+MINISTRIES = {
+    "TN": "BNNMT",
+    "NN": "BNNMT",
+    "XD": "BXD",
+    "GT": "BXD",
+    "GD": "BGDĐT",
+    "LĐ": "BNV",
+    "NV": "BNV",
+    "YT": "BYT",
+    "VH": "BVHTTDL",
+    "TP": "BTP",
+    "CT": "BCT",
+    "CA": "BCA",
+    "TC": "BTC",
+}
 TIMES = [1, 2, 3, 5, 7, 10, 15, 20, 30]
 FEES = [10000, 20000, 30000, 50000, 100000, 150000, 200000, 500000]
 CODE_SPACE = 110_000  # 1.0xxxxx (100,000 codes) then 2.00xxxx (10,000 codes)
@@ -280,8 +505,18 @@ def generate_procedures(n: int = 5000, seed: int = 1) -> list[dict]:
         fi, pattern, obj, name = pool[k % len(pool)]
         if k >= len(pool):
             name += f" - áp dụng tại {provinces[(k // len(pool) - 1) % len(provinces)]}"
-        items.append(_procedure(code, name, obj, pattern, vocab["fields"][fi], vocab, rng,
-                                base + timedelta(minutes=rng.randrange(0, 500 * 24 * 60))))
+        items.append(
+            _procedure(
+                code,
+                name,
+                obj,
+                pattern,
+                vocab["fields"][fi],
+                vocab,
+                rng,
+                base + timedelta(minutes=rng.randrange(0, 500 * 24 * 60)),
+            )
+        )
     return items
 
 
@@ -304,18 +539,25 @@ def _procedure(code, name, obj, pattern, field, vocab, rng, updated) -> dict:
         agency = "Ủy ban nhân dân cấp xã"
     days = rng.choice(TIMES)
     amount = rng.choice(FEES) if rng.random() < 0.3 else 0
-    fees = [{"kind": "Lệ phí" if amount else "Không", "amount": amount,
-             "description": f"{amount:,} đồng/hồ sơ (mức mẫu)".replace(",", ".") if amount
-             else "Không thu phí, lệ phí"}]
+    fees = [
+        {
+            "kind": "Lệ phí" if amount else "Không",
+            "amount": amount,
+            "description": f"{amount:,} đồng/hồ sơ (mức mẫu)".replace(",", ".") if amount else "Không thu phí, lệ phí",
+        }
+    ]
     online = rng.choices(["FULL", "PARTIAL", None], [0.35, 0.45, 0.2])[0]
     channels = ["DIRECT"] + (["ONLINE"] if online else []) + (["POSTAL"] if rng.random() < 0.5 else [])
     ministry = MINISTRIES.get(field["code"].split("-")[1][:-2], "BNV")
     docs = vocab["documents"][pattern]
     law = field["laws"][0]
     return {
-        "code": code, "name": name, "decisionNumber": f"{rng.randrange(100, 4000)}/QĐ-{ministry}",
+        "code": code,
+        "name": name,
+        "decisionNumber": f"{rng.randrange(100, 4000)}/QĐ-{ministry}",
         "category": {"code": field["code"], "name": field["name"]},
-        "implementationLevel": "Cấp Tỉnh" if province else "Cấp Xã", "isWard": not province,
+        "implementationLevel": "Cấp Tỉnh" if province else "Cấp Xã",
+        "isWard": not province,
         "isProvince": province,
         "procedureType": rng.choice(["TTHC không được luân chuyển", "TTHC được luân chuyển trong nội bộ cơ quan"]),
         "executionSteps": [
@@ -323,22 +565,48 @@ def _procedure(code, name, obj, pattern, field, vocab, rng, updated) -> dict:
             "Bước 2: Cán bộ tiếp nhận kiểm tra hồ sơ; hồ sơ chưa đầy đủ thì hướng dẫn bổ sung một lần.",
             f"Bước 3: Trong thời hạn {days:02d} ngày làm việc, cơ quan chuyên môn thẩm định và trình {agency} "
             f"quyết định.",
-            "Bước 4: Trả kết quả tại Bộ phận Một cửa hoặc qua dịch vụ bưu chính."],
-        "executionMethods": [{"submissionMethod": c, "processingTime": days, "processingTimeUnit": "Ngày làm việc",
-                              "processingTimeNote": "", "fees": fees} for c in channels],
-        "executionCases": [{"name": "Trường hợp thông thường", "profileComponents": [
-            {"name": d, "originalQty": 1 if i == 0 else rng.choice([0, 1]), "copyQty": 0 if i == 0 else 1,
-             "template": None, "note": ""} for i, d in enumerate(docs)]}],
+            "Bước 4: Trả kết quả tại Bộ phận Một cửa hoặc qua dịch vụ bưu chính.",
+        ],
+        "executionMethods": [
+            {
+                "submissionMethod": c,
+                "processingTime": days,
+                "processingTimeUnit": "Ngày làm việc",
+                "processingTimeNote": "",
+                "fees": fees,
+            }
+            for c in channels
+        ],
+        "executionCases": [
+            {
+                "name": "Trường hợp thông thường",
+                "profileComponents": [
+                    {
+                        "name": d,
+                        "originalQty": 1 if i == 0 else rng.choice([0, 1]),
+                        "copyQty": 0 if i == 0 else 1,
+                        "template": None,
+                        "note": "",
+                    }
+                    for i, d in enumerate(docs)
+                ],
+            }
+        ],
         "subjects": rng.choice(["Cá nhân", "Tổ chức", "Cá nhân, tổ chức", "Hộ gia đình, cá nhân"]),
-        "implementingAgency": agency, "competentAgency": agency, "coordinatingAgency": "",
+        "implementingAgency": agency,
+        "competentAgency": agency,
+        "coordinatingAgency": "",
         "receivingAddress": f"Bộ phận Một cửa - {agency}",
         "resultsDetails": [vocab["results"][pattern]],
         "legalBasisesDetails": [dict(x) for x in field["laws"]],
         "requirementsAndConditions": f"Đáp ứng các điều kiện theo quy định của {law['title']} số {law['number']}.",
         "keywords": [obj, field["name"].lower()],
         "description": f"{name}. Thủ tục do bộ sinh dữ liệu mẫu tạo ra để thử tải, không phải thủ tục thật.",
-        "onlineServiceLevel": online, "isSample": True, "sampleFields": ["*"],
-        "portalUrl": "", "updatedAt": updated.isoformat(),
+        "onlineServiceLevel": online,
+        "isSample": True,
+        "sampleFields": ["*"],
+        "portalUrl": "",
+        "updatedAt": updated.isoformat(),
     }
 
 
@@ -346,10 +614,18 @@ STAFF_PHOTO_DIR = SAMPLE_DIR / "staff"
 DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=OFFICE_TZ)  # fixed "now" of the benchmark generators
 
 OFFICES = [
-    {"code": "XA-PHUOCLONG", "name": "Trung tâm Phục vụ hành chính công xã Phước Long",
-     "unit_code": "000.00.31.H29", "address": "Trụ sở Ủy ban nhân dân xã Phước Long"},
-    {"code": "PHUONG-TANDINH", "name": "Trung tâm Phục vụ hành chính công phường Tân Định",
-     "unit_code": "000.00.12.H58", "address": "Trụ sở Ủy ban nhân dân phường Tân Định"},
+    {
+        "code": "XA-PHUOCLONG",
+        "name": "Trung tâm Phục vụ hành chính công xã Phước Long",
+        "unit_code": "000.00.31.H29",
+        "address": "Trụ sở Ủy ban nhân dân xã Phước Long",
+    },
+    {
+        "code": "PHUONG-TANDINH",
+        "name": "Trung tâm Phục vụ hành chính công phường Tân Định",
+        "unit_code": "000.00.12.H58",
+        "address": "Trụ sở Ủy ban nhân dân phường Tân Định",
+    },
 ]
 # (office, counter, name, title); every name is invented, every photo a drawn silhouette.
 STAFF = [
@@ -364,22 +640,66 @@ STAFF = [
     ("PHUONG-TANDINH", 3, "Đỗ Đức Anh", "Cán bộ Công an phường - Đăng ký cư trú"),
 ]
 # Who handles a field's dossiers after the one-stop counter, and who signs the result.
-FIELD_UNITS = {"G15-TP07": "Công chức Tư pháp - Hộ tịch", "G15-TP02": "Công chức Tư pháp - Hộ tịch",
-               "G01-CA05": "Công an cấp xã", "G12-YT09": "Công chức Văn hóa - Xã hội",
-               "G10-TC04": "Phòng Kinh tế"}
+FIELD_UNITS = {
+    "G15-TP07": "Công chức Tư pháp - Hộ tịch",
+    "G15-TP02": "Công chức Tư pháp - Hộ tịch",
+    "G01-CA05": "Công an cấp xã",
+    "G12-YT09": "Công chức Văn hóa - Xã hội",
+    "G10-TC04": "Phòng Kinh tế",
+}
 SIGNER = {"G01-CA05": "Lãnh đạo Công an cấp xã"}
 COUNTER_UNIT = "Bộ phận Một cửa"
 # How often each real procedure is asked for at a commune counter (demo weights, not statistics).
-PROCEDURE_WEIGHTS = {"2.000815": 30, "2.000884": 10, "1.001193": 12, "1.004194": 10, "1.004873": 8,
-                     "1.000656": 5, "1.004222": 6, "1.000894": 5, "2.000635": 5, "1.001612": 4,
-                     "1.002755": 3, "1.003197": 2, "1.001699": 2}
+PROCEDURE_WEIGHTS = {
+    "2.000815": 30,
+    "2.000884": 10,
+    "1.001193": 12,
+    "1.004194": 10,
+    "1.004873": 8,
+    "1.000656": 5,
+    "1.004222": 6,
+    "1.000894": 5,
+    "2.000635": 5,
+    "1.001612": 4,
+    "1.002755": 3,
+    "1.003197": 2,
+    "1.001699": 2,
+}
 # Dossiers every demo data set holds whatever the seed: (status, timing).
-SCENARIOS = [(1, "open"), (2, "open"), (3, "on_time"), (4, "open"), (4, "open_late"), (5, "open"),
-             (6, "open"), (7, "withdrawn"), (8, "on_time"), (8, "late"), (9, "on_time"), (9, "late"),
-             (9, "supplement_saved"), (10, "on_time"), (10, "late"), (10, "supplement_saved")]
-FILL = [((10, "on_time"), 55), ((10, "late"), 4), ((9, "on_time"), 8), ((9, "late"), 1), ((4, "open"), 12),
-        ((4, "open_late"), 2), ((2, "open"), 5), ((5, "open"), 3), ((6, "open"), 2), ((3, "on_time"), 2),
-        ((7, "withdrawn"), 2), ((8, "on_time"), 1), ((1, "open"), 3), ((10, "supplement_saved"), 2)]
+SCENARIOS = [
+    (1, "open"),
+    (2, "open"),
+    (3, "on_time"),
+    (4, "open"),
+    (4, "open_late"),
+    (5, "open"),
+    (6, "open"),
+    (7, "withdrawn"),
+    (8, "on_time"),
+    (8, "late"),
+    (9, "on_time"),
+    (9, "late"),
+    (9, "supplement_saved"),
+    (10, "on_time"),
+    (10, "late"),
+    (10, "supplement_saved"),
+]
+FILL = [
+    ((10, "on_time"), 55),
+    ((10, "late"), 4),
+    ((9, "on_time"), 8),
+    ((9, "late"), 1),
+    ((4, "open"), 12),
+    ((4, "open_late"), 2),
+    ((2, "open"), 5),
+    ((5, "open"), 3),
+    ((6, "open"), 2),
+    ((3, "on_time"), 2),
+    ((7, "withdrawn"), 2),
+    ((8, "on_time"), 1),
+    ((1, "open"), 3),
+    ((10, "supplement_saved"), 2),
+]
 
 
 def load_sample_procedures() -> list[dict]:
@@ -406,10 +726,19 @@ def demo_offices() -> list[dict]:
 def demo_staff() -> list[dict]:
     """Demo officers: `key`, `name`, `title`, `counter`, `office`, `photo` (PNG path), `pin` (demo only)."""
     staff = []
-    for i, (office, counter, name, title) in enumerate(STAFF, start=1):
+    for _i, (office, counter, name, title) in enumerate(STAFF, start=1):
         key = f"{office.lower()}-{counter:02d}"
-        staff.append({"key": key, "name": name, "title": title, "counter": counter, "office": office,
-                      "photo": str(STAFF_PHOTO_DIR / f"{key}.png"), "pin": DEMO_PIN})
+        staff.append(
+            {
+                "key": key,
+                "name": name,
+                "title": title,
+                "counter": counter,
+                "office": office,
+                "photo": str(STAFF_PHOTO_DIR / f"{key}.png"),
+                "pin": DEMO_PIN,
+            }
+        )
     return staff
 
 
@@ -463,8 +792,9 @@ def _steps(procedure: dict, marks: list[tuple[str, str, int, datetime]], end: da
     steps = []
     for i, (name, unit, status, start) in enumerate(marks):
         finish = marks[i + 1][3] if i + 1 < len(marks) else end
-        steps.append({"name": name, "unit": unit, "status": status, "started_at": _iso(start),
-                      "finished_at": _iso(finish)})
+        steps.append(
+            {"name": name, "unit": unit, "status": status, "started_at": _iso(start), "finished_at": _iso(finish)}
+        )
     return steps
 
 
@@ -496,12 +826,15 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received)]
     finished = returned = None
     if status == 1:
-        return _record(procedure, 1, received, None, None, None, [("Nộp hồ sơ trực tuyến", "Công dân", 1,
-                                                                    received)], None, rng)
+        return _record(
+            procedure, 1, received, None, None, None, [("Nộp hồ sơ trực tuyến", "Công dân", 1, received)], None, rng
+        )
     if status == 3:
         finished = checked
-        marks = [("Kiểm tra hồ sơ", COUNTER_UNIT, 2, received), ("Từ chối tiếp nhận: hồ sơ không thuộc thẩm "
-                                                                  "quyền giải quyết", COUNTER_UNIT, 3, finished)]
+        marks = [
+            ("Kiểm tra hồ sơ", COUNTER_UNIT, 2, received),
+            ("Từ chối tiếp nhận: hồ sơ không thuộc thẩm quyền giải quyết", COUNTER_UNIT, 3, finished),
+        ]
         return _record(procedure, 3, received, due, finished, None, marks, finished, rng)
     if status == 2:
         return _record(procedure, 2, received, due, None, None, marks, None, rng)
@@ -509,11 +842,23 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     if timing in ("open", "open_late", "withdrawn"):
         marks.append(("Thẩm định, xử lý hồ sơ", handler, 4, checked))
         if status == 5:
-            marks.append(("Yêu cầu bổ sung giấy tờ", "Công dân bổ sung hồ sơ", 5,
-                          max(checked, now - timedelta(hours=rng.randrange(2, 30)))))
+            marks.append(
+                (
+                    "Yêu cầu bổ sung giấy tờ",
+                    "Công dân bổ sung hồ sơ",
+                    5,
+                    max(checked, now - timedelta(hours=rng.randrange(2, 30))),
+                )
+            )
         elif status == 6:
-            marks.append(("Thực hiện nghĩa vụ tài chính", "Công dân nộp phí, lệ phí", 6,
-                          max(checked, now - timedelta(hours=rng.randrange(1, 20)))))
+            marks.append(
+                (
+                    "Thực hiện nghĩa vụ tài chính",
+                    "Công dân nộp phí, lệ phí",
+                    6,
+                    max(checked, now - timedelta(hours=rng.randrange(1, 20))),
+                )
+            )
         elif status == 7:
             finished_mark = max(checked, now - timedelta(hours=rng.randrange(1, 48)))
             marks.append(("Công dân yêu cầu rút hồ sơ", COUNTER_UNIT, 7, finished_mark))
@@ -545,8 +890,7 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
         returned = office_time(finished + timedelta(hours=rng.choice([0.25, 1, 3, 20, 50])), forward=True)
         returned = min(now - timedelta(minutes=5), returned).replace(second=0, microsecond=0)
         marks.append(("Trả kết quả", COUNTER_UNIT, 10, returned))
-        return _record(procedure, 10, received, due, finished, returned, marks, returned, rng,
-                       signed_at=finished)
+        return _record(procedure, 10, received, due, finished, returned, marks, returned, rng, signed_at=finished)
     return _record(procedure, 9, received, due, finished, None, marks, finished, rng)
 
 
@@ -554,10 +898,19 @@ def _record(procedure, status, received, due, finished, returned, marks, end, rn
     steps = _steps(procedure, marks, end)
     if signed_at is not None:  # the signing step ends when processing finished, before the citizen came
         steps[-2]["finished_at"] = _iso(signed_at)
-    return {"code": None, "procedure_code": procedure["code"], "holder_name": holder_name(rng),
-            "phone": phone_number(rng), "status": status, "received_at": _iso(received), "due_at": _iso(due),
-            "finished_at": _iso(finished), "returned_at": _iso(returned), "secret": receipt_secret(rng),
-            "steps": steps}
+    return {
+        "code": None,
+        "procedure_code": procedure["code"],
+        "holder_name": holder_name(rng),
+        "phone": phone_number(rng),
+        "status": status,
+        "received_at": _iso(received),
+        "due_at": _iso(due),
+        "finished_at": _iso(finished),
+        "returned_at": _iso(returned),
+        "secret": receipt_secret(rng),
+        "steps": steps,
+    }
 
 
 def _number(dossiers: list[dict], unit_code: str) -> list[dict]:
@@ -595,23 +948,31 @@ def demo_dossiers(now: datetime, office: str = "XA-PHUOCLONG", count: int = 60, 
     plan += rng.choices([s for s, _ in FILL], [w for _, w in FILL], k=count - len(plan))
     days = {p["code"]: (_direct(p)["processingTime"], _direct(p)["processingTimeUnit"]) for p in procedures}
     # open dossiers get procedures long enough not to be due yet, open-late ones short enough to be overdue
-    pools = {"open": [p for p in procedures if days[p["code"]][0] >= 3],
-             "open_late": [p for p in procedures if days[p["code"]][0] <= 7 and days[p["code"]][1] == "Ngày làm việc"]}
-    dossiers = [_dossier(_pick_procedure(pools.get(timing, procedures), rng), status, timing, now, rng)
-                for status, timing in plan]
+    pools = {
+        "open": [p for p in procedures if days[p["code"]][0] >= 3],
+        "open_late": [p for p in procedures if days[p["code"]][0] <= 7 and days[p["code"]][1] == "Ngày làm việc"],
+    }
+    dossiers = [
+        _dossier(_pick_procedure(pools.get(timing, procedures), rng), status, timing, now, rng)
+        for status, timing in plan
+    ]
     return _number(dossiers, unit)
 
 
 def _returned_by_office(now: datetime, offices: set[str], seed: int) -> dict[str, list[tuple[datetime, str]]]:
     out = {}
     for office in offices:
-        out[office] = [(datetime.fromisoformat(d["returned_at"]), d["code"])
-                       for d in demo_dossiers(now, office=office, seed=seed) if d["status"] == 10]
+        out[office] = [
+            (datetime.fromisoformat(d["returned_at"]), d["code"])
+            for d in demo_dossiers(now, office=office, seed=seed)
+            if d["status"] == 10
+        ]
     return out
 
 
-def demo_ratings(now: datetime, staff: list[dict] | None = None, count: int = 300, seed: int = 1,
-                 seq_per_office: bool = True) -> list[dict]:
+def demo_ratings(
+    now: datetime, staff: list[dict] | None = None, count: int = 300, seed: int = 1, seq_per_office: bool = True
+) -> list[dict]:
     """Rating items (docs/ARCHITECTURE.md) over the last ~60 working days, mostly satisfied.
 
     `staff` defaults to demo_staff(). An officer with an `id` is rated by that `staff_id`; without
@@ -661,8 +1022,9 @@ def large_ratings(n: int = 100_000, seed: int = 1, now: datetime | None = None) 
     return number_devices(items)
 
 
-def large_dossiers(n: int = 50_000, seed: int = 1, now: datetime | None = None,
-                   office: str = "XA-PHUOCLONG") -> list[dict]:
+def large_dossiers(
+    n: int = 50_000, seed: int = 1, now: datetime | None = None, office: str = "XA-PHUOCLONG"
+) -> list[dict]:
     """`n` dossiers in the import shape for benchmarks: mostly returned on time, all statuses present."""
     now = _as_local(now or DEFAULT_NOW)
     unit = _office(office)["unit_code"]
@@ -683,16 +1045,35 @@ def large_dossiers(n: int = 50_000, seed: int = 1, now: datetime | None = None,
         due = appointment(procedure, received)
         status = rng.choice(statuses)
         late = rng.random() < 0.04
-        finished = due + timedelta(hours=rng.randrange(1, 72)) if late else \
-            _between(received, due, rng.uniform(0.2, 0.95))
+        finished = (
+            due + timedelta(hours=rng.randrange(1, 72)) if late else _between(received, due, rng.uniform(0.2, 0.95))
+        )
         finished = finished if status in (3, 8, 9, 10) else None
         returned = finished + timedelta(hours=rng.randrange(1, 48)) if status == 10 else None
-        marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received),
-                 ("Thẩm định, xử lý hồ sơ", FIELD_UNITS.get(field, "Công chức chuyên môn"), 4,
-                  received + timedelta(minutes=15))]
+        marks = [
+            ("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received),
+            (
+                "Thẩm định, xử lý hồ sơ",
+                FIELD_UNITS.get(field, "Công chức chuyên môn"),
+                4,
+                received + timedelta(minutes=15),
+            ),
+        ]
         if returned:
             marks.append(("Trả kết quả", COUNTER_UNIT, 10, returned))
         end = returned or finished
-        out.append(_record(procedure, status, received, due if status != 1 else None, finished, returned,
-                           marks, end, rng, signed_at=finished if returned else None))
+        out.append(
+            _record(
+                procedure,
+                status,
+                received,
+                due if status != 1 else None,
+                finished,
+                returned,
+                marks,
+                end,
+                rng,
+                signed_at=finished if returned else None,
+            )
+        )
     return _number(out, unit)

@@ -1,4 +1,5 @@
 """seed-demo: loads central.demo.sample's offices, staff, catalogue, dossiers and ratings (idempotent)."""
+
 from datetime import datetime
 from pathlib import Path
 
@@ -31,16 +32,22 @@ def _seed_staff(conn) -> dict:
     """Adds missing demo officers; returns {key or (office, name): id}."""
     ids = {}
     for person in sample.demo_staff():
-        row = conn.execute(select(staff.c.id).where(staff.c.office_code == person["office"],
-                                                    staff.c.name == person["name"])).first()
+        row = conn.execute(
+            select(staff.c.id).where(staff.c.office_code == person["office"], staff.c.name == person["name"])
+        ).first()
         if row is None:
             path = Path(person["photo"]) if person.get("photo") else None
             if path is not None and not path.exists():
                 sample.write_staff_photos()
-            row_id = add_officer(conn, person["office"], person["name"], title=person.get("title", ""),
-                                 counter=person.get("counter"),
-                                 photo=path.read_bytes() if path is not None and path.exists() else None,
-                                 pin=str(person["pin"]) if person.get("pin") else None)
+            row_id = add_officer(
+                conn,
+                person["office"],
+                person["name"],
+                title=person.get("title", ""),
+                counter=person.get("counter"),
+                photo=path.read_bytes() if path is not None and path.exists() else None,
+                pin=str(person["pin"]) if person.get("pin") else None,
+            )
         else:
             row_id = row.id
         ids[person.get("key") or (person["office"], person["name"])] = row_id
@@ -63,8 +70,9 @@ def seed(engine) -> str:
         now = _now_for_demo(conn)
         for office in sample.demo_offices():
             if conn.execute(select(offices.c.code).where(offices.c.code == office["code"])).first() is None:
-                conn.execute(insert(offices).values(code=office["code"], name=office["name"],
-                                                    unit_code=office.get("unit_code")))
+                conn.execute(
+                    insert(offices).values(code=office["code"], name=office["name"], unit_code=office.get("unit_code"))
+                )
         staff_ids = _seed_staff(conn)
         counts = upsert_procedures(conn, [portal.from_portal(p) for p in sample.load_sample_procedures()])
         lines.append(f"procedures: {counts['added']} added, {counts['updated']} updated")
@@ -74,8 +82,7 @@ def seed(engine) -> str:
             rows = []
             for record in sample.demo_dossiers(now, office=office["code"]):
                 try:
-                    values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code,
-                                                  secret_key=key)
+                    values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code, secret_key=key)
                 except Exception as bad:  # sample data is ours: a problem here is a bug there
                     raise ImportProblems([f"sample dossier {record.get('code')}: {bad}"]) from None
                 values["procedure_name"] = names.get(values["procedure_code"], "")

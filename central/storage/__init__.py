@@ -1,4 +1,5 @@
 """Opens the central database (SQLite path or PostgreSQL URL) and runs its migrations."""
+
 import threading
 from pathlib import Path
 
@@ -42,8 +43,14 @@ def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # As many pooled connections as the threadpool has threads (40): an overflow connection is
         # closed on return and reopened (four PRAGMAs) on the next busy moment.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=48, max_overflow=16, pool_use_lifo=True, hide_parameters=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=48,
+            max_overflow=16,
+            pool_use_lifo=True,
+            hide_parameters=True,
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -71,8 +78,15 @@ def make_engine(db: str | None, pool_size: int | None = None) -> Engine:
     # and closes overflow connections; no pre-ping (a round trip on every checkout): a connection
     # the server dropped fails once and is replaced, and connections are renewed every half hour.
     size = pool_size if pool_size is not None else from_environment("db_pool_size")
-    engine = create_engine(url, pool_size=size, max_overflow=max(4, size // 4), pool_pre_ping=False,
-                           pool_recycle=1800, pool_use_lifo=True, hide_parameters=True)
+    engine = create_engine(
+        url,
+        pool_size=size,
+        max_overflow=max(4, size // 4),
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        pool_use_lifo=True,
+        hide_parameters=True,
+    )
     event.listen(engine, "handle_error", _primary_message_only)
     return engine
 
@@ -101,7 +115,7 @@ def read_connection(engine: Engine):
     reader = getattr(engine, "motcua_reader", None)
     if reader is not None and reader.pool is engine.pool:
         return reader.connect()
-    conn = engine.connect()   # PostgreSQL; or a SQLite engine disposed since (a new pool)
+    conn = engine.connect()  # PostgreSQL; or a SQLite engine disposed since (a new pool)
     return conn.execution_options(sqlite_begin="NONE") if is_sqlite(engine) else conn
 
 
@@ -112,6 +126,7 @@ async def off_loop(engine: Engine, fn, *args):
     if is_sqlite(engine):
         return fn(*args)
     from anyio.to_thread import run_sync
+
     return await run_sync(fn, *args)
 
 
@@ -161,6 +176,7 @@ class StatisticsRefresher:
 
     def _loop(self) -> None:
         import logging
+
         wait = self.first_after_s
         while not self._stop.wait(wait):
             try:

@@ -3,20 +3,37 @@
 Times are stored as naive UTC (`DateTime` without zone) so both engines behave the same; the API
 converts to +07:00 on the way out. JSON-ish columns (lists, nested catalogue items) are TEXT.
 """
-from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, UniqueConstraint, text)
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 
 metadata = MetaData()
 
 offices = Table(
-    "offices", metadata,
+    "offices",
+    metadata,
     Column("code", String(64), primary_key=True),
     Column("name", Text, nullable=False),
     Column("unit_code", String(64), unique=True),  # e.g. 000.00.31.H29, the prefix of dossier codes
 )
 
 admins = Table(
-    "admins", metadata,
+    "admins",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(128), nullable=False, unique=True),
     Column("password_hash", Text),  # scrypt$n$r$p$salt$hash, or null for token-only admins
@@ -25,7 +42,8 @@ admins = Table(
 )
 
 admin_tokens = Table(
-    "admin_tokens", metadata,
+    "admin_tokens",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("admin_id", Integer, ForeignKey("admins.id"), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex, never the token
@@ -34,7 +52,8 @@ admin_tokens = Table(
 )
 
 devices = Table(
-    "devices", metadata,
+    "devices",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(16), nullable=False),  # kiosk | rating
     Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
@@ -66,7 +85,8 @@ devices = Table(
 COMMANDS = ("reload_config", "sync_now", "restart", "retry_quarantined")
 
 device_commands = Table(
-    "device_commands", metadata,
+    "device_commands",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
     Column("name", String(32), nullable=False),  # one of COMMANDS
@@ -75,7 +95,8 @@ device_commands = Table(
 )
 
 staff = Table(
-    "staff", metadata,
+    "staff",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
     Column("name", Text, nullable=False),
@@ -90,17 +111,19 @@ staff = Table(
 # The offices an officer belonged to before a move (and since): a rating made before the move is
 # judged against the office of its time. An officer never moved has no rows; staff.office_code is current.
 staff_offices = Table(
-    "staff_offices", metadata,
+    "staff_offices",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
     Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
     Column("from_at", DateTime),  # null: since the officer was added
-    Column("to_at", DateTime),    # null: still there
+    Column("to_at", DateTime),  # null: still there
     Index("ix_staff_offices_staff", "staff_id", "office_code"),
 )
 
 procedures = Table(
-    "procedures", metadata,
+    "procedures",
+    metadata,
     Column("code", String(64), primary_key=True),
     Column("name", Text, nullable=False),
     Column("field_code", String(64), nullable=False, server_default=""),
@@ -113,7 +136,8 @@ procedures = Table(
 Index("ix_procedures_change_seq", procedures.c.change_seq)
 
 dossiers = Table(
-    "dossiers", metadata,
+    "dossiers",
+    metadata,
     Column("code", String(64), primary_key=True),
     Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
     Column("procedure_code", String(64), nullable=False),
@@ -137,14 +161,22 @@ dossiers = Table(
 )
 Index("ix_dossiers_office_received", dossiers.c.office_code, dossiers.c.received_at)
 # Covers the reports' GROUP BY over finished dossiers (procedure and code: by procedure, 766 figure).
-Index("ix_dossiers_office_finished", dossiers.c.office_code, dossiers.c.finished_effective_at,
-      dossiers.c.on_time, dossiers.c.verdict_rule, dossiers.c.procedure_code, dossiers.c.code)
+Index(
+    "ix_dossiers_office_finished",
+    dossiers.c.office_code,
+    dossiers.c.finished_effective_at,
+    dossiers.c.on_time,
+    dossiers.c.verdict_rule,
+    dossiers.c.procedure_code,
+    dossiers.c.code,
+)
 Index("ix_dossiers_verdict_rule", dossiers.c.verdict_rule)  # rows to judge afresh (not by the current rule)
 # A name for procedures the catalogue lacks: max(procedure_name) of a code is one index seek.
 Index("ix_dossiers_procedure", dossiers.c.procedure_code, dossiers.c.procedure_name)
 
 dossier_steps = Table(
-    "dossier_steps", metadata,
+    "dossier_steps",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("dossier_code", String(64), ForeignKey("dossiers.code"), nullable=False),
     Column("position", Integer, nullable=False),
@@ -159,7 +191,8 @@ Index("ix_dossier_steps_dossier", dossier_steps.c.dossier_code, dossier_steps.c.
 Index("ix_dossier_steps_status", dossier_steps.c.status, dossier_steps.c.dossier_code)  # 3/5/8 for the rule
 
 ratings = Table(
-    "ratings", metadata,
+    "ratings",
+    metadata,
     Column("id", String(36), primary_key=True),  # UUID made on the tablet: the exactly-once key
     Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
     Column("device_seq", Integer, nullable=False),
@@ -179,23 +212,33 @@ ratings = Table(
     Column("quick", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("device_id", "device_seq", name="uq_ratings_device_seq"),
 )
-Index("uq_ratings_office_dossier", ratings.c.office_code, ratings.c.dossier_code, unique=True,
-      sqlite_where=ratings.c.dossier_code.isnot(None),
-      postgresql_where=ratings.c.dossier_code.isnot(None))
+Index(
+    "uq_ratings_office_dossier",
+    ratings.c.office_code,
+    ratings.c.dossier_code,
+    unique=True,
+    sqlite_where=ratings.c.dossier_code.isnot(None),
+    postgresql_where=ratings.c.dossier_code.isnot(None),
+)
 Index("ix_ratings_office_created", ratings.c.office_code, ratings.c.created_at)
 # Covers the reports' rating counts per hour (migration 0004).
-Index("ix_ratings_office_created_score", ratings.c.office_code, ratings.c.created_at, ratings.c.scale,
-      ratings.c.score)
+Index("ix_ratings_office_created_score", ratings.c.office_code, ratings.c.created_at, ratings.c.scale, ratings.c.score)
 
 # The reports' quick-rating counts read only the (few) quick ratings of a period (migration 0006).
 Index("ix_ratings_quick_created", ratings.c.quick, ratings.c.created_at, ratings.c.office_code)
 # The call-back list: ratings that left a phone number, newest first (migration 0009).
-Index("ix_ratings_callback_created", ratings.c.created_at, ratings.c.office_code,
-      sqlite_where=ratings.c.phone.isnot(None), postgresql_where=ratings.c.phone.isnot(None))
+Index(
+    "ix_ratings_callback_created",
+    ratings.c.created_at,
+    ratings.c.office_code,
+    sqlite_where=ratings.c.phone.isnot(None),
+    postgresql_where=ratings.c.phone.isnot(None),
+)
 
 # A citizen who left a phone number was called back (central.callbacks): by whom, when, what was said.
 callbacks = Table(
-    "callbacks", metadata,
+    "callbacks",
+    metadata,
     Column("rating_id", String(36), ForeignKey("ratings.id"), primary_key=True),
     Column("admin_id", Integer, ForeignKey("admins.id"), nullable=False),
     Column("done_at", DateTime, nullable=False),
@@ -203,7 +246,8 @@ callbacks = Table(
 )
 
 rating_gaps = Table(
-    "rating_gaps", metadata,
+    "rating_gaps",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("device_id", Integer, ForeignKey("devices.id"), nullable=False),
     Column("from_seq", Integer, nullable=False),
@@ -212,7 +256,8 @@ rating_gaps = Table(
 )
 
 idempotency_keys = Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     Column("device_id", Integer, ForeignKey("devices.id"), primary_key=True),
     Column("key", String(64), primary_key=True),
     Column("response", Text, nullable=False),  # the JSON body answered the first time
@@ -221,7 +266,8 @@ idempotency_keys = Table(
 Index("ix_idempotency_keys_created", idempotency_keys.c.created_at)
 
 server_meta = Table(
-    "server_meta", metadata,
+    "server_meta",
+    metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),  # e.g. demo_seeded_at: the "now" the demo data was made for
 )
@@ -229,7 +275,8 @@ server_meta = Table(
 # Dossier lookups that found nothing, per token (central.api.lookups): counted in the database so
 # every server process spends one budget. One row per token: its current window and misses in it.
 lookup_misses = Table(
-    "lookup_misses", metadata,
+    "lookup_misses",
+    metadata,
     Column("key", String(64), primary_key=True),  # the token's hash (Caller.token_key)
     Column("window_start", Float, nullable=False),  # epoch seconds of the window's first miss
     Column("misses", Integer, nullable=False),

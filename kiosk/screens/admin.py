@@ -1,4 +1,5 @@
 """Admin screen (after the hidden gesture and the PIN): sync now, data age, device id, exit."""
+
 import threading
 
 from kivy.clock import Clock
@@ -25,11 +26,13 @@ class AdminScreen(KioskScreen):
         lang = i18n.lang
         device = self.settings.device if self.settings else None
         count = sum(f.get("count", 0) for f in self.services.fields())
-        rows = [(i18n.t("admin.device", lang), self.nav.device_id()),
-                (i18n.t("admin.server", lang), self.settings.server.url if self.settings else ""),
-                (i18n.t("info.office", lang), f"{device.office_code} — {device.office_name}" if device else ""),
-                (i18n.t("admin.data_age", lang), present.data_age_text(self.services.data_age(), lang)),
-                (i18n.t("admin.procedures", lang), str(count))]
+        rows = [
+            (i18n.t("admin.device", lang), self.nav.device_id()),
+            (i18n.t("admin.server", lang), self.settings.server.url if self.settings else ""),
+            (i18n.t("info.office", lang), f"{device.office_code} — {device.office_name}" if device else ""),
+            (i18n.t("admin.data_age", lang), present.data_age_text(self.services.data_age(), lang)),
+            (i18n.t("admin.procedures", lang), str(count)),
+        ]
         self.info_text = "\n".join(f"[b]{k}:[/b] {v}" for k, v in rows)
 
     def sync_now(self):

@@ -1,4 +1,5 @@
 """Attract slideshow: the office's announcements while nobody uses the kiosk; a touch goes home."""
+
 from kivy.clock import Clock
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 

@@ -1,4 +1,5 @@
 """What every kiosk screen shares: the services, the navigator, orientation and a reset."""
+
 from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.screenmanager import Screen
 

@@ -1,4 +1,5 @@
 """Procedure detail: steps, documents per case, time and fees per channel, QR to the portal, slip."""
+
 import logging
 import threading
 
@@ -93,12 +94,17 @@ class DetailScreen(KioskScreen):
         """{section: (heading or None, lines in markup)}, in the order the screen shows them."""
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         field = (p.get("field") or {}).get("name", "")
-        facts = [(t("detail.code"), p.get("code", "")), (t("detail.field"), field),
-                 (t("detail.level"), present.level_name(p.get("level"), lang)),
-                 (t("detail.online"), present.online_level_text(p.get("online_level"), lang))]
-        methods = [f"[b]{present.channel_name(m.get('channel', ''), lang)}:[/b] "
-                   f"{present.format_duration(m, lang)} — {present.format_fees(m.get('fees'), lang)}"
-                   for m in p.get("methods") or []]
+        facts = [
+            (t("detail.code"), p.get("code", "")),
+            (t("detail.field"), field),
+            (t("detail.level"), present.level_name(p.get("level"), lang)),
+            (t("detail.online"), present.online_level_text(p.get("online_level"), lang)),
+        ]
+        methods = [
+            f"[b]{present.channel_name(m.get('channel', ''), lang)}:[/b] "
+            f"{present.format_duration(m, lang)} — {present.format_fees(m.get('fees'), lang)}"
+            for m in p.get("methods") or []
+        ]
         if p.get("sample"):
             methods.append(f"[i]{t('detail.sample')}[/i]")
         docs = []

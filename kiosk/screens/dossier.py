@@ -1,4 +1,5 @@
 """Dossier lookup: type or scan the receipt's code; the receipt's secret reveals the step history."""
+
 import itertools
 import threading
 
@@ -73,8 +74,7 @@ class DossierScreen(KioskScreen):
         self._ticket = ticket = next(_tickets)
         self.busy, self.state = True, "busy"
         self.message = i18n.t("dossier.busy", i18n.lang)
-        threading.Thread(target=self._worker, args=(ticket, code, secret), daemon=True,
-                         name="dossier-lookup").start()
+        threading.Thread(target=self._worker, args=(ticket, code, secret), daemon=True, name="dossier-lookup").start()
 
     def _worker(self, ticket, code, secret):
         result = self.services.lookup_dossier(code, secret)
@@ -112,15 +112,21 @@ class DossierScreen(KioskScreen):
         lang = i18n.lang
         advice = present.next_step_text(self.dossier, lang)
         sections = {
-            "facts": (None, [f"[b]{label}:[/b] {self._esc(value)}"
-                             for label, value in present.dossier_rows(self.dossier, lang)]),
+            "facts": (
+                None,
+                [f"[b]{label}:[/b] {self._esc(value)}" for label, value in present.dossier_rows(self.dossier, lang)],
+            ),
             "next": (i18n.t("dossier.next", lang), [self._esc(advice)] if advice else []),
-            "steps": (i18n.t("dossier.steps", lang),
-                      [self._esc(line) for line in present.step_lines(self.dossier, lang)]
-                      if "steps" in self.dossier else []),
+            "steps": (
+                i18n.t("dossier.steps", lang),
+                [self._esc(line) for line in present.step_lines(self.dossier, lang)] if "steps" in self.dossier else [],
+            ),
         }
-        wanted = [self.cards[name] for name, (heading, lines) in sections.items()
-                  if self.cards[name].show_lines(heading, lines)]
+        wanted = [
+            self.cards[name]
+            for name, (heading, lines) in sections.items()
+            if self.cards[name].show_lines(heading, lines)
+        ]
         if list(reversed(box.children)) != wanted:  # re-adding the same cards redraws them all
             box.clear_widgets()
             for card in wanted:

@@ -1,4 +1,5 @@
 """Home: office name and logo, the four big doors, a clock and a quiet data-age indicator."""
+
 import os
 
 from kivy.clock import Clock

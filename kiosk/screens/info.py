@@ -1,4 +1,5 @@
 """Help and information: how to use the kiosk, and the office."""
+
 from kiosk.screens.base import KioskScreen
 
 

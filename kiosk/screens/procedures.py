@@ -1,4 +1,5 @@
 """Procedures: browse by field (lĩnh vực) with counts, or search as you type without diacritics."""
+
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -84,10 +85,23 @@ class ProceduresScreen(KioskScreen):
         lang = i18n.lang
         fields = self.services.fields()
         total = sum(f.get("count", 0) for f in fields)
-        rows = [{"code": "", "title": i18n.t("proc.all_fields", lang),
-                 "count_text": str(total), "selected": self.field_code == ""}]
-        rows += [{"code": f["code"], "title": f["name"], "count_text": str(f.get("count", 0)),
-                  "selected": self.field_code == f["code"]} for f in fields]
+        rows = [
+            {
+                "code": "",
+                "title": i18n.t("proc.all_fields", lang),
+                "count_text": str(total),
+                "selected": self.field_code == "",
+            }
+        ]
+        rows += [
+            {
+                "code": f["code"],
+                "title": f["name"],
+                "count_text": str(f.get("count", 0)),
+                "selected": self.field_code == f["code"],
+            }
+            for f in fields
+        ]
         self.ids.fields.data = rows
 
     def choose_field(self, code):
@@ -123,8 +137,11 @@ class ProceduresScreen(KioskScreen):
     @staticmethod
     def _row(item, lang):
         field = present.field_name(item)
-        return {"code": item["code"], "title": f"{item.get('name', '')}",
-                "subtitle": f"{item['code']} · {field} · {present.summary_line(item, lang)}"}
+        return {
+            "code": item["code"],
+            "title": f"{item.get('name', '')}",
+            "subtitle": f"{item['code']} · {field} · {present.summary_line(item, lang)}",
+        }
 
     def open_procedure(self, code):
         self.nav.go("detail", code=code)

@@ -1,4 +1,5 @@
 """Bar charts drawn with Kivy's canvas (no matplotlib): rates per month, on a fixed 0–100% scale."""
+
 from kivy.graphics import Color, Line, Rectangle
 from kivy.properties import ColorProperty, ListProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -18,8 +19,9 @@ class BarChart(Widget):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.bind(values=self.redraw, pos=self.redraw, size=self.redraw,
-                  bar_colour=self.redraw, axis_colour=self.redraw)
+        self.bind(
+            values=self.redraw, pos=self.redraw, size=self.redraw, bar_colour=self.redraw, axis_colour=self.redraw
+        )
 
     def bar_rects(self):
         """(x, y, w, h) of each bar in window-relative widget coordinates; None for missing data."""
@@ -77,5 +79,6 @@ class LabelledBars(BoxLayout):
         for i, _value in enumerate(self.values):
             label = self.labels[i] if i < len(self.labels) else ""
             text = self.texts[i] if i < len(self.texts) else ""
-            self.row.add_widget(Label(text=f"{label}\n[b]{text}[/b]", markup=True, font_size=size,
-                                      color=theme.text, halign="center"))
+            self.row.add_widget(
+                Label(text=f"{label}\n[b]{text}[/b]", markup=True, font_size=size, color=theme.text, halign="center")
+            )

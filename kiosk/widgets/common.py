@@ -1,4 +1,5 @@
 """Small building blocks every kiosk screen uses: wrapping labels and the top bar with Back and Home."""
+
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -41,13 +42,13 @@ class ReusedCard(FactCard):
         if not lines:
             self.clear_widgets()
             return False
-        wanted = ([self.heading] if heading else [])
+        wanted = [self.heading] if heading else []
         self.heading.text = heading or ""
         while len(self.lines) < len(lines):
             self.lines.append(BodyLabel())
         for label, line in zip(self.lines, lines):
             label.text = line
-        wanted += self.lines[:len(lines)]
+        wanted += self.lines[: len(lines)]
         if list(reversed(self.children)) != wanted:
             self.clear_widgets()
             for widget in wanted:
@@ -65,6 +66,7 @@ class KioskTopBar(BoxLayout):
 def on_primary():
     """The colour of text on the primary colour, whatever touchui's theme calls it this week."""
     from touchui.theme import theme
+
     for name in ("primary_text", "on_primary"):
         value = getattr(theme, name, None)
         if value is not None and not callable(value):

@@ -1,4 +1,5 @@
 """A QR code as a Kivy image: the matrix from kiosk.qr blitted into a greyscale texture."""
+
 from kivy.graphics.texture import Texture
 from kivy.properties import StringProperty
 from kivy.uix.image import Image

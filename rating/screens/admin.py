@@ -1,4 +1,5 @@
 """Admin screen (behind the hidden gesture + PIN): outbox counts, last sync, sync now, retry refused items, exit."""
+
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -43,7 +44,7 @@ class AdminScreen(TabletScreen):
             self.pending += f"  ({int(oldest)} s)"
         self.quarantined_count = status.get("quarantined", 0)
         self.quarantined = str(self.quarantined_count)
-        if self.quarantined_count:   # why the oldest one was refused
+        if self.quarantined_count:  # why the oldest one was refused
             oldest = self.services.outbox.quarantined()[:1]
             self.quarantined += f"  ({oldest[0]['reason']})" if oldest and oldest[0]["reason"] else ""
         self.last_sync = _ago(status.get("last_success_at")) or t("never")
@@ -55,7 +56,7 @@ class AdminScreen(TabletScreen):
     def retry_quarantined(self):
         try:
             self.services.retry_quarantined()
-        except Exception as exc:   # the store cannot write: say so on the screen, keep it open
+        except Exception as exc:  # the store cannot write: say so on the screen, keep it open
             self.update()
             self.last_error = f"{exc.__class__.__name__}: {exc}"
             return

@@ -1,4 +1,5 @@
 """What every tablet screen shares: the services, the rating flow and the navigator, given at construction."""
+
 from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import Screen
 

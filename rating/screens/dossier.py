@@ -1,4 +1,5 @@
 """Dossier screen: invites the citizen to scan the receipt's barcode so the rating names the dossier."""
+
 from pathlib import Path
 
 from kivy.lang import Builder

@@ -1,4 +1,5 @@
 """Idle screen: the officer on duty (photo, name, title, counter) and the invitation to rate."""
+
 import hashlib
 import io
 import logging
@@ -24,12 +25,12 @@ def photo_texture(data: bytes):
 class IdleScreen(TabletScreen):
     officer_name = StringProperty("")
     officer_title = StringProperty("")
-    photo = StringProperty(PLACEHOLDER)                    # "" while the officer's own photo is shown
-    photo_texture = ObjectProperty(None, allownone=True)   # the officer's photo, None: the placeholder
+    photo = StringProperty(PLACEHOLDER)  # "" while the officer's own photo is shown
+    photo_texture = ObjectProperty(None, allownone=True)  # the officer's photo, None: the placeholder
     has_officer = BooleanProperty(False)
     waits_for_officer = BooleanProperty(False)
     officer_button = BooleanProperty(False)
-    cooling = BooleanProperty(False)   # within the cooldown after a rating: the invitation looks asleep
+    cooling = BooleanProperty(False)  # within the cooldown after a rating: the invitation looks asleep
     _photo_digest = None
 
     def refresh(self):
@@ -45,11 +46,11 @@ class IdleScreen(TabletScreen):
         self.officer_title = (officer.get("title") or "") if officer else ""
         digest = hashlib.sha1(photo).digest() if photo else None
         if digest == self._photo_digest:
-            return   # the screen redraws often; decode a photo only when it changed
+            return  # the screen redraws often; decode a photo only when it changed
         self._photo_digest = digest
         try:
             self.photo_texture = photo_texture(photo) if photo else None
-        except Exception as exc:   # a broken image from the server must not take the tablet down
+        except Exception as exc:  # a broken image from the server must not take the tablet down
             log.warning("officer photo could not be decoded: %s", exc.__class__.__name__)
             self.photo_texture = None
         self.photo = "" if self.photo_texture else PLACEHOLDER

@@ -1,4 +1,5 @@
 """Rate screen: the question and one big face per level of the configured scale."""
+
 from pathlib import Path
 
 from kivy.core.window import Window
@@ -27,7 +28,7 @@ class RateScreen(TabletScreen):
         labels = {s: self.services.score_label(s, lang) for s in range(1, flow.settings.scale + 1)}
         faces = self.ids.faces
         portrait = Window.height > Window.width * 1.1
-        if getattr(faces, "_shown", None) != (labels, portrait):   # rebuilt only when it looks different
+        if getattr(faces, "_shown", None) != (labels, portrait):  # rebuilt only when it looks different
             faces.portrait = portrait
             faces.show(flow.settings.scale, labels)
             faces._shown = (labels, portrait)

@@ -1,4 +1,5 @@
 """Reasons screen after a low score: reason check-boxes, optional comment and call-back phone."""
+
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -20,7 +21,7 @@ class ReasonsScreen(TabletScreen):
     show_comment = BooleanProperty(True)
     show_phone = BooleanProperty(True)
     typing = StringProperty("")  # "text" or "phone" while the on-screen keyboard is open: the rest folds away
-    keyboard = None              # the on-screen keyboard (touchui.keyboard.VietKeyboard), made on first use
+    keyboard = None  # the on-screen keyboard (touchui.keyboard.VietKeyboard), made on first use
 
     def refresh(self):
         flow, lang = self.flow, i18n.lang
@@ -77,8 +78,7 @@ class ReasonsScreen(TabletScreen):
         slot = self.ids.keyboard_slot
         if self.keyboard is None:
             self.keyboard = VietKeyboard(enter_text_key="kb.ok", key_height=64, key_spacing=6)
-            self.keyboard.bind(on_enter=lambda *a: self.close_keyboard(),
-                               on_change=lambda *a: self.flow.touch())
+            self.keyboard.bind(on_enter=lambda *a: self.close_keyboard(), on_change=lambda *a: self.flow.touch())
         kb = self.keyboard
         kb.allow_modes = ["code"] if kind == "phone" else ["text"]
         kb.mode = kb.allow_modes[0]

@@ -1,4 +1,5 @@
 """Officer sign-in (staff side): pick your name from the office's staff list, then the PIN pad."""
+
 from pathlib import Path
 
 from kivy.lang import Builder

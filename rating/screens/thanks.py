@@ -1,4 +1,5 @@
 """Thank-you screen, shown only once the rating is durable in the outbox; back to idle by itself."""
+
 from pathlib import Path
 
 from kivy.lang import Builder

@@ -1,4 +1,5 @@
 """A big tappable face (image + label) and the row/column of faces for the configured scale."""
+
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -16,6 +17,7 @@ def face_image(scale: int, score: int) -> str:
 
 class FaceButton(ButtonBehavior, BoxLayout):
     """One level of the scale; `on_release` is bound by FacePanel to the flow's `choose`."""
+
     score = NumericProperty(0)
     source = StringProperty("")
     label = StringProperty("")
@@ -24,6 +26,7 @@ class FaceButton(ButtonBehavior, BoxLayout):
 
 class FacePanel(BoxLayout):
     """The faces, best on the left (landscape) or on top (portrait); rebuilt when scale changes."""
+
     on_choose = ObjectProperty(None)
     portrait = BooleanProperty(False)
 
@@ -31,8 +34,7 @@ class FacePanel(BoxLayout):
         self.clear_widgets()
         self.orientation = "vertical" if self.portrait else "horizontal"
         for score in sorted(labels, reverse=True):
-            btn = FaceButton(score=score, source=face_image(scale, score), label=labels[score],
-                             portrait=self.portrait)
+            btn = FaceButton(score=score, source=face_image(scale, score), label=labels[score], portrait=self.portrait)
             btn.bind(on_release=lambda b: self.on_choose and self.on_choose(b.score))
             self.add_widget(btn)
 

@@ -1,4 +1,5 @@
 """Helpers for the central server's tests: a tiny HTTP client per token, rating and dossier makers."""
+
 import itertools
 import json
 import uuid
@@ -25,14 +26,26 @@ class Api:
         return self.session.get(self.server.url + path, headers=self.headers(headers), timeout=15, **kw)
 
     def post(self, path: str, json_body=None, headers=None, **kw) -> requests.Response:
-        return self.session.post(self.server.url + path, json=json_body, headers=self.headers(headers),
-                                 timeout=15, **kw)
+        return self.session.post(
+            self.server.url + path, json=json_body, headers=self.headers(headers), timeout=15, **kw
+        )
 
 
 def new_rating(seq: int, office: str, **extra) -> dict:
-    return {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-11-21T09:15:02+07:00",
-            "office": office, "counter": 1, "staff_id": None, "scale": 3, "score": 3,
-            "reasons": [], "comment": None, "dossier_code": None, **extra}
+    return {
+        "id": str(uuid.uuid4()),
+        "device_seq": seq,
+        "created_at": "2026-11-21T09:15:02+07:00",
+        "office": office,
+        "counter": 1,
+        "staff_id": None,
+        "scale": 3,
+        "score": 3,
+        "reasons": [],
+        "comment": None,
+        "dossier_code": None,
+        **extra,
+    }
 
 
 @pytest.fixture

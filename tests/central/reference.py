@@ -1,6 +1,7 @@
 """Reference figures the tests hold the server's reports equal to: every dossier judged at the time
 (`rules.judge`), every rating read one by one. Slow and simple on purpose; nothing the server runs
 uses them. `central.stats` counts the same figures in SQL from the verdicts stored at import."""
+
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -24,32 +25,40 @@ def judged_dossiers(conn: Connection, office: str | None, end: datetime) -> list
     steps: dict[str, list] = {}
     step_query = select(dossier_steps).where(dossier_steps.c.status.in_((3, 5, 8)))
     if office:
-        step_query = step_query.where(dossier_steps.c.dossier_code.in_(
-            select(dossiers.c.code).where(dossiers.c.office_code == office)))
+        step_query = step_query.where(
+            dossier_steps.c.dossier_code.in_(select(dossiers.c.code).where(dossiers.c.office_code == office))
+        )
     for s in conn.execute(step_query):
         steps.setdefault(s.dossier_code, []).append(s)
     return [(r, rules.judge(times_of(r, steps.get(r.code, [])), end)) for r in rows]
 
 
-def dossier_figures(conn: Connection, office: str | None, start: datetime, end: datetime,
-                    judged: list[tuple] | None = None) -> dict:
+def dossier_figures(
+    conn: Connection, office: str | None, start: datetime, end: datetime, judged: list[tuple] | None = None
+) -> dict:
     """received, finished (by finish time in the period), on_time, late, on_time_rate, open_late."""
     judged = judged if judged is not None else judged_dossiers(conn, office, end)
     received = sum(1 for r, _ in judged if start <= r.received_at < end)
-    finished = [v for _, v in judged if v.finished_at is not None and start <= v.finished_at < end
-                and v.on_time is not None]
+    finished = [
+        v for _, v in judged if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None
+    ]
     on_time = sum(1 for v in finished if v.on_time)
     open_late = sum(1 for _, v in judged if v.finished_at is None and v.late)
-    return {"received": received, "finished": len(finished), "on_time": on_time,
-            "late": len(finished) - on_time, "on_time_rate": rules.rate(on_time, len(finished)),
-            "open_late": open_late}
+    return {
+        "received": received,
+        "finished": len(finished),
+        "on_time": on_time,
+        "late": len(finished) - on_time,
+        "on_time_rate": rules.rate(on_time, len(finished)),
+        "open_late": open_late,
+    }
 
 
-def rating_figures(conn: Connection, office: str | None, start: datetime, end: datetime,
-                   staff_id: int | None = None) -> dict:
+def rating_figures(
+    conn: Connection, office: str | None, start: datetime, end: datetime, staff_id: int | None = None
+) -> dict:
     """count, satisfied (top two levels), satisfaction_rate, distribution by score, usual scale."""
-    query = select(ratings.c.score, ratings.c.scale).where(ratings.c.created_at >= start,
-                                                           ratings.c.created_at < end)
+    query = select(ratings.c.score, ratings.c.scale).where(ratings.c.created_at >= start, ratings.c.created_at < end)
     if office:
         query = query.where(ratings.c.office_code == office)
     if staff_id is not None:
@@ -62,9 +71,13 @@ def rating_figures(conn: Connection, office: str | None, start: datetime, end: d
     for r in rows:
         if r.scale == scale:
             distribution[str(r.score)] += 1
-    return {"count": len(rows), "satisfied": satisfied,
-            "satisfaction_rate": rules.rate(satisfied, len(rows)),
-            "distribution": distribution, "scale": scale}
+    return {
+        "count": len(rows),
+        "satisfied": satisfied,
+        "satisfaction_rate": rules.rate(satisfied, len(rows)),
+        "distribution": distribution,
+        "scale": scale,
+    }
 
 
 def office_stats_judged(conn: Connection, office: str | None, period: str, now: datetime | None = None) -> dict:
@@ -76,13 +89,23 @@ def office_stats_judged(conn: Connection, office: str | None, period: str, now: 
         d = dossier_figures(conn, office, m_start, m_end, judged)
         r = rating_figures(conn, office, m_start, m_end)
         local = m_start + OFFSET
-        series.append({"label": f"T{local.month}/{local.year}", "on_time_rate": d["on_time_rate"],
-                       "satisfaction_rate": r["satisfaction_rate"], "ratings": r["count"],
-                       "finished": d["finished"]})
-    return {"office": office, "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
-            "dossiers": dossier_figures(conn, office, start, end, judged),
-            "ratings": rating_figures(conn, office, start, end),
-            "series": series, "generated_at": to_wire(utcnow())}
+        series.append(
+            {
+                "label": f"T{local.month}/{local.year}",
+                "on_time_rate": d["on_time_rate"],
+                "satisfaction_rate": r["satisfaction_rate"],
+                "ratings": r["count"],
+                "finished": d["finished"],
+            }
+        )
+    return {
+        "office": office,
+        "period": {"from": to_wire(start), "to": to_wire(end), "name": period},
+        "dossiers": dossier_figures(conn, office, start, end, judged),
+        "ratings": rating_figures(conn, office, start, end),
+        "series": series,
+        "generated_at": to_wire(utcnow()),
+    }
 
 
 def _as_local(moment: datetime) -> datetime:

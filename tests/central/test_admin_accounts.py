@@ -1,6 +1,7 @@
 """Admin accounts from the command line, against a real server on SQLite and PostgreSQL: tokens
 revoked by id or all of an admin, tokens expiring after [server] admin_token_days, disabled admins
 (tokens and dashboard sessions stop at once), passwords changed from standard input."""
+
 import re
 import sys
 from datetime import timedelta
@@ -29,10 +30,12 @@ def _backdate(srv, token_id: int, days: float) -> None:
     from central.storage import make_engine
     from central.storage.schema import admin_tokens
     from central.timeutil import utcnow
+
     engine = make_engine(srv.db_url)
     with engine.begin() as conn:
-        conn.execute(update(admin_tokens).where(admin_tokens.c.id == token_id)
-                     .values(created_at=utcnow() - timedelta(days=days)))
+        conn.execute(
+            update(admin_tokens).where(admin_tokens.c.id == token_id).values(created_at=utcnow() - timedelta(days=days))
+        )
     engine.dispose()
 
 
@@ -83,8 +86,7 @@ def test_disabled_admin_loses_tokens_and_sessions_at_once_until_enabled(storage_
     assert session.get(srv.url + REPORT, timeout=15).status_code == 401
     login = requests.Session()
     csrf = re.search(r'name="csrf" value="([^"]+)"', login.get(srv.url + "/admin/login", timeout=15).text).group(1)
-    refused = login.post(srv.url + "/admin/login", data={"name": "lan", "password": PASSWORD, "csrf": csrf},
-                         timeout=15)
+    refused = login.post(srv.url + "/admin/login", data={"name": "lan", "password": PASSWORD, "csrf": csrf}, timeout=15)
     assert refused.status_code == 403 and "đã bị khóa" in refused.text and "motcua_session" not in login.cookies
     assert re.search(r"^\d+\tlan\t\S+\tdisabled ", srv.cli("admin", "list"), re.M)
     refused_token = srv.run_cli("admin", "token", "lan")

@@ -1,4 +1,5 @@
 """Auth (401/403), the JSON error envelope, body limits and request budgets, against a live server."""
+
 import socket
 
 import requests
@@ -41,8 +42,11 @@ def test_admin_token_reads_reports(storage_server, api_for):
 
 def test_unknown_path_and_wrong_method_use_the_envelope(kiosk):
     envelope(kiosk.get("/api/v1/nothing-here"), 404, "not_found")
-    envelope(kiosk.session.delete(kiosk.server.url + "/api/v1/procedures", headers=kiosk.headers(), timeout=5),
-             405, "method_not_allowed")
+    envelope(
+        kiosk.session.delete(kiosk.server.url + "/api/v1/procedures", headers=kiosk.headers(), timeout=5),
+        405,
+        "method_not_allowed",
+    )
 
 
 def test_malformed_json_and_wrong_types_are_4xx(tablet):
@@ -50,7 +54,7 @@ def test_malformed_json_and_wrong_types_are_4xx(tablet):
     headers = tablet.headers({"Content-Type": "application/json"})
     envelope(requests.post(url, data=b'{"ratings": [', headers=headers, timeout=5), 400, "malformed_json")
     envelope(requests.post(url, data=b"\xff\xfe\x00", headers=headers, timeout=5), 400)
-    envelope(requests.post(url, data=b'[1, 2]', headers=headers, timeout=5), 422, "invalid_request")
+    envelope(requests.post(url, data=b"[1, 2]", headers=headers, timeout=5), 422, "invalid_request")
     envelope(tablet.post("/api/v1/heartbeat", {"app": "toaster"}), 422, "invalid_request")
     envelope(tablet.post("/api/v1/heartbeat", {"app": "rating", "pending": "many"}), 422)
     envelope(tablet.get("/api/v1/stats?office=X&period=decade"), 422)
@@ -60,17 +64,20 @@ def test_malformed_json_and_wrong_types_are_4xx(tablet):
 def test_ten_megabyte_body_is_refused_with_413(tablet):
     url = tablet.server.url + "/api/v1/ratings"
     big = b'{"ratings": ["' + b"x" * (10 * 1024 * 1024) + b'"]}'
-    envelope(requests.post(url, data=big, headers=tablet.headers({"Content-Type": "application/json"}),
-                           timeout=30), 413, "body_too_large")
+    envelope(
+        requests.post(url, data=big, headers=tablet.headers({"Content-Type": "application/json"}), timeout=30),
+        413,
+        "body_too_large",
+    )
 
     def chunks():  # no Content-Length: counted while it streams
         yield b'{"ratings": ["'
         for _ in range(160):
             yield b"y" * 65536
         yield b'"]}'
+
     try:
-        r = requests.post(url, data=chunks(), headers=tablet.headers({"Content-Type": "application/json"}),
-                          timeout=30)
+        r = requests.post(url, data=chunks(), headers=tablet.headers({"Content-Type": "application/json"}), timeout=30)
         envelope(r, 413, "body_too_large")
     except requests.ConnectionError:
         pass  # the server may close while we still send; what matters is it is still healthy
@@ -80,8 +87,10 @@ def test_ten_megabyte_body_is_refused_with_413(tablet):
 def test_lying_content_length_never_gets_5xx(tablet):
     host, port = tablet.server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as s:
-        s.sendall(b"POST /api/v1/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Authorization: Bearer " + tablet.token.encode() + b"\r\nContent-Length: abc\r\n\r\n{}")
+        s.sendall(
+            b"POST /api/v1/ratings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Authorization: Bearer " + tablet.token.encode() + b"\r\nContent-Length: abc\r\n\r\n{}"
+        )
         reply = s.recv(4096)
     assert reply.startswith(b"HTTP/1.1 4"), reply[:100]
 
@@ -89,8 +98,15 @@ def test_lying_content_length_never_gets_5xx(tablet):
 def test_openapi_and_healthz_need_no_token(storage_server):
     assert requests.get(storage_server.url + "/healthz", timeout=5).json() == {"status": "ok"}
     spec = requests.get(storage_server.url + "/openapi.json", timeout=5).json()
-    for path in ("/api/v1/procedures", "/api/v1/dossiers/{code}", "/api/v1/ratings", "/api/v1/heartbeat",
-                 "/api/v1/staff", "/api/v1/stats", "/api/v1/fields"):
+    for path in (
+        "/api/v1/procedures",
+        "/api/v1/dossiers/{code}",
+        "/api/v1/ratings",
+        "/api/v1/heartbeat",
+        "/api/v1/staff",
+        "/api/v1/stats",
+        "/api/v1/fields",
+    ):
         assert path in spec["paths"]
 
 

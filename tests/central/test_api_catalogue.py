@@ -1,4 +1,5 @@
 """Catalogue sync: whole catalogue, changes since a cursor, deletions, ETag/304, fields."""
+
 import copy
 import json
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Dossier lookup: masked public view, secret-gated steps, identical 404s, 429 after misses."""
+
 import json
 from datetime import datetime, timedelta
 
@@ -17,15 +18,36 @@ def dossier(storage_server, office, tmp_path):
     """One open dossier in status 5 (supplement requested) with steps; returns (code, secret)."""
     now = datetime.now(VN).replace(microsecond=0)
     code = f"{office}-251103-0007"
-    record = {"code": code.lower(), "office": office, "procedure_code": "1.001193",
-              "procedure_name": "Đăng ký khai sinh", "holder_name": "Nguyễn Văn An",
-              "phone": "0901234567", "status": 5, "received_at": iso(now - timedelta(days=3)),
-              "due_at": iso(now + timedelta(days=2)), "finished_at": None, "returned_at": None,
-              "secret": "K7P3QX",
-              "steps": [{"name": "Tiếp nhận hồ sơ", "unit": "Bộ phận Một cửa", "status": 2,
-                         "started_at": iso(now - timedelta(days=3)), "finished_at": iso(now - timedelta(days=2))},
-                        {"name": "Yêu cầu bổ sung giấy tờ", "unit": "Công dân", "status": 5,
-                         "started_at": iso(now - timedelta(days=2)), "finished_at": None}]}
+    record = {
+        "code": code.lower(),
+        "office": office,
+        "procedure_code": "1.001193",
+        "procedure_name": "Đăng ký khai sinh",
+        "holder_name": "Nguyễn Văn An",
+        "phone": "0901234567",
+        "status": 5,
+        "received_at": iso(now - timedelta(days=3)),
+        "due_at": iso(now + timedelta(days=2)),
+        "finished_at": None,
+        "returned_at": None,
+        "secret": "K7P3QX",
+        "steps": [
+            {
+                "name": "Tiếp nhận hồ sơ",
+                "unit": "Bộ phận Một cửa",
+                "status": 2,
+                "started_at": iso(now - timedelta(days=3)),
+                "finished_at": iso(now - timedelta(days=2)),
+            },
+            {
+                "name": "Yêu cầu bổ sung giấy tờ",
+                "unit": "Công dân",
+                "status": 5,
+                "started_at": iso(now - timedelta(days=2)),
+                "finished_at": None,
+            },
+        ],
+    }
     path = tmp_path / "dossiers.json"
     path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
     storage_server.cli("import", "dossiers", str(path))
@@ -38,8 +60,11 @@ def test_public_view_is_masked_and_has_no_personal_data(kiosk, dossier):
     assert r.status_code == 200
     view = r.json()
     assert view["holder"] == "Nguyễn V. A."
-    assert view["status"] == {"code": 5, "label": "Yêu cầu bổ sung giấy tờ",
-                              "label_en": "Additional documents requested"}
+    assert view["status"] == {
+        "code": 5,
+        "label": "Yêu cầu bổ sung giấy tờ",
+        "label_en": "Additional documents requested",
+    }
     assert view["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
     assert view["on_time"] is None and view["late"] is False
     assert view["next_step"] and view["received_at"].endswith("+07:00")
@@ -74,7 +99,8 @@ def test_wrong_secret_and_unknown_code_give_identical_404s(kiosk, dossier):
 
 
 def test_repeated_misses_get_429_with_retry_after_but_other_devices_still_look_up(
-        storage_server, kiosk, dossier, api_for):
+    storage_server, kiosk, dossier, api_for
+):
     code, _ = dossier
     codes = [kiosk.get(f"/api/v1/dossiers/{code[:-4]}{n:04d}").status_code for n in range(100, 112)]
     assert codes[:10] == [404] * 10 and codes[10:] == [429, 429]
@@ -87,10 +113,18 @@ def test_repeated_misses_get_429_with_retry_after_but_other_devices_still_look_u
 def test_dossier_finished_late_is_reported_late(storage_server, kiosk, tmp_path):
     now = datetime.now(VN).replace(microsecond=0)
     code = f"{kiosk.office}-251001-0001"
-    record = {"code": code, "office": kiosk.office, "procedure_code": "2.000815", "holder_name": "Lê Thị Hoa",
-              "status": 10, "received_at": iso(now - timedelta(days=10)), "due_at": iso(now - timedelta(days=8)),
-              "finished_at": iso(now - timedelta(days=7)), "returned_at": iso(now - timedelta(days=6)),
-              "secret": "ABCD12"}
+    record = {
+        "code": code,
+        "office": kiosk.office,
+        "procedure_code": "2.000815",
+        "holder_name": "Lê Thị Hoa",
+        "status": 10,
+        "received_at": iso(now - timedelta(days=10)),
+        "due_at": iso(now - timedelta(days=8)),
+        "finished_at": iso(now - timedelta(days=7)),
+        "returned_at": iso(now - timedelta(days=6)),
+        "secret": "ABCD12",
+    }
     path = tmp_path / "late.json"
     path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
     storage_server.cli("import", "dossiers", str(path))
@@ -103,9 +137,19 @@ def test_a_one_word_holder_name_is_masked_too(storage_server, kiosk, tmp_path):
     initial only, never whole; names of two words or more keep the family name and initials."""
     now = datetime.now(VN).replace(microsecond=0)
     names = {"0001": "Tám", "0002": "NGUYEN", "0003": "  đào  ", "0004": "Lý Tám"}
-    records = [{"code": f"{kiosk.office}-251002-{n}", "office": kiosk.office, "procedure_code": "2.000815",
-                "holder_name": name, "status": 4, "received_at": iso(now - timedelta(days=1)),
-                "due_at": iso(now + timedelta(days=3)), "secret": "ABCD12"} for n, name in names.items()]
+    records = [
+        {
+            "code": f"{kiosk.office}-251002-{n}",
+            "office": kiosk.office,
+            "procedure_code": "2.000815",
+            "holder_name": name,
+            "status": 4,
+            "received_at": iso(now - timedelta(days=1)),
+            "due_at": iso(now + timedelta(days=3)),
+            "secret": "ABCD12",
+        }
+        for n, name in names.items()
+    ]
     path = tmp_path / "one-word.json"
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     storage_server.cli("import", "dossiers", str(path))

@@ -1,4 +1,5 @@
 """POST /api/v1/ratings on SQLite and PostgreSQL: exactly-once storage and per-item results."""
+
 import uuid
 
 
@@ -33,16 +34,29 @@ def test_same_item_again_is_duplicate_and_changed_item_is_conflict(tablet, make_
 
 def test_one_bad_item_never_fails_the_others(tablet, make_rating):
     good1, good2 = make_rating(1, tablet.office), make_rating(3, tablet.office)
-    bad = [make_rating(2, tablet.office, score=9), {"id": "not-a-uuid"}, "text",
-           make_rating(4, tablet.office, created_at="21/11/2026"),
-           make_rating(5, tablet.office, reasons="thai_do"), make_rating(6, tablet.office, device_seq=0),
-           make_rating(7, tablet.office, scale=7), make_rating(8, tablet.office, score=True)]
+    bad = [
+        make_rating(2, tablet.office, score=9),
+        {"id": "not-a-uuid"},
+        "text",
+        make_rating(4, tablet.office, created_at="21/11/2026"),
+        make_rating(5, tablet.office, reasons="thai_do"),
+        make_rating(6, tablet.office, device_seq=0),
+        make_rating(7, tablet.office, scale=7),
+        make_rating(8, tablet.office, score=True),
+    ]
     body = post(tablet, [good1] + bad + [good2])
     got = statuses(body)
     assert got[0] == got[-1] == ("accepted", None)
-    assert [r for _, r in got[1:-1]] == ["invalid:score", "invalid:id", "invalid:item", "invalid:created_at",
-                                         "invalid:reasons", "invalid:device_seq", "invalid:scale",
-                                         "invalid:score"]
+    assert [r for _, r in got[1:-1]] == [
+        "invalid:score",
+        "invalid:id",
+        "invalid:item",
+        "invalid:created_at",
+        "invalid:reasons",
+        "invalid:device_seq",
+        "invalid:scale",
+        "invalid:score",
+    ]
     assert all(s == "rejected" for s, _ in got[1:-1])
 
 
@@ -71,8 +85,22 @@ def test_unknown_officer_is_rejected(tablet, make_rating):
 
 
 def test_known_officer_is_accepted(storage_server, tablet, make_rating):
-    staff_id = storage_server.cli("staff", "add", "--office", tablet.office, "--name", "Nguyễn Văn An",
-                                  "--title", "Công chức", "--counter", "1").strip().splitlines()[-1]
+    staff_id = (
+        storage_server.cli(
+            "staff",
+            "add",
+            "--office",
+            tablet.office,
+            "--name",
+            "Nguyễn Văn An",
+            "--title",
+            "Công chức",
+            "--counter",
+            "1",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     assert statuses(post(tablet, [make_rating(1, tablet.office, staff_id=int(staff_id))])) == [("accepted", None)]
 
 

@@ -1,4 +1,5 @@
 """/api/v1/stats: on-time and satisfaction figures computed by the rule, on SQLite and PostgreSQL."""
+
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -17,8 +18,16 @@ def test_stats_for_last_30_days(storage_server, tablet, kiosk, tmp_path):
         # finished late
         dict(base, code="A-2", status=9, received_at=day(10), due_at=day(8), finished_at=day(6)),
         # late by 2 days but 3 days waiting for documents: on time
-        dict(base, code="A-3", status=10, received_at=day(12), due_at=day(8), finished_at=day(6), returned_at=day(5),
-             steps=[{"name": "Bổ sung", "status": 5, "started_at": day(11), "finished_at": day(8)}]),
+        dict(
+            base,
+            code="A-3",
+            status=10,
+            received_at=day(12),
+            due_at=day(8),
+            finished_at=day(6),
+            returned_at=day(5),
+            steps=[{"name": "Bổ sung", "status": 5, "started_at": day(11), "finished_at": day(8)}],
+        ),
         # open and past due: open_late, not in the rate
         dict(base, code="A-4", status=4, received_at=day(5), due_at=day(1)),
         # withdrawn: not judged
@@ -30,15 +39,35 @@ def test_stats_for_last_30_days(storage_server, tablet, kiosk, tmp_path):
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     storage_server.cli("import", "dossiers", str(path))
     scores = [3, 3, 2, 1, 2]
-    items = [{"id": str(uuid.uuid4()), "device_seq": i + 1, "created_at": day(2), "office": tablet.office,
-              "counter": 1, "score": s} for i, s in enumerate(scores)]
+    items = [
+        {
+            "id": str(uuid.uuid4()),
+            "device_seq": i + 1,
+            "created_at": day(2),
+            "office": tablet.office,
+            "counter": 1,
+            "score": s,
+        }
+        for i, s in enumerate(scores)
+    ]
     assert tablet.post("/api/v1/ratings", {"ratings": items}).status_code == 200
 
     stats = kiosk.get(f"/api/v1/stats?office={tablet.office}&period=30d").json()
-    assert stats["dossiers"] == {"received": 5, "finished": 3, "on_time": 2, "late": 1,
-                                 "on_time_rate": 0.6667, "open_late": 1}
-    assert stats["ratings"] == {"count": 5, "satisfied": 4, "satisfaction_rate": 0.8,
-                                "distribution": {"1": 1, "2": 2, "3": 2}, "scale": 3}
+    assert stats["dossiers"] == {
+        "received": 5,
+        "finished": 3,
+        "on_time": 2,
+        "late": 1,
+        "on_time_rate": 0.6667,
+        "open_late": 1,
+    }
+    assert stats["ratings"] == {
+        "count": 5,
+        "satisfied": 4,
+        "satisfaction_rate": 0.8,
+        "distribution": {"1": 1, "2": 2, "3": 2},
+        "scale": 3,
+    }
     assert stats["period"]["name"] == "30d" and stats["period"]["to"].endswith("+07:00")
     assert sum(m["ratings"] for m in stats["series"]) >= 5
     assert stats["series"][-1]["label"].startswith("T")

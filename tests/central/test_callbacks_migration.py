@@ -1,4 +1,5 @@
 """Migration 0009 (call-back list) on a database with ratings: up keeps every rating, down and up again."""
+
 import uuid
 from pathlib import Path
 
@@ -27,17 +28,33 @@ def test_migration_0009_adds_the_call_back_table_and_index_and_goes_back(storage
         now = utcnow()
         with engine.begin() as conn:
             conn.execute(insert(offices).values(code="XA-CU", name="Xã Cũ"))
-            conn.execute(insert(devices).values(kind="rating", office_code="XA-CU", counter=1, name="t",
-                                                token_hash="0" * 64, created_at=now))
+            conn.execute(
+                insert(devices).values(
+                    kind="rating", office_code="XA-CU", counter=1, name="t", token_hash="0" * 64, created_at=now
+                )
+            )
             device_id = conn.execute(select(devices.c.id)).scalar_one()
-            conn.execute(insert(ratings).values(id=str(uuid.uuid4()), device_id=device_id, device_seq=1,
-                                                created_at=now, received_at=now, office_code="XA-CU", scale=3,
-                                                score=1, reasons="[]", phone="0901234567", content_hash="x"))
+            conn.execute(
+                insert(ratings).values(
+                    id=str(uuid.uuid4()),
+                    device_id=device_id,
+                    device_seq=1,
+                    created_at=now,
+                    received_at=now,
+                    office_code="XA-CU",
+                    scale=3,
+                    score=1,
+                    reasons="[]",
+                    phone="0901234567",
+                    content_hash="x",
+                )
+            )
         assert upgrade(engine, "0009") == "0009"
         look = inspect(engine)
         assert "callbacks" in look.get_table_names()
         assert "ix_ratings_callback_created" in {i["name"] for i in look.get_indexes("ratings")}
         from central import callbacks
+
         with engine.connect() as conn:
             assert [i["phone"] for i in callbacks.list_callbacks(conn)] == ["0901234567"]
         _alembic(engine, "downgrade", "0008")

@@ -1,4 +1,5 @@
 """motcua-central: imports validate whole files (line/field errors, exit 2, nothing written), export, tokens."""
+
 import csv
 import io
 import json
@@ -10,14 +11,22 @@ HEADER = "code,procedure_code,holder_name,phone,status,received_at,due_at,finish
 
 
 def row(n, due="2025-11-05T17:00:00+07:00", status="4"):
-    return (f"000.00.31.H29-251103-{n:04d},1.001193,Trần Thị Bình,0912345678,{status},"
-            f"2025-11-03T08:00:00+07:00,{due},,,S{n:05d}\n")
+    return (
+        f"000.00.31.H29-251103-{n:04d},1.001193,Trần Thị Bình,0912345678,{status},"
+        f"2025-11-03T08:00:00+07:00,{due},,,S{n:05d}\n"
+    )
 
 
 @pytest.fixture
 def db(server):
-    server.cli("office", "add", "XA-PHUOCLONG", "Trung tâm Phục vụ hành chính công xã Phước Long",
-               "--unit-code", "000.00.31.H29")
+    server.cli(
+        "office",
+        "add",
+        "XA-PHUOCLONG",
+        "Trung tâm Phục vụ hành chính công xã Phước Long",
+        "--unit-code",
+        "000.00.31.H29",
+    )
     return server
 
 
@@ -28,8 +37,9 @@ def test_bad_dossier_csv_reports_every_problem_and_writes_nothing(db, tmp_path, 
     proc = db.run_cli("import", "dossiers", str(path))
     assert proc.returncode == 2
     assert 'dossiers.csv line 14, status: "11" is not a national status code 1-10' in proc.stderr
-    assert ('dossiers.csv line 15, due_at: "31/02/2025" is not a date (expected ISO 8601 like '
-            '2025-11-03T17:00:00+07:00)') in proc.stderr
+    assert (
+        'dossiers.csv line 15, due_at: "31/02/2025" is not a date (expected ISO 8601 like 2025-11-03T17:00:00+07:00)'
+    ) in proc.stderr
     kiosk = api_for(db, db.device_token("kiosk", "XA-PHUOCLONG", None))
     assert kiosk.get("/api/v1/dossiers/000.00.31.H29-251103-0001").status_code == 404  # nothing written
 
@@ -54,10 +64,21 @@ def test_unknown_office_unit_is_an_error(db, tmp_path):
 
 def test_bad_procedure_json_names_item_and_field(db, tmp_path):
     path = tmp_path / "p.json"
-    path.write_text(json.dumps([{"code": "1.001193", "name": "Đăng ký khai sinh", "category": {"code": "G15-TP07", "name": "Hộ tịch"}},
-                                {"code": "1.000894", "name": "Đăng ký kết hôn"},
-                                {"code": "1.1", "name": "X", "category": {"code": "A", "name": "B"},
-                                 "executionMethods": [{"submissionMethod": "FAX"}]}]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {"code": "1.001193", "name": "Đăng ký khai sinh", "category": {"code": "G15-TP07", "name": "Hộ tịch"}},
+                {"code": "1.000894", "name": "Đăng ký kết hôn"},
+                {
+                    "code": "1.1",
+                    "name": "X",
+                    "category": {"code": "A", "name": "B"},
+                    "executionMethods": [{"submissionMethod": "FAX"}],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     proc = db.run_cli("import", "procedures", str(path))
     assert proc.returncode == 2
     assert "p.json item 2, category.code: is missing" in proc.stderr
@@ -68,9 +89,12 @@ def test_bad_procedure_json_names_item_and_field(db, tmp_path):
 
 def test_procedure_csv_import(db, tmp_path, api_for):
     path = tmp_path / "p.csv"
-    path.write_text("code,name,field_code,field_name,time,time_unit,fee_amount,fee_text,documents,online_level\n"
-                    "2.000815,Chứng thực bản sao từ bản chính,G15-TP02,Chứng thực,1,Ngày làm việc,2000,"
-                    "2.000đ/trang,Bản chính | Bản sao,partial\n", encoding="utf-8")
+    path.write_text(
+        "code,name,field_code,field_name,time,time_unit,fee_amount,fee_text,documents,online_level\n"
+        "2.000815,Chứng thực bản sao từ bản chính,G15-TP02,Chứng thực,1,Ngày làm việc,2000,"
+        "2.000đ/trang,Bản chính | Bản sao,partial\n",
+        encoding="utf-8",
+    )
     assert "1 added" in db.cli("import", "procedures", str(path))
     kiosk = api_for(db, db.device_token("kiosk", "XA-PHUOCLONG", None))
     item = kiosk.get("/api/v1/procedures").json()["items"][0]
@@ -81,9 +105,20 @@ def test_procedure_csv_import(db, tmp_path, api_for):
 
 def test_export_ratings_csv_has_no_phone(db, api_for):
     tablet = api_for(db, db.device_token("rating", "XA-PHUOCLONG", 1))
-    items = [{"id": f"00000000-0000-4000-8000-00000000000{i}", "device_seq": i,
-              "created_at": f"2025-11-0{i}T09:00:00+07:00", "office": "XA-PHUOCLONG", "counter": 1,
-              "score": i, "reasons": ["thai_do"], "phone": "0987654321", "comment": "Cảm ơn"} for i in (1, 2, 3)]
+    items = [
+        {
+            "id": f"00000000-0000-4000-8000-00000000000{i}",
+            "device_seq": i,
+            "created_at": f"2025-11-0{i}T09:00:00+07:00",
+            "office": "XA-PHUOCLONG",
+            "counter": 1,
+            "score": i,
+            "reasons": ["thai_do"],
+            "phone": "0987654321",
+            "comment": "Cảm ơn",
+        }
+        for i in (1, 2, 3)
+    ]
     assert tablet.post("/api/v1/ratings", {"ratings": items}).status_code == 200
     out = db.cli("export", "ratings", "--format", "csv", "--office", "XA-PHUOCLONG", "--from", "2025-11-02")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -93,8 +128,18 @@ def test_export_ratings_csv_has_no_phone(db, api_for):
 
 
 def test_device_add_prints_token_last_and_list_shows_it(db):
-    out = db.cli("device", "add", "--kind", "rating", "--office", "XA-PHUOCLONG", "--counter", "2",
-                 "--name", "Máy đánh giá quầy 2")
+    out = db.cli(
+        "device",
+        "add",
+        "--kind",
+        "rating",
+        "--office",
+        "XA-PHUOCLONG",
+        "--counter",
+        "2",
+        "--name",
+        "Máy đánh giá quầy 2",
+    )
     token = out.strip().splitlines()[-1]
     assert len(token) >= 40 and " " not in token
     listing = db.cli("device", "list")
@@ -105,6 +150,7 @@ def test_device_add_prints_token_last_and_list_shows_it(db):
 
 def test_admin_password_is_stored_scrypt_hashed(db):
     import sqlalchemy
+
     db.cli("admin", "add", "chi", "--password-stdin", stdin="mật-khẩu-dài\n")
     engine = sqlalchemy.create_engine("sqlite:///" + db.db_url)
     with engine.connect() as conn:
@@ -112,6 +158,7 @@ def test_admin_password_is_stored_scrypt_hashed(db):
         hashes = conn.execute(sqlalchemy.text("select token_hash from devices")).scalars().all()
     engine.dispose()
     from central.security import check_password
+
     assert stored.startswith("scrypt$") and "mật" not in stored
     assert check_password("mật-khẩu-dài", stored) and not check_password("sai", stored)
     assert all(len(h) == 64 for h in hashes)
@@ -122,8 +169,15 @@ def test_heartbeat_stores_state_and_delivers_commands_once(db, api_for):
     device_id, token = out.split()[1], out.strip().splitlines()[-1]
     kiosk = api_for(db, token)
     db.cli("device", "command", device_id, "reload_config")
-    beat = {"app": "kiosk", "version": "0.1.0", "pending": 3, "oldest_pending_age_s": 42,
-            "last_sync_at": "2026-11-21T09:00:00+07:00", "catalogue_version": "17", "errors": ["disk 91%"]}
+    beat = {
+        "app": "kiosk",
+        "version": "0.1.0",
+        "pending": 3,
+        "oldest_pending_age_s": 42,
+        "last_sync_at": "2026-11-21T09:00:00+07:00",
+        "catalogue_version": "17",
+        "errors": ["disk 91%"],
+    }
     first = kiosk.post("/api/v1/heartbeat", beat).json()
     assert first["ok"] is True and [c["name"] for c in first["commands"]] == ["reload_config"]
     assert kiosk.post("/api/v1/heartbeat", beat).json()["commands"] == []
@@ -135,8 +189,22 @@ def test_heartbeat_stores_state_and_delivers_commands_once(db, api_for):
 def test_staff_list_photo_and_pin_hash_only_for_own_tablets(db, tmp_path, api_for):
     photo = tmp_path / "an.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\nfake")
-    db.cli("staff", "add", "--office", "XA-PHUOCLONG", "--name", "Nguyễn Văn An", "--title", "Công chức Tư pháp",
-           "--counter", "1", "--photo", str(photo), "--pin-stdin", stdin="2468\n")
+    db.cli(
+        "staff",
+        "add",
+        "--office",
+        "XA-PHUOCLONG",
+        "--name",
+        "Nguyễn Văn An",
+        "--title",
+        "Công chức Tư pháp",
+        "--counter",
+        "1",
+        "--photo",
+        str(photo),
+        "--pin-stdin",
+        stdin="2468\n",
+    )
     tablet = api_for(db, db.device_token("rating", "XA-PHUOCLONG", 1))
     kiosk = api_for(db, db.device_token("kiosk", "XA-PHUOCLONG", None))
     mine = tablet.get("/api/v1/staff?office=XA-PHUOCLONG").json()["items"][0]

@@ -1,5 +1,6 @@
 """`motcua-central`'s parser is built one command group at a time (central/cli.py, `_*_commands`):
 together the groups make every command, each command once, each with its help and its handler."""
+
 import argparse
 
 from central import cli
@@ -11,8 +12,15 @@ def _commands(parser: argparse.ArgumentParser) -> dict:
 
 
 def test_each_command_group_builds_its_own_commands():
-    groups = [cli._server_commands, cli._admin_commands, cli._device_commands, cli._people_commands,
-              cli._data_commands, cli._callback_commands, cli._demo_commands]
+    groups = [
+        cli._server_commands,
+        cli._admin_commands,
+        cli._device_commands,
+        cli._people_commands,
+        cli._data_commands,
+        cli._callback_commands,
+        cli._demo_commands,
+    ]
     made = []
     for add in groups:
         parser = argparse.ArgumentParser()
@@ -21,8 +29,20 @@ def test_each_command_group_builds_its_own_commands():
         assert made[-1], add.__name__
     everything = _commands(cli.build_parser())
     assert sorted(c for group in made for c in group) == sorted(everything)
-    assert {"init", "serve", "admin", "device", "office", "staff", "import", "procedure", "export",
-            "callbacks", "seed-demo", "demo-hints"} <= set(everything)
+    assert {
+        "init",
+        "serve",
+        "admin",
+        "device",
+        "office",
+        "staff",
+        "import",
+        "procedure",
+        "export",
+        "callbacks",
+        "seed-demo",
+        "demo-hints",
+    } <= set(everything)
     for name, command in everything.items():
         inner = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
         leaves = inner[0].choices.values() if inner else [command]

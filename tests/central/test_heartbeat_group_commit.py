@@ -1,4 +1,5 @@
 """Heartbeats in group commit: many devices per transaction, every beat stored before its answer, commands once."""
+
 import concurrent.futures
 import threading
 import uuid
@@ -19,8 +20,15 @@ OFFICE = "XA-NHIPTIM"
 
 
 def _state(version: str, pending: int = 0) -> dict:
-    return {"app": "rating", "version": version, "pending": pending, "oldest_pending_age_s": None,
-            "last_sync_at": None, "catalogue_version": "7", "errors": "[]"}
+    return {
+        "app": "rating",
+        "version": version,
+        "pending": pending,
+        "oldest_pending_age_s": None,
+        "last_sync_at": None,
+        "catalogue_version": "7",
+        "errors": "[]",
+    }
 
 
 @pytest.fixture
@@ -35,8 +43,9 @@ def province(storage_url):
         queued = {}
         for dev in ids[:20]:
             for name in ("reload_config", "sync_now"):
-                cid = conn.execute(insert(device_commands).values(device_id=dev, name=name, created_at=now)
-                                   ).inserted_primary_key[0]
+                cid = conn.execute(
+                    insert(device_commands).values(device_id=dev, name=name, created_at=now)
+                ).inserted_primary_key[0]
                 queued[cid] = dev
     yield SimpleNamespace(engines=engines, devices=ids, queued=queued)
     for engine in engines:
@@ -45,7 +54,7 @@ def province(storage_url):
 
 def test_concurrent_beats_share_commits_and_each_command_is_delivered_once(province):
     writers = [HeartbeatWriter(e) for e in province.engines]
-    beats = [(dev, k) for k in range(3) for dev in province.devices]   # every tablet beats three times at once
+    beats = [(dev, k) for k in range(3) for dev in province.devices]  # every tablet beats three times at once
     start = threading.Barrier(len(beats))
 
     def beat(job):
@@ -59,7 +68,7 @@ def test_concurrent_beats_share_commits_and_each_command_is_delivered_once(provi
 
     delivered = [(c["id"], dev) for dev, _, _, commands in answers for c in commands]
     assert sorted(delivered) == sorted(province.queued.items()), "a command was lost or delivered twice"
-    for dev, _, _, commands in answers:   # one device's commands keep their queue order
+    for _dev, _, _, commands in answers:  # one device's commands keep their queue order
         assert [c["id"] for c in commands] == sorted(c["id"] for c in commands)
     transactions = sum(w.transactions for w in writers)
     assert sum(w.beats for w in writers) == len(beats)
@@ -69,9 +78,9 @@ def test_concurrent_beats_share_commits_and_each_command_is_delivered_once(provi
         undelivered = conn.execute(select(device_commands.c.id).where(device_commands.c.delivered_at.is_(None))).all()
     assert undelivered == []
     latest_answer = {}
-    for dev, k, seen_at, _ in answers:
+    for dev, _k, seen_at, _ in answers:
         latest_answer[dev] = max(latest_answer.get(dev, seen_at), seen_at)
-    for dev in province.devices:   # what the device page shows is a beat that was answered, the last one
+    for dev in province.devices:  # what the device page shows is a beat that was answered, the last one
         assert rows[dev].version in {"1.0", "1.1", "1.2"} and rows[dev].pending == int(rows[dev].version[-1])
         assert rows[dev].last_seen_at == latest_answer[dev]
 
@@ -95,7 +104,7 @@ def test_a_transaction_that_fails_answers_503_and_keeps_the_previous_state(provi
     dev = province.devices[0]
     seen_at, commands = writer.record(dev, _state("1.0"))
     assert len(commands) == 2
-    with province.engines[0].begin() as conn:   # the commands table goes missing: the transaction fails
+    with province.engines[0].begin() as conn:  # the commands table goes missing: the transaction fails
         conn.execute(text("ALTER TABLE device_commands RENAME TO device_commands_away"))
     try:
         with pytest.raises(ApiError) as refused:
@@ -118,8 +127,15 @@ def test_heartbeats_and_rating_batches_together_over_http_store_everything(serve
     server.cli("device", "command", kiosk_id, "reload_config")
 
     def beat(n):
-        body = {"app": "kiosk", "version": f"2.{n}", "pending": n, "oldest_pending_age_s": 10**10,
-                "last_sync_at": "2026-11-21T09:00:00+07:00", "catalogue_version": "17", "errors": []}
+        body = {
+            "app": "kiosk",
+            "version": f"2.{n}",
+            "pending": n,
+            "oldest_pending_age_s": 10**10,
+            "last_sync_at": "2026-11-21T09:00:00+07:00",
+            "catalogue_version": "17",
+            "errors": [],
+        }
         return kiosk.post("/api/v1/heartbeat", body)
 
     def deliver(tablet):
@@ -133,9 +149,10 @@ def test_heartbeats_and_rating_batches_together_over_http_store_everything(serve
         beats = [b.result() for b in beats]
         batches = [b.result() for b in batches]
     assert [b.status_code for b in beats] == [200] * 24
-    assert sum(len(b.json()["commands"]) for b in beats) == 1   # queued once, delivered once
-    assert all(resp.status_code == 200 and {r["status"] for r in resp.json()["results"]} == {"accepted"}
-               for resp, _ in batches)
+    assert sum(len(b.json()["commands"]) for b in beats) == 1  # queued once, delivered once
+    assert all(
+        resp.status_code == 200 and {r["status"] for r in resp.json()["results"]} == {"accepted"} for resp, _ in batches
+    )
     stored = {line.split(",")[0] for line in server.cli("export", "ratings", "--office", OFFICE).splitlines()[1:]}
     assert stored == set().union(*(ids for _, ids in batches))
     admin = api_for(server, server.admin_token())
@@ -156,6 +173,7 @@ def _gated(writer, others: int, refused: list):
                         break
                 threading.Event().wait(0.01)
         return utcnow()
+
     return first, clock
 
 
@@ -181,19 +199,30 @@ def _beat_in_groups(engine, first_dev, jobs):
     return writer, answers
 
 
-@pytest.mark.parametrize("bad", [{"version": "1.\ud800"}, {"version": "1.\x00"},
-                                 {"errors": '["k\\u00e9t n\u1ed1i \ud83d"]'}, {"catalogue_version": "\udcff"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"version": "1.\ud800"},
+        {"version": "1.\x00"},
+        {"errors": '["k\\u00e9t n\u1ed1i \ud83d"]'},
+        {"catalogue_version": "\udcff"},
+    ],
+)
 def test_a_malformed_beat_is_refused_alone_and_its_group_is_stored(province, bad):
     """Issue 13 item 15: one beat that cannot be stored failed every other beat of its transaction (503)."""
     good = province.devices[2:12]
-    jobs = [(dev, _state("2.0", pending=3)) for dev in good[:5]] + [(province.devices[1], {**_state("2.0"), **bad})] \
+    jobs = (
+        [(dev, _state("2.0", pending=3)) for dev in good[:5]]
+        + [(province.devices[1], {**_state("2.0"), **bad})]
         + [(dev, _state("2.0", pending=3)) for dev in good[5:]]
+    )
     writer, answers = _beat_in_groups(province.engines[0], province.devices[0], jobs)
     refused = answers.pop(province.devices[1])
     assert isinstance(refused, ApiError) and refused.status == 422, refused
     assert next(iter(bad)) in refused.message
-    assert all(not isinstance(a, ApiError) for a in answers.values()), \
+    assert all(not isinstance(a, ApiError) for a in answers.values()), (
         f"{sum(isinstance(a, ApiError) for a in answers.values())} good beats refused"
+    )
     with province.engines[0].connect() as conn:
         rows = {r.id: r for r in conn.execute(select(devices).where(devices.c.id.in_(good + [province.devices[1]])))}
     assert all((rows[d].version, rows[d].pending) == ("2.0", 3) for d in good)
@@ -211,12 +240,16 @@ def test_a_group_that_fails_stores_each_good_beat_on_its_own(province):
     assert isinstance(refused, ApiError) and refused.status == 503
     assert all(not isinstance(a, ApiError) for a in answers.values())
     delivered = sorted(c["id"] for dev, (_, commands) in answers.items() for c in commands)
-    assert delivered == sorted(cid for cid, dev in province.queued.items() if dev in good), \
+    assert delivered == sorted(cid for cid, dev in province.queued.items() if dev in good), (
         "the commands of the good beats went with their answers, once"
+    )
     with province.engines[0].connect() as conn:
         rows = {r.id: r for r in conn.execute(select(devices).where(devices.c.id.in_(good)))}
-        kept = conn.execute(select(device_commands.c.id).where(device_commands.c.device_id == province.devices[9],
-                                                               device_commands.c.delivered_at.is_(None))).all()
+        kept = conn.execute(
+            select(device_commands.c.id).where(
+                device_commands.c.device_id == province.devices[9], device_commands.c.delivered_at.is_(None)
+            )
+        ).all()
     assert all((rows[d].version, rows[d].pending) == ("2.0", 4) for d in good)
     assert len(kept) == 2, "the failed beat's commands wait for its next beat"
 
@@ -228,8 +261,12 @@ def test_malformed_heartbeats_over_http_get_422_and_the_others_200(server, api_f
 
     def beat(n):
         if n % 3 == 0:
-            return tablets[n].session.post(server.url + "/api/v1/heartbeat", data=raw.encode(),
-                                           headers=tablets[n].headers({"Content-Type": "application/json"}), timeout=15)
+            return tablets[n].session.post(
+                server.url + "/api/v1/heartbeat",
+                data=raw.encode(),
+                headers=tablets[n].headers({"Content-Type": "application/json"}),
+                timeout=15,
+            )
         return tablets[n].post("/api/v1/heartbeat", body)
 
     with concurrent.futures.ThreadPoolExecutor(30) as pool:

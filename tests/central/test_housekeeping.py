@@ -1,4 +1,5 @@
 """Stored batch answers expire after [server] idempotency_keep_days; a batch resent later is still safe."""
+
 import logging
 import uuid
 from datetime import timedelta
@@ -12,21 +13,26 @@ from central.storage.schema import idempotency_keys
 from central.timeutil import utcnow
 
 
-def test_old_batch_answers_are_purged_and_a_late_resend_is_answered_duplicate(storage_url, launch_server,
-                                                                               api_for, make_rating):
+def test_old_batch_answers_are_purged_and_a_late_resend_is_answered_duplicate(
+    storage_url, launch_server, api_for, make_rating
+):
     srv = launch_server(storage_url)
     token = srv.device_token("rating", "XA-KEEP", 1)
     api = api_for(srv, token)
     old_key, new_key = str(uuid.uuid4()), str(uuid.uuid4())
     old_batch = [make_rating(1, "XA-KEEP"), make_rating(2, "XA-KEEP")]
     assert api.post("/api/v1/ratings", {"ratings": old_batch}, headers={"Idempotency-Key": old_key}).ok
-    assert api.post("/api/v1/ratings", {"ratings": [make_rating(3, "XA-KEEP")]},
-                    headers={"Idempotency-Key": new_key}).ok
+    assert api.post(
+        "/api/v1/ratings", {"ratings": [make_rating(3, "XA-KEEP")]}, headers={"Idempotency-Key": new_key}
+    ).ok
     engine = make_engine(srv.db_url, pool_size=2)
     try:
         with engine.begin() as conn:
-            conn.execute(update(idempotency_keys).where(idempotency_keys.c.key == old_key)
-                         .values(created_at=utcnow() - timedelta(days=31)))
+            conn.execute(
+                update(idempotency_keys)
+                .where(idempotency_keys.c.key == old_key)
+                .values(created_at=utcnow() - timedelta(days=31))
+            )
         assert purge_idempotency_keys(engine, keep_days=30) == 1
         with engine.connect() as conn:
             assert set(conn.execute(select(idempotency_keys.c.key)).scalars()) == {new_key}

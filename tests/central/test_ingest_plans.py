@@ -4,6 +4,7 @@ against it is answered through an index, whatever the batch links (dossiers, sta
 The ratings table is the one that grows without end (a province stores millions of rows), so a
 query that scans it makes each batch slower than the last. SQLite's EXPLAIN QUERY PLAN says
 `SCAN ratings` for a full walk (of the table or of a whole index) and `SEARCH` for a lookup."""
+
 import uuid
 
 from sqlalchemy import event, insert, text
@@ -23,9 +24,17 @@ def _setup(engine):
 
 
 def _item(seq: int, dossier: str | None) -> dict:
-    item = {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-01-05T09:00:00+07:00",
-            "office": "XA-A", "counter": 1, "staff_id": 1, "scale": 3, "score": 1 + seq % 3,
-            "reasons": ["cho_lau"] if seq % 3 == 0 else []}
+    item = {
+        "id": str(uuid.uuid4()),
+        "device_seq": seq,
+        "created_at": "2026-01-05T09:00:00+07:00",
+        "office": "XA-A",
+        "counter": 1,
+        "staff_id": 1,
+        "scale": 3,
+        "score": 1 + seq % 3,
+        "reasons": ["cho_lau"] if seq % 3 == 0 else [],
+    }
     if dossier:
         item["dossier_code"] = dossier
     return item
@@ -43,7 +52,7 @@ def test_no_ingest_statement_scans_the_ratings_table(tmp_path):
             if statement.lstrip().upper().startswith("SELECT") and "ratings" in statement:
                 seen.append((statement, parameters))
 
-        with engine.begin() as conn:   # a first batch, then one with a gap, dossiers and a duplicate
+        with engine.begin() as conn:  # a first batch, then one with a gap, dossiers and a duplicate
             ingest_module.ingest(conn, 1, "XA-A", [_item(s, f"D-{s}" if s % 2 else None) for s in range(1, 51)])
         first = [_item(s, f"D-{s}" if s % 2 else None) for s in range(60, 110)]
         with engine.begin() as conn:
@@ -60,8 +69,9 @@ def test_no_ingest_statement_scans_the_ratings_table(tmp_path):
                 if any(d.startswith("SCAN ratings") for d in details):
                     scans.append((statement, details))
             # The check itself can fail: a lookup on the dossier code alone is a scan.
-            probe = conn.execute(text("EXPLAIN QUERY PLAN SELECT office_code FROM ratings "
-                                      "WHERE dossier_code IN ('D-1')")).all()
+            probe = conn.execute(
+                text("EXPLAIN QUERY PLAN SELECT office_code FROM ratings WHERE dossier_code IN ('D-1')")
+            ).all()
             assert any(row[-1].startswith("SCAN ratings") for row in probe)
         assert not scans, "\n\n".join(f"{s}\n  {d}" for s, d in scans)
     finally:

@@ -1,4 +1,5 @@
 """Limits under load: load shedding configured from central.ini, PostgreSQL pool sized to the threadpool."""
+
 import concurrent.futures
 import threading
 import uuid
@@ -32,10 +33,23 @@ def test_server_sheds_at_the_limit_set_in_central_ini(launch_server, tmp_path):
     tokens = [srv.device_token("rating", OFFICE, counter=c) for c in range(1, 13)]
 
     def post(token):
-        items = [{"id": str(uuid.uuid4()), "device_seq": k, "created_at": "2026-11-21T09:00:00+07:00",
-                  "office": OFFICE, "counter": 1, "score": 3} for k in range(1, 201)]
-        return requests.post(srv.url + "/api/v1/ratings", json={"ratings": items}, timeout=30,
-                             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+        items = [
+            {
+                "id": str(uuid.uuid4()),
+                "device_seq": k,
+                "created_at": "2026-11-21T09:00:00+07:00",
+                "office": OFFICE,
+                "counter": 1,
+                "score": 3,
+            }
+            for k in range(1, 201)
+        ]
+        return requests.post(
+            srv.url + "/api/v1/ratings",
+            json={"ratings": items},
+            timeout=30,
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
 
     with concurrent.futures.ThreadPoolExecutor(len(tokens)) as pool:
         answers = list(pool.map(post, tokens))
@@ -62,7 +76,7 @@ def test_postgresql_pool_keeps_a_connection_per_thread_and_opens_no_new_ones(pos
         with concurrent.futures.ThreadPoolExecutor(threads) as pool:
             assert list(pool.map(busy, range(threads))) == [1] * threads
             first_round = len(opened)
-            for _ in range(4):   # every later burst reuses the pooled connections
+            for _ in range(4):  # every later burst reuses the pooled connections
                 assert list(pool.map(busy, range(threads))) == [1] * threads
         assert first_round <= threads and len(opened) == first_round, (first_round, len(opened))
         assert engine.pool._pre_ping is False
@@ -103,19 +117,24 @@ def test_pool_size_from_central_ini_and_errors_name_file_key_and_what_is_allowed
     assert settings.db_pool_size == 7
     if storage_url.startswith("postgresql"):
         from central.api import create_app
+
         app = create_app(storage_url, settings)
         assert app.state.engine.pool.size() == 7
         app.state.engine.dispose()
     ini.write_text("[server]\ndb_pool_size = 0\n", encoding="utf-8")
-    with pytest.raises(ConfigError,
-                       match=rf'{ini} \[server\] db_pool_size = "0": expected a whole number of at least 1'):
+    with pytest.raises(
+        ConfigError, match=rf'{ini} \[server\] db_pool_size = "0": expected a whole number of at least 1'
+    ):
         load_settings(str(ini))
     ini.write_text("[server]\ndb_pool_size = forty\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_size = "forty": expected a whole number'):
         load_settings(str(ini))
     ini.write_text("[server]\ndb_pool_sise = 40\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf'{ini} \[server\] db_pool_sise: unknown key; did you mean "db_pool_size"\?'
-                                          r" \(known: db, db_pool_size"):
+    with pytest.raises(
+        ConfigError,
+        match=rf'{ini} \[server\] db_pool_sise: unknown key; did you mean "db_pool_size"\?'
+        r" \(known: db, db_pool_size",
+    ):
         load_settings(str(ini))
     monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "-3")
     with pytest.raises(ConfigError, match=r'environment MOTCUA_DB_POOL_SIZE \(\[server\] db_pool_size\) = "-3"'):
@@ -125,16 +144,20 @@ def test_pool_size_from_central_ini_and_errors_name_file_key_and_what_is_allowed
 def test_every_problem_of_central_ini_is_reported_at_once(tmp_path):
     """The server's settings are checked like a device's: all problems in one message, not the first only."""
     ini = tmp_path / "central.ini"
-    ini.write_text("[server]\nmax_in_flight = many\nbody_timeout = 0\nmax_body_byte = 10\n[serveur]\n",
-                   encoding="utf-8")
+    ini.write_text(
+        "[server]\nmax_in_flight = many\nbody_timeout = 0\nmax_body_byte = 10\n[serveur]\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as err:
         load_settings(str(ini), env={"MOTCUA_SHED_RETRY_AFTER": "soon"})
-    assert sorted(err.value.errors) == sorted([
-        f'{ini} [server] max_in_flight = "many": expected a whole number of at least 0',
-        f'{ini} [server] body_timeout = "0": expected a whole number of at least 1',
-        f'{ini} [server] max_body_byte: unknown key; did you mean "max_body_bytes"? (known: '
-        + ", ".join(k.name for k in SERVER.keys) + ")",
-        f'{ini} [serveur]: unknown section; did you mean "server"? (known: server)',
-        'environment MOTCUA_SHED_RETRY_AFTER ([server] shed_retry_after) = "soon": '
-        "expected a whole number of at least 1",
-    ])
+    assert sorted(err.value.errors) == sorted(
+        [
+            f'{ini} [server] max_in_flight = "many": expected a whole number of at least 0',
+            f'{ini} [server] body_timeout = "0": expected a whole number of at least 1',
+            f'{ini} [server] max_body_byte: unknown key; did you mean "max_body_bytes"? (known: '
+            + ", ".join(k.name for k in SERVER.keys)
+            + ")",
+            f'{ini} [serveur]: unknown section; did you mean "server"? (known: server)',
+            'environment MOTCUA_SHED_RETRY_AFTER ([server] shed_retry_after) = "soon": '
+            "expected a whole number of at least 1",
+        ]
+    )

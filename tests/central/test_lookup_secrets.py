@@ -1,5 +1,6 @@
 """Dossier lookups: secrets kept as keyed hashes (migration 0010 keys the old ones in place), at least
 6 characters at import, and one miss budget per token however many server processes answer."""
+
 import concurrent.futures
 import hashlib
 import hmac
@@ -22,10 +23,23 @@ SECRET = "K7P3QX"
 
 def _record(code: str, secret: str) -> dict:
     now = datetime.now(VN).replace(microsecond=0)
-    return {"code": code, "office": OFFICE, "procedure_code": "1.001193", "holder_name": "Nguyễn Văn An",
-            "status": 4, "received_at": (now - timedelta(days=2)).isoformat(), "secret": secret,
-            "steps": [{"name": "Tiếp nhận hồ sơ", "unit": "Bộ phận Một cửa", "status": 2,
-                       "started_at": (now - timedelta(days=2)).isoformat()}]}
+    return {
+        "code": code,
+        "office": OFFICE,
+        "procedure_code": "1.001193",
+        "holder_name": "Nguyễn Văn An",
+        "status": 4,
+        "received_at": (now - timedelta(days=2)).isoformat(),
+        "secret": secret,
+        "steps": [
+            {
+                "name": "Tiếp nhận hồ sơ",
+                "unit": "Bộ phận Một cửa",
+                "status": 2,
+                "started_at": (now - timedelta(days=2)).isoformat(),
+            }
+        ],
+    }
 
 
 def test_old_unsalted_hashes_are_keyed_by_0010_and_the_same_secrets_still_open_the_steps(storage_url, launch_server):
@@ -36,11 +50,31 @@ def test_old_unsalted_hashes_are_keyed_by_0010_and_the_same_secrets_still_open_t
         with engine.begin() as conn:
             conn.execute(insert(offices).values(code=OFFICE, name="Xã Phước Long"))
             now = datetime.utcnow()
-            conn.execute(insert(dossiers), [
-                dict(code="A-251103-0001", office_code=OFFICE, procedure_code="1.001193", holder_name="Lê Văn Tám",
-                     status=4, received_at=now, updated_at=now, secret_hash=old_hash),
-                dict(code="A-251103-0002", office_code=OFFICE, procedure_code="1.001193", holder_name="Lê Văn Tám",
-                     status=4, received_at=now, updated_at=now, secret_hash=None)])
+            conn.execute(
+                insert(dossiers),
+                [
+                    dict(
+                        code="A-251103-0001",
+                        office_code=OFFICE,
+                        procedure_code="1.001193",
+                        holder_name="Lê Văn Tám",
+                        status=4,
+                        received_at=now,
+                        updated_at=now,
+                        secret_hash=old_hash,
+                    ),
+                    dict(
+                        code="A-251103-0002",
+                        office_code=OFFICE,
+                        procedure_code="1.001193",
+                        holder_name="Lê Văn Tám",
+                        status=4,
+                        received_at=now,
+                        updated_at=now,
+                        secret_hash=None,
+                    ),
+                ],
+            )
         upgrade(engine)
         with engine.connect() as conn:
             key = lookup_key(conn)
@@ -48,17 +82,21 @@ def test_old_unsalted_hashes_are_keyed_by_0010_and_the_same_secrets_still_open_t
         # What an attacker with the table alone cannot use: no bare hash of the secret is left.
         assert stored["A-251103-0001"] != old_hash and stored["A-251103-0002"] is None
         assert stored["A-251103-0001"] == hmac.new(key, old_hash.encode(), hashlib.sha256).hexdigest()
-        assert same_secret(key, SECRET, stored["A-251103-0001"]) and not same_secret(key, "K7P3QY", stored["A-251103-0001"])
+        assert same_secret(key, SECRET, stored["A-251103-0001"]) and not same_secret(
+            key, "K7P3QY", stored["A-251103-0001"]
+        )
     finally:
         engine.dispose()
 
     srv = launch_server(storage_url)  # `init` on the upgraded database changes nothing
     kiosk = {"Authorization": f"Bearer {srv.device_token('kiosk', OFFICE, None)}"}
-    with_secret = requests.get(srv.url + "/api/v1/dossiers/A-251103-0001", timeout=10,
-                               headers={**kiosk, "X-Lookup-Secret": SECRET})
+    with_secret = requests.get(
+        srv.url + "/api/v1/dossiers/A-251103-0001", timeout=10, headers={**kiosk, "X-Lookup-Secret": SECRET}
+    )
     assert with_secret.status_code == 200 and "steps" in with_secret.json()
-    wrong = requests.get(srv.url + "/api/v1/dossiers/A-251103-0001", timeout=10,
-                         headers={**kiosk, "X-Lookup-Secret": "K7P3QY"})
+    wrong = requests.get(
+        srv.url + "/api/v1/dossiers/A-251103-0001", timeout=10, headers={**kiosk, "X-Lookup-Secret": "K7P3QY"}
+    )
     assert wrong.status_code == 404
 
 
@@ -85,16 +123,20 @@ def test_imported_secrets_are_keyed_per_database_and_never_stored_bare(storage_u
     finally:
         other_engine.dispose()
     token = srv.device_token("kiosk", OFFICE, None)
-    r = requests.get(srv.url + "/api/v1/dossiers/A-251103-0003", timeout=10,
-                     headers={"Authorization": f"Bearer {token}", "X-Lookup-Secret": SECRET})
+    r = requests.get(
+        srv.url + "/api/v1/dossiers/A-251103-0003",
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}", "X-Lookup-Secret": SECRET},
+    )
     assert r.status_code == 200 and r.json()["steps"][0]["name"] == "Tiếp nhận hồ sơ"
 
 
 def test_a_secret_shorter_than_6_characters_is_refused_at_import_and_nothing_is_written(server, tmp_path):
     server.ensure_office(OFFICE)
     path = tmp_path / "dossiers.json"
-    path.write_text(json.dumps([_record("A-251103-0004", "ABCDEF"), _record("A-251103-0005", "AB12C")]),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps([_record("A-251103-0004", "ABCDEF"), _record("A-251103-0005", "AB12C")]), encoding="utf-8"
+    )
     done = server.run_cli("import", "dossiers", str(path))
     assert done.returncode == 2
     assert "item 2, secret: is shorter than 6 characters" in done.stderr, done.stderr
@@ -127,6 +169,7 @@ def upgrade_down(engine, revision: str) -> None:
     from alembic.config import Config
 
     from central import storage
+
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(storage.__file__).resolve().parent.parent / "migrations"))
     with engine.begin() as conn:
@@ -143,8 +186,11 @@ def _misses_through_two_servers(db_url, launch_server) -> list[int]:
 
     def miss(n):
         srv = (a, b)[n % 2]
-        r = session.get(f"{srv.url}/api/v1/dossiers/000.00.31.H29-260101-{n:04d}", timeout=30,
-                        headers={"Authorization": f"Bearer {token}"})
+        r = session.get(
+            f"{srv.url}/api/v1/dossiers/000.00.31.H29-260101-{n:04d}",
+            timeout=30,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         return r.status_code
 
     with concurrent.futures.ThreadPoolExecutor(10) as pool:

@@ -1,5 +1,6 @@
 """The planner's statistics: written after a bulk import and refreshed by the running server, on
 SQLite (sqlite_stat1) and PostgreSQL (pg_stats); a failed refresh leaves the server serving."""
+
 import subprocess
 import sys
 import time
@@ -18,8 +19,15 @@ def _analyzed_sqlite(engine) -> set:
 
 def test_import_leaves_statistics_for_the_planner(tmp_path):
     db = tmp_path / "central.db"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "central.cli", "--db", str(db), *a],  # noqa: E731
-                                    capture_output=True, text=True, check=True)
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "central.cli", "--db", str(db), *a],  # noqa: E731
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
     run("init")
     engine = make_engine(str(db))
     assert "dossiers" not in _analyzed_sqlite(engine)
@@ -31,10 +39,10 @@ def test_import_leaves_statistics_for_the_planner(tmp_path):
 def test_refresher_runs_in_the_background_and_survives_a_failure(tmp_path, caplog):
     engine = make_engine(str(tmp_path / "central.db"))
     upgrade(engine)
-    with engine.begin() as conn:   # ANALYZE leaves no statistics for an empty table
+    with engine.begin() as conn:  # ANALYZE leaves no statistics for an empty table
         conn.execute(text("INSERT INTO offices (code, name) VALUES ('XA-A', 'Xã A')"))
     refresher = StatisticsRefresher(engine, first_after_s=0.01, every_s=0.05).start()
-    unreachable = make_engine("postgresql://nobody@127.0.0.1:9/none")   # every refresh fails
+    unreachable = make_engine("postgresql://nobody@127.0.0.1:9/none")  # every refresh fails
     failing = StatisticsRefresher(unreachable, first_after_s=0.01, every_s=0.05).start()
     try:
         deadline = time.monotonic() + 10

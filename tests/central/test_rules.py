@@ -1,4 +1,5 @@
 """The on-time rule with hand-computed cases (DOMAIN.md; docs/ARCHITECTURE.md)."""
+
 from datetime import datetime
 
 from central.rules import DossierTimes, Step, finish_time, is_negative, is_satisfied, judge, rate
@@ -9,8 +10,15 @@ def t(day: int, hour: int = 0) -> datetime:
 
 
 def dossier(status=10, due=t(10, 17), finished=None, returned=None, steps=(), status_at=None):
-    return DossierTimes(status=status, received_at=t(3, 8), due_at=due, finished_at=finished,
-                        returned_at=returned, status_at=status_at, steps=list(steps))
+    return DossierTimes(
+        status=status,
+        received_at=t(3, 8),
+        due_at=due,
+        finished_at=finished,
+        returned_at=returned,
+        status_at=status_at,
+        steps=list(steps),
+    )
 
 
 def test_finished_before_due_is_on_time():

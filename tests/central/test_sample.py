@@ -1,4 +1,5 @@
 """The sample data: real procedures as DOMAIN.md lists them, generators, demo dossiers and ratings."""
+
 import csv
 import io
 import json
@@ -32,8 +33,11 @@ DOMAIN_TABLE = [
     ("1.004837", "Đăng ký giám hộ", "Hộ tịch"),
     ("1.004845", "Đăng ký chấm dứt giám hộ", "Hộ tịch"),
     ("2.000635", "Cấp bản sao trích lục hộ tịch", "Hộ tịch"),
-    ("2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp",
-     "Chứng thực"),
+    (
+        "2.000815",
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp",
+        "Chứng thực",
+    ),
     ("2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Chứng thực"),
     ("2.000942", "Cấp bản sao có chứng thực từ bản chính hợp đồng, giao dịch đã được chứng thực", "Chứng thực"),
     ("1.004222", "Đăng ký thường trú", "Đăng ký, quản lý cư trú"),
@@ -91,8 +95,9 @@ def test_every_real_procedure_has_steps_documents_methods_and_legal_basis(proced
     for p in procedures:
         code = p["code"]
         assert len(p["executionSteps"]) >= 3 and p["executionSteps"][0].startswith("Bước 1:"), code
-        assert [s.split(":")[0] for s in p["executionSteps"]] == [f"Bước {i}" for i in
-                                                                  range(1, len(p["executionSteps"]) + 1)]
+        assert [s.split(":")[0] for s in p["executionSteps"]] == [
+            f"Bước {i}" for i in range(1, len(p["executionSteps"]) + 1)
+        ]
         assert p["executionMethods"] and p["executionMethods"][0]["submissionMethod"] == "DIRECT", code
         for m in p["executionMethods"]:
             assert m["submissionMethod"] in ("DIRECT", "ONLINE", "POSTAL"), code
@@ -151,11 +156,22 @@ def test_unverified_times_fees_and_codes_are_marked_as_samples(procedures):
     assert [p["code"] for p in procedures if not p["isSample"]] == ["2.000815"]
 
 
-@pytest.mark.parametrize("said, code", [
-    ("giấy khai sinh", "1.001193"), ("làm giấy kết hôn", "1.000894"), ("công chứng", "2.000815"),
-    ("hộ khẩu", "1.004222"), ("tạm trú", "1.004194"), ("xác nhận độc thân", "1.004873"),
-    ("mở cửa hàng", "1.001612"), ("kinh doanh", "1.001612"), ("giấy chứng tử", "1.000656"),
-    ("trích lục", "2.000635"), ("khuyết tật", "1.001699")])
+@pytest.mark.parametrize(
+    "said, code",
+    [
+        ("giấy khai sinh", "1.001193"),
+        ("làm giấy kết hôn", "1.000894"),
+        ("công chứng", "2.000815"),
+        ("hộ khẩu", "1.004222"),
+        ("tạm trú", "1.004194"),
+        ("xác nhận độc thân", "1.004873"),
+        ("mở cửa hàng", "1.001612"),
+        ("kinh doanh", "1.001612"),
+        ("giấy chứng tử", "1.000656"),
+        ("trích lục", "2.000635"),
+        ("khuyết tật", "1.001699"),
+    ],
+)
 def test_keywords_include_how_citizens_say_it(procedures, said, code):
     assert said in next(p for p in procedures if p["code"] == code)["keywords"]
 
@@ -172,6 +188,7 @@ def test_all_sample_text_is_nfc_vietnamese(procedures, generated):
 
 def test_central_importer_accepts_every_sample_and_generated_procedure(procedures, generated):
     from central import portal
+
     items = [portal.from_portal(p) for p in procedures + generated[:300]]
     assert [i["code"] for i in items[:22]] == [c for c, _, _ in DOMAIN_TABLE]
     assert all(i["level"] == "commune" for i in items[:22])
@@ -180,6 +197,7 @@ def test_central_importer_accepts_every_sample_and_generated_procedure(procedure
 
 def test_csv_file_is_current_and_importable(procedures):
     from central import portal
+
     path = sample.SAMPLE_DIR / "procedures.csv"
     wanted = [p for p in procedures if p["code"] in sample.CSV_SAMPLE_CODES]
     assert path.read_text(encoding="utf-8") == sample.procedures_csv(wanted), "run write_procedures_csv()"
@@ -215,8 +233,15 @@ def test_generator_is_deterministic_by_seed_and_unique_beyond_its_word_lists():
         sample.generate_procedures(-1)
 
 
-@pytest.mark.parametrize("now", [NOW, datetime(2026, 11, 22, 20, 0, tzinfo=VN), datetime(2026, 11, 23, 7, 0),
-                                 datetime(2026, 11, 19, 16, 45, tzinfo=timezone.utc)])
+@pytest.mark.parametrize(
+    "now",
+    [
+        NOW,
+        datetime(2026, 11, 22, 20, 0, tzinfo=VN),
+        datetime(2026, 11, 23, 7, 0),
+        datetime(2026, 11, 19, 16, 45, tzinfo=timezone.utc),
+    ],
+)
 def test_demo_dossiers_cover_every_status_on_time_and_late(now):
     dossiers = sample.demo_dossiers(now, count=60)
     assert {d["status"] for d in dossiers} == set(range(1, 11))
@@ -226,8 +251,14 @@ def test_demo_dossiers_cover_every_status_on_time_and_late(now):
     assert judged[(4, False)], "an open dossier already past its appointment"
     assert judged[(3, True)] and judged[(8, True)] and judged[(8, False)]
     assert not judged[(2, False)], "a dossier just received is not late"
-    saved = [d for d in dossiers if d["finished_at"] and d["finished_at"] > d["due_at"]
-             and sample_on_time(d, now) and any(s["status"] == 5 for s in d["steps"])]
+    saved = [
+        d
+        for d in dossiers
+        if d["finished_at"]
+        and d["finished_at"] > d["due_at"]
+        and sample_on_time(d, now)
+        and any(s["status"] == 5 for s in d["steps"])
+    ]
     assert len(saved) >= 2, "late on the calendar, on time once supplement time is not counted"
     for d in saved:  # the same dossier without its supplement step would be late
         bare = dict(d, steps=[s for s in d["steps"] if s["status"] != 5])
@@ -274,6 +305,7 @@ def test_demo_dossier_codes_secrets_and_holders():
 
 def test_demo_dossiers_pass_the_central_import_check():
     from central.importers import check_dossier
+
     for d in sample.demo_dossiers(NOW, count=60) + sample.large_dossiers(300, seed=5):
         values, steps = check_dossier(d, lambda _code, _office: "XA-PHUOCLONG", secret_key=b"k" * 32)
         assert values["status"] == d["status"] and len(steps) == len(d["steps"])
@@ -301,8 +333,12 @@ def test_demo_ratings_are_mostly_satisfied_with_reasons_on_low_scores():
 
 def test_demo_ratings_follow_returned_dossiers_once_each():
     ratings = sample.demo_ratings(NOW, count=300)
-    returned = {d["code"]: d for o in sample.demo_offices() for d in sample.demo_dossiers(NOW, office=o["code"])
-                if d["status"] == 10}
+    returned = {
+        d["code"]: d
+        for o in sample.demo_offices()
+        for d in sample.demo_dossiers(NOW, office=o["code"])
+        if d["status"] == 10
+    }
     linked = [r for r in ratings if "dossier_code" in r]
     assert len(linked) >= 30 and len({r["dossier_code"] for r in linked}) == len(linked)
     for r in linked:
@@ -326,6 +362,7 @@ def test_large_generators_are_fast_unique_and_deterministic():
 
 def test_staff_photos_are_drawn_avatars_for_every_officer(tmp_path):
     from PIL import Image
+
     staff = sample.demo_staff()
     assert len({p["key"] for p in staff}) == len(staff) and all(p["pin"] == "1234" for p in staff)
     for person in staff:

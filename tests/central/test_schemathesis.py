@@ -3,6 +3,7 @@
 Bounded (max_examples per operation) to stay well under a minute; no 5xx and no response that
 contradicts the published schema (status codes, content types, bodies).
 """
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +18,12 @@ def live(demo_server):
     return demo_server, token
 
 
-CHECKS = [core_checks.not_a_server_error, openapi_checks.status_code_conformance,
-          openapi_checks.content_type_conformance, openapi_checks.response_schema_conformance]
+CHECKS = [
+    core_checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+]
 
 
 def test_api_never_fails_and_matches_its_schema(live):

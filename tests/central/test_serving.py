@@ -1,4 +1,5 @@
 """`serve --workers N`: a listening socket per worker, TCP_NODELAY on, connections spread over workers."""
+
 import asyncio
 import io
 import os
@@ -37,6 +38,7 @@ def _accepted(listeners: list, connections: int) -> list:
                 sock = transport.get_extra_info("socket")
                 seen.append((index, sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
                 transport.close()
+
         return Probe
 
     async def main():
@@ -87,10 +89,10 @@ def test_the_port_stays_held_so_a_second_server_fails_at_once(holder):
         with pytest.raises(OSError):
             other.bind(holder.getsockname())
     worker = _as_a_worker_gets_it(holder)
-    worker.listen(8)   # the first server is up
+    worker.listen(8)  # the first server is up
     host, port = holder.getsockname()
     try:
-        with pytest.raises(SystemExit):   # the same server started twice does not join the first one's group
+        with pytest.raises(SystemExit):  # the same server started twice does not join the first one's group
             TcpConfig("central.cli:app_for_worker", factory=True, workers=2, host=host, port=port).bind_socket()
     finally:
         worker.close()
@@ -107,14 +109,29 @@ def test_uvicorns_own_socket_is_the_fault_this_works_around():
 def test_serve_with_two_workers_answers_on_every_connection(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     db = str(tmp_path / "central.db")
-    subprocess.run([sys.executable, "-m", "central.cli", "--db", db, "init"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "central.cli", "--db", db, "init"], env=env, check=True, capture_output=True)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "central.cli", "--db", db, "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--workers", "2"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "central.cli",
+            "--db",
+            db,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/healthz"
     try:
         for _ in range(600):
@@ -124,7 +141,7 @@ def test_serve_with_two_workers_answers_on_every_connection(tmp_path):
                     break
             except requests.RequestException:
                 time.sleep(0.05)
-        sessions = [requests.Session() for _ in range(40)]   # 40 connections, kept alive
+        sessions = [requests.Session() for _ in range(40)]  # 40 connections, kept alive
         for _ in range(3):
             assert [s.get(url, timeout=5).status_code for s in sessions] == [200] * 40
         for s in sessions:

@@ -1,5 +1,6 @@
 """Slow-body denial of service: stalled uploads (headers sent, body never finished) from strangers
 never keep a device out, and every stalled request is ended by the body timeout."""
+
 import time
 import uuid
 
@@ -13,12 +14,19 @@ STALLED = 140  # more than max_in_flight (128)
 
 
 def rating(seq: int) -> dict:
-    return {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-11-21T09:00:00+07:00",
-            "office": OFFICE, "counter": 1, "score": 3}
+    return {
+        "id": str(uuid.uuid4()),
+        "device_seq": seq,
+        "created_at": "2026-11-21T09:00:00+07:00",
+        "office": OFFICE,
+        "counter": 1,
+        "score": 3,
+    }
 
 
 def test_stalled_anonymous_posts_never_keep_a_device_out_and_are_closed_after_the_body_timeout(
-        storage_url, launch_server):
+    storage_url, launch_server
+):
     srv = launch_server(storage_url, env={"MOTCUA_BODY_TIMEOUT": str(BODY_TIMEOUT)})
     token = srv.device_token("rating", OFFICE, 1)
     opened = time.monotonic()
@@ -27,8 +35,12 @@ def test_stalled_anonymous_posts_never_keep_a_device_out_and_are_closed_after_th
     time.sleep(0.5)  # every stalled request has reached the server
 
     started = time.monotonic()
-    r = requests.post(srv.url + "/api/v1/ratings", json={"ratings": [rating(1)]}, timeout=10,
-                      headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    r = requests.post(
+        srv.url + "/api/v1/ratings",
+        json={"ratings": [rating(1)]},
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     took = time.monotonic() - started
     assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted", r.text
     assert took < 2, took
@@ -44,8 +56,12 @@ def test_stalled_anonymous_posts_never_keep_a_device_out_and_are_closed_after_th
     assert statuses.count("408") == 16 and statuses.count("503") == STALLED - 16, sorted(set(statuses))
     assert [status_of(line) for line, _ in mine] == ["408"] * 4
 
-    again = requests.post(srv.url + "/api/v1/ratings", json={"ratings": [rating(2)]}, timeout=10,
-                          headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    again = requests.post(
+        srv.url + "/api/v1/ratings",
+        json={"ratings": [rating(2)]},
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert again.status_code == 200 and again.json()["results"][0]["status"] == "accepted"
 
 

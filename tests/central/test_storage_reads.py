@@ -1,4 +1,5 @@
 """read_connection: one-statement reads that see every commit and do not wait for a writer."""
+
 import threading
 
 from sqlalchemy import insert, select
@@ -26,8 +27,8 @@ def test_reads_see_each_commit_and_survive_a_dispose(storage_url):
         _add_office(engine, "XA-B")
         assert _office_codes(engine) == ["XA-A", "XA-B"]
         with read_connection(engine) as conn:
-            assert conn.dialect.server_version_info is not None   # the reader's dialect was initialized
-        engine.dispose()   # a new pool: reads still work and still see what was written
+            assert conn.dialect.server_version_info is not None  # the reader's dialect was initialized
+        engine.dispose()  # a new pool: reads still work and still see what was written
         _add_office(engine, "XA-C")
         assert _office_codes(engine) == ["XA-A", "XA-B", "XA-C"]
     finally:
@@ -40,7 +41,7 @@ def test_on_sqlite_a_read_does_not_wait_for_a_writer(tmp_path):
         upgrade(engine)
         _add_office(engine, "XA-A")
         assert is_sqlite(engine)
-        with engine.begin() as writer:   # BEGIN IMMEDIATE: holds SQLite's write lock
+        with engine.begin() as writer:  # BEGIN IMMEDIATE: holds SQLite's write lock
             writer.execute(insert(offices).values(code="XA-B", name="chưa ghi"))
             seen = []
             reader = threading.Thread(target=lambda: seen.append(_office_codes(engine)))

@@ -1,4 +1,5 @@
 """Two server processes on one PostgreSQL database behave as one: a rating posted to both is stored once."""
+
 import threading
 import uuid
 
@@ -12,14 +13,29 @@ def test_same_ratings_posted_to_two_servers_at_once_are_stored_once(postgres, la
     token = a.device_token("rating", "XA-PHUOCLONG", 1)
     batches = []
     for start in range(1, 201, 20):  # 10 batches of 20, each sent to both servers at the same moment
-        batches.append([{"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-11-21T09:00:00+07:00",
-                         "office": "XA-PHUOCLONG", "counter": 1, "score": 3,
-                         "dossier_code": f"000.00.31.H29-261121-{seq:04d}"} for seq in range(start, start + 20)])
+        batches.append(
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "device_seq": seq,
+                    "created_at": "2026-11-21T09:00:00+07:00",
+                    "office": "XA-PHUOCLONG",
+                    "counter": 1,
+                    "score": 3,
+                    "dossier_code": f"000.00.31.H29-261121-{seq:04d}",
+                }
+                for seq in range(start, start + 20)
+            ]
+        )
     answers = {a.url: [], b.url: []}
 
     def send(srv, batch, key):
-        r = requests.post(srv.url + "/api/v1/ratings", json={"ratings": batch}, timeout=30,
-                          headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
+        r = requests.post(
+            srv.url + "/api/v1/ratings",
+            json={"ratings": batch},
+            timeout=30,
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+        )
         assert r.status_code == 200, r.text
         answers[srv.url].append(r.json())
 
@@ -32,6 +48,7 @@ def test_same_ratings_posted_to_two_servers_at_once_are_stored_once(postgres, la
             t.join()
 
     import sqlalchemy
+
     engine = sqlalchemy.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
         stored = conn.execute(sqlalchemy.text("select count(*), count(distinct id) from ratings")).one()

@@ -1,4 +1,5 @@
 """Chaos tests drive the same code as the `bench/chaos_*.py` commands, at sizes that fit the suite."""
+
 import sys
 from pathlib import Path
 

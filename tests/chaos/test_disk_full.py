@@ -1,4 +1,5 @@
 """Disk full on a tablet: put raises, nothing stored is lost, recording resumes when space returns, exactly once."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Tablets behind a faulty network, two server processes on one PostgreSQL: server set == tablet set, no duplicate."""
+
 import uuid
 
 import chaos_faults

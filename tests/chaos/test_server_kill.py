@@ -1,4 +1,5 @@
 """A server SIGKILLed mid-batch and restarted: no acknowledged rating lost, no partial batch, exactly once."""
+
 import chaos_server_kill
 
 

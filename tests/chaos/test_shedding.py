@@ -1,4 +1,5 @@
 """Load shedding: an overloaded server answers 503 + Retry-After at once, keeps /healthz up, loses nothing."""
+
 import asyncio
 import concurrent.futures
 import uuid
@@ -11,8 +12,17 @@ OFFICE = "XA-PHUOCLONG"
 
 
 def _batch(first_seq: int, n: int) -> list[dict]:
-    return [{"id": str(uuid.uuid4()), "device_seq": first_seq + k, "created_at": "2026-11-21T09:00:00+07:00",
-             "office": OFFICE, "counter": 1, "score": 1 + k % 3} for k in range(n)]
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "device_seq": first_seq + k,
+            "created_at": "2026-11-21T09:00:00+07:00",
+            "office": OFFICE,
+            "counter": 1,
+            "score": 1 + k % 3,
+        }
+        for k in range(n)
+    ]
 
 
 def test_overload_is_shed_with_retry_after_and_every_batch_lands_once_after_retries(launch_server):
@@ -22,8 +32,12 @@ def test_overload_is_shed_with_retry_after_and_every_batch_lands_once_after_retr
 
     def post(key):
         tok, items = batches[key]
-        return key, requests.post(srv.url + "/api/v1/ratings", json={"ratings": items}, timeout=30,
-                                  headers={"Authorization": f"Bearer {tok}", "Idempotency-Key": key})
+        return key, requests.post(
+            srv.url + "/api/v1/ratings",
+            json={"ratings": items},
+            timeout=30,
+            headers={"Authorization": f"Bearer {tok}", "Idempotency-Key": key},
+        )
 
     def healthz(_):
         return requests.get(srv.url + "/healthz", timeout=30).status_code
@@ -41,7 +55,7 @@ def test_overload_is_shed_with_retry_after_and_every_batch_lands_once_after_retr
                     shed += 1
                     assert 1 <= int(resp.headers["Retry-After"]) <= 3
                     assert resp.json()["error"]["code"] == "overloaded"
-                    pending.append(key)   # the tablet resends the same batch with the same key
+                    pending.append(key)  # the tablet resends the same batch with the same key
                 else:
                     assert resp.status_code == 200, resp.text
                     assert {r["status"] for r in resp.json()["results"]} == {"accepted"}
@@ -75,7 +89,7 @@ def test_in_flight_count_returns_to_zero_when_the_app_fails():
         scope = {"type": "http", "path": "/api/v1/ratings", "method": "POST"}
         first = asyncio.create_task(shedder(scope, None, send))
         await asyncio.sleep(0)
-        await shedder(scope, None, send)          # over the limit: refused without calling the app
+        await shedder(scope, None, send)  # over the limit: refused without calling the app
         assert shedder.in_flight == 1 and shedder.shed == 1
         gate.set()
         try:

@@ -1,4 +1,5 @@
 """Two tablet processes on one store, SIGKILLed and restarted while `status`/`sync` run: every thanked rating once."""
+
 import chaos_store
 
 

@@ -19,6 +19,7 @@ Ratings in October (scale 3): A = officer Lan (counter 1), B = officer Bình (co
 Count 7, satisfied 5 (71.43%), distribution 1:2 2:2 3:3. Officer A 3/2 (66.67%), B 4/3 (75%).
 Decision 766: 1 - 2/5 (late) - 1/5 (D3 rated negative) = 40%.
 """
+
 import json
 import sys
 import uuid
@@ -38,30 +39,77 @@ PHONE = "0901234567"
 
 
 def _dossier(n, procedure, status, received, due, finished="", returned="", status_at="", steps=None):
-    return {"code": f"{UNIT}-2510{n:02d}-0001", "procedure_code": procedure, "holder_name": "Trần Thị Mai",
-            "phone": "0912345678", "status": status, "received_at": received, "due_at": due,
-            "finished_at": finished, "returned_at": returned, "secret": "ABCDEF", "status_at": status_at,
-            "steps": json.dumps(steps or [], ensure_ascii=False)}
+    return {
+        "code": f"{UNIT}-2510{n:02d}-0001",
+        "procedure_code": procedure,
+        "holder_name": "Trần Thị Mai",
+        "phone": "0912345678",
+        "status": status,
+        "received_at": received,
+        "due_at": due,
+        "finished_at": finished,
+        "returned_at": returned,
+        "secret": "ABCDEF",
+        "status_at": status_at,
+        "steps": json.dumps(steps or [], ensure_ascii=False),
+    }
 
 
 DOSSIERS = [
-    _dossier(1, "1.001193", 10, "2025-10-01T08:00:00+07:00", "2025-10-03T17:00:00+07:00",
-             "2025-10-02T10:00:00+07:00", "2025-10-02T15:00:00+07:00"),
+    _dossier(
+        1,
+        "1.001193",
+        10,
+        "2025-10-01T08:00:00+07:00",
+        "2025-10-03T17:00:00+07:00",
+        "2025-10-02T10:00:00+07:00",
+        "2025-10-02T15:00:00+07:00",
+    ),
     _dossier(2, "1.001193", 9, "2025-10-01T08:30:00+07:00", "2025-10-03T17:00:00+07:00", "2025-10-06T09:00:00+07:00"),
-    _dossier(3, "2.000815", 10, "2025-10-05T08:00:00+07:00", "2025-10-07T17:00:00+07:00",
-             "2025-10-09T10:00:00+07:00", "2025-10-09T11:00:00+07:00",
-             steps=[{"name": "Tiếp nhận", "status": 2, "started_at": "2025-10-05T08:00:00+07:00",
-                     "finished_at": "2025-10-05T08:10:00+07:00"},
-                    {"name": "Bổ sung giấy tờ", "status": 5, "started_at": "2025-10-06T09:00:00+07:00",
-                     "finished_at": "2025-10-08T12:00:00+07:00"},
-                    {"name": "Trả kết quả", "status": 10, "started_at": "2025-10-09T11:00:00+07:00"}]),
+    _dossier(
+        3,
+        "2.000815",
+        10,
+        "2025-10-05T08:00:00+07:00",
+        "2025-10-07T17:00:00+07:00",
+        "2025-10-09T10:00:00+07:00",
+        "2025-10-09T11:00:00+07:00",
+        steps=[
+            {
+                "name": "Tiếp nhận",
+                "status": 2,
+                "started_at": "2025-10-05T08:00:00+07:00",
+                "finished_at": "2025-10-05T08:10:00+07:00",
+            },
+            {
+                "name": "Bổ sung giấy tờ",
+                "status": 5,
+                "started_at": "2025-10-06T09:00:00+07:00",
+                "finished_at": "2025-10-08T12:00:00+07:00",
+            },
+            {"name": "Trả kết quả", "status": 10, "started_at": "2025-10-09T11:00:00+07:00"},
+        ],
+    ),
     _dossier(4, "2.000815", 4, "2025-10-10T08:00:00+07:00", "2025-10-12T17:00:00+07:00"),
     _dossier(5, "2.000815", 4, "2025-10-30T08:00:00+07:00", "2025-11-15T17:00:00+07:00"),
     _dossier(6, "1.001193", 7, "2025-10-02T08:00:00+07:00", "2025-10-04T17:00:00+07:00"),
-    _dossier(7, "2.000815", 3, "2025-10-03T08:00:00+07:00", "2025-10-05T17:00:00+07:00",
-             status_at="2025-10-03T09:00:00+07:00"),
-    _dossier(8, "1.001193", 10, "2025-09-20T08:00:00+07:00", "2025-09-25T17:00:00+07:00",
-             "2025-09-24T08:00:00+07:00", "2025-09-24T09:00:00+07:00"),
+    _dossier(
+        7,
+        "2.000815",
+        3,
+        "2025-10-03T08:00:00+07:00",
+        "2025-10-05T17:00:00+07:00",
+        status_at="2025-10-03T09:00:00+07:00",
+    ),
+    _dossier(
+        8,
+        "1.001193",
+        10,
+        "2025-09-20T08:00:00+07:00",
+        "2025-09-25T17:00:00+07:00",
+        "2025-09-24T08:00:00+07:00",
+        "2025-09-24T09:00:00+07:00",
+    ),
     _dossier(9, "1.001193", 9, "2025-09-28T08:00:00+07:00", "2025-09-30T17:00:00+07:00", "2025-10-01T10:00:00+07:00"),
 ]
 
@@ -72,14 +120,35 @@ def code(n: int) -> str:
 
 def _ratings(a: int, b: int) -> list[dict]:
     def r(seq, staff_id, counter, score, when, reasons=(), comment=None, dossier=None, phone=None):
-        return {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": when, "office": OFFICE,
-                "counter": counter, "staff_id": staff_id, "scale": 3, "score": score, "reasons": list(reasons),
-                "comment": comment, "dossier_code": dossier, "phone": phone}
+        return {
+            "id": str(uuid.uuid4()),
+            "device_seq": seq,
+            "created_at": when,
+            "office": OFFICE,
+            "counter": counter,
+            "staff_id": staff_id,
+            "scale": 3,
+            "score": score,
+            "reasons": list(reasons),
+            "comment": comment,
+            "dossier_code": dossier,
+            "phone": phone,
+        }
+
     return [
         r(1, a, 1, 1, "2025-09-25T09:00:00+07:00", ["thai_do"]),
         r(2, a, 1, 3, "2025-10-02T15:05:00+07:00", dossier=code(1), comment="Cán bộ hướng dẫn tận tình."),
-        r(3, a, 1, 1, "2025-10-09T11:05:00+07:00", ["cho_lau", "thai_do"],
-          f"Chờ lâu quá, gọi lại cho tôi số {PHONE[:4]} {PHONE[4:7]} {PHONE[7:]}", dossier=code(3), phone=PHONE),
+        r(
+            3,
+            a,
+            1,
+            1,
+            "2025-10-09T11:05:00+07:00",
+            ["cho_lau", "thai_do"],
+            f"Chờ lâu quá, gọi lại cho tôi số {PHONE[:4]} {PHONE[4:7]} {PHONE[7:]}",
+            dossier=code(3),
+            phone=PHONE,
+        ),
         r(4, a, 1, 2, "2025-10-06T10:00:00+07:00", dossier=code(2)),
         r(5, b, 2, 2, "2025-10-15T09:00:00+07:00", ["huong_dan"]),
         r(6, b, 2, 1, "2025-10-16T09:00:00+07:00", ["cho_lau"], "Phải chờ hơn một tiếng."),
@@ -103,16 +172,30 @@ def dash(demo_server, tmp_path_factory):
     srv.cli("admin", "add", admin_name, "--password-stdin", stdin=PASSWORD + "\n")
     admin_token = srv.cli("admin", "token", admin_name).strip().splitlines()[-1]
     device = srv.device_token("rating", OFFICE, 1)
-    answer = requests.post(srv.url + "/api/v1/ratings", json={"ratings": _ratings(a, b)}, timeout=15,
-                           headers={"Authorization": f"Bearer {device}", "Idempotency-Key": str(uuid.uuid4())})
+    answer = requests.post(
+        srv.url + "/api/v1/ratings",
+        json={"ratings": _ratings(a, b)},
+        timeout=15,
+        headers={"Authorization": f"Bearer {device}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert answer.status_code == 200, answer.text
     assert {x["status"] for x in answer.json()["results"]} == {"accepted"}, answer.text
-    return SimpleNamespace(server=srv, url=srv.url, admin=admin_name, password=PASSWORD, admin_token=admin_token,
-                           device_token=device, officer_a=a, officer_b=b, folder=folder)
+    return SimpleNamespace(
+        server=srv,
+        url=srv.url,
+        admin=admin_name,
+        password=PASSWORD,
+        admin_token=admin_token,
+        device_token=device,
+        officer_a=a,
+        officer_b=b,
+        folder=folder,
+    )
 
 
 def api_get(dash, path: str, **params) -> dict:
-    r = requests.get(dash.url + path, params=params, timeout=15,
-                     headers={"Authorization": f"Bearer {dash.admin_token}"})
+    r = requests.get(
+        dash.url + path, params=params, timeout=15, headers={"Authorization": f"Bearer {dash.admin_token}"}
+    )
     assert r.status_code == 200, r.text
     return r.json()

@@ -1,4 +1,5 @@
 """Headless Debian Chromium through Selenium 4, downloads into a folder, screenshots into artifacts."""
+
 import os
 import time
 from pathlib import Path
@@ -9,9 +10,18 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--window-size=1400,1000", "--lang=vi"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1400,1000",
+    "--lang=vi",
+]
 ARTIFACTS = Path(os.environ.get("MOTCUA_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts")) / "dashboard"
 
 
@@ -22,8 +32,9 @@ def make_driver(download_dir: Path) -> webdriver.Chrome:
     options.binary_location = "/usr/bin/chromium"
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(download_dir), "download.prompt_for_download": False}
+    )
     driver = webdriver.Chrome(options=options, service=Service(executable_path="/usr/bin/chromedriver"))
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
     driver.set_page_load_timeout(30)
@@ -51,6 +62,7 @@ def sign_in(driver, url: str, name: str, password: str, next_path: str = "/admin
 def _left_the_page(old):
     """True once `old` belongs to a page that was replaced. ChromeDriver says so either as a stale
     element or, when asked mid-navigation, as an "unknown error": node does not belong to the document."""
+
     def check(_driver) -> bool:
         try:
             old.is_enabled()
@@ -61,6 +73,7 @@ def _left_the_page(old):
                 return True
             raise
         return False
+
     return check
 
 

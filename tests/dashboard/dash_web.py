@@ -1,5 +1,6 @@
 """A signed-in requests session on the dashboard, readers of the figures a page shows, and the
 quick-rating rule in plain Python."""
+
 import re
 from html import unescape
 
@@ -13,8 +14,11 @@ def signed_in(url: str, name: str, password: str) -> requests.Session:
     s = requests.Session()
     page = s.get(url + "/admin/login", timeout=15)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    r = s.post(url + "/admin/login", data={"name": name, "password": password, "csrf": csrf,
-                                          "next": "/admin/overview"}, timeout=15)
+    r = s.post(
+        url + "/admin/login",
+        data={"name": name, "password": password, "csrf": csrf, "next": "/admin/overview"},
+        timeout=15,
+    )
     assert r.status_code == 200 and "/admin/overview" in r.url, r.text[:500]
     return s
 
@@ -54,8 +58,10 @@ def quick_by_officer(conn, period, office: str | None):
 
     from central import rules
     from central.storage.schema import ratings
-    query = select(ratings.c.device_id, ratings.c.created_at, ratings.c.device_seq, ratings.c.staff_id,
-                   ratings.c.office_code)
+
+    query = select(
+        ratings.c.device_id, ratings.c.created_at, ratings.c.device_seq, ratings.c.staff_id, ratings.c.office_code
+    )
     by_device: dict = {}
     for r in conn.execute(query):
         by_device.setdefault(r.device_id, []).append(r)
@@ -64,8 +70,11 @@ def quick_by_officer(conn, period, office: str | None):
         rows.sort(key=lambda r: r.device_seq)
         for before, after in zip(rows, rows[1:]):
             gap = (after.created_at - before.created_at).total_seconds()
-            if rules.is_quick(gap) and period.start <= after.created_at < period.end \
-                    and (office is None or after.office_code == office):
+            if (
+                rules.is_quick(gap)
+                and period.start <= after.created_at < period.end
+                and (office is None or after.office_code == office)
+            ):
                 quick[after.staff_id] += 1
     return quick
 
@@ -78,6 +87,7 @@ def upgrade_to(engine, revision: str) -> None:
     from alembic.config import Config
 
     from central import storage
+
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(storage.__file__).resolve().parent.parent / "migrations"))
     with engine.begin() as conn:
@@ -91,5 +101,8 @@ def store_as_before_0006(conn, device_id: int, items: list) -> None:
     from central.ratings import normalize
     from central.storage.schema import ratings
     from central.timeutil import utcnow
-    conn.execute(ratings.insert(), [dict(normalize(item), device_id=device_id, received_at=utcnow(),
-                                         content_hash="x") for item in items])
+
+    conn.execute(
+        ratings.insert(),
+        [dict(normalize(item), device_id=device_id, received_at=utcnow(), content_hash="x") for item in items],
+    )

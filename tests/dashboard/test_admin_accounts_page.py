@@ -1,5 +1,6 @@
 """The dashboard's accounts page (tokens with ids, revoke, disable, own password), the login brake
 keyed by account and address, and messages that come from the server, never from the address."""
+
 import re
 
 import requests
@@ -25,8 +26,12 @@ def _login(srv, name: str, password: str, address: str) -> requests.Response:
     s = requests.Session()
     s.headers["X-Forwarded-For"] = address
     csrf = csrf_of(s.get(srv.url + "/admin/login", timeout=15).text)
-    return s.post(srv.url + "/admin/login", data={"name": name, "password": password, "csrf": csrf},
-                  timeout=15, allow_redirects=False)
+    return s.post(
+        srv.url + "/admin/login",
+        data={"name": name, "password": password, "csrf": csrf},
+        timeout=15,
+        allow_redirects=False,
+    )
 
 
 def test_wrong_passwords_from_one_address_do_not_lock_the_account_elsewhere(launch_server):
@@ -77,11 +82,13 @@ def test_accounts_page_revokes_tokens_disables_admins_and_changes_own_password(s
     form = {"csrf": csrf, "current": "sai-mật-khẩu", "new": "mật-khẩu-mới-dài", "repeat": "mật-khẩu-mới-dài"}
     wrong = lan.post(srv.url + "/admin/admins/password", data=form, timeout=15)
     assert wrong.status_code == 422 and "Mật khẩu hiện tại không đúng" in wrong.text
-    short = lan.post(srv.url + "/admin/admins/password", data=dict(form, current=PASSWORD, new="ngắn", repeat="ngắn"),
-                     timeout=15)
+    short = lan.post(
+        srv.url + "/admin/admins/password", data=dict(form, current=PASSWORD, new="ngắn", repeat="ngắn"), timeout=15
+    )
     assert short.status_code == 422 and "ít nhất 8 ký tự" in short.text
-    differ = lan.post(srv.url + "/admin/admins/password", data=dict(form, current=PASSWORD, repeat="khác-hẳn-nhau"),
-                      timeout=15)
+    differ = lan.post(
+        srv.url + "/admin/admins/password", data=dict(form, current=PASSWORD, repeat="khác-hẳn-nhau"), timeout=15
+    )
     assert differ.status_code == 422 and "không giống nhau" in differ.text
     done = lan.post(srv.url + "/admin/admins/password", data=dict(form, current=PASSWORD), timeout=15)
     assert done.status_code == 200 and "Đã đổi mật khẩu" in done.text
@@ -94,14 +101,23 @@ def test_accounts_page_revokes_tokens_disables_admins_and_changes_own_password(s
 def _dashboard_pages(db_url: str) -> list[str]:
     """Every dashboard page an address can open (GET, no path parameter), as the app declares them."""
     from central.api import create_app
-    app = create_app(db_url)
 
+    app = create_app(db_url)
 
     def routes(listed):
         for r in listed:  # an included router is one entry of the app's list (FastAPI >= 0.165)
             yield from routes(r.original_router.routes) if hasattr(r, "original_router") else [r]
-    paths = sorted({r.path for r in routes(app.routes) if "GET" in (getattr(r, "methods", None) or ())
-                    and r.path.startswith("/admin/") and "{" not in r.path and r.path not in ("/admin/", "/admin/login")})
+
+    paths = sorted(
+        {
+            r.path
+            for r in routes(app.routes)
+            if "GET" in (getattr(r, "methods", None) or ())
+            and r.path.startswith("/admin/")
+            and "{" not in r.path
+            and r.path not in ("/admin/", "/admin/login")
+        }
+    )
     app.state.engine.dispose()
     assert {"/admin/devices", "/admin/staff", "/admin/admins", "/admin/imports", "/admin/overview"} <= set(paths)
     return paths
@@ -111,8 +127,9 @@ def test_addresses_carry_no_text_into_trusted_boxes(dash):
     session = signed_in(dash.url, dash.admin, dash.password)
     bait = "GỌI-NGAY-0999999999"
     for path in _dashboard_pages(dash.server.db_url):
-        page = session.get(dash.url + path, params={"notice": bait, "new_token": bait, "done": f"revoked-{bait}"},
-                           timeout=15)
+        page = session.get(
+            dash.url + path, params={"notice": bait, "new_token": bait, "done": f"revoked-{bait}"}, timeout=15
+        )
         assert page.status_code == 200 and bait not in page.text, path
         assert 'id="new-token"' not in page.text and 'id="notice"' not in page.text and 'id="flash"' not in page.text
     assert "Đã lưu" not in session.get(dash.url + "/admin/staff?done=saved", timeout=15).text
@@ -123,5 +140,9 @@ def test_addresses_carry_no_text_into_trusted_boxes(dash):
     r = session.post(f"{dash.url}/admin/devices/{device_id}/revoke", data={"csrf": csrf_of(page)}, timeout=15)
     assert r.url.endswith("/admin/devices") and f"Đã thu hồi thiết bị số {device_id}." in r.text
     assert "Đã thu hồi thiết bị số" not in session.get(dash.url + "/admin/devices", timeout=15).text
-    assert requests.get(dash.url + "/api/v1/procedures", headers={"Authorization": f"Bearer {token}"},
-                        timeout=15).status_code == 401
+    assert (
+        requests.get(
+            dash.url + "/api/v1/procedures", headers={"Authorization": f"Bearer {token}"}, timeout=15
+        ).status_code
+        == 401
+    )

@@ -1,4 +1,5 @@
 """The dashboard in headless Chromium: sign in, change period, export, revoke, import; screenshots of every page."""
+
 import csv
 
 import pytest
@@ -29,8 +30,11 @@ def test_sign_in_then_change_the_period_and_office(dash, browser):
     assert "/admin/overview" in browser.current_url and _text(browser, "fig-ratings")
     Select(browser.find_element(By.ID, "office")).select_by_value(OFFICE)
     Select(browser.find_element(By.ID, "period")).select_by_value("custom")
-    browser.execute_script("document.getElementById('from').value = arguments[0];"
-                           "document.getElementById('to').value = arguments[1];", PERIOD["from"], PERIOD["to"])
+    browser.execute_script(
+        "document.getElementById('from').value = arguments[0];document.getElementById('to').value = arguments[1];",
+        PERIOD["from"],
+        PERIOD["to"],
+    )
     click_and_wait(browser, browser.find_element(By.ID, "show"))
     assert "from=2025-10-01" in browser.current_url
     data = api_get(dash, "/api/v1/reports/overview", **PERIOD)
@@ -47,7 +51,9 @@ def test_sign_in_then_change_the_period_and_office(dash, browser):
 
 
 def test_export_csv_from_the_page_and_read_it_back(dash, browser):
-    browser.get(dash.url + "/admin/by/officer?office={office}&from={from}&to={to}&sort=count&order=desc".format(**PERIOD))
+    browser.get(
+        dash.url + "/admin/by/officer?office={office}&from={from}&to={to}&sort=count&order=desc".format(**PERIOD)
+    )
     screenshot(browser, "by-officer-october")
     browser.find_element(By.ID, "export-csv").click()
     path = wait_for_file(browser.downloads, ".csv")
@@ -56,8 +62,10 @@ def test_export_csv_from_the_page_and_read_it_back(dash, browser):
     assert [line[0] for line in lines[1:]] == [i["label"] for i in items]
     assert [int(line[1]) for line in lines[1:]] == [i["count"] for i in items] == [4, 3]
     assert [line[3] for line in lines[1:]] == [pct(i["satisfaction_rate"]) for i in items]
-    shown = [tr.find_elements(By.TAG_NAME, "td")[0].text for tr in
-             browser.find_elements(By.CSS_SELECTOR, "#breakdown tbody tr")]
+    shown = [
+        tr.find_elements(By.TAG_NAME, "td")[0].text
+        for tr in browser.find_elements(By.CSS_SELECTOR, "#breakdown tbody tr")
+    ]
     assert shown == [line[0] for line in lines[1:]]
 
 
@@ -70,7 +78,7 @@ def test_revoke_a_device_and_its_token_is_refused(dash, browser):
     device_id = max(int(r.get_attribute("id").split("-")[1]) for r in rows)
     screenshot(browser, "devices")
     click_and_wait(browser, browser.find_element(By.ID, f"revoke-{device_id}"))
-    assert f"{device_id}" in _text(browser, "flash")   # the message kept in the session, shown once
+    assert f"{device_id}" in _text(browser, "flash")  # the message kept in the session, shown once
     assert "revoked" in browser.find_element(By.ID, f"device-{device_id}").get_attribute("class")
     refused = requests.get(dash.url + "/api/v1/fields", headers=auth, timeout=15)
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
@@ -78,9 +86,11 @@ def test_revoke_a_device_and_its_token_is_refused(dash, browser):
 
 def test_upload_an_import_with_an_error_and_read_the_report(dash, browser, tmp_path):
     path = tmp_path / "ho-so-loi.csv"
-    path.write_text("code,procedure_code,holder_name,phone,status,received_at,due_at,finished_at,returned_at,secret\n"
-                    f"{UNIT}-251121-0001,1.001193,Ngô Thị Thu,,4,2025-11-21T08:00:00+07:00,2025-11-20T17:00:00+07:00,,,QWER12\n",
-                    encoding="utf-8")
+    path.write_text(
+        "code,procedure_code,holder_name,phone,status,received_at,due_at,finished_at,returned_at,secret\n"
+        f"{UNIT}-251121-0001,1.001193,Ngô Thị Thu,,4,2025-11-21T08:00:00+07:00,2025-11-20T17:00:00+07:00,,,QWER12\n",
+        encoding="utf-8",
+    )
     browser.get(dash.url + "/admin/imports")
     screenshot(browser, "imports")
     Select(browser.find_element(By.ID, "import-kind")).select_by_value("dossiers")
@@ -93,10 +103,14 @@ def test_upload_an_import_with_an_error_and_read_the_report(dash, browser, tmp_p
 
 def test_screenshots_of_every_page(dash, browser):
     query = "office={office}&from={from}&to={to}".format(**PERIOD)
-    for name, path in [("overview-all-year", "/admin/overview?period=year"),
-                       ("by-counter", f"/admin/by/counter?{query}"), ("by-field", "/admin/by/field?period=year"),
-                       ("by-procedure", "/admin/by/procedure?period=year"), ("staff", "/admin/staff"),
-                       ("overview-english", "/admin/overview?period=year&lang=en")]:
+    for name, path in [
+        ("overview-all-year", "/admin/overview?period=year"),
+        ("by-counter", f"/admin/by/counter?{query}"),
+        ("by-field", "/admin/by/field?period=year"),
+        ("by-procedure", "/admin/by/procedure?period=year"),
+        ("staff", "/admin/staff"),
+        ("overview-english", "/admin/overview?period=year&lang=en"),
+    ]:
         browser.get(dash.url + path)
         assert browser.find_elements(By.TAG_NAME, "h1"), path
         screenshot(browser, name)

@@ -1,5 +1,6 @@
 """The call-back list: citizens who left a phone number on the tablet are listed for admins (page,
 CLI, report API), an admin records calling back (who, when, a note), and the numbers appear nowhere else."""
+
 import itertools
 import re
 import uuid
@@ -26,21 +27,54 @@ def office(storage_server):
     token = srv.device_token("rating", code, 4)
 
     def rating(seq, when, score, comment, phone):
-        return {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": when, "office": code, "counter": 4,
-                "staff_id": officer, "scale": 3, "score": score, "reasons": ["cho_lau"] if score == 1 else [],
-                "comment": comment, "phone": phone, "dossier_code": None}
-    items = [rating(1, "2025-10-06T09:00:00+07:00", 1, f"Chờ lâu, gọi {CALL_ME[:3]} {CALL_ME[3:6]} {CALL_ME[6:]} "
-                    f"hoặc {OTHER}", CALL_ME),
-             rating(2, "2025-10-07T10:00:00+07:00", 3, "Rất tốt, mong được phản hồi", CALL_ME_TOO),
-             rating(3, "2025-10-08T11:00:00+07:00", 2, "Không để lại số", None)]
-    answer = requests.post(srv.url + "/api/v1/ratings", json={"ratings": items}, timeout=15,
-                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+        return {
+            "id": str(uuid.uuid4()),
+            "device_seq": seq,
+            "created_at": when,
+            "office": code,
+            "counter": 4,
+            "staff_id": officer,
+            "scale": 3,
+            "score": score,
+            "reasons": ["cho_lau"] if score == 1 else [],
+            "comment": comment,
+            "phone": phone,
+            "dossier_code": None,
+        }
+
+    items = [
+        rating(
+            1,
+            "2025-10-06T09:00:00+07:00",
+            1,
+            f"Chờ lâu, gọi {CALL_ME[:3]} {CALL_ME[3:6]} {CALL_ME[6:]} hoặc {OTHER}",
+            CALL_ME,
+        ),
+        rating(2, "2025-10-07T10:00:00+07:00", 3, "Rất tốt, mong được phản hồi", CALL_ME_TOO),
+        rating(3, "2025-10-08T11:00:00+07:00", 2, "Không để lại số", None),
+    ]
+    answer = requests.post(
+        srv.url + "/api/v1/ratings",
+        json={"ratings": items},
+        timeout=15,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert {r["status"] for r in answer.json()["results"]} == {"accepted"}, answer.text
     admin = f"goilai{n}-{srv.port}"
     srv.cli("admin", "add", admin, "--password-stdin", stdin=PASSWORD + "\n")
     token_line = srv.cli("admin", "token", admin).strip().splitlines()[-1]
-    return type("Office", (), {"code": code, "items": items, "admin": admin, "admin_token": token_line,
-                               "device_token": token, "session": signed_in(srv.url, admin, PASSWORD)})
+    return type(
+        "Office",
+        (),
+        {
+            "code": code,
+            "items": items,
+            "admin": admin,
+            "admin_token": token_line,
+            "device_token": token,
+            "session": signed_in(srv.url, admin, PASSWORD),
+        },
+    )
 
 
 def _rows(html: str) -> list[str]:
@@ -63,9 +97,17 @@ def test_page_lists_numbers_newest_first_and_records_who_called_back(storage_ser
 
     refused = office.session.post(f"{url}/{first['id']}/done", data={"note": "x"}, timeout=15)
     assert refused.status_code == 403  # no CSRF token: nothing recorded
-    done = office.session.post(f"{url}/{first['id']}/done", timeout=15, allow_redirects=False,
-                               data={"csrf": csrf_of(page.text), "note": "Đã xin lỗi, hẹn gặp trưởng bộ phận",
-                                     "office": office.code, "state": "all"})
+    done = office.session.post(
+        f"{url}/{first['id']}/done",
+        timeout=15,
+        allow_redirects=False,
+        data={
+            "csrf": csrf_of(page.text),
+            "note": "Đã xin lỗi, hẹn gặp trưởng bộ phận",
+            "office": office.code,
+            "state": "all",
+        },
+    )
     assert done.status_code == 303 and done.headers["location"].startswith("/admin/callbacks?")
     shown = office.session.get(storage_server.url + done.headers["location"], timeout=15).text
     row = shown.split(f'id="cb-{first["id"]}"', 1)[1].split("</tr>", 1)[0]
@@ -75,34 +117,50 @@ def test_page_lists_numbers_newest_first_and_records_who_called_back(storage_ser
 
     again = office.session.post(f"{url}/{first['id']}/done", data={"csrf": csrf_of(page.text)}, timeout=15)
     assert again.status_code == 409 and "đã được ghi nhận gọi lại" in again.text
-    assert _rows(office.session.get(url, params={"office": office.code, "state": "open"}, timeout=15).text) == \
-        [second["id"]]
-    assert _rows(office.session.get(url, params={"office": office.code, "state": "done"}, timeout=15).text) == \
-        [first["id"]]
+    assert _rows(office.session.get(url, params={"office": office.code, "state": "open"}, timeout=15).text) == [
+        second["id"]
+    ]
+    assert _rows(office.session.get(url, params={"office": office.code, "state": "done"}, timeout=15).text) == [
+        first["id"]
+    ]
     planted = office.session.get(url, params={"notice": "Gọi số 0999999999 ngay", "status": "500"}, timeout=15)
     assert planted.status_code == 200 and 'id="notice"' not in planted.text  # the address carries no message
     english = office.session.get(url, params={"office": office.code, "lang": "en"}, timeout=15).text
     assert "Call-backs" in english and f"Called: {office.admin}" in english and "Called back" in english
     missing = office.session.post(f"{url}/{without['id']}/done", data={"csrf": csrf_of(page.text)}, timeout=15)
     assert missing.status_code == 404
-    long_note = office.session.post(f"{url}/{second['id']}/done", timeout=15,
-                                    data={"csrf": csrf_of(page.text), "note": "x" * 501})
+    long_note = office.session.post(
+        f"{url}/{second['id']}/done", timeout=15, data={"csrf": csrf_of(page.text), "note": "x" * 501}
+    )
     assert long_note.status_code == 422
-    nul_note = office.session.post(f"{url}/{second['id']}/done", timeout=15,
-                                   data={"csrf": csrf_of(page.text), "note": "a\x00b"})
+    nul_note = office.session.post(
+        f"{url}/{second['id']}/done", timeout=15, data={"csrf": csrf_of(page.text), "note": "a\x00b"}
+    )
     assert nul_note.status_code == 422
-    assert _rows(office.session.get(url, params={"office": office.code, "state": "open"}, timeout=15).text) == \
-        [second["id"]]
+    assert _rows(office.session.get(url, params={"office": office.code, "state": "open"}, timeout=15).text) == [
+        second["id"]
+    ]
 
 
 def test_numbers_appear_only_on_the_call_back_list(storage_server, office):
     period = {"office": office.code, "from": "2025-10-01", "to": "2025-10-31"}
-    seen = [office.session.get(storage_server.url + path, params=period, timeout=15).text
-            for path in ("/admin/overview", "/admin/by/counter", "/admin/by/officer", "/admin/devices")]
-    seen.append(office.session.get(storage_server.url + "/admin/by/officer", timeout=15,
-                                   params={**period, "format": "csv"}).text)
-    seen.append(requests.get(storage_server.url + "/api/v1/reports/comments", params=period, timeout=15,
-                             headers={"Authorization": f"Bearer {office.admin_token}"}).text)
+    seen = [
+        office.session.get(storage_server.url + path, params=period, timeout=15).text
+        for path in ("/admin/overview", "/admin/by/counter", "/admin/by/officer", "/admin/devices")
+    ]
+    seen.append(
+        office.session.get(
+            storage_server.url + "/admin/by/officer", timeout=15, params={**period, "format": "csv"}
+        ).text
+    )
+    seen.append(
+        requests.get(
+            storage_server.url + "/api/v1/reports/comments",
+            params=period,
+            timeout=15,
+            headers={"Authorization": f"Bearer {office.admin_token}"},
+        ).text
+    )
     seen.append(storage_server.cli("export", "ratings", "--office", office.code))
     seen.append(storage_server.log())
     for text in seen:

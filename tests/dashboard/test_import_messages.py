@@ -1,4 +1,5 @@
 """Every problem the import validator reports reads in Vietnamese on the Vietnamese dashboard; the CLI keeps English."""
+
 import json
 
 import pytest
@@ -6,10 +7,30 @@ import pytest
 from central import importers
 
 HEADER = "code,procedure_code,holder_name,phone,status,received_at,due_at,finished_at,returned_at,secret\n"
-GOOD = {"code": "000.00.99.H99-251120-0001", "procedure_code": "1.001193", "holder_name": "Lê Văn Tám",
-        "status": "4", "received_at": "2025-11-20T08:00:00+07:00", "due_at": "2025-11-22T17:00:00+07:00"}
-ENGLISH = ("is not", "must be", "missing", " line ", " item ", "expected", "appears", "shorter", "longer",
-           "before", "no office", "empty", "added", "updated")
+GOOD = {
+    "code": "000.00.99.H99-251120-0001",
+    "procedure_code": "1.001193",
+    "holder_name": "Lê Văn Tám",
+    "status": "4",
+    "received_at": "2025-11-20T08:00:00+07:00",
+    "due_at": "2025-11-22T17:00:00+07:00",
+}
+ENGLISH = (
+    "is not",
+    "must be",
+    "missing",
+    " line ",
+    " item ",
+    "expected",
+    "appears",
+    "shorter",
+    "longer",
+    "before",
+    "no office",
+    "empty",
+    "added",
+    "updated",
+)
 
 
 def _office(code, column):
@@ -19,11 +40,20 @@ def _office(code, column):
 
 
 BAD_RECORDS = [
-    {**GOOD, "status": "11"}, {**GOOD, "holder_name": ""}, {**GOOD, "due_at": "31/02/2025"},
-    {**GOOD, "due_at": "2025-11-19T08:00:00+07:00"}, {**GOOD, "secret": "ab"}, {**GOOD, "phone": "9" * 40},
-    {**GOOD, "code": "X" * 70}, {**GOOD, "steps": "not json"}, {**GOOD, "steps": json.dumps({"a": 1})},
-    {**GOOD, "steps": json.dumps([1])}, {**GOOD, "steps": json.dumps([{"name": "B", "status": 12}])},
-    {**GOOD, "steps": json.dumps([{"status": 2}])}, {**GOOD, "office": "NOWHERE"}, {**GOOD, "holder_name": ["Lê"]},
+    {**GOOD, "status": "11"},
+    {**GOOD, "holder_name": ""},
+    {**GOOD, "due_at": "31/02/2025"},
+    {**GOOD, "due_at": "2025-11-19T08:00:00+07:00"},
+    {**GOOD, "secret": "ab"},
+    {**GOOD, "phone": "9" * 40},
+    {**GOOD, "code": "X" * 70},
+    {**GOOD, "steps": "not json"},
+    {**GOOD, "steps": json.dumps({"a": 1})},
+    {**GOOD, "steps": json.dumps([1])},
+    {**GOOD, "steps": json.dumps([{"name": "B", "status": 12}])},
+    {**GOOD, "steps": json.dumps([{"status": 2}])},
+    {**GOOD, "office": "NOWHERE"},
+    {**GOOD, "holder_name": ["Lê"]},
 ]
 
 
@@ -47,8 +77,12 @@ def test_file_problems_and_summaries_read_in_vietnamese(tmp_path):
         for problem in bad.value.problems:
             vietnamese = importers.in_vietnamese(problem)
             assert vietnamese != problem and not [w for w in ENGLISH if w in vietnamese], (problem, vietnamese)
-    assert importers.in_vietnamese('a.csv line 3, code: A-1 appears twice in the file') == \
-        "a.csv dòng 3, code: A-1 xuất hiện hai lần trong tệp"
-    assert importers.in_vietnamese("12 procedures: 3 added, 4 updated, 5 unchanged") == \
-        "12 thủ tục: 3 thêm mới, 4 cập nhật, 5 không đổi"
+    assert (
+        importers.in_vietnamese("a.csv line 3, code: A-1 appears twice in the file")
+        == "a.csv dòng 3, code: A-1 xuất hiện hai lần trong tệp"
+    )
+    assert (
+        importers.in_vietnamese("12 procedures: 3 added, 4 updated, 5 unchanged")
+        == "12 thủ tục: 3 thêm mới, 4 cập nhật, 5 không đổi"
+    )
     assert importers.in_vietnamese("2 dossiers: 1 added, 1 updated") == "2 hồ sơ: 1 thêm mới, 1 cập nhật"

@@ -1,4 +1,5 @@
 """Report figures over hand-made data: the JSON API, the pages and a hand computation agree."""
+
 import csv
 import io
 
@@ -43,7 +44,7 @@ def test_overview_page_shows_the_same_numbers_as_the_api(dash):
     assert shown["fig-open-late"] == "1"
     assert shown["fig-late"] == "2" and shown["fig-received"] == "7"
     assert shown["fig-d766"] == "40,0%" == pct(data["decision_766"]["score"])
-    assert page.text.count("<svg class=\"chart\"") == 6
+    assert page.text.count('<svg class="chart"') == 6
     english = session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "en"}, timeout=15)
     assert figures(english.text)["fig-satisfaction"] == "71.4%" and "Satisfaction rate" in english.text
 
@@ -71,8 +72,9 @@ def test_by_officer_counter_and_procedure_equal_hand_and_page(dash):
     assert none["count"] == 4 and none["label"] == "(không gắn hồ sơ)"
     fields = api_get(dash, "/api/v1/reports/satisfaction/field", **PERIOD)["items"]
     assert sum(f["count"] for f in fields) == 7 and sum(f["finished"] for f in fields) == 5
-    page = session.get(dash.url + "/admin/by/procedure", params={**PERIOD, "sort": "count", "order": "desc"},
-                       timeout=15).text
+    page = session.get(
+        dash.url + "/admin/by/procedure", params={**PERIOD, "sort": "count", "order": "desc"}, timeout=15
+    ).text
     shown = table_rows(page, "breakdown")
     assert [r["count"] for r in shown] == ["4", "2", "1"]
     assert shown[1]["on_time_rate"] == "33,3%" and shown[2]["on_time_rate"] == "100,0%"
@@ -96,13 +98,15 @@ def test_exports_hold_exactly_the_table_shown_and_no_phone(dash):
     assert lines[0][:4] == ["Cán bộ", "Lượt đánh giá", "Hài lòng trở lên", "Tỷ lệ hài lòng"]
     assert [line[0] for line in lines[1:]] == [r["label"] for r in shown] == ["Võ Văn Bình", "Phạm Thị Lan"]
     assert [line[3] for line in lines[1:]] == [r["satisfaction_rate"] for r in shown] == ["75,0%", "66,7%"]
-    book = load_workbook(io.BytesIO(session.get(dash.url + "/admin/by/officer",
-                                                params={**params, "format": "xlsx"}, timeout=15).content))
+    book = load_workbook(
+        io.BytesIO(session.get(dash.url + "/admin/by/officer", params={**params, "format": "xlsx"}, timeout=15).content)
+    )
     sheet = [[c.value for c in row] for row in book.active.iter_rows()]
     assert sheet[0] == lines[0] and len(sheet) == len(lines)
     for got_row, line in zip(sheet[1:], lines[1:]):  # XLSX: the same figures, as numbers
-        assert [pct(v) if isinstance(v, float) else "—" if v is None else str(v) for v in got_row] == \
-            [v or "—" for v in line]
+        assert [pct(v) if isinstance(v, float) else "—" if v is None else str(v) for v in got_row] == [
+            v or "—" for v in line
+        ]
     comments = session.get(dash.url + "/admin/by/counter", params=PERIOD, timeout=15).text
     assert "Phải chờ hơn một tiếng." in comments and "[số điện thoại đã ẩn]" in comments
     for text in (page, comments, got.content.decode("utf-8-sig")):
@@ -116,8 +120,12 @@ def test_reports_need_an_admin(dash):
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     session = signed_in(dash.url, dash.admin, dash.password)
     assert session.get(url, params=PERIOD, timeout=15).json()["ratings"]["count"] == 7
-    bad = requests.get(url, params={"from": "2025-10-31", "to": "2025-10-01"},
-                       headers={"Authorization": f"Bearer {dash.admin_token}"}, timeout=15)
+    bad = requests.get(
+        url,
+        params={"from": "2025-10-31", "to": "2025-10-01"},
+        headers={"Authorization": f"Bearer {dash.admin_token}"},
+        timeout=15,
+    )
     assert bad.status_code == 422 and "before" in bad.json()["error"]["message"]
     page = session.get(dash.url + "/admin/overview", params={"from": "2025-02-30", "to": "2025-03-01"}, timeout=15)
     assert page.status_code == 422 and "2025-02-30" in page.text
@@ -136,6 +144,7 @@ def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
     from central import reports
     from tests.central import reference
     from central.storage import make_engine
+
     engine = make_engine(dash.server.db_url)
     try:
         with engine.connect() as conn:
@@ -150,23 +159,33 @@ def test_grouped_rating_totals_equal_the_servers_own_figures(dash):
                     items = reports.satisfaction_by(conn, "officer", office, period)["items"]
                     assert {i["key"]: i["quick"] for i in items if i["quick"]} == dict(by_officer)
                     judged = reference.judged_dossiers(conn, office, period.end)
-                    assert reports.overview(conn, office, period)["dossiers"] == \
-                        reference.dossier_figures(conn, office, period.start, period.end, judged)
+                    assert reports.overview(conn, office, period)["dossiers"] == reference.dossier_figures(
+                        conn, office, period.start, period.end, judged
+                    )
     finally:
         engine.dispose()
 
 
 def test_week_and_month_labels_in_both_languages(dash):
-    months = api_get(dash, "/api/v1/reports/overview", office=OFFICE, **{"from": "2025-08-01", "to": "2025-10-31"},
-                     granularity="month")["series"]
-    assert [(p["label"], p["label_en"]) for p in months] == [("T8/2025", "Aug 2025"), ("T9/2025", "Sep 2025"),
-                                                             ("T10/2025", "Oct 2025")]
+    months = api_get(
+        dash,
+        "/api/v1/reports/overview",
+        office=OFFICE,
+        **{"from": "2025-08-01", "to": "2025-10-31"},
+        granularity="month",
+    )["series"]
+    assert [(p["label"], p["label_en"]) for p in months] == [
+        ("T8/2025", "Aug 2025"),
+        ("T9/2025", "Sep 2025"),
+        ("T10/2025", "Oct 2025"),
+    ]
     weeks = api_get(dash, "/api/v1/reports/on-time", **PERIOD, granularity="week")["series"]
     assert (weeks[0]["label"], weeks[0]["label_en"]) == ("Tuần 29/09", "Week of 29/09")  # Monday before 1 October
     assert sum(w["finished"] for w in weeks) == 5
     session = signed_in(dash.url, dash.admin, dash.password)
-    english = session.get(dash.url + "/admin/overview", params={**PERIOD, "granularity": "week", "lang": "en"},
-                          timeout=15).text
+    english = session.get(
+        dash.url + "/admin/overview", params={**PERIOD, "granularity": "week", "lang": "en"}, timeout=15
+    ).text
     assert "Week of 06/10" in english and "Tuần" not in english
     session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "vi"}, timeout=15)
 
@@ -175,15 +194,33 @@ def test_quick_ratings_show_on_the_pages_and_in_the_export(dash):
     """A tablet posting ratings 20 s apart (someone tapping it, not citizens served): the overview
     and the officer table show the quick count the API gives, in both languages and in the CSV."""
     import uuid
+
     office = "XA-NHANHTAY"
     token = dash.server.device_token("rating", office, 3)
-    officer = int(dash.server.cli("staff", "add", "--office", office, "--name", "Đỗ Văn Nhanh",
-                                  "--counter", "3").split()[-1])
-    clocks = ["09:00:00", "09:00:20", "09:00:40", "09:10:00"]   # 2 quick, then 9 min 20 s later
-    items = [{"id": str(uuid.uuid4()), "device_seq": i + 1, "created_at": f"2025-11-05T{c}+07:00", "office": office,
-              "counter": 3, "staff_id": officer, "scale": 3, "score": 3, "reasons": []} for i, c in enumerate(clocks)]
-    answer = requests.post(dash.url + "/api/v1/ratings", json={"ratings": items}, timeout=15,
-                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    officer = int(
+        dash.server.cli("staff", "add", "--office", office, "--name", "Đỗ Văn Nhanh", "--counter", "3").split()[-1]
+    )
+    clocks = ["09:00:00", "09:00:20", "09:00:40", "09:10:00"]  # 2 quick, then 9 min 20 s later
+    items = [
+        {
+            "id": str(uuid.uuid4()),
+            "device_seq": i + 1,
+            "created_at": f"2025-11-05T{c}+07:00",
+            "office": office,
+            "counter": 3,
+            "staff_id": officer,
+            "scale": 3,
+            "score": 3,
+            "reasons": [],
+        }
+        for i, c in enumerate(clocks)
+    ]
+    answer = requests.post(
+        dash.url + "/api/v1/ratings",
+        json={"ratings": items},
+        timeout=15,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert {x["status"] for x in answer.json()["results"]} == {"accepted"}, answer.text
     period = {"office": office, "from": "2025-11-01", "to": "2025-11-30"}
     (item,) = api_get(dash, "/api/v1/reports/satisfaction/officer", **period)["items"]

@@ -17,8 +17,14 @@ from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
 from dash_web import store_as_before_0006, upgrade_to
 
 # Ends on 07/10 and 08/10: D3 is open, past its due date, yet not late (its supplement time counts).
-PERIODS = [("2025-10-01", "2025-10-31"), ("2025-10-01", "2025-10-05"), ("2025-09-01", "2025-11-30"),
-           ("2025-10-06", "2025-10-06"), ("2025-10-01", "2025-10-07"), ("2025-10-08", "2025-10-08")]
+PERIODS = [
+    ("2025-10-01", "2025-10-31"),
+    ("2025-10-01", "2025-10-05"),
+    ("2025-09-01", "2025-11-30"),
+    ("2025-10-06", "2025-10-06"),
+    ("2025-10-01", "2025-10-07"),
+    ("2025-10-08", "2025-10-08"),
+]
 
 
 def _load(engine, with_verdicts: bool) -> None:
@@ -35,8 +41,11 @@ def _load(engine, with_verdicts: bool) -> None:
                 conn.execute(insert(dossiers).values(updated_at=utcnow(), **values))
                 if steps:
                     conn.execute(insert(dossier_steps), [dict(s, dossier_code=values["code"]) for s in steps])
-        device = conn.execute(insert(devices).values(kind="rating", office_code=OFFICE, counter=1, name="t",
-                                                     token_hash="x" * 64, created_at=utcnow())).inserted_primary_key[0]
+        device = conn.execute(
+            insert(devices).values(
+                kind="rating", office_code=OFFICE, counter=1, name="t", token_hash="x" * 64, created_at=utcnow()
+            )
+        ).inserted_primary_key[0]
         if with_verdicts:
             results = ingest(conn, device, OFFICE, _ratings(a, b))["results"]
             assert {r["status"] for r in results} == {"accepted"}
@@ -49,8 +58,9 @@ def _same_as_judging_everything(conn) -> None:
         period = reports.parse_period(None, first, last)
         for office in (OFFICE, None):
             judged = reference.judged_dossiers(conn, office, period.end)
-            assert reports.overview(conn, office, period)["dossiers"] == \
-                reference.dossier_figures(conn, office, period.start, period.end, judged), (first, last, office)
+            assert reports.overview(conn, office, period)["dossiers"] == reference.dossier_figures(
+                conn, office, period.start, period.end, judged
+            ), (first, last, office)
 
 
 def _hand_figures(conn) -> None:
@@ -95,8 +105,11 @@ def test_rows_not_judged_by_the_current_rule_are_judged_at_report_time(engine):
         stored = {r.code: r.on_time for r in conn.execute(select(dossiers.c.code, dossiers.c.on_time))}
         assert stored[code(1)] is True and stored[code(9)] is False
         _hand_figures(conn)
-        conn.execute(update(dossiers).where(dossiers.c.code.in_([code(2), code(3), code(9)]))
-                     .values(verdict_rule=None, on_time=True))  # stale and wrong: must not be trusted
+        conn.execute(
+            update(dossiers)
+            .where(dossiers.c.code.in_([code(2), code(3), code(9)]))
+            .values(verdict_rule=None, on_time=True)
+        )  # stale and wrong: must not be trusted
         _hand_figures(conn)
         _same_as_judging_everything(conn)
         assert backfill(conn) == 3
@@ -107,6 +120,7 @@ def test_rows_not_judged_by_the_current_rule_are_judged_at_report_time(engine):
 def test_reimport_of_a_finished_dossier_replaces_its_verdict(engine, tmp_path):
     import json
     from central.importers import import_dossiers_file
+
     upgrade(engine)
     _load(engine, with_verdicts=True)
     later = dict(DOSSIERS[1], finished_at="2025-10-03T16:00:00+07:00", status=9)  # D2 now on time
@@ -123,11 +137,14 @@ def test_reimport_of_a_finished_dossier_replaces_its_verdict(engine, tmp_path):
 def test_office_day_of_a_stored_time_turns_at_17_utc(engine):
     from datetime import datetime
     from sqlalchemy import DateTime, literal
+
     with engine.connect() as conn:
-        for utc, office_midnight in [(datetime(2025, 10, 1, 16, 59, 59), datetime(2025, 9, 30, 17)),
-                                     (datetime(2025, 10, 1, 17, 0), datetime(2025, 10, 1, 17)),
-                                     (datetime(2025, 12, 31, 23, 30), datetime(2025, 12, 31, 17)),
-                                     (datetime(2026, 2, 28, 18, 0), datetime(2026, 2, 28, 17))]:
+        for utc, office_midnight in [
+            (datetime(2025, 10, 1, 16, 59, 59), datetime(2025, 9, 30, 17)),
+            (datetime(2025, 10, 1, 17, 0), datetime(2025, 10, 1, 17)),
+            (datetime(2025, 12, 31, 23, 30), datetime(2025, 12, 31, 17)),
+            (datetime(2026, 2, 28, 18, 0), datetime(2026, 2, 28, 17)),
+        ]:
             key = conn.scalar(select(stats.day_key(conn, literal(utc, DateTime))))
             assert stats.day_start(key) == office_midnight, (utc, key)
 
@@ -135,15 +152,29 @@ def test_office_day_of_a_stored_time_turns_at_17_utc(engine):
 def test_reasons_count_every_rating_that_ticked_them(engine):
     """Ratings are grouped in SQL by their set of reasons: a set ticked three times counts three."""
     import uuid
+
     upgrade(engine)
     _load(engine, with_verdicts=True)
     with engine.begin() as conn:
         lan = conn.scalar(select(staff.c.id).where(staff.c.name == "Lan"))
         device = conn.scalar(select(devices.c.id))
-        more = [{"id": str(uuid.uuid4()), "device_seq": 100 + i, "created_at": f"2025-10-2{i}T09:00:00+07:00",
-                 "office": OFFICE, "counter": 1, "staff_id": lan, "scale": 3, "score": 1,
-                 "reasons": ["cho_lau", "thai_do"], "comment": None, "dossier_code": None, "phone": None}
-                for i in range(3)]
+        more = [
+            {
+                "id": str(uuid.uuid4()),
+                "device_seq": 100 + i,
+                "created_at": f"2025-10-2{i}T09:00:00+07:00",
+                "office": OFFICE,
+                "counter": 1,
+                "staff_id": lan,
+                "scale": 3,
+                "score": 1,
+                "reasons": ["cho_lau", "thai_do"],
+                "comment": None,
+                "dossier_code": None,
+                "phone": None,
+            }
+            for i in range(3)
+        ]
         assert {r["status"] for r in ingest(conn, device, OFFICE, more)["results"]} == {"accepted"}
         period = reports.parse_period(None, "2025-10-01", "2025-10-31")
         by = {i["key"]: i for i in reports.satisfaction_by(conn, "officer", OFFICE, period)["items"]}
@@ -153,6 +184,7 @@ def test_reasons_count_every_rating_that_ticked_them(engine):
 def test_kiosk_statistics_equal_judging_every_dossier(engine):
     """/api/v1/stats counts from stored verdicts; the figures equal judging every dossier at the time."""
     from datetime import datetime
+
     upgrade(engine)
     _load(engine, with_verdicts=True)
     nows = [datetime(2025, 10, d, h) for d, h in ((3, 5), (7, 12), (8, 16), (8, 17), (31, 23))]  # naive UTC
@@ -174,6 +206,7 @@ def test_tally_rows_are_named_and_negative_ratings_are_their_own_rows(engine):
     negatively are stats.NegativeRated, not fake finished rows, whether the verdicts are stored or
     judged at report time; the reference module alone holds the judge-everything figures."""
     from central.demo import sample
+
     upgrade(engine)
     _load(engine, with_verdicts=True)
     period = reports.parse_period(None, "2025-10-01", "2025-10-31")

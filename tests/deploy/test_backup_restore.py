@@ -1,4 +1,5 @@
 """deploy/backup/motcua-backup on SQLite and PostgreSQL: back up a live server, restore, find every rating."""
+
 import os
 import subprocess
 import sys
@@ -36,15 +37,28 @@ def counts(db: str) -> dict:
 
 
 def rating(seq: int, office: str) -> dict:
-    return {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-11-21T09:15:02+07:00",
-            "office": office, "counter": 1, "staff_id": None, "scale": 3, "score": 1 + seq % 3,
-            "reasons": ["cho_lau"] if seq % 3 == 0 else [], "comment": "Cán bộ hướng dẫn tận tình",
-            "dossier_code": None}
+    return {
+        "id": str(uuid.uuid4()),
+        "device_seq": seq,
+        "created_at": "2026-11-21T09:15:02+07:00",
+        "office": office,
+        "counter": 1,
+        "staff_id": None,
+        "scale": 3,
+        "score": 1 + seq % 3,
+        "reasons": ["cho_lau"] if seq % 3 == 0 else [],
+        "comment": "Cán bộ hướng dẫn tận tình",
+        "dossier_code": None,
+    }
 
 
 def post_ratings(server, token: str, items: list) -> None:
-    r = requests.post(server.url + "/api/v1/ratings", json={"ratings": items}, timeout=15,
-                      headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    r = requests.post(
+        server.url + "/api/v1/ratings",
+        json={"ratings": items},
+        timeout=15,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert r.status_code == 200, r.text
     assert {x["status"] for x in r.json()["results"]} == {"accepted"}
 
@@ -68,8 +82,10 @@ def test_backup_of_a_live_server_restores_every_rating(request, storage_url, lau
     assert copy.is_file() and copy.parent == tmp_path / "backups" and copy.name.startswith("central-")
     at_backup = counts(storage_url)
     assert at_backup["ratings"] == 40
-    assert "intact" in motcua_backup("verify", str(copy)).stdout or "pg_dump archive" in motcua_backup(
-        "verify", str(copy)).stdout
+    assert (
+        "intact" in motcua_backup("verify", str(copy)).stdout
+        or "pg_dump archive" in motcua_backup("verify", str(copy)).stdout
+    )
 
     after = rating(41, "XA-PHUOCLONG")  # stored after the backup: must not come back with it
     post_ratings(server, token, [after])
@@ -88,8 +104,12 @@ def test_backup_of_a_live_server_restores_every_rating(request, storage_url, lau
 
     # The restored database serves: the tablet's token still works, a resent rating is a duplicate.
     restored = launch_server(target)
-    r = requests.post(restored.url + "/api/v1/ratings", json={"ratings": [before[0]]}, timeout=15,
-                      headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    r = requests.post(
+        restored.url + "/api/v1/ratings",
+        json={"ratings": [before[0]]},
+        timeout=15,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert r.status_code == 200 and r.json()["results"][0]["status"] == "duplicate", r.text
 
 
@@ -109,6 +129,7 @@ def test_restore_refuses_to_overwrite_a_database_with_data(storage_url, launch_s
 def test_backups_keep_only_the_newest_copies(tmp_path):
     db = tmp_path / "central.db"
     import sqlite3
+
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE ratings (id TEXT PRIMARY KEY)")
     folder = tmp_path / "b"
@@ -118,8 +139,7 @@ def test_backups_keep_only_the_newest_copies(tmp_path):
     (folder / "notes.txt").write_text("not a backup")
     newest = Path(motcua_backup("backup", "--db", str(db), "--dir", str(folder), "--keep", "3").stdout.strip())
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["central-20261104-010000.sqlite3", "central-20261105-010000.sqlite3", newest.name,
-                     "notes.txt"]
+    assert names == ["central-20261104-010000.sqlite3", "central-20261105-010000.sqlite3", newest.name, "notes.txt"]
 
 
 def test_damaged_copy_is_refused_and_names_the_problem(tmp_path):

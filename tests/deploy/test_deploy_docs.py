@@ -1,4 +1,5 @@
 """The deployment docs point at files that exist, and README links them."""
+
 import re
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def test_every_relative_link_in_the_docs_resolves():
 
 def test_readme_ends_with_a_deployment_section_linking_the_three_guides():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.rindex("\n## "):]
+    section = readme[readme.rindex("\n## ") :]
     assert section.startswith("\n## Deployment")
     for doc in DOCS:
         assert f"]({doc})" in section

@@ -1,4 +1,5 @@
 """docs/ENROLL.md on this machine: 1 server, 2 kiosks, 5 tablets enrolled, checked, synced, running."""
+
 import os
 import re
 import subprocess
@@ -17,8 +18,9 @@ SMOKE = ROOT / "deploy" / "lobby-smoke.sh"
 def test_lobby_of_two_kiosks_and_five_tablets_comes_up(tmp_path):
     env = dict(os.environ, MOTCUA_BIN=str(Path(sys.executable).parent))
     env.pop("DISPLAY", None)
-    proc = subprocess.run(["bash", str(SMOKE), str(tmp_path / "lobby")], capture_output=True, text=True,
-                          env=env, timeout=150)
+    proc = subprocess.run(
+        ["bash", str(SMOKE), str(tmp_path / "lobby")], capture_output=True, text=True, env=env, timeout=150
+    )
     report = proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.returncode == 0, report
     assert "LOBBY OK: 1 server, 2 kiosks, 5 tablets" in proc.stdout
@@ -43,6 +45,7 @@ def test_enroll_config_examples_load_as_real_device_configs(tmp_path):
     kiosk_ini, rating_ini = ini_blocks(ENROLL.read_text(encoding="utf-8"))
     for app, text in (("kiosk", kiosk_ini), ("rating", rating_ini)):
         from motcua.pin import hash_pin
+
         text = text.replace("pbkdf2_sha256$...", hash_pin("2468"))
         text = text.replace(f"/var/lib/motcua/{app}", str(tmp_path / app / "data"))
         folder = tmp_path / app
@@ -58,8 +61,10 @@ def test_enroll_config_examples_load_as_real_device_configs(tmp_path):
 
 def test_enroll_doc_and_smoke_script_use_the_same_keys():
     """The script writes what the doc tells the admin to write: same sections and keys."""
+
     def keys(text):
         return sorted(set(re.findall(r"^\[?([a-z_]+)\]? ?=?", text, flags=re.M)) - {""})
+
     doc = ini_blocks(ENROLL.read_text(encoding="utf-8"))
     script = re.findall(r"<<EOF\n(.*?)EOF", SMOKE.read_text(encoding="utf-8"), flags=re.S)
     assert [keys(b) for b in doc] == [keys(b) for b in script]
@@ -68,9 +73,20 @@ def test_enroll_doc_and_smoke_script_use_the_same_keys():
 def test_enroll_doc_registers_devices_the_way_the_script_does():
     doc = ENROLL.read_text(encoding="utf-8")
     script = SMOKE.read_text(encoding="utf-8")
-    for phrase in ("device add --kind kiosk", "device add --kind rating", "| tail -n 1 >", "umask 077",
-                   "staff add --office", "--pin-stdin", "import procedures", "office add",
-                   "admin add quantri --password-stdin", "check --config", "sync --config",
-                   "device list", "hash-pin 2468"):
+    for phrase in (
+        "device add --kind kiosk",
+        "device add --kind rating",
+        "| tail -n 1 >",
+        "umask 077",
+        "staff add --office",
+        "--pin-stdin",
+        "import procedures",
+        "office add",
+        "admin add quantri --password-stdin",
+        "check --config",
+        "sync --config",
+        "device list",
+        "hash-pin 2468",
+    ):
         assert phrase in doc, phrase
         assert phrase.replace(" --config", "") in script, phrase

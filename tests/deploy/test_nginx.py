@@ -1,5 +1,6 @@
 """deploy/nginx/motcua.conf, run by a real nginx in front of two central servers on one PostgreSQL:
 TLS, HTTP redirected, requests spread over both, one server stopped and nothing lost, codes kept out of logs."""
+
 import glob
 import re
 import shutil
@@ -38,9 +39,29 @@ def nginx_binary(cache: Path) -> str:
 
 def certificate(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "fullchain.pem", folder / "privkey.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={NAME}",
-                    "-addext", f"subjectAltName=DNS:{NAME},IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={NAME}",
+            "-addext",
+            f"subjectAltName=DNS:{NAME},IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return cert, key
 
 
@@ -49,7 +70,9 @@ def site_for_test(folder: Path, ports: list[int], https: int, http: int, cert: P
     site = SITE.read_text()
     site = site.replace("127.0.0.1:8001", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:8002", f"127.0.0.1:{ports[1]}")
     site = re.sub(r"listen \[::\]:\d+[^;]*;", "", site)
-    site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl").replace("listen 80;", f"listen 127.0.0.1:{http};")
+    site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl").replace(
+        "listen 80;", f"listen 127.0.0.1:{http};"
+    )
     site = site.replace(f"/etc/letsencrypt/live/{NAME}/fullchain.pem", str(cert))
     site = site.replace(f"/etc/letsencrypt/live/{NAME}/privkey.pem", str(key))
     site = site.replace("/var/log/nginx/", f"{folder}/").replace("/var/www/html", str(folder))
@@ -68,8 +91,11 @@ def lobby_behind_nginx(postgres, launch_server, tmp_path):
     (tmp_path / "nginx.conf").write_text(
         f"worker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
         "events { worker_connections 256; }\nhttp {\n"
-        + "".join(f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        + f"  include {tmp_path}/site.conf;\n}}\n")
+        + "".join(
+            f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {tmp_path}/site.conf;\n}}\n"
+    )
     nginx = nginx_binary(tmp_path / "deb")
     base = [nginx, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(tmp_path / "nginx.conf")]
     checked = subprocess.run(base + ["-t"], capture_output=True, text=True, timeout=30)
@@ -82,8 +108,14 @@ def lobby_behind_nginx(postgres, launch_server, tmp_path):
             break
         except requests.RequestException:
             time.sleep(0.1)
-    yield {"url": f"https://127.0.0.1:{https}", "http": f"http://127.0.0.1:{http}", "cert": str(cert),
-           "servers": servers, "db": db, "log": tmp_path / "motcua-access.log"}
+    yield {
+        "url": f"https://127.0.0.1:{https}",
+        "http": f"http://127.0.0.1:{http}",
+        "cert": str(cert),
+        "servers": servers,
+        "db": db,
+        "log": tmp_path / "motcua-access.log",
+    }
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -94,8 +126,9 @@ def test_two_servers_behind_nginx_share_the_work_and_survive_losing_one(lobby_be
     token = first.device_token("rating", office="XA-PHUOCLONG", counter=1)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    session.request = lambda method, url, **kw: requests.Session.request(session, method, url,
-                                                                         verify=lobby["cert"], **kw)
+    session.request = lambda method, url, **kw: requests.Session.request(
+        session, method, url, verify=lobby["cert"], **kw
+    )
 
     health = session.get(lobby["url"] + "/healthz", timeout=10)
     assert health.status_code == 200 and health.json() == {"status": "ok"}
@@ -105,11 +138,25 @@ def test_two_servers_behind_nginx_share_the_work_and_survive_losing_one(lobby_be
     sent = []
 
     def send(seq):
-        item = {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-11-22T08:00:00+07:00",
-                "office": "XA-PHUOCLONG", "counter": 1, "staff_id": None, "scale": 3, "score": 3, "reasons": [],
-                "comment": None, "dossier_code": None}
-        r = session.post(lobby["url"] + "/api/v1/ratings", json={"ratings": [item]},
-                         headers={"Idempotency-Key": str(uuid.uuid4())}, timeout=15)
+        item = {
+            "id": str(uuid.uuid4()),
+            "device_seq": seq,
+            "created_at": "2026-11-22T08:00:00+07:00",
+            "office": "XA-PHUOCLONG",
+            "counter": 1,
+            "staff_id": None,
+            "scale": 3,
+            "score": 3,
+            "reasons": [],
+            "comment": None,
+            "dossier_code": None,
+        }
+        r = session.post(
+            lobby["url"] + "/api/v1/ratings",
+            json={"ratings": [item]},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+            timeout=15,
+        )
         assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted", r.text
         sent.append(item["id"])
 
@@ -134,8 +181,12 @@ def test_two_servers_behind_nginx_share_the_work_and_survive_losing_one(lobby_be
 def test_access_log_keeps_dossier_codes_out(lobby_behind_nginx):
     lobby = lobby_behind_nginx
     token = lobby["servers"][0].device_token("kiosk", office="XA-PHUOCLONG", counter=None)
-    r = requests.get(lobby["url"] + "/api/v1/dossiers/000.00.31.H29-251103-0007", verify=lobby["cert"],
-                     headers={"Authorization": f"Bearer {token}", "X-Lookup-Secret": "ABC123"}, timeout=10)
+    r = requests.get(
+        lobby["url"] + "/api/v1/dossiers/000.00.31.H29-251103-0007",
+        verify=lobby["cert"],
+        headers={"Authorization": f"Bearer {token}", "X-Lookup-Secret": "ABC123"},
+        timeout=10,
+    )
     assert r.status_code == 404 and r.json()["error"]["code"]
     time.sleep(0.2)
     log = lobby["log"].read_text()
@@ -158,11 +209,22 @@ def test_stalled_uploads_through_nginx_keep_no_device_out_and_are_closed_after_1
     opened = time.monotonic()
     stalled = [stall(https, None, tls, host="127.0.0.1") for _ in range(130)]
     time.sleep(0.5)
-    item = {"id": str(uuid.uuid4()), "device_seq": 1, "created_at": "2026-11-22T08:00:00+07:00",
-            "office": "XA-PHUOCLONG", "counter": 1, "score": 3}
+    item = {
+        "id": str(uuid.uuid4()),
+        "device_seq": 1,
+        "created_at": "2026-11-22T08:00:00+07:00",
+        "office": "XA-PHUOCLONG",
+        "counter": 1,
+        "score": 3,
+    }
     started = time.monotonic()
-    r = requests.post(lobby["url"] + "/api/v1/ratings", json={"ratings": [item]}, verify=lobby["cert"], timeout=10,
-                      headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+    r = requests.post(
+        lobby["url"] + "/api/v1/ratings",
+        json={"ratings": [item]},
+        verify=lobby["cert"],
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+    )
     assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted", r.text
     assert time.monotonic() - started < 3
     answers = [outcome(s, opened + 10 + 4) for s in stalled]

@@ -1,5 +1,6 @@
 """deploy/bin/motcua-session: starts the app, speaks systemd's notify protocol, and never feeds the
 watchdog for an app that is stopped or gone."""
+
 import os
 import signal
 import socket
@@ -50,9 +51,26 @@ def start(folder: Path, bin_dir: Path, systemd: FakeSystemd, *extra: str) -> sub
     config.write_text("[server]\n")
     env = dict(os.environ, NOTIFY_SOCKET=systemd.path, WATCHDOG_USEC="400000")
     env.pop("WATCHDOG_PID", None)
-    return subprocess.Popen([sys.executable, str(SESSION), "kiosk", "--config", str(config), "--display",
-                             "offscreen", "--bin", str(bin_dir), "--ready-after", "0.3", *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(SESSION),
+            "kiosk",
+            "--config",
+            str(config),
+            "--display",
+            "offscreen",
+            "--bin",
+            str(bin_dir),
+            "--ready-after",
+            "0.3",
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def child_pid(session: subprocess.Popen) -> int:
@@ -103,7 +121,10 @@ def test_app_exit_code_is_the_session_exit_code_so_systemd_restarts_it(tmp_path)
 def test_stop_reaches_an_app_that_ignores_sigterm(tmp_path):
     """Kiosk mode refuses close requests; `systemctl stop` must still end the app."""
     systemd = FakeSystemd(tmp_path)
-    body = "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint(os.environ.get('SDL_NO_SIGNAL_HANDLERS'), flush=True)\ntime.sleep(60)"
+    body = (
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "print(os.environ.get('SDL_NO_SIGNAL_HANDLERS'), flush=True)\ntime.sleep(60)"
+    )
     session = start(tmp_path, fake_app(tmp_path, body), systemd)
     systemd.collect(0.6)
     started = time.monotonic()
@@ -116,8 +137,12 @@ def test_stop_reaches_an_app_that_ignores_sigterm(tmp_path):
 
 
 def test_missing_config_is_named_in_plain_words(tmp_path):
-    proc = subprocess.run([sys.executable, str(SESSION), "rating", "--config", str(tmp_path / "rating.ini")],
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, str(SESSION), "rating", "--config", str(tmp_path / "rating.ini")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 2
     assert f"config file {tmp_path / 'rating.ini'} does not exist" in proc.stderr
 
@@ -127,16 +152,34 @@ def test_real_kiosk_runs_offscreen_under_the_session_and_reports_to_the_server(s
     (tmp_path / "kiosk.token").write_text(token + "\n")
     (tmp_path / "kiosk.token").chmod(0o600)
     config = tmp_path / "kiosk.ini"
-    config.write_text(f"[server]\nurl = {server.url}\ntoken_file = kiosk.token\n\n[device]\n"
-                      f"office_code = XA-PHUOCLONG\nname = Kiosk sảnh\ndata_dir = data\n", encoding="utf-8")
+    config.write_text(
+        f"[server]\nurl = {server.url}\ntoken_file = kiosk.token\n\n[device]\n"
+        f"office_code = XA-PHUOCLONG\nname = Kiosk sảnh\ndata_dir = data\n",
+        encoding="utf-8",
+    )
     systemd = FakeSystemd(tmp_path)
     (tmp_path / "run").mkdir()
-    env = dict(os.environ, NOTIFY_SOCKET=systemd.path, WATCHDOG_USEC="2000000",
-               RUNTIME_DIRECTORY=str(tmp_path / "run"))
+    env = dict(os.environ, NOTIFY_SOCKET=systemd.path, WATCHDOG_USEC="2000000", RUNTIME_DIRECTORY=str(tmp_path / "run"))
     env.pop("DISPLAY", None)
-    session = subprocess.Popen([sys.executable, str(SESSION), "kiosk", "--config", str(config), "--display",
-                                "offscreen", "--bin", str(Path(sys.executable).parent), "--ready-after", "2"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    session = subprocess.Popen(
+        [
+            sys.executable,
+            str(SESSION),
+            "kiosk",
+            "--config",
+            str(config),
+            "--display",
+            "offscreen",
+            "--bin",
+            str(Path(sys.executable).parent),
+            "--ready-after",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         seen = False
@@ -148,7 +191,7 @@ def test_real_kiosk_runs_offscreen_under_the_session_and_reports_to_the_server(s
         systemd.collect(1.5)
         assert systemd.count("READY=1") == 1 and systemd.count("WATCHDOG=1") >= 1
         assert session.poll() is None
-        beat = tmp_path / "run" / "kiosk.alive"   # the real kiosk's screen loop beats it every 2 s
+        beat = tmp_path / "run" / "kiosk.alive"  # the real kiosk's screen loop beats it every 2 s
         assert beat.exists() and time.time() - beat.stat().st_mtime < 5
     finally:
         session.terminate()
@@ -160,10 +203,12 @@ def test_a_hung_screen_loop_stops_the_watchdog_and_a_live_one_feeds_it(tmp_path)
     """The app beats its alive file; when the beats stop (process alive, screen loop stuck) the
     watchdog pings stop too, so systemd restarts it; when they resume, so do the pings."""
     systemd = FakeSystemd(tmp_path)
-    hang = tmp_path / "hang"   # while this file exists the stand-in app's "screen loop" is stuck
-    body = ("from pathlib import Path\n"
-            "alive = Path(os.environ['MOTCUA_ALIVE_FILE'])\n"
-            f"while True:\n    if not Path({str(hang)!r}).exists(): alive.touch()\n    time.sleep(0.1)\n")
+    hang = tmp_path / "hang"  # while this file exists the stand-in app's "screen loop" is stuck
+    body = (
+        "from pathlib import Path\n"
+        "alive = Path(os.environ['MOTCUA_ALIVE_FILE'])\n"
+        f"while True:\n    if not Path({str(hang)!r}).exists(): alive.touch()\n    time.sleep(0.1)\n"
+    )
     session = start(tmp_path, fake_app(tmp_path, body), systemd, "--hang-after", "1")
 
     def wait_for(condition, seconds=10.0):
@@ -171,6 +216,7 @@ def test_a_hung_screen_loop_stops_the_watchdog_and_a_live_one_feeds_it(tmp_path)
         while not condition() and time.monotonic() < deadline:
             systemd.collect(0.1)
         return condition()
+
     try:
         assert wait_for(lambda: systemd.count("READY=1") == 1 and systemd.count("WATCHDOG=1") >= 3)
         hang.touch()
@@ -178,7 +224,7 @@ def test_a_hung_screen_loop_stops_the_watchdog_and_a_live_one_feeds_it(tmp_path)
         hung_at = time.monotonic()
         systemd.collect(1.2)
         assert systemd.count("WATCHDOG=1", since=hung_at) == 0
-        assert session.poll() is None   # the process lives on: only the watchdog can catch this
+        assert session.poll() is None  # the process lives on: only the watchdog can catch this
         hang.unlink()
         resumed_at = time.monotonic()
         assert wait_for(lambda: systemd.count("WATCHDOG=1", since=resumed_at) >= 1)

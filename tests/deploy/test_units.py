@@ -1,5 +1,6 @@
 """The systemd units in deploy/systemd pass `systemd-analyze verify` in a scratch root, and say what
 the field needs: restart forever, a watchdog, start at boot, servers on 127.0.0.1 only."""
+
 import configparser
 import os
 import shutil
@@ -10,12 +11,25 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ROOT / "deploy" / "systemd"
-INSTANCES = ["motcua-central@8001.service", "motcua-central@8002.service", "motcua-central-migrate.service",
-             "motcua-device@kiosk.service", "motcua-device@rating.service", "motcua-backup.service",
-             "motcua-backup.timer", "motcua-screen@on.service", "motcua-screen@off.service",
-             "motcua-screen-on.timer", "motcua-screen-off.timer"]
-STUBS = ["opt/motcua/venv/bin/motcua-central", "opt/motcua/venv/bin/python",
-         "opt/motcua/deploy/bin/motcua-session", "opt/motcua/deploy/kiosk/motcua-screen"]
+INSTANCES = [
+    "motcua-central@8001.service",
+    "motcua-central@8002.service",
+    "motcua-central-migrate.service",
+    "motcua-device@kiosk.service",
+    "motcua-device@rating.service",
+    "motcua-backup.service",
+    "motcua-backup.timer",
+    "motcua-screen@on.service",
+    "motcua-screen@off.service",
+    "motcua-screen-on.timer",
+    "motcua-screen-off.timer",
+]
+STUBS = [
+    "opt/motcua/venv/bin/motcua-central",
+    "opt/motcua/venv/bin/python",
+    "opt/motcua/deploy/bin/motcua-session",
+    "opt/motcua/deploy/kiosk/motcua-screen",
+]
 
 
 def systemd_analyze() -> str | None:
@@ -23,9 +37,13 @@ def systemd_analyze() -> str | None:
     found = shutil.which("systemd-analyze")
     if found or os.geteuid() != 0 or not shutil.which("apt-get"):
         return found
-    proc = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "systemd"],
-                          capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    proc = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "systemd"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+    )
     return shutil.which("systemd-analyze") if proc.returncode == 0 else None
 
 
@@ -52,8 +70,9 @@ def scratch_root(tmp_path: Path, units_from: Path = UNITS) -> Path:
 
 
 def verify(root: Path, names) -> subprocess.CompletedProcess:
-    return subprocess.run([systemd_analyze(), "verify", f"--root={root}", *names],
-                          capture_output=True, text=True, timeout=120, cwd=root)
+    return subprocess.run(
+        [systemd_analyze(), "verify", f"--root={root}", *names], capture_output=True, text=True, timeout=120, cwd=root
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +86,7 @@ def analyze():
 
 def test_every_unit_passes_systemd_analyze_verify(analyze, tmp_path):
     proc = verify(scratch_root(tmp_path), INSTANCES)
-    assert proc.returncode == 0 and proc.stderr.strip() == "" and proc.stdout.strip() == "", \
-        proc.stderr + proc.stdout
+    assert proc.returncode == 0 and proc.stderr.strip() == "" and proc.stdout.strip() == "", proc.stderr + proc.stdout
 
 
 def test_verify_catches_a_misspelt_key_and_a_missing_program(analyze, tmp_path):
@@ -117,13 +135,22 @@ def test_backup_runs_nightly_and_catches_up_after_a_power_cut():
 def test_device_image_setup_installs_units_that_verify_and_the_real_launcher(analyze, tmp_path):
     """deploy/kiosk/setup-device.sh --root: the files a tablet image gets, checked by systemd itself."""
     root = tmp_path / "image"
-    proc = subprocess.run(["bash", str(ROOT / "deploy/kiosk/setup-device.sh"), "rating", "--root", str(root)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        ["bash", str(ROOT / "deploy/kiosk/setup-device.sh"), "rating", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "would run: systemctl set-default graphical.target" in proc.stdout  # boots to the app
     assert "apt-get install" in proc.stdout and " cage " in proc.stdout
-    for path in ("etc/systemd/system/motcua-device@.service", "etc/systemd/journald.conf.d/motcua.conf",
-                 "opt/motcua/deploy/bin/motcua-session", "opt/motcua/config/rating.ini", "opt/motcua/setup.py"):
+    for path in (
+        "etc/systemd/system/motcua-device@.service",
+        "etc/systemd/journald.conf.d/motcua.conf",
+        "opt/motcua/deploy/bin/motcua-session",
+        "opt/motcua/config/rating.ini",
+        "opt/motcua/setup.py",
+    ):
         assert (root / path).is_file(), path
     assert not (root / "opt/motcua/.git").exists() and not (root / "opt/motcua/.venv").exists()
     assert (root / "etc/motcua").stat().st_mode & 0o777 == 0o750
@@ -135,15 +162,22 @@ def test_device_image_setup_installs_units_that_verify_and_the_real_launcher(ana
         (root / stub).parent.mkdir(parents=True, exist_ok=True)
         (root / stub).write_text("#!/bin/sh\n")
         (root / stub).chmod(0o755)
-    checked = verify(root, ["motcua-device@rating.service", "motcua-screen-on.timer", "motcua-screen-off.timer",
-                            "motcua-screen@off.service"])
+    checked = verify(
+        root,
+        [
+            "motcua-device@rating.service",
+            "motcua-screen-on.timer",
+            "motcua-screen-off.timer",
+            "motcua-screen@off.service",
+        ],
+    )
     assert checked.returncode == 0 and checked.stderr.strip() == "", checked.stderr
 
 
 def test_screen_script_switches_a_raspberry_pi_display(tmp_path):
     calls = tmp_path / "calls"
     fake = tmp_path / "vcgencmd"
-    fake.write_text(f"#!/bin/sh\necho \"$@\" >> {calls}\n")
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
     fake.chmod(0o755)
     env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}")
     screen = str(ROOT / "deploy/kiosk/motcua-screen")

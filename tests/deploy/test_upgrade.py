@@ -1,5 +1,6 @@
 """Upgrading the server: a database made by the first release is brought to the newest schema by
 `motcua-central init`, on SQLite and PostgreSQL, and every office, device, officer and rating survives."""
+
 import subprocess
 import sys
 import uuid
@@ -41,17 +42,34 @@ def make_first_release_database(db: str) -> None:
         command.upgrade(cfg, FIRST)
     now = datetime(2026, 11, 20, 2, 0, 0)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO offices (code, name, unit_code) VALUES ('XA-PHUOCLONG', "
-                          "'Trung tâm Phục vụ hành chính công xã Phước Long', '000.00.31.H29')"))
-        conn.execute(text("INSERT INTO staff (office_code, name, title, counter, active) VALUES "
-                          "('XA-PHUOCLONG', 'Nguyễn Thị Lan', 'Công chức một cửa', 1, true)"))
-        conn.execute(text("INSERT INTO devices (kind, office_code, counter, name, token_hash, created_at, max_seq) "
-                          "VALUES ('rating', 'XA-PHUOCLONG', 1, 'Quầy 1', :h, :t, 1)"),
-                     {"h": security.token_hash(OLD_TOKEN), "t": now})
-        conn.execute(text("INSERT INTO ratings (id, device_id, device_seq, created_at, received_at, office_code, "
-                          "counter, staff_id, scale, score, reasons, comment, content_hash) VALUES "
-                          "(:id, 1, 1, :t, :t, 'XA-PHUOCLONG', 1, 1, 3, 1, '[\"cho_lau\"]', "
-                          "'Phải chờ lâu quá', 'old-release-hash')"), {"id": RATING_ID, "t": now})
+        conn.execute(
+            text(
+                "INSERT INTO offices (code, name, unit_code) VALUES ('XA-PHUOCLONG', "
+                "'Trung tâm Phục vụ hành chính công xã Phước Long', '000.00.31.H29')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO staff (office_code, name, title, counter, active) VALUES "
+                "('XA-PHUOCLONG', 'Nguyễn Thị Lan', 'Công chức một cửa', 1, true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO devices (kind, office_code, counter, name, token_hash, created_at, max_seq) "
+                "VALUES ('rating', 'XA-PHUOCLONG', 1, 'Quầy 1', :h, :t, 1)"
+            ),
+            {"h": security.token_hash(OLD_TOKEN), "t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ratings (id, device_id, device_seq, created_at, received_at, office_code, "
+                "counter, staff_id, scale, score, reasons, comment, content_hash) VALUES "
+                "(:id, 1, 1, :t, :t, 'XA-PHUOCLONG', 1, 1, 3, 1, '[\"cho_lau\"]', "
+                "'Phải chờ lâu quá', 'old-release-hash')"
+            ),
+            {"id": RATING_ID, "t": now},
+        )
     engine.dispose()
 
 
@@ -64,8 +82,9 @@ def revision_of(db: str) -> str:
 
 
 def init(db: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "central.cli", "--db", db, "init"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "central.cli", "--db", db, "init"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_first_release_database_is_upgraded_by_init_and_keeps_its_data(storage_url, launch_server):
@@ -83,8 +102,9 @@ def test_first_release_database_is_upgraded_by_init_and_keeps_its_data(storage_u
 
     engine = engine_for(storage_url)
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT device_seq, score, reasons, comment, office_code FROM ratings WHERE id = :i"),
-                           {"i": RATING_ID}).one()
+        row = conn.execute(
+            text("SELECT device_seq, score, reasons, comment, office_code FROM ratings WHERE id = :i"), {"i": RATING_ID}
+        ).one()
         officer = conn.execute(text("SELECT name FROM staff WHERE id = 1")).scalar()
     engine.dispose()
     assert tuple(row) == (1, 1, '["cho_lau"]', "Phải chờ lâu quá", "XA-PHUOCLONG")
@@ -96,18 +116,38 @@ def test_first_release_database_is_upgraded_by_init_and_keeps_its_data(storage_u
     assert "Quầy 1" in listed and "active" in listed
 
     def send(seq):
-        item = {"id": str(uuid.uuid4()), "device_seq": seq, "created_at": "2026-11-22T08:00:00+07:00",
-                "office": "XA-PHUOCLONG", "counter": 1, "staff_id": 1, "scale": 3, "score": 3,
-                "reasons": [], "comment": None, "dossier_code": None}
-        r = requests.post(server.url + "/api/v1/ratings", json={"ratings": [item]}, timeout=15,
-                          headers={"Authorization": f"Bearer {OLD_TOKEN}", "Idempotency-Key": str(uuid.uuid4())})
+        item = {
+            "id": str(uuid.uuid4()),
+            "device_seq": seq,
+            "created_at": "2026-11-22T08:00:00+07:00",
+            "office": "XA-PHUOCLONG",
+            "counter": 1,
+            "staff_id": 1,
+            "scale": 3,
+            "score": 3,
+            "reasons": [],
+            "comment": None,
+            "dossier_code": None,
+        }
+        r = requests.post(
+            server.url + "/api/v1/ratings",
+            json={"ratings": [item]},
+            timeout=15,
+            headers={"Authorization": f"Bearer {OLD_TOKEN}", "Idempotency-Key": str(uuid.uuid4())},
+        )
         assert r.status_code == 200, r.text
         return r.json()["results"][0]
-    assert send(1)["reason"] == "seq_taken"   # seq 1 is the rating stored before the upgrade
+
+    assert send(1)["reason"] == "seq_taken"  # seq 1 is the rating stored before the upgrade
     assert send(2)["status"] == "accepted"
 
 
 def test_serve_refuses_a_database_without_schema_and_says_to_run_init(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "central.cli", "--db", str(tmp_path / "new.db"), "serve",
-                           "--port", "1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "central.cli", "--db", str(tmp_path / "new.db"), "serve", "--port", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode != 0 and "motcua-central init" in proc.stderr

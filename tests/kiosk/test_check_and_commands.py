@@ -1,4 +1,5 @@
 """`motcua-kiosk check` and the server's heartbeat commands, against a real central server."""
+
 import json
 import subprocess
 import sys
@@ -23,9 +24,12 @@ def write_config(folder: Path, url: str, token: str, office=OFFICE, extra="") ->
     (folder / "kiosk.token").write_text(token + "\n", encoding="utf-8")
     (folder / "kiosk.token").chmod(0o600)
     ini = folder / "kiosk.ini"
-    ini.write_text(f"[server]\nurl = {url}\ntoken_file = kiosk.token\ntimeout_seconds = 3\n"
-                   f"[device]\noffice_code = {office}\noffice_name = Xã Phước Long\ndata_dir = data\n"
-                   f"[display]\nkiosk_mode = no\n{extra}", encoding="utf-8")
+    ini.write_text(
+        f"[server]\nurl = {url}\ntoken_file = kiosk.token\ntimeout_seconds = 3\n"
+        f"[device]\noffice_code = {office}\noffice_name = Xã Phước Long\ndata_dir = data\n"
+        f"[display]\nkiosk_mode = no\n{extra}",
+        encoding="utf-8",
+    )
     return ini
 
 
@@ -99,31 +103,29 @@ def kiosk_device(server, tmp_path):
 def test_heartbeat_commands_are_carried_out_once(server, kiosk_device):
     ini, device_id, services = kiosk_device
     applied, restarted = [], []
-    commands = DeviceCommands(sync=services.sync_catalogue, reload=lambda: load_config(ini),
-                             apply=applied.append, restart=restarted.append)
-    heartbeat = kiosk_heartbeat(services.client, services, CatalogueRefresher(services), "test", 60,
-                                commands=commands)
+    commands = DeviceCommands(
+        sync=services.sync_catalogue, reload=lambda: load_config(ini), apply=applied.append, restart=restarted.append
+    )
+    heartbeat = kiosk_heartbeat(services.client, services, CatalogueRefresher(services), "test", 60, commands=commands)
 
     server.cli("device", "command", device_id, "sync_now")
     assert services.fields() == []
     assert [c["name"] for c in heartbeat.beat()] == ["sync_now"]
-    assert sum(f["count"] for f in services.fields()) > 0       # the catalogue came down
-    assert heartbeat.beat() == []                                # delivered once, not again
+    assert sum(f["count"] for f in services.fields()) > 0  # the catalogue came down
+    assert heartbeat.beat() == []  # delivered once, not again
 
     text = ini.read_text(encoding="utf-8")
-    ini.write_text(text.replace("Xã Phước Long", "Phường Tân Định") + "[kiosk]\nidle_seconds = 120\n",
-                   encoding="utf-8")
+    ini.write_text(text.replace("Xã Phước Long", "Phường Tân Định") + "[kiosk]\nidle_seconds = 120\n", encoding="utf-8")
     server.cli("device", "command", device_id, "reload_config")
     heartbeat.beat()
     assert applied[-1].device.office_name == "Phường Tân Định" and applied[-1].kiosk.idle_seconds == 120
 
-    ini.write_text(ini.read_text(encoding="utf-8").replace("idle_seconds = 120", "idle_seconds = 5"),
-                   encoding="utf-8")
+    ini.write_text(ini.read_text(encoding="utf-8").replace("idle_seconds = 120", "idle_seconds = 5"), encoding="utf-8")
     server.cli("device", "command", device_id, "reload_config")
     heartbeat.beat()
-    assert len(applied) == 1                                      # a bad file is not applied...
+    assert len(applied) == 1  # a bad file is not applied...
     errors = heartbeat.body()["errors"]
-    assert errors and "idle_seconds" in errors[0]                 # ...and the server is told why
+    assert errors and "idle_seconds" in errors[0]  # ...and the server is told why
 
     server.cli("device", "command", device_id, "restart")
     heartbeat.beat()
@@ -137,7 +139,7 @@ def test_heartbeat_after_a_catalogue_sync_is_accepted_and_reports_it(server, kio
     refresher.run_once()
     assert refresher.last_sync_at is not None
     heartbeat.beat()
-    assert heartbeat.last_error is None     # the server accepted the body (ISO time, not a clock number)
+    assert heartbeat.last_error is None  # the server accepted the body (ISO time, not a clock number)
     body = heartbeat.body()
     assert body["last_sync_at"].startswith(time.strftime("%Y-"))
     assert body["catalogue_version"] == services.catalogue.version() is not None
@@ -150,13 +152,17 @@ def test_sync_then_search_json_from_the_cache_even_with_the_server_stopped(serve
     server.stop()
 
     def search(query):
-        out = subprocess.run([sys.executable, "-m", "kiosk", "search", query, "--config", str(ini), "--json"],
-                             capture_output=True, text=True, check=True,
-                             cwd=Path(__file__).resolve().parents[2]).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "kiosk", "search", query, "--config", str(ini), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        ).stdout
         return json.loads(out)
 
     hits = search("dang ky khai sinh")
     assert hits[0]["code"] == "1.001193" and hits[0]["name"] == "Đăng ký khai sinh"
     assert {"code", "name", "field", "summary", "score"} <= set(hits[0])
-    assert search("cong chung ban sao")[0]["code"] == "2.000815"   # citizens' word for chứng thực
-    assert search('"(AND* khai') is not None                        # search syntax in the query is harmless
+    assert search("cong chung ban sao")[0]["code"] == "2.000815"  # citizens' word for chứng thực
+    assert search('"(AND* khai') is not None  # search syntax in the query is harmless

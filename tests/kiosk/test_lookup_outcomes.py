@@ -1,5 +1,6 @@
 """Every way a dossier lookup ends is one named outcome (kiosk.services.Outcome), the same words as
 before, and the dossier screen has a message for each of them that is not a dossier."""
+
 import pytest
 
 from kiosk.services import KioskServices, Lookup, Outcome
@@ -18,15 +19,18 @@ class Client:
         return self.answer
 
 
-@pytest.mark.parametrize("answer, code, secret, outcome, online", [
-    ({"code": CODE}, CODE, None, Outcome.FOUND, True),
-    (None, CODE, "123456", Outcome.NOT_FOUND, True),
-    (Rejected("no such dossier", status=404), CODE, None, Outcome.NOT_FOUND, True),
-    (ServerUnreachable("slow down", status=429, retry_after=7), CODE, None, Outcome.BUSY, True),
-    (ServerUnreachable("no route"), CODE, None, Outcome.OFFLINE, False),
-    (Rejected("bad token", status=401), CODE, None, Outcome.OFFLINE, True),
-    ({"code": CODE}, "not a code", None, Outcome.INVALID, None),
-])
+@pytest.mark.parametrize(
+    "answer, code, secret, outcome, online",
+    [
+        ({"code": CODE}, CODE, None, Outcome.FOUND, True),
+        (None, CODE, "123456", Outcome.NOT_FOUND, True),
+        (Rejected("no such dossier", status=404), CODE, None, Outcome.NOT_FOUND, True),
+        (ServerUnreachable("slow down", status=429, retry_after=7), CODE, None, Outcome.BUSY, True),
+        (ServerUnreachable("no route"), CODE, None, Outcome.OFFLINE, False),
+        (Rejected("bad token", status=401), CODE, None, Outcome.OFFLINE, True),
+        ({"code": CODE}, "not a code", None, Outcome.INVALID, None),
+    ],
+)
 def test_each_lookup_ends_in_one_named_outcome(answer, code, secret, outcome, online):
     services = KioskServices(catalogue=None, client=Client(answer), office_code="XA-A")
     result = services.lookup_dossier(code, secret)

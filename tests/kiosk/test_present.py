@@ -1,16 +1,22 @@
 """How procedures and dossiers read on the kiosk: fees, times, on time / late, masked names, codes."""
 
-
 from kiosk import present
 from kiosk.i18n import CATALOGS, tr
 
 
-
 def dossier(status, **kw):
-    base = {"code": "000.00.31.H29-251103-0007", "procedure": {"code": "1.001193", "name": "Đăng ký khai sinh"},
-            "status": {"code": status, "label": tr(f"status.{status}")}, "received_at": "2025-11-03T08:00:00+07:00",
-            "due_at": "2025-11-05T17:00:00+07:00", "finished_at": None, "returned_at": None,
-            "on_time": None, "late": False, "holder": "Nguyễn V. A."}
+    base = {
+        "code": "000.00.31.H29-251103-0007",
+        "procedure": {"code": "1.001193", "name": "Đăng ký khai sinh"},
+        "status": {"code": status, "label": tr(f"status.{status}")},
+        "received_at": "2025-11-03T08:00:00+07:00",
+        "due_at": "2025-11-05T17:00:00+07:00",
+        "finished_at": None,
+        "returned_at": None,
+        "on_time": None,
+        "late": False,
+        "holder": "Nguyễn V. A.",
+    }
     base.update(kw)
     return base
 
@@ -25,9 +31,12 @@ def test_fees_read_in_vietnamese_money():
 
 
 def test_summary_prefers_the_in_person_channel():
-    item = {"methods": [{"channel": "online", "time": 3, "time_unit": "ngày", "fees": []},
-                        {"channel": "direct", "time": 1, "time_unit": "ngày làm việc",
-                         "fees": [{"amount": 10000, "text": ""}]}]}
+    item = {
+        "methods": [
+            {"channel": "online", "time": 3, "time_unit": "ngày", "fees": []},
+            {"channel": "direct", "time": 1, "time_unit": "ngày làm việc", "fees": [{"amount": 10000, "text": ""}]},
+        ]
+    }
     assert present.summary_line(item) == "1 ngày làm việc · 10.000đ"
     assert present.summary_line({"methods": []}) == tr("time.none")
 
@@ -82,12 +91,24 @@ def test_percent_uses_a_decimal_comma_in_vietnamese():
 
 
 def test_document_lines_count_originals_and_copies():
-    proc = {"documents": [{"case": "Trường hợp 1", "items": [
-        {"name": "Tờ khai", "originals": 1, "copies": 0}, {"name": "CCCD", "originals": 0, "copies": 2}]}]}
+    proc = {
+        "documents": [
+            {
+                "case": "Trường hợp 1",
+                "items": [
+                    {"name": "Tờ khai", "originals": 1, "copies": 0},
+                    {"name": "CCCD", "originals": 0, "copies": 2},
+                ],
+            }
+        ]
+    }
     assert present.document_lines(proc) == [("Trường hợp 1", ["Tờ khai — 1 bản chính", "CCCD — 2 bản sao"])]
 
 
 def test_vietnamese_strings_are_written_with_diacritics():
     vi = CATALOGS["vi"]
-    assert [k for k, text in vi.items() if k.startswith(("home.", "dossier.", "next.")) and text.isascii()
-            and k != "home.lang_switch"] == []
+    assert [
+        k
+        for k, text in vi.items()
+        if k.startswith(("home.", "dossier.", "next.")) and text.isascii() and k != "home.lang_switch"
+    ] == []

@@ -1,4 +1,5 @@
 """config/kiosk.ini: every kiosk key declared once, documented in the shipped file, bad values named."""
+
 import re
 from pathlib import Path
 
@@ -29,15 +30,15 @@ def test_every_declared_key_is_in_the_shipped_file_with_a_comment_above():
             idx = next((i for i, line in enumerate(body) if re.match(rf"{key.name}\s*=", line)), None)
             assert idx is not None, f"[{section.name}] {key.name} missing from config/kiosk.ini"
             above = [line for line in body[:idx] if line.strip()]
-            assert above and (above[-1].startswith(";") or re.match(r"\w+\s*=", above[-1])), \
+            assert above and (above[-1].startswith(";") or re.match(r"\w+\s*=", above[-1])), (
                 f"[{section.name}] {key.name} has no comment"
+            )
     assert lines[0].startswith(";")
 
 
 def test_bad_values_name_the_section_key_and_what_is_allowed(tmp_path):
     bad = tmp_path / "kiosk.ini"
-    bad.write_text("[kiosk]\nidle_seconds = soon\n[printer]\nkind = laser\n[theme]\nprimary = blue\n",
-                   encoding="utf-8")
+    bad.write_text("[kiosk]\nidle_seconds = soon\n[printer]\nkind = laser\n[theme]\nprimary = blue\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_config(bad, env={})
     message = str(err.value)
@@ -54,6 +55,7 @@ def test_environment_overrides_a_kiosk_key(tmp_path):
 def test_search_limit_bounds_the_kiosk_search_and_stays_within_what_the_catalogue_answers(tmp_path):
     """[kiosk] search_limit was declared and documented but never read: every search showed 50."""
     from kiosk.__main__ import build_services
+
     ini = tmp_path / "kiosk.ini"
     ini.write_text("[device]\ndata_dir = var\n[kiosk]\nsearch_limit = 7\n", encoding="utf-8")
     services = build_services(load_config(ini, env={}))
@@ -61,6 +63,6 @@ def test_search_limit_bounds_the_kiosk_search_and_stays_within_what_the_catalogu
     services.catalogue.search = lambda query, limit: asked.append(limit) or []
     services.search("khai sinh")
     assert asked == [7]
-    ini.write_text("[kiosk]\nsearch_limit = 300\n", encoding="utf-8")   # the catalogue answers at most 200
+    ini.write_text("[kiosk]\nsearch_limit = 300\n", encoding="utf-8")  # the catalogue answers at most 200
     with pytest.raises(ConfigError, match=r'search_limit = "300": expected a whole number between 5 and 200'):
         load_config(ini, env={})

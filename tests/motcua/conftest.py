@@ -1,4 +1,5 @@
 """motcua test fixtures: one central server per module, a fresh office + tablet per test (fast setup)."""
+
 import importlib.util
 import itertools
 import sys
@@ -30,8 +31,9 @@ def _shared_fixtures():
 @pytest.fixture(scope="module")
 def central(tmp_path_factory):
     """A real `motcua-central serve` shared by the tests of one module (each uses its own office)."""
-    srv = _shared_fixtures().launch(str(tmp_path_factory.mktemp("central") / "central.db"),
-                                    tmp_path_factory.mktemp("central-work"))
+    srv = _shared_fixtures().launch(
+        str(tmp_path_factory.mktemp("central") / "central.db"), tmp_path_factory.mktemp("central-work")
+    )
     yield srv
     srv.stop()
 

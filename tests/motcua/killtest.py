@@ -5,6 +5,7 @@ the outbox file, puts ratings in a loop and writes each id to a pipe only after 
 parent kills it after a random 5-60 ms, then checks that every id it read is in the file and that
 the file passes `PRAGMA integrity_check`.
 """
+
 import os
 import random
 import signal
@@ -30,7 +31,7 @@ def kill_once(path: str, rng: random.Random) -> list[str]:
     """One writer lifetime; returns the ids it acknowledged before it was killed."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
-    if pid == 0:   # the writer
+    if pid == 0:  # the writer
         os.close(read_fd)
         _writer(path, write_fd)
     os.close(write_fd)
@@ -42,7 +43,7 @@ def kill_once(path: str, rng: random.Random) -> list[str]:
         data += chunk
     os.close(read_fd)
     lines = data.split(b"\n")
-    return [line.decode() for line in lines[:-1]]   # the last piece may be cut mid-write: not acknowledged
+    return [line.decode() for line in lines[:-1]]  # the last piece may be cut mid-write: not acknowledged
 
 
 def check(path: str, acknowledged: set[str]) -> tuple[int, str]:
@@ -51,7 +52,7 @@ def check(path: str, acknowledged: set[str]) -> tuple[int, str]:
     try:
         try:
             stored = {row[0] for row in conn.execute("SELECT id FROM outbox")}
-        except sqlite3.OperationalError:   # killed before the first start finished creating the table
+        except sqlite3.OperationalError:  # killed before the first start finished creating the table
             stored = set()
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -71,5 +72,10 @@ def run(path: str, kills: int, seed: int = 1, check_every: int = 1) -> dict:
             missing, integrity = check(path, acknowledged)
             if missing or integrity != "ok":
                 break
-    return {"kills": done, "acknowledged": len(acknowledged), "missing": missing, "integrity": integrity,
-            "seconds": time.monotonic() - started}
+    return {
+        "kills": done,
+        "acknowledged": len(acknowledged),
+        "missing": missing,
+        "integrity": integrity,
+        "seconds": time.monotonic() - started,
+    }

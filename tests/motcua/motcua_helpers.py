@@ -1,4 +1,5 @@
 """Helpers shared by the motcua tests: rating payloads, a registered tablet, ratings read back from the server."""
+
 import csv
 import datetime
 import io
@@ -11,8 +12,14 @@ OFFICE = "XA-PHUOCLONG"
 
 def rating(score=3, staff_id=None, counter=1, office=OFFICE, **extra):
     """A rating payload as the tablet builds it (id and device_seq are filled by the outbox)."""
-    item = {"created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "office": office, "counter": counter, "scale": 3, "score": score, "reasons": []}
+    item = {
+        "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "office": office,
+        "counter": counter,
+        "scale": 3,
+        "score": score,
+        "reasons": [],
+    }
     if staff_id is not None:
         item["staff_id"] = staff_id
     item.update(extra)

@@ -4,6 +4,7 @@ Usage: python store_opener.py STORE START_AT COUNT. Waits until the wall clock r
 such processes open (create, migrate) the same store at the same instant, then prints the id of each
 rating whose `put` returned: the ratings a citizen was thanked for.
 """
+
 import sys
 import time
 

@@ -1,4 +1,5 @@
 """motcua.alive: the screen loop's beat the session supervisor watches (deploy/bin/motcua-session)."""
+
 import os
 import time
 
@@ -22,11 +23,11 @@ def test_schedule_beats_now_and_on_every_tick(tmp_path, monkeypatch):
     clock = StubClock()
     assert alive.schedule(clock) == "event"
     assert path.exists()
-    (callback, interval), = clock.calls
+    ((callback, interval),) = clock.calls
     assert interval == alive.EVERY_S
     old = time.time() - 100
     os.utime(path, (old, old))
-    callback(0.0)   # one tick of the screen loop
+    callback(0.0)  # one tick of the screen loop
     assert time.time() - path.stat().st_mtime < 5
 
 

@@ -1,4 +1,5 @@
 """Catalogue sync from the real server (full, since+ETag, deletions, offline) and Vietnamese search."""
+
 import pytest
 
 from motcua.catalogue import Catalogue
@@ -32,7 +33,7 @@ def test_full_sync_then_not_modified_then_changes_only(kiosk_server, tmp_path):
     assert cat.data_age() == 30
     again = cat.sync(client)
     assert (again.not_modified or again.updated == 0) and cat.count() == 22
-    assert cat.data_age() == 0   # confirmed current
+    assert cat.data_age() == 0  # confirmed current
     server.cli("procedure", "delete", "1.000419")
     try:
         change = cat.sync(client)
@@ -71,25 +72,28 @@ def test_a_sync_that_fails_half_way_changes_nothing(cat, tmp_path):
     assert local.count() == 0 and local.version() is None
 
 
-@pytest.mark.parametrize("query, first", [
-    ("Đăng ký khai sinh", "1.001193"),
-    ("dang ky khai sinh", "1.001193"),
-    ("DANG KY KHAI SINH", "1.001193"),
-    ("giay khai sinh", "1.001193"),
-    ("làm giấy kết hôn", "1.000894"),
-    ("dang ki ket hon", "1.000894"),
-    ("ket hon luu dong", "1.000593"),
-    ("dang ky lai khai sinh", "1.004884"),
-    ("khai sinh lại", "1.004884"),
-    ("dang ky khai sihn", "1.001193"),      # one typo
-    ("dang ky kethon", "1.000894"),         # words run together
-    ("xac nhan doc than", "1.004873"),
-    ("giấy độc thân", "1.004873"),
-    ("nhap ho khau", "1.004222"),
-    ("dang ky tam tru", "1.004194"),
-    ("mo quan an", "1.001612"),
-    ("1.001193", "1.001193"),
-])
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("Đăng ký khai sinh", "1.001193"),
+        ("dang ky khai sinh", "1.001193"),
+        ("DANG KY KHAI SINH", "1.001193"),
+        ("giay khai sinh", "1.001193"),
+        ("làm giấy kết hôn", "1.000894"),
+        ("dang ki ket hon", "1.000894"),
+        ("ket hon luu dong", "1.000593"),
+        ("dang ky lai khai sinh", "1.004884"),
+        ("khai sinh lại", "1.004884"),
+        ("dang ky khai sihn", "1.001193"),  # one typo
+        ("dang ky kethon", "1.000894"),  # words run together
+        ("xac nhan doc than", "1.004873"),
+        ("giấy độc thân", "1.004873"),
+        ("nhap ho khau", "1.004222"),
+        ("dang ky tam tru", "1.004194"),
+        ("mo quan an", "1.001612"),
+        ("1.001193", "1.001193"),
+    ],
+)
 def test_citizen_queries_find_the_right_procedure_first(cat, query, first):
     hits = cat.search(query)
     assert hits and hits[0]["code"] == first, [(h["code"], h["name"], h["score"]) for h in hits[:4]]
@@ -115,8 +119,23 @@ def test_hits_carry_field_time_fee_and_score(cat):
     assert set(hit) >= {"code", "name", "field", "time", "fee", "score"} and hit["time"]
 
 
-@pytest.mark.parametrize("query", ['khai sinh" OR *', "(", "AND", ",", "NEAR(a b)", "*", "'", "-", "^x",
-                                   "đăng ký; DROP TABLE procedures", "\x00", "a" * 500])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'khai sinh" OR *',
+        "(",
+        "AND",
+        ",",
+        "NEAR(a b)",
+        "*",
+        "'",
+        "-",
+        "^x",
+        "đăng ký; DROP TABLE procedures",
+        "\x00",
+        "a" * 500,
+    ],
+)
 def test_raw_input_is_never_match_syntax(cat, query):
     assert isinstance(cat.search(query), list)
     assert cat.count() == 22

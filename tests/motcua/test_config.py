@@ -1,4 +1,5 @@
 """Config loading: typed keys, errors that name file/section/key/value, env overrides, secrets."""
+
 import logging
 import os
 
@@ -8,14 +9,18 @@ from motcua.config import ConfigError, Key, Schema, Section, load_config
 from motcua.pin import check_pin, hash_pin
 from motcua.settings import COMMON_SECTIONS, check_admin_pin
 
-APP = Section("kiosk", "Lobby kiosk.", [
-    Key("idle_seconds", "seconds", 60, "Back to home after no touch.", min=10, max=3600),
-    Key("accent", "colour", "#005baa", "Accent colour."),
-    Key("fields", "list", [], "Fields shown first."),
-    Key("columns", "int", 3, "Columns.", min=1, max=6),
-    Key("theme", "choice", "light", "Theme.", choices=("light", "dark")),
-    Key("logo", "path", None, "Logo file."),
-])
+APP = Section(
+    "kiosk",
+    "Lobby kiosk.",
+    [
+        Key("idle_seconds", "seconds", 60, "Back to home after no touch.", min=10, max=3600),
+        Key("accent", "colour", "#005baa", "Accent colour."),
+        Key("fields", "list", [], "Fields shown first."),
+        Key("columns", "int", 3, "Columns.", min=1, max=6),
+        Key("theme", "choice", "light", "Theme.", choices=("light", "dark")),
+        Key("logo", "path", None, "Logo file."),
+    ],
+)
 
 
 def schema():
@@ -31,8 +36,11 @@ def write(tmp_path, text, name="kiosk.ini"):
 
 
 def test_defaults_types_and_relative_paths(tmp_path):
-    path = write(tmp_path, "[kiosk]\nidle_seconds = 2m\naccent = #AABBCC\nfields = Hộ tịch, Chứng thực ,\n"
-                           "logo = assets/logo.png\n[display]\nfullscreen = no\nfont_scale = 1.3\n")
+    path = write(
+        tmp_path,
+        "[kiosk]\nidle_seconds = 2m\naccent = #AABBCC\nfields = Hộ tịch, Chứng thực ,\n"
+        "logo = assets/logo.png\n[display]\nfullscreen = no\nfont_scale = 1.3\n",
+    )
     cfg = load_config(path, schema=schema(), env={})
     assert cfg.kiosk.idle_seconds == 120
     assert cfg.kiosk.accent == "#aabbcc"
@@ -54,15 +62,18 @@ def test_bad_value_names_file_section_key_value_and_what_is_allowed(tmp_path):
     assert len(err.value.errors) == 2
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("[display]\nfullscreen = maybe", "expected yes or no"),
-    ("[device]\nlanguage = fr", "expected one of vi, en"),
-    ("[server]\nurl = ftp://x", "expected an http:// or https:// address"),
-    ("[kiosk]\naccent = red", "expected a colour as #rrggbb"),
-    ("[admin]\npin = 12ab", "expected 4 to 8 digits"),
-    ("[display]\nfont_scale = 9", "expected a number between 0.8 and 2"),
-    ("[display]\nfont_scale = 2.5", "expected a number between 0.8 and 2"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("[display]\nfullscreen = maybe", "expected yes or no"),
+        ("[device]\nlanguage = fr", "expected one of vi, en"),
+        ("[server]\nurl = ftp://x", "expected an http:// or https:// address"),
+        ("[kiosk]\naccent = red", "expected a colour as #rrggbb"),
+        ("[admin]\npin = 12ab", "expected 4 to 8 digits"),
+        ("[display]\nfont_scale = 9", "expected a number between 0.8 and 2"),
+        ("[display]\nfont_scale = 2.5", "expected a number between 0.8 and 2"),
+    ],
+)
 def test_each_type_rejects_bad_values(tmp_path, line, expected):
     with pytest.raises(ConfigError, match=expected):
         load_config(write(tmp_path, line + "\n"), schema=schema(), env={})
@@ -132,8 +143,13 @@ def test_admin_pin_hash_wins_over_plain_pin(tmp_path):
 
 def test_a_section_may_name_its_own_environment_prefix_retire_keys_and_load_without_a_file(tmp_path, caplog):
     """One loader for every part: the server's [server] keeps MOTCUA_<KEY> and warns on retired keys."""
-    server = Section("server", "Server.", [Key("max_in_flight", "int", 128, "Limit.", min=0)], env_prefix="MOTCUA_",
-                     retired={"timezone_offset_hours": "remove the line"})
+    server = Section(
+        "server",
+        "Server.",
+        [Key("max_in_flight", "int", 128, "Limit.", min=0)],
+        env_prefix="MOTCUA_",
+        retired={"timezone_offset_hours": "remove the line"},
+    )
     central = Schema([server], owner="central")
     assert server.env_name("max_in_flight") == "MOTCUA_MAX_IN_FLIGHT"
     assert load_config(None, central, env={"MOTCUA_MAX_IN_FLIGHT": "3"}).server.max_in_flight == 3

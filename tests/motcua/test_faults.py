@@ -1,4 +1,5 @@
 """Exactly-once delivery through a hostile network: every fault of tests/faultproxy.py, the real server behind."""
+
 import random
 import time
 from urllib.parse import urlparse
@@ -50,12 +51,12 @@ def test_each_fault_alone_then_recovery(proxied):
 def test_random_faults_lose_nothing_and_duplicate_nothing(proxied):
     tablet, proxy, client = proxied
     rng = random.Random(20261121)
-    proxy.plan = rng.sample(FAULTS, len(FAULTS))   # every fault at least once, then chance
+    proxy.plan = rng.sample(FAULTS, len(FAULTS))  # every fault at least once, then chance
     proxy.choose = lambda: rng.choice(FAULTS + ("pass",) * 4)
     ids, waits = set(), []
     worker = SyncWorker(tablet.outbox, client, batch_size=25, interval=0, random=rng.random)
     started = time.monotonic()
-    for burst in range(6):   # ratings keep arriving while the network misbehaves
+    for _burst in range(6):  # ratings keep arriving while the network misbehaves
         ids |= {tablet.outbox.put("rating", tablet.rating(score=1 + n % 3)) for n in range(40)}
         for _ in range(3):
             waits.append(worker.run_once())
@@ -66,4 +67,4 @@ def test_random_faults_lose_nothing_and_duplicate_nothing(proxied):
     stored = tablet.stored()
     assert len(stored) == len(ids) == 240 and {r["id"] for r in stored} == ids
     assert tablet.outbox.quarantined() == [] and tablet.outbox.counts()["sent"] == 240
-    assert max(waits) >= 7   # a 429 made the worker wait at least its Retry-After
+    assert max(waits) >= 7  # a 429 made the worker wait at least its Retry-After

@@ -1,4 +1,5 @@
 """Outbox behaviour: durable put, ids and device_seq, one rating per dossier, batches and their results."""
+
 import sqlite3
 import threading
 import time
@@ -19,7 +20,7 @@ def test_put_fills_id_and_device_seq_and_is_visible_to_another_connection(ob, tm
     b = ob.put("rating", {"score": 1, "office": "X"})
     assert ob.get(a)["payload"] == {"score": 3, "office": "X", "id": a, "device_seq": 1}
     assert ob.get(b)["device_seq"] == 2 and a != b
-    other = sqlite3.connect(tmp_path / "motcua.db")   # committed, not just buffered
+    other = sqlite3.connect(tmp_path / "motcua.db")  # committed, not just buffered
     assert other.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0] == 2
     assert ob.pending() == 2 and ob.quarantined() == []
 
@@ -30,7 +31,7 @@ def test_a_second_rating_of_one_dossier_is_refused_and_stores_nothing(ob):
     with pytest.raises(DuplicateItem):
         ob.put("rating", {"score": 1, "dossier_code": "000.00.31.H29-251103-0007"})
     assert ob.pending() == 1
-    ob.put("rating", {"score": 2})   # no dossier: no limit
+    ob.put("rating", {"score": 2})  # no dossier: no limit
     assert ob.counts()["pending"] == 2
 
 
@@ -55,15 +56,22 @@ def test_failed_batch_keeps_its_idempotency_key_and_composition(ob):
 def test_results_settle_each_item(ob):
     ids = [ob.put("rating", {"score": s}) for s in (3, 2, 1, 3, 2)]
     key, _ = ob.next_batch()
-    summary = ob.settle(key, [
-        {"id": ids[0], "status": "accepted"}, {"id": ids[1], "status": "duplicate"},
-        {"id": ids[2], "status": "rejected", "reason": "unknown_staff"},
-        {"id": ids[3], "status": "conflict", "reason": None}])
+    summary = ob.settle(
+        key,
+        [
+            {"id": ids[0], "status": "accepted"},
+            {"id": ids[1], "status": "duplicate"},
+            {"id": ids[2], "status": "rejected", "reason": "unknown_staff"},
+            {"id": ids[3], "status": "conflict", "reason": None},
+        ],
+    )
     assert summary == {"delivered": 2, "quarantined": 2, "unanswered": 1, "renumbered": 0}
     assert [ob.get(i)["state"] for i in ids] == ["sent", "sent", "quarantined", "quarantined", "pending"]
     assert [(q["id"], q["reason"]) for q in ob.quarantined()] == [
-        (ids[2], "rejected: unknown_staff"), (ids[3], "conflict: no reason given")]
-    assert ob.get(ids[4])["batch_key"] is None   # goes out again in a new batch
+        (ids[2], "rejected: unknown_staff"),
+        (ids[3], "conflict: no reason given"),
+    ]
+    assert ob.get(ids[4])["batch_key"] is None  # goes out again in a new batch
     status = ob.status()
     assert status["pending"] == 1 and status["quarantined"] == 2 and status["last_success_at"]
     assert status["last_error"] is None
@@ -81,6 +89,7 @@ def test_status_reports_oldest_pending_age_from_the_clock(tmp_path):
 
 def test_works_on_an_in_memory_database():
     from motcua.store import migrations
+
     db = Database(memory=True)
     migrations.apply(db)
     ob = Outbox(db)

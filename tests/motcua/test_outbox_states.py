@@ -1,4 +1,5 @@
 """State-machine property test of the outbox: put / send ok / send fail / answer lost / crash / restart."""
+
 import json
 import shutil
 import tempfile
@@ -19,13 +20,13 @@ class OutboxMachine(RuleBasedStateMachine):
         self.dir = Path(tempfile.mkdtemp(prefix="outbox-sm-"))
         self.path = self.dir / "tablet.db"
         self.ob = Outbox.open(self.path)
-        self.acknowledged: dict[str, int] = {}   # id -> score
+        self.acknowledged: dict[str, int] = {}  # id -> score
         self.server: dict[str, dict] = {}
-        self.keys: dict[str, list[str]] = {}      # Idempotency-Key -> ids sent under it
+        self.keys: dict[str, list[str]] = {}  # Idempotency-Key -> ids sent under it
         self.refused: set[str] = set()
 
     def _post(self, key, items):
-        if key in self.keys:   # a retry must be the very same batch
+        if key in self.keys:  # a retry must be the very same batch
             assert self.keys[key] == [i["id"] for i in items]
         self.keys[key] = [i["id"] for i in items]
         results = []
@@ -69,7 +70,7 @@ class OutboxMachine(RuleBasedStateMachine):
         key, items = self.ob.next_batch(limit=limit)
         if items:
             self._post(key, items)
-        self.ob.db.close()   # no settle, no release: rows stay 'sending' on disk
+        self.ob.db.close()  # no settle, no release: rows stay 'sending' on disk
         self.ob = Outbox.open(self.path)
 
     @rule()
@@ -109,6 +110,7 @@ def test_outbox_states_are_the_columns_own_values(tmp_path):
     import sqlite3
 
     from motcua.store import OutboxState
+
     ob = Outbox.open(tmp_path / "tablet.db")
     table = ob.db.execute("SELECT sql FROM sqlite_master WHERE name = 'outbox'").fetchone()[0]
     allowed = re.search(r"CHECK \(state IN \(([^)]*)\)\)", table).group(1)

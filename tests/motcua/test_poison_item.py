@@ -4,6 +4,7 @@ The real server stands behind the fault proxy, which answers 500 to any batch th
 item. After a bounded number of tries the tablet halves the batch until that item stands alone, sets
 it aside with its reason, delivers the rest, and offers the item again an hour later.
 """
+
 import json
 import sqlite3
 from urllib.parse import urlparse
@@ -74,12 +75,12 @@ def test_a_delivered_rating_keeps_no_phone_or_comment_on_the_tablet(tablet, tmp_
     key, items = outbox.next_batch(limit=1)
     outbox.settle(key, tablet.client.post_ratings(items, key)["results"])
     assert "phone" not in outbox.get(sent)["payload"] and "comment" not in outbox.get(sent)["payload"]
-    assert outbox.get(kept)["payload"]["phone"] == "0987654321"   # not delivered yet: kept
+    assert outbox.get(kept)["payload"]["phone"] == "0987654321"  # not delivered yet: kept
     server_row = [r for r in tablet.stored() if r["id"] == sent][0]
     assert server_row["score"] == "1"
     outbox.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = path.read_bytes()
-    assert b"0912345678" not in raw and "gọi lại cho tôi".encode() not in raw   # overwritten, not just unlinked
+    assert b"0912345678" not in raw and "gọi lại cho tôi".encode() not in raw  # overwritten, not just unlinked
     assert b"0987654321" in raw
 
 

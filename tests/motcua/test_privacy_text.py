@@ -1,12 +1,30 @@
 """motcua.text's personal-data helpers: phone numbers typed into free text, masked names."""
+
 import pytest
 
 from motcua.text import HIDDEN_PHONE, hide_phones, mask_name, same_phone
 
-TYPED = ["0901234567", "090 123 4567", "090.123.4567", "0901.234.567", "090-123-4567", "(090) 123 4567",
-         "09O1234567", "09o1234567", "O9O1234567", "+84 90 123 4567", "+84901234567", "84901234567",
-         "(+84) 90 123 4567", "+84 (0) 90 123 4567", "0 9 0 1 2 3 4 5 6 7", "０９０１２３４５６７",
-         "0243 123 4567", "(024) 3123 4567", "001099012345"]
+TYPED = [
+    "0901234567",
+    "090 123 4567",
+    "090.123.4567",
+    "0901.234.567",
+    "090-123-4567",
+    "(090) 123 4567",
+    "09O1234567",
+    "09o1234567",
+    "O9O1234567",
+    "+84 90 123 4567",
+    "+84901234567",
+    "84901234567",
+    "(+84) 90 123 4567",
+    "+84 (0) 90 123 4567",
+    "0 9 0 1 2 3 4 5 6 7",
+    "０９０１２３４５６７",
+    "0243 123 4567",
+    "(024) 3123 4567",
+    "001099012345",
+]
 
 
 @pytest.mark.parametrize("typed", TYPED)
@@ -27,5 +45,11 @@ def test_the_call_back_number_itself_can_be_kept():
 
 
 def test_one_word_names_show_their_initial_only():
-    assert [mask_name(n) for n in ("Tám", "NGUYEN", "đào", "Nguyễn Văn An", "", None)] == \
-        ["T.", "N.", "Đ.", "Nguyễn V. A.", "", ""]
+    assert [mask_name(n) for n in ("Tám", "NGUYEN", "đào", "Nguyễn Văn An", "", None)] == [
+        "T.",
+        "N.",
+        "Đ.",
+        "Nguyễn V. A.",
+        "",
+        "",
+    ]

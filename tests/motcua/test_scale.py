@@ -1,4 +1,5 @@
 """The rating scale has one home (motcua.scale): the tablet, the server and the dashboard read the same names."""
+
 from pathlib import Path
 
 from motcua import scale
@@ -21,9 +22,16 @@ def test_the_dashboard_the_server_and_the_tablet_use_this_one_home():
     from central import rules
     from central.dashboard import web
     from rating import flow, texts
+
     assert web.score_name is scale.score_name
     assert rules.REASON_LABELS is scale.STANDARD_REASONS and texts.DEFAULT_REASONS is scale.STANDARD_REASONS
     assert texts.SCALE_LABELS is scale.SCALE_LABELS and flow.is_negative is scale.is_negative
-    copies = [p for p in ROOT.glob("*/**/*.py") if ".venv" not in p.parts and "tests" not in p.parts
-              and p.name != "scale.py" and '"Không hài lòng"' in p.read_text(encoding="utf-8")]
+    copies = [
+        p
+        for p in ROOT.glob("*/**/*.py")
+        if ".venv" not in p.parts
+        and "tests" not in p.parts
+        and p.name != "scale.py"
+        and '"Không hài lòng"' in p.read_text(encoding="utf-8")
+    ]
     assert copies == []

@@ -3,6 +3,7 @@
 The catalogue is stored in a real SQLite file through `Catalogue.sync` fed in-process (the transport is
 tested in test_catalogue.py; importing 5,000 procedures through the server would only make this slower).
 """
+
 import time
 
 import pytest
@@ -72,12 +73,12 @@ FIRST = [
     ("dang ky lai khai sinh", "1.004884"),
     ("ket hon luu dong", "1.000593"),
     ("nhan cha me con", "1.001022"),
-    ("dang ky kahi sinh", "1.001193"),     # swapped letters
-    ("ket hno", "1.000894"),               # swapped letters in the word being typed
+    ("dang ky kahi sinh", "1.001193"),  # swapped letters
+    ("ket hno", "1.000894"),  # swapped letters in the word being typed
     ("dang ky khai sihn", "1.001193"),
-    ("ho kahu", "1.004222"),               # a typo inside a synonym phrase: fixed first, then rewritten
-    ("dang ky thuong tr", "1.004222"),     # still typing
-    ("1.001193", "1.001193"),              # a procedure code read off a leaflet
+    ("ho kahu", "1.004222"),  # a typo inside a synonym phrase: fixed first, then rewritten
+    ("dang ky thuong tr", "1.004222"),  # still typing
+    ("1.001193", "1.001193"),  # a procedure code read off a leaflet
 ]
 
 # (query, real procedure that must be among the first three)
@@ -87,7 +88,7 @@ TOP3 = [
     ("kinh doanh", "1.001612"),
     ("khai sinh cho con", "1.001193"),
     ("khai s", "1.001193"),
-    ("2.00088", "2.000884"),               # the beginning of a code
+    ("2.00088", "2.000884"),  # the beginning of a code
 ]
 
 
@@ -121,10 +122,11 @@ def test_only_the_word_being_typed_is_a_prefix(cat):
     vocabulary = cat.vocabulary()
     plan = QueryPlan("ho kh", vocabulary)
     assert [plan.is_prefix(n) for n in range(len(plan.words))] == [False, True]
-    assert not QueryPlan("ket hon ", vocabulary).prefix_last          # a space after it: finished
-    assert not QueryPlan("cong chung", vocabulary).prefix_last        # rewritten by a rule: whole words
-    assert all(" chung thuc" not in f" {h['name'].lower()}" or h["field"] == "Chứng thực"
-               for h in cat.search("cong chung", 10))
+    assert not QueryPlan("ket hon ", vocabulary).prefix_last  # a space after it: finished
+    assert not QueryPlan("cong chung", vocabulary).prefix_last  # rewritten by a rule: whole words
+    assert all(
+        " chung thuc" not in f" {h['name'].lower()}" or h["field"] == "Chứng thực" for h in cat.search("cong chung", 10)
+    )
 
 
 def test_a_phrase_does_not_run_across_brackets(cat):
@@ -133,10 +135,29 @@ def test_a_phrase_does_not_run_across_brackets(cat):
     assert not any("quần chúng (thực" in h["name"] for h in hits[:3])
 
 
-@pytest.mark.parametrize("query", ['"', "*", "AND", "(", 'khai sinh" OR *', "NEAR(khai sinh)", "ket-hon",
-                                   "'; DROP TABLE procedures; --", "", "   ", "a" * 200,
-                                   "khai sinh " * 40, "000.00.31.H29-251120-0001", "\x00", "🙂",
-                                   "dang ky kết hôn?!", "1.", "9.999999"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "AND",
+        "(",
+        'khai sinh" OR *',
+        "NEAR(khai sinh)",
+        "ket-hon",
+        "'; DROP TABLE procedures; --",
+        "",
+        "   ",
+        "a" * 200,
+        "khai sinh " * 40,
+        "000.00.31.H29-251120-0001",
+        "\x00",
+        "🙂",
+        "dang ky kết hôn?!",
+        "1.",
+        "9.999999",
+    ],
+)
 def test_any_input_gives_a_list_and_loses_nothing(cat, query):
     hits = cat.search(query)
     assert isinstance(hits, list) and all({"code", "name", "field", "time", "fee", "score"} <= set(h) for h in hits)

@@ -5,6 +5,7 @@ request on that connection at the very moment it closes, and meets an end of fil
 line. `KeepAliveCloser` makes that moment happen on purpose: it serves requests over one kept-alive
 client connection and closes it, unanswered, when the Nth request on it arrives.
 """
+
 import socket
 import threading
 from urllib.parse import urlparse
@@ -44,13 +45,13 @@ class KeepAliveCloser:
         served = 0
         with conn:
             while True:
-                request = read_request(conn)   # forwarded with Connection: close: one upstream call each
+                request = read_request(conn)  # forwarded with Connection: close: one upstream call each
                 if request is None:
                     return
                 served += 1
                 if served == self.close_at and not self.closed_unanswered:
                     self.closed_unanswered += 1
-                    return                      # as an idle timeout would: no answer, connection closed
+                    return  # as an idle timeout would: no answer, connection closed
                 conn.sendall(_keep_alive(forward(self.upstream, request)))
 
     def close(self):
@@ -66,15 +67,22 @@ def closer(tablet):
 
 
 def _beat():
-    return {"app": "rating", "version": "test", "pending": 0, "oldest_pending_age_s": None,
-            "last_sync_at": None, "catalogue_version": None, "errors": []}
+    return {
+        "app": "rating",
+        "version": "test",
+        "pending": 0,
+        "oldest_pending_age_s": None,
+        "last_sync_at": None,
+        "catalogue_version": None,
+        "errors": [],
+    }
 
 
 def test_heartbeat_on_a_connection_closed_as_idle_is_sent_again(closer):
     tablet, proxy = closer
     client = Client(proxy.url, tablet.token, timeout=5)
     client.heartbeat(_beat())
-    client.heartbeat(_beat())   # meets the closed connection; sent again on a new one
+    client.heartbeat(_beat())  # meets the closed connection; sent again on a new one
     client.heartbeat(_beat())
     assert proxy.closed_unanswered == 1
     assert proxy.connections == 2
@@ -83,8 +91,10 @@ def test_heartbeat_on_a_connection_closed_as_idle_is_sent_again(closer):
 def test_rating_batch_on_a_connection_closed_as_idle_is_stored_once(closer):
     tablet, proxy = closer
     client = Client(proxy.url, tablet.token, timeout=5)
-    first, second = tablet.rating(id="0f7f0c54-5b0e-4d35-9e0a-6d1f3c9a0001", device_seq=1), \
-        tablet.rating(id="0f7f0c54-5b0e-4d35-9e0a-6d1f3c9a0002", device_seq=2)
+    first, second = (
+        tablet.rating(id="0f7f0c54-5b0e-4d35-9e0a-6d1f3c9a0001", device_seq=1),
+        tablet.rating(id="0f7f0c54-5b0e-4d35-9e0a-6d1f3c9a0002", device_seq=2),
+    )
     assert [r["status"] for r in client.post_ratings([first], "batch-1")["results"]] == ["accepted"]
     assert [r["status"] for r in client.post_ratings([second], "batch-2")["results"]] == ["accepted"]
     assert proxy.closed_unanswered == 1
@@ -99,6 +109,6 @@ def test_a_server_that_keeps_closing_is_reported_after_one_resend(tablet):
         client = Client(proxy.url, tablet.token, timeout=2)
         with pytest.raises(ServerUnreachable):
             client.heartbeat(_beat())
-        assert proxy.log == ["drop", "drop"]   # the request and one resend, no more
+        assert proxy.log == ["drop", "drop"]  # the request and one resend, no more
     finally:
         proxy.close()

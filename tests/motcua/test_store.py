@@ -1,4 +1,5 @@
 """The local store: durability pragmas, recorded migrations, recovery from a damaged file."""
+
 import json
 import os
 import sqlite3
@@ -10,11 +11,11 @@ from motcua.store import migrations, open_store, recoveries
 def test_store_uses_wal_full_sync_and_records_migrations(tmp_path):
     db = open_store(tmp_path / "device" / "motcua.db")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2   # FULL
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     applied = [m.name for m in migrations.applied(db)]
     assert applied == ["m001_outbox", "m002_catalogue", "m003_outbox_privacy"]
     db.close()
-    db = open_store(tmp_path / "device" / "motcua.db")   # second open applies nothing new
+    db = open_store(tmp_path / "device" / "motcua.db")  # second open applies nothing new
     assert [m.name for m in migrations.applied(db)] == applied
     assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
 
@@ -26,8 +27,7 @@ def _fill(path, ratings=20, filler=3000):
     ob.db.conn.commit()
     with ob.db.atomic():
         for i in range(filler):
-            ob.db.execute("INSERT INTO cache (key, value, fetched_at) VALUES (?, ?, 0)",
-                          [f"k{i}", "x" * 300])
+            ob.db.execute("INSERT INTO cache (key, value, fetched_at) VALUES (?, ?, 0)", [f"k{i}", "x" * 300])
     ob.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     ob.db.close()
     return ids
@@ -37,7 +37,7 @@ def test_damaged_pages_are_moved_aside_and_readable_outbox_rows_kept(tmp_path):
     path = tmp_path / "motcua.db"
     ids = _fill(path)
     size = path.stat().st_size
-    with open(path, "r+b") as fh:   # garbage over the last third of the file (the cache pages)
+    with open(path, "r+b") as fh:  # garbage over the last third of the file (the cache pages)
         fh.seek(size * 2 // 3)
         fh.write(os.urandom(size - size * 2 // 3))
     ob = Outbox.open(path)
@@ -46,9 +46,9 @@ def test_damaged_pages_are_moved_aside_and_readable_outbox_rows_kept(tmp_path):
     assert ob.pending() == 15 and ob.counts()["sent"] == 5
     [event] = recoveries(ob.db)
     assert event["outbox_rows_kept"] == 20 and os.path.exists(event["moved_to"])
-    assert ob.db.execute("SELECT count(*) FROM cache").fetchone()[0] == 0   # catalogue re-syncs
+    assert ob.db.execute("SELECT count(*) FROM cache").fetchone()[0] == 0  # catalogue re-syncs
     new_id = ob.put("rating", {"score": 1, "office": "X"})
-    assert ob.get(new_id)["device_seq"] == 21   # continues above every number still readable
+    assert ob.get(new_id)["device_seq"] == 21  # continues above every number still readable
 
 
 def test_file_that_is_not_a_database_starts_fresh_instead_of_crash_looping(tmp_path):
@@ -63,7 +63,7 @@ def test_file_that_is_not_a_database_starts_fresh_instead_of_crash_looping(tmp_p
     assert len([p for p in os.listdir(tmp_path) if ".broken-" in p]) >= 1
     assert recoveries(ob.db)[0]["outbox_rows_kept"] == 0
     ob.db.close()
-    assert Outbox.open(path).pending() == 1   # and the next start is a normal one
+    assert Outbox.open(path).pending() == 1  # and the next start is a normal one
 
 
 def test_recovered_sending_rows_go_back_to_pending(tmp_path):
@@ -76,5 +76,5 @@ def test_recovered_sending_rows_go_back_to_pending(tmp_path):
     assert conn.execute("SELECT state, batch_key FROM outbox").fetchone() == ("sending", key)
     conn.close()
     ob = Outbox.open(path)
-    assert ob.next_batch() == (key, items)   # same batch, same Idempotency-Key
+    assert ob.next_batch() == (key, items)  # same batch, same Idempotency-Key
     assert json.loads(ob.db.execute("SELECT payload FROM outbox").fetchone()[0])["id"] == items[0]["id"]

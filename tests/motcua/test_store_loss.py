@@ -5,6 +5,7 @@ numbers may already belong to ratings the server holds. The server answers those
 its highest number; the tablet numbers them again above it and they are stored. The clashes stay
 visible on the device's row.
 """
+
 import os
 
 import pytest
@@ -21,7 +22,7 @@ def _damage(path, how):
     for suffix in ("-wal", "-shm"):
         if os.path.exists(str(path) + suffix):
             os.remove(str(path) + suffix)
-    if how == "deleted":        # a re-imaged tablet
+    if how == "deleted":  # a re-imaged tablet
         os.remove(path)
     elif how == "zero_length":
         open(path, "wb").close()
@@ -43,8 +44,9 @@ def _device_row(central, token_office):
     engine = sa.create_engine(url if "://" in url else f"sqlite:///{url}")
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text("SELECT max_seq, seq_clashes FROM devices WHERE office_code = :o"),
-                                {"o": token_office}).one()
+            return conn.execute(
+                sa.text("SELECT max_seq, seq_clashes FROM devices WHERE office_code = :o"), {"o": token_office}
+            ).one()
     finally:
         engine.dispose()
 
@@ -71,7 +73,7 @@ def test_every_rating_after_a_lost_store_is_accepted(central, tmp_path, how):
     stored = {r["id"] for r in tablet.stored()}
     assert set(before) | set(after) == stored
     max_seq, clashes = _device_row(central, tablet.office)
-    assert max_seq == 10 and clashes == result["renumbered"] > 0   # the clashes stay visible
+    assert max_seq == 10 and clashes == result["renumbered"] > 0  # the clashes stay visible
     # sent again the next day, nothing changes: delivered once
     assert SyncWorker(outbox, tablet.client).drain_once()["delivered"] == 0
     assert len(tablet.stored()) == 10
@@ -82,8 +84,11 @@ def test_a_heartbeat_tells_a_new_store_where_numbering_continues(central, tmp_pa
     tablet, before = _first_session(central, path)
     _damage(path, "deleted")
     outbox = Outbox.open(path)
-    beat = Heartbeat(tablet.client, lambda: heartbeat_body("rating", "test"),
-                     on_answer=lambda answer: outbox.observe_server_seq(answer.get("max_seq")))
+    beat = Heartbeat(
+        tablet.client,
+        lambda: heartbeat_body("rating", "test"),
+        on_answer=lambda answer: outbox.observe_server_seq(answer.get("max_seq")),
+    )
     beat.beat()
     item = outbox.get(outbox.put("rating", tablet.rating(score=1)))
     assert item["device_seq"] == 7
@@ -104,10 +109,10 @@ def test_renumbering_survives_a_crash_and_is_delivered_once(central, tmp_path):
     assert answer["results"][0]["reason"] == "seq_taken" and answer["max_seq"] == 6
     assert outbox.settle(key, answer["results"], answer["max_seq"])["renumbered"] == 1
     outbox.db.close()
-    outbox = Outbox.open(path)           # the tablet restarts
+    outbox = Outbox.open(path)  # the tablet restarts
     key, items = outbox.next_batch()
     assert items[0]["id"] == rid and items[0]["device_seq"] == 7
-    tablet.client.post_ratings(items, key)   # the answer is lost
+    tablet.client.post_ratings(items, key)  # the answer is lost
     outbox.db.close()
     outbox = Outbox.open(path)
     assert SyncWorker(outbox, tablet.client).drain_once()["delivered"] == 1

@@ -4,6 +4,7 @@ Two processes start a tablet's store together (the first start, a restart that o
 `motcua-rating status` while the app starts): both must open it, and every rating either of them
 was thanked for must be in the live file, with nothing moved aside.
 """
+
 import sqlite3
 import subprocess
 import sys
@@ -27,9 +28,15 @@ UNDO = {
 def _race(path: Path, processes: int = 2, count: int = 3) -> list[str]:
     """Starts `processes` openers at one instant; returns every id whose put() returned."""
     start_at = time.time() + 0.6
-    procs = [subprocess.Popen([sys.executable, str(OPENER), str(path), str(start_at), str(count)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(processes)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(OPENER), str(path), str(start_at), str(count)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
     thanked = []
     for proc in procs:
         out, err = proc.communicate(timeout=60)
@@ -68,7 +75,7 @@ def test_two_processes_upgrading_an_older_store_at_once_lose_nothing(tmp_path):
         folder = tmp_path / f"round{n}"
         folder.mkdir()
         path = folder / "rating.db"
-        db = open_store(path)   # a store of the previous version: the last migration not applied yet
+        db = open_store(path)  # a store of the previous version: the last migration not applied yet
         last = migrations.applied(db)[-1].name
         old = Outbox(db)
         before = [old.put("rating", {"office": "XA-RACE", "score": 3}) for _ in range(2)]
@@ -88,7 +95,7 @@ def test_a_store_locked_for_seconds_by_another_process_is_waited_for_not_recover
     kept = ob.put("rating", {"office": "XA-RACE", "score": 2})
     ob.db.close()
     holder = sqlite3.connect(path, timeout=1, check_same_thread=False)
-    holder.execute("BEGIN EXCLUSIVE")   # another process in the middle of a long write
+    holder.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
     release = threading.Timer(2.0, holder.rollback)
     release.start()
     try:
@@ -102,23 +109,31 @@ def test_a_store_locked_for_seconds_by_another_process_is_waited_for_not_recover
 
 def test_a_damaged_store_another_process_has_open_is_left_where_it_is(tmp_path):
     path = tmp_path / "rating.db"
-    first = Outbox.open(path)     # the running app
+    first = Outbox.open(path)  # the running app
     first.put("rating", {"office": "XA-RACE", "score": 3})
     first.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = path.stat().st_size
     with open(path, "r+b") as fh:  # the header says: not a database
         fh.write(b"not a database at all" * 5)
     other = subprocess.run(
-        [sys.executable, "-c", "import sys; from motcua.store import open_store, StoreInUse\n"
-         "try:\n    open_store(sys.argv[1])\nexcept StoreInUse as exc:\n    print('in use:', exc)\n",
-         str(path)], capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from motcua.store import open_store, StoreInUse\n"
+            "try:\n    open_store(sys.argv[1])\nexcept StoreInUse as exc:\n    print('in use:', exc)\n",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert other.returncode == 0, other.stderr[-2000:]
     assert "in use" in other.stdout and "damaged" in other.stdout
     assert path.stat().st_size >= size and _moved_aside(tmp_path) == []
-    with pytest.raises(StoreInUse):   # the same rule inside one process: the app's handle counts
+    with pytest.raises(StoreInUse):  # the same rule inside one process: the app's handle counts
         open_store(path)
     first.db.close()
-    recovered = Outbox.open(path)      # once nobody holds it, the damaged file is moved aside
+    recovered = Outbox.open(path)  # once nobody holds it, the damaged file is moved aside
     assert len(_moved_aside(tmp_path)) == 1 and recovered.pending() == 0
 
 
@@ -127,6 +142,7 @@ def test_only_sqlite_s_own_corruption_codes_count_as_damage():
         exc = cls(text)
         exc.sqlite_errorcode = code
         return exc
+
     assert not is_corruption(error(sqlite3.OperationalError, "database is locked", 5))
     assert not is_corruption(error(sqlite3.OperationalError, "database is locked", 517))  # BUSY_SNAPSHOT
     assert not is_corruption(error(sqlite3.OperationalError, "table outbox already exists", 1))

@@ -1,4 +1,5 @@
 """The sync worker and client against the real central server: delivery, quarantine, retries, heartbeat."""
+
 import uuid
 
 import pytest
@@ -23,7 +24,7 @@ def test_lost_answer_resend_with_same_key_counts_as_delivered(tablet):
     ob = tablet.outbox
     item_id = ob.put("rating", tablet.rating())
     key, items = ob.next_batch()
-    tablet.client.post_ratings(items, key)   # stored on the server, but the tablet "never heard back"
+    tablet.client.post_ratings(items, key)  # stored on the server, but the tablet "never heard back"
     ob.release(key, "connection reset")
     assert SyncWorker(ob, tablet.client).drain_once()["delivered"] == 1
     assert ob.get(item_id)["state"] == "sent"
@@ -55,7 +56,7 @@ def test_server_down_keeps_items_then_delivers_after_restart(tablet):
     server.stop()
     try:
         worker = SyncWorker(ob, tablet.client, backoff_base=2, backoff_cap=60, random=lambda: 1.0)
-        assert worker.run_once() == 2 and worker.run_once() == 4   # backoff doubles while down
+        assert worker.run_once() == 2 and worker.run_once() == 4  # backoff doubles while down
         assert ob.pending() == 5 and "POST /api/v1/ratings" in ob.status()["last_error"]
     finally:
         server.start()
@@ -94,12 +95,21 @@ def test_heartbeat_reports_status_and_hands_commands_over(tablet):
     device_id = tablet.server.cli("device", "list").strip().splitlines()[-1].split()[0]
     tablet.server.cli("device", "command", device_id, "reload_config")
     got = []
-    hb = Heartbeat(tablet.client, lambda: {"app": "rating", "version": "0.1.0", **tablet.outbox.status(),
-                                           "last_sync_at": None, "catalogue_version": None, "errors": []},
-                   on_commands=got.extend)
+    hb = Heartbeat(
+        tablet.client,
+        lambda: {
+            "app": "rating",
+            "version": "0.1.0",
+            **tablet.outbox.status(),
+            "last_sync_at": None,
+            "catalogue_version": None,
+            "errors": [],
+        },
+        on_commands=got.extend,
+    )
     commands = hb.beat()
     assert [c["name"] for c in commands] == ["reload_config"] and got == commands
     assert hb.last_error is None
-    assert hb.beat() == []   # a command is handed over once
+    assert hb.beat() == []  # a command is handed over once
     down = Heartbeat(Client("http://127.0.0.1:9", "t", timeout=1), lambda: {"app": "rating"})
     assert down.beat() == [] and down.last_error

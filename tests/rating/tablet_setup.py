@@ -1,4 +1,5 @@
 """Helpers for tablet tests: an office with officers on the real server and a tablet config for it."""
+
 import os
 import tempfile
 from pathlib import Path
@@ -12,6 +13,7 @@ def _lan_photo() -> Path:
     path = Path(tempfile.gettempdir()) / "motcua-tests-nguyen-thi-lan.png"
     if not path.exists():
         from central.demo.sample import draw_staff_photo
+
         part = path.with_suffix(f".{os.getpid()}.part")
         draw_staff_photo("Nguyễn Thị Lan", 1).save(part, format="PNG")
         part.replace(path)
@@ -25,11 +27,25 @@ def add_officers(server) -> dict:
     """Two officers with PINs, Lan with her photo, Bình without; returns {"lan": id, "binh": id}."""
     ids = {}
     server.ensure_office(OFFICE)
-    for key, name, counter, pin, photo in (("lan", "Nguyễn Thị Lan", 1, LAN_PIN, ["--photo", str(LAN_PHOTO)]),
-                                           ("binh", "Trần Văn Bình", 2, "8642", [])):
-        out = server.cli("staff", "add", "--office", OFFICE, "--name", name, "--title",
-                         "Công chức Tư pháp - Hộ tịch", "--counter", str(counter), "--pin-stdin", *photo,
-                         stdin=pin + "\n")
+    for key, name, counter, pin, photo in (
+        ("lan", "Nguyễn Thị Lan", 1, LAN_PIN, ["--photo", str(LAN_PHOTO)]),
+        ("binh", "Trần Văn Bình", 2, "8642", []),
+    ):
+        out = server.cli(
+            "staff",
+            "add",
+            "--office",
+            OFFICE,
+            "--name",
+            name,
+            "--title",
+            "Công chức Tư pháp - Hộ tịch",
+            "--counter",
+            str(counter),
+            "--pin-stdin",
+            *photo,
+            stdin=pin + "\n",
+        )
         ids[key] = int(out.strip().splitlines()[-1])
     return ids
 
@@ -40,14 +56,21 @@ def write_config(tmp_path: Path, server, token: str, display: dict | None = None
     (tmp_path / "rating.token").chmod(0o600)
     keys = {"counter": 1, "cooldown_seconds": 20, "prompt_timeout_seconds": 30, "thanks_seconds": 5}
     keys.update(rating)
-    body = (f"[server]\nurl = {server.url}\ntoken_file = rating.token\nsync_interval_seconds = 1\n"
-            "backoff_base_seconds = 0.2\nbackoff_cap_seconds = 1\ntimeout_seconds = 2\n\n"
-            f"[device]\noffice_code = {OFFICE}\noffice_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
-            "data_dir = data\nname = Quầy 1\n\n"
-            "[display]\n" + "".join(f"{k} = {v}\n" for k, v in dict(
-                {"fullscreen": "no", "kiosk_mode": "no", "width": 1280, "height": 800}, **(display or {})).items())
-            + "\n"
-            "[admin]\npin = 2468\n\n[rating]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items()))
+    body = (
+        f"[server]\nurl = {server.url}\ntoken_file = rating.token\nsync_interval_seconds = 1\n"
+        "backoff_base_seconds = 0.2\nbackoff_cap_seconds = 1\ntimeout_seconds = 2\n\n"
+        f"[device]\noffice_code = {OFFICE}\noffice_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
+        "data_dir = data\nname = Quầy 1\n\n"
+        "[display]\n"
+        + "".join(
+            f"{k} = {v}\n"
+            for k, v in dict(
+                {"fullscreen": "no", "kiosk_mode": "no", "width": 1280, "height": 800}, **(display or {})
+            ).items()
+        )
+        + "\n"
+        "[admin]\npin = 2468\n\n[rating]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items())
+    )
     path = tmp_path / "rating.ini"
     path.write_text(body, encoding="utf-8")
     return path
@@ -56,4 +79,5 @@ def write_config(tmp_path: Path, server, token: str, display: dict | None = None
 def export_ratings(server) -> list[dict]:
     import csv
     import io
+
     return list(csv.DictReader(io.StringIO(server.cli("export", "ratings", "--format", "csv"))))

@@ -1,4 +1,5 @@
 """`motcua-rating check`: config, server and device token checked, problems named by file and key."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ def test_a_wrong_token_says_ask_the_admin_for_a_new_one(tmp_path, server, capsys
     assert code == 1
     assert "the server refused the device token: ask the admin for a new one" in out
     assert "[server] token_file = " in out and str(ini) in out
-    assert "not-the-token" not in out   # the token itself is never printed
+    assert "not-the-token" not in out  # the token itself is never printed
 
 
 def test_a_revoked_token_is_refused_too(tmp_path, server, capsys):
@@ -68,8 +69,10 @@ def test_a_missing_token_file_and_an_unknown_office(tmp_path, server, capsys):
     code, out = run_check(ini, capsys)
     assert code == 1 and "[server] token_file = " in out and "missing or empty" in out
     ini = write_config(tmp_path, server, server.device_token(counter=1))
-    ini.write_text(ini.read_text(encoding="utf-8").replace("office_code = XA-PHUOCLONG", "office_code = XA-KHONGCO"),
-                   encoding="utf-8")
+    ini.write_text(
+        ini.read_text(encoding="utf-8").replace("office_code = XA-PHUOCLONG", "office_code = XA-KHONGCO"),
+        encoding="utf-8",
+    )
     code, out = run_check(ini, capsys)
     assert code == 1 and "[device] office_code = XA-KHONGCO: the server has no office with this code" in out
 
@@ -77,23 +80,34 @@ def test_a_missing_token_file_and_an_unknown_office(tmp_path, server, capsys):
 def test_the_entry_point_exits_1_on_a_problem(tmp_path):
     ini = tmp_path / "rating.ini"
     ini.write_text("[server]\nurl = http://127.0.0.1:9\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "rating", "check", "--config", str(ini)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rating", "check", "--config", str(ini)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "token_file" in proc.stdout and "Traceback" not in proc.stderr
 
 
 def test_status_on_a_damaged_store_the_running_tablet_holds_says_so_and_moves_nothing(tmp_path, server):
     from motcua.outbox import Outbox
+
     ini = write_config(tmp_path, server, server.device_token(counter=1))
     store = tmp_path / "data" / "rating.db"
-    running = Outbox.open(store)   # the tablet app, running
+    running = Outbox.open(store)  # the tablet app, running
     running.put("rating", {"office": "XA-PHUOCLONG", "score": 3})
     running.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     with open(store, "r+b") as fh:
         fh.write(b"damaged header" * 8)
-    proc = subprocess.run([sys.executable, "-m", "rating", "status", "--config", str(ini)],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rating", "status", "--config", str(ini)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 75, proc.stderr
     assert "cannot be opened now" in proc.stderr and "another process has it open" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -105,12 +119,19 @@ def test_status_prints_office_time_on_a_tablet_set_to_utc(tmp_path, server):
     import os
     from motcua.outbox import Outbox
     from motcua.store import set_state
+
     ini = write_config(tmp_path, server, server.device_token(counter=1))
     outbox = Outbox.open(tmp_path / "data" / "rating.db")
     with outbox._write() as db:
-        set_state(db, "last_success_at", 1_795_000_000)   # 2026-11-18 11:06:40 UTC
+        set_state(db, "last_success_at", 1_795_000_000)  # 2026-11-18 11:06:40 UTC
     outbox.db.close()
-    proc = subprocess.run([sys.executable, "-m", "rating", "status", "--config", str(ini)],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=dict(os.environ, TZ="UTC"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "rating", "status", "--config", str(ini)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=dict(os.environ, TZ="UTC"),
+    )
     assert proc.returncode == 0, proc.stderr
     assert "last sync: 2026-11-18T18:06:40+07:00" in proc.stdout

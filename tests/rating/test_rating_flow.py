@@ -1,4 +1,5 @@
 """The tablet's rating flow without a window: steps, cooldown, timeouts, dossier link, officer."""
+
 import pytest
 
 from rating.flow import FlowSettings, Notice, RatingFlow, Step, is_negative
@@ -27,8 +28,14 @@ def recorded():
 
 def make_flow(clock, recorded, rated=(), **settings):
     settings.setdefault("dossier_link", False)
-    flow = RatingFlow(FlowSettings(**settings), recorded.append, office="XA-PHUOCLONG", counter=2,
-                      clock=clock, already_rated=lambda code: code in rated)
+    flow = RatingFlow(
+        FlowSettings(**settings),
+        recorded.append,
+        office="XA-PHUOCLONG",
+        counter=2,
+        clock=clock,
+        already_rated=lambda code: code in rated,
+    )
     flow.sign_in(OFFICER)
     return flow
 
@@ -54,6 +61,7 @@ def test_one_tap_on_a_good_face_records_and_thanks(clock, recorded):
 def test_thanks_only_after_the_record_returned(clock):
     def broken_disk(payload):
         raise OSError("disk full")
+
     flow = RatingFlow(FlowSettings(dossier_link=False), broken_disk, office="X", counter=1, clock=clock)
     flow.sign_in(OFFICER)
     flow.start()
@@ -172,11 +180,14 @@ def test_dossier_step_links_the_scanned_receipt(clock, recorded):
     assert flow.step == Step.THANKS
 
 
-@pytest.mark.parametrize("scanned", [
-    "https://dvc.example.vn/tra-cuu?code=000.00.31.H29-251103-0007",
-    "https://dvc.example.vn/hoso/000.00.31.h29-251103-0007/",
-    "000.00.31.H29 - 251103 - 0007",
-])
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "https://dvc.example.vn/tra-cuu?code=000.00.31.H29-251103-0007",
+        "https://dvc.example.vn/hoso/000.00.31.h29-251103-0007/",
+        "000.00.31.H29 - 251103 - 0007",
+    ],
+)
 def test_a_receipt_qr_holding_a_link_is_read_as_on_the_kiosk(clock, recorded, scanned):
     flow = make_flow(clock, recorded, dossier_link=True)
     flow.start()
@@ -245,12 +256,14 @@ def test_each_citizen_gets_a_new_id(clock, recorded):
 
 def test_a_dossier_the_store_already_holds_is_dropped_not_thanked(clock):
     from rating.flow import AlreadyRated
+
     stored = []
 
     def record(payload):
         if payload.get("dossier_code"):
             raise AlreadyRated(payload["dossier_code"])
         stored.append(payload)
+
     flow = RatingFlow(FlowSettings(dossier_link=True), record, office="X", counter=1, clock=clock)
     flow.sign_in(OFFICER)
     flow.scan(DOSSIER)

@@ -1,4 +1,5 @@
 """The tablet against the real server: heartbeat figures, a dossier rated on two tablets, officer log, full disk."""
+
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,8 +18,11 @@ def tablet(tmp_path, server, ids, counter=1, **rating):
     """A tablet of its own (own folder, own device token) with Lan signed in."""
     folder = tmp_path / f"tablet{counter}"
     folder.mkdir()
-    cfg = load_config(write_config(folder, server, server.device_token(counter=counter), counter=counter,
-                                   cooldown_seconds=0, **rating))
+    cfg = load_config(
+        write_config(
+            folder, server, server.device_token(counter=counter), counter=counter, cooldown_seconds=0, **rating
+        )
+    )
     services = TabletServices(cfg)
     services.refresh_staff()
     assert services.duty.sign_in(ids["lan"], LAN_PIN)
@@ -27,7 +31,7 @@ def tablet(tmp_path, server, ids, counter=1, **rating):
 
 def rate(services, score, dossier=None):
     flow = services.flow
-    flow.reset()   # the previous citizen's thank-you screen has gone
+    flow.reset()  # the previous citizen's thank-you screen has gone
     if dossier:
         assert flow.scan(dossier)
     else:
@@ -72,7 +76,7 @@ def test_a_dossier_rated_on_two_tablets_is_quarantined_once_on_the_second(tmp_pa
     first = tablet(tmp_path, server, ids, counter=1)
     second = tablet(tmp_path, server, ids, counter=2)
     assert rate(first, 3, DOSSIER) == Step.THANKS
-    assert rate(second, 1, DOSSIER) == Step.THANKS   # each tablet only knows its own ratings
+    assert rate(second, 1, DOSSIER) == Step.THANKS  # each tablet only knows its own ratings
     assert first.drain_once()["delivered"] == 1
     result = second.drain_once()
     assert result["delivered"] == 0 and result["quarantined"] == 1 and result["error"] is None
@@ -96,12 +100,15 @@ def test_officer_changes_are_logged_by_id_and_outlive_a_restart(tmp_path, server
     services.duty.sign_out()
     changes = services.officer_changes()
     assert [(c["from_staff_id"], c["to_staff_id"], c["how"]) for c in changes] == [
-        (None, ids["lan"], "pin"), (ids["lan"], ids["binh"], "pin"), (ids["binh"], None, "sign_out")]
+        (None, ids["lan"], "pin"),
+        (ids["lan"], ids["binh"], "pin"),
+        (ids["binh"], None, "sign_out"),
+    ]
     assert all(c["at"] and c["counter"] == 1 for c in changes)
     text = caplog.text + repr(changes)
     assert LAN_PIN not in text and "8642" not in text and "Nguyễn Thị Lan" not in repr(changes)
     services.duty.sign_in(ids["lan"], LAN_PIN)
-    restarted = TabletServices(services.cfg)   # the officer on duty comes back after a restart
+    restarted = TabletServices(services.cfg)  # the officer on duty comes back after a restart
     assert restarted.flow.officer["id"] == ids["lan"]
     assert restarted.officer_changes()[-1]["how"] == "restart"
 
@@ -122,7 +129,7 @@ def test_a_full_disk_refuses_politely_keeps_what_is_stored_and_resumes(tmp_path,
     before = services.outbox.counts()
     fill_the_disk(services)
     refused = 0
-    for _ in range(40):   # the free pages left in the file run out within a few ratings
+    for _ in range(40):  # the free pages left in the file run out within a few ratings
         services.flow.reset()
         services.flow.start()
         services.flow.choose(2)
@@ -131,8 +138,9 @@ def test_a_full_disk_refuses_politely_keeps_what_is_stored_and_resumes(tmp_path,
             break
     assert refused, "the capped store kept accepting ratings"
     flow = services.flow
-    assert flow.step == Step.RATE and flow.notice == Notice.NOT_SAVED   # no thank-you
+    assert flow.step == Step.RATE and flow.notice == Notice.NOT_SAVED  # no thank-you
     from rating.texts import text
+
     polite = text("not_saved")
     assert "full" not in polite and "Error" not in polite and "cán bộ" in polite
     status = services.admin_status()
@@ -163,7 +171,7 @@ def test_a_failed_write_leaves_no_half_rating_and_no_gap_in_device_seq(tmp_path,
             break
     assert services.flow.notice == Notice.NOT_SAVED
     rows = services.outbox._read("SELECT seq FROM outbox ORDER BY seq")
-    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))   # no gap, no half-written item
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))  # no gap, no half-written item
     services.outbox.db.execute("PRAGMA max_page_count = 1073741823")
     services.flow.choose(3)
     assert services.outbox._read("SELECT max(seq) FROM outbox")[0][0] == len(rows) + 1

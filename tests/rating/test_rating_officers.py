@@ -1,4 +1,5 @@
 """Officer sign-in at the counter: offline PIN check, assignment, and the change log."""
+
 from motcua.pin import check_pin
 from motcua.pin import hash_pin
 from rating.officers import Duty

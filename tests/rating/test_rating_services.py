@@ -1,4 +1,5 @@
 """The tablet's services and commands against the real central server: outbox, staff, sync, status."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ def test_staff_list_is_fetched_and_kept_for_offline_sign_in(tmp_path, server):
 def test_the_staff_cache_is_the_cores_catalogue(tmp_path, server):
     from motcua.catalogue import Catalogue
     from motcua.store import open_store
+
     services, ids = make_services(tmp_path, server)
     services.stop()
     cached = Catalogue(open_store(tmp_path / "data" / "rating.db")).staff("XA-PHUOCLONG")
@@ -65,8 +67,13 @@ def test_status_command_prints_pending_and_quarantined(tmp_path, server):
     services.duty.sign_in(ids["lan"], LAN_PIN)
     services.flow.start()
     services.flow.choose(2)
-    proc = subprocess.run([sys.executable, "-m", "rating", "status", "--config", str(tmp_path / "rating.ini")],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rating", "status", "--config", str(tmp_path / "rating.ini")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "pending: 1" in proc.stdout and "quarantined: 0" in proc.stdout and "last sync: never" in proc.stdout
 
@@ -97,6 +104,7 @@ def test_a_bad_config_names_the_key(tmp_path, capsys):
 
 def test_a_restart_command_from_the_server_stops_the_app_with_the_restart_exit_code(tmp_path, server):
     from motcua.client import RESTART_EXIT_CODE, Heartbeat
+
     services, _ids = make_services(tmp_path, server)
     stopped = []
     services.request_exit = lambda: stopped.append(True)
@@ -109,23 +117,28 @@ def test_a_restart_command_from_the_server_stops_the_app_with_the_restart_exit_c
 
 def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, server):
     from motcua.client import Heartbeat
+
     services, _ids = make_services(tmp_path, server)
     beat = Heartbeat(services.client, services.heartbeat_body, on_commands=services.commands)
     device_id = server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
     ini = tmp_path / "rating.ini"
     text = ini.read_text(encoding="utf-8")
-    ini.write_text(text.replace("cooldown_seconds = 20", "cooldown_seconds = 45")
-                   .replace("office_name = Trung tâm", "office_name = Bộ phận Một cửa -")
-                   .replace("timeout_seconds = 2", "timeout_seconds = 3"), encoding="utf-8")
+    ini.write_text(
+        text.replace("cooldown_seconds = 20", "cooldown_seconds = 45")
+        .replace("office_name = Trung tâm", "office_name = Bộ phận Một cửa -")
+        .replace("timeout_seconds = 2", "timeout_seconds = 3"),
+        encoding="utf-8",
+    )
     server.cli("device", "command", device_id, "reload_config")
     assert [c["name"] for c in beat.beat()] == ["reload_config"]
-    assert services.flow.settings.cooldown_s == 45                       # the flow's rules, live
+    assert services.flow.settings.cooldown_s == 45  # the flow's rules, live
     assert services.office_name.startswith("Bộ phận Một cửa -")
-    assert services.cfg.server.timeout_seconds == 2                       # kept until a restart...
+    assert services.cfg.server.timeout_seconds == 2  # kept until a restart...
     assert "reload_config: [server] timeout_seconds takes effect after a restart" in services.heartbeat_body()["errors"]
-    ini.write_text(ini.read_text(encoding="utf-8").replace("cooldown_seconds = 45", "cooldown_seconds = -1"),
-                   encoding="utf-8")
+    ini.write_text(
+        ini.read_text(encoding="utf-8").replace("cooldown_seconds = 45", "cooldown_seconds = -1"), encoding="utf-8"
+    )
     server.cli("device", "command", device_id, "reload_config")
     beat.beat()
-    assert services.flow.settings.cooldown_s == 45                       # a bad file changes nothing...
-    assert any("cooldown_seconds" in e for e in services.heartbeat_body()["errors"])   # ...and says why
+    assert services.flow.settings.cooldown_s == 45  # a bad file changes nothing...
+    assert any("cooldown_seconds" in e for e in services.heartbeat_body()["errors"])  # ...and says why

@@ -1,4 +1,5 @@
 """Composing Vietnamese on the on-screen keyboard, without a window: tone keys, Telex, codes."""
+
 import unicodedata
 
 import pytest
@@ -14,25 +15,28 @@ from touchui.vietnamese_input import (
 )
 
 
-@pytest.mark.parametrize("word, tone, expected", [
-    ("a", "sac", "á"),
-    ("a", "huyen", "à"),
-    ("a", "hoi", "ả"),
-    ("a", "nga", "ã"),
-    ("a", "nang", "ạ"),
-    ("ky", "sac", "ký"),
-    ("hoa", "huyen", "hòa"),       # two vowels, open syllable: first vowel
-    ("toan", "huyen", "toàn"),     # two vowels + final consonant: second vowel
-    ("quy", "sac", "quý"),         # "qu" is a consonant
-    ("gia", "huyen", "già"),       # "gi" is a consonant
-    ("gi", "huyen", "gì"),
-    ("nguyên", "nga", "nguyễn"),   # ê takes the mark first
-    ("nguyen", "nga", "nguyẽn"),   # typed without the circumflex: the mark still on the e
-    ("thuơng", "huyen", "thuờng"),
-    ("người", "none", "ngươi"),
-    ("ĐĂNG", "sac", "ĐẮNG"),       # case kept
-    ("Khoe", "hoi", "Khỏe"),
-])
+@pytest.mark.parametrize(
+    "word, tone, expected",
+    [
+        ("a", "sac", "á"),
+        ("a", "huyen", "à"),
+        ("a", "hoi", "ả"),
+        ("a", "nga", "ã"),
+        ("a", "nang", "ạ"),
+        ("ky", "sac", "ký"),
+        ("hoa", "huyen", "hòa"),  # two vowels, open syllable: first vowel
+        ("toan", "huyen", "toàn"),  # two vowels + final consonant: second vowel
+        ("quy", "sac", "quý"),  # "qu" is a consonant
+        ("gia", "huyen", "già"),  # "gi" is a consonant
+        ("gi", "huyen", "gì"),
+        ("nguyên", "nga", "nguyễn"),  # ê takes the mark first
+        ("nguyen", "nga", "nguyẽn"),  # typed without the circumflex: the mark still on the e
+        ("thuơng", "huyen", "thuờng"),
+        ("người", "none", "ngươi"),
+        ("ĐĂNG", "sac", "ĐẮNG"),  # case kept
+        ("Khoe", "hoi", "Khỏe"),
+    ],
+)
 def test_apply_tone_puts_the_mark_on_the_right_vowel(word, tone, expected):
     assert apply_tone(word, tone) == expected
 
@@ -78,16 +82,19 @@ def test_tone_last_word_marks_the_word_before_the_cursor():
     assert tone_last_word("so 12", 5, "sac") == ("so 12", 5)
 
 
-@pytest.mark.parametrize("keys, expected", [
-    ("ddawng kys", "đăng ký"),
-    ("DDAWNG KYS", "ĐĂNG KÝ"),
-    ("Nguyeenx Vawn Aan", "Nguyễn Văn Ân"),
-    ("thuwowngf truwS", "thường trứ"),
-    ("chuwsng thuwjc", "chứng thực"),
-    ("hello world", "hello world"),   # not Vietnamese: left as typed
-    ("ass", "as"),                     # the mark key twice undoes it
-    ("1.001193", "1.001193"),
-])
+@pytest.mark.parametrize(
+    "keys, expected",
+    [
+        ("ddawng kys", "đăng ký"),
+        ("DDAWNG KYS", "ĐĂNG KÝ"),
+        ("Nguyeenx Vawn Aan", "Nguyễn Văn Ân"),
+        ("thuwowngf truwS", "thường trứ"),
+        ("chuwsng thuwjc", "chứng thực"),
+        ("hello world", "hello world"),  # not Vietnamese: left as typed
+        ("ass", "as"),  # the mark key twice undoes it
+        ("1.001193", "1.001193"),
+    ],
+)
 def test_telex_sequences(keys, expected):
     assert type_telex(keys) == expected
 

@@ -1,4 +1,5 @@
 """Imported first by every window test: Kivy with no screen (offscreen SDL), no argv, no ~/.kivy, and a test clock."""
+
 import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")

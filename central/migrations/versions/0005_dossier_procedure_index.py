@@ -3,17 +3,18 @@
 Revision ID: 0005
 Revises: 0004
 """
+
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_dossiers_procedure', 'dossiers', ['procedure_code', 'procedure_name'])
+    op.create_index("ix_dossiers_procedure", "dossiers", ["procedure_code", "procedure_name"])
 
 
 def downgrade() -> None:
-    op.drop_index('ix_dossiers_procedure', table_name='dossiers')
+    op.drop_index("ix_dossiers_procedure", table_name="dossiers")

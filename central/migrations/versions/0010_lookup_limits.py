@@ -13,13 +13,14 @@ imported again with their secrets.
 Revision ID: 0010
 Revises: 0009
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 from central.security import LOOKUP_KEY, keyed_secret_hash, new_lookup_key
 
-revision = '0010'
-down_revision = '0009'
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
@@ -29,26 +30,34 @@ BATCH = 2000
 
 
 def upgrade() -> None:
-    op.create_table('lookup_misses',
-                    sa.Column('key', sa.String(length=64), nullable=False),
-                    sa.Column('window_start', sa.Float(), nullable=False),
-                    sa.Column('misses', sa.Integer(), nullable=False),
-                    sa.PrimaryKeyConstraint('key'))
+    op.create_table(
+        "lookup_misses",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("window_start", sa.Float(), nullable=False),
+        sa.Column("misses", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
     conn = op.get_bind()
     value = new_lookup_key()
     conn.execute(sa.insert(_meta).values(key=LOOKUP_KEY, value=value))
     key = bytes.fromhex(value)
-    rows = conn.execute(sa.select(_dossiers.c.code, _dossiers.c.secret_hash)
-                        .where(_dossiers.c.secret_hash.is_not(None))).all()
-    update = (sa.update(_dossiers).where(_dossiers.c.code == sa.bindparam("b_code"))
-              .values(secret_hash=sa.bindparam("b_hash")))
+    rows = conn.execute(
+        sa.select(_dossiers.c.code, _dossiers.c.secret_hash).where(_dossiers.c.secret_hash.is_not(None))
+    ).all()
+    update = (
+        sa.update(_dossiers)
+        .where(_dossiers.c.code == sa.bindparam("b_code"))
+        .values(secret_hash=sa.bindparam("b_hash"))
+    )
     for start in range(0, len(rows), BATCH):
-        conn.execute(update, [{"b_code": r.code, "b_hash": keyed_secret_hash(key, r.secret_hash)}
-                              for r in rows[start:start + BATCH]])
+        conn.execute(
+            update,
+            [{"b_code": r.code, "b_hash": keyed_secret_hash(key, r.secret_hash)} for r in rows[start : start + BATCH]],
+        )
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     conn.execute(sa.update(_dossiers).values(secret_hash=None))
     conn.execute(sa.delete(_meta).where(_meta.c.key == LOOKUP_KEY))
-    op.drop_table('lookup_misses')
+    op.drop_table("lookup_misses")

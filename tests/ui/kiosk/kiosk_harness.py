@@ -1,4 +1,5 @@
 """Helpers for the kiosk window tests: a configured kiosk against a real server, taps, keys, screenshots."""
+
 import os
 import shutil
 import time
@@ -10,6 +11,7 @@ from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headles
 # its frames), so the screenshot run gives the size before Kivy makes the window.
 if os.environ.get("MOTCUA_KIOSK_SIZE"):
     from kivy.config import Config
+
     _w, _h = os.environ["MOTCUA_KIOSK_SIZE"].split("x")
     Config.set("graphics", "width", _w)
     Config.set("graphics", "height", _h)
@@ -34,7 +36,8 @@ def write_kiosk_config(folder: Path, server, idle_seconds=60, attract="no") -> P
     (folder / "kiosk.token").write_text(token + "\n", encoding="utf-8")
     (folder / "kiosk.token").chmod(0o600)
     ini = folder / "kiosk.ini"
-    ini.write_text(f"""[server]
+    ini.write_text(
+        f"""[server]
 url = {server.url}
 token_file = kiosk.token
 timeout_seconds = 3
@@ -56,7 +59,9 @@ after_seconds = 5
 texts = Giờ làm việc: 7 giờ 30 – 17 giờ 00 | Tra cứu miễn phí
 [printer]
 kind = dummy
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return ini
 
 
@@ -71,7 +76,6 @@ def demo_hints(server) -> list[tuple[str, str, int]]:
     return hints
 
 
-
 class KioskTestCase(GraphicUnitTest):
     """Starts a KioskApp in the test's window; taps, types, waits and takes screenshots."""
 
@@ -84,14 +88,14 @@ class KioskTestCase(GraphicUnitTest):
 
         from kiosk.__main__ import build_services, load
         from kiosk.app import KioskApp
+
         self.cfg = load(self.config_path)
         self.services = build_services(self.cfg)
         self.clock = FakeClock()
         self.printer = Dummy()
         Window.size = size or self.size
         self.advance_frames(2)
-        self.app = KioskApp(self.cfg, self.services, printer_factory=lambda: self.printer, lock=lock,
-                            now=self.clock)
+        self.app = KioskApp(self.cfg, self.services, printer_factory=lambda: self.printer, lock=lock, now=self.clock)
         self.app._run_prepare()
         self.advance_frames(3)
         return self.app
@@ -102,6 +106,7 @@ class KioskTestCase(GraphicUnitTest):
             app.on_stop()
             from touchui.i18n import i18n
             from touchui.theme import theme
+
             i18n.lang = "vi"
             theme.reset()
             self.app = None
@@ -126,6 +131,7 @@ class KioskTestCase(GraphicUnitTest):
 
     def shot(self, name):
         from kivy.core.window import Window
+
         self.advance_frames(8)
         width, height = Window.size
         target = artifacts_dir() / f"{name}-{int(width)}x{int(height)}.png"
@@ -140,7 +146,10 @@ class KioskTestCase(GraphicUnitTest):
         self.advance_frames(8)
 
     def tap(self, widget):
-        assert widget.get_root_window() is not None, f"{widget} {getattr(widget, 'text', '')!r} is not on screen ({self.app.root.current}, parent {widget.parent})"
+        assert widget.get_root_window() is not None, (
+            f"{widget} {getattr(widget, 'text', '')!r} is not on screen "
+            f"({self.app.root.current}, parent {widget.parent})"
+        )
         x, y = widget.to_window(*widget.center)
         self.tap_at(x, y)
 
@@ -162,6 +171,7 @@ class KioskTestCase(GraphicUnitTest):
     def scan(self, code):
         """A USB barcode scanner: the characters a few ms apart, then Enter, as keyboard events."""
         from kivy.core.window import Window
+
         for char in code:
             self.clock.t += 0.005
             Window.dispatch("on_key_down", ord(char.lower()), 0, char, [])

@@ -4,6 +4,7 @@ Screenshots of every kiosk screen with real demo data, for people to look at.
 Written to $MOTCUA_ARTIFACTS/kiosk/ (default artifacts/kiosk/). Besides saving them, each screen is
 checked for what a citizen could not read: text below 28 px, targets below 88 px, widgets off-screen.
 """
+
 import sys
 from pathlib import Path
 
@@ -16,13 +17,13 @@ from kiosk_harness import KioskTestCase, demo_hints, write_kiosk_config  # noqa:
 @pytest.fixture(scope="module")
 def kiosk_config(demo_server, tmp_path_factory):
     from kiosk.__main__ import main
+
     ini = write_kiosk_config(tmp_path_factory.mktemp("kiosk"), demo_server, attract="yes")
     assert main(["sync", "--config", str(ini)]) == 0
     return ini, demo_server
 
 
 class KioskScreenshotTest(KioskTestCase):
-
     @pytest.fixture(autouse=True)
     def _kiosk(self, kiosk_config):
         self.config_path, self.server = kiosk_config
@@ -33,6 +34,7 @@ class KioskScreenshotTest(KioskTestCase):
         from kivy.uix.label import Label
 
         from touchui.widgets import BigButton
+
         problems = []
         for widget in self.screen.walk(restrict=True):
             if not isinstance(widget, Label) or not widget.text or widget.opacity == 0 or widget.height < 2:
@@ -84,9 +86,10 @@ class KioskScreenshotTest(KioskTestCase):
         self.advance_frames(3)
         self.shot("attract")
         self.app.home()
-        self.advance_frames(3)                              # the slideshow has left: the tap reaches home
+        self.advance_frames(3)  # the slideshow has left: the tap reaches home
         self.tap(self.ids()["lang"])
         from touchui.i18n import i18n
+
         assert i18n.lang == "en", "the language switch did not reach the home screen"
         self.shot("home-en")
         self.go("dossier", code="000.00.31.H29-200101-9999")
@@ -95,5 +98,6 @@ class KioskScreenshotTest(KioskTestCase):
 
     def test_every_screen_at_this_size(self):
         import os
+
         width, height = (int(v) for v in os.environ.get("MOTCUA_KIOSK_SIZE", "1920x1080").split("x"))
         self.visit_all((width, height))

@@ -1,4 +1,5 @@
 """Every kiosk flow driven with real taps and key events against the real demo server."""
+
 import sys
 from pathlib import Path
 
@@ -12,13 +13,13 @@ from kiosk_harness import PIN, KioskTestCase, demo_hints, write_kiosk_config  # 
 def kiosk_config(demo_server, tmp_path_factory):
     """A kiosk registered on the demo server, its catalogue preloaded with `motcua-kiosk sync`."""
     from kiosk.__main__ import main
+
     ini = write_kiosk_config(tmp_path_factory.mktemp("kiosk"), demo_server)
     assert main(["sync", "--config", str(ini)]) == 0
     return ini, demo_server
 
 
 class KioskFlowTest(KioskTestCase):
-
     @pytest.fixture(autouse=True)
     def _kiosk(self, kiosk_config):
         self.config_path, self.server = kiosk_config
@@ -41,10 +42,10 @@ class KioskFlowTest(KioskTestCase):
         assert detail.procedure["name"] == "Đăng ký khai sinh" == birth["title"]
         texts = [w.text for w in detail.ids.content.walk() if hasattr(w, "text")]
         assert any("Thành phần hồ sơ" in t for t in texts) and any("bản chính" in t for t in texts)
-        assert detail.panel.ids.qr.texture is not None          # the portal QR is drawn
+        assert detail.panel.ids.qr.texture is not None  # the portal QR is drawn
         self.tap(detail.ids.topbar.ids.back)
         assert self.app.root.current == "procedures"
-        assert self.screen.field_code == civil["code"]     # back keeps the citizen's place
+        assert self.screen.field_code == civil["code"]  # back keeps the citizen's place
         self.tap(self.screen.ids.topbar.ids.home)
         assert self.app.root.current == "home"
 
@@ -56,8 +57,10 @@ class KioskFlowTest(KioskTestCase):
         assert keyboard.get_root_window() is not None
         self.tap_keys(keyboard, "ket hon")
         assert self.ids()["query"].text == "ket hon"
-        self.wait_for(lambda: self.ids()["results"].data and
-                      self.ids()["results"].data[0]["code"] == "1.000894", what="search results")
+        self.wait_for(
+            lambda: self.ids()["results"].data and self.ids()["results"].data[0]["code"] == "1.000894",
+            what="search results",
+        )
         assert self.ids()["results"].data[0]["title"] == "Đăng ký kết hôn"
         # While typing, the results have the room above the keyboard; the field list is out of the way.
         assert self.ids()["fields"].opacity == 0 and self.ids()["fields"].disabled
@@ -85,8 +88,8 @@ class KioskFlowTest(KioskTestCase):
         self.wait_for(lambda: self.screen.state == "found", what="dossier answer")
         body = " ".join(w.text for w in self.ids()["result"].walk() if hasattr(w, "text"))
         assert code in body and self.screen.dossier["status"]["code"] == status
-        assert "." in self.screen.dossier["holder"]                     # masked name only
-        assert "Quá trình xử lý" not in body                           # no steps without the secret
+        assert "." in self.screen.dossier["holder"]  # masked name only
+        assert "Quá trình xử lý" not in body  # no steps without the secret
         if status == 5:
             assert "bổ sung" in body
 
@@ -129,8 +132,9 @@ class KioskFlowTest(KioskTestCase):
     def test_idle_returns_home_and_forgets_everything_typed(self):
         code, secret, _ = demo_hints(self.server)[0]
         self.start_kiosk()
-        self.tap(self.ids("home")["lang"])                 # the citizen chose English
+        self.tap(self.ids("home")["lang"])  # the citizen chose English
         from touchui.i18n import i18n
+
         assert i18n.lang == "en"
         self.go("dossier", code=code)
         self.wait_for(lambda: self.screen.state == "found", what="dossier")
@@ -144,6 +148,7 @@ class KioskFlowTest(KioskTestCase):
         self.advance_frames(1)
         self.wait_for(lambda: self.app.root.current == "home", seconds=3, what="idle home")
         from touchui.i18n import i18n
+
         assert i18n.lang == "vi"
         assert procedures.ids.query.text == "" and procedures.keyboard.text == ""
         assert dossier.ids.code.text == "" and dossier.ids.secret.text == "" and not dossier.dossier
@@ -151,8 +156,9 @@ class KioskFlowTest(KioskTestCase):
 
     def test_admin_gesture_needs_the_pin(self):
         from kivy.core.window import Window
+
         self.start_kiosk()
-        corner = (Window.width - 20, Window.height - 20)       # top-right, as configured by default
+        corner = (Window.width - 20, Window.height - 20)  # top-right, as configured by default
         for _ in range(5):
             self.clock.t += 0.2
             self.tap_at(*corner)
@@ -162,7 +168,7 @@ class KioskFlowTest(KioskTestCase):
             pad.press_digit(digit)
         pad.submit()
         self.advance_frames(2)
-        assert self.app.root.current == "home" and pad.message   # wrong PIN: still no admin
+        assert self.app.root.current == "home" and pad.message  # wrong PIN: still no admin
         for digit in PIN:
             pad.press_digit(digit)
         pad.submit()
@@ -184,10 +190,13 @@ class KioskFlowTest(KioskTestCase):
 
         from kiosk.settings import load as load_config
         from touchui.i18n import i18n
+
         self.start_kiosk()
         text = self.config_path.read_text(encoding="utf-8")
         changed = text.replace("Trung tâm Phục vụ hành chính công xã Phước Long", "Phường Tân Định")
-        changed = changed.replace("idle_seconds = 60", "idle_seconds = 45").replace("[device]", "[device]\nlanguage = en")
+        changed = changed.replace("idle_seconds = 60", "idle_seconds = 45").replace(
+            "[device]", "[device]\nlanguage = en"
+        )
         reloaded = self.config_path.with_name("reloaded.ini")
         reloaded.write_text(changed, encoding="utf-8")
         self.app.apply_config(load_config(reloaded))

@@ -1,4 +1,5 @@
 """The kiosk keeps working with the server stopped mid-test: catalogue from cache, data age, no stale dossier."""
+
 import sys
 from pathlib import Path
 
@@ -15,10 +16,10 @@ def seeded_server(server):
 
 
 class KioskOfflineTest(KioskTestCase):
-
     @pytest.fixture(autouse=True)
     def _kiosk(self, seeded_server, tmp_path):
         from kiosk.__main__ import main
+
         self.server = seeded_server
         self.config_path = write_kiosk_config(tmp_path, seeded_server)
         assert main(["sync", "--config", str(self.config_path)]) == 0

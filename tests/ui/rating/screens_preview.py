@@ -4,6 +4,7 @@
 
 Kivy's offscreen window cannot be resized once created, so each size needs its own process.
 """
+
 import argparse
 import os
 import sys
@@ -22,6 +23,7 @@ def main():
     args = ap.parse_args()
     width, height = map(int, args.size.split("x"))
     from kivy.config import Config
+
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     from kivy.clock import Clock
@@ -40,10 +42,12 @@ def main():
 
     def english():
         from touchui.i18n import i18n
+
         i18n.lang = "en"
 
     def vietnamese():
         from touchui.i18n import i18n
+
         i18n.lang = "vi"
 
     def fill_the_disk():
@@ -81,8 +85,10 @@ def main():
         ("cooldown", lambda: (flow.reset(), flow.start())),
         ("admin_pin", app.ask_admin_pin),
         ("admin", lambda: (app.pin_pad.dismiss(), app.open_admin())),
-        ("rate_en", lambda: (english(), app.close_staff_screen(), setattr(flow, "_last_recorded_at", None),
-                             flow.start())),
+        (
+            "rate_en",
+            lambda: (english(), app.close_staff_screen(), setattr(flow, "_last_recorded_at", None), flow.start()),
+        ),
         ("reasons_en", lambda: flow.choose(1)),
         ("idle_en", lambda: (flow.reset(), services.duty.sign_in(args.staff_id, args.pin))),
         ("not_saved", lambda: (vietnamese(), fill_the_disk())),
@@ -91,7 +97,7 @@ def main():
 
     def run(i=0):
         def shot(_dt):
-            Window.on_draw()   # draw the whole frame now: under load the last one may be half done
+            Window.on_draw()  # draw the whole frame now: under load the last one may be half done
             path = Window.screenshot(name=str(out / f"{steps[i][0]}_{tag}.png"))
             final = out / f"{steps[i][0]}_{tag}.png"
             os.replace(path, final)
@@ -100,6 +106,7 @@ def main():
                 Clock.schedule_once(lambda _dt: run(i + 1), 0)
             else:
                 app.stop()
+
         steps[i][1]()
         Clock.schedule_once(shot, 0.4)
 

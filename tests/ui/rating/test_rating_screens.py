@@ -1,4 +1,5 @@
 """Screenshots of every tablet screen at 1280x800 and 800x1280, each size in a fresh process."""
+
 import os
 import subprocess
 import sys
@@ -12,21 +13,59 @@ from tablet_setup import LAN_PIN, add_officers, write_config  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("MOTCUA_ARTIFACTS", "artifacts")) / "rating"
 ROOT = Path(__file__).resolve().parents[3]
-SCREENS = ["signed_out", "signin", "idle", "rate", "reasons", "reasons_keyboard", "dossier", "thanks",
-           "cooldown", "admin_pin", "admin", "rate_en", "reasons_en", "idle_en", "not_saved", "admin_disk_full"]
+SCREENS = [
+    "signed_out",
+    "signin",
+    "idle",
+    "rate",
+    "reasons",
+    "reasons_keyboard",
+    "dossier",
+    "thanks",
+    "cooldown",
+    "admin_pin",
+    "admin",
+    "rate_en",
+    "reasons_en",
+    "idle_en",
+    "not_saved",
+    "admin_disk_full",
+]
 
 
 @pytest.mark.parametrize("width, height", [(1280, 800), (800, 1280)])
 def test_every_screen_is_drawn_at_tablet_sizes(server, tmp_path, width, height):
     ids = add_officers(server)
     ini = write_config(tmp_path, server, server.device_token(counter=1), cooldown_seconds=20)
-    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
-               KIVY_NO_FILELOG="1", KIVY_LOG_MODE="PYTHON", KIVY_CLIPBOARD="dummy")
+    env = dict(
+        os.environ,
+        SDL_VIDEODRIVER="offscreen",
+        KIVY_NO_ARGS="1",
+        KIVY_NO_CONFIG="1",
+        KIVY_NO_FILELOG="1",
+        KIVY_LOG_MODE="PYTHON",
+        KIVY_CLIPBOARD="dummy",
+    )
     env.pop("DISPLAY", None)
     result = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("screens_preview.py")), f"{width}x{height}",
-         str(ARTIFACTS), "--config", str(ini), "--staff-id", str(ids["lan"]), "--pin", LAN_PIN],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            str(Path(__file__).with_name("screens_preview.py")),
+            f"{width}x{height}",
+            str(ARTIFACTS),
+            "--config",
+            str(ini),
+            "--staff-id",
+            str(ids["lan"]),
+            "--pin",
+            LAN_PIN,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     written = [Path(line) for line in result.stdout.splitlines() if line.endswith(".png")]
     assert sorted(p.name for p in written) == sorted(f"{s}_{width}x{height}.png" for s in SCREENS)

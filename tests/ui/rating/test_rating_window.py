@@ -1,4 +1,5 @@
 """The rating tablet in one offscreen window: real taps from idle to the real server."""
+
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,6 @@ from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # 
 from rating.widgets.theme import COLOURS  # noqa: E402
 
 DOSSIER = "000.00.31.H29-251103-0007"
-
 
 
 class RatingWindowTest(GraphicUnitTest):
@@ -43,7 +43,7 @@ class RatingWindowTest(GraphicUnitTest):
         self.services = TabletServices(cfg, clock=self.clock)
         self.services.refresh_staff()
         self.app = RatingApp(self.services)
-        App._running_app = None   # no running App: screens and kv get what they use passed in, never `app`
+        App._running_app = None  # no running App: screens and kv get what they use passed in, never `app`
         self.root = self.app.build()
         self.render(self.root)
         self.app.on_start()
@@ -54,6 +54,7 @@ class RatingWindowTest(GraphicUnitTest):
     def _close(self):
         from kivy.app import App
         from kivy.clock import Clock
+
         self.app.dispatch("on_stop")  # also clears kv's cached `app`
         Clock.unschedule(self.app._tick)
         if self.app.pin_pad is not None:
@@ -100,9 +101,16 @@ class RatingWindowTest(GraphicUnitTest):
 
     def sign_in_lan(self):
         from kivy.core.window import Window
+
         b = self.app.screens["idle"].ids.officer_signin
         self.tap(b)
-        assert self.screen() == "signin", (Window.size, Window.children, b.to_window(*b.center), b.disabled, self.root.size)
+        assert self.screen() == "signin", (
+            Window.size,
+            Window.children,
+            b.to_window(*b.center),
+            b.disabled,
+            self.root.size,
+        )
         self.tap(self.app.screens["signin"].buttons()[self.ids["lan"]])
         self.type_pin(LAN_PIN)
         assert self.screen() == "idle"
@@ -115,6 +123,7 @@ class RatingWindowTest(GraphicUnitTest):
 
     def scan(self, code):
         from kivy.core.window import Window
+
         for char in code:
             Window.dispatch("on_key_down", ord(char.lower()), 0, char, [])
             Window.dispatch("on_textinput", char)
@@ -130,6 +139,7 @@ class RatingWindowTest(GraphicUnitTest):
     # -- behaviour ---------------------------------------------------------------------------
     def test_kiosk_mode_takes_borderless_from_its_own_key(self):
         from kivy.core.window import Window
+
         self.addCleanup(setattr, Window, "borderless", False)
         self.launch(display={"kiosk_mode": "yes", "fullscreen": "no", "borderless": "yes"})
         assert Window.borderless is True and self.app.lockdown is not None
@@ -162,10 +172,21 @@ class RatingWindowTest(GraphicUnitTest):
         self.tap(reasons.ids.comment)
         kb = reasons.keyboard
         assert kb is not None and kb.parent is not None and reasons.typing
-        for kind, value in (("char", "c"), ("char", "h"), ("letter", "ơ"), ("tone", "huyen"),
-                            ("space", " "), ("char", "l"), ("letter", "â"), ("char", "u"),
-                            ("space", " "), ("char", "q"), ("char", "u"), ("char", "a"),
-                            ("tone", "sac")):
+        for kind, value in (
+            ("char", "c"),
+            ("char", "h"),
+            ("letter", "ơ"),
+            ("tone", "huyen"),
+            ("space", " "),
+            ("char", "l"),
+            ("letter", "â"),
+            ("char", "u"),
+            ("space", " "),
+            ("char", "q"),
+            ("char", "u"),
+            ("char", "a"),
+            ("tone", "sac"),
+        ):
             self.tap(kb.find_key(kind, value))
         assert reasons.ids.comment.text == "chờ lâu quá"
         self.tap(kb.find_key("enter"))
@@ -183,11 +204,11 @@ class RatingWindowTest(GraphicUnitTest):
         self.later(5)
         assert self.screen() == "idle"
         idle = self.app.screens["idle"]
-        assert idle.cooling and tuple(idle.ids.invite.background_color) != tuple(COLOURS["ok"])   # looks asleep
+        assert idle.cooling and tuple(idle.ids.invite.background_color) != tuple(COLOURS["ok"])  # looks asleep
         self.tap(idle.ids.invite)
         assert self.screen() == "idle"
         assert "15 giây" in self.root.notice_text
-        counts = self.services.outbox.counts()   # the sync thread may hold it as `sending` right now
+        counts = self.services.outbox.counts()  # the sync thread may hold it as `sending` right now
         assert counts["pending"] + counts["sending"] + counts["sent"] == 1, counts
         self.later(15)
         assert not idle.cooling and tuple(idle.ids.invite.background_color) == tuple(COLOURS["ok"])
@@ -249,6 +270,7 @@ class RatingWindowTest(GraphicUnitTest):
 
     def test_admin_screen_needs_the_pin(self):
         from kivy.core.window import Window
+
         self.launch(dossier_link="no")
         self.sign_in_lan()
         corner = (20, Window.height - 20)
@@ -284,32 +306,35 @@ class RatingWindowTest(GraphicUnitTest):
         assert idle.ids.service_done.opacity == 1
         ini = self.tmp / "rating.ini"
         text = ini.read_text(encoding="utf-8").replace(
-            "Trung tâm Phục vụ hành chính công xã Phước Long", "Phường Tân Định")
+            "Trung tâm Phục vụ hành chính công xã Phước Long", "Phường Tân Định"
+        )
         ini.write_text(text.replace("officer_button = yes", "officer_button = no\nscale = 5"), encoding="utf-8")
-        self.services.commands([{"name": "reload_config"}])   # as a heartbeat hands it over
+        self.services.commands([{"name": "reload_config"}])  # as a heartbeat hands it over
         self.advance_frames(3)
         assert self.services.commands.errors == []
         assert self.root.ids.office.text == "Phường Tân Định"
         assert idle.ids.service_done.opacity == 0
         self.services.flow.mark_service_done()
-        self.rate(5)   # five faces now
+        self.rate(5)  # five faces now
         assert sorted(self.app.screens["rate"].ids.faces.buttons()) == [1, 2, 3, 4, 5]
         assert self.screen() == "thanks"
 
     def test_idle_shows_the_officers_own_photo_from_the_server(self):
         from rating.screens.idle import PLACEHOLDER
+
         self.launch(dossier_link="no")
         idle = self.app.screens["idle"]
         self.sign_in_lan()
         photo = idle.ids.photo
         assert idle.photo_texture is not None and photo.texture is idle.photo_texture
         assert photo.source == "" and photo.texture.size == (256, 256)
-        self.services.duty.sign_in(self.ids["binh"], "8642")   # Bình has no photo: the silhouette
+        self.services.duty.sign_in(self.ids["binh"], "8642")  # Bình has no photo: the silhouette
         self.advance_frames(2)
         assert idle.photo_texture is None and photo.source == PLACEHOLDER
 
     def open_admin_screen(self):
         from kivy.core.window import Window
+
         for _ in range(5):
             self.tap_at(20, Window.height - 20)
         self.type_pin("2468")
@@ -322,7 +347,7 @@ class RatingWindowTest(GraphicUnitTest):
         db = self.services.outbox.db
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
-        for _ in range(40):   # the last free pages of the file go within a few ratings
+        for _ in range(40):  # the last free pages of the file go within a few ratings
             self.rate(3)
             if self.screen() != "thanks":
                 break
@@ -332,9 +357,9 @@ class RatingWindowTest(GraphicUnitTest):
         stored = self.services.outbox.counts()
         admin = self.open_admin_screen()
         assert "database or disk is full" in admin.last_error and self.root.notice_text == ""
-        assert admin.ids.last_error.height > admin.ids.pending.height   # the whole error is readable
+        assert admin.ids.last_error.height > admin.ids.pending.height  # the whole error is readable
         self.tap(admin.ids.close)
-        db.execute("PRAGMA max_page_count = 1073741823")   # space is back
+        db.execute("PRAGMA max_page_count = 1073741823")  # space is back
         self.rate(3)
         assert self.screen() == "thanks"
         assert sum(self.services.outbox.counts().values()) == sum(stored.values()) + 1
@@ -343,28 +368,44 @@ class RatingWindowTest(GraphicUnitTest):
 
     def test_a_dossier_rated_on_another_tablet_shows_as_quarantined_on_the_admin_screen(self):
         import requests
+
         self.launch(dossier_link="yes", cooldown_seconds=0)
-        other = {"id": "6f1c1a52-2b1c-4d55-9a53-7d2f0a3f9e11", "device_seq": 1,
-                 "created_at": "2026-11-21T09:15:02+07:00", "office": "XA-PHUOCLONG", "counter": 2,
-                 "staff_id": self.ids["binh"], "scale": 3, "score": 3, "reasons": [], "dossier_code": DOSSIER}
-        answer = requests.post(self.server.url + "/api/v1/ratings", json={"ratings": [other]}, timeout=10,
-                               headers={"Authorization": "Bearer " + self.server.device_token(counter=2),
-                                        "Idempotency-Key": "0b8f5a7e-7a4e-4a7e-9d1e-2a9b0c1d2e3f"})
+        other = {
+            "id": "6f1c1a52-2b1c-4d55-9a53-7d2f0a3f9e11",
+            "device_seq": 1,
+            "created_at": "2026-11-21T09:15:02+07:00",
+            "office": "XA-PHUOCLONG",
+            "counter": 2,
+            "staff_id": self.ids["binh"],
+            "scale": 3,
+            "score": 3,
+            "reasons": [],
+            "dossier_code": DOSSIER,
+        }
+        answer = requests.post(
+            self.server.url + "/api/v1/ratings",
+            json={"ratings": [other]},
+            timeout=10,
+            headers={
+                "Authorization": "Bearer " + self.server.device_token(counter=2),
+                "Idempotency-Key": "0b8f5a7e-7a4e-4a7e-9d1e-2a9b0c1d2e3f",
+            },
+        )
         assert answer.json()["results"][0]["status"] == "accepted"
         self.sign_in_lan()
         self.scan(DOSSIER)
         self.tap(self.app.screens["rate"].ids.faces.buttons()[1])
         self.tap(self.app.screens["reasons"].ids.skip)
-        assert self.screen() == "thanks"   # this tablet could not know: it records, the server decides
+        assert self.screen() == "thanks"  # this tablet could not know: it records, the server decides
         self.wait_for(lambda: self.services.outbox.counts()["quarantined"] == 1, what="quarantined")
         self.later(5)
         admin = self.open_admin_screen()
         assert admin.quarantined == "1  (rejected: already_rated)" and admin.pending.startswith("0")
         assert not admin.ids.retry_quarantined.disabled
-        self.services.worker.stop()   # hold delivery so the button's effect can be seen
+        self.services.worker.stop()  # hold delivery so the button's effect can be seen
         self.services.worker = None
         self.tap(admin.ids.retry_quarantined)
         assert admin.quarantined == "0" and admin.pending.startswith("1") and admin.ids.retry_quarantined.disabled
-        assert self.services.drain_once()["quarantined"] == 1   # sent again: the server still says already_rated
+        assert self.services.drain_once()["quarantined"] == 1  # sent again: the server still says already_rated
         admin.update()
         assert admin.quarantined.startswith("1") and len(export_ratings(self.server)) == 1

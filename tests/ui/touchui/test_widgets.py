@@ -10,6 +10,7 @@ class TouchUITestCase(GraphicUnitTest):
 
     def set_window(self, width, height):
         from kivy.core.window import Window
+
         Window.size = (width, height)
         self.advance_frames(3)
         assert tuple(Window.size) == (width, height)
@@ -27,6 +28,7 @@ class TouchUITestCase(GraphicUnitTest):
     def tearDown(self, fake=False):
         from touchui.i18n import i18n
         from touchui.theme import theme
+
         i18n.lang = "vi"
         theme.reset()
         super().tearDown(fake)
@@ -37,6 +39,7 @@ def keyboard_with_field(**kwargs):
     from kivy.uix.textinput import TextInput
 
     from touchui.keyboard import VietKeyboard
+
     root = BoxLayout(orientation="vertical")
     field = TextInput(multiline=False, font_size=40, size_hint_y=None, height=96)
     root.add_widget(field)
@@ -47,7 +50,6 @@ def keyboard_with_field(**kwargs):
 
 
 class KeyboardTest(TouchUITestCase):
-
     def type_by_taps(self, keyboard, keys):
         for kind, value in keys:
             self.tap(keyboard.find_key(kind, value))
@@ -68,15 +70,25 @@ class KeyboardTest(TouchUITestCase):
         self.set_window(1080, 1920)
         root, field, keyboard = keyboard_with_field()
         self.render(root)
-        self.type_by_taps(keyboard, [("letter", "đ"), ("letter", "ă"), ("char", "n"),
-                                     ("char", "g"), ("space", " "), ("char", "k"),
-                                     ("char", "y"), ("tone", "sac")])
+        self.type_by_taps(
+            keyboard,
+            [
+                ("letter", "đ"),
+                ("letter", "ă"),
+                ("char", "n"),
+                ("char", "g"),
+                ("space", " "),
+                ("char", "k"),
+                ("char", "y"),
+                ("tone", "sac"),
+            ],
+        )
         assert field.text == "đăng ký"
-        self.tap(keyboard.find_key("tone", "sac"))      # the same tone again takes it off
+        self.tap(keyboard.find_key("tone", "sac"))  # the same tone again takes it off
         assert field.text == "đăng ky"
         self.tap(keyboard.find_key("tone", "nang"))
         assert field.text == "đăng kỵ"
-        self.tap(keyboard.find_key("tone", "sac"))      # another tone replaces it
+        self.tap(keyboard.find_key("tone", "sac"))  # another tone replaces it
         assert field.text == "đăng ký"
         self.tap(keyboard.find_key("shift"))
         self.tap(keyboard.find_key("letter", "ư"))
@@ -108,6 +120,7 @@ class KeyboardTest(TouchUITestCase):
 
     def test_keys_are_big_enough_in_landscape_and_portrait(self):
         from touchui.widgets import MIN_TOUCH_HEIGHT, TopBar
+
         for width, height in ((1920, 1080), (1080, 1920)):
             self.set_window(width, height)
             root, field, keyboard = keyboard_with_field()
@@ -128,6 +141,7 @@ class KeyboardTest(TouchUITestCase):
 
     def test_language_switch_relabels_keys_live(self):
         from touchui.widgets import TopBar
+
         self.set_window(1920, 1080)
         root, field, keyboard = keyboard_with_field()
         bar = TopBar(title="Trang chủ")
@@ -142,11 +156,11 @@ class KeyboardTest(TouchUITestCase):
 
 
 class PinPadTest(TouchUITestCase):
-
     def open_pad(self, guard, **kwargs):
         from kivy.uix.widget import Widget
 
         from touchui.admin import PinPad
+
         self.render(Widget())
         pad = PinPad(guard, **kwargs)
         pad.open(animation=False)
@@ -169,15 +183,15 @@ class PinPadTest(TouchUITestCase):
 
     def test_wrong_pin_is_refused_right_pin_unlocks(self):
         from touchui.admin import PinGuard, plain_pin_checker
+
         self.set_window(1920, 1080)
         unlocked = []
-        pad = self.open_pad(PinGuard(plain_pin_checker("2468")),
-                            on_success=lambda: unlocked.append(True))
+        pad = self.open_pad(PinGuard(plain_pin_checker("2468")), on_success=lambda: unlocked.append(True))
         self.enter_pin(pad, "1111")
         assert unlocked == []
         assert "Sai mã PIN" in pad.message and "2" in pad.message
         self.type_digits(pad, "246")
-        self.tap(pad.ids.delete)          # typo corrected: 24 then 68
+        self.tap(pad.ids.delete)  # typo corrected: 24 then 68
         self.type_digits(pad, "68")
         assert pad.dots == "• • • •"
         self.tap(pad.ids.ok)
@@ -185,6 +199,7 @@ class PinPadTest(TouchUITestCase):
 
     def test_three_wrong_pins_lock_out_for_sixty_seconds(self):
         from touchui.admin import PinGuard, plain_pin_checker
+
         self.set_window(1920, 1080)
         clock = FakeClock()
         guard = PinGuard(plain_pin_checker("2468"), now=clock)
@@ -193,7 +208,7 @@ class PinPadTest(TouchUITestCase):
         for _ in range(3):
             self.enter_pin(pad, "0000")
         assert "Tạm khoá" in pad.message
-        self.enter_pin(pad, "2468")       # right PIN, but locked out
+        self.enter_pin(pad, "2468")  # right PIN, but locked out
         assert unlocked == []
         clock.t += 59
         self.enter_pin(pad, "2468")
@@ -204,6 +219,7 @@ class PinPadTest(TouchUITestCase):
 
     def test_pin_pad_keys_are_big_enough(self):
         from touchui.admin import PinGuard, plain_pin_checker
+
         for width, height in ((1920, 1080), (1080, 1920)):
             self.set_window(width, height)
             pad = self.open_pad(PinGuard(plain_pin_checker("2468")))
@@ -220,12 +236,12 @@ class PinPadTest(TouchUITestCase):
 
 
 class AdminGestureTest(TouchUITestCase):
-
     def test_five_quick_taps_in_the_corner_open_the_admin(self):
         from kivy.core.window import Window
         from kivy.uix.widget import Widget
 
         from touchui.admin import AdminGesture
+
         self.set_window(1920, 1080)
         self.render(Widget())
         clock = FakeClock()
@@ -236,14 +252,14 @@ class AdminGestureTest(TouchUITestCase):
             for _ in range(4):
                 self.tap_at(*corner)
                 clock.t += 0.5
-            self.tap_at(960, 540)             # a tap elsewhere starts the count again
+            self.tap_at(960, 540)  # a tap elsewhere starts the count again
             for _ in range(4):
                 self.tap_at(*corner)
                 clock.t += 0.5
             assert opened == []
             self.tap_at(*corner)
             assert opened == [True]
-            for _ in range(5):                # five taps spread over 4 s: not the gesture
+            for _ in range(5):  # five taps spread over 4 s: not the gesture
                 self.tap_at(*corner)
                 clock.t += 1.0
             assert opened == [True]
@@ -252,42 +268,41 @@ class AdminGestureTest(TouchUITestCase):
 
 
 class IdleTimerTest(TouchUITestCase):
-
     def test_idle_fires_after_timeout_and_a_touch_resets_it(self):
         from kivy.core.window import Window
         from kivy.uix.widget import Widget
 
         from touchui.idle import IdleTimer
+
         self.set_window(1280, 800)
         self.render(Widget())
         clock = FakeClock()
         fired = []
-        idle = IdleTimer(timeout=30, on_idle=lambda: fired.append(clock.t), now=clock,
-                         check_interval=0).start()
+        idle = IdleTimer(timeout=30, on_idle=lambda: fired.append(clock.t), now=clock, check_interval=0).start()
         try:
             clock.t += 29
             self.advance_frames(2)
             assert fired == []
-            self.tap_at(640, 400)             # the citizen touches the screen
+            self.tap_at(640, 400)  # the citizen touches the screen
             clock.t += 29
             self.advance_frames(2)
             assert fired == []
             clock.t += 20
-            Window.dispatch("on_key_down", 97, 4, "a", [])   # a key counts as activity too
+            Window.dispatch("on_key_down", 97, 4, "a", [])  # a key counts as activity too
             clock.t += 20
             self.advance_frames(2)
             assert fired == []
             clock.t += 11
             self.advance_frames(2)
             assert len(fired) == 1
-            clock.t += 100                    # fires once, not every 30 s
+            clock.t += 100  # fires once, not every 30 s
             self.advance_frames(2)
             assert len(fired) == 1
             idle.pause()
             self.tap_at(640, 400)
             clock.t += 100
             self.advance_frames(2)
-            assert len(fired) == 1            # paused: nothing fires
+            assert len(fired) == 1  # paused: nothing fires
             idle.resume()
             clock.t += 31
             self.advance_frames(2)
@@ -297,10 +312,10 @@ class IdleTimerTest(TouchUITestCase):
 
 
 class ScannerTest(TouchUITestCase):
-
     def setup_field(self):
         from kivy.uix.boxlayout import BoxLayout
         from kivy.uix.textinput import TextInput
+
         self.set_window(1280, 800)
         root = BoxLayout()
         field = TextInput(multiline=False)
@@ -312,6 +327,7 @@ class ScannerTest(TouchUITestCase):
 
     def type_keys(self, clock, text, gap, enter=True):
         from kivy.core.window import Window
+
         for char in text:
             clock.t += gap
             Window.dispatch("on_key_down", ord(char.lower()), 0, char, [])
@@ -323,6 +339,7 @@ class ScannerTest(TouchUITestCase):
 
     def test_fast_keys_ended_by_enter_deliver_a_code_and_leave_the_field_clean(self):
         from touchui.scanner import ScannerInput
+
         field = self.setup_field()
         field.text = "khai sinh"
         field.cursor = field.get_cursor_from_index(len(field.text))
@@ -335,12 +352,13 @@ class ScannerTest(TouchUITestCase):
             self.type_keys(clock, " 000.00.31.h29-251103-0007", gap=0.004)
             assert codes == ["000.00.31.H29-251103-0007"]
             assert field.text == "khai sinh"
-            assert validated == []           # the scan's Enter did not submit the field
+            assert validated == []  # the scan's Enter did not submit the field
         finally:
             scanner.stop()
 
     def test_scan_into_a_field_focused_after_the_scanner_started_is_cleaned_up(self):
         from touchui.scanner import ScannerInput
+
         clock = FakeClock()
         codes = []
         scanner = ScannerInput(on_scan=codes.append, now=clock).start()
@@ -357,6 +375,7 @@ class ScannerTest(TouchUITestCase):
 
     def test_slow_typing_is_not_a_scan_and_reaches_the_field(self):
         from touchui.scanner import ScannerInput
+
         field = self.setup_field()
         clock = FakeClock()
         codes = []
@@ -373,12 +392,13 @@ class ScannerTest(TouchUITestCase):
 
     def test_short_fast_burst_is_given_back_to_the_field(self):
         from touchui.scanner import ScannerInput
+
         field = self.setup_field()
         clock = FakeClock()
         codes = []
         scanner = ScannerInput(on_scan=codes.append, now=clock).start()
         try:
-            self.type_keys(clock, "abc", gap=0.01)   # key rollover, then Enter: too short
+            self.type_keys(clock, "abc", gap=0.01)  # key rollover, then Enter: too short
             assert codes == []
             assert field.text == "abc"
         finally:
@@ -386,7 +406,6 @@ class ScannerTest(TouchUITestCase):
 
 
 class LockdownTest(TouchUITestCase):
-
     def test_escape_close_and_settings_are_refused_until_the_admin_allows_exit(self):
         from kivy.app import App
         from kivy.config import Config
@@ -394,6 +413,7 @@ class LockdownTest(TouchUITestCase):
         from kivy.uix.widget import Widget
 
         from touchui.lockdown import lock_down
+
         self.set_window(1280, 800)
         self.render(Widget())
         app = App()
@@ -401,9 +421,9 @@ class LockdownTest(TouchUITestCase):
         try:
             assert Config.get("kivy", "exit_on_escape") == "0"
             assert "disable_multitouch" in Config.get("input", "mouse")
-            assert Window.dispatch("on_request_close") is True      # refused
+            assert Window.dispatch("on_request_close") is True  # refused
             assert Window.dispatch("on_key_down", 27, 41, None, []) is True
-            assert Window.dispatch("on_key_down", 282, 58, None, []) is True   # F1
+            assert Window.dispatch("on_key_down", 282, 58, None, []) is True  # F1
             assert app.open_settings() is False
             assert lockdown.refused_closes == 1 and lockdown.refused_escapes == 1
             lockdown.allow_exit()
