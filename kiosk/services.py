@@ -133,10 +133,7 @@ class KioskServices:
             self.online = False
             return Lookup(Outcome.OFFLINE)
         except (Rejected, SyncError) as exc:
-            status = _http_status(exc)
-            if status == 404:
-                self.online = True
-                return Lookup(Outcome.NOT_FOUND, secret_used=bool(secret))
+            status = _http_status(exc)  # a 404 is no error: the client answers None for it
             log.warning("dossier lookup refused: %s (HTTP %s)", exc.__class__.__name__, status)
             self.online = status is not None
             return Lookup(Outcome.OFFLINE)

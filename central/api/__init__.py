@@ -1,7 +1,5 @@
 """The FastAPI application of the central server: routers, error envelope, limits."""
 
-import importlib.util
-
 from fastapi import FastAPI
 
 import motcua
@@ -38,11 +36,9 @@ def create_app(db: str | None = None, settings=None) -> FastAPI:
 
     for module in (catalogue, dossiers, ratings, devices, admin, reports):
         app.include_router(module.router)
-    if importlib.util.find_spec("central.dashboard") is not None:
-        import central.dashboard as dashboard  # the web dashboard, when installed
+    from central import dashboard  # imported here: the dashboard's pages import the API's pieces
 
-        if hasattr(dashboard, "install"):
-            dashboard.install(app)
+    dashboard.install(app)  # the web dashboard under /admin/
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout)
     app.add_middleware(StorableUrl)
     # outermost: an overloaded server refuses before reading bodies; a body without a valid token

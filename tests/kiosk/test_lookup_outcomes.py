@@ -24,7 +24,6 @@ class Client:
     [
         ({"code": CODE}, CODE, None, Outcome.FOUND, True),
         (None, CODE, "123456", Outcome.NOT_FOUND, True),
-        (Rejected("no such dossier", status=404), CODE, None, Outcome.NOT_FOUND, True),
         (ServerUnreachable("slow down", status=429, retry_after=7), CODE, None, Outcome.BUSY, True),
         (ServerUnreachable("no route"), CODE, None, Outcome.OFFLINE, False),
         (Rejected("bad token", status=401), CODE, None, Outcome.OFFLINE, True),
