@@ -13,7 +13,8 @@ import logging
 from motcua.client import RESTART_EXIT_CODE
 
 log = logging.getLogger(__name__)
-KNOWN = ("sync_now", "reload_config", "restart", "retry_quarantined")
+# The commands a server may queue for a device: the one list (the server's CLI and dashboard offer these).
+NAMES = ("reload_config", "sync_now", "restart", "retry_quarantined")
 
 
 class DeviceCommands:
@@ -34,7 +35,7 @@ class DeviceCommands:
     def __call__(self, commands):
         names = [c.get("name") for c in commands if isinstance(c, dict)]
         for name in dict.fromkeys(names):  # once each, in the order the server sent them
-            if name not in KNOWN:
+            if name not in NAMES:
                 log.warning("heartbeat: unknown server command %r ignored", name)
                 continue
             if name == "retry_quarantined" and self.retry is None:

@@ -21,6 +21,8 @@ from sqlalchemy import (
     text,
 )
 
+from motcua import commands
+
 metadata = MetaData()
 
 offices = Table(
@@ -82,7 +84,7 @@ devices = Table(
 )
 
 # What a device may be asked on its heartbeat; retry_quarantined is for rating tablets (a kiosk ignores it).
-COMMANDS = ("reload_config", "sync_now", "restart", "retry_quarantined")
+COMMANDS = commands.NAMES  # what a server may queue for a device (motcua.commands carries them out)
 
 device_commands = Table(
     "device_commands",
