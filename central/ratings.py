@@ -9,8 +9,6 @@ concurrent twin from another server process surfaces as IntegrityError → re-re
 import hashlib
 import json
 import uuid
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,20 +39,6 @@ def reason_codes(custom: str = "") -> frozenset:
     """The reason codes a rating may carry: the standard ones (rules.REASON_LABELS) and the
     office's own, `custom` being [server] custom_reason_codes (comma-separated)."""
     return frozenset(rules.REASON_LABELS) | {c.strip() for c in custom.split(",") if c.strip()}
-
-
-# The codes normalize() accepts; the ratings endpoint sets the server's list for its batch.
-_allowed_reasons: ContextVar[frozenset] = ContextVar("allowed_reasons", default=reason_codes())  # noqa: B039 (frozen)
-
-
-@contextmanager
-def allowing_reasons(codes: frozenset):
-    """Within this block normalize() accepts the reason codes `codes` (see reason_codes())."""
-    token = _allowed_reasons.set(codes)
-    try:
-        yield
-    finally:
-        _allowed_reasons.reset(token)
 
 
 class Status(StrEnum):
@@ -125,9 +109,8 @@ def _created_at(raw: dict, now: datetime) -> datetime:
     return created
 
 
-def _reasons(raw: dict) -> list[str]:
+def _reasons(raw: dict, allowed: frozenset) -> list[str]:
     reasons = raw.get("reasons") or []
-    allowed = _allowed_reasons.get()
     if (
         not isinstance(reasons, list)
         or len(reasons) > 50
@@ -137,9 +120,10 @@ def _reasons(raw: dict) -> list[str]:
     return reasons
 
 
-def normalize(raw, now: datetime | None = None) -> dict:
+def normalize(raw, now: datetime | None = None, reasons: frozenset | None = None) -> dict:
     """Wire item → the stored columns (without device and received_at), or raises Invalid.
-    `now` (naive UTC, default the clock) is when the server received it."""
+    `now` (naive UTC, default the clock) is when the server received it; `reasons` the codes it may
+    carry (reason_codes(): the standard ones by default)."""
     if not isinstance(raw, dict):
         raise Invalid("invalid:item")
     rid = raw.get("id")
@@ -156,7 +140,7 @@ def normalize(raw, now: datetime | None = None) -> dict:
         raise Invalid("invalid:office")
     scale = DEFAULT_SCALE if raw.get("scale") is None else _int(raw, "scale", min(SCALES), max(SCALES))
     score = _int(raw, "score", 1, scale)
-    reasons = _reasons(raw)
+    reasons = _reasons(raw, reason_codes() if reasons is None else reasons)
     dossier = _text(raw, "dossier_code", 64)
     return {
         "id": rid,
@@ -238,7 +222,9 @@ class Stored:
             self.rated.add((values["office_code"], values["dossier_code"]))
 
 
-def _checked(conn: Connection, office: str | None, items: list) -> tuple[list[dict], list[tuple[int, dict, str]]]:
+def _checked(
+    conn: Connection, office: str | None, items: list, now: datetime, reasons: frozenset | None
+) -> tuple[list[dict], list[tuple[int, dict, str]]]:
     """(an answer per item, rejected until stored; (position, values, digest) of the valid ones)."""
     results: list[dict] = []
     valid: list[tuple[int, dict, str]] = []
@@ -247,7 +233,7 @@ def _checked(conn: Connection, office: str | None, items: list) -> tuple[list[di
         rid = raw.get("id") if isinstance(raw, dict) else None
         results.append({"id": rid, "status": Status.REJECTED, "reason": None})
         try:
-            values = normalize(raw)
+            values = normalize(raw, now, reasons)
             if office is not None and values["office_code"] != office:
                 raise Invalid(Reason.WRONG_OFFICE)
             sid = values["staff_id"]  # judged by the office she was in when the rating was made
@@ -290,13 +276,15 @@ def _store(conn: Connection, device_id: int, valid: list, results: list[dict], n
         return accepted
 
 
-def ingest(conn: Connection, device_id: int, office: str | None, items: list) -> dict:
+def ingest(conn: Connection, device_id: int, office: str | None, items: list, reasons: frozenset | None = None) -> dict:
     """Stores a batch inside the caller's transaction; returns {"results", "gaps", "max_seq"}.
 
-    `office` is the device's office (None for an admin, who may post for any office).
+    `office` is the device's office (None for an admin, who may post for any office); `reasons` the
+    reason codes the server accepts (reason_codes(custom_reason_codes); the standard ones by default).
+    Every item of the batch is judged against one time, when it was received.
     """
-    results, valid = _checked(conn, office, items)
     now = utcnow()
+    results, valid = _checked(conn, office, items, now, reasons)
     accepted_seqs = _store(conn, device_id, valid, results, now) if valid else []
     gaps = record_gaps(conn, device_id, accepted_seqs) if accepted_seqs else []
     if accepted_seqs:

@@ -13,7 +13,7 @@ from central.api.auth import Caller, device_caller
 from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError
 from central.errors import BadInput
-from central.ratings import allowing_reasons, ingest, reason_codes
+from central.ratings import ingest, reason_codes
 from central.storage import is_sqlite, write_lock
 from central.storage.schema import idempotency_keys
 from central.timeutil import utcnow
@@ -102,8 +102,8 @@ def post_ratings(
         with engine.begin() as conn:
             if key and (stored := _stored_response(conn, caller.id, key)) is not None:
                 return stored
-            with allowing_reasons(reason_codes(request.app.state.settings.custom_reason_codes)):
-                response = ingest(conn, caller.id, caller.office, batch.ratings)
+            allowed = reason_codes(request.app.state.settings.custom_reason_codes)
+            response = ingest(conn, caller.id, caller.office, batch.ratings, allowed)
             if key:
                 conn.execute(
                     insert(idempotency_keys).values(
