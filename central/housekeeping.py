@@ -7,12 +7,12 @@ recognised by their ids and answered `duplicate`.
 """
 
 import logging
-import threading
 from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
+from central.periodic import Periodic
 from central.storage import is_sqlite, write_lock
 from central.storage.schema import idempotency_keys
 from central.timeutil import utcnow
@@ -52,30 +52,14 @@ def purge_idempotency_keys(engine: Engine, keep_days: int, now=None) -> int:
             return purged
 
 
-class Housekeeper:
-    """A daemon thread: the purge soon after start, then hourly; `stop()` ends it."""
+class Housekeeper(Periodic):
+    """The purge soon after the server starts, then hourly."""
 
     def __init__(self, engine: Engine, keep_days: int, first_after_s: float = 5.0, every_s: float = EVERY_S):
-        self.engine, self.keep_days, self.first_after_s, self.every_s = engine, keep_days, first_after_s, every_s
-        self.runs = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="housekeeping", daemon=True)
+        self.engine, self.keep_days = engine, keep_days
+        super().__init__("housekeeping", self._purge, first_after_s, every_s)
 
-    def start(self) -> "Housekeeper":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        wait = self.first_after_s
-        while not self._stop.wait(wait):
-            try:
-                purged = purge_idempotency_keys(self.engine, self.keep_days)
-                if purged:
-                    log.info("housekeeping: %d stored batch answers older than %d days removed", purged, self.keep_days)
-                self.runs += 1
-            except Exception:  # noqa: BLE001 - a busy or read-only database: try again next time
-                log.warning("housekeeping not done", exc_info=True)
-            wait = self.every_s
+    def _purge(self) -> None:
+        purged = purge_idempotency_keys(self.engine, self.keep_days)
+        if purged:
+            log.info("housekeeping: %d stored batch answers older than %d days removed", purged, self.keep_days)

@@ -2,6 +2,9 @@
 functions, hence the same numbers, as the dashboard's pages. A bad parameter is a BadPeriod or
 CallbackProblem (central.errors), answered 4xx by the app's one handler."""
 
+from dataclasses import dataclass
+from typing import Annotated
+
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from central import callbacks, reports, stats
@@ -43,69 +46,63 @@ To = Query(None, max_length=10, description="last day YYYY-MM-DD (included), off
 Granularity = Query(None, max_length=8, description="day | week | month (trend buckets)")
 
 
+@dataclass
+class Asked:
+    """What a report request asks for: the office (None: all) and the period."""
+
+    office: str | None
+    period: reports.Period
+
+
+def asked_with_trend(
+    office: str | None = Office,
+    period: str | None = PeriodName,
+    day_from: str | None = From,
+    to: str | None = To,
+    granularity: str | None = Granularity,
+) -> Asked:
+    """The parameters of a report with a trend (overview, on-time)."""
+    return Asked(office, _period(period, day_from, to, granularity))
+
+
+def asked(
+    office: str | None = Office, period: str | None = PeriodName, day_from: str | None = From, to: str | None = To
+) -> Asked:
+    """The parameters of a report without a trend (satisfaction by dimension, comments)."""
+    return Asked(office, _period(period, day_from, to, None))
+
+
+WithTrend = Annotated[Asked, Depends(asked_with_trend)]
+Plain = Annotated[Asked, Depends(asked)]
+
+
 @router.get(
     "/overview",
     summary="Overview: ratings, satisfaction, distribution, on-time, open late, Decision 766 figure, trend (admin)",
 )
-def overview(
-    db: Db,
-    office: str | None = Office,
-    period: str | None = PeriodName,
-    day_from: str | None = From,
-    to: str | None = To,
-    granularity: str | None = Granularity,
-    _admin=Depends(report_admin),
-):
-    chosen = _period(period, day_from, to, granularity)
+def overview(db: Db, q: WithTrend, _admin=Depends(report_admin)):
     with db.read() as conn:
-        return reports.overview(conn, office, chosen)
+        return reports.overview(conn, q.office, q.period)
 
 
 @router.get("/on-time", summary="On-time rate of finished dossiers and its trend (admin)")
-def on_time(
-    db: Db,
-    office: str | None = Office,
-    period: str | None = PeriodName,
-    day_from: str | None = From,
-    to: str | None = To,
-    granularity: str | None = Granularity,
-    _admin=Depends(report_admin),
-):
-    chosen = _period(period, day_from, to, granularity)
+def on_time(db: Db, q: WithTrend, _admin=Depends(report_admin)):
     with db.read() as conn:
-        return reports.on_time(conn, office, chosen)
+        return reports.on_time(conn, q.office, q.period)
 
 
 @router.get("/satisfaction/{by}", summary="Satisfaction by officer, counter, field, procedure or day (admin)")
-def satisfaction(
-    db: Db,
-    by: str,
-    office: str | None = Office,
-    period: str | None = PeriodName,
-    day_from: str | None = From,
-    to: str | None = To,
-    _admin=Depends(report_admin),
-):
+def satisfaction(db: Db, by: str, q: Plain, _admin=Depends(report_admin)):
     if by not in reports.DIMENSIONS:
         raise NotFound("by", f'by: "{by}" is not one of {", ".join(reports.DIMENSIONS)}')
-    chosen = _period(period, day_from, to, None)
     with db.read() as conn:
-        return reports.satisfaction_by(conn, by, office, chosen)
+        return reports.satisfaction_by(conn, by, q.office, q.period)
 
 
 @router.get("/comments", summary="Latest comments of the period, phone numbers hidden (admin)")
-def comments(
-    db: Db,
-    office: str | None = Office,
-    period: str | None = PeriodName,
-    day_from: str | None = From,
-    to: str | None = To,
-    limit: int = Query(100, ge=1, le=1000),
-    _admin=Depends(report_admin),
-):
-    chosen = _period(period, day_from, to, None)
+def comments(db: Db, q: Plain, limit: int = Query(100, ge=1, le=1000), _admin=Depends(report_admin)):
     with db.read() as conn:
-        return {"items": reports.comments(conn, office, chosen, limit)}
+        return {"items": reports.comments(conn, q.office, q.period, limit)}
 
 
 @router.get(

@@ -8,6 +8,8 @@ from sqlalchemy.engine import Engine
 
 from central.settings import from_environment
 
+from central.periodic import Periodic
+
 _write_locks: dict[str, threading.Lock] = {}
 
 
@@ -157,34 +159,19 @@ def refresh_statistics(engine: Engine) -> None:
         conn.exec_driver_sql("ANALYZE " + ", ".join(_ANALYZED))
 
 
-class StatisticsRefresher:
+class StatisticsRefresher(Periodic):
     """SQLite only: refreshes the planner's statistics soon after the server starts, then hourly,
-    as ratings and dossiers accumulate (a daemon thread; `stop()` ends it)."""
+    as ratings and dossiers accumulate."""
 
     def __init__(self, engine: Engine, first_after_s: float = 5.0, every_s: float = STATISTICS_EVERY_S):
-        self.engine, self.first_after_s, self.every_s = engine, first_after_s, every_s
-        self.runs = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="statistics", daemon=True)
-
-    def start(self) -> "StatisticsRefresher":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        import logging
-
-        wait = self.first_after_s
-        while not self._stop.wait(wait):
-            try:
-                refresh_statistics(self.engine)
-                self.runs += 1
-            except Exception:  # noqa: BLE001 - a busy or read-only database: try again next time
-                logging.getLogger(__name__).warning("planner statistics not refreshed", exc_info=True)
-            wait = self.every_s
+        self.engine = engine
+        super().__init__(
+            "statistics",
+            lambda: refresh_statistics(engine),
+            first_after_s,
+            every_s,
+            failed="planner statistics not refreshed",
+        )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str:
