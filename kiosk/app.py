@@ -13,7 +13,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import slip
 from kiosk.i18n import CATALOGS
-from kiosk.settings import theme_colours
+from motcua.settings import theme_colours
 from motcua import alive
 from touchui.admin import AdminGesture, PinGuard, PinPad
 from touchui.i18n import i18n

@@ -2,7 +2,7 @@
 
 from motcua.catalogue import SEARCH_MAX
 from motcua.config import Config, Key, Section, load_config
-from motcua.settings import device_schema
+from motcua.settings import device_schema, theme_section
 
 KIOSK = Section(
     "kiosk",
@@ -110,14 +110,10 @@ PRINTER = Section(
         Key("qr_native", "bool", True, "Let the printer draw the QR code (ESC/POS GS ( k); no = send it as an image."),
     ],
 )
-THEME = Section(
-    "theme",
+THEME = theme_section(
     "Colours (#rrggbb); empty keeps the shared high-contrast theme. Text size: [display] font_scale.",
     [
-        Key("primary", "colour", None, "Buttons and the top bar (white text on it)."),
-        Key("background", "colour", None, "Screen background (dark text on it)."),
         Key("surface", "colour", None, "Panels and list rows (dark text on them)."),
-        Key("text", "colour", None, "Text colour."),
         Key("accent", "colour", None, "Highlight of a pressed button (dark text on it)."),
     ],
 )
@@ -128,8 +124,3 @@ SCHEMA = device_schema("kiosk", SECTIONS, "lobby kiosk")
 def load(path, env: dict | None = None) -> Config:
     """The kiosk's config file loaded and checked (motcua.config.ConfigError lists every problem)."""
     return load_config(path, SCHEMA, env)
-
-
-def theme_colours(cfg) -> dict:
-    """The configured colours only, for touchui's theme."""
-    return {k.name: cfg.theme[k.name] for k in THEME.keys if cfg.theme[k.name]}

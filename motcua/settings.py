@@ -12,7 +12,7 @@ from pathlib import Path
 from motcua import pin
 from motcua.config import Key, Schema, Section
 
-__all__ = ["COMMON_SECTIONS", "device_schema", "check_admin_pin"]
+__all__ = ["COMMON_SECTIONS", "device_schema", "check_admin_pin", "theme_section", "theme_colours"]
 
 log = logging.getLogger(__name__)
 
@@ -190,3 +190,22 @@ def check_admin_pin(cfg, entered: str) -> bool:
     if admin.pin:
         return hmac.compare_digest(entered.encode(), admin.pin.encode())
     return False
+
+
+def theme_section(help_text: str, extra: list) -> Section:
+    """An app's [theme]: the colours both apps have, then its own (`extra`); empty keeps the shared theme."""
+    return Section(
+        "theme",
+        help_text,
+        [
+            Key("primary", "colour", None, "Buttons and the top bar (white text on it)."),
+            Key("background", "colour", None, "Screen background (dark text on it)."),
+            Key("text", "colour", None, "Text colour."),
+            *extra,
+        ],
+    )
+
+
+def theme_colours(cfg) -> dict:
+    """The configured [theme] colours only, for touchui's theme."""
+    return {k: v for k, v in cfg.theme.as_dict().items() if v}

@@ -62,7 +62,7 @@ def run_app(cfg) -> int:
 
     configure_display(cfg.display)
     from touchui.theme import configure_theme
-    from rating.settings import theme_colours
+    from motcua.settings import theme_colours
 
     configure_theme(theme_colours(cfg), font_scale=cfg.display.font_scale)
     from rating.app import RatingApp

@@ -1,7 +1,7 @@
 """The rating tablet's own config sections: [rating], [reasons], [theme] (common ones: motcua.settings)."""
 
 from motcua.config import Config, ConfigError, Key, Section, load_config
-from motcua.settings import device_schema
+from motcua.settings import device_schema, theme_section
 
 from rating.texts import DEFAULT_REASONS, SCALE_LABELS
 
@@ -106,15 +106,9 @@ REASONS = Section(
         ),
     ],
 )
-THEME = Section(
-    "theme",
+THEME = theme_section(
     "Colours (#rrggbb); empty keeps the shared high-contrast theme.",
-    [
-        Key("primary", "colour", None, "Buttons and the top bar (white text on it)."),
-        Key("background", "colour", None, "Screen background (dark text on it)."),
-        Key("text", "colour", None, "Text colour."),
-        Key("danger", "colour", None, "Colour of the notices that explain an ignored tap."),
-    ],
+    [Key("danger", "colour", None, "Colour of the notices that explain an ignored tap.")],
 )
 SECTIONS = [RATING, REASONS, THEME]
 SCHEMA = device_schema("rating", SECTIONS, "rating tablet")
@@ -172,7 +166,3 @@ def reason_labels(cfg) -> dict:
         label_en = en[i] if en else (std[1] if std else label_vi)
         result[code] = (label_vi, label_en)
     return result
-
-
-def theme_colours(cfg) -> dict:
-    return {k: v for k, v in cfg.theme.as_dict().items() if v}
