@@ -121,7 +121,7 @@ def _new_password() -> str:
     password = _read_secret("password")
     problem = security.password_problem(password)
     if problem:
-        raise CliError(problem[1], 2)
+        raise CliError(problem.message, 2)
     return password
 
 

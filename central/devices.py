@@ -27,18 +27,22 @@ def office_exists(conn: Connection, code: str) -> None:
         raise BadInput(
             "office",
             f'no office {code!r}; add it first: motcua-central office add {code} "NAME"',
-            f'Không có đơn vị "{code}" (thêm bằng lệnh motcua-central office add).',
+            "problem.no_office",
+            code=code,
         )
 
 
-def checked_text(text: str | None, field: str = "name", label_vi: str = "Tên") -> str:
-    """`text` stripped; BadInput when it is longer than NAME_MAX or holds text no database stores."""
+def checked_text(text: str | None, field: str = "name", label: str = "label.name") -> str:
+    """`text` stripped; BadInput when it is longer than NAME_MAX or holds text no database stores
+    (`label`: the dashboard catalogue's key of the field's name on the page)."""
     text = (text or "").strip()
     if len(text) > NAME_MAX or not storable(text):
         raise BadInput(
             field,
             f"{field}: at most {NAME_MAX} characters of plain text",
-            f"{label_vi}: tối đa {NAME_MAX} ký tự, không có ký tự điều khiển.",
+            "problem.text_too_long",
+            label=label,
+            max=NAME_MAX,
         )
     return text
 
@@ -58,17 +62,15 @@ def add_device(
     already revoked (the demo seed's pseudo-tablets). A rating tablet needs the counter it faces
     (0..9999). BadInput, with nothing written, for any of these wrong or an unknown office."""
     if kind not in KINDS:
-        raise BadInput(
-            "kind", f'kind: "{kind}" is not kiosk or rating', "Loại thiết bị phải là kiosk hoặc máy đánh giá."
-        )
+        raise BadInput("kind", f'kind: "{kind}" is not kiosk or rating', "problem.device_kind")
     counter = number_field(counter, "counter", required=False)
     if kind == "rating" and counter is None:
         raise BadInput(
             "counter",
             "a rating tablet needs the counter it faces (--counter N)",
-            "Máy đánh giá cần số quầy mà nó đặt tại.",
+            "problem.tablet_needs_counter",
         )
-    name = checked_text(name, "name", "Tên thiết bị")
+    name = checked_text(name, "name", "label.device_name")
     office_exists(conn, office)
     token = token or security.new_token()
     now = utcnow()

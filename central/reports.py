@@ -31,15 +31,13 @@ DIMENSIONS = ("officer", "counter", "field", "procedure", "day")
 class BadPeriod(BadInput):
     """A period the admin asked for that cannot be read (the message names the parameter)."""
 
-    title = ("Kỳ báo cáo không hợp lệ", "Invalid period")
+    title = "problem.invalid_period"
 
     def __init__(self, message: str):
         super().__init__(None, message)
 
-    def page(self, lang: str) -> str:
-        return (
-            f"Vui lòng chọn lại kỳ báo cáo ({self})." if lang == "vi" else f"Please choose the period again ({self})."
-        )
+    def page(self, t) -> str:
+        return t("problem.choose_the_period_again", problem=str(self))
 
 
 @dataclass(frozen=True)

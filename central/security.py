@@ -7,6 +7,7 @@ import secrets
 
 from sqlalchemy import select
 
+from central.errors import BadInput
 from central.storage.schema import server_meta
 
 
@@ -71,18 +72,18 @@ def hash_password(password: str) -> str:
 PASSWORD_MIN_LENGTH = 8
 
 
-def password_problem(password: str) -> tuple[str, str] | None:
-    """Why an admin password cannot be set, (Vietnamese, English), or None when it can."""
+def password_problem(password: str) -> BadInput | None:
+    """Why an admin password cannot be set (its `message` in English, its `text` on a dashboard page),
+    or None when it can."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return (
-            f"Mật khẩu phải dài ít nhất {PASSWORD_MIN_LENGTH} ký tự.",
+        return BadInput(
+            "password",
             f"The password must be at least {PASSWORD_MIN_LENGTH} characters long.",
+            "problem.password_too_short",
+            min=PASSWORD_MIN_LENGTH,
         )
     if password != password.strip():
-        return (
-            "Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.",
-            "The password must not start or end with a space.",
-        )
+        return BadInput("password", "The password must not start or end with a space.", "problem.password_spaces")
     return None
 
 

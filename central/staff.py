@@ -45,9 +45,9 @@ def photo_type(data: bytes) -> str:
     most MAX_PHOTO_BYTES."""
     kind = next((mime for magic, mime in PHOTO_TYPES if data.startswith(magic)), None)
     if kind is None:
-        raise BadInput("photo", "the photo must be a JPEG or PNG file", "Ảnh phải là tệp JPEG hoặc PNG.")
+        raise BadInput("photo", "the photo must be a JPEG or PNG file", "problem.photo_type")
     if len(data) > MAX_PHOTO_BYTES:
-        raise BadInput("photo", "the photo is larger than 2 MB", "Ảnh lớn hơn 2 MB.")
+        raise BadInput("photo", "the photo is larger than 2 MB", "problem.photo_too_large")
     return kind
 
 
@@ -55,7 +55,7 @@ def pin_hash_of(pin: str) -> str:
     """The stored hash of an officer's PIN; BadInput unless it is 4 to 8 digits."""
     low, high = PIN_DIGITS
     if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
-        raise BadInput("pin", f"the PIN must be {low} to {high} digits", f"Mã PIN phải gồm {low} đến {high} chữ số.")
+        raise BadInput("pin", f"the PIN must be {low} to {high} digits", "problem.pin_digits", low=low, high=high)
     return hash_pin(pin)
 
 
@@ -63,11 +63,11 @@ def _checked(conn: Connection, office, name, title, counter, photo, pin) -> dict
     """The columns to write of what was given (_KEEP: not given)."""
     values = {}
     if name is not _KEEP:
-        values["name"] = checked_text(name, "name", "Họ tên")
+        values["name"] = checked_text(name, "name", "label.officer_name")
         if not values["name"]:
-            raise BadInput("name", "the officer's name is required", "Họ tên cán bộ không được để trống.")
+            raise BadInput("name", "the officer's name is required", "problem.officer_name_required")
     if title is not _KEEP:
-        values["title"] = checked_text(title, "title", "Chức danh")
+        values["title"] = checked_text(title, "title", "label.title")
     if counter is not _KEEP:
         values["counter"] = number_field(counter, "counter", required=False)
     if photo:
@@ -116,7 +116,7 @@ def update_officer(
     if active is not None:
         values["active"] = active
     if conn.execute(select(staff.c.id).where(staff.c.id == staff_id)).first() is None:
-        raise NotFound("staff_id", f"no officer with id {staff_id}", f"Không có cán bộ số {staff_id}.")
+        raise NotFound("staff_id", f"no officer with id {staff_id}", "problem.no_officer", id=staff_id)
     moved = "office_code" in values and record_move(conn, staff_id, values["office_code"], utcnow())
     if values:
         conn.execute(update(staff).where(staff.c.id == staff_id).values(**values))

@@ -87,7 +87,9 @@ APP_CALL = re.compile(r"(?:\bi18n\.t|\btr|\bt)\(\s*" + KEY)
 RATING_CALL = re.compile(r"""(?:\bt|\btext)\(\s*["']([a-z_]+)["']""")
 # keys given as values: enter_text_key: "kb.ok", key = "detail.printed", {"full": "detail.online_full"}
 KEY_VALUE = re.compile(r"""(?:_key\s*[:=]\s*|\bkey\s*=\s*|:\s*)""" + KEY)
-DASHBOARD_CALL = re.compile(r"\bt\(\s*" + KEY)
+DASHBOARD_CALL = re.compile(r"\b(?:t|text|texts)\(\s*" + KEY)
+# the texts the server's checks name for the dashboard (central.errors.BadInput's key, a field's label)
+PROBLEM_KEY = re.compile(r"""["']((?:problem|label)\.[a-z0-9_]+)["']""")
 
 
 def _sources(*patterns):
@@ -114,6 +116,9 @@ def used_keys(package: str) -> dict[str, set[str]]:
     if package == "dashboard":
         for path, text in _sources("central/templates/*.html", "central/dashboard/*.py"):
             for key in DASHBOARD_CALL.findall(text):
+                add(key, path)
+        for path, text in _sources("central/*.py", "central/api/*.py"):
+            for key in PROBLEM_KEY.findall(text):
                 add(key, path)
         return found
     for path, text in _sources(f"{package}/**/*.py", f"{package}/**/*.kv"):
@@ -165,4 +170,6 @@ def test_the_key_scan_finds_a_key_missing_from_the_catalogue():
     assert APP_CALL.findall(text) == ["home.no_such_text"]
     assert "home.no_such_text" not in _all_keys("kiosk", "touchui")
     assert DASHBOARD_CALL.findall('<h1>{{ t("overview.no_such_text") }}</h1>') == ["overview.no_such_text"]
+    assert DASHBOARD_CALL.findall('flash(*texts("staff.no_such_text", id=1))') == ["staff.no_such_text"]
+    assert PROBLEM_KEY.findall('BadInput("pin", "the PIN...", "problem.no_such_text")') == ["problem.no_such_text"]
     assert RATING_CALL.findall('self.line = t("no_such_text", counter=2)') == ["no_such_text"]

@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from central.api.errors import bad_input_response
 from central.dashboard import accounts, callback_pages, manage, pages, too_large
 from central.dashboard.auth import BadCsrf, LoginBrake, NeedLogin
-from central.dashboard.web import STATIC, render
+from central.dashboard.web import STATIC, lang_of, render, translator
 from central.errors import BadInput
 
 
@@ -30,15 +30,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(BadCsrf)
     async def _bad_csrf(request: Request, _exc: BadCsrf):
+        t = translator(lang_of(request))
         return render(
-            request,
-            "message.html",
-            status=403,
-            title=("Yêu cầu bị từ chối", "Request refused"),
-            message=(
-                "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
-                "The form expired or is not valid. Reload the page and try again.",
-            ),
+            request, "message.html", status=403, title=t("message.request_refused"), message=t("message.form_expired")
         )
 
     @app.exception_handler(BadInput)
@@ -47,6 +41,5 @@ def install(app: FastAPI) -> None:
         API's envelope elsewhere (the one handler of the app for it)."""
         if not request.url.path.startswith("/admin/"):
             return bad_input_response(exc)
-        return render(
-            request, "message.html", status=exc.status, title=exc.title, message=(exc.page("vi"), exc.page("en"))
-        )
+        t = translator(lang_of(request))
+        return render(request, "message.html", status=exc.status, title=t(exc.title), message=exc.page(t))

@@ -11,16 +11,11 @@ from central import security
 from central.api.deps import database
 from central.dashboard.auth import Session, check_csrf, end_sessions, page_admin, set_flash
 from central.errors import number_field
-from central.dashboard.web import lang_of, render
+from central.dashboard.web import lang_of, render, texts, translator
 from central.storage.schema import admin_tokens, admins
 from central.timeutil import utcnow
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-
-
-def _t(request: Request):
-    lang = lang_of(request)
-    return lambda vi, en: vi if lang == "vi" else en
 
 
 def _view(
@@ -105,26 +100,18 @@ def token_revoke(request: Request, token_id: str, csrf: str = Form(""), session:
             .values(revoked_at=utcnow())
         ).rowcount
     if not done:
-        t = _t(request)
-        return _view(
-            request, session, notice=t(f"Không có mã truy cập số {token_id} đang dùng.", f"No active token {token_id}.")
-        )
-    set_flash(request.app.state.engine, session, f"Đã thu hồi mã truy cập số {token_id}.", f"Revoked token {token_id}.")
+        t = translator(lang_of(request))
+        return _view(request, session, notice=t("admins.no_active_token", id=token_id))
+    set_flash(request.app.state.engine, session, *texts("admins.token_revoked", id=token_id))
     return RedirectResponse("/admin/admins", 303)
 
 
 def _set_disabled(request: Request, admin_id: str, csrf: str, session: Session, disabled: bool):
     check_csrf(session, csrf)
     admin_id = number_field(admin_id, "admin_id")
-    t = _t(request)
+    t = translator(lang_of(request))
     if disabled and admin_id == session.admin_id:
-        return _view(
-            request,
-            session,
-            notice=t(
-                "Không thể tự khóa tài khoản đang đăng nhập.", "You cannot disable the account you are signed in with."
-            ),
-        )
+        return _view(request, session, notice=t("admins.cannot_disable_yourself"))
     with database(request).write() as conn:
         name = conn.execute(select(admins.c.name).where(admins.c.id == admin_id)).scalar()
         if name is not None:
@@ -134,16 +121,11 @@ def _set_disabled(request: Request, admin_id: str, csrf: str, session: Session, 
             if disabled:
                 end_sessions(conn, admin_id)  # signed out everywhere at once
     if name is None:
-        return _view(request, session, notice=t(f"Không có tài khoản quản trị số {admin_id}.", f"No admin {admin_id}."))
+        return _view(request, session, notice=t("admins.no_such_admin", id=admin_id))
     if disabled:
-        set_flash(
-            request.app.state.engine,
-            session,
-            f"Đã khóa tài khoản {name}: mã truy cập và phiên đăng nhập của tài khoản này ngừng hoạt động ngay.",
-            f"Disabled {name}: its tokens and sessions stopped at once.",
-        )
+        set_flash(request.app.state.engine, session, *texts("admins.account_disabled_now", name=name))
     else:
-        set_flash(request.app.state.engine, session, f"Đã mở lại tài khoản {name}.", f"Enabled {name} again.")
+        set_flash(request.app.state.engine, session, *texts("admins.account_enabled", name=name))
     return RedirectResponse("/admin/admins", 303)
 
 
@@ -168,28 +150,23 @@ def change_password(
 ):
     """The signed-in admin's own password; every other session of the account ends."""
     check_csrf(session, csrf)
-    t = _t(request)
+    t = translator(lang_of(request))
     engine = request.app.state.engine
     with engine.connect() as conn:
         stored = conn.execute(select(admins.c.password_hash).where(admins.c.id == session.admin_id)).scalar()
     problem = security.password_problem(new)
     if not security.check_password(current, stored):
-        notice = t("Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+        notice = t("admins.wrong_current_password")
     elif problem:
-        notice = t(*problem)
+        notice = problem.text(t)
     elif new != repeat:
-        notice = t("Hai lần nhập mật khẩu mới không giống nhau.", "The two new passwords differ.")
+        notice = t("admins.new_passwords_differ")
     else:
         with engine.begin() as conn:
             conn.execute(
                 update(admins).where(admins.c.id == session.admin_id).values(password_hash=security.hash_password(new))
             )
             end_sessions(conn, session.admin_id, keep=session.id)
-        set_flash(
-            engine,
-            session,
-            "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.",
-            "Password changed. The account's other sessions have ended.",
-        )
+        set_flash(engine, session, *texts("admins.password_changed"))
         return RedirectResponse("/admin/admins", 303)
     return _view(request, session, notice=notice)

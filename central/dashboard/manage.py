@@ -17,7 +17,7 @@ from central.dashboard.auth import Session, check_csrf, page_admin, set_flash
 from central.devices import add_device
 from central.errors import BadInput, number_field
 from central.dashboard.uploads import UPLOADS, upload_folder, write_private
-from central.dashboard.web import lang_of, office_list, render
+from central.dashboard.web import lang_of, office_list, render, texts, translator
 from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.staff import add_officer, update_officer
 from central.storage.schema import COMMANDS, device_commands, devices, rating_gaps, staff
@@ -28,11 +28,6 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 def _conn(request: Request):
     return database(request).read()
-
-
-def _t(request: Request):
-    lang = lang_of(request)
-    return lambda vi, en: vi if lang == "vi" else en
 
 
 def _said(request: Request, messages: list[str]) -> list[str]:
@@ -115,7 +110,7 @@ def device_add(
         with database(request).write() as conn:
             _device_id, token = add_device(conn, kind, office, counter, name)
     except BadInput as bad:
-        return _devices_view(request, notice=bad.text(lang_of(request)))
+        return _devices_view(request, notice=bad.text(translator(lang_of(request))))
     response = _devices_view(request, new_token=token)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -129,7 +124,7 @@ def device_revoke(request: Request, device_id: str, csrf: str = Form(""), sessio
         conn.execute(
             update(devices).where(devices.c.id == device_id, devices.c.revoked_at.is_(None)).values(revoked_at=utcnow())
         )
-    set_flash(request.app.state.engine, session, f"Đã thu hồi thiết bị số {device_id}.", f"Revoked device {device_id}.")
+    set_flash(request.app.state.engine, session, *texts("devices.device_revoked", id=device_id))
     return RedirectResponse("/admin/devices", 303)
 
 
@@ -144,16 +139,12 @@ def device_command(
     check_csrf(session, csrf)
     device_id = number_field(device_id, "device_id")
     if name not in COMMANDS:
-        return _devices_view(request, notice=_t(request)(f'Lệnh "{name}" không có.', f'No command "{name}".'))
+        t = translator(lang_of(request))
+        return _devices_view(request, notice=t("devices.no_such_command", name=name))
     with database(request).write() as conn:
         if conn.execute(select(devices.c.id).where(devices.c.id == device_id)).first() is not None:
             conn.execute(insert(device_commands).values(device_id=device_id, name=name, created_at=utcnow()))
-    set_flash(
-        request.app.state.engine,
-        session,
-        f"Đã xếp lệnh cho thiết bị số {device_id} (gửi ở nhịp tim kế tiếp).",
-        f"Command queued for device {device_id} (delivered on its next heartbeat).",
-    )
+    set_flash(request.app.state.engine, session, *texts("devices.command_queued", id=device_id))
     return RedirectResponse("/admin/devices", 303)
 
 
@@ -209,17 +200,17 @@ async def import_check(
     session: Session = Depends(page_admin),
 ):
     check_csrf(session, csrf)
-    t = _t(request)
+    t = translator(lang_of(request))
     suffix = Path(file.filename or "").suffix.lower()
     if kind not in ("procedures", "dossiers"):
         problems, summary, upload_id = (
-            [t("Chọn loại dữ liệu: thủ tục hoặc hồ sơ.", "Choose procedures or dossiers.")],
+            [t("imports.choose_a_kind")],
             None,
             None,
         )
     elif suffix not in (".csv", ".json"):
         problems, summary, upload_id = (
-            [t(f'Tệp "{file.filename}" phải là .csv hoặc .json.', f'File "{file.filename}" must be .csv or .json.')],
+            [t("imports.must_be_csv_or_json", file=file.filename)],
             None,
             None,
         )
@@ -282,18 +273,13 @@ def import_apply(
     session: Session = Depends(page_admin),
 ):
     check_csrf(session, csrf)
-    t = _t(request)
+    t = translator(lang_of(request))
     upload_folder()  # an hour-old check is gone: apply what was checked, recently
     path = _upload_path(session, upload_id, suffix)
     if not path.is_file():
         report = {
             "kind": kind,
-            "problems": [
-                t(
-                    "Tệp đã kiểm tra không còn; vui lòng tải lên lại.",
-                    "The checked file is gone; please upload it again.",
-                )
-            ],
+            "problems": [t("imports.checked_file_gone")],
         }
     else:
         try:
@@ -377,8 +363,9 @@ async def staff_save(
         staff_no = number_field(staff_id, "staff_id", required=False)
         await run_in_threadpool(_save_officer, request.app.state.engine, staff_no, fields)  # a PIN hash takes ~0.1 s
     except BadInput as bad:
-        return _staff_view(request, notice=bad.text(lang_of(request)), edit=str(staff_no) if staff_no else None)
-    set_flash(request.app.state.engine, session, "Đã lưu.", "Saved.")
+        notice = bad.text(translator(lang_of(request)))
+        return _staff_view(request, notice=notice, edit=str(staff_no) if staff_no else None)
+    set_flash(request.app.state.engine, session, *texts("staff.saved"))
     return RedirectResponse("/admin/staff", 303)
 
 

@@ -32,6 +32,7 @@ from central.dashboard.web import (
     office_list,
     render,
     score_name,
+    text,
     translator,
 )
 
@@ -152,7 +153,7 @@ def overview_page(request: Request, _s: Session = Depends(page_admin)):
         context = _selector_context(conn, request, period)
     judged_at = fmt_time(period.end, lang)
     if judged_at.endswith(" 00:00"):  # a whole last day: 'end of 31/10/2025', not '01/11/2025 00:00'
-        judged_at = ("hết ngày " if lang == "vi" else "the end of ") + period.last_day().strftime("%d/%m/%Y")
+        judged_at = text("overview.end_of_the_day", lang, day=period.last_day().strftime("%d/%m/%Y"))
     return render(
         request,
         "overview.html",
@@ -303,7 +304,7 @@ def export(rows: list[dict], columns: list, lang: str, fmt: str, name: str) -> R
     typed = [[_typed(r.get(c[0]), c[2]) for c in columns] for r in rows]
     book = exports.xlsx_bytes(
         [headings] + typed,
-        "Báo cáo" if lang == "vi" else "Report",
+        text("reports.sheet_name", lang),
         number_formats=[{"pct": "0.0%"}.get(c[2]) for c in columns],
         widths={"A": 40},
     )

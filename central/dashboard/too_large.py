@@ -2,7 +2,7 @@
 
 from starlette.requests import Request
 
-from central.dashboard.web import render
+from central.dashboard.web import lang_of, render, translator
 
 
 class FriendlyTooLarge:
@@ -38,19 +38,15 @@ class FriendlyTooLarge:
             ("MB", self.max_bytes / 1_048_576) if self.max_bytes >= 1_048_576 else ("KB", self.max_bytes / 1024)
         )
         size = f"{amount:.1f}".rstrip("0").rstrip(".") + " " + unit
+        request = Request(scope)
+        lang = lang_of(request)
+        t = translator(lang)
         return render(
-            Request(scope),
+            request,
             "message.html",
             status=413,
-            title=("Tệp quá lớn", "File too large"),
-            message=(
-                f"Tệp tải lên lớn hơn giới hạn {size.replace('.', ',')} của máy chủ nên chưa "
-                "được đọc và không có gì thay đổi. Hãy chia dữ liệu thành nhiều tệp nhỏ hơn rồi "
-                "nhập lần lượt, hoặc tăng max_body_bytes trong central.ini.",
-                f"The uploaded file is larger than the server's {size} limit, so it was not "
-                "read and nothing changed. Split the data into smaller files and import them one "
-                "by one, or raise max_body_bytes in central.ini.",
-            ),
+            title=t("message.file_too_large"),
+            message=t("message.upload_too_large", size=size.replace(".", ",") if lang == "vi" else size),
         )
 
 

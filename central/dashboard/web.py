@@ -97,10 +97,6 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
 
     t = translator(lang)
 
-    def either(pair) -> str:
-        """One of a (Vietnamese, English) pair an error carries with it (central.errors)."""
-        return pair[0] if lang == "vi" else pair[1]
-
     def link(path: str, **params) -> str:
         """`path` with the current query, `params` replacing (None removes)."""
         query = dict(request.query_params)
@@ -119,7 +115,6 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
         request=request,
         lang=lang,
         t=t,
-        either=either,
         link=link,
         session=session,
         flash=flash,

@@ -13,6 +13,7 @@ import requests
 from sqlalchemy import insert, select
 
 from central import dossiers
+from central.dashboard.web import CATALOGS
 from central.devices import add_device
 from central.errors import BadInput, NotFound
 from central.importers import check_dossier
@@ -39,7 +40,8 @@ def engine(storage_url):
 def _raises(field: str, fn, *args, **kwargs) -> BadInput:
     with pytest.raises(BadInput) as caught:
         fn(*args, **kwargs)
-    assert caught.value.field == field and caught.value.vi, (field, caught.value)
+    assert caught.value.field == field and caught.value.key, (field, caught.value)
+    assert all(caught.value.key in CATALOGS[lang] for lang in CATALOGS), caught.value.key  # the page's text
     return caught.value
 
 
