@@ -49,9 +49,10 @@ def assemble() -> None:
     """docs/PERFORMANCE.md from the stored sections, in file-name order."""
     page = [
         "# Performance\n",
-        "Every figure below was measured on a project machine "
-        f"({machine()}) by `.venv/bin/python bench/run.py NAME`; each section names its exact command, "
-        "its date and the machine's load. Re-run one with `.venv/bin/python bench/run.py NAME` (after "
+        "Every figure below was measured on a project machine (2 cores, 24 GiB RAM; the processor "
+        "differs between runs) by `.venv/bin/python bench/run.py NAME`; each section names its exact "
+        "command, its date and the machine's load, and its processor when not the 2-core Intel Xeon of "
+        "the runs before 2026-12-04. Re-run one with `.venv/bin/python bench/run.py NAME` (after "
         "`scripts/test.sh` has installed the virtualenv) and this page is rebuilt.\n",
     ]
     for stored in sorted(RESULTS.glob("*.md")):
@@ -98,7 +99,7 @@ def main() -> int:
             heading, _, body = section.partition("\n")
             RESULTS.mkdir(exist_ok=True)
             (RESULTS / f"{script.stem.removeprefix('bench_')}.md").write_text(
-                f"{heading}\n\n_Measured {started} ({note})._\n{body}\n", encoding="utf-8"
+                f"{heading}\n\n_Measured {started} on {machine()} ({note})._\n{body}\n", encoding="utf-8"
             )
     if not args.quick:
         assemble()
