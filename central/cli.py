@@ -313,7 +313,10 @@ def cmd_device_list(args):
         rows = conn.execute(select(devices).order_by(devices.c.id)).all()
         clocks = skewed_clocks(conn)
     red = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    print("id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason\tclock")
+    print(
+        "id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason\tclock"
+        "\tseq_clashes"
+    )
     for r in rows:
         state = "revoked" if r.revoked_at else "active"
         quarantine = f"{r.quarantined or 0}\t{r.quarantine_reason or '-'}" if r.quarantined else "0\t-"
@@ -322,7 +325,7 @@ def cmd_device_list(args):
         print(
             f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
             f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}\t"
-            f"{quarantine}\t{_clock(clocks.get(r.id), red)}"
+            f"{quarantine}\t{_clock(clocks.get(r.id), red)}\t{r.seq_clashes or 0}"
         )
 
 

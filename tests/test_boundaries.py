@@ -23,7 +23,8 @@ WIRE = {
     "motcua.dossier_code",
     "motcua.officetime",
     "motcua.pin",
-    "motcua.scale", "motcua.commands",
+    "motcua.scale",
+    "motcua.commands",
     "motcua.translations",
 }  # the facts both sides of the wire share
 # Not a wire-level fact, but the one declaration type and loader of INI settings: the server's

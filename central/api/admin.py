@@ -38,6 +38,7 @@ def admin_devices(db: Db, _admin: Caller = Depends(admin_caller)):
                 "errors": json.loads(r.errors or "[]"),
                 "max_seq": r.max_seq,
                 "gaps": gaps.get(r.id, []),
+                "seq_clashes": r.seq_clashes,
                 "quarantined": r.quarantined,
                 "quarantine_reason": r.quarantine_reason,
                 "quarantined_items": json.loads(r.quarantine_items or "[]"),

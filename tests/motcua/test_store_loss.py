@@ -9,6 +9,7 @@ visible on the device's row.
 import os
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from motcua.client import Heartbeat, heartbeat_body
@@ -74,6 +75,12 @@ def test_every_rating_after_a_lost_store_is_accepted(central, tmp_path, how):
     assert set(before) | set(after) == stored
     max_seq, clashes = _device_row(central, tablet.office)
     assert max_seq == 10 and clashes == result["renumbered"] > 0  # the clashes stay visible
+    listed = [line.split("\t") for line in central.cli("device", "list").splitlines()]
+    column = listed[0].index("seq_clashes")
+    assert [row[column] for row in listed[1:] if row[2] == tablet.office] == [str(clashes)]
+    admin = {"Authorization": f"Bearer {central.admin_token()}"}
+    shown = requests.get(f"{central.url}/api/v1/admin/devices", headers=admin, timeout=10).json()["items"]
+    assert [d["seq_clashes"] for d in shown if d["office"] == tablet.office] == [clashes]
     # sent again the next day, nothing changes: delivered once
     assert SyncWorker(outbox, tablet.client).drain_once()["delivered"] == 0
     assert len(tablet.stored()) == 10
