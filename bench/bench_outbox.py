@@ -17,7 +17,8 @@ import requests  # noqa: E402
 
 import killtest  # noqa: E402
 from motcua.client import Client  # noqa: E402
-from motcua.outbox import Outbox, SyncWorker  # noqa: E402
+from motcua.outbox import Outbox  # noqa: E402
+from motcua.worker import SyncWorker  # noqa: E402
 from pg import free_port  # noqa: E402
 
 OFFICE = "XA-BENCH"

@@ -393,7 +393,8 @@ class RealTablet:
         batch_size: int = 100,
     ):
         from motcua.client import Client
-        from motcua.outbox import Outbox, SyncWorker
+        from motcua.outbox import Outbox
+        from motcua.worker import SyncWorker
 
         self.path, self.office, self.staff_id, self.counter = path, office, staff_id, counter
         self.outbox = Outbox.open(path)

@@ -749,7 +749,6 @@ def _data_commands(sub) -> None:
         help="ratings as CSV on standard output (no phone numbers: none of the call-back numbers, "
         "and numbers typed into comments hidden)",
     )
-    p.add_argument("--format", default="csv", choices=["csv"])
     p.add_argument("--office")
     p.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD or ISO time), office time")
     p.add_argument("--to", help="end (exclusive), same forms")

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from motcua import dossier_code, officetime
 from motcua.store import OutboxState, connect, db_path, get_state, open_store, set_state
 
-__all__ = ["Outbox", "OutboxState", "Row", "SyncWorker", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
+__all__ = ["Outbox", "OutboxState", "Row", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
 
 MAX_BATCH = 500
 DELIVERED = ("accepted", "duplicate")
@@ -358,6 +358,3 @@ class Outbox:
                 "UPDATE outbox SET state = ?, batch_key = NULL, reason = NULL, attempts = 0 WHERE state = ?",
                 [PENDING, QUARANTINED],
             ).rowcount
-
-
-from motcua.worker import SyncWorker  # noqa: E402  (re-exported: the apps import it from here)

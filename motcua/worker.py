@@ -5,6 +5,7 @@ import random as _random
 import threading
 
 from motcua.client import Rejected, ServerUnreachable, SyncError
+from motcua.outbox import SERVER_ERROR
 
 __all__ = ["SyncWorker", "Backoff"]
 
@@ -137,8 +138,6 @@ class SyncWorker:
             self.outbox.release(key, str(exc), split=True)
             self._limit = max(1, len(items) // 2)
             return True
-        from motcua.outbox import SERVER_ERROR
-
         result["quarantined"] += self.outbox.quarantine_batch(key, f"{SERVER_ERROR}: {exc}")
         log.warning("rating sync: one item set aside after repeated server errors: %s", exc)
         self._limit, self._isolating, self._server_errors = self.batch_size, False, (None, 0)

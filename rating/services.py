@@ -265,7 +265,7 @@ class TabletServices:
             log.exception("sync now failed")
 
     def drain_once(self):
-        from motcua.outbox import SyncWorker
+        from motcua.worker import SyncWorker
 
         if self.client is None:
             raise RuntimeError("no device token configured ([server] token_file)")
@@ -283,7 +283,7 @@ class TabletServices:
     def start(self):
         """Starts background delivery and a staff-list refresh; never blocks the first frame."""
         if self.client is not None:
-            from motcua.outbox import SyncWorker
+            from motcua.worker import SyncWorker
 
             self.worker = SyncWorker(self.outbox, self.client, **self._worker_options())
             self.worker.start()

@@ -120,7 +120,7 @@ def test_export_ratings_csv_has_no_phone(db, api_for):
         for i in (1, 2, 3)
     ]
     assert tablet.post("/api/v1/ratings", {"ratings": items}).status_code == 200
-    out = db.cli("export", "ratings", "--format", "csv", "--office", "XA-PHUOCLONG", "--from", "2025-11-02")
+    out = db.cli("export", "ratings", "--office", "XA-PHUOCLONG", "--from", "2025-11-02")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["score"] for r in rows] == ["2", "3"]
     assert rows[0]["comment"] == "Cảm ơn" and rows[0]["created_at"] == "2025-11-02T09:00:00+07:00"

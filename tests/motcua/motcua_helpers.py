@@ -28,7 +28,7 @@ def rating(score=3, staff_id=None, counter=1, office=OFFICE, **extra):
 
 def server_ratings(server, office=None) -> list[dict]:
     """Every rating the central server stored (of one office), from its CSV export."""
-    args = ["export", "ratings", "--format", "csv"] + (["--office", office] if office else [])
+    args = ["export", "ratings"] + (["--office", office] if office else [])
     return list(csv.DictReader(io.StringIO(server.cli(*args))))
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from faultproxy import FaultProxy
 from motcua.client import Client
-from motcua.outbox import SyncWorker
+from motcua.worker import SyncWorker
 from motcua.worker import MAX_RETRY_AFTER, Backoff
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from faultproxy import FAULTS, FaultProxy
 from motcua.client import Client
-from motcua.outbox import SyncWorker
+from motcua.worker import SyncWorker
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 
 from faultproxy import FaultProxy
 from motcua.client import Client
-from motcua.outbox import SERVER_ERROR, SERVER_ERROR_RETRY_S, Outbox, SyncWorker
+from motcua.outbox import SERVER_ERROR, SERVER_ERROR_RETRY_S, Outbox
+from motcua.worker import SyncWorker
 from motcua.worker import SERVER_ERROR_ATTEMPTS
 
 

@@ -5,8 +5,7 @@ import uuid
 import pytest
 
 from motcua.client import Client, Heartbeat, Rejected, ServerUnreachable, parse_retry_after
-from motcua.outbox import SyncWorker
-from motcua.worker import Backoff
+from motcua.worker import Backoff, SyncWorker
 
 
 def test_worker_delivers_every_rating_once(tablet):

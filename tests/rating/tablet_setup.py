@@ -80,4 +80,4 @@ def export_ratings(server) -> list[dict]:
     import csv
     import io
 
-    return list(csv.DictReader(io.StringIO(server.cli("export", "ratings", "--format", "csv"))))
+    return list(csv.DictReader(io.StringIO(server.cli("export", "ratings"))))
