@@ -35,9 +35,12 @@ def test_each_fault_alone_then_recovery(proxied):
     for fault in FAULTS[1:]:
         # A connection closed before any answer is sent again once at once (a kept-alive connection
         # the server closed as idle looks the same): it takes two in a row to be an error.
+        # A reset that reaches the client while it is still sending is an error at once (no resend),
+        # so the second planned reset may be left unused.
         proxy.plan = [fault, fault] if fault in ("drop", "reset") else [fault]
         result = worker.drain_once()
-        assert proxy.plan == [], f"{fault}: not every planned fault was met"
+        assert len(proxy.plan) <= (1 if fault == "reset" else 0), f"{fault}: not every planned fault was met"
+        proxy.plan.clear()
         assert result["error"], f"{fault} went unnoticed"
         if fault == "http429":
             assert result["retry_after"] == 7 and worker.backoff.next_delay(result["retry_after"]) >= 7
