@@ -20,8 +20,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-from pg import free_port  # noqa: E402
+from tests.support.pg import free_port  # noqa: E402
+from tests.support.server import wait_for_healthz  # noqa: E402
 
 from central import dossiers  # noqa: E402
 from central.demo import sample  # noqa: E402
@@ -114,12 +114,7 @@ def main() -> int:
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(300):
-            try:
-                if requests.get(url + "/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+        wait_for_healthz(url, server)
         session = requests.Session()
         page = session.get(url + "/admin/login", timeout=10).text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)

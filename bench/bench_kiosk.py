@@ -12,7 +12,6 @@ SDL offscreen: CPU rendering, says nothing of a kiosk's GPU).
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.support.pg import free_port  # noqa: E402
+from tests.support.server import wait_for_healthz  # noqa: E402
+
 QUERIES = [
     "khai sinh",
     "ket hon",
@@ -67,12 +70,6 @@ def kivy_env(width=1920, height=1080):
     )
     env.pop("DISPLAY", None)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def central(db, *args, stdin=None):
@@ -334,14 +331,7 @@ def main():
             stderr=subprocess.DEVNULL,
         )
         try:
-            import requests
-
-            for _ in range(300):
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.1)
+            wait_for_healthz(f"http://127.0.0.1:{port}", server)
             config = tmp / "kiosk.ini"
             config.write_text(
                 f"[server]\nurl = http://127.0.0.1:{port}\ntoken_file = kiosk.token\n"

@@ -12,14 +12,14 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "motcua")]
-import requests  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
-import killtest  # noqa: E402
 from motcua.client import Client  # noqa: E402
 from motcua.outbox import Outbox  # noqa: E402
 from motcua.worker import SyncWorker  # noqa: E402
-from pg import free_port  # noqa: E402
+from tests.support import killtest  # noqa: E402
+from tests.support.pg import free_port  # noqa: E402
+from tests.support.server import wait_for_healthz  # noqa: E402
 
 OFFICE = "XA-BENCH"
 
@@ -71,12 +71,7 @@ def drain(tmp: Path, n: int, runs: int, baseline_n: int) -> dict:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if requests.get(url + "/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+        wait_for_healthz(url, proc)
         item = {
             "created_at": "2026-11-21T09:15:02+07:00",
             "office": OFFICE,

@@ -29,8 +29,9 @@ import shutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from pg import free_port  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from tests.support.pg import free_port  # noqa: E402
+from tests.support.server import wait_for_healthz  # noqa: E402
 
 OFFICE = "XA-PHUOCLONG"
 
@@ -156,14 +157,12 @@ def start_server(db, workers, env):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                return proc, url
-        except requests.RequestException:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("bench_server: the server did not answer /healthz")
+    try:
+        wait_for_healthz(url, proc)
+    except AssertionError:
+        proc.kill()
+        raise
+    return proc, url
 
 
 def ingest(url, rating_token, rounds, batches):

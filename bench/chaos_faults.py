@@ -1,7 +1,7 @@
 """Chaos: many tablets deliver through a hostile network to two server processes on one PostgreSQL.
 
 Each tablet is real (Outbox + SyncWorker + the core's Client, its own SQLite file, a thread) and
-talks to one of two `motcua-central serve` processes through its own tests/faultproxy.py proxy,
+talks to one of two `motcua-central serve` processes through its own tests/support/faultproxy.py proxy,
 which gives every connection a seeded random fault: drop, reset, reset mid-body (the server did the
 work, the answer is lost), delay, 500, 429 + Retry-After, blackhole. Tablets tap ratings the whole
 time and switch server halfway (a failover), so twins of one batch reach both processes. At the
@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadgen  # noqa: E402
-from faultproxy import FAULTS, FaultProxy  # noqa: E402  (tests/ is on the path via loadgen)
+from tests.support.faultproxy import FAULTS, FaultProxy  # noqa: E402  (the top folder is on the path via loadgen)
 
 OFFICE = "XA-FAULTS"
 WEIGHTS = {

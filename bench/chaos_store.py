@@ -8,7 +8,7 @@ ratings a citizen was thanked for. The parent SIGKILLs each process after a rand
 of them within 30 ms of start, in the store's first open and migrations; the rest up to a second) and
 starts another, warmed up beforehand, at once. Meanwhile a third process runs `motcua-rating status`
 and `motcua-rating sync` in a loop on the same config. Everything reaches a real `motcua-central
-serve` (SQLite) through tests/faultproxy.py with seeded random faults (chaos_faults.WEIGHTS).
+serve` (SQLite) through tests/support/faultproxy.py with seeded random faults (chaos_faults.WEIGHTS).
 
 Rounds: each starts both tablet processes at the same instant. The first round starts on no file
 (both create the store at once). With --reimage (default), one later round starts on a deleted store
@@ -426,7 +426,7 @@ def run(
     """The chaos run against a running server (its database `db`); returns the figures."""
     import chaos_faults
     import loadgen
-    from faultproxy import FAULTS, FaultProxy
+    from tests.support.faultproxy import FAULTS, FaultProxy
 
     rng = random.Random(seed)
     t_start = time.perf_counter()

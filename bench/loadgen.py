@@ -15,7 +15,6 @@ import io
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for _p in (str(ROOT), str(ROOT / "tests")):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from pg import ThrowawayPostgres, free_port  # noqa: E402
+from tests.support.pg import ThrowawayPostgres, free_port  # noqa: E402
+from tests.support.server import wait_for_healthz  # noqa: E402
 from motcua import officetime  # noqa: E402
 
 NOW = officetime.now()
@@ -192,17 +191,8 @@ class ServerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited {self.proc.returncode}: {self.log_path.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    if s.recv(64).startswith(b"HTTP/1.1 200"):
-                        return self
-            time.sleep(0.05)
-        raise RuntimeError(f"server did not answer /healthz in {wait} s")
+        wait_for_healthz(self.url, self.proc, wait, log=lambda: self.log_path.read_text()[-2000:])
+        return self
 
     def cpu_seconds(self) -> float:
         """user + system CPU time of the server process so far (from /proc)."""
@@ -227,7 +217,7 @@ class ServerProcess:
 
 
 def throwaway_postgres(database: str = "province") -> tuple[ThrowawayPostgres, str]:
-    """tests/pg.py's throwaway server, with fsync turned back on (it is started with fsync=off)."""
+    """tests/support/pg.py's throwaway server, with fsync turned back on (it is started with fsync=off)."""
     import psycopg
 
     pg = ThrowawayPostgres().start()

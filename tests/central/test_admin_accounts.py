@@ -3,15 +3,12 @@ revoked by id or all of an admin, tokens expiring after [server] admin_token_day
 (tokens and dashboard sessions stop at once), passwords changed from standard input."""
 
 import re
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import requests
 from sqlalchemy import update
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboard"))
-from dash_web import signed_in  # noqa: E402
+from tests.support.dash_web import signed_in
 
 PASSWORD = "mật-khẩu-đủ-dài"
 REPORT = "/api/v1/reports/overview"

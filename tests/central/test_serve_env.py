@@ -4,10 +4,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
+
+from tests.support.server import wait_for_healthz
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,13 +43,7 @@ def test_serve_uses_motcua_db_when_no_db_option_is_given(tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            assert proc.poll() is None, proc.stdout.read().decode()
-            try:
-                if requests.get(url + "/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.05)
+        wait_for_healthz(url, proc)
         answer = requests.get(url + "/api/v1/fields", headers={"Authorization": f"Bearer {token}"}, timeout=5)
         assert answer.status_code == 200, answer.text
         assert not (tmp_path / "var").exists()

@@ -7,7 +7,6 @@ import pickle
 import socket
 import subprocess
 import sys
-import time
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import requests
 import uvicorn
 
 from central.serving import TcpConfig
+from tests.support.server import wait_for_healthz
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,13 +134,7 @@ def test_serve_with_two_workers_answers_on_every_connection(tmp_path):
     )
     url = f"http://127.0.0.1:{port}/healthz"
     try:
-        for _ in range(600):
-            assert proc.poll() is None, proc.stdout.read().decode()
-            try:
-                if requests.get(url, timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.05)
+        wait_for_healthz(url.removesuffix("/healthz"), proc)
         sessions = [requests.Session() for _ in range(40)]  # 40 connections, kept alive
         for _ in range(3):
             assert [s.get(url, timeout=5).status_code for s in sessions] == [200] * 40

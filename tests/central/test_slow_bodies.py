@@ -6,7 +6,7 @@ import uuid
 
 import requests
 
-from slowbody import outcome, stall, status_of
+from tests.support.slowbody import outcome, stall, status_of
 
 OFFICE = "XA-PHUOCLONG"
 BODY_TIMEOUT = 3

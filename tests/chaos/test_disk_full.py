@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-import chaos_disk_full
-import loadgen
+from bench import chaos_disk_full
+
+loadgen = chaos_disk_full.loadgen  # the module bench/chaos_disk_full.py runs on
 
 
 @pytest.mark.parametrize("page_cap", [False, True], ids=["tmpfs", "max_page_count"])

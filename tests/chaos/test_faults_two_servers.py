@@ -2,7 +2,7 @@
 
 import uuid
 
-import chaos_faults
+from bench import chaos_faults
 
 
 def test_faulty_network_and_failover_between_two_servers_store_every_rating_once(postgres, tmp_path):

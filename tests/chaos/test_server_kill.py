@@ -1,6 +1,6 @@
 """A server SIGKILLed mid-batch and restarted: no acknowledged rating lost, no partial batch, exactly once."""
 
-import chaos_server_kill
+from bench import chaos_server_kill
 
 
 def test_server_killed_mid_batch_loses_nothing_and_stores_each_rating_once(tmp_path):

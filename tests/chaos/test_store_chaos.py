@@ -1,6 +1,6 @@
 """Two tablet processes on one store, SIGKILLed and restarted while `status`/`sync` run: every thanked rating once."""
 
-import chaos_store
+from bench import chaos_store
 
 
 def test_two_tablet_processes_killed_on_one_store_lose_and_duplicate_no_thanked_rating(server, tmp_path):

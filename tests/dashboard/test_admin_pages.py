@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import requests
 
-from conftest import OFFICE, UNIT
-from dash_web import csrf_of, signed_in
+from tests.support.kiemtra import OFFICE, UNIT
+from tests.support.dash_web import csrf_of, signed_in
 
 
 def _login_form(url: str) -> tuple[requests.Session, str]:

@@ -7,9 +7,9 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import OFFICE, PERIOD, UNIT, api_get
-from dash_browser import click_and_wait, make_driver, screenshot, sign_in, wait_for_file
-from dash_web import pct
+from tests.support.kiemtra import OFFICE, PERIOD, UNIT, api_get
+from tests.support.dash_browser import click_and_wait, make_driver, screenshot, sign_in, wait_for_file
+from tests.support.dash_web import pct
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import requests
 
-from dash_web import csrf_of, signed_in
+from tests.support.dash_web import csrf_of, signed_in
 
 PASSWORD = "mật-khẩu-đủ-dài"
 CALL_ME = "0901234567"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
-from dash_web import signed_in
+from tests.support.dash_web import signed_in
 from motcua.officetime import OFFICE_TZ
 
 OFFICE = "XA-DONGHO"  # an office of this test's own

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import requests
 
-from conftest import OFFICE
-from dash_web import csrf_of, signed_in
+from tests.support.kiemtra import OFFICE
+from tests.support.dash_web import csrf_of, signed_in
 from central.timeutil import to_wire, utcnow
 
 PHONE = "0912345678"

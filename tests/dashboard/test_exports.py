@@ -9,7 +9,7 @@ import pytest
 import requests
 from openpyxl import load_workbook
 
-from dash_web import signed_in
+from tests.support.dash_web import signed_in
 
 OFFICE = "XA-CONGTHUC"
 PASSWORD = "mật-khẩu-đủ-dài"

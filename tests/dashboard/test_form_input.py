@@ -8,8 +8,8 @@ import time
 
 from sqlalchemy import func, select
 
-from conftest import OFFICE, UNIT
-from dash_web import csrf_of, signed_in
+from tests.support.kiemtra import OFFICE, UNIT
+from tests.support.dash_web import csrf_of, signed_in
 
 PASSWORD = "mật-khẩu-đủ-dài"
 HEADER = "code,procedure_code,holder_name,phone,status,received_at,due_at,finished_at,returned_at,secret\n"

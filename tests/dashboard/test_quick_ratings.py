@@ -16,7 +16,7 @@ from central.dossiers import store as store_dossiers
 from central.staff import add_officer
 from central.storage.schema import offices, ratings
 from central.timeutil import utcnow
-from dash_web import quick_by_officer, store_as_before_0006, upgrade_to
+from tests.support.dash_web import quick_by_officer, store_as_before_0006, upgrade_to
 
 OFFICE = "XA-DONDAP"
 DAY = "2025-11-12"

@@ -6,8 +6,8 @@ import io
 import requests
 from openpyxl import load_workbook
 
-from conftest import OFFICE, PERIOD, PHONE, api_get, code
-from dash_web import figures, pct, quick_by_officer, signed_in, table_rows
+from tests.support.kiemtra import OFFICE, PERIOD, PHONE, api_get, code
+from tests.support.dash_web import figures, pct, quick_by_officer, signed_in, table_rows
 
 
 def test_overview_json_equals_the_hand_computation(dash):

@@ -6,8 +6,8 @@ import re
 
 import requests
 
-from conftest import OFFICE
-from dash_web import csrf_of, signed_in
+from tests.support.kiemtra import OFFICE
+from tests.support.dash_web import csrf_of, signed_in
 from motcua.pin import check_pin
 
 

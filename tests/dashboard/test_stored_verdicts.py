@@ -13,8 +13,8 @@ from central.storage.schema import devices, dossier_steps, dossiers, offices, st
 from central.storage.verdicts import backfill
 from central.timeutil import utcnow
 from tests.central import reference
-from conftest import DOSSIERS, OFFICE, UNIT, _ratings, code
-from dash_web import store_as_before_0006, upgrade_to
+from tests.support.kiemtra import DOSSIERS, OFFICE, UNIT, ratings, code
+from tests.support.dash_web import store_as_before_0006, upgrade_to
 
 # Ends on 07/10 and 08/10: D3 is open, past its due date, yet not late (its supplement time counts).
 PERIODS = [
@@ -28,7 +28,7 @@ PERIODS = [
 
 
 def _load(engine, with_verdicts: bool) -> None:
-    """The hand-made office of conftest.py: dossiers through the importer's check, ratings through ingest."""
+    """Office XA-KIEMTRA (tests/support/kiemtra.py): dossiers through the importer's check, ratings through ingest."""
     with engine.begin() as conn:
         conn.execute(insert(offices).values(code=OFFICE, name="Xã Kiểm Tra", unit_code=UNIT))
         a = conn.execute(insert(staff).values(office_code=OFFICE, name="Lan", counter=1)).inserted_primary_key[0]
@@ -47,10 +47,10 @@ def _load(engine, with_verdicts: bool) -> None:
             )
         ).inserted_primary_key[0]
         if with_verdicts:
-            results = ingest(conn, device, OFFICE, _ratings(a, b))["results"]
+            results = ingest(conn, device, OFFICE, ratings(a, b))["results"]
             assert {r["status"] for r in results} == {"accepted"}
         else:
-            store_as_before_0006(conn, device, _ratings(a, b))
+            store_as_before_0006(conn, device, ratings(a, b))
 
 
 def _same_as_judging_everything(conn) -> None:

@@ -13,7 +13,8 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from pg import free_port
+from tests.support.pg import free_port
+from tests.support.server import wait_for_healthz
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx" / "motcua.conf"
@@ -101,13 +102,7 @@ def lobby_behind_nginx(postgres, launch_server, tmp_path):
     checked = subprocess.run(base + ["-t"], capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
     proc = subprocess.Popen(base + ["-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"https://127.0.0.1:{https}/healthz", verify=str(cert), timeout=1)
-            break
-        except requests.RequestException:
-            time.sleep(0.1)
+    wait_for_healthz(f"https://127.0.0.1:{https}", proc, 15, log=(tmp_path / "error.log").read_text, verify=str(cert))
     yield {
         "url": f"https://127.0.0.1:{https}",
         "http": f"http://127.0.0.1:{http}",
@@ -199,7 +194,7 @@ def test_stalled_uploads_through_nginx_keep_no_device_out_and_are_closed_after_1
     (request buffering) and hangs up on them after client_body_timeout (10 s; its default is 60 s)."""
     import ssl
 
-    from slowbody import outcome, stall
+    from tests.support.slowbody import outcome, stall
 
     lobby = lobby_behind_nginx
     token = lobby["servers"][0].device_token("rating", office="XA-PHUOCLONG", counter=1)

@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from faultproxy import FaultProxy
+from tests.support.faultproxy import FaultProxy
 from motcua.client import Client
 from motcua.worker import SyncWorker
 from motcua.worker import MAX_RETRY_AFTER, Backoff

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from faultproxy import FAULTS, FaultProxy
+from tests.support.faultproxy import FAULTS, FaultProxy
 from motcua.client import Client
 from motcua.worker import SyncWorker
 

@@ -1,6 +1,6 @@
 """kill -9 of the rating writer at 200 random moments: no acknowledged rating lost, the file never damaged."""
 
-from killtest import run
+from tests.support.killtest import run
 
 from motcua.outbox import Outbox
 

@@ -9,7 +9,7 @@ import json
 import sqlite3
 from urllib.parse import urlparse
 
-from faultproxy import FaultProxy
+from tests.support.faultproxy import FaultProxy
 from motcua.client import Client
 from motcua.outbox import SERVER_ERROR, SERVER_ERROR_RETRY_S, Outbox
 from motcua.worker import SyncWorker

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from faultproxy import FaultProxy, forward, read_request, without_connection_header
+from tests.support.faultproxy import FaultProxy, forward, read_request, without_connection_header
 from motcua.client import Client, ServerUnreachable
 
 

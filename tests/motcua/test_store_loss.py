@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from motcua.client import Heartbeat, heartbeat_body
 from motcua.outbox import Outbox
 from motcua.worker import SyncWorker
-from motcua_helpers import Tablet
+from tests.support.motcua_helpers import Tablet
 
 _office = iter(range(1, 1000))
 

@@ -4,20 +4,17 @@ items again once the admin fixed the cause."""
 
 import json
 import sqlite3
-import sys
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk.background import kiosk_heartbeat  # noqa: E402
-from motcua.client import Heartbeat  # noqa: E402
-from rating.settings import load as load_config  # noqa: E402
-from motcua.outbox import iso_time  # noqa: E402
-from rating.services import TabletServices  # noqa: E402
-from tablet_setup import LAN_PIN, OFFICE, add_officers, export_ratings, write_config  # noqa: E402
+from kiosk.background import kiosk_heartbeat
+from motcua.client import Heartbeat
+from rating.settings import load as load_config
+from motcua.outbox import iso_time
+from rating.services import TabletServices
+from tests.support.tablet_setup import LAN_PIN, OFFICE, add_officers, export_ratings, write_config
 
 PHONE, COMMENT = "0901234567", "Cán bộ hướng dẫn tận tình"
 

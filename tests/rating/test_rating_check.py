@@ -4,9 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rating.__main__ import main  # noqa: E402
-from tablet_setup import add_officers, write_config  # noqa: E402
+from rating.__main__ import main
+from tests.support.tablet_setup import add_officers, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,15 +1,12 @@
 """The tablet against the real server: heartbeat figures, a dossier rated on two tablets, officer log, full disk."""
 
 import sqlite3
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from motcua.client import Heartbeat  # noqa: E402
-from rating.settings import load as load_config  # noqa: E402
-from rating.flow import Notice, Step  # noqa: E402
-from rating.services import TabletServices  # noqa: E402
-from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+from motcua.client import Heartbeat
+from rating.settings import load as load_config
+from rating.flow import Notice, Step
+from rating.services import TabletServices
+from tests.support.tablet_setup import LAN_PIN, add_officers, export_ratings, write_config
 
 DOSSIER = "000.00.31.H29-251103-0007"
 

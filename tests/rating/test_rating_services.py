@@ -4,12 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rating.settings import load as load_config  # noqa: E402
-from rating.__main__ import main  # noqa: E402
-from rating.flow import Step  # noqa: E402
-from rating.services import TabletServices  # noqa: E402
-from tablet_setup import LAN_PHOTO, LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+from rating.settings import load as load_config
+from rating.__main__ import main
+from rating.flow import Step
+from rating.services import TabletServices
+from tests.support.tablet_setup import LAN_PHOTO, LAN_PIN, add_officers, export_ratings, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

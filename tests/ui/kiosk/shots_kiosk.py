@@ -5,13 +5,9 @@ Written to $MOTCUA_ARTIFACTS/kiosk/ (default artifacts/kiosk/). Besides saving t
 checked for what a citizen could not read: text below 28 px, targets below 88 px, widgets off-screen.
 """
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_harness import KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
+from tests.ui.kiosk.kiosk_harness import KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,8 @@
 """Every kiosk flow driven with real taps and key events against the real demo server."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_harness import PIN, KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
+from tests.ui.kiosk.kiosk_harness import PIN, KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
 
 
 @pytest.fixture(scope="module")

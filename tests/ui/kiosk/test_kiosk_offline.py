@@ -1,12 +1,8 @@
 """The kiosk keeps working with the server stopped mid-test: catalogue from cache, data age, no stale dossier."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_harness import KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
+from tests.ui.kiosk.kiosk_harness import KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
 
 
 @pytest.fixture

@@ -1,16 +1,13 @@
 """Runs the real tablet app at one size and saves a screenshot of every screen (one process per size).
 
-    python tests/ui/rating/screens_preview.py 1280x800 OUT_DIR --config rating.ini --staff-id 3 --pin 1357
+    python -m tests.ui.rating.screens_preview 1280x800 OUT_DIR --config rating.ini --staff-id 3 --pin 1357
 
 Kivy's offscreen window cannot be resized once created, so each size needs its own process.
 """
 
 import argparse
 import os
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 
 def main():

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "rating"))
-from tablet_setup import LAN_PIN, add_officers, write_config  # noqa: E402
+from tests.support.tablet_setup import LAN_PIN, add_officers, write_config  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("MOTCUA_ARTIFACTS", "artifacts")) / "rating"
 ROOT = Path(__file__).resolve().parents[3]
@@ -50,7 +49,8 @@ def test_every_screen_is_drawn_at_tablet_sizes(server, tmp_path, width, height):
     result = subprocess.run(
         [
             sys.executable,
-            str(Path(__file__).with_name("screens_preview.py")),
+            "-m",
+            "tests.ui.rating.screens_preview",
             f"{width}x{height}",
             str(ARTIFACTS),
             "--config",

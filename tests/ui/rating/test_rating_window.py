@@ -1,16 +1,13 @@
 """The rating tablet in one offscreen window: real taps from idle to the real server."""
 
-import sys
 import time
-from pathlib import Path
 
 from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
 
 import pytest  # noqa: E402
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "rating"))
-from tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
+from tests.support.tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
 from rating.widgets.theme import COLOURS  # noqa: E402
 
 DOSSIER = "000.00.31.H29-251103-0007"
