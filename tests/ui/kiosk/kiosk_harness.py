@@ -2,10 +2,9 @@
 
 import os
 import shutil
-import time
 from pathlib import Path
 
-from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
+from tests.support.ui import FakeClock, WindowGestures  # noqa: E402  (first: Kivy runs headless)
 
 # Screenshots need the window created at its final size (resizing an offscreen window garbles
 # its frames), so the screenshot run gives the size before Kivy makes the window.
@@ -17,7 +16,7 @@ if os.environ.get("MOTCUA_KIOSK_SIZE"):
     Config.set("graphics", "height", _h)
     from kivy.core.window import Window  # noqa: F401,E402
 
-from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
+from kivy.tests.common import GraphicUnitTest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 OFFICE = "XA-PHUOCLONG"
@@ -76,7 +75,7 @@ def demo_hints(server) -> list[tuple[str, str, int]]:
     return hints
 
 
-class KioskTestCase(GraphicUnitTest):
+class KioskTestCase(WindowGestures, GraphicUnitTest):
     """Starts a KioskApp in the test's window; taps, types, waits and takes screenshots."""
 
     config_path: Path = None
@@ -120,15 +119,6 @@ class KioskTestCase(GraphicUnitTest):
     def ids(self, name=None):
         return (self.app.root.get_screen(name) if name else self.screen).ids
 
-    def wait_for(self, condition, seconds=10.0, what="condition"):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.advance_frames(1)
-            if condition():
-                return
-            time.sleep(0.01)
-        raise AssertionError(f"timed out waiting for {what}")
-
     def shot(self, name):
         from kivy.core.window import Window
 
@@ -144,20 +134,6 @@ class KioskTestCase(GraphicUnitTest):
         """Navigate as a screen's button would, then let the new screen lay itself out."""
         self.app.go(name, **kwargs)
         self.advance_frames(8)
-
-    def tap(self, widget):
-        assert widget.get_root_window() is not None, (
-            f"{widget} {getattr(widget, 'text', '')!r} is not on screen "
-            f"({self.app.root.current}, parent {widget.parent})"
-        )
-        x, y = widget.to_window(*widget.center)
-        self.tap_at(x, y)
-
-    def tap_at(self, x, y):
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
-        self.advance_frames(2)
 
     def tap_keys(self, keyboard, text):
         """Types `text` with taps on the on-screen keyboard's keys."""

@@ -1,11 +1,9 @@
 """The rating tablet in one offscreen window: real taps from idle to the real server."""
 
-import time
-
-from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
+from tests.support.ui import FakeClock, WindowGestures  # noqa: E402  (first: Kivy runs headless)
 
 import pytest  # noqa: E402
-from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
+from kivy.tests.common import GraphicUnitTest  # noqa: E402
 
 from tests.support.tablet_setup import LAN_PIN, add_officers, export_ratings, write_config  # noqa: E402
 from rating.widgets.theme import COLOURS  # noqa: E402
@@ -13,8 +11,10 @@ from rating.widgets.theme import COLOURS  # noqa: E402
 DOSSIER = "000.00.31.H29-251103-0007"
 
 
-class RatingWindowTest(GraphicUnitTest):
+class RatingWindowTest(WindowGestures, GraphicUnitTest):
     """Launches the real app wiring (services from a config file) inside the test window."""
+
+    wait_seconds = 15.0
 
     @pytest.fixture(autouse=True)
     def _server(self, server, tmp_path):
@@ -59,27 +59,8 @@ class RatingWindowTest(GraphicUnitTest):
         App._running_app = None
 
     # -- gestures ----------------------------------------------------------------------------
-    def tap(self, widget):
-        x, y = widget.to_window(*widget.center)
-        self.tap_at(x, y)
-
-    def tap_at(self, x, y):
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
-        self.advance_frames(2)
-
     def screen(self):
         return self.root.ids.sm.current
-
-    def wait_for(self, condition, seconds=15.0, what="condition"):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.advance_frames(1)
-            if condition():
-                return
-            time.sleep(0.03)
-        raise AssertionError(f"timed out waiting for {what}")
 
     def later(self, seconds):
         """Moves the tablet's clock on and lets the app's tick see it."""

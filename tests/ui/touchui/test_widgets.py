@@ -1,12 +1,14 @@
 """The shared touch widgets in one offscreen window: real taps on keys, PIN pad, idle, scanner."""
 
-from tests.ui.headless import FakeClock  # noqa: E402  (first: Kivy runs headless)
+from tests.support.ui import FakeClock, WindowGestures  # noqa: E402  (first: Kivy runs headless)
 
-from kivy.tests.common import GraphicUnitTest, UnitTestTouch  # noqa: E402
+from kivy.tests.common import GraphicUnitTest  # noqa: E402
 
 
-class TouchUITestCase(GraphicUnitTest):
+class TouchUITestCase(WindowGestures, GraphicUnitTest):
     """Helpers: a sized window and real taps (screenshots: test_screenshots.py, one process per size)."""
+
+    frames_after_tap = 1
 
     def set_window(self, width, height):
         from kivy.core.window import Window
@@ -14,16 +16,6 @@ class TouchUITestCase(GraphicUnitTest):
         Window.size = (width, height)
         self.advance_frames(3)
         assert tuple(Window.size) == (width, height)
-
-    def tap(self, widget):
-        x, y = widget.to_window(*widget.center)
-        self.tap_at(x, y)
-
-    def tap_at(self, x, y):
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
-        self.advance_frames(1)
 
     def tearDown(self, fake=False):
         from touchui.i18n import i18n
