@@ -45,6 +45,16 @@ def server(tmp_path):
 
 
 @pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """A real central server shared by the tests of one module (fresh SQLite, seeded with nothing),
+    for tests that only add their own devices, officers or offices and never stop it."""
+    tmp = tmp_path_factory.mktemp("shared")
+    srv = launch(str(tmp / "central.db"), tmp)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """A real central server with `seed-demo` loaded."""
     tmp = tmp_path_factory.mktemp("demo")

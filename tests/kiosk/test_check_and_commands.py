@@ -38,17 +38,19 @@ def check(ini, capsys):
     return code, capsys.readouterr().out
 
 
-def test_check_passes_with_a_good_config(server, tmp_path, capsys):
-    ini = write_config(tmp_path, server.url, server.device_token(kind="kiosk", office=OFFICE, counter=None))
+def test_check_passes_with_a_good_config(shared_server, tmp_path, capsys):
+    ini = write_config(
+        tmp_path, shared_server.url, shared_server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    )
     code, out = check(ini, capsys)
     assert code == 0, out
     assert "everything works" in out and "PROBLEM" not in out
     assert "the server accepts the device token" in out and "the server knows this office" in out
 
 
-def test_check_names_a_refused_token_and_what_to_do(server, tmp_path, capsys):
-    server.device_token(kind="kiosk", office=OFFICE, counter=None)
-    ini = write_config(tmp_path, server.url, "not-a-token-the-server-issued")
+def test_check_names_a_refused_token_and_what_to_do(shared_server, tmp_path, capsys):
+    shared_server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    ini = write_config(tmp_path, shared_server.url, "not-a-token-the-server-issued")
     code, out = check(ini, capsys)
     assert code == 1
     assert "the server refused the device token" in out and "ask the admin for a new one" in out
@@ -79,9 +81,9 @@ def test_check_names_a_bad_key_and_its_file(tmp_path, capsys):
     assert "idle_seconds" in out and str(ini) in out
 
 
-def test_check_names_an_office_the_server_does_not_know(server, tmp_path, capsys):
-    token = server.device_token(kind="kiosk", office=OFFICE, counter=None)
-    ini = write_config(tmp_path, server.url, token, office="XA-KHONGCO")
+def test_check_names_an_office_the_server_does_not_know(shared_server, tmp_path, capsys):
+    token = shared_server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    ini = write_config(tmp_path, shared_server.url, token, office="XA-KHONGCO")
     code, out = check(ini, capsys)
     assert code == 1
     assert "office_code = XA-KHONGCO" in out

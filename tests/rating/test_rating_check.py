@@ -15,18 +15,18 @@ def run_check(ini, capsys):
     return code, capsys.readouterr().out
 
 
-def test_a_good_config_passes(tmp_path, server, capsys):
-    add_officers(server)
-    ini = write_config(tmp_path, server, server.device_token(counter=1))
+def test_a_good_config_passes(tmp_path, shared_server, capsys):
+    add_officers(shared_server)
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
     code, out = run_check(ini, capsys)
     assert code == 0, out
     assert "PROBLEM" not in out and "the server accepts the device token" in out
     assert "2 officer(s)" in out and "All good" in out
 
 
-def test_a_wrong_token_says_ask_the_admin_for_a_new_one(tmp_path, server, capsys):
-    add_officers(server)
-    ini = write_config(tmp_path, server, "not-the-token-the-admin-gave")
+def test_a_wrong_token_says_ask_the_admin_for_a_new_one(tmp_path, shared_server, capsys):
+    add_officers(shared_server)
+    ini = write_config(tmp_path, shared_server, "not-the-token-the-admin-gave")
     code, out = run_check(ini, capsys)
     assert code == 1
     assert "the server refused the device token: ask the admin for a new one" in out
@@ -34,11 +34,11 @@ def test_a_wrong_token_says_ask_the_admin_for_a_new_one(tmp_path, server, capsys
     assert "not-the-token" not in out  # the token itself is never printed
 
 
-def test_a_revoked_token_is_refused_too(tmp_path, server, capsys):
-    add_officers(server)
-    ini = write_config(tmp_path, server, server.device_token(counter=1))
-    device_id = server.cli("device", "list").splitlines()[-1].split("\t")[0]
-    server.cli("device", "revoke", device_id)
+def test_a_revoked_token_is_refused_too(tmp_path, shared_server, capsys):
+    add_officers(shared_server)
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
+    device_id = shared_server.cli("device", "list").splitlines()[-1].split("\t")[0]
+    shared_server.cli("device", "revoke", device_id)
     code, out = run_check(ini, capsys)
     assert code == 1 and "refused the device token" in out
 
@@ -53,8 +53,8 @@ def test_server_down_names_the_url_key(tmp_path, server, capsys):
     assert "refused the device token" not in out and "HTTPConnectionPool" not in out
 
 
-def test_a_bad_key_names_the_file_and_the_key(tmp_path, server, capsys):
-    ini = write_config(tmp_path, server, "x", scale=7)
+def test_a_bad_key_names_the_file_and_the_key(tmp_path, shared_server, capsys):
+    ini = write_config(tmp_path, shared_server, "x", scale=7)
     ini.write_text(ini.read_text(encoding="utf-8") + "cooldwn_seconds = 3\n", encoding="utf-8")
     code, out = run_check(ini, capsys)
     assert code == 1
@@ -62,12 +62,12 @@ def test_a_bad_key_names_the_file_and_the_key(tmp_path, server, capsys):
     assert str(ini) in out and "Traceback" not in out
 
 
-def test_a_missing_token_file_and_an_unknown_office(tmp_path, server, capsys):
-    ini = write_config(tmp_path, server, server.device_token(counter=1))
+def test_a_missing_token_file_and_an_unknown_office(tmp_path, shared_server, capsys):
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
     (tmp_path / "rating.token").unlink()
     code, out = run_check(ini, capsys)
     assert code == 1 and "[server] token_file = " in out and "missing or empty" in out
-    ini = write_config(tmp_path, server, server.device_token(counter=1))
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
     ini.write_text(
         ini.read_text(encoding="utf-8").replace("office_code = XA-PHUOCLONG", "office_code = XA-KHONGCO"),
         encoding="utf-8",
@@ -90,10 +90,10 @@ def test_the_entry_point_exits_1_on_a_problem(tmp_path):
     assert "token_file" in proc.stdout and "Traceback" not in proc.stderr
 
 
-def test_status_on_a_damaged_store_the_running_tablet_holds_says_so_and_moves_nothing(tmp_path, server):
+def test_status_on_a_damaged_store_the_running_tablet_holds_says_so_and_moves_nothing(tmp_path, shared_server):
     from motcua.outbox import Outbox
 
-    ini = write_config(tmp_path, server, server.device_token(counter=1))
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
     store = tmp_path / "data" / "rating.db"
     running = Outbox.open(store)  # the tablet app, running
     running.put("rating", {"office": "XA-PHUOCLONG", "score": 3})
@@ -114,12 +114,12 @@ def test_status_on_a_damaged_store_the_running_tablet_holds_says_so_and_moves_no
     running.db.close()
 
 
-def test_status_prints_office_time_on_a_tablet_set_to_utc(tmp_path, server):
+def test_status_prints_office_time_on_a_tablet_set_to_utc(tmp_path, shared_server):
     import os
     from motcua.outbox import Outbox
     from motcua.store import set_state
 
-    ini = write_config(tmp_path, server, server.device_token(counter=1))
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
     outbox = Outbox.open(tmp_path / "data" / "rating.db")
     with outbox._write() as db:
         set_state(db, "last_success_at", 1_795_000_000)  # 2026-11-18 11:06:40 UTC

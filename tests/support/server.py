@@ -54,6 +54,7 @@ class CentralServer:
         self.env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
         self.proc: subprocess.Popen | None = None
         self._offices: set[str] = set()
+        self.officers: dict[str, int] = {}  # tests.support.tablet_setup.add_officers: added once
         self.log_path = workdir / f"server-{self.port}.log"
 
     def run_cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

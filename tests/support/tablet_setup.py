@@ -24,7 +24,10 @@ LAN_PHOTO = _lan_photo()
 
 
 def add_officers(server) -> dict:
-    """Two officers with PINs, Lan with her photo, Bình without; returns {"lan": id, "binh": id}."""
+    """Two officers with PINs, Lan with her photo, Bình without; returns {"lan": id, "binh": id}.
+    Added once per server: a server shared by a module's tests keeps its two officers."""
+    if server.officers:
+        return dict(server.officers)
     ids = {}
     server.ensure_office(OFFICE)
     for key, name, counter, pin, photo in (
@@ -47,6 +50,7 @@ def add_officers(server) -> dict:
             stdin=pin + "\n",
         )
         ids[key] = int(out.strip().splitlines()[-1])
+    server.officers = dict(ids)
     return ids
 
 
