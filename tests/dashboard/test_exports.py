@@ -45,15 +45,16 @@ HIDDEN = {
 }
 
 
-@pytest.fixture
-def office(server):
-    """Officers named like formulas, one rating each in October 2025, and an admin who can sign in."""
-    server.cli("office", "add", OFFICE, "Trung tâm Phục vụ hành chính công xã Công Thức")
+@pytest.fixture(scope="module")
+def office(shared_server):
+    """Officers named like formulas, one rating each in October 2025, and an admin signed in (once per module:
+    the tests only read)."""
+    shared_server.cli("office", "add", OFFICE, "Trung tâm Phục vụ hành chính công xã Công Thức")
     ids = [
-        int(server.cli("staff", "add", "--office", OFFICE, "--name", name, "--counter", str(n)).split()[-1])
+        int(shared_server.cli("staff", "add", "--office", OFFICE, "--name", name, "--counter", str(n)).split()[-1])
         for n, name in enumerate(NAMES, start=1)
     ]
-    token = server.device_token("rating", OFFICE, 1)
+    token = shared_server.device_token("rating", OFFICE, 1)
     items = [
         {
             "id": str(uuid.uuid4()),
@@ -83,24 +84,24 @@ def office(server):
         for n, comment in enumerate(COMMENTS[len(ids) :])
     ]
     answer = requests.post(
-        server.url + "/api/v1/ratings",
+        shared_server.url + "/api/v1/ratings",
         json={"ratings": items},
         timeout=15,
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
     )
     assert {r["status"] for r in answer.json()["results"]} == {"accepted"}, answer.text
-    server.cli("admin", "add", "xuat-" + str(server.port), "--password-stdin", stdin=PASSWORD + "\n")
-    return signed_in(server.url, "xuat-" + str(server.port), PASSWORD)
+    shared_server.cli("admin", "add", "xuat-" + str(shared_server.port), "--password-stdin", stdin=PASSWORD + "\n")
+    return signed_in(shared_server.url, "xuat-" + str(shared_server.port), PASSWORD)
 
 
 def _is_formula_text(cell: str) -> bool:
     return cell.startswith(("=", "+", "-", "@", "\t", "\r", "＝", "＠"))
 
 
-def test_dashboard_xlsx_has_no_formula_and_keeps_text_and_numbers(server, office):
+def test_dashboard_xlsx_has_no_formula_and_keeps_text_and_numbers(shared_server, office):
     for lang in ("vi", "en"):
         got = office.get(
-            server.url + "/admin/by/officer", params={**PERIOD, "format": "xlsx", "lang": lang}, timeout=15
+            shared_server.url + "/admin/by/officer", params={**PERIOD, "format": "xlsx", "lang": lang}, timeout=15
         )
         assert got.status_code == 200
         sheet = load_workbook(io.BytesIO(got.content)).active
@@ -114,8 +115,8 @@ def test_dashboard_xlsx_has_no_formula_and_keeps_text_and_numbers(server, office
         assert {r.value for r in rates} == {0.0, 1.0} and all(r.number_format == "0.0%" for r in rates)
 
 
-def test_dashboard_csv_marks_formula_text_as_text(server, office):
-    got = office.get(server.url + "/admin/by/officer", params={**PERIOD, "format": "csv"}, timeout=15)
+def test_dashboard_csv_marks_formula_text_as_text(shared_server, office):
+    got = office.get(shared_server.url + "/admin/by/officer", params={**PERIOD, "format": "csv"}, timeout=15)
     lines = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
     cells = [c for line in lines for c in line]
     assert [c for c in cells if _is_formula_text(c)] == []
@@ -124,8 +125,8 @@ def test_dashboard_csv_marks_formula_text_as_text(server, office):
     assert [line[1] for line in named.values()] == ["1"] * len(NAMES)
 
 
-def test_cli_export_has_no_formula_and_no_typed_phone(server, office):
-    out = server.cli("export", "ratings", "--office", OFFICE)
+def test_cli_export_has_no_formula_and_no_typed_phone(shared_server, office):
+    out = shared_server.cli("export", "ratings", "--office", OFFICE)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == len(COMMENTS)
     cells = [c for r in rows for c in r.values()]
@@ -155,11 +156,14 @@ def test_a_cell_starting_with_a_tab_or_return_is_marked_too():
     ]
 
 
-def test_phone_numbers_typed_in_comments_are_hidden_on_the_dashboard_and_the_report_api(server, office):
-    page = office.get(server.url + "/admin/by/counter", params=PERIOD, timeout=15).text
-    admin = server.admin_token()
+def test_phone_numbers_typed_in_comments_are_hidden_on_the_dashboard_and_the_report_api(shared_server, office):
+    page = office.get(shared_server.url + "/admin/by/counter", params=PERIOD, timeout=15).text
+    admin = shared_server.admin_token()
     api = requests.get(
-        server.url + "/api/v1/reports/comments", params=PERIOD, timeout=15, headers={"Authorization": f"Bearer {admin}"}
+        shared_server.url + "/api/v1/reports/comments",
+        params=PERIOD,
+        timeout=15,
+        headers={"Authorization": f"Bearer {admin}"},
     )
     comments = {i["comment"] for i in api.json()["items"]}
     assert HIDDEN <= comments and "-5 điểm" in comments

@@ -36,11 +36,11 @@ def test_staff_list_is_fetched_and_kept_for_offline_sign_in(tmp_path, server):
     assert offline.officer_photo(offline.duty.find(ids["binh"])) is None
 
 
-def test_the_staff_cache_is_the_cores_catalogue(tmp_path, server):
+def test_the_staff_cache_is_the_cores_catalogue(tmp_path, shared_server):
     from motcua.catalogue import Catalogue
     from motcua.store import open_store
 
-    services, ids = make_services(tmp_path, server)
+    services, ids = make_services(tmp_path, shared_server)
     services.stop()
     cached = Catalogue(open_store(tmp_path / "data" / "rating.db")).staff("XA-PHUOCLONG")
     assert {o["id"] for o in cached} == {ids["lan"], ids["binh"]}
@@ -61,8 +61,8 @@ def test_a_rating_reaches_the_server_once_through_the_sync_command(tmp_path, ser
     assert rows[0]["staff_id"] == str(ids["lan"]) and rows[0]["score"] == "3" and rows[0]["counter"] == "1"
 
 
-def test_status_command_prints_pending_and_quarantined(tmp_path, server):
-    services, ids = make_services(tmp_path, server, dossier_link="no")
+def test_status_command_prints_pending_and_quarantined(tmp_path, shared_server):
+    services, ids = make_services(tmp_path, shared_server, dossier_link="no")
     services.duty.sign_in(ids["lan"], LAN_PIN)
     services.flow.start()
     services.flow.choose(2)
@@ -101,25 +101,25 @@ def test_a_bad_config_names_the_key(tmp_path, capsys):
     assert "[rating] scale" in text and "cooldwn_seconds" in text and "cooldown_seconds" in text
 
 
-def test_a_restart_command_from_the_server_stops_the_app_with_the_restart_exit_code(tmp_path, server):
+def test_a_restart_command_from_the_server_stops_the_app_with_the_restart_exit_code(tmp_path, shared_server):
     from motcua.client import RESTART_EXIT_CODE, Heartbeat
 
-    services, _ids = make_services(tmp_path, server)
+    services, _ids = make_services(tmp_path, shared_server)
     stopped = []
     services.request_exit = lambda: stopped.append(True)
-    device_id = server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
-    server.cli("device", "command", device_id, "restart")
+    device_id = shared_server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
+    shared_server.cli("device", "command", device_id, "restart")
     commands = Heartbeat(services.client, services.heartbeat_body, on_commands=services.commands).beat()
     assert [c["name"] for c in commands] == ["restart"]
     assert stopped == [True] and services.exit_code == RESTART_EXIT_CODE == 75
 
 
-def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, server):
+def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, shared_server):
     from motcua.client import Heartbeat
 
-    services, _ids = make_services(tmp_path, server)
+    services, _ids = make_services(tmp_path, shared_server)
     beat = Heartbeat(services.client, services.heartbeat_body, on_commands=services.commands)
-    device_id = server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
+    device_id = shared_server.cli("device", "list").strip().splitlines()[-1].split("\t")[0]
     ini = tmp_path / "rating.ini"
     text = ini.read_text(encoding="utf-8")
     ini.write_text(
@@ -128,16 +128,16 @@ def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, serve
         .replace("timeout_seconds = 2", "timeout_seconds = 3"),
         encoding="utf-8",
     )
-    server.cli("device", "command", device_id, "reload_config")
+    shared_server.cli("device", "command", device_id, "reload_config")
     assert [c["name"] for c in beat.beat()] == ["reload_config"]
     assert services.flow.settings.cooldown_s == 45  # the flow's rules, live
     assert services.office_name.startswith("Bộ phận Một cửa -")
-    assert services.cfg.server.timeout_seconds == 2  # kept until a restart...
+    assert services.cfg.shared_server.timeout_seconds == 2  # kept until a restart...
     assert "reload_config: [server] timeout_seconds takes effect after a restart" in services.heartbeat_body()["errors"]
     ini.write_text(
         ini.read_text(encoding="utf-8").replace("cooldown_seconds = 45", "cooldown_seconds = -1"), encoding="utf-8"
     )
-    server.cli("device", "command", device_id, "reload_config")
+    shared_server.cli("device", "command", device_id, "reload_config")
     beat.beat()
     assert services.flow.settings.cooldown_s == 45  # a bad file changes nothing...
     assert any("cooldown_seconds" in e for e in services.heartbeat_body()["errors"])  # ...and says why
