@@ -132,7 +132,7 @@ def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, share
     assert [c["name"] for c in beat.beat()] == ["reload_config"]
     assert services.flow.settings.cooldown_s == 45  # the flow's rules, live
     assert services.office_name.startswith("Bộ phận Một cửa -")
-    assert services.cfg.shared_server.timeout_seconds == 2  # kept until a restart...
+    assert services.cfg.server.timeout_seconds == 2  # kept until a restart...
     assert "reload_config: [server] timeout_seconds takes effect after a restart" in services.heartbeat_body()["errors"]
     ini.write_text(
         ini.read_text(encoding="utf-8").replace("cooldown_seconds = 45", "cooldown_seconds = -1"), encoding="utf-8"
