@@ -1,4 +1,4 @@
-"""Exactly-once delivery through a hostile network: every fault of tests/faultproxy.py, the real server behind."""
+"""Exactly-once delivery through a hostile network: every fault of tests/support/faultproxy.py, the real server."""
 
 import random
 import time
