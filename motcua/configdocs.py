@@ -57,6 +57,11 @@ def schemas() -> dict[str, Schema]:
     return dict(sorted(found.items(), key=lambda item: ("common" not in item[1].owner.values(), item[0])))
 
 
+def _cell(text: str) -> str:
+    """A Markdown table cell: a `|` in the text (the list separator of some keys) must not end the cell."""
+    return text.replace("\n", " ").replace("|", "\\|")
+
+
 def _table(section: Section, label: str) -> list[str]:
     lines = [
         f"### [{section.name}] ({label})",
@@ -68,10 +73,9 @@ def _table(section: Section, label: str) -> list[str]:
     ]
     for k in section.keys:
         default = f"`{k.default_text()}`" if k.default_text() else ("(required)" if k.required else "(empty)")
-        allowed = k.allowed().replace("|", "\\|")
         lines.append(
-            f"| `{k.name}` | {k.kind} | {default} | {allowed} | "
-            f"`{section.env_name(k.name)}` | {k.help.replace('|', '/')} |"
+            f"| `{k.name}` | {k.kind} | {_cell(default)} | {_cell(k.allowed())} | "
+            f"`{section.env_name(k.name)}` | {_cell(k.help)} |"
         )
     lines.append("")
     for key, why in section.retired.items():

@@ -114,3 +114,28 @@ def test_core_never_imports_kivy():
         "bad=[m for m in sys.modules if m.startswith('kivy')]; assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a Markdown table row, split as GitHub does: on every `|` not escaped as `\\|`."""
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_the_list_separator_reaches_config_md_as_the_code_splits_it():
+    """Keys holding several texts are split on `|` by the apps (kiosk/app.py, rating/settings.py): CONFIG.md
+    says `|` (escaped so the table keeps its six columns), never another separator that would make one slide."""
+    docs = (ROOT / "docs/CONFIG.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in docs.splitlines():
+        if line.startswith("| `"):
+            cells = _cells(line)
+            assert len(cells) == 6, f"row splits into {len(cells)} cells, not 6: {line}"
+            rows.setdefault(cells[0].strip("`"), []).append(cells[5])
+    with_pipe = [
+        (s.name, k) for schema in schemas().values() for s in schema.sections.values() for k in s.keys if "|" in k.help
+    ]
+    assert len(with_pipe) >= 5, with_pipe  # [attract] texts and the tablet's four label keys
+    for section, key in with_pipe:
+        assert key.help in rows[key.name], f"[{section}] {key.name}: CONFIG.md does not say {key.help!r}"
+    texts = next(c for c in rows["texts"] if "slides" in c)
+    assert "separated by |" in texts and "separated by /" not in texts
