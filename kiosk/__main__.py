@@ -30,6 +30,7 @@ def load(config_path):
 
 def build_services(cfg):
     """The store, client, catalogue and services of one kiosk, from its config."""
+    from kiosk.missed import MissedSearches
     from kiosk.services import KioskServices
     from motcua.catalogue import Catalogue
     from motcua.client import Client
@@ -45,6 +46,7 @@ def build_services(cfg):
         cfg.device.office_code,
         stats_period=cfg.kiosk.stats_period,
         search_limit=cfg.kiosk.search_limit,
+        missed=MissedSearches(db),
     )
 
 

@@ -69,22 +69,32 @@ class CatalogueRefresher:
 
 
 def kiosk_heartbeat(client, services, refresher, version: str, interval: float, commands=None) -> Heartbeat:
-    """The core's heartbeat thread with the kiosk's health: catalogue age and the last errors.
+    """The core's heartbeat thread with the kiosk's health: catalogue age, the last errors, and the
+    missed-search counts not yet acknowledged (`services.missed`, kiosk/missed.py).
 
     `commands` (a motcua.commands.DeviceCommands) carries out what the server asks; without it only
     `sync_now` is understood.
     """
+    missed = getattr(services, "missed", None)
+    carried: list[dict] = []  # the counts in the beat on its way (body and answer run on the beat's thread)
 
     def body():
         errors = [refresher.last_error] if refresher.last_error else []
         errors += list(getattr(commands, "errors", []) or [])
+        carried[:] = missed.pending() if missed is not None else []
         return heartbeat_body(
             "kiosk",
             version,
             last_sync_at=iso_time(refresher.last_sync_at),
             catalogue_version=services.catalogue.version(),
             errors=errors,
+            missed_searches=list(carried),
         )
+
+    def on_answer(_answer):
+        if missed is not None and carried:
+            missed.acknowledge(list(carried))
+            carried.clear()
 
     def on_commands(received):
         if commands is not None:
@@ -92,4 +102,4 @@ def kiosk_heartbeat(client, services, refresher, version: str, interval: float, 
         elif any(c.get("name") == "sync_now" for c in received):
             refresher.wake()
 
-    return Heartbeat(client, body, on_commands=on_commands, interval=interval)
+    return Heartbeat(client, body, on_commands=on_commands, interval=interval, on_answer=on_answer)

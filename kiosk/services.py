@@ -71,6 +71,7 @@ class KioskServices:
         stats_period: str = "30d",
         clock=time.time,
         search_limit: int = KIOSK.key("search_limit").default,
+        missed=None,
     ):
         self.catalogue = catalogue
         self.client = client
@@ -78,6 +79,7 @@ class KioskServices:
         self.stats_period = stats_period
         self.search_limit = search_limit  # [kiosk] search_limit
         self.clock = clock
+        self.missed = missed  # kiosk.missed.MissedSearches: searches that found nothing or were not tapped
         self.online: bool | None = None  # last contact with the server, None before the first
 
     # ---- catalogue (local cache: works offline) ----------------------------------------
@@ -92,6 +94,17 @@ class KioskServices:
         if not (query or "").strip():
             return []
         return self.catalogue.search(query, limit=self.search_limit if limit is None else limit)
+
+    def search_ended(self, query: str, outcome: str) -> bool:
+        """A search ended with nothing offered (missed.NO_MATCH) or nothing tapped (NO_TAP): counted
+        for the dashboard's missed searches (query text only). False when not kept."""
+        if self.missed is None:
+            return False
+        try:
+            return self.missed.record(query, outcome)
+        except Exception:  # a full disk or a locked store must never stop a citizen's search
+            log.exception("missed search not counted")
+            return False
 
     def procedure(self, code: str) -> dict | None:
         return self.catalogue.get(code)

@@ -207,12 +207,15 @@ def heartbeat_body(
     catalogue_version: str | None = None,
     errors=(),
     quarantined=(),
+    missed_searches=(),
 ) -> dict:
     """The heartbeat's one shape (docs/ARCHITECTURE.md), for the kiosk and the tablet.
 
     `quarantined`: the outbox's quarantined items, oldest first (Outbox.quarantined()). The beat carries
     their count, the oldest one's reason, and a summary of the oldest QUARANTINE_LISTED: id, device_seq,
     created_at, reason and score only, never a phone number or a comment.
+    `missed_searches`: a kiosk's unacknowledged missed-search counts (kiosk/missed.py), at most
+    motcua.missed.PER_BEAT of {day, query, outcome, count}.
     """
     quarantined = list(quarantined)
     return {
@@ -235,6 +238,7 @@ def heartbeat_body(
             }
             for q in quarantined[:QUARANTINE_LISTED]
         ],
+        "missed_searches": list(missed_searches),
     }
 
 

@@ -93,6 +93,16 @@ def m003_outbox_privacy(db):
     )
 
 
+@migrations()
+def m004_missed_searches(db):
+    # Kiosk searches that found nothing or were not tapped (kiosk/missed.py): folded query text counted
+    # per office day; `sent_count` is what the server acknowledged (it keeps the highest total it got).
+    db.execute("""CREATE TABLE missed_searches (
+        day TEXT NOT NULL, query TEXT NOT NULL, outcome TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0, sent_count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, query, outcome))""")
+
+
 def connect(path) -> Database:
     """A connection to the store file with the durability settings; no checks, no migrations."""
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
