@@ -24,7 +24,7 @@ def dossier(status, **kw):
 def test_fees_read_in_vietnamese_money():
     assert present.format_money(200000) == "200.000đ"
     assert present.format_fees([{"amount": 8000, "text": ""}]) == "8.000đ"
-    assert present.format_fees([{"amount": 0, "text": ""}]) == "Miễn phí"
+    assert present.format_fees([{"amount": 0, "text": ""}]) == "Không thu phí, lệ phí"
     assert present.format_fees([{"amount": 0, "text": ""}], "en") == "Free"
     assert present.format_fees([{"amount": 2000, "text": "2.000đ/trang"}]) == "2.000đ/trang"
     assert present.format_fees([]) == tr("fee.none")
@@ -80,7 +80,7 @@ def test_data_age_is_said_in_words():
     assert present.data_age_text(None) == "Chưa có dữ liệu"
     assert present.data_age_text(20) == "Dữ liệu vừa cập nhật"
     assert present.data_age_text(5 * 60) == "Dữ liệu cập nhật 5 phút trước"
-    assert present.data_age_text(3 * 3600, "en") == "Data updated 3 h ago"
+    assert present.data_age_text(3 * 3600, "en") == "Data updated 3 hours ago"
     assert present.data_age_text(4 * 86400) == "Dữ liệu cập nhật 4 ngày trước"
 
 

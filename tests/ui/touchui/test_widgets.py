@@ -199,7 +199,7 @@ class PinPadTest(TouchUITestCase):
         pad = self.open_pad(guard, on_success=lambda: unlocked.append(True))
         for _ in range(3):
             self.enter_pin(pad, "0000")
-        assert "Tạm khoá" in pad.message
+        assert "Đã tạm khóa" in pad.message
         self.enter_pin(pad, "2468")  # right PIN, but locked out
         assert unlocked == []
         clock.t += 59
