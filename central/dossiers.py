@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from central import rules
 from central.storage.schema import dossier_steps, dossiers, offices
-from central.storage.verdicts import verdict_columns
+from central.storage.verdicts import pausing_procedures, verdict_columns
 from central.timeutil import to_wire, utcnow
 from motcua.text import mask_name
 
@@ -30,12 +30,13 @@ def store(conn: Connection, rows, *, replace: bool = True) -> tuple[int, int]:
     for i in range(0, len(codes), CHUNK):
         stored.update(conn.execute(select(dossiers.c.code).where(dossiers.c.code.in_(codes[i : i + CHUNK]))).scalars())
     added, updated, steps_rows = [], 0, []
+    pausing = pausing_procedures(conn)
     for values, steps in rows:
         code = values["code"]
         if code in stored and not replace:
             continue
         steps = [dict(step, dossier_code=code, position=step.get("position", n)) for n, step in enumerate(steps, 1)]
-        values = dict(values, **verdict_columns(values, steps))
+        values = dict(values, **verdict_columns(values, steps, values.get("procedure_code") in pausing))
         values.setdefault("updated_at", now)
         if code in stored:
             conn.execute(delete(dossier_steps).where(dossier_steps.c.dossier_code == code))
@@ -68,6 +69,7 @@ def times_of(row, steps) -> rules.DossierTimes:
         returned_at=row.returned_at,
         status_at=row.status_at,
         steps=[rules.Step(s.status, s.started_at, s.finished_at) for s in steps],
+        channel=getattr(row, "channel", None),
     )
 
 

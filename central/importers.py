@@ -19,7 +19,7 @@ from central.errors import BadInput
 from central.security import LOOKUP_SECRET_MIN_LENGTH, lookup_key, secret_hash
 from central.dossiers import store as store_dossiers
 from central.storage.schema import offices, procedures
-from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db
+from central.timeutil import FIRST_YEAR, LAST_YEAR, BadTime, parse_time, to_db, utcnow
 from motcua import dossier_code
 
 MAX_REPORTED = 50
@@ -35,6 +35,10 @@ DOSSIER_COLUMNS = [
     "returned_at",
     "secret",
 ]
+# Optional reporting columns (REPORTING.md): how the dossier was submitted, when, the appointment after
+# an extension, the apology letter, a complaint (phản ánh, kiến nghị).
+CHANNEL_CODES = {"1": 1, "2": 2, "3": 3, "direct": 1, "online": 2, "postal": 3}
+REPORTING_COLUMNS = ["channel", "submitted_at", "extended_due_at", "apology_at", "complaint"]
 PROCEDURE_HELP = (
     "Import procedures from the national public-service portal's JSON (a list of records, or an\n"
     "object with 'items'/'data': code, name, category{code,name}, executionSteps, executionMethods,\n"
@@ -47,7 +51,16 @@ DOSSIER_HELP = (
     "Import or update dossiers from a JSON list or a CSV (UTF-8, header row) with the columns\n"
     "  " + ", ".join(DOSSIER_COLUMNS) + "\n"
     "and optionally: office, procedure_name, status_at, steps (a JSON list of {name, unit, status,\n"
-    "started_at, finished_at, due_at}). Times are ISO 8601, e.g. 2025-11-03T17:00:00+07:00 (a time\n"
+    "started_at, finished_at, due_at}), and the reporting columns\n"
+    "  channel          1 trực tiếp (in person), 2 trực tuyến (online), 3 bưu chính (by post);\n"
+    "                   empty: counted with in person\n"
+    "  submitted_at     when it was submitted (received_at is when the office accepted it)\n"
+    "  extended_due_at  the new appointment after an apology letter (the dossier stays judged\n"
+    "                   against due_at, the appointment on the receipt)\n"
+    "  apology_at       when the apology letter (Mẫu 04) was issued\n"
+    "  complaint        a complaint (phản ánh, kiến nghị) about the dossier, as text\n"
+    "A dossier in status 1 is never counted as received.\n"
+    "Times are ISO 8601, e.g. 2025-11-03T17:00:00+07:00 (a time\n"
     "without offset is read as office time, +07:00). status is the national code 1-10. The office\n"
     "is the 'office' column, else --office, else the office whose unit code prefixes the dossier\n"
     "code. An existing code is updated (its steps replaced). secret is the receipt's lookup secret\n"
@@ -83,6 +96,10 @@ VIETNAMESE = [
         (r": " + _Q + r" has no UTC offset \(expected like (\S+)\)$", r": \1 thiếu múi giờ (cần dạng như \2)"),
         (r": " + _Q + r" is not in the years (\d+)-(\d+)$", r": \1 không nằm trong các năm \2-\3"),
         (r": " + _Q + r" is not a national status code 1-10$", r": \1 không phải mã trạng thái quốc gia 1-10"),
+        (
+            r": " + _Q + r" is not a channel 1-3 \(1 direct, 2 online, 3 postal\)$",
+            r": \1 không phải kênh nộp 1-3 (1 trực tiếp, 2 trực tuyến, 3 bưu chính)",
+        ),
         (r": " + _Q + r" is not a status code 1-10$", r": \1 không phải mã trạng thái 1-10"),
         (r": " + _Q + r" is not a known office$", r": \1 không phải văn phòng đã có trên máy chủ"),
         (r": is shorter than (\d+) characters$", r": ngắn hơn \1 ký tự"),
@@ -271,12 +288,34 @@ def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict,
         "returned_at": _time(record, "returned_at"),
         "status_at": _time(record, "status_at"),
         "secret_hash": secret_hash(secret_key, secret) if secret else None,
+        **_reporting(record),
     }
-    for field in ("due_at", "finished_at", "returned_at"):
+    for field in ("due_at", "finished_at", "returned_at", "extended_due_at", "apology_at"):
         if values[field] is not None and values[field] < values["received_at"]:
             raise portal.BadRecord(field, "is before received_at")
     values["office_code"] = office_for(code, portal._text(record.get("office"), "office"))
     return values, _steps(record.get("steps"))
+
+
+def _reporting(record: dict) -> dict:
+    """The optional reporting columns of an import record (only those it gives, so an import without
+    them keeps what an admin recorded, e.g. a complaint)."""
+    out = {}
+    if "channel" in record:
+        raw = str(record.get("channel") or "").strip().lower()
+        if raw and raw not in CHANNEL_CODES:
+            raise portal.BadRecord("channel", f'"{raw}" is not a channel 1-3 (1 direct, 2 online, 3 postal)')
+        out["channel"] = CHANNEL_CODES.get(raw)
+    for name in ("submitted_at", "extended_due_at", "apology_at"):
+        if name in record:
+            out[name] = _time(record, name)
+    if "complaint" in record:
+        complaint = portal._text(record.get("complaint"), "complaint")
+        if len(complaint) > 2000:
+            raise portal.BadRecord("complaint", "is longer than 2000 characters")
+        out["complaint"] = complaint or None
+        out["complaint_at"] = utcnow() if complaint else None
+    return out
 
 
 def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:

@@ -1,57 +1,98 @@
-"""The on-time rule (DOMAIN.md, docs/ARCHITECTURE.md) and the national dossier statuses.
+"""The classification offices report by (REPORTING.md: Biểu 06, QĐ 766 chỉ tiêu 2.1), in one place.
 
-A dossier finishes at the first of finished_at, returned_at, or the time it entered status 3
-(refused) or 8 (stopped); status 7 (withdrawn) is not judged. Time spent in status 5 (supplement
-requested) is added to due_at. Finished: on time iff finish <= adjusted due. Open at the report
-date: late iff the report date is past the adjusted due, else undecided (None).
+Every report, the API, the kiosk and the dashboard count the verdicts made here:
+- **Universe:** accepted dossiers. Status 1 (submitted online, not accepted) is never received,
+  whatever its times say; a refusal (status 3) counts only when the history shows the dossier was
+  accepted first (a step in status 2, 4, 5 or 6 before it): else it is a refusal at the counter.
+- **End:** the first end status, in this order: 9 Đã xử lý xong (finished_at) wins over 10 Đã trả
+  kết quả (returned_at); then the earliest of 8 Dừng xử lý, 3 (after acceptance) and 7 rút hồ sơ.
+  Withdrawals are judged.
+- **Supplements (status 5)** are episodes (start, end) from the step history. A dossier that reached
+  its end has each episode's time subtracted from its end. A dossier still waiting on a supplement
+  ends at the time of the request when it was the only one, and is quá hạn when requested more than
+  once. Time in status 6 (nghĩa vụ tài chính) is subtracted the same way only for the fields an admin
+  set so (`pause_fees`, off by default). Subtraction is in calendar time, as QĐ 766 does, even where
+  the appointment was counted in working days (an approximation).
+- **Verdict**, always against the original appointment (due_at; an extension, extended_due_at, does
+  not move it): finished: the effective end's office day before the due day ⇒ early (trước hạn),
+  effective end no later than due ⇒ on_time (đúng hạn), else late (quá hạn). Open at the judging
+  time (a period's end, or now): in_time (trong hạn) or late, by the same effective end (the judging
+  time minus supplement time, or the pending-supplement rule). Without an appointment, the procedure's
+  maximum time from acceptance when known, else the dossier cannot be late (đúng hạn / trong hạn).
+- **A period [start, end)**: received in it (accepted at ≥ start: trực tuyến when the channel is 2,
+  else trực tiếp, bưu chính) or carried over (accepted before start, not ended before start);
+  finished in it (ended before end) or open at its end.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from motcua import scale
+from motcua.officetime import OFFSET
 
 STATUS_LABELS = {
-    1: ("Mới đăng ký", "Newly registered"),
-    2: ("Được tiếp nhận", "Received"),
+    1: ("Mới đăng ký", "Submitted, awaiting acceptance"),
+    2: ("Được tiếp nhận", "Accepted"),
     3: ("Không được tiếp nhận", "Not accepted"),
-    4: ("Đang xử lý", "In progress"),
-    5: ("Yêu cầu bổ sung giấy tờ", "Additional documents requested"),
-    6: ("Yêu cầu thực hiện nghĩa vụ tài chính", "Payment of fees requested"),
-    7: ("Công dân yêu cầu rút hồ sơ", "Withdrawn by the applicant"),
+    4: ("Đang xử lý", "Being processed"),
+    5: ("Yêu cầu bổ sung giấy tờ", "Extra documents needed"),
+    6: ("Yêu cầu thực hiện nghĩa vụ tài chính", "Fees or taxes to be paid"),
+    7: ("Công dân yêu cầu rút hồ sơ", "Withdrawn at the applicant's request"),
     8: ("Dừng xử lý", "Processing stopped"),
     9: ("Đã xử lý xong", "Processed, result ready"),
-    10: ("Đã trả kết quả", "Result returned"),
+    10: ("Đã trả kết quả", "Result handed over"),
 }
 NEXT_STEP = {
     5: (
-        "Vui lòng mang giấy tờ bổ sung theo yêu cầu đến quầy tiếp nhận; thời gian bổ sung không "
-        "tính vào thời hạn giải quyết.",
+        "Mời Ông/Bà mang giấy tờ ghi trong Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ đến quầy tiếp nhận. "
+        "Thời gian bổ sung không tính vào thời hạn giải quyết.",
         "Please bring the requested documents to the reception counter; the time this takes does "
         "not count against the deadline.",
     ),
     6: (
-        "Vui lòng nộp phí, lệ phí theo thông báo tại quầy hoặc trực tuyến để hồ sơ được tiếp tục xử lý.",
+        "Mời Ông/Bà thực hiện nghĩa vụ tài chính (nộp thuế, phí, lệ phí) theo thông báo, tại quầy hoặc "
+        "trực tuyến, để hồ sơ được tiếp tục giải quyết.",
         "Please pay the fees as notified, at the counter or online, so processing can continue.",
     ),
     9: (
-        "Kết quả đã sẵn sàng: mời ông/bà mang giấy tiếp nhận đến quầy trả kết quả.",
-        "The result is ready: please bring your receipt to the result counter.",
+        "Đã có kết quả. Mời Ông/Bà mang giấy hẹn và giấy tờ tùy thân đến quầy trả kết quả.",
+        "Your result is ready: please bring your receipt and ID to the result counter.",
     ),
     3: (
-        "Hồ sơ không được tiếp nhận; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
+        "Hồ sơ không được tiếp nhận. Lý do được ghi trong Phiếu từ chối; Ông/Bà có thể hỏi thêm tại quầy tiếp nhận.",
         "The dossier was not accepted; please ask at the reception counter for the reason.",
     ),
     8: (
-        "Hồ sơ đã dừng xử lý; vui lòng liên hệ quầy tiếp nhận để biết lý do.",
+        "Hồ sơ đã dừng giải quyết. Lý do được ghi trong Thông báo dừng giải quyết hồ sơ; Ông/Bà có thể hỏi "
+        "thêm tại quầy tiếp nhận.",
         "Processing was stopped; please ask at the reception counter for the reason.",
     ),
 }
+# An open dossier past its appointment: the citizen is not sent back on a date that has passed.
+LATE_ADVICE = (
+    "Hồ sơ đã quá ngày hẹn trả. Cơ quan xin lỗi Ông/Bà vì sự chậm trễ này. Mời Ông/Bà hỏi cán bộ tại quầy "
+    "tiếp nhận về ngày trả kết quả.",
+    "Your application is past its appointment date. We apologise for the delay. Please ask the staff at "
+    "the reception counter when the result will be ready.",
+)
 REASON_LABELS = scale.STANDARD_REASONS  # codes always accepted from a tablet, with their names
-ENDING_STATUSES = (3, 8)
-RULE_VERSION = 1  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
-SUPPLEMENT_STATUS = 5
-WITHDRAWN_STATUS = 7
+RULE_VERSION = 2  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
+SUBMITTED_STATUS, REFUSED_STATUS, SUPPLEMENT_STATUS, FEES_STATUS = 1, 3, 5, 6
+WITHDRAWN_STATUS, STOPPED_STATUS, FINISHED_STATUS, RETURNED_STATUS = 7, 8, 9, 10
+ENDING_STATUSES = (REFUSED_STATUS, WITHDRAWN_STATUS, STOPPED_STATUS)  # ends after 9 and 10
+ACCEPTED_STEPS = (2, 4, 5, 6)  # a step in one of these before a refusal: it followed an acceptance
+CHANNELS = {1: ("Trực tiếp", "In person"), 2: ("Trực tuyến", "Online"), 3: ("Bưu chính công ích", "By post")}
+ONLINE_CHANNEL = 2
+
+EARLY, ON_TIME, LATE, IN_TIME = "early", "on_time", "late", "in_time"
+VERDICTS = (EARLY, ON_TIME, LATE, IN_TIME)
+# The words of Biểu 06 for each verdict (the kiosk and the dashboard show these).
+VERDICT_LABELS = {
+    EARLY: ("Trước hạn", "Ahead of schedule"),
+    ON_TIME: ("Đúng hạn", "On time"),
+    LATE: ("Quá hạn", "Overdue"),
+    IN_TIME: ("Còn trong hạn", "Within the deadline"),
+}
 
 
 @dataclass
@@ -63,7 +104,7 @@ class Step:
 
 @dataclass
 class DossierTimes:
-    """What the rule needs of a dossier; all times comparable (all naive UTC or all aware)."""
+    """What the rules need of a dossier; all times comparable (all naive UTC or all aware)."""
 
     status: int
     received_at: datetime
@@ -72,66 +113,159 @@ class DossierTimes:
     returned_at: datetime | None = None
     status_at: datetime | None = None
     steps: list[Step] = field(default_factory=list)
+    channel: int | None = None
 
 
 @dataclass(frozen=True)
 class Verdict:
-    finished_at: datetime | None  # the finish time the rule uses (None while open at the date)
-    on_time: bool | None  # None: withdrawn, no due date, or open and not yet late
+    """A dossier judged at a moment: `verdict` one of VERDICTS (None: not accepted)."""
+
+    finished_at: datetime | None  # the end the rule uses, when it is no later than the judging time
+    on_time: bool | None  # finished: not late; open: False when late, else None (not decided yet)
     late: bool
-    adjusted_due: datetime | None
+    adjusted_due: datetime | None  # the appointment moved by the time subtracted (display only)
+    verdict: str | None = None
+    accepted: bool = True
+    supplements: int = 0  # supplement requests (status 5 episodes) up to the judging time
+    pending_supplement: bool = False
 
 
-def finish_time(d: DossierTimes) -> datetime | None:
-    candidates = [t for t in (d.finished_at, d.returned_at) if t is not None]
-    if d.status in ENDING_STATUSES or any(s.status in ENDING_STATUSES for s in d.steps):
-        entered = [s.started_at for s in d.steps if s.status in ENDING_STATUSES and s.started_at]
-        if entered:
-            candidates.append(min(entered))
-        elif d.status in ENDING_STATUSES and d.status_at is not None:
-            candidates.append(d.status_at)
-    return min(candidates) if candidates else None
+def _entered(d: DossierTimes, status: int) -> datetime | None:
+    """When the dossier first entered `status`: its step history, else status_at for the current one."""
+    times = [s.started_at for s in d.steps if s.status == status and s.started_at is not None]
+    if times:
+        return min(times)
+    return d.status_at if d.status == status and d.status_at is not None else None
 
 
-def supplement_time(d: DossierTimes, until: datetime) -> timedelta:
-    """Time in status 5 up to `until` (an open supplement request counts until `until`)."""
+def end_time(d: DossierTimes) -> datetime | None:
+    """The first end status's time: 9 before 10, then the earliest of 8, 3 (after acceptance) and 7."""
+    for moment in (d.finished_at or _entered(d, FINISHED_STATUS), d.returned_at or _entered(d, RETURNED_STATUS)):
+        if moment is not None:
+            return moment
+    others = [t for t in (_entered(d, s) for s in ENDING_STATUSES) if t is not None]
+    return min(others) if others else None
+
+
+finish_time = end_time
+
+
+def accepted(d: DossierTimes) -> bool:
+    """Counted as received (tiếp nhận): never status 1; a refusal only after an acceptance."""
+    if d.status == SUBMITTED_STATUS:
+        return False
+    refused = _entered(d, REFUSED_STATUS)
+    if refused is None or d.finished_at or d.returned_at:
+        return True
+    return any(s.status in ACCEPTED_STEPS and (s.started_at is None or s.started_at <= refused) for s in d.steps)
+
+
+def episodes(d: DossierTimes, status: int = SUPPLEMENT_STATUS) -> list[tuple[datetime, datetime | None]]:
+    """(start, end or None while pending) of each time the dossier was in `status`, from the steps;
+    the current status counts from status_at when no step shows it."""
+    out = sorted((s.started_at, s.finished_at) for s in d.steps if s.status == status and s.started_at is not None)
+    if d.status == status and d.status_at is not None and not any(end is None for _, end in out):
+        if not out or out[-1][0] < d.status_at:
+            out.append((d.status_at, None))
+    return out
+
+
+def _paused(spans, until: datetime) -> timedelta:
+    """Time of the episodes before `until` (a pending one counts until `until`)."""
     total = timedelta(0)
-    for s in d.steps:
-        if s.status != SUPPLEMENT_STATUS or s.started_at is None or s.started_at >= until:
+    for start, end in spans:
+        if start >= until:
             continue
-        end = min(s.finished_at or until, until)
-        if end > s.started_at:
-            total += end - s.started_at
+        stop = min(end or until, until)
+        if stop > start:
+            total += stop - start
     return total
 
 
-def judge(d: DossierTimes, at: datetime) -> Verdict:
-    """The dossier's standing at the report date `at`."""
-    if d.status == WITHDRAWN_STATUS:
-        return Verdict(None, None, False, None)
-    finished = finish_time(d)
-    if finished is not None and finished > at:
-        finished = None  # finished after the report date: judged as open at that date
-    if d.due_at is None:
-        return Verdict(finished, None, False, None)
-    until = finished or at
-    adjusted = d.due_at + supplement_time(d, until)
-    if finished is not None:
-        on_time = finished <= adjusted
-        return Verdict(finished, on_time, not on_time, adjusted)
-    if at > adjusted:
-        return Verdict(None, False, True, adjusted)
-    return Verdict(None, None, False, adjusted)
+def supplement_time(d: DossierTimes, until: datetime, pause_fees: bool = False) -> timedelta:
+    total = _paused(episodes(d), until)
+    return total + _paused(episodes(d, FEES_STATUS), until) if pause_fees else total
 
 
-def settled(d: DossierTimes) -> Verdict | None:
-    """The verdict of a finished dossier, which no later report date changes (it equals
-    `judge(d, at)` for every `at` at or after its finish); None while open or withdrawn.
-    Stored with the dossier when it is written, so reports count finished dossiers in SQL."""
-    if d.status == WITHDRAWN_STATUS:
+def _day(moment: datetime):
+    return (moment + OFFSET).date() if moment.tzinfo is None else moment.astimezone().date()
+
+
+def judge(d: DossierTimes, at: datetime, pause_fees: bool = False, max_time: timedelta | None = None) -> Verdict:
+    """The dossier's standing at `at` (a report period's end, or now). `max_time`: the procedure's
+    maximum time, used when the dossier has no appointment."""
+    if not accepted(d):
+        return Verdict(None, None, False, None, None, accepted=False)
+    due = d.due_at if d.due_at is not None else (d.received_at + max_time if max_time else None)
+    ended = end_time(d)
+    if ended is not None and ended > at:
+        ended = None  # ended after `at`: open at that time
+    supplements = [e for e in episodes(d) if e[0] < (ended or at)]
+    paused = supplement_time(d, ended or at, pause_fees)
+    adjusted = due + paused if due is not None else None
+    if ended is not None:
+        effective = ended - paused
+        if due is None or effective <= due:
+            verdict = EARLY if due is not None and _day(effective) < _day(due) else ON_TIME
+        else:
+            verdict = LATE
+        return Verdict(ended, verdict != LATE, verdict == LATE, adjusted, verdict, True, len(supplements))
+    pending = [e for e in supplements if e[1] is None or e[1] > at]
+    if pending and len(supplements) > 1:
+        verdict = LATE
+    else:
+        if pending:  # the only request: the dossier ends at the time of the request
+            effective = pending[0][0] - (paused - _paused(pending, at))
+        else:
+            effective = at - paused
+        verdict = LATE if due is not None and effective > due else IN_TIME
+    late = verdict == LATE
+    return Verdict(None, False if late else None, late, adjusted, verdict, True, len(supplements), bool(pending))
+
+
+def settled(d: DossierTimes, pause_fees: bool = False, max_time: timedelta | None = None) -> Verdict | None:
+    """The verdict of a dossier that reached its end, which no later judging time changes; None while
+    open or when not accepted. Stored with the dossier when it is written (storage.verdicts)."""
+    ended = end_time(d)
+    if ended is None or not accepted(d):
         return None
-    finished = finish_time(d)
-    return judge(d, finished) if finished is not None else None
+    return judge(d, ended, pause_fees, max_time)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A dossier in a report period: how Biểu 06 counts it."""
+
+    received: str  # online | direct_postal | carried_over
+    finished: bool  # ended in the period (else open at its end)
+    verdict: str  # early | on_time | late (finished); in_time | late (open)
+
+
+def standing(
+    d: DossierTimes,
+    start: datetime,
+    end: datetime,
+    pause_fees: bool = False,
+    max_time: timedelta | None = None,
+) -> Standing | None:
+    """Where a dossier counts in the period [start, end); None: not in it (not accepted, accepted
+    after it, or ended before it)."""
+    if not accepted(d) or d.received_at >= end:
+        return None
+    ended = end_time(d)
+    if ended is not None and ended < start:
+        return None
+    if d.received_at < start:
+        received = "carried_over"
+    else:
+        received = "online" if d.channel == ONLINE_CHANNEL else "direct_postal"
+    verdict = judge(d, end, pause_fees, max_time)
+    return Standing(received, verdict.finished_at is not None and verdict.finished_at < end, verdict.verdict)
+
+
+def days_late(due: datetime, at: datetime) -> int:
+    """Office days from the appointment's day to `at`'s day (0 when not past)."""
+    return max(0, (_day(at) - _day(due)).days)
 
 
 is_satisfied, is_negative = scale.is_satisfied, scale.is_negative

@@ -160,6 +160,21 @@ dossiers = Table(
     Column("on_time", Boolean),  # NULL: open, withdrawn or without due date
     Column("supplement_s", Integer),  # seconds in status 5 added to due_at
     Column("verdict_rule", Integer),  # rules.RULE_VERSION that judged it; NULL: never judged
+    # Reporting facts (REPORTING.md, migration 0013). channel: 1 trực tiếp, 2 trực tuyến, 3 bưu chính
+    # công ích (NULL: not known, counted with trực tiếp). received_at is the acceptance (tiếp nhận);
+    # due_at the appointment on the receipt (ngày hẹn trả gốc), extended_due_at the current one after
+    # an apology letter (Mẫu 04, apology_at); the dossier stays judged against due_at.
+    Column("channel", Integer),
+    Column("submitted_at", DateTime),
+    Column("extended_due_at", DateTime),
+    Column("apology_at", DateTime),
+    Column("complaint", Text),  # a complaint (phản ánh, kiến nghị) about the dossier, as recorded
+    Column("complaint_at", DateTime),
+    # The settled classification (central.rules): early | on_time | late for a dossier that reached an
+    # end status (9, 10, 8, 7, 3 after acceptance); NULL while open. accepted: counted as received
+    # (false for status 1 and for a refusal at the counter).
+    Column("verdict", String(8)),
+    Column("accepted", Boolean),
 )
 Index("ix_dossiers_office_received", dossiers.c.office_code, dossiers.c.received_at)
 # Covers the reports' GROUP BY over finished dossiers (procedure and code: by procedure, 766 figure).

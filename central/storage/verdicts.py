@@ -1,21 +1,33 @@
-"""Settled verdicts of finished dossiers, stored with the dossier so reports count them in SQL.
+"""Settled verdicts of dossiers that reached their end, stored with the dossier so reports count them in SQL.
 
 `verdict_columns` turns a dossier (its columns and steps, as the importer checked them) into the
-stored columns, with `central.rules.settled`: the same rule reports apply at report time to the
-dossiers still open. A row whose `verdict_rule` is not `rules.RULE_VERSION` is judged afresh.
+stored columns with `central.rules.settled`: the same rules reports apply at report time to the
+dossiers still open. A row whose `verdict_rule` is not `rules.RULE_VERSION` is judged afresh
+(`backfill`, run by migrations 0004 and 0013 and after a change of the fields whose status 6 pauses
+the clock).
+
+Which fields pause the clock during status 6 (nghĩa vụ tài chính) is kept in the database
+(server_meta `fee_pause_fields`, a JSON list of field codes; none by default), so every process that
+writes or reports dossiers reads the same setting: `motcua-central report fee-pause`.
 """
 
+import json
 from collections import defaultdict
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import Connection
 
 from central import rules
-from central.storage.schema import dossier_steps, dossiers
+from central.storage.schema import dossier_steps, dossiers, procedures, server_meta
+
+FEE_PAUSE_KEY = "fee_pause_fields"
+DOSSIER_FIELDS = ("code", "status", "received_at", "due_at", "finished_at", "returned_at", "status_at", "channel")
 
 
 def _get(thing, name):
-    return thing.get(name) if isinstance(thing, dict) else getattr(thing, name)
+    if isinstance(thing, dict):
+        return thing.get(name)
+    return getattr(thing, name, None)
 
 
 def times(values, steps) -> rules.DossierTimes:
@@ -28,35 +40,51 @@ def times(values, steps) -> rules.DossierTimes:
         returned_at=_get(values, "returned_at"),
         status_at=_get(values, "status_at"),
         steps=[rules.Step(_get(s, "status"), _get(s, "started_at"), _get(s, "finished_at")) for s in steps],
+        channel=_get(values, "channel"),
     )
 
 
-def verdict_columns(values, steps) -> dict:
-    """finished_effective_at, on_time, supplement_s and verdict_rule of a dossier to write."""
-    verdict = rules.settled(times(values, steps))
+def fee_pause_fields(conn: Connection) -> frozenset:
+    """Field codes whose status 6 pauses the clock (server_meta; none by default)."""
+    try:
+        value = conn.scalar(select(server_meta.c.value).where(server_meta.c.key == FEE_PAUSE_KEY))
+    except Exception:  # a database older than server_meta (migration 0002) has no setting
+        return frozenset()
+    return frozenset(json.loads(value)) if value else frozenset()
+
+
+def pausing_procedures(conn: Connection, fields: frozenset | None = None) -> frozenset:
+    """Procedure codes of the fields whose status 6 pauses the clock."""
+    fields = fee_pause_fields(conn) if fields is None else fields
+    if not fields:
+        return frozenset()
+    return frozenset(conn.scalars(select(procedures.c.code).where(procedures.c.field_code.in_(sorted(fields)))))
+
+
+def verdict_columns(values, steps, pause_fees: bool = False) -> dict:
+    """finished_effective_at, on_time, verdict, accepted, supplement_s and verdict_rule of a dossier to write."""
+    d = times(values, steps)
+    verdict = rules.settled(d, pause_fees)
+    out = {"accepted": rules.accepted(d), "verdict_rule": rules.RULE_VERSION}
     if verdict is None:
-        return {
-            "finished_effective_at": None,
-            "on_time": None,
-            "supplement_s": None,
-            "verdict_rule": rules.RULE_VERSION,
-        }
+        return out | {"finished_effective_at": None, "on_time": None, "supplement_s": None, "verdict": None}
     due = _get(values, "due_at")
     supplement = (verdict.adjusted_due - due).total_seconds() if verdict.adjusted_due and due else None
-    return {
+    return out | {
         "finished_effective_at": verdict.finished_at,
         "on_time": verdict.on_time,
+        "verdict": verdict.verdict,
         "supplement_s": None if supplement is None else int(supplement),
-        "verdict_rule": rules.RULE_VERSION,
     }
 
 
 def backfill(conn: Connection, batch: int = 2000) -> int:
-    """Stores the verdict of every dossier not judged by the current rule; returns how many."""
+    """Stores the verdict of every dossier not judged by the current rule; returns how many. Writes
+    only the columns the database has (migration 0004 runs it before 0013 adds the newer ones)."""
+    present = {c["name"] for c in inspect(conn).get_columns("dossiers")}
+    columns = [dossiers.c[c] for c in DOSSIER_FIELDS if c in present] + [dossiers.c.procedure_code]
+    pausing = pausing_procedures(conn)
     done = 0
-    columns = [
-        dossiers.c[c] for c in ("code", "status", "received_at", "due_at", "finished_at", "returned_at", "status_at")
-    ]
     stale = (dossiers.c.verdict_rule.is_(None)) | (dossiers.c.verdict_rule != rules.RULE_VERSION)
     last = ""
     while True:
@@ -73,10 +101,22 @@ def backfill(conn: Connection, batch: int = 2000) -> int:
                 dossier_steps.c.status,
                 dossier_steps.c.started_at,
                 dossier_steps.c.finished_at,
-            ).where(dossier_steps.c.dossier_code.in_(codes), dossier_steps.c.status.in_((3, 5, 8)))
+            ).where(dossier_steps.c.dossier_code.in_(codes), dossier_steps.c.status.isnot(None))
         ):
             steps[s.dossier_code].append(s)
         for r in rows:
-            conn.execute(update(dossiers).where(dossiers.c.code == r.code).values(**verdict_columns(r, steps[r.code])))
+            values = verdict_columns(r, steps[r.code], r.procedure_code in pausing)
+            values = {k: v for k, v in values.items() if k in present}
+            conn.execute(update(dossiers).where(dossiers.c.code == r.code).values(**values))
         done += len(rows)
         last = codes[-1]
+
+
+def set_fee_pause_fields(conn: Connection, fields) -> int:
+    """Stores the fields whose status 6 pauses the clock and judges every dossier again; returns how many."""
+    from sqlalchemy import delete, insert
+
+    conn.execute(delete(server_meta).where(server_meta.c.key == FEE_PAUSE_KEY))
+    conn.execute(insert(server_meta).values(key=FEE_PAUSE_KEY, value=json.dumps(sorted(set(fields)))))
+    conn.execute(update(dossiers).values(verdict_rule=None))
+    return backfill(conn)
