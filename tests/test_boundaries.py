@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WIRE = {
     "motcua.text",
     "motcua.dossier_code",
+    "motcua.missed",
     "motcua.officetime",
     "motcua.pin",
     "motcua.scale",

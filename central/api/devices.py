@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from central.api.heartbeats import MAX_AGE_S, QUARANTINE_SHOWN, heartbeat_writer
 
+from central import missed as missed_searches
 from central import stats
 from central.api.auth import Caller, device_caller
 from central.api.deps import Db
@@ -16,6 +17,7 @@ from central.cleantext import StorableStr
 from central.errors import BadInput
 from central.storage.schema import devices, offices, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire
+from motcua import missed
 
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -31,6 +33,16 @@ class QuarantinedItem(BaseModel):
     score: int | None = Field(None, ge=0, le=10)
 
 
+class MissedSearch(BaseModel):
+    """A kiosk's running total of one search that ended with nothing offered or nothing tapped."""
+
+    model_config = ConfigDict(extra="forbid")
+    day: str = Field(..., pattern=missed.DAY_PATTERN)
+    query: StorableStr = Field(..., min_length=1, max_length=missed.QUERY_MAX)
+    outcome: str = Field(..., pattern=f"^({'|'.join(missed.OUTCOMES)})$")
+    count: int = Field(..., ge=1, le=missed.COUNT_MAX)
+
+
 class Heartbeat(BaseModel):
     app: str = Field(..., pattern="^(kiosk|rating)$")
     version: StorableStr = Field("", max_length=64)
@@ -42,6 +54,7 @@ class Heartbeat(BaseModel):
     quarantined: int = Field(0, ge=0, le=10**9)
     quarantine_reason: StorableStr | None = None
     quarantined_items: list[QuarantinedItem] = Field(default_factory=list, max_length=500)
+    missed_searches: list[MissedSearch] = Field(default_factory=list, max_length=missed.PER_BEAT)
 
 
 @router.post("/heartbeat", summary="A device reports its state; receives queued commands")
@@ -52,6 +65,9 @@ def heartbeat(body: Heartbeat, request: Request, db: Db, caller: Caller = Depend
         last_sync = to_db(parse_time(body.last_sync_at)) if body.last_sync_at else None
     except BadTime as bad:
         raise BadInput("last_sync_at", f"last_sync_at: {bad}") from None
+    if body.missed_searches and caller.kind != "kiosk":
+        raise BadInput("missed_searches", "missed_searches: only a kiosk reports missed searches")
+    found_none = missed_searches.checked([m.model_dump() for m in body.missed_searches])
     age = body.oldest_pending_age_s
     state = {
         "app": body.app,
@@ -70,6 +86,8 @@ def heartbeat(body: Heartbeat, request: Request, db: Db, caller: Caller = Depend
             ],
             ensure_ascii=False,
         ),
+        "missed_searches": found_none,  # stored in the beat's transaction (central.missed)
+        "office_code": caller.office,
     }
     now, commands = heartbeat_writer(request.app).record(caller.id, state)
     answer = {"ok": True, "server_time": to_wire(now), "commands": commands}

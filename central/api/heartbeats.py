@@ -19,6 +19,7 @@ import threading
 
 from sqlalchemy import bindparam, or_, update
 
+from central import missed
 from central.api.errors import ApiError
 from central.cleantext import UNSTORABLE, storable
 from central.storage import is_sqlite, write_lock
@@ -150,6 +151,9 @@ class HeartbeatWriter:
                 .values(delivered_at=now)
                 .returning(device_commands.c.id, device_commands.c.device_id, device_commands.c.name)
             ).all()
+            for b in batch:  # every beat's counts (a total sent twice is kept once: central.missed)
+                if b.state.get("missed_searches"):
+                    missed.store(conn, b.device_id, b.state["office_code"], b.state["missed_searches"], now)
         for c in sorted(delivered, key=lambda c: c.id):
             first[c.device_id].commands.append({"id": c.id, "name": c.name})
         self.transactions += 1

@@ -298,3 +298,40 @@ lookup_misses = Table(
     Column("window_start", Float, nullable=False),  # epoch seconds of the window's first miss
     Column("misses", Integer, nullable=False),
 )
+
+# Kiosk searches that found nothing or were not tapped (motcua/missed.py, migration 0016): per kiosk,
+# office day and folded query, the highest total the kiosk reported (a total sent twice counts once).
+missed_searches = Table(
+    "missed_searches",
+    metadata,
+    Column("device_id", Integer, ForeignKey("devices.id"), primary_key=True),
+    Column("day", String(10), primary_key=True),  # the office day, YYYY-MM-DD (no finer time is kept)
+    Column("query", String(80), primary_key=True),  # folded text (motcua.missed.key), never personal-looking
+    Column("outcome", String(8), primary_key=True),  # none (nothing offered) | untapped (nothing tapped)
+    Column("office_code", String(64), ForeignKey("offices.code"), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+Index("ix_missed_searches_office_day", missed_searches.c.office_code, missed_searches.c.day)
+
+# One row per [connector:NAME] of central.ini (central.connectors, migration 0015): where its next
+# pass resumes, which server process holds it, its last pass and error, statuses its map lacked.
+connectors = Table(
+    "connectors",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("cursor", Text),  # the source's modified time of the newest dossier a complete pass read
+    Column("lease_owner", String(64)),  # the server process running it (host:pid:random)
+    Column("lease_until", Float),  # epoch seconds; past it another process may take the lease
+    Column("last_run_at", DateTime),
+    Column("last_success_at", DateTime),
+    Column("last_error", Text),  # names the URL and the cause; never a credential
+    Column("last_error_at", DateTime),
+    Column("added", Integer, nullable=False, server_default="0"),  # the last complete pass's counts
+    Column("updated", Integer, nullable=False, server_default="0"),
+    Column("unchanged", Integer, nullable=False, server_default="0"),
+    Column("skipped", Integer, nullable=False, server_default="0"),
+    Column("unknown_statuses", Text),  # JSON {source status: {count, example code}} of the last pass
+)
