@@ -565,6 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
         _people_commands,
         _data_commands,
         _callback_commands,
+        _report_commands,
         _demo_commands,
     ):
         add_commands(sub)
@@ -779,6 +780,79 @@ def _callback_commands(sub) -> None:
     p.add_argument("--by", required=True, help="the admin account who called (motcua-central admin add NAME)")
     p.add_argument("--note", help="what was said or agreed (at most 500 characters)")
     p.set_defaults(func=cmd_callbacks_done)
+
+
+def cmd_report(args):
+    """report bieu06|late: the figures an office sends upward (central.bieu06), on standard output."""
+    from central import bieu06
+
+    period = bieu06.period_of(day_from=args.from_, day_to=args.to)
+    with _engine(args).connect() as conn:
+        name = bieu06.office_name(conn, args.office)
+        items = bieu06.classified(conn, args.office, period.start, period.end)
+        if args.report == "bieu06":
+            data = bieu06.report(conn, args.office, period, items)
+        else:
+            data = {"office": args.office, "from": period.first.isoformat(), "to": period.last.isoformat()}
+            data["items"] = bieu06.late_list(conn, args.office, period, items)
+    label = name or "Tất cả đơn vị"
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.report == "bieu06":
+        if args.format == "csv":
+            sys.stdout.write(bieu06.to_csv(data, label, args.recipient or ""))
+        else:
+            sys.stdout.buffer.write(bieu06.to_xlsx(data, label, args.recipient or ""))
+    else:
+        from central.exports import write_csv, xlsx_bytes
+
+        rows = bieu06.late_rows(data["items"])
+        if args.format == "csv":
+            write_csv(sys.stdout, rows)
+        else:
+            sys.stdout.buffer.write(xlsx_bytes(rows, "Hồ sơ quá hạn", widths={"A": 28, "B": 48, "C": 24}))
+
+
+def cmd_fee_pause(args):
+    from central.storage import verdicts
+
+    with _engine(args).begin() as conn:
+        if args.fields is None:
+            print(" ".join(sorted(verdicts.fee_pause_fields(conn))) or "(none)")
+            return
+        fields = [f.strip() for f in args.fields.split(",") if f.strip()]
+        judged = verdicts.set_fee_pause_fields(conn, fields)
+    print(f"status 6 pauses the clock in: {', '.join(fields) or '(no field)'}; {judged} dossiers judged again")
+
+
+def _report_commands(sub) -> None:
+    """report bieu06|late|fee-pause: the official figures (REPORTING.md)."""
+    rep = sub.add_parser("report", help="the figures an office reports upward (Biểu 06, late dossiers)").add_subparsers(
+        dest="report", required=True
+    )
+    for name, help_text in (
+        (
+            "bieu06",
+            "Biểu số 06/VPCP/KSTT per field: received (online, in person/by post, carried over), "
+            "finished (early, on time, late), open (in time, late), and the two rates",
+        ),
+        ("late", "the late dossiers of the period: code, procedure, field, appointment, days late, apology"),
+    ):
+        p = rep.add_parser(name, help=help_text)
+        p.add_argument("--office", help="office code (default: all offices, the province)")
+        p.add_argument("--from", dest="from_", required=True, help="first day, YYYY-MM-DD (office time)")
+        p.add_argument("--to", required=True, help="last day, YYYY-MM-DD, included")
+        p.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        if name == "bieu06":
+            p.add_argument("--recipient", help="Đơn vị nhận báo cáo, printed in the form's header")
+        p.set_defaults(func=cmd_report)
+    p = rep.add_parser(
+        "fee-pause",
+        help="fields (lĩnh vực codes) where status 6 (nghĩa vụ tài chính) pauses the clock; "
+        "without --fields, print them (none by default)",
+    )
+    p.add_argument("--fields", help='comma-separated field codes, e.g. "G09-TN01,G09-TN02"; "" for none')
+    p.set_defaults(func=cmd_fee_pause)
 
 
 def _demo_commands(sub) -> None:

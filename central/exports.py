@@ -37,9 +37,14 @@ def xlsx_bytes(
     number_formats: list | None = None,
     bold_first_row: bool = True,
     widths: dict | None = None,
+    merges: list | None = None,
+    bold_rows: list | None = None,
+    cell_formats: dict | None = None,
 ) -> bytes:
     """A one-sheet workbook. str cells are text (never formulas; control characters dropped), int and
-    float cells numbers (with number_formats[column] when given, e.g. "0.0%"), None an empty cell."""
+    float cells numbers (with number_formats[column] when given, e.g. "0.0%", or cell_formats[(row,
+    column)]), None an empty cell. merges: (first row, first column, last row, last column) ranges;
+    bold_rows: 1-based rows in bold (headings of a form)."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -58,10 +63,14 @@ def xlsx_bytes(
                 cell.data_type = "s"  # openpyxl made "=..." a formula
                 if value.startswith(FORMULA_START):
                     cell.quotePrefix = True
+            elif cell_formats and (r, c) in cell_formats:
+                cell.number_format = cell_formats[r, c]
             elif number_formats and c <= len(number_formats) and number_formats[c - 1]:
                 cell.number_format = number_formats[c - 1]
-            if r == 1 and bold_first_row:
+            if (r == 1 and bold_first_row) or (bold_rows and r in bold_rows):
                 cell.font = Font(bold=True)
+    for first_row, first_column, last_row, last_column in merges or ():
+        sheet.merge_cells(start_row=first_row, start_column=first_column, end_row=last_row, end_column=last_column)
     for column, width in (widths or {}).items():
         sheet.column_dimensions[column].width = width
     buf = io.BytesIO()

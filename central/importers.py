@@ -291,7 +291,7 @@ def check_dossier(record: dict, office_for, *, secret_key: bytes) -> tuple[dict,
         **_reporting(record),
     }
     for field in ("due_at", "finished_at", "returned_at", "extended_due_at", "apology_at"):
-        if values[field] is not None and values[field] < values["received_at"]:
+        if values.get(field) is not None and values[field] < values["received_at"]:
             raise portal.BadRecord(field, "is before received_at")
     values["office_code"] = office_for(code, portal._text(record.get("office"), "office"))
     return values, _steps(record.get("steps"))

@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, true, tuple_
 from sqlalchemy.engine import Connection
 
 from central import rules
 from central.dossiers import times_of
 from central.storage.schema import dossier_steps, dossiers, procedures, ratings
+from central.storage.verdicts import pausing_procedures
 from central.timeutil import OFFICE_TZ, to_db, to_wire, utcnow
 from motcua.officetime import OFFSET
 
@@ -198,6 +199,7 @@ class Finished(NamedTuple):
     day: datetime | None  # naive-UTC start of the office day of the finish, when counted per day
     on_time: bool
     n: int
+    verdict: str | None = None  # rules.EARLY | ON_TIME | LATE
 
 
 class NegativeRated(NamedTuple):
@@ -262,18 +264,21 @@ def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[li
     received = func.coalesce(dossiers.c.received_at, dossiers.c.received_at)
     keep = _in_office_by(office, start, end, received) + [
         _stored(),
-        dossiers.c.status != rules.WITHDRAWN_STATUS,
+        dossiers.c.accepted == true(),
         dossiers.c.due_at.isnot(None),
     ]
     fe = dossiers.c.finished_effective_at
-    return keep, [fe.is_(None), fe > end]
+    return keep, [fe.is_(None), fe >= end]
 
 
 def _supplemented():
-    """The dossier has a step in status 5, whose time the rule adds to the due date. (IN over the
-    steps' status index: the database reads those few steps once, not a lookup per dossier.)"""
-    return dossiers.c.code.in_(
-        select(dossier_steps.c.dossier_code).where(dossier_steps.c.status == rules.SUPPLEMENT_STATUS)
+    """The dossier is or was in status 5 (or 6, which pauses the clock in some fields): the rules
+    move its end, so it is judged in Python. (IN over the steps' status index: the database reads
+    those few steps once, not a lookup per dossier.)"""
+    paused = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
+    return or_(
+        dossiers.c.status.in_(paused),
+        dossiers.c.code.in_(select(dossier_steps.c.dossier_code).where(dossier_steps.c.status.in_(paused))),
     )
 
 
@@ -302,6 +307,7 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
         dossiers.c.due_at,
         dossiers.c.finished_at,
         dossiers.c.returned_at,
+        dossiers.c.channel,
     )
     parts = [select(*columns).where(*keep, part, _supplemented()) for part in open_parts]
     rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
@@ -324,10 +330,11 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
                 dossier_steps.c.status,
                 dossier_steps.c.started_at,
                 dossier_steps.c.finished_at,
-            ).where(dossier_steps.c.status.in_((3, 5, 8)), dossier_steps.c.dossier_code.in_(codes[i : i + 500]))
+            ).where(dossier_steps.c.status.isnot(None), dossier_steps.c.dossier_code.in_(codes[i : i + 500]))
         ):
             steps[s.dossier_code].append(s)
-    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end)) for r in rows]
+    pausing = pausing_procedures(conn)
+    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end, r.procedure_code in pausing)) for r in rows]
 
 
 def dossier_tally(
@@ -348,16 +355,19 @@ def dossier_tally(
         _stored(),
         dossiers.c.finished_effective_at >= start,
         dossiers.c.finished_effective_at < end,
-        dossiers.c.on_time.isnot(None),
+        dossiers.c.verdict.isnot(None),
+        dossiers.c.accepted == true(),
     ] + ([dossiers.c.office_code == office] if office else [])
     # Only columns of ix_dossiers_office_finished: a year of an office is read from the index alone.
     query = (
-        select(key.label("key"), day, dossiers.c.on_time, func.count().label("n"))
+        select(key.label("key"), day, dossiers.c.verdict, func.count().label("n"))
         .where(*in_period)
-        .group_by(key, day, dossiers.c.on_time)
+        .group_by(key, day, dossiers.c.verdict)
     )
     received = (
-        select(func.count()).select_from(dossiers).where(dossiers.c.received_at >= start, dossiers.c.received_at < end)
+        select(func.count())
+        .select_from(dossiers)
+        .where(dossiers.c.received_at >= start, dossiers.c.received_at < end, dossiers.c.accepted == true())
     )
     if office:
         received = received.where(dossiers.c.office_code == office)
@@ -365,8 +375,8 @@ def dossier_tally(
     names = procedure_names(conn, {r.key for r in grouped}) if by_procedure else {}
     make = Finished._make  # a year of an office per day: ~700 rows, built without keyword parsing
     finished = [
-        make((key, names.get(key), day_start(d) if per_day else None, bool(on_time), n))
-        for key, d, on_time, n in grouped
+        make((key, names.get(key), day_start(d) if per_day else None, verdict != rules.LATE, n, verdict))
+        for key, d, verdict, n in grouped
     ]
     negative = []
     if with_negative:  # driven by the (few) negative ratings, joined to their dossiers
@@ -381,13 +391,15 @@ def dossier_tally(
     finished_now = [
         (r, v)
         for r, v in judged
-        if v.finished_at is not None and start <= v.finished_at < end and v.on_time is not None
+        if v.finished_at is not None and start <= v.finished_at < end and v.verdict is not None
     ]
     rated_badly = _rated_negatively(conn, office, start, [r.code for r, _ in finished_now]) if with_negative else set()
     for r, v in finished_now:
         finish_day = _office_day(v.finished_at) if per_day else None
         finished.append(
-            Finished(r.procedure_code if by_procedure else None, r.procedure_name, finish_day, bool(v.on_time), 1)
+            Finished(
+                r.procedure_code if by_procedure else None, r.procedure_name, finish_day, bool(v.on_time), 1, v.verdict
+            )
         )
         if r.code in rated_badly:
             negative.append(NegativeRated(finish_day, 1))
@@ -436,12 +448,14 @@ def procedure_names(conn: Connection, codes: set) -> dict:
 
 
 def tally_figures(rows: list[Finished], received: int | None = None, open_late: int | None = None) -> dict:
-    """received, finished, on_time, late, on_time_rate, open_late of `Finished` rows (the API's "dossiers")."""
+    """received, finished, early, on_time (early included), late, on_time_rate, open_late of `Finished`
+    rows (the API's "dossiers"): on_time_rate is Biểu 06's rate, (trước hạn + đúng hạn) / đã giải quyết."""
     finished = sum(r.n for r in rows)
     on_time = sum(r.n for r in rows if r.on_time)
     return {
         "received": received,
         "finished": finished,
+        "early": sum(r.n for r in rows if r.verdict == rules.EARLY),
         "on_time": on_time,
         "late": finished - on_time,
         "on_time_rate": rules.rate(on_time, finished),
