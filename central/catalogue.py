@@ -35,6 +35,7 @@ def upsert_procedures(conn: Connection, items: list[dict]) -> dict:
             "change_seq": seq,
             "deleted": False,
             "updated_at": to_db(parse_time(item["updated_at"])) if item.get("updated_at") else utcnow(),
+            "portal_id": item.get("portal_id") or None,
         }
         if row is None:
             conn.execute(insert(procedures).values(code=item["code"], **values))
@@ -43,6 +44,14 @@ def upsert_procedures(conn: Connection, items: list[dict]) -> dict:
             conn.execute(update(procedures).where(procedures.c.code == item["code"]).values(**values))
             counts["updated"] += 1
     return counts
+
+
+def portal_ids(conn: Connection) -> dict[str, dict]:
+    """{code: {"portal_id", "updated_at" (ISO, as imported)}} of the procedures not deleted."""
+    rows = conn.execute(
+        select(procedures.c.code, procedures.c.portal_id, procedures.c.item).where(procedures.c.deleted.is_(False))
+    )
+    return {r.code: {"portal_id": r.portal_id, "updated_at": json.loads(r.item).get("updated_at")} for r in rows}
 
 
 def delete_procedures(conn: Connection, codes: list[str]) -> int:

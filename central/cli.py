@@ -430,6 +430,50 @@ def cmd_import(args):
     print(summary)
 
 
+def cmd_sync_procedures(args):
+    from central import portalsync
+    from central.settings import SCHEMA
+    from motcua.config import load_config
+
+    path = args.config or os.environ.get("MOTCUA_CENTRAL_CONFIG")
+    config = load_config(path, SCHEMA, os.environ)
+    if args.db is None and path:
+        args.db = config.server.db  # the config file's database (MOTCUA_DB over it)
+    codes = portalsync.read_codes(Path(args.codes)) if args.codes else None
+    try:
+        report = portalsync.sync_procedures(_engine(args), config.portal, codes)
+    except portalsync.SyncFailed as failed:
+        raise CliError(f"sync procedures: {failed}", 1) from None
+    print("\n".join(report.lines()))
+    if report.failed:
+        raise CliError(f"sync procedures: {len(report.failed)} procedures failed (kept as they were)", 3)
+
+
+def _sync_procedures_command(sync) -> None:
+    """sync procedures: the catalogue from the national portal (central.portalsync)."""
+    from central.portalsync import HELP
+
+    p = sync.add_parser(
+        "procedures",
+        help="the catalogue from the national portal ([portal] of central.ini)",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--config", help="central.ini with a [portal] section (default: env MOTCUA_CENTRAL_CONFIG)")
+    p.add_argument(
+        "--codes", metavar="FILE", help="only these procedures: codes one per line, a JSON list, or a saved list page"
+    )
+    p.set_defaults(func=cmd_sync_procedures)
+
+
+def _sync_commands(sub) -> None:
+    """sync procedures: read data from its sources now."""
+    sync = sub.add_parser("sync", help="read data from its sources now (national portal, province)").add_subparsers(
+        dest="sync_cmd", required=True
+    )
+    _sync_procedures_command(sync)
+
+
 def cmd_procedure_delete(args):
     from central.catalogue import delete_procedures
 
@@ -564,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
         _device_commands,
         _people_commands,
         _data_commands,
+        _sync_commands,
         _callback_commands,
         _report_commands,
         _demo_commands,

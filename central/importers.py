@@ -40,12 +40,25 @@ DOSSIER_COLUMNS = [
 CHANNEL_CODES = {"1": 1, "2": 2, "3": 3, "direct": 1, "online": 2, "postal": 3}
 REPORTING_COLUMNS = ["channel", "submitted_at", "extended_due_at", "apology_at", "complaint"]
 PROCEDURE_HELP = (
-    "Import procedures from the national public-service portal's JSON (a list of records, or an\n"
-    "object with 'items'/'data': code, name, category{code,name}, executionSteps, executionMethods,\n"
-    "executionCases, resultsDetails, legalBasisesDetails, ...), or from a CSV (UTF-8, header row)\n"
-    "with these columns:\n"
+    "Import procedures from a JSON file in any of these shapes:\n"
+    "- the national portal's (dichvucong.gov.vn) detail JSON: one record, a list of records, or the\n"
+    '  answer {"code": "OK", "data": {...}}; fields id (its UUID: the kiosk\'s QR and the slip link\n'
+    "  to https://dichvucong.gov.vn/thu-tuc-hanh-chinh/{id}), code, name, category/categoriesDetails,\n"
+    "  decisionNo, type, isWard/isProvince/isMinistry, executionSteps {name, description},\n"
+    "  executionMethods {submissionMethod DIRECT | ONLINE | POSTAL | DIRECT_AND_ONLINE,\n"
+    "  processingTime, processingTimeUnit WORKING_DAY | DAY | HOUR | MONTH | YEAR | OTHER (then\n"
+    "  cases[].processingDay), fees {value, description}}, executionCases, legalBasisesDetails\n"
+    "  {code, name}, resultsDetails, departmentsExecuting, keywords, updatedAt (epoch ms or ISO);\n"
+    "  the older shape (amount, number/title, decisionNumber, ...) is read too;\n"
+    "- the national exchange API's LayThuTuc records (MATTHC, TENTTHC, LINHVUCTHUCHIEN, ...);\n"
+    "- the project's own item shape (docs/ARCHITECTURE.md).\n"
+    "Unknown fields are ignored. Or from a CSV (UTF-8, header row) with these columns:\n"
     + "\n".join(f"  {k:<13} {v}" for k, v in portal.PROCEDURE_CSV_COLUMNS.items())
-    + "\nProcedures already present are updated; kiosks receive the change on their next sync."
+    + "\nand optionally:\n"
+    + "\n".join(f"  {k:<13} {v}" for k, v in portal.PROCEDURE_CSV_OPTIONAL.items())
+    + "\nA file with any bad record imports nothing (each problem is named: item or line, code, field).\n"
+    "Procedures already present are updated; kiosks receive the change on their next sync.\n"
+    "To fetch changes from the portal itself: motcua-central sync procedures."
 )
 DOSSIER_HELP = (
     "Import or update dossiers from a JSON list or a CSV (UTF-8, header row) with the columns\n"
@@ -148,8 +161,9 @@ class ImportProblems(BadInput):
         self.problems = problems
 
 
-def read_records(path: Path) -> list[tuple[str, dict]]:
-    """(where, record) pairs: 'file line N' for CSV, 'file item N' for JSON."""
+def read_records(path: Path, unwrap=None) -> list[tuple[str, dict]]:
+    """(where, record) pairs: 'file line N' for CSV, 'file item N' for JSON (`unwrap`: JSON → its list
+    of records, raising BadInput; by default a list, or an object's 'items'/'data'/'result')."""
     name = path.name
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -160,7 +174,12 @@ def read_records(path: Path) -> list[tuple[str, dict]]:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise ImportProblems([f"{name} line {err.lineno}: not valid JSON ({err.msg})"]) from None
-        if isinstance(data, dict):
+        if unwrap is not None:
+            try:
+                data = unwrap(data)
+            except BadInput as bad:
+                raise ImportProblems([f"{name}: {bad}"]) from None
+        elif isinstance(data, dict):
             data = data.get("items", data.get("data", data.get("result")))
         if not isinstance(data, list):
             raise ImportProblems([f"{name}: expected a JSON list of records (or an object with 'items')"])
@@ -199,16 +218,16 @@ def typed_time(value) -> datetime:
 def import_procedures_file(engine, path: Path) -> str:
     items, problems, seen = [], [], set()
     is_csv = path.suffix.lower() == ".csv"
-    for where, record in read_records(path):
+    for where, record in read_records(path, portal.records_in):
         try:
             item = portal.from_csv_row(record) if is_csv else portal.from_portal(record)
             if item.get("updated_at"):
                 item["updated_at"] = typed_time(item["updated_at"]).isoformat()
         except portal.BadRecord as bad:
-            problems.append(f"{where}, {bad}")
+            problems.append(f"{where}{portal.record_label(record)}, {bad}")
             continue
         except BadTime as bad:
-            problems.append(f"{where}, updated_at: {bad}")
+            problems.append(f"{where}{portal.record_label(record)}, updated_at: {bad}")
             continue
         if item["code"] in seen:
             problems.append(f"{where}, code: {item['code']} appears twice in the file")

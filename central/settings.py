@@ -139,7 +139,44 @@ SERVER = Section(
         "timezone_offset_hours": "offices are in Asia/Ho_Chi_Minh (motcua.officetime); remove the line",
     },
 )
-SCHEMA = Schema([SERVER], owner="central", title="central server")
+PORTAL = Section(
+    "portal",
+    "The national portal (dichvucong.gov.vn) that `motcua-central sync procedures` reads the catalogue "
+    "from, where the server can reach it. The addresses are those public parsers of the portal use; "
+    "should the portal move them, set the new ones here.",
+    [
+        Key(
+            "list_url",
+            "url",
+            "https://dichvucong.gov.vn/submitting/formality/list-all-formality-by-citizen",
+            "The list of procedures (POST {limit, lastId, q, categoryId, departmentCode}, paged by lastId): "
+            "their id, code and time of the last change.",
+        ),
+        Key(
+            "detail_url",
+            "url",
+            "https://dichvucong.gov.vn/configuring/formality/get-formality-by-citizen",
+            "One procedure in full (POST {id}), read when it is new or changed.",
+        ),
+        Key(
+            "department_code",
+            "str",
+            "",
+            "Only the procedures of this department (the list's departmentCode); empty = all.",
+        ),
+        Key("category_id", "str", "", "Only the procedures of this field (the list's categoryId); empty = all."),
+        Key("page_size", "int", 100, "Procedures asked for per page of the list.", min=1, max=1000),
+        Key(
+            "timeout_seconds",
+            "seconds",
+            20,
+            "Seconds one request to the portal may take; a slower one stops the sync and changes nothing.",
+            min=1,
+            max=300,
+        ),
+    ],
+)
+SCHEMA = Schema([SERVER, PORTAL], owner="central", title="central server")
 
 
 def from_environment(name: str):

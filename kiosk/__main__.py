@@ -46,6 +46,7 @@ def build_services(cfg):
         cfg.device.office_code,
         stats_period=cfg.kiosk.stats_period,
         search_limit=cfg.kiosk.search_limit,
+        portal_link=cfg.kiosk.portal_link,
         missed=MissedSearches(db),
     )
 

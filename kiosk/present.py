@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
 
 from kiosk.i18n import tr
 from motcua import officetime
@@ -18,6 +20,31 @@ def format_date(value: str | None, with_time: bool = True) -> str:
     if moment is None:
         return "—"
     return moment.strftime("%H:%M %d/%m/%Y" if with_time else "%d/%m/%Y")
+
+
+_PORTAL_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def with_portal_link(item: dict, template: str) -> dict:
+    """The procedure with `portal_url` built from its portal id and [kiosk] portal_link, or without one:
+    no id (or no template), no QR and no link. A `portal_url` an older server stored is never used (it was
+    built from the procedure code and opened an empty page)."""
+    item = dict(item)
+    item.pop("portal_url", None)
+    pid = item.get("portal_id")
+    if template and isinstance(pid, str) and _PORTAL_ID.match(pid):
+        item["portal_url"] = template.replace("{id}", quote(pid.lower(), safe=""))
+    return item
+
+
+def procedure_steps(steps) -> list[str]:
+    """Numbered steps ("1. ..."); a step that still begins with its own "Bước 1" (stored before the
+    importer dropped those prefixes) keeps it instead of getting a second number."""
+    lines = []
+    for i, step in enumerate(s for s in steps or [] if isinstance(s, str) and s.strip()):
+        text = step.strip()
+        lines.append(text if re.match(r"^(bước|buoc|step)\s*\d", text, re.IGNORECASE) else f"{i + 1}. {text}")
+    return lines
 
 
 def format_money(amount: float | int) -> str:

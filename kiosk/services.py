@@ -71,6 +71,7 @@ class KioskServices:
         stats_period: str = "30d",
         clock=time.time,
         search_limit: int = KIOSK.key("search_limit").default,
+        portal_link: str = KIOSK.key("portal_link").default,
         missed=None,
     ):
         self.catalogue = catalogue
@@ -78,6 +79,7 @@ class KioskServices:
         self.office_code = office_code
         self.stats_period = stats_period
         self.search_limit = search_limit  # [kiosk] search_limit
+        self.portal_link = portal_link  # [kiosk] portal_link: the portal page's address, {id} in it
         self.clock = clock
         self.missed = missed  # kiosk.missed.MissedSearches: searches that found nothing or were not tapped
         self.online: bool | None = None  # last contact with the server, None before the first
@@ -107,7 +109,9 @@ class KioskServices:
             return False
 
     def procedure(self, code: str) -> dict | None:
-        return self.catalogue.get(code)
+        """The cached procedure, with `portal_url` (its QR and the slip's link) only when the portal's id is known."""
+        item = self.catalogue.get(code)
+        return None if item is None else present.with_portal_link(item, self.portal_link)
 
     def data_age(self) -> float | None:
         return self.catalogue.data_age()

@@ -33,6 +33,16 @@ KIOSK = Section(
         ),
         Key("search_limit", "int", 50, "Most results shown for one search.", min=5, max=SEARCH_MAX),
         Key(
+            "portal_link",
+            "str",
+            "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/{id}",
+            "Link to a procedure's page on the national portal, shown as a QR on its screen and "
+            "printed on its slip; {id} is the portal's id of the procedure, stored when the portal's "
+            "JSON is imported. A procedure without that id gets no QR and no link; empty = never.",
+            pattern=r"(https?://[^\s{}]*\{id\}[^\s{}]*)?",
+            shape="an http(s) address holding {id}, or empty",
+        ),
+        Key(
             "scanner_max_gap_ms",
             "int",
             50,

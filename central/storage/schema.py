@@ -134,6 +134,9 @@ procedures = Table(
     Column("change_seq", Integer, nullable=False),  # catalogue change counter; the sync cursor
     Column("deleted", Boolean, nullable=False, server_default=text("false")),
     Column("updated_at", DateTime, nullable=False),
+    # The national portal's id (a UUID; 0014): its page dichvucong.gov.vn/thu-tuc-hanh-chinh/{id} and
+    # the detail `sync procedures` asks for. NULL: none known (no QR, no link on slips).
+    Column("portal_id", String(36)),
 )
 Index("ix_procedures_change_seq", procedures.c.change_seq)
 

@@ -117,7 +117,7 @@ class DetailScreen(KioskScreen):
             "facts": (None, [f"[b]{k}:[/b] {self._esc(str(v))}" for k, v in facts]),
             "methods": (t("detail.methods"), methods),
             "documents": (t("detail.documents"), docs),
-            "steps": (t("detail.steps"), [self._esc(s) for s in p.get("steps") or []]),
+            "steps": (t("detail.steps"), [self._esc(s) for s in present.procedure_steps(p.get("steps"))]),
             "address": (t("detail.address"), [self._esc(p.get("address") or "")]),
             "results": (t("detail.results"), [self._esc(r) for r in p.get("results") or []]),
             "requirements": (t("detail.requirements"), [self._esc(p.get("requirements") or "")]),
