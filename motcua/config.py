@@ -16,6 +16,7 @@ One system for every part (also in docs/CONFIG.md):
 - Secrets (a device's token) are read by a section's `finish` hook and never shown.
 """
 
+import ast
 import configparser
 import dataclasses
 import difflib
@@ -268,6 +269,14 @@ def _suggest(word: str, options) -> str:
     return f'; did you mean "{close[0]}"?' if close else ""
 
 
+def _as_written(line: str) -> str:
+    """A line configparser reports as repr(line), shown as it stands in the file."""
+    try:
+        return str(ast.literal_eval(line)).strip()
+    except (ValueError, SyntaxError):
+        return line.strip()
+
+
 def _read_file(path: Path | None, where: str) -> configparser.ConfigParser:
     """The INI file parsed (nothing when path is None); a file that cannot be read is a ConfigError."""
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",), default_section="\x00none")
@@ -278,7 +287,25 @@ def _read_file(path: Path | None, where: str) -> configparser.ConfigParser:
             parser.read_file(fh)
     except FileNotFoundError:
         raise ConfigError(f"{where}: config file not found") from None
-    except (configparser.Error, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise ConfigError(f"{where}: is a folder, not a config file") from None
+    except PermissionError:
+        raise ConfigError(f"{where}: this user may not read it (check its owner and mode)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except configparser.MissingSectionHeaderError as exc:
+        raise ConfigError(
+            f"{where} line {exc.lineno}: {exc.line.strip()!s} comes before any [section] header "
+            "(a section starts with a line like [server])"
+        ) from None
+    except configparser.DuplicateSectionError as exc:
+        raise ConfigError(f"{where} line {exc.lineno}: section [{exc.section}] appears twice") from None
+    except configparser.DuplicateOptionError as exc:
+        raise ConfigError(f"{where} line {exc.lineno}: [{exc.section}] {exc.option} appears twice") from None
+    except configparser.ParsingError as exc:
+        lines = "; ".join(f"line {n}: {_as_written(line)}" for n, line in exc.errors)
+        raise ConfigError(f"{where}: not a line of the form key = value ({lines})") from None
+    except configparser.Error as exc:
         raise ConfigError(f"{where}: cannot read: {exc}".replace("\n", " ")) from None
     return parser
 

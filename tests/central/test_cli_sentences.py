@@ -1,0 +1,80 @@
+"""Admin mistakes on the three command lines (motcua-central, motcua-kiosk, motcua-rating) get a sentence
+naming what is wrong and what to do: never a Python traceback, an exception's class name or a repr."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.pg import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON_INTERNALS = re.compile(
+    r"Traceback \(most recent call last\)|\b\w+(Error|Exception):|\bsqlalche\.me\b|\[SQL:|\bNone\b|HTTPConnectionPool|"
+    r"\\n'|File contains no section headers"
+)
+
+
+def run(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def said(proc: subprocess.CompletedProcess) -> str:
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, f"exit 0 after a mistake:\n{out}"
+    assert not PYTHON_INTERNALS.search(out), f"Python internals where a sentence belongs:\n{out}"
+    return out
+
+
+def test_central_mistakes(tmp_path):
+    db = str(tmp_path / "central.db")
+    out = said(run("central.cli", "--db", db, "device", "list", cwd=tmp_path))  # never initialised
+    assert f"motcua-central --db {db} init" in out and "not set up" in out
+    assert run("central.cli", "--db", db, "init", cwd=tmp_path).returncode == 0
+    pg = f"postgresql://motcua:geheim@127.0.0.1:{free_port()}/motcua"
+    out = said(run("central.cli", "--db", pg, "device", "list", cwd=tmp_path))  # nothing listens there
+    assert "cannot use the database" in out and f"127.0.0.1:{pg.rsplit(':', 1)[1]}" in out
+    assert "geheim" not in out  # the password stays out of the terminal
+    out = said(run("central.cli", "--db", db, "serve", "--port", "99999", cwd=tmp_path))
+    assert '"99999" is not a port number 1-65535' in out
+    assert run("central.cli", "--db", db, "office", "add", "XA-A", "Xã A", cwd=tmp_path).returncode == 0
+    out = said(run("central.cli", "--db", db, "office", "add", "XA-A", "Xã A", cwd=tmp_path))
+    assert "office XA-A already exists" in out
+    out = said(run("central.cli", "--db", db, "export", "ratings", "--from", "yesterday", cwd=tmp_path))
+    assert '--from: "yesterday" is not a day (YYYY-MM-DD' in out
+
+
+BAD_INI = {
+    "header.ini": ("[server\nurl = http://127.0.0.1:8000\n", "header.ini line 1: [server comes before any [section]"),
+    "latin1.ini": (
+        "[device]\nname = Qu\xe2y 1\n".encode("latin-1"),
+        "latin1.ini: not UTF-8 text (byte 18); save it as UTF-8",
+    ),
+    "noequals.ini": ("[server]\nurl\n", "noequals.ini: not a line of the form key = value (line 2: url)"),
+    "twice.ini": ("[server]\nurl = a\nurl = b\n", "twice.ini line 3: [server] url appears twice"),
+    "folder": (None, "folder: is a folder, not a config file"),
+}
+
+
+@pytest.mark.parametrize("app", ["kiosk", "rating"])
+@pytest.mark.parametrize("name", sorted(BAD_INI))
+def test_device_check_of_an_unreadable_config_says_what_is_wrong(app, name, tmp_path):
+    content, expected = BAD_INI[name]
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    out = said(run(app, "check", "--config", name, cwd=tmp_path))
+    assert expected in out
