@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from central import security
 from central.errors import BadInput
@@ -371,7 +371,8 @@ def cmd_office_add(args):
         try:
             conn.execute(insert(offices).values(code=args.code, name=args.name, unit_code=args.unit_code))
         except IntegrityError:
-            raise CliError(f"office {args.code!r} (or unit code {args.unit_code!r}) already exists", 2) from None
+            unit = f" or an office with unit code {args.unit_code}" if args.unit_code else ""
+            raise CliError(f"office {args.code}{unit} already exists", 2) from None
     print(f"office {args.code} added")
 
 
@@ -490,8 +491,10 @@ def cmd_export_ratings(args):
             return None
         try:
             return to_db(parse_time(text if "T" in text else text + "T00:00:00", allow_naive=True))
-        except BadTime as bad:
-            raise CliError(f"--{name}: {bad}", 2) from None
+        except BadTime:
+            raise CliError(
+                f'--{name}: "{text}" is not a day (YYYY-MM-DD, e.g. 2026-11-01, or an ISO time)', 2
+            ) from None
 
     start, end = bound(args.from_, "from"), bound(args.to, "to")
     query = select(ratings).order_by(ratings.c.created_at, ratings.c.id)
@@ -623,7 +626,7 @@ def _server_commands(sub) -> None:
 
     p = sub.add_parser("serve", help="run the HTTP server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--port", type=_port, default=8080)
     p.add_argument("--config", help="central.ini with a [server] section (env MOTCUA_CENTRAL_CONFIG)")
     p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     p.add_argument("--access-log", action="store_true", help="log every request line")
@@ -910,10 +913,33 @@ def _demo_commands(sub) -> None:
     )
 
 
+def _port(text: str) -> int:
+    """argparse type of --port: a TCP port number."""
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f'"{text}" is not a port number 1-65535')
+    return int(text)
+
+
+def database_problem(err: Exception, db: str | None) -> str:
+    """A sentence for a database the command could not use: not set up yet, or not reachable."""
+    where = normalize_url(db).split("@")[-1]  # never the password
+    text = str(getattr(err, "orig", err)).strip()
+    first = text.splitlines()[0] if text else type(err).__name__
+    if "no such table" in first or ("relation" in first and "does not exist" in first):
+        init = "motcua-central init" if not db else f"motcua-central --db {where if '://' in db else db} init"
+        return f"the database {where} is not set up for this version of motcua; run: {init}"
+    return f"cannot use the database {where}: {first}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
+    except (OperationalError, ProgrammingError) as err:  # not initialised, not reachable, locked
+        print(f"motcua-central: {database_problem(err, args.db)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
     except CliError as err:
         print(f"motcua-central: {err}", file=sys.stderr)
         return err.exit_code
