@@ -434,25 +434,51 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
         _add_on_time(conn, dimension, office, period, groups)
     names = _labels(conn, dimension, set(groups))
     items = [g.item(scale, names, via_dossier) for g in groups.values()]
+    for item in items:
+        item["label_key"] = label_key(dimension, item)
     items.sort(key=lambda i: (i["key"] is None, i["key"] if dimension in ("counter", "day") else "", str(i["label"])))
     return {"office": office, "period": period.as_dict(), "by": dimension, "scale": scale, "items": items}
+
+
+# Labels of rows that have no name of their own; each row also carries its key ("label_key"), which the
+# dashboard translates (breakdown.<label_key> in its catalogue), so the English pages show no Vietnamese.
+ROW_LABELS = {
+    "unknown_officer": "(không rõ cán bộ)",
+    "counter": "Quầy {counter}",
+    "unknown_counter": "(không rõ quầy)",
+    "no_dossier": "(đánh giá không gắn với hồ sơ)",
+    "unknown_field": "(lĩnh vực chưa rõ)",
+}
 
 
 def _key_of(dimension: str, value, rated: dict):
     """(key, label or None to look up) of a grouped value: staff id, counter, day or dossier code."""
     if dimension == "officer":
-        return value, (None if value is not None else "(không rõ cán bộ)")
+        return value, (None if value is not None else ROW_LABELS["unknown_officer"])
     if dimension == "counter":
-        return value, (f"Quầy {value}" if value is not None else "(không rõ quầy)")
+        return value, (
+            ROW_LABELS["counter"].format(counter=value) if value is not None else ROW_LABELS["unknown_counter"]
+        )
     if dimension == "day":
         day = date.fromisoformat(value)
         return value, f"{day:%d/%m/%Y}"
     facts = rated.get(value) if value else None
     if facts is None:
-        return None, "(không gắn hồ sơ)"
+        return None, ROW_LABELS["no_dossier"]
     if dimension == "procedure":
         return facts[0], facts[1] or None
-    return facts[2] or "?", facts[3] or "(lĩnh vực chưa rõ)"
+    return facts[2] or "?", facts[3] or ROW_LABELS["unknown_field"]
+
+
+def label_key(dimension: str, item: dict) -> str | None:
+    """Which ROW_LABELS text a row of `satisfaction_by` shows, or None when it shows a name or a date."""
+    if item["key"] is None:
+        return {"officer": "unknown_officer", "counter": "unknown_counter"}.get(dimension, "no_dossier")
+    if dimension == "counter":
+        return "counter"
+    if dimension == "field" and item["label"] == ROW_LABELS["unknown_field"]:
+        return "unknown_field"
+    return None
 
 
 def _add_on_time(conn: Connection, dimension: str, office: str | None, period: Period, groups: _Groups) -> None:
@@ -470,7 +496,7 @@ def _add_on_time(conn: Connection, dimension: str, office: str | None, period: P
             key, label = row.procedure, row.name or None
         else:
             key, name = fields.get(row.procedure, ("?", None))
-            label = name or "(lĩnh vực chưa rõ)"
+            label = name or ROW_LABELS["unknown_field"]
         per_key.setdefault(key, [label, []])[1].append(row)
     for key, (label, rows) in per_key.items():
         figures = stats.tally_figures(rows)

@@ -231,9 +231,12 @@ def breakdown_columns(dimension: str, scale: int, lang: str) -> list[tuple[str, 
 
 
 def breakdown_rows(data: dict, lang: str, sort: str, descending: bool) -> list[dict]:
+    t = translator(lang)
     rows = []
     for item in data["items"]:
         row = dict(item)
+        if item.get("label_key"):  # a row without a name of its own: "(rating not linked to a dossier)", "Counter 2"
+            row["label"] = t(f"breakdown.row.{item['label_key']}", counter=item["key"])
         for k, v in item["distribution"].items():
             row[f"d{k}"] = v
         row["reasons_text"] = (

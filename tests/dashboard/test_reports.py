@@ -69,7 +69,7 @@ def test_by_officer_counter_and_procedure_equal_hand_and_page(dash):
     birth, copy, none = procedures["1.001193"], procedures["2.000815"], procedures[None]
     assert (birth["count"], birth["satisfied"], birth["finished"], birth["on_time"]) == (2, 2, 3, 1)
     assert (copy["count"], copy["satisfied"], copy["finished"], copy["on_time"]) == (1, 0, 2, 2)
-    assert none["count"] == 4 and none["label"] == "(không gắn hồ sơ)"
+    assert none["count"] == 4 and none["label"] == "(đánh giá không gắn với hồ sơ)" and none["label_key"] == "no_dossier"
     fields = api_get(dash, "/api/v1/reports/satisfaction/field", **PERIOD)["items"]
     assert sum(f["count"] for f in fields) == 7 and sum(f["finished"] for f in fields) == 5
     page = session.get(
