@@ -54,7 +54,7 @@ def _unit(raw: str) -> tuple[str, str]:
         return TIME_UNITS[key]
     words = " ".join(raw.split()).lower()
     code = next((code for code, vi in TIME_UNITS.values() if vi and vi == words), "")
-    return code, raw.strip()
+    return (code, words) if code else ("", raw.strip())
 
 
 PROCEDURE_TYPES = {
@@ -525,7 +525,11 @@ def from_exchange(record: dict) -> dict:
         items = [
             {
                 "name": _plain(d.get("TENGIAYTO"), f"{w}.TENGIAYTO", True),
-                "originals": _number(d.get("SOBANCHINH"), f"{w}.SOBANCHINH") or 0,
+                # LayThuTuc gives no numbers of copies unless SOBANCHINH/SOBANSAO are there: one original
+                "originals": _number(
+                    d.get("SOBANCHINH", 1 if d.get("SOBANSAO") in (None, "") else 0), f"{w}.SOBANCHINH"
+                )
+                or 0,
                 "copies": _number(d.get("SOBANSAO"), f"{w}.SOBANSAO") or 0,
                 "template": _text(d.get("TENMAUDON"), f"{w}.TENMAUDON"),
             }
