@@ -431,6 +431,34 @@ def cmd_import(args):
     print(summary)
 
 
+def cmd_sync_dossiers(args):
+    from central.connectors.commands import CommandFailed, sync_dossiers
+
+    if args.db is None and (args.config or os.environ.get("MOTCUA_CENTRAL_CONFIG")):
+        from central.settings import load_settings
+
+        args.db = load_settings(args.config).db  # the config file's database (MOTCUA_DB over it)
+    try:
+        lines = sync_dossiers(_engine(args), args.config, args.connector)
+    except CommandFailed as exc:
+        raise CliError(str(exc)) from None
+    print("\n".join(lines))
+
+
+def _sync_commands(sub) -> None:
+    """sync dossiers: read the province's systems now (central.connectors)."""
+    from central.connectors.commands import HELP
+
+    sync = sub.add_parser("sync", help="read data from its sources now (national portal, province)").add_subparsers(
+        dest="sync_cmd", required=True
+    )
+    p = sync.add_parser("dossiers", help="one pass of each dossier connector", description=HELP)
+    p.add_argument("--config", help="central.ini with [connector:NAME] sections (env MOTCUA_CENTRAL_CONFIG)")
+    p.add_argument("--connector", help="only this connector (its NAME)")
+    p.set_defaults(func=cmd_sync_dossiers)
+    _sync_procedures_command(sync)
+
+
 def cmd_sync_procedures(args):
     from central import portalsync
     from central.settings import SCHEMA
@@ -465,14 +493,6 @@ def _sync_procedures_command(sync) -> None:
         "--codes", metavar="FILE", help="only these procedures: codes one per line, a JSON list, or a saved list page"
     )
     p.set_defaults(func=cmd_sync_procedures)
-
-
-def _sync_commands(sub) -> None:
-    """sync procedures: read data from its sources now."""
-    sync = sub.add_parser("sync", help="read data from its sources now (national portal, province)").add_subparsers(
-        dest="sync_cmd", required=True
-    )
-    _sync_procedures_command(sync)
 
 
 def cmd_procedure_delete(args):

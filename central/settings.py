@@ -11,9 +11,10 @@ from this declaration (`python -m motcua.config example central`), docs/CONFIG.m
 import dataclasses
 import os
 
+from central.connectors.settings import SECTIONS as CONNECTOR_SECTIONS
 from motcua.config import ConfigError, Key, Schema, Section, SectionValues, load_config
 
-__all__ = ["SERVER", "SCHEMA", "load_settings", "from_environment", "ConfigError"]
+__all__ = ["SERVER", "SCHEMA", "load_file", "load_settings", "from_environment", "ConfigError"]
 
 SERVER = Section(
     "server",
@@ -176,7 +177,7 @@ PORTAL = Section(
         ),
     ],
 )
-SCHEMA = Schema([SERVER, PORTAL], owner="central", title="central server")
+SCHEMA = Schema([SERVER, PORTAL, *CONNECTOR_SECTIONS], owner="central", title="central server")
 
 
 def from_environment(name: str):
@@ -187,9 +188,14 @@ def from_environment(name: str):
     return getattr(load_config(None, Schema([one])).server, name)
 
 
+def load_file(path: str | None = None, env: dict | None = None):
+    """The whole central.ini (motcua.config.Config): `[server]` and the `[connector:NAME]` sections."""
+    env = os.environ if env is None else env
+    return load_config(path or env.get("MOTCUA_CENTRAL_CONFIG"), SCHEMA, env)
+
+
 def load_settings(path: str | None = None, env: dict | None = None) -> SectionValues:
     """The server's settings (`settings.max_body_bytes`) from `path`, else the file named by
     MOTCUA_CENTRAL_CONFIG, else the defaults, with the environment over them. A bad file or variable
     raises motcua.config.ConfigError listing every problem (motcua-central prints it and stops)."""
-    env = os.environ if env is None else env
-    return load_config(path or env.get("MOTCUA_CENTRAL_CONFIG"), SCHEMA, env).server
+    return load_file(path, env).server

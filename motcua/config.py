@@ -36,6 +36,7 @@ _TRUE = {"yes", "true", "1", "on"}
 _FALSE = {"no", "false", "0", "off"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SECONDS = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?$")
+_INSTANCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _UNIT = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
 KINDS = ("int", "float", "bool", "str", "choice", "url", "path", "list", "colour", "seconds")
 
@@ -172,6 +173,9 @@ class Section:
     # finish(values) runs after a clean load: it may add values (a secret read from a file) and
     # returns the names of those that must never be shown.
     finish: Callable[[dict], tuple] | None = None
+    # Written any number of times as [name:INSTANCE] (e.g. [connector:tinh]), never as [name]; the
+    # loaded values are Config.instances(name). Not overridden by the environment.
+    repeated: bool = False
 
     def key(self, name: str) -> Key | None:
         return next((k for k in self.keys if k.name == name), None)
@@ -244,8 +248,13 @@ class SectionValues:
 class Config:
     """A loaded configuration: one `SectionValues` per declared section."""
 
-    def __init__(self, path: Path | None, schema: Schema, sections: dict):
+    def __init__(self, path: Path | None, schema: Schema, sections: dict, instances: dict | None = None):
         self.path, self.schema, self._sections = path, schema, sections
+        self._instances = instances or {}
+
+    def instances(self, name: str) -> dict:
+        """{INSTANCE: SectionValues} of a repeated section's [name:INSTANCE] sections, in file order."""
+        return dict(self._instances.get(name, {}))
 
     def __getattr__(self, name):
         sections = self.__dict__.get("_sections", {})
@@ -315,6 +324,15 @@ def _unknown(parser, schema: Schema, where: str) -> list[str]:
     errors = []
     for name in parser.sections():
         section = schema.sections.get(name)
+        base, _, instance = name.partition(":")
+        if section is not None and section.repeated:
+            errors.append(f"{where} [{name}]: needs a name, written [{name}:NAME]")
+            continue
+        if section is None and schema.sections.get(base) is not None and schema.sections[base].repeated:
+            section = schema.sections[base]
+            if not _INSTANCE.fullmatch(instance):
+                errors.append(f"{where} [{name}]: the name after '{base}:' must be letters, digits, - or _")
+                continue
         if section is None:
             errors.append(
                 f"{where} [{name}]: unknown section{_suggest(name, schema.sections)}"
@@ -364,7 +382,19 @@ def load_config(path, schema: Schema, env: dict | None = None) -> Config:
     result = {
         name: {k.name: _value(k, section, parser, env, where, base, errors) for k in section.keys}
         for name, section in schema.sections.items()
+        if not section.repeated
     }
+    repeated = {}
+    for name, section in schema.sections.items():
+        if section.repeated:
+            found = [
+                s for s in parser.sections() if s.startswith(name + ":") and _INSTANCE.fullmatch(s[len(name) + 1 :])
+            ]
+            one = {s: dataclasses.replace(section, name=s) for s in found}
+            repeated[name] = {
+                s[len(name) + 1 :]: {k.name: _value(k, one[s], parser, {}, where, base, errors) for k in section.keys}
+                for s in found
+            }
     if errors:
         raise ConfigError(errors)
     sections = {}
@@ -372,7 +402,11 @@ def load_config(path, schema: Schema, env: dict | None = None) -> Config:
         finish = schema.sections[name].finish
         secrets = finish(values) if finish else ()
         sections[name] = SectionValues(name, values, secrets)
-    return Config(path, schema, sections)
+    instances = {
+        name: {inst: SectionValues(f"{name}:{inst}", values) for inst, values in found.items()}
+        for name, found in repeated.items()
+    }
+    return Config(path, schema, sections, instances)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def _cell(text: str) -> str:
 
 def _table(section: Section, label: str) -> list[str]:
     lines = [
-        f"### [{section.name}] ({label})",
+        f"### [{section.name}{':NAME' if section.repeated else ''}] ({label})",
         "",
         section.help,
         "",
@@ -75,7 +75,7 @@ def _table(section: Section, label: str) -> list[str]:
         default = f"`{k.default_text()}`" if k.default_text() else ("(required)" if k.required else "(empty)")
         lines.append(
             f"| `{k.name}` | {k.kind} | {_cell(default)} | {_cell(k.allowed())} | "
-            f"`{section.env_name(k.name)}` | {_cell(k.help)} |"
+            f"{'(none)' if section.repeated else '`' + section.env_name(k.name) + '`'} | {_cell(k.help)} |"
         )
     lines.append("")
     for key, why in section.retired.items():
@@ -108,6 +108,12 @@ def render_example(part: str, schema: Schema) -> str:
         "; has the same, as tables.",
     ]
     for section in schema.own(part):
+        if section.repeated:  # a section written once per name: shown commented out, as a pattern
+            out += ["", f"; [{section.name}:NAME]"] + textwrap.wrap(
+                section.help, 98, initial_indent="; ", subsequent_indent="; ", break_on_hyphens=False
+            )
+            out += [f";   {k.name} = {k.default_text()}".rstrip() for k in section.keys]
+            continue
         out += ["", f"[{section.name}]"]
         for k in section.keys:
             text = f"{k.help} Allowed: {k.allowed()}; environment: {section.env_name(k.name)}."

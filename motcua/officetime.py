@@ -17,6 +17,7 @@ __all__ = [
     "from_timestamp",
     "to_office",
     "parse",
+    "parse_any",
     "iso",
     "utc_to_local",
     "local_to_utc",
@@ -51,6 +52,43 @@ def parse(text: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return to_office(moment)
+
+
+_SHAPES = (
+    "%Y%m%d%H%M%S",  # the exchange API: 20251103170000
+    "%d/%m/%Y %H:%M:%S",  # OpenCPS: 03/11/2025 17:00:00
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+def parse_any(value) -> dt.datetime | None:
+    """A time as the provinces' systems send it → aware, in office time when it carries no offset:
+    yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss (or HH:mm, or no time), yyyy-MM-dd HH:mm:ss, ISO 8601 with
+    +07:00, +0700 or Z, and epoch milliseconds (a number, or 12-13 digits). None for nothing
+    (None, "", 0); ValueError naming the shapes for anything else."""
+    if value is None or value == "" or value == 0:
+        return None
+    if isinstance(value, dt.datetime):
+        return to_office(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return from_timestamp(value / 1000)
+    text = str(value).strip()
+    if text.isdigit() and len(text) in (12, 13):
+        return from_timestamp(int(text) / 1000)
+    for shape in _SHAPES:
+        try:
+            return dt.datetime.strptime(text, shape).replace(tzinfo=OFFICE_TZ)
+        except ValueError:
+            pass
+    try:
+        return to_office(dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")))
+    except ValueError:
+        raise ValueError(
+            f'"{text[:40]}" is not a time (expected yyyyMMddHHmmss, dd/MM/yyyy HH:mm:ss, yyyy-MM-dd HH:mm:ss, '
+            "ISO 8601 or epoch milliseconds)"
+        ) from None
 
 
 def iso(moment: dt.datetime) -> str:

@@ -163,6 +163,12 @@ dossiers = Table(
     Column("on_time", Boolean),  # NULL: open, withdrawn or without due date
     Column("supplement_s", Integer),  # seconds in status 5 added to due_at
     Column("verdict_rule", Integer),  # rules.RULE_VERSION that judged it; NULL: never judged
+    # Where it came from (0015): a connector's name, "push" (POST /api/v1/admin/dossiers) or NULL (an
+    # import); the source's own id; a hash of what the source last said; when it was last read there.
+    Column("source", String(64)),
+    Column("source_id", String(128)),
+    Column("source_hash", String(64)),
+    Column("synced_at", DateTime),
     # Reporting facts (REPORTING.md, migration 0013). channel: 1 trực tiếp, 2 trực tuyến, 3 bưu chính
     # công ích (NULL: not known, counted with trực tiếp). received_at is the acceptance (tiếp nhận);
     # due_at the appointment on the receipt (ngày hẹn trả gốc), extended_due_at the current one after
