@@ -1,13 +1,22 @@
-"""Procedures: browse by field (lĩnh vực) with counts, or search as you type without diacritics."""
+"""Procedures: browse by field (lĩnh vực) with counts, or search as you type without diacritics.
+
+When a search finds nothing, the screen says so in plain words and offers browsing by field and asking
+at the counter ("nothing fits": no dead end). A search that ends with nothing offered, or with
+results and none tapped, is counted for the dashboard's missed searches (query text only:
+kiosk/missed.py). A search ends when the citizen starts a different one, browses a field, goes home
+or the kiosk goes idle; erasing letters or typing more continues the same search.
+"""
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from kivy.utils import escape_markup
 
 from kiosk import present
 from kiosk.screens.base import KioskScreen
+from motcua import missed
 from touchui.i18n import i18n
 
 
@@ -36,6 +45,12 @@ class ProceduresScreen(KioskScreen):
     count_text = StringProperty("")
 
     keyboard_open = BooleanProperty(False)
+    nothing_fits = BooleanProperty(False)  # a search found nothing: the "nothing fits" panel is shown
+    asked_counter = BooleanProperty(False)  # the citizen chose "ask at the counter" on that panel
+    none_text = StringProperty("")
+
+    _open_query = ""  # the search under way (not ended yet), as typed
+    _open_found = False  # whether it offered any procedure
 
     def on_kv_post(self, _):
         self._search_trigger = Clock.create_trigger(self.refresh_results, 0.12)
@@ -44,7 +59,16 @@ class ProceduresScreen(KioskScreen):
         self.keyboard.target = self.ids.query
         self.keyboard.bind(on_enter=lambda *_: self.close_keyboard())
         self.ids.main.remove_widget(self.keyboard)
+        self.none_panel = self.ids.none_panel.__self__  # likewise: in the tree only while nothing fits
+        self._none_host = self.none_panel.parent
+        self._none_host.remove_widget(self.none_panel)
         i18n.bind(lang=lambda *_: self.refresh())
+
+    def on_nothing_fits(self, _, shown):
+        if shown and self.none_panel.parent is None:
+            self._none_host.add_widget(self.none_panel)
+        elif not shown and self.none_panel.parent is not None:
+            self._none_host.remove_widget(self.none_panel)
 
     def _query_touched(self, widget, touch):
         if widget.collide_point(*touch.pos):
@@ -70,6 +94,7 @@ class ProceduresScreen(KioskScreen):
         self.refresh()
 
     def reset(self):
+        self.end_search()
         self.field_code = ""
         self.close_keyboard()
         self.keyboard.clear()
@@ -105,6 +130,7 @@ class ProceduresScreen(KioskScreen):
         self.ids.fields.data = rows
 
     def choose_field(self, code):
+        self.end_search()
         self.field_code = code
         if not self.portrait:
             self.close_keyboard()
@@ -119,14 +145,65 @@ class ProceduresScreen(KioskScreen):
         query = self.ids.query.text.strip()
         if query:
             items = self.services.search(query)
+            self._follow_search(query, bool(items))
             self.count_text = i18n.t("proc.results", lang, n=len(items))
-            self.message = "" if items else i18n.t("proc.none", lang)
+            self.message = ""
         else:
             items = self.services.by_field(self.field_code) if self.field_code else self._all()
             self.count_text = i18n.t("proc.count", lang, n=len(items))
             self.message = "" if items else i18n.t("proc.empty_catalogue", lang)
+        self.nothing_fits = bool(query) and not items
+        self.none_text = self._none_text(query, lang) if self.nothing_fits else ""
         self.ids.results.data = [self._row(item, lang) for item in items]
         self.ids.results.scroll_y = 1
+
+    def _none_text(self, query, lang):
+        said = i18n.t("proc.none_query", lang, query=escape_markup(query[:60]))
+        body = i18n.t("proc.ask_counter_body" if self.asked_counter else "proc.none", lang)
+        return f"[b]{said}[/b]\n{body}"
+
+    # ---- searches that end without a tap (missed searches) ---------------------------------
+    def _follow_search(self, query, found):
+        """The query now on screen: the same search typed on or erased back, or a new one."""
+        prev = self._open_query
+        if prev and query.startswith(prev):  # typed on
+            self._open_query, self._open_found = query, found
+        elif prev and prev.startswith(query):  # letters erased: still the same search, as last typed
+            pass
+        else:
+            if prev:
+                self.end_search()
+            self._open_query, self._open_found = query, found
+        if query != prev:
+            self.asked_counter = False
+
+    def end_search(self):
+        """The search under way ended: counted as missed unless a procedure was tapped."""
+        query, found = self._open_query, self._open_found
+        self._open_query, self._open_found = "", False
+        self.asked_counter = False
+        if query and self.services is not None:
+            self.services.search_ended(query, missed.NO_TAP if found else missed.NO_MATCH)
+
+    # ---- the "nothing fits" panel ------------------------------------------------------------
+    def browse_fields(self):
+        """Leave the search for the list of fields (lĩnh vực): every procedure, the fields beside them."""
+        self.choose_field("")
+        self.close_keyboard()
+        self.ids.fields.scroll_y = 1
+
+    def ask_counter(self):
+        """Say where to ask (the counter), keeping the search on screen."""
+        self.asked_counter = True
+        self.close_keyboard()
+        self.none_text = self._none_text(self.ids.query.text.strip(), i18n.lang)
+
+    def search_again(self):
+        """Clear the search and open the keyboard for another word."""
+        self.end_search()
+        self.keyboard.clear()
+        self.ids.query.text = ""
+        self.open_keyboard()
 
     def _all(self):
         items = []
@@ -144,4 +221,5 @@ class ProceduresScreen(KioskScreen):
         }
 
     def open_procedure(self, code):
+        self._open_query, self._open_found = "", False  # found: a tapped search is not a missed one
         self.nav.go("detail", code=code)

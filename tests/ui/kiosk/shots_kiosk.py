@@ -46,6 +46,18 @@ class KioskScreenshotTest(KioskTestCase):
                 problems.append(f"{widget.text[:30]!r}: off the window horizontally")
         assert not problems, f"{name}: {problems}"
 
+    def search_and_shoot(self, text, name, keyboard=False):
+        """A new search typed on the on-screen keyboard, photographed with the keyboard open or closed."""
+        screen = self.screen
+        screen.search_again()
+        self.tap_keys(screen.keyboard, text)
+        self.wait_for(lambda: screen.ids.results.data or screen.nothing_fits, what=f"{text}: an answer")
+        if not keyboard:
+            screen.close_keyboard()
+        self.advance_frames(4)
+        self.check_readable(name)
+        self.shot(name)
+
     def visit_all(self, size):
         code, secret, _status = demo_hints(self.server)[-1]
         self.start_kiosk(size=size)
@@ -59,6 +71,13 @@ class KioskScreenshotTest(KioskTestCase):
         self.shot("procedures-search")
         self.tap(self.ids()["keyboard_toggle"])
         self.shot("procedures-results")
+        self.search_and_shoot("bao tu", "procedures-everyday-word")  # everyday words: báo tử -> khai tử
+        self.search_and_shoot("qxz vvb", "procedures-nothing-fits", keyboard=True)
+        self.tap(self.ids()["ask_counter"])
+        self.advance_frames(4)
+        self.check_readable("procedures-nothing-fits-counter")
+        self.shot("procedures-nothing-fits-counter")
+        self.screen.browse_fields()
         self.go("detail", code="1.001193")
         self.check_readable("detail")
         self.shot("detail")
