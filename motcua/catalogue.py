@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from motcua.client import SyncError
 from motcua.search import QueryPlan, SearchIndex, Vocabulary, search_words
+from motcua.text import sort_key
 
 __all__ = ["Catalogue", "SyncResult", "summary"]
 
@@ -215,14 +216,13 @@ class Catalogue:
 
     def fields(self) -> list[dict]:
         rows = self.db.execute(
-            "SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, "
-            "field_name ORDER BY field_name"
+            "SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, field_name"
         ).fetchall()
-        return [{"code": c, "name": n, "count": k} for c, n, k in rows]
+        return sorted(({"code": c, "name": n, "count": k} for c, n, k in rows), key=lambda f: sort_key(f["name"]))
 
     def by_field(self, code: str) -> list[dict]:
-        rows = self.db.execute("SELECT item FROM procedures WHERE field_code = ? ORDER BY folded_name", [code])
-        return [self._hit(json.loads(r[0]), None) for r in rows.fetchall()]
+        rows = self.db.execute("SELECT item FROM procedures WHERE field_code = ?", [code])
+        return sorted((self._hit(json.loads(r[0]), None) for r in rows.fetchall()), key=lambda h: sort_key(h["name"]))
 
     def _hit(self, item: dict, score) -> dict:
         field = item.get("field") or {}
@@ -277,7 +277,9 @@ class Catalogue:
         if not plan:
             return []
         ranked = index.ranked(plan, limit)
-        if len(ranked) < 3:
+        if len(ranked) < 3 and all(w in index.name_masks for w in plan.words):
+            # words of procedure names that meet only in the documents; a word no name has ("chiếu" of
+            # "hộ chiếu", which documents mention) never makes a procedure fit
             ranked += self._in_documents(plan, limit, {code for code, _score in ranked})
         if not ranked:
             ranked = index.fuzzy(plan, limit)

@@ -2,6 +2,7 @@
 
 import bisect
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -27,10 +28,15 @@ __all__ = [
 # ký/kí, lý/lí, quy/qui are both correct spellings: index and query use the i form.
 _FINAL_Y = re.compile(r"^([bcdghklmnpqrstvx]+|qu)y$")
 _WORD = re.compile(r"[0-9a-z]+")
+_RAW_WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[;:()\[\]/!?\u2013\u2014]+|\s-\s")  # commas join lists ("cha, mẹ, con"): kept
 COMMON_SHARE = 0.15  # a word in more procedures than this says little: left out of the "some words" tier
 CANDIDATES = 200  # per tier, the shortest names first (bit order): enough to rank, cheap to score
 TIER_NAME_PHRASE, TIER_KEYWORD_PHRASE, TIER_ALL_IN_NAME, TIER_ALL, TIER_SOME = 5, 4, 3, 2, 1
+# Share of the query's words (a very common one counts half) a procedure must have to be offered at all:
+# below it search answers "nothing fits" (tests/motcua/test_search_language.py measures it on a query set).
+FITS = 0.6
+FUZZY_FITS = 85  # the last resort (no word matched at all) offers only names this close (rapidfuzz partial_ratio)
 
 
 @lru_cache(maxsize=50_000)
@@ -61,56 +67,171 @@ def fts_phrase(tokens: list[str], prefix: bool = False) -> str:
     return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
 
 
-class Synonyms:
-    """Phrase rewrites and stop words kept as data (motcua/data/synonyms.txt; format in that file)."""
+def _raw_tokens(text: str) -> list[tuple[str, str]]:
+    """(search word, the word as typed in lower case with its marks): "cần" and "căn" both fold to "can"."""
+    out = []
+    for raw in _RAW_WORD.findall(unicodedata.normalize("NFC", (text or "").lower())):
+        folded = raw.translate(_FOLD_TABLE)
+        for w in _WORD.findall(folded):
+            out.append((_spelling(w), raw if w == folded else w))
+    return out
 
-    def __init__(self, text: str):
+
+def _marked(raw: str, folded: str) -> bool:
+    """Whether the citizen typed the word with its marks (then "cần" is not "căn")."""
+    return raw != folded and _spelling(raw) != folded
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset:
+    """Valid Vietnamese syllables, folded as search words (motcua/data/syllables.txt, motcua/syllables.py)."""
+    text = resources.files("motcua").joinpath("data/syllables.txt").read_text(encoding="utf-8")
+    return frozenset(_spelling(w) for line in text.split() for w in _WORD.findall(line.translate(_FOLD_TABLE)))
+
+
+class Synonyms:
+    """The everyday-language lexicon kept as data (motcua/data/synonyms.txt; its format is in that file)."""
+
+    def __init__(self, text: str, source: str = "synonyms"):
         self.rules: dict[tuple, list[str]] = {}
-        self.stop: set[tuple] = set()
+        self.stop: dict[tuple, tuple] = {}  # folded phrase -> the phrase as written (marks decide a match)
+        self.classes: dict[str, set] = {}
+        self.context: list[tuple[str, str, list[str]]] = []  # (word as written, class, replacement)
+        self.variants: list[tuple] = []
+        self.elsewhere: set[tuple] = set()  # what another agency does ("hộ chiếu"): nothing here fits
         for n, raw in enumerate(text.splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            if line.lower().startswith("stop:"):
-                for phrase in line[5:].split(","):
-                    if search_words(phrase):
-                        self.stop.add(tuple(search_words(phrase)))
+            head = line.split(":", 1)[0].strip().lower() if ":" in line.split("=", 1)[0] else ""
+            if head in ("stop", "variant", "elsewhere") or head.startswith("class "):
+                body = [p.strip() for p in line.split(":", 1)[1].split(",") if p.strip()]
+                if head == "stop":
+                    for phrase in body:
+                        self.stop[tuple(w for w, _ in _raw_tokens(phrase))] = tuple(r for _, r in _raw_tokens(phrase))
+                elif head == "elsewhere":
+                    self.elsewhere.update(tuple(search_words(p)) for p in body if search_words(p))
+                elif head == "variant":
+                    self.variants += [tuple(search_words(p)) for p in body if search_words(p)]
+                else:
+                    name = head[6:].strip()
+                    self.classes.setdefault(name, set()).update(tuple(search_words(p)) for p in body)
                 continue
             if "=" not in line:
-                raise ValueError(f"synonyms line {n}: expected 'phrase = catalogue words' or 'stop: ...': {raw!r}")
+                raise ValueError(
+                    f"{source} line {n}: expected 'phrase = catalogue words', 'stop: ...', 'class NAME: ...' "
+                    f"or 'variant: ...': {raw!r}"
+                )
             left, right = line.split("=", 1)
-            if not search_words(left) or not search_words(right):
-                raise ValueError(f"synonyms line {n}: both sides need words: {raw!r}")
-            self.rules[tuple(search_words(left))] = search_words(right)
+            context = re.fullmatch(r"\s*(\S+)\s*\[\s*(\w+)\s*\]\s*", left)
+            target = [w if not w.startswith("~") else w for w in right.split()]
+            words_right = [("~" if t.startswith("~") else "") + w for t in target for w in search_words(t)]
+            if not words_right:
+                raise ValueError(f"{source} line {n}: both sides need words: {raw!r}")
+            if context:
+                if context.group(2).lower() not in self.classes:
+                    raise ValueError(f"{source} line {n}: class [{context.group(2)}] is not defined above: {raw!r}")
+                self.context.append((context.group(1).lower(), context.group(2).lower(), words_right))
+                continue
+            if not search_words(left):
+                raise ValueError(f"{source} line {n}: both sides need words: {raw!r}")
+            self.rules[tuple(search_words(left))] = words_right
         self._longest = max((len(k) for k in list(self.rules) + list(self.stop)), default=1)
         # words a citizen may type that the catalogue itself may lack ("cưới", "kt3"): never "corrected"
         self.words = {w for phrase in list(self.rules) + list(self.stop) for w in phrase}
+        self.words |= {w for members in self.classes.values() for phrase in members for w in phrase}
 
     @classmethod
-    @lru_cache(maxsize=1)
-    def default(cls) -> "Synonyms":
-        return cls(resources.files("motcua").joinpath("data/synonyms.txt").read_text(encoding="utf-8"))
+    @lru_cache(maxsize=8)
+    def default(cls, extra: str | None = None) -> "Synonyms":
+        """The shipped lexicon, plus an office's own file of words (same format; [kiosk] extra_words)."""
+        text = resources.files("motcua").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
+        if extra:
+            from pathlib import Path
 
-    def rewrite(self, tokens: list[str]) -> tuple[list[str], list[str], bool]:
-        """(meaningful words after rewrites, stop words dropped, whether the last token was kept as typed);
-        one left-to-right pass, longest rule first."""
-        out, dropped, i, literal = [], [], 0, False
+            try:
+                more = Path(extra).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"{extra}: the office's words cannot be read: {exc}") from exc
+            cls(more, source=str(extra))  # its own line numbers in any error
+            text += "\n" + more
+        return cls(text)
+
+    def _in_class(self, tokens, i: int, name: str) -> int:
+        """Length of a phrase of class `name` starting at tokens[i], or 0."""
+        for size in range(min(4, len(tokens) - i), 0, -1):
+            if tuple(tokens[i : i + size]) in self.classes.get(name, ()):
+                return size
+        return 0
+
+    def rewrite(self, tokens: list[str], raws: list[str] | None = None, vocabulary=None):
+        """(meaningful words after rewrites, stop words dropped, whether the last token was kept as typed, optional
+        words); one left-to-right pass, longest rule first. `raws`: the words as typed, with marks ("cần" is a
+        stop word, "căn" is not); a stop word typed without marks that is also a catalogue word ("can": căn, cần)
+        is kept as an optional word: it helps when it matches and costs nothing when it does not."""
+        raws = raws or tokens
+        tokens = list(tokens)
+        out, dropped, optional, i, literal = [], [], [], 0, False
+        skip = set()
+        for trigger, name, replacement in self.context:  # "mất" next to a person: died; next to a document: lost
+            for n, (w, r) in enumerate(zip(tokens, raws)):
+                if w != _spelling(trigger.translate(_FOLD_TABLE)) or (_marked(r, w) and r != trigger):
+                    continue
+                near = [
+                    k
+                    for k in range(max(0, n - 3), min(len(tokens), n + 4))
+                    if k != n and self._in_class(tokens, k, name)
+                ]
+                if near and n not in skip:
+                    skip.add(n)
+                    tokens[n] = "\x00" + " ".join(replacement)
+                    if any(not w.startswith("~") for w in replacement):  # the rule says what it is about:
+                        for k in near:  # the words that set it off only help ("bố" of "bố tôi mất")
+                            for j in range(k, k + self._in_class(tokens, k, name)):
+                                if j not in skip:
+                                    skip.add(j)
+                                    tokens[j] = "\x00~" + tokens[j]
         while i < len(tokens):
             literal = False
+            if tokens[i].startswith("\x00"):
+                for w in tokens[i][1:].split():
+                    (optional if w.startswith("~") else out).append(w.lstrip("~"))
+                i += 1
+                continue
+            if i in skip:
+                dropped.append(tokens[i])
+                i += 1
+                continue
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 span = tuple(tokens[i : i + size])
                 if span in self.rules:
-                    out += self.rules[span]
+                    for w in self.rules[span]:
+                        (optional if w.startswith("~") else out).append(w.lstrip("~"))
                     break
                 if span in self.stop:
-                    dropped += span
+                    written, typed = self.stop[span], raws[i : i + size]
+                    if any(_marked(r, w) and r != s for r, w, s in zip(typed, span, written)):
+                        continue  # "căn" typed with its marks is not the stop word "cần"
+                    if (
+                        size == 1
+                        and vocabulary is not None
+                        and any(
+                            not _marked(r, w) and _marked(s, w) and w in vocabulary
+                            for r, w, s in zip(typed, span, written)
+                        )
+                    ):
+                        optional += span  # "can" without marks: căn (cước) or cần? keep it, optional
+                    else:
+                        dropped += span
                     break
             else:
                 size, literal = 1, True
                 out.append(tokens[i])
             i += size
         seen = set()
-        return [w for w in out if not (w in seen or seen.add(w))], dropped, literal
+        out = [w for w in out if not (w in seen or seen.add(w))]
+        optional = [w for w in optional if not (w in seen or seen.add(w))]
+        return out, dropped, literal, optional
 
 
 class Vocabulary:
@@ -126,6 +247,9 @@ class Vocabulary:
         for w in self.words:
             self._by_len.setdefault(len(w), []).append(w)
 
+    def __contains__(self, word) -> bool:
+        return word in self._set
+
     def known(self, word: str, as_prefix: bool) -> bool:
         if word in self._set:
             return True
@@ -134,7 +258,9 @@ class Vocabulary:
         i = bisect.bisect_left(self.words, word)
         return i < len(self.words) and self.words[i].startswith(word)
 
-    def correct(self, word: str, before: str | None = None, after: str | None = None) -> str | None:
+    def correct(
+        self, word: str, before: str | None = None, after: str | None = None, paired_only: bool = False
+    ) -> str | None:
         """The word one edit away (two for long words; a swap of neighbours is one), or None.
 
         Among equally close words: one that makes a pair the catalogue uses with its neighbour ("kết hno" ->
@@ -153,7 +279,10 @@ class Vocabulary:
             paired = w not in (before, after) and ((before, w) in self.bigrams or (w, after) in self.bigrams)
             return distance, not paired, len(w) != len(word), -self.frequency.get(w, 0), w
 
-        return min(found, key=preference)[0]
+        best = min(found, key=preference)
+        if paired_only and preference(best)[1]:
+            return None  # a real syllable is changed only into a pair the catalogue uses ("khai xinh" -> "khai sinh")
+        return best[0]
 
     def split(self, word: str) -> list[str] | None:
         """Two catalogue words typed without the space ("kethon" -> "ket", "hon"), or None."""
@@ -164,39 +293,57 @@ class Vocabulary:
 
 
 class QueryPlan:
-    """What to look for: typos fixed first (against catalogue and synonym words), then synonyms and stop words."""
+    """What to look for: typos fixed first (never a real syllable), then the lexicon and stop words.
+
+    `words` must all be found for a full match; `optional` words ("can" typed without marks: căn or cần;
+    "lại" when a document was lost) only help a procedure that has them."""
 
     def __init__(self, query: str, vocabulary: Vocabulary | None = None, synonyms: Synonyms | None = None):
         self.raw = query
         # the last word is still being typed (a prefix) unless the citizen typed a space after it
         self.prefix_last = not query[-1:].isspace()
-        tokens = search_words(query)[:12]  # a citizen's query, not an essay
+        pairs = _raw_tokens(query)[:12]  # a citizen's query, not an essay
+        tokens, raws = [w for w, _ in pairs], [r for _, r in pairs]
         synonyms = synonyms or Synonyms.default()
         self.corrected: dict[str, str] = {}
         if vocabulary is not None:
-            tokens = self._corrected(tokens, vocabulary)
-        kept, dropped, literal = synonyms.rewrite(tokens)
+            tokens, raws = self._corrected(tokens, raws, vocabulary, synonyms)
+        kept, dropped, literal, optional = synonyms.rewrite(tokens, raws, vocabulary)
+        self.elsewhere = any(
+            tuple(tokens[i : i + len(e)]) == e for e in synonyms.elsewhere for i in range(len(tokens) - len(e) + 1)
+        )
+        if self.elsewhere:  # "làm hộ chiếu": another agency's work, nothing here fits
+            kept, dropped, optional = [], [], []
+        if not kept:
+            kept, optional = optional, []
         self.words = kept or dropped
+        self.optional = [w for w in optional if w not in self.words]
         # a word written by a synonym rule is a whole word ("công chứng" -> "chứng thực", not "chứng thực*")
         self.prefix_last = self.prefix_last and (literal or not kept) and self.words[-1:] == tokens[-1:]
 
-    def _corrected(self, tokens: list[str], vocabulary: Vocabulary) -> list[str]:
-        fixed = []
+    def _corrected(self, tokens: list[str], raws: list[str], vocabulary: Vocabulary, synonyms: Synonyms):
+        fixed, fixed_raw = [], []
+        valid = syllables()
         for n, w in enumerate(tokens):
             last = n == len(tokens) - 1
-            if vocabulary.known(w, as_prefix=last and self.prefix_last):
+            if vocabulary.known(w, as_prefix=last and self.prefix_last) or w in synonyms.words:
                 fixed.append(w)
+                fixed_raw.append(raws[n])
                 continue
-            parts = vocabulary.split(w)
+            syllable = w in valid or (last and self.prefix_last)
+            parts = None if syllable else vocabulary.split(w)
             better = (
                 " ".join(parts)
                 if parts
-                else vocabulary.correct(w, fixed[-1] if fixed else None, tokens[n + 1] if not last else None)
+                else vocabulary.correct(
+                    w, fixed[-1] if fixed else None, tokens[n + 1] if not last else None, paired_only=syllable
+                )
             )
             if better:
                 self.corrected[w] = better
             fixed += (better or w).split()
-        return fixed
+            fixed_raw += (better or raws[n]).split()
+        return fixed, fixed_raw
 
     def __bool__(self):
         return bool(self.words)
@@ -284,6 +431,11 @@ class SearchIndex:
         self.synonyms = synonyms or Synonyms.default()
         self.vocabulary = Vocabulary(set(self.any_masks) | self.synonyms.words, frequency, self.pair_masks)
         self._folded_names = [" ".join(n) for n in self.names]
+        # names of a combined or special variant ("kết hợp", "lưu động", "lại"): below the plain procedure
+        # unless the query names the variant
+        self._variant_of = [
+            {v for v in self.synonyms.variants if f" {' '.join(v)} " in f" {name} "} for name in self._folded_names
+        ]
         self._trigrams: dict[str, int] | None = None
 
     def __len__(self):
@@ -334,24 +486,36 @@ class SearchIndex:
         # phrases as substrings of " name words ": a word boundary before, and after unless the last is a prefix
         phrase = " " + " ".join(plan.words) + ("" if plan.prefix_last else " ")
         size = len(plan.words)
+        optional = [self.any_masks.get(w, 0) for w in plan.optional]
+        asked = f" {' '.join(plan.words + plan.optional)} "
+        weights = [0.5 if w in self.common else 1.0 for w in plan.words]
+        total = sum(weights)
         scored = []
         for n, tier in candidates.items():
             bit = 1 << n
             if tier == TIER_ALL_IN_NAME:
                 in_name = matched = size
+                coverage = 1.0
                 if phrase in self._name_texts[n]:
                     tier = TIER_NAME_PHRASE
             else:
                 in_name = sum(1 for m in name_masks if m & bit)
                 matched = size if tier == TIER_ALL else sum(1 for m in any_masks if m & bit)
+                coverage = 1.0 if tier == TIER_ALL else sum(w for w, m in zip(weights, any_masks) if m & bit) / total
                 if tier == TIER_ALL and size > 1 and phrase in self._other_texts[n]:
                     tier = TIER_KEYWORD_PHRASE
+            if coverage < FITS:
+                continue  # "nothing fits" is an answer: a procedure that has too few of the words is not offered
+            extra = sum(1 for m in optional if m & bit)
+            unasked = sum(1 for v in self._variant_of[n] if f" {' '.join(v)} " not in asked)
             # among equals, the name that says least besides the query ("kết hôn" before "kết hôn lưu động")
-            scored.append((tier, min(matched, 9), in_name / max(len(self.names[n]), 1), -n))
+            scored.append(
+                (tier, min(matched, 9), -min(unasked, 3), min(extra, 3), in_name / max(len(self.names[n]), 1), -n)
+            )
         scored.sort(reverse=True)
         out, ceiling = [], float("inf")
-        for t, m, f, neg in scored[:limit]:
-            ceiling = min(ceiling, round(t * 100 + m * 10 + f * 5, 2))  # scores never rise down the list
+        for t, m, u, e, f, neg in scored[:limit]:
+            ceiling = min(ceiling, round(t * 100 + m * 10 + u * 3 + e * 2 + f, 2))  # scores never rise down the list
             out.append((self.codes[-neg], ceiling))
         return out
 
@@ -374,5 +538,5 @@ class SearchIndex:
             if count <= COMMON_SHARE * len(self.codes) or not mask:
                 mask |= m
         pool = {n: self._folded_names[n] for n in _lowest_bits(mask, 4 * CANDIDATES)}
-        found = process.extract(text, pool, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=75)
+        found = process.extract(text, pool, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=FUZZY_FITS)
         return [(self.codes[n], round(score / 100, 2)) for _name, score, n in found]
