@@ -53,9 +53,11 @@ def cmd_serve(args):
     import uvicorn
 
     from central.api import create_app
-    from central.settings import load_settings
+    from central.connectors.config import connectors_of
+    from central.settings import load_file
 
-    settings = load_settings(args.config)  # a ConfigError is printed by main()
+    whole = load_file(args.config)  # a ConfigError is printed by main()
+    settings, connectors = whole.server, connectors_of(whole)
     # --db, then MOTCUA_DB, then the config file's db (settings: the environment wins over the file)
     db = args.db or settings.db
     engine = make_engine(db)
@@ -83,7 +85,7 @@ def cmd_serve(args):
             timeout_graceful_shutdown=5,
         )
         return
-    app = create_app(db, settings)
+    app = create_app(db, settings, connectors)
     uvicorn.run(
         app,
         loop=LOOP,
@@ -105,13 +107,15 @@ def app_for_worker():
     import os
 
     from central.api import create_app
-    from central.settings import load_settings
+    from central.connectors.config import connectors_of
+    from central.settings import load_file
 
     try:
-        settings = load_settings(os.environ.get("MOTCUA_CENTRAL_CONFIG"))
+        whole = load_file(os.environ.get("MOTCUA_CENTRAL_CONFIG"))
+        settings, connectors = whole.server, connectors_of(whole)
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
-    return create_app(os.environ["MOTCUA_SERVE_DB"], settings)
+    return create_app(os.environ["MOTCUA_SERVE_DB"], settings, connectors)
 
 
 TOKEN_WORDS = ("list", "revoke")  # `admin token WORD ...`; no admin may be named so

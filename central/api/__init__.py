@@ -12,9 +12,10 @@ from central.shedding import install as install_load_shedding
 from central.storage import StatisticsRefresher, is_sqlite, make_engine
 
 
-def create_app(db: str | None = None, settings=None) -> FastAPI:
+def create_app(db: str | None = None, settings=None, connectors=None) -> FastAPI:
     """The app on database `db` (path or URL) with `settings` (central.settings.load_settings(); by
-    default the environment's). The schema must exist (`motcua-central init`)."""
+    default the environment's) and the dossier connectors of central.ini (central.connectors.config;
+    run in the background, one server process at a time). The schema must exist (`motcua-central init`)."""
     settings = settings or load_settings()
     app = FastAPI(
         title="motcua central server",
@@ -28,6 +29,11 @@ def create_app(db: str | None = None, settings=None) -> FastAPI:
         app.state.statistics = StatisticsRefresher(app.state.engine).start()
     app.state.housekeeper = Housekeeper(app.state.engine, settings.idempotency_keep_days).start()
     app.state.limiter = RateLimiter(settings.requests_per_minute_per_token)
+    app.state.connectors = {c.name: c for c in connectors or ()}
+    if connectors:
+        from central.connectors.runner import ConnectorRunner
+
+        app.state.connector_runner = ConnectorRunner(app.state.engine, connectors).start()
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 when the server answers")

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from central.api.errors import bad_input_response
-from central.dashboard import accounts, callback_pages, manage, pages, searches, too_large
+from central.dashboard import accounts, callback_pages, connector_pages, manage, pages, searches, too_large
 from central.dashboard.auth import BadCsrf, LoginBrake, NeedLogin
 from central.dashboard.web import STATIC, lang_of, render, translator
 from central.errors import BadInput
@@ -19,6 +19,7 @@ def install(app: FastAPI) -> None:
     app.include_router(manage.router)
     app.include_router(callback_pages.router)
     app.include_router(searches.router)
+    app.include_router(connector_pages.router)
     app.include_router(accounts.router)
     too_large.install(app)
 
