@@ -19,10 +19,10 @@ CORE = [
 ]
 PILLOW = ["pillow==10.4.0"]  # kivy[base] 2.3.1 requires pillow < 11; the server draws demo photos
 TOUCH = ["Kivy[base]==2.3.1", "bogo==1.1"] + PILLOW  # touchui: windows, the Telex keyboard
-KIOSK = TOUCH + [
-    "qrcode[pil]==8.2",
-    "python-escpos==3.1",
-]
+# Lists in Vietnamese alphabetical order (motcua.text.sort_key): ICU's collation. Built from source
+# against the system's ICU: apt-get install libicu-dev pkg-config g++ (scripts/_env.sh).
+COLLATION = ["PyICU==2.17"]
+KIOSK = TOUCH + COLLATION + ["qrcode[pil]==8.2", "python-escpos==3.1"]
 RATING = TOUCH
 SERVER = [
     "fastapi==0.165.0",
@@ -35,6 +35,7 @@ SERVER = [
     "python-multipart==0.0.34",
     "Jinja2==3.1.6",
     "openpyxl==3.1.5",
+    *COLLATION,
 ] + PILLOW
 PG = ["psycopg[binary]==3.3.9"]
 TEST = [

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 from central.storage.schema import procedures
 from central.timeutil import parse_time, to_db, utcnow
+from motcua.text import sort_key
 
 
 def catalogue_version(conn: Connection) -> int:
@@ -88,6 +89,5 @@ def field_counts(conn: Connection) -> list[dict]:
         select(procedures.c.field_code, procedures.c.field_name, func.count())
         .where(procedures.c.deleted.is_(False))
         .group_by(procedures.c.field_code, procedures.c.field_name)
-        .order_by(procedures.c.field_name)
     ).all()
-    return [{"code": r[0], "name": r[1], "count": r[2]} for r in rows]
+    return sorted(({"code": r[0], "name": r[1], "count": r[2]} for r in rows), key=lambda f: sort_key(f["name"]))

@@ -20,7 +20,7 @@ from central.errors import BadInput
 from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
 from motcua.officetime import OFFSET
-from motcua.text import hide_phones
+from motcua.text import hide_phones, sort_key
 
 PRESETS = ("30d", "month", "quarter", "year")
 GRANULARITIES = ("day", "week", "month")
@@ -436,7 +436,9 @@ def satisfaction_by(conn: Connection, dimension: str, office: str | None, period
     items = [g.item(scale, names, via_dossier) for g in groups.values()]
     for item in items:
         item["label_key"] = label_key(dimension, item)
-    items.sort(key=lambda i: (i["key"] is None, i["key"] if dimension in ("counter", "day") else "", str(i["label"])))
+    items.sort(
+        key=lambda i: (i["key"] is None, i["key"] if dimension in ("counter", "day") else "", sort_key(i["label"]))
+    )
     return {"office": office, "period": period.as_dict(), "by": dimension, "scale": scale, "items": items}
 
 
@@ -544,8 +546,8 @@ def sort_items(items: list[dict], column: str, descending: bool) -> list[dict]:
     """Rows sorted by any column; empty values (no rating, no dossier) always last."""
     present = [i for i in items if i.get(column) is not None]
     missing = [i for i in items if i.get(column) is None]
-    try:
+    if all(isinstance(i[column], (int, float)) for i in present):
         present.sort(key=lambda i: i[column], reverse=descending)
-    except TypeError:
-        present.sort(key=lambda i: str(i[column]), reverse=descending)
+    else:  # names and labels: Vietnamese alphabetical order
+        present.sort(key=lambda i: sort_key(i[column]), reverse=descending)
     return present + missing

@@ -1,9 +1,10 @@
 """Vietnamese text folding shared by devices and server: accent- and case-insensitive matching."""
 
+import functools
 import re
 import unicodedata
 
-__all__ = ["fold_vietnamese", "words", "mask_name", "hide_phones", "same_phone", "HIDDEN_PHONE"]
+__all__ = ["fold_vietnamese", "words", "sort_key", "mask_name", "hide_phones", "same_phone", "HIDDEN_PHONE"]
 
 # đ/Đ have no Unicode decomposition, so NFD alone leaves them (SQLite's remove_diacritics too).
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -17,6 +18,21 @@ def fold_vietnamese(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", str(text).translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.translate(_EXTRA).lower().split())
+
+
+@functools.lru_cache(maxsize=1)
+def _collator():
+    import icu  # PyICU (setup.py): imported on first use, so a tablet that never sorts does not need it
+
+    return icu.Collator.createInstance(icu.Locale("vi_VN"))
+
+
+def sort_key(text) -> bytes:
+    """The key that puts texts in Vietnamese alphabetical order (ICU's Vietnamese collation, CLDR): a ă â
+    b c d đ e ê g ... o ô ơ ... u ư v x y, then tones (none, huyền, hỏi, ngã, sắc, nặng), then case:
+    "Bùi" < "Đặng" < "Huỳnh", where code-point order would put every "Đ" after "Z". The one sort
+    order of every list a person reads (dashboard tables, the kiosk's fields and procedures)."""
+    return _collator().getSortKey("" if text is None else str(text))
 
 
 def words(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 # Usage: scripts/test.sh [pytest args]   (CI calls it with no arguments)
 source "$(dirname "$0")/_env.sh"
 install_system_packages libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libmtdev1 \
-  postgresql chromium chromium-driver fonts-dejavu-core
+  postgresql chromium chromium-driver fonts-dejavu-core libicu-dev pkg-config g++ python3-dev
 install_venv test
 cd "$ROOT"
 export SDL_VIDEODRIVER=offscreen KIVY_CLIPBOARD=dummy SE_OFFLINE=true SE_AVOID_STATS=true

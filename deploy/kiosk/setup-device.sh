@@ -14,6 +14,7 @@ shift
 DEST=""
 if [ "${1:-}" = "--root" ]; then DEST="${2:?--root needs a folder}"; mkdir -p "$DEST"; DEST="$(cd "$DEST" && pwd)"; fi
 PACKAGES="cage xwayland wlr-randr python3-venv python3-pip libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libmtdev1 fonts-dejavu-core sqlite3"
+PACKAGES="$PACKAGES libicu-dev pkg-config g++ python3-dev"  # the kiosk builds PyICU (Vietnamese sort order)
 
 run() {  # a command that changes the running system: done for real, or only shown under --root
   if [ -n "$DEST" ]; then echo "would run: $*"; else "$@"; fi

@@ -1,0 +1,42 @@
+"""The dashboard's lists of officers read in Vietnamese alphabetical order (Bùi < Đặng < Đỗ < Huỳnh), in the
+page as Chromium shows it, by default and when sorted by the name column; code-point order put "Đ" last."""
+
+import pytest
+
+from tests.support.dash_browser import make_driver, sign_in
+
+# Every officer of the demo and of the hand-made office, written out in Vietnamese order
+OFFICERS = [
+    "Bùi Thị Thanh Thảo",
+    "Đặng Quốc Bảo",
+    "Đỗ Đức Anh",
+    "Huỳnh Thị Kim Ngân",
+    "Lê Hoàng Phúc",
+    "Nguyễn Thị Thu Hằng",
+    "Phạm Ngọc Lan",
+    "Phạm Thị Lan",
+    "Trần Văn Minh",
+    "Võ Minh Tuấn",
+    "Võ Văn Bình",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(dash, tmp_path_factory):
+    driver = make_driver(tmp_path_factory.mktemp("downloads"))
+    sign_in(driver, dash.url, dash.admin, dash.password)
+    yield driver
+    driver.quit()
+
+
+def _names(browser) -> list[str]:
+    return [c.text for c in browser.find_elements("css selector", "td[data-column=label]")]
+
+
+@pytest.mark.parametrize("sort", ["", "&sort=label", "&sort=label&order=desc"])
+def test_officers_in_vietnamese_order(dash, browser, sort):
+    browser.get(f"{dash.url}/admin/by/officer?period=year{sort}")
+    shown = _names(browser)
+    assert len(shown) >= 5 and set(shown) <= set(OFFICERS), shown
+    expected = [n for n in OFFICERS if n in shown]
+    assert shown == (expected[::-1] if "desc" in sort else expected)
