@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 import motcua
-from central.api import admin, catalogue, devices, dossiers, ratings, reports
+from central.api import admin, catalogue, devices, dossier_push, dossiers, ratings, reports
 from central.api.auth import RateLimiter, caller_before_body
 from central.api.errors import BodySizeLimit, StorableUrl, install_error_handlers
 from central.housekeeping import Housekeeper
@@ -40,7 +40,7 @@ def create_app(db: str | None = None, settings=None, connectors=None) -> FastAPI
     async def healthz():  # on the event loop: no thread hop, the cheapest answer (the benchmarks' ceiling)
         return {"status": "ok"}
 
-    for module in (catalogue, dossiers, ratings, devices, admin, reports):
+    for module in (catalogue, dossiers, ratings, devices, admin, dossier_push, reports):
         app.include_router(module.router)
     from central import dashboard  # imported here: the dashboard's pages import the API's pieces
 

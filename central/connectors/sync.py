@@ -169,10 +169,12 @@ def to_row(item: Item, ctx: Context, result: PassResult, now, source: str):
     unit = record.pop("unit_code", "")
     extended = record.get("extended_due_at")
 
-    def office_for(code, _column):
-        chosen = ctx.spec.office or ctx.by_unit.get(unit) or ctx.by_unit.get(code.rsplit("-", 2)[0])
+    def office_for(code, column):
+        chosen = column or ctx.spec.office or ctx.by_unit.get(unit) or ctx.by_unit.get(code.rsplit("-", 2)[0])
         if not chosen:
             raise portal.BadRecord("office", "no office set for the connector and none has the dossier's unit code")
+        if chosen not in ctx.known:
+            raise portal.BadRecord("office", f'"{chosen}" is not a known office')
         return chosen
 
     try:
@@ -199,10 +201,11 @@ def to_row(item: Item, ctx: Context, result: PassResult, now, source: str):
     ]
 
 
-def write_page(engine, rows: list, result: PassResult, now) -> None:
-    """Stores the rows that differ from what their source said last time; the rest only get synced_at."""
+def write_page(engine, rows: list, result: PassResult, now) -> dict:
+    """Stores the rows that differ from what their source said last time; the rest only get synced_at.
+    Answers {code: "added" | "updated" | "unchanged"}."""
     if not rows:
-        return
+        return {}
 
     def write(conn):
         codes = [values["code"] for values, _ in rows]
@@ -215,12 +218,14 @@ def write_page(engine, rows: list, result: PassResult, now) -> None:
         for i in range(0, len(same), CHUNK):
             conn.execute(update(dossiers).where(dossiers.c.code.in_(same[i : i + CHUNK])).values(synced_at=now))
         added, updated = store(conn, changed)
-        return added, updated, len(same)
+        outcome = {v["code"]: ("added" if v["code"] not in stored else "updated") for v, _ in changed}
+        return added, updated, len(same), dict(outcome, **{code: "unchanged" for code in same})
 
-    added, updated, same = _write(engine, write)
+    added, updated, same, outcome = _write(engine, write)
     result.added += added
     result.updated += updated
     result.unchanged += same
+    return outcome
 
 
 def run_pass(engine, spec: Connector, renew=None, source=None) -> PassResult:
