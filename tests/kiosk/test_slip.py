@@ -8,7 +8,7 @@ from kiosk import slip
 PROC = {
     "code": "1.001193",
     "name": "Đăng ký khai sinh",
-    "portal_url": "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
+    "portal_url": "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/0b7f1c2e-3f4a-4b5c-8d9e-0123456789ab",
     "documents": [
         {
             "case": "Trường hợp đăng ký khai sinh đúng hạn",
