@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from motcua.client import SyncError
-from motcua.search import QueryPlan, SearchIndex, Vocabulary, search_words
+from motcua.search import QueryPlan, SearchIndex, Synonyms, Vocabulary, search_words
 from motcua.text import sort_key
 
 __all__ = ["Catalogue", "SyncResult", "summary"]
@@ -72,8 +72,10 @@ def _documents_text(item: dict) -> str:
 class Catalogue:
     """Reads and refreshes the local catalogue. Every sync is one transaction: never half a catalogue."""
 
-    def __init__(self, db: Database, clock=time.time):
+    def __init__(self, db: Database, clock=time.time, synonyms: Synonyms | None = None):
+        """`synonyms`: the everyday-words lexicon (default: the shipped one; [kiosk] extra_words adds an office's)."""
         self.db, self.clock = db, clock
+        self.synonyms = synonyms
         self._index: SearchIndex | None = None
         self._index_version: tuple = (None, None)
         self._hits: dict[str, dict] = {}  # hit fields without score, by code; cleared with the index
@@ -245,10 +247,13 @@ class Catalogue:
         if self._index is None or stamp != self._index_version[1]:
             names = dict(self.db.execute("SELECT code, name FROM procedures").fetchall())
             self._index = SearchIndex(
-                (code, names.get(code, name), field, keywords)
-                for code, name, field, keywords in self.db.execute(
-                    "SELECT code, name, field, keywords FROM procedures_fts"
-                )
+                [
+                    (code, names.get(code, name), field, keywords)
+                    for code, name, field, keywords in self.db.execute(
+                        "SELECT code, name, field, keywords FROM procedures_fts"
+                    )
+                ],
+                self.synonyms,
             )
             self._hits.clear()
         self._index_version = (version, stamp)

@@ -487,7 +487,7 @@ class SearchIndex:
         phrase = " " + " ".join(plan.words) + ("" if plan.prefix_last else " ")
         size = len(plan.words)
         optional = [self.any_masks.get(w, 0) for w in plan.optional]
-        asked = f" {' '.join(plan.words + plan.optional)} "
+        asked = set(plan.words + plan.optional)
         weights = [0.5 if w in self.common else 1.0 for w in plan.words]
         total = sum(weights)
         scored = []
@@ -507,7 +507,7 @@ class SearchIndex:
             if coverage < FITS:
                 continue  # "nothing fits" is an answer: a procedure that has too few of the words is not offered
             extra = sum(1 for m in optional if m & bit)
-            unasked = sum(1 for v in self._variant_of[n] if f" {' '.join(v)} " not in asked)
+            unasked = sum(1 for v in self._variant_of[n] if not set(v) <= asked)
             # among equals, the name that says least besides the query ("kết hôn" before "kết hôn lưu động")
             scored.append(
                 (tier, min(matched, 9), -min(unasked, 3), min(extra, 3), in_name / max(len(self.names[n]), 1), -n)
