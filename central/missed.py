@@ -20,16 +20,16 @@ from central.errors import BadInput
 from central.storage.schema import missed_searches, offices
 from motcua import missed, officetime
 
-__all__ = ["checked", "store", "top", "OLDEST_DAYS"]
+__all__ = ["checked", "store", "top"]
 
-OLDEST_DAYS = 92  # a day older than this (office time) is refused: a kiosk's clock or store gone wrong
 TOP_SHOWN = 100
 
 
 def checked(items: list[dict], today: date | None = None) -> list[dict]:
     """The counts of one heartbeat as stored: each query folded again (motcua.missed.key), personal-
-    looking ones dropped, one row per (day, query, outcome) with the highest count. BadInput naming the
-    item for a day that is not a date, in the future, or older than OLDEST_DAYS."""
+    looking ones dropped, days older than motcua.missed.OLDEST_DAYS or after tomorrow dropped (a kiosk
+    clock gone wrong), one row per (day, query, outcome) with the highest count. BadInput naming the
+    item for a day that is not a date."""
     today = today or officetime.now().date()
     rows: dict[tuple, int] = {}
     for n, item in enumerate(items):
@@ -38,12 +38,8 @@ def checked(items: list[dict], today: date | None = None) -> list[dict]:
             day = date.fromisoformat(item["day"])
         except ValueError:
             raise BadInput(where, f"{where}: {item['day']!r} is not a date (YYYY-MM-DD)") from None
-        if day > today + timedelta(days=1) or day < today - timedelta(days=OLDEST_DAYS):
-            raise BadInput(
-                where,
-                f"{where}: {item['day']} is not an office day between {today - timedelta(days=OLDEST_DAYS)} "
-                f"and {today} (check the kiosk's clock)",
-            )
+        if day > today + timedelta(days=1) or day < today - timedelta(days=missed.OLDEST_DAYS):
+            continue
         query = missed.key(item["query"])
         if query is None:  # looks like a phone, ID number or dossier code: never stored
             continue

@@ -91,8 +91,9 @@ def kiosk_heartbeat(client, services, refresher, version: str, interval: float, 
             missed_searches=list(carried),
         )
 
-    def on_answer(_answer):
-        if missed is not None and carried:
+    def on_answer(answer):
+        # Only a server that stores missed searches says so; an older one ignores them: keep them.
+        if missed is not None and carried and isinstance(answer.get("missed_searches"), dict):
             missed.acknowledge(list(carried))
             carried.clear()
 

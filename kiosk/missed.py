@@ -4,12 +4,14 @@ The kiosk keeps, per office day, how many searches for each folded query ended w
 (motcua.missed.NO_MATCH) or with nothing tapped (NO_TAP). Each heartbeat carries the counts that grew
 since the server last acknowledged them, as the day's running totals; the server keeps the highest
 total it received for a kiosk, day and query, so a total sent twice (an answer lost on the way back)
-is never counted twice. Once acknowledged, the rows of past days are deleted; today's stay (with
-what was acknowledged) until the day is over, so the next totals are still whole.
+is never counted twice. Once acknowledged (the answer's `missed_searches`), the rows of past days
+are deleted; today's stay (with what was acknowledged) until the day is over, so the next totals are
+still whole. Days older than motcua.missed.OLDEST_DAYS are deleted unsent (the server drops them).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 
@@ -59,8 +61,11 @@ class MissedSearches:
 
     def pending(self, limit: int = missed.PER_BEAT) -> list[dict]:
         """The counts the server has not acknowledged yet (oldest day first), at most `limit`: the
-        heartbeat's `missed_searches`."""
-        with self._lock:
+        heartbeat's `missed_searches`. Days the server no longer takes (motcua.missed.OLDEST_DAYS) are
+        deleted first."""
+        oldest = (dt.date.fromisoformat(self.today()) - dt.timedelta(days=missed.OLDEST_DAYS)).isoformat()
+        with self._lock, self.db.conn:
+            self.db.conn.execute("DELETE FROM missed_searches WHERE day < ?", [oldest])
             rows = self.db.conn.execute(
                 "SELECT day, query, outcome, count FROM missed_searches WHERE count > sent_count "
                 "ORDER BY day, count DESC, query, outcome LIMIT ?",

@@ -21,6 +21,7 @@ __all__ = [
     "PER_BEAT",
     "DIGITS_MAX",
     "COUNT_MAX",
+    "OLDEST_DAYS",
     "DAY_PATTERN",
     "key",
     "looks_personal",
@@ -34,6 +35,10 @@ PER_BEAT = 50  # distinct (day, query, outcome) counts one heartbeat may carry
 DIGITS_MAX = 5  # more digits than this in one query: taken for an ID or phone number, never kept
 COUNT_MAX = 100_000  # one kiosk's count of one query in one day (a higher one is refused)
 DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# Days older than this (office time) are not stored by the server nor kept by the kiosk; a day after
+# tomorrow is not stored either (a kiosk clock gone wrong): such counts are dropped, never refused, so
+# a kiosk's heartbeat is never stuck on them.
+OLDEST_DAYS = 92
 
 _KEEP = re.compile(r"[^0-9a-z ]+")
 

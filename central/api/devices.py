@@ -91,6 +91,8 @@ def heartbeat(body: Heartbeat, request: Request, db: Db, caller: Caller = Depend
     }
     now, commands = heartbeat_writer(request.app).record(caller.id, state)
     answer = {"ok": True, "server_time": to_wire(now), "commands": commands}
+    if caller.kind == "kiosk":  # the kiosk removes the counts it sent once it reads this
+        answer["missed_searches"] = {"received": len(body.missed_searches), "stored": len(found_none)}
     if caller.kind == "rating":  # where the tablet's numbering must continue (a store lost or re-imaged)
         with db.read() as conn:
             answer["max_seq"] = conn.execute(select(devices.c.max_seq).where(devices.c.id == caller.id)).scalar() or 0

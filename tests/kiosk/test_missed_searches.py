@@ -60,3 +60,57 @@ def test_a_store_made_before_missed_searches_is_upgraded_when_opened(tmp_path):
     db.close()
     counts = MissedSearches(store.open_store(path), today=lambda: "2026-12-04")
     assert counts.record("lam ho chieu", missed.NO_MATCH) and counts.pending()[0]["count"] == 1
+
+
+def test_days_the_server_no_longer_takes_are_dropped_before_sending(tmp_path):
+    days = ["2026-01-01"]
+    counts = MissedSearches(store.open_store(tmp_path / "kiosk.db"), today=lambda: days[0])
+    counts.record("lam ho chieu", missed.NO_MATCH)
+    days[0] = "2026-04-03"  # 92 days later: still sent
+    assert len(counts.pending()) == 1
+    days[0] = "2026-04-04"
+    assert counts.pending() == [] and counts.counts() == []
+
+
+def test_an_older_server_that_ignores_the_counts_does_not_make_the_kiosk_forget_them(tmp_path):
+    """A server from before missed searches answers 200 without `missed_searches`: nothing is acknowledged."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from types import SimpleNamespace
+
+    from kiosk.background import kiosk_heartbeat
+    from motcua.client import Client
+
+    seen = []
+
+    class OldServer(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            body = json.dumps({"ok": True, "server_time": "2026-12-04T08:00:00+07:00", "commands": []}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), OldServer)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        counts = MissedSearches(store.open_store(tmp_path / "kiosk.db"), today=lambda: "2026-12-04")
+        counts.record("lam ho chieu", missed.NO_MATCH)
+        services = SimpleNamespace(missed=counts, catalogue=SimpleNamespace(version=lambda: None))
+        refresher = SimpleNamespace(last_error=None, last_sync_at=None)
+        client = Client(f"http://127.0.0.1:{httpd.server_address[1]}", "t", timeout=5)
+        beat = kiosk_heartbeat(client, services, refresher, "test", 60)
+        beat.beat()
+        assert beat.last_error is None
+        assert seen[0]["missed_searches"] == [
+            {"day": "2026-12-04", "query": "lam ho chieu", "outcome": "none", "count": 1}
+        ]
+        assert counts.pending() == seen[0]["missed_searches"]  # still to send
+    finally:
+        httpd.shutdown()
