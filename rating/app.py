@@ -55,7 +55,8 @@ class RatingApp(App):
         self.services = services
         self.flow = services.flow
         self._refresh = Clock.create_trigger(self.refresh, 0)
-        self.flow_listener = lambda flow: self._refresh()
+        self.flow_listener = self._flow_changed
+        self._step = self.flow.step
         i18n.lang = services.language
 
     def load_kv(self, filename=None):
@@ -67,6 +68,19 @@ class RatingApp(App):
         self.flow.touch()
         i18n.switch()
         self._refresh()
+
+    def _flow_changed(self, flow):
+        """Every change of the flow redraws; a citizen leaving (back to idle) takes their language along."""
+        if flow.step == Step.IDLE and self._step != Step.IDLE:
+            self.reset_language()
+        self._step = flow.step
+        self._refresh()
+
+    def reset_language(self):
+        """The next citizen meets the configured language ([device] language), whatever the last one chose."""
+        if i18n.lang != self.services.language:
+            i18n.lang = self.services.language
+            self._refresh()
 
     # -- build -------------------------------------------------------------------------------
     def build(self):
@@ -135,17 +149,19 @@ class RatingApp(App):
         if guard is None:
             guard = PinGuard(lambda pin: self.services.duty.sign_in(staff_id, pin))
             self.officer_guards[staff_id] = guard
-        self._open_pin_pad(guard, self.close_staff_screen)
+        officer = self.services.duty.find(staff_id) or {}
+        title = t("officer_pin_title", name=officer.get("name") or f"#{staff_id}")
+        self._open_pin_pad(guard, self.close_staff_screen, title)
 
     def ask_admin_pin(self):
         """The hidden gesture happened: the admin screen opens only after the admin PIN."""
         self.flow.reset()
-        self._open_pin_pad(self.admin_guard, self.open_admin)
+        self._open_pin_pad(self.admin_guard, self.open_admin, t("admin_pin_title"))
 
-    def _open_pin_pad(self, guard, on_success):
+    def _open_pin_pad(self, guard, on_success, title):
         if self.pin_pad is not None:
             self.pin_pad.dismiss()
-        self.pin_pad = PinPad(guard, on_success=on_success)
+        self.pin_pad = PinPad(guard, on_success=on_success, title=title)
         self.pin_pad.bind(on_dismiss=lambda *a: setattr(self, "pin_pad", None))
         self.pin_pad.open()
 
@@ -169,6 +185,9 @@ class RatingApp(App):
     def _tick(self, _dt):
         if self.root_widget.ids.sm.current not in STAFF_SCREENS:
             self.flow.tick()
+            # a citizen who switched the language and walked away without rating
+            if self.flow.step == Step.IDLE and self.flow.quiet_for() >= self.flow.settings.prompt_timeout_s:
+                self.reset_language()
         if self.flow.notice == Notice.COOLDOWN or self.screens["idle"].cooling != (self.flow.cooldown_remaining() > 0):
             self._refresh()
 

@@ -246,6 +246,10 @@ class RatingFlow:
         """Any citizen activity postpones the prompt timeout."""
         self._last_activity = self._clock()
 
+    def quiet_for(self) -> float:
+        """Seconds since the last citizen activity (a tap, a key, a scan, a new step)."""
+        return self._clock() - self._last_activity
+
     def tick(self) -> None:
         """Called a few times a second by the app: timeouts and the end of the thank-you."""
         now = self._clock()

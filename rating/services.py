@@ -10,12 +10,14 @@ import uuid
 from pathlib import Path
 
 import motcua
+from motcua import officetime
 from motcua.catalogue import Catalogue
 from motcua.commands import DeviceCommands
 from motcua.outbox import DuplicateItem, Outbox, iso_time
 from motcua.settings import check_admin_pin
 from motcua.store import connect, db_path, get_state, set_state
 
+from rating import advice
 from rating import settings as rating_settings
 from rating.flow import AlreadyRated, FlowSettings, RatingFlow
 from rating.officers import Duty
@@ -131,6 +133,7 @@ class TabletServices:
         )
         self.restart_needed: list[str] = []
         self.storage_error = None
+        self.storage_failing_since = ""  # office time of the first failure, for the admin screen
         self.call_in_ui = lambda fn: fn()  # the App swaps in Kivy's Clock (one UI thread)
         self.request_exit = lambda: None  # the App swaps in its own exit
         self.exit_code = 0  # what `motcua-rating` exits with
@@ -175,8 +178,8 @@ class TabletServices:
         except DuplicateItem:
             raise AlreadyRated(payload.get("dossier_code")) from None
         except Exception as exc:
-            since = self.storage_error and self._storage_failing_since or time.strftime("%H:%M:%S %d/%m/%Y")
-            self._storage_failing_since = since
+            since = self.storage_error and self.storage_failing_since or officetime.now().strftime("%H:%M:%S %d/%m/%Y")
+            self.storage_failing_since = since
             self.storage_error = (
                 f"Ratings cannot be stored on this tablet since {since} (disk full or "
                 f"broken?): {exc.__class__.__name__}: {exc}"
@@ -251,24 +254,35 @@ class TabletServices:
             status["last_error"] = self.storage_error
         return status
 
-    def sync_now(self) -> dict | None:
-        """One delivery attempt now, in the background for the UI (`drain_once` in the commands)."""
-        if self.worker is not None:
-            threading.Thread(target=self._drain_quietly, daemon=True).start()
+    def sync_now(self, on_done=lambda: None) -> dict | None:
+        """One delivery attempt now, in the background for the UI (`drain_once` in the commands);
+        `on_done()` once it has finished (from that background thread). Without a device token the
+        attempt is not made and its reason becomes the last error, as the admin screen shows it."""
+        if self.client is None:
+            self.outbox.record_error(advice.NO_TOKEN)
+            on_done()
             return None
-        return self.drain_once()
+        if self.worker is not None:
+            threading.Thread(target=self._drain_quietly, args=(on_done,), daemon=True).start()
+            return None
+        try:
+            return self.drain_once()
+        finally:
+            on_done()
 
-    def _drain_quietly(self):
+    def _drain_quietly(self, on_done):
         try:
             self.worker.drain_once()
         except Exception:
             log.exception("sync now failed")
+        finally:
+            on_done()
 
     def drain_once(self):
         from motcua.worker import SyncWorker
 
         if self.client is None:
-            raise RuntimeError("no device token configured ([server] token_file)")
+            raise RuntimeError(advice.NO_TOKEN)
         worker = self.worker or SyncWorker(self.outbox, self.client, **self._worker_options())
         return worker.drain_once()
 

@@ -136,10 +136,12 @@ class PinGuard:
 class PinPad(ModalView):
     """Full-screen PIN pad: big digits, the PIN shown as dots, OK / Delete / Cancel.
 
+    `title` says whose PIN is asked (default: the admin PIN, touchui's "pin.title").
     Events: ``on_success`` (then the pad closes), ``on_cancel``.
     """
 
     guard = ObjectProperty(None)
+    title = StringProperty("")
     pin = StringProperty("")
     message = StringProperty("")
     max_length = NumericProperty(8)

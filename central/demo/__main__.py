@@ -17,6 +17,16 @@ DEMO_DIR = ROOT / "var" / "demo"
 OFFICE = "XA-PHUOCLONG"
 
 
+def officer_pin_line() -> str:
+    """What the demo prints for signing in on the tablet: the demo officers' PIN (demo data only)."""
+    from central.demo.sample import DEMO_PIN
+
+    return (
+        f"  tablet: an officer signs in with PIN {DEMO_PIN} (Cán bộ đăng nhập quầy, then the officer's name; "
+        "every demo officer has this PIN); the admin PIN 2468 opens only the tablet's admin screen"
+    )
+
+
 def cli(db_url: str, *args: str, stdin: str | None = None) -> str:
     """Runs `motcua-central --db DB ARGS` and returns its stdout; stops the demo on failure."""
     proc = subprocess.run(
@@ -116,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  dashboard: {url}/admin/   login: admin / {info['password']}")
         print(f"  kiosk config:  {info['kiosk_ini'].relative_to(ROOT)}")
         print(f"  tablet config: {info['rating_ini'].relative_to(ROOT)}   admin PIN 2468")
+        print(officer_pin_line())
         print(cli(db_url, "demo-hints").rstrip() if "--help" not in sys.argv else "")
         if args.no_apps or not has_display():
             if not args.no_apps:

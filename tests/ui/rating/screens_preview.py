@@ -70,10 +70,36 @@ def main():
         flow.toggle_reason("cho_lau")
         flow.toggle_reason("thai_do")
 
+    def officer_pin():
+        app.open_signin()
+        app.screens["signin"].choose(int(args.staff_id), "")
+
+    server_url = services.client.base_url
+
+    def server_down():
+        """The admin screen after a delivery that found no server: the advice, not the exception."""
+        services.outbox.db.execute("PRAGMA max_page_count = 1073741823")  # the disk has room again
+        services.client.base_url = "http://127.0.0.1:9"  # nothing listens there
+        flow.reset()
+        flow._last_recorded_at = None
+        flow.start()
+        flow.choose(3)
+        flow.skip_dossier()
+        app.open_admin()
+        app.screens["admin"].sync_now()
+
+    def server_back():
+        services.client.base_url = server_url
+        app.screens["admin"].sync_now()
+
     steps = [
         ("signed_out", lambda: None),
         ("signin", app.open_signin),
-        ("idle", lambda: (services.duty.sign_in(args.staff_id, args.pin), app.close_staff_screen())),
+        ("officer_pin", officer_pin),
+        (
+            "idle",
+            lambda: (app.pin_pad.dismiss(), services.duty.sign_in(args.staff_id, args.pin), app.close_staff_screen()),
+        ),
         ("rate", flow.start),
         ("reasons", lambda: flow.choose(1)),
         ("reasons_keyboard", type_comment),
@@ -90,6 +116,8 @@ def main():
         ("idle_en", lambda: (flow.reset(), services.duty.sign_in(args.staff_id, args.pin))),
         ("not_saved", lambda: (vietnamese(), fill_the_disk())),
         ("admin_disk_full", app.open_admin),
+        ("admin_server_down", server_down),
+        ("admin_after_sync_now", server_back),
     ]
 
     def run(i=0):
@@ -105,7 +133,7 @@ def main():
                 app.stop()
 
         steps[i][1]()
-        Clock.schedule_once(shot, 0.4)
+        Clock.schedule_once(shot, 1.5 if steps[i][0].startswith("admin_") else 0.4)  # sync now: its answer
 
     Clock.schedule_once(lambda _dt: run(), 0.6)
     app.run()

@@ -2,6 +2,8 @@
 
 from tests.support.ui import FakeClock, WindowGestures  # noqa: E402  (first: Kivy runs headless)
 
+from types import SimpleNamespace  # noqa: E402
+
 import pytest  # noqa: E402
 from kivy.tests.common import GraphicUnitTest  # noqa: E402
 
@@ -20,7 +22,8 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
     def _server(self, server, tmp_path):
         self.server, self.tmp = server, tmp_path
 
-    def launch(self, size=(1280, 800), display=None, **rating):
+    def launch(self, size=(1280, 800), display=None, url=None, **rating):
+        """The tablet on this test's server (or at `url`: a fault proxy in front of it)."""
         from kivy.app import App
         from kivy.core.window import Window
         from rating.settings import load as load_config
@@ -35,7 +38,8 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
         self.advance_frames(3)
         self.ids = add_officers(self.server)
         token = self.server.device_token(counter=1)
-        cfg = load_config(write_config(self.tmp, self.server, token, display, **rating))
+        where = SimpleNamespace(url=url) if url else self.server
+        cfg = load_config(write_config(self.tmp, where, token, display, **rating))
         self.clock = FakeClock(10_000.0)
         self.services = TabletServices(cfg, clock=self.clock)
         self.services.refresh_staff()
@@ -331,10 +335,17 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
                 break
             self.later(1)
         assert self.screen() == "rate"
-        assert self.root.notice_text == "Xin lỗi, máy chưa lưu được đánh giá. Xin vui lòng báo cán bộ."
+        assert self.root.notice_text == (
+            "Xin lỗi Ông/Bà, máy chưa lưu được đánh giá. Ông/Bà vui lòng báo cán bộ tại quầy."
+        )
         stored = self.services.outbox.counts()
         admin = self.open_admin_screen()
-        assert "database or disk is full" in admin.last_error and self.root.notice_text == ""
+        since = self.services.storage_failing_since
+        assert (
+            admin.last_error
+            == f"Từ {since}, máy không lưu được đánh giá (bộ nhớ đầy hoặc hỏng). Báo ngay bộ phận CNTT."
+        )
+        assert "disk is full" not in admin.last_error and self.root.notice_text == ""
         assert admin.ids.last_error.height > admin.ids.pending.height  # the whole error is readable
         self.tap(admin.ids.close)
         db.execute("PRAGMA max_page_count = 1073741823")  # space is back
@@ -378,7 +389,7 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
         self.wait_for(lambda: self.services.outbox.counts()["quarantined"] == 1, what="quarantined")
         self.later(5)
         admin = self.open_admin_screen()
-        assert admin.quarantined == "1  (rejected: already_rated)" and admin.pending.startswith("0")
+        assert admin.quarantined == "1  (hồ sơ này đã được đánh giá trên máy khác)" and admin.pending.startswith("0")
         assert not admin.ids.retry_quarantined.disabled
         self.services.worker.stop()  # hold delivery so the button's effect can be seen
         self.services.worker = None
@@ -387,3 +398,145 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
         assert self.services.drain_once()["quarantined"] == 1  # sent again: the server still says already_rated
         admin.update()
         assert admin.quarantined.startswith("1") and len(export_ratings(self.server)) == 1
+
+    # -- the first hour of a new office ------------------------------------------------------
+    def visible_texts(self, screen):
+        """The texts a person sees on `screen`: labels and buttons on screen, not transparent."""
+        from kivy.uix.label import Label
+
+        def shown(widget):
+            while widget is not None and widget is not screen:
+                if widget.opacity == 0:
+                    return False
+                widget = widget.parent
+            return True
+
+        return [w.text for w in screen.walk() if isinstance(w, Label) and w.text.strip() and shown(w)]
+
+    def test_the_officer_pin_pad_asks_for_the_chosen_officers_pin_by_name(self):
+        self.launch(dossier_link="no")
+        self.tap(self.app.screens["idle"].ids.officer_signin)
+        self.tap(self.app.screens["signin"].buttons()[self.ids["lan"]])
+        pad = self.app.pin_pad
+        assert pad.ids.title.text == "Mã PIN của cán bộ Nguyễn Thị Lan"
+        assert "quản trị" not in pad.ids.title.text
+        self.type_pin("2468")  # the admin PIN is not an officer's
+        assert self.app.pin_pad is pad and self.screen() == "signin" and self.app.flow.officer is None
+        self.type_pin(LAN_PIN)
+        assert self.screen() == "idle" and self.app.flow.officer["id"] == self.ids["lan"]
+        for _ in range(5):  # the admin's pad still says it wants the admin PIN
+            self.tap_at(20, self.root.height - 20)
+        assert self.app.pin_pad.ids.title.text == "Nhập mã PIN quản trị máy đánh giá"
+
+    def test_the_officer_pin_the_demo_prints_signs_a_demo_officer_in(self):
+        import re
+
+        from central.demo.__main__ import officer_pin_line
+
+        self.server.cli("seed-demo")
+        self.server.officers = {"demo": 0}  # add_officers must not add the test's two officers here
+        self.launch(dossier_link="no")
+        self.ids = {}
+        pin = re.search(r"signs in with PIN (\d{4,8})\b", officer_pin_line()).group(1)
+        self.tap(self.app.screens["idle"].ids.officer_signin)
+        buttons = self.app.screens["signin"].buttons()
+        first = self.services.duty.officers()[0]  # this counter's officers come first
+        assert first["counter"] == 1 and first.get("pin_hash")
+        self.tap(buttons[int(first["id"])])
+        assert self.app.pin_pad.ids.title.text == f"Mã PIN của cán bộ {first['name']}"
+        self.type_pin(pin)
+        assert self.screen() == "idle" and self.app.screens["idle"].officer_name == first["name"]
+
+    def test_the_next_citizen_meets_vietnamese_again(self):
+        self.launch(dossier_link="no", cooldown_seconds=0, prompt_timeout_seconds=30)
+        self.sign_in_lan()
+        idle = self.app.screens["idle"]
+        self.tap(self.root.ids.language)
+        assert idle.ids.invite.text == "Tap here to rate"
+        self.rate(3)
+        assert self.screen() == "thanks"
+        assert self.root.ids.language.text == "Tiếng Việt"  # still English while this citizen is here
+        self.later(5)
+        assert self.screen() == "idle"
+        assert idle.ids.invite.text == "Chạm vào đây để đánh giá" and self.root.ids.language.text == "English"
+        # a citizen who switches and walks away without rating: Vietnamese again after the prompt timeout
+        self.tap(self.root.ids.language)
+        self.later(20)
+        assert idle.ids.invite.text == "Tap here to rate"
+        self.later(11)
+        assert idle.ids.invite.text == "Chạm vào đây để đánh giá"
+        # backing out of the faces (Quay lại) is the citizen leaving too
+        self.tap(self.root.ids.language)
+        self.tap(idle.ids.invite)
+        self.tap(self.app.screens["rate"].ids.back)
+        assert self.screen() == "idle" and self.root.ids.language.text == "English"
+
+    def test_the_idle_screen_without_an_officer_says_one_thing(self):
+        self.launch(dossier_link="no")
+        idle = self.app.screens["idle"]
+        assert self.app.flow.officer is None
+        texts = [t for t in self.visible_texts(idle) if t != idle.ids.officer_signin.text]
+        assert texts == ["Quầy chưa có cán bộ, xin Ông/Bà vui lòng chờ trong giây lát"], texts
+        assert idle.ids.officer_signin.text == "Cán bộ đăng nhập quầy"  # the officer's way in stays
+        assert self.root.notice_text == ""
+        self.tap(self.root.ids.language)
+        texts = [t for t in self.visible_texts(idle) if t != idle.ids.officer_signin.text]
+        assert texts == ["No officer at this counter yet; please wait a moment"], texts
+        self.tap(self.root.ids.language)
+        self.sign_in_lan()
+        texts = self.visible_texts(idle)
+        assert "Nguyễn Thị Lan" in texts and "Chạm vào đây để đánh giá" in texts
+        assert "Quầy chưa có cán bộ, xin Ông/Bà vui lòng chờ trong giây lát" not in texts
+
+    def test_the_admin_screen_follows_sync_now_live_and_reads_as_advice(self):
+        import datetime
+
+        from motcua import officetime
+
+        self.launch(dossier_link="no", cooldown_seconds=0)
+        self.sign_in_lan()
+        self.server.stop()
+        self.rate(3)
+        assert self.screen() == "thanks"
+        self.wait_for(lambda: self.services.outbox.status()["last_error"], what="a failed sync")
+        raw = self.services.outbox.status()["last_error"]
+        assert "HTTPConnectionPool" in raw or "Connection" in raw, raw  # what the old screen showed
+        self.later(5)
+        admin = self.open_admin_screen()
+        host = self.server.url.split("//")[1]
+        assert admin.pending.startswith("1")
+        assert admin.last_error.startswith(f"Không kết nối được máy chủ ({host}). Kiểm tra dây mạng"), admin.last_error
+        for english in ("HTTP", "Error", "Max retries", "POST", "/api/"):
+            assert english not in admin.last_error
+        self.server.start()
+        self.tap(admin.ids.sync_now)
+        # no reopening: the screen follows the delivery by itself
+        self.wait_for(lambda: admin.pending.startswith("0") and admin.last_error == "không có", what="admin redraw")
+        assert self.screen() == "admin"
+        shown = datetime.datetime.strptime(admin.last_sync, "%H:%M:%S %d/%m/%Y")
+        now = officetime.now().replace(tzinfo=None)
+        assert abs((now - shown).total_seconds()) < 120, (admin.last_sync, now)  # office time, not UTC
+        self.tap(admin.ids.close)
+        assert admin._live is None  # no redraws behind the citizen's screens
+
+    def test_the_last_error_is_advice_for_a_failing_server_too(self):
+        from tests.support.faultproxy import FaultProxy
+
+        mode = ["pass"]
+        proxy = FaultProxy(("127.0.0.1", self.server.port), choose=lambda: mode[0])
+        self.addCleanup(proxy.close)
+        self.launch(dossier_link="no", cooldown_seconds=0, url=proxy.url)
+        self.sign_in_lan()
+        mode[0] = "reset"  # the connection is cut before any answer
+        self.rate(3)
+        self.wait_for(lambda: self.services.outbox.status()["last_error"], what="a failed sync")
+        assert "Connection" in self.services.outbox.status()["last_error"]
+        self.later(5)
+        admin = self.open_admin_screen()
+        assert admin.last_error.startswith(f"Không kết nối được máy chủ (127.0.0.1:{proxy.port})."), admin.last_error
+        mode[0] = "http500"
+        self.tap(admin.ids.sync_now)
+        self.wait_for(lambda: admin.last_error.startswith("Máy chủ đang gặp lỗi hoặc quá tải (mã 500)."), what="500")
+        self.tap(self.root.ids.language)  # the admin screen speaks the language shown
+        self.wait_for(lambda: admin.last_error.startswith("The server has a problem or is overloaded (code 500)."))
+        assert "injected" not in admin.last_error  # the server's own words stay in the log
