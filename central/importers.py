@@ -61,7 +61,8 @@ PROCEDURE_HELP = (
     "To fetch changes from the portal itself: motcua-central sync procedures."
 )
 DOSSIER_HELP = (
-    "Import or update dossiers from a JSON list or a CSV (UTF-8, header row) with the columns\n"
+    "Import or update dossiers from a JSON list or a CSV (UTF-8, header row, separated by commas or by\n"
+    "semicolons as Excel saves it in a Vietnamese locale) with the columns\n"
     "  " + ", ".join(DOSSIER_COLUMNS) + "\n"
     "and optionally: office, procedure_name, status_at, steps (a JSON list of {name, unit, status,\n"
     "started_at, finished_at, due_at}), and the reporting columns\n"
@@ -139,16 +140,31 @@ VIETNAMESE = [
             r"^(\d+) procedures: (\d+) added, (\d+) updated, (\d+) unchanged$",
             r"\1 thủ tục: \2 thêm mới, \3 cập nhật, \4 không đổi",
         ),
+        (
+            r"^warning: (\d+) dossiers? names? a procedure code not in the catalogue \((.*)\): import the "
+            r"procedures \(motcua-central import procedures FILE\) so that the kiosk and the reports can name it$",
+            r"lưu ý: \1 hồ sơ có mã thủ tục chưa có trong danh mục (\2): hãy nhập danh mục thủ tục "
+            r"(motcua-central import procedures TỆP) để máy tra cứu và báo cáo hiện được tên thủ tục",
+        ),
+        (
+            r": a (\S+) file is neither CSV nor JSON; save it as CSV UTF-8 \(in Excel: File, Save As, "
+            r"CSV UTF-8\) or as JSON$",
+            r": tệp \1 không phải CSV hay JSON; hãy lưu lại dạng CSV UTF-8 (trong Excel: Tệp, Lưu thành, "
+            r"CSV UTF-8) hoặc JSON",
+        ),
     ]
 ]
 
 
 def in_vietnamese(message: str) -> str:
     """An import problem or summary as the Vietnamese dashboard shows it (the CLI keeps the English);
-    the message's own values (file names, fields, quoted cells) stay as they were."""
-    for pattern, vi in VIETNAMESE:
-        message = pattern.sub(vi, message, count=1)
-    return message
+    the message's own values (file names, fields, quoted cells) stay as they were. Line by line."""
+    lines = []
+    for line in message.split("\n"):
+        for pattern, vi in VIETNAMESE:
+            line = pattern.sub(vi, line, count=1)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class ImportProblems(BadInput):
@@ -165,6 +181,14 @@ def read_records(path: Path, unwrap=None) -> list[tuple[str, dict]]:
     """(where, record) pairs: 'file line N' for CSV, 'file item N' for JSON (`unwrap`: JSON → its list
     of records, raising BadInput; by default a list, or an object's 'items'/'data'/'result')."""
     name = path.name
+    if path.suffix.lower() not in (".csv", ".json"):  # e.g. an Excel workbook, an export renamed .txt
+        kind = path.suffix.lower() or "extension-less"
+        raise ImportProblems(
+            [
+                f"{name}: a {kind} file is neither CSV nor JSON; save it as CSV UTF-8 "
+                "(in Excel: File, Save As, CSV UTF-8) or as JSON"
+            ]
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -184,7 +208,7 @@ def read_records(path: Path, unwrap=None) -> list[tuple[str, dict]]:
         if not isinstance(data, list):
             raise ImportProblems([f"{name}: expected a JSON list of records (or an object with 'items')"])
         return [(f"{name} item {i}", rec) for i, rec in enumerate(data, 1)]
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     if not reader.fieldnames:
         raise ImportProblems([f"{name}: empty file (a header row is needed)"])
     reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
@@ -193,6 +217,15 @@ def read_records(path: Path, unwrap=None) -> list[tuple[str, dict]]:
         row.pop(None, None)  # extra cells without a header
         records.append((f"{name} line {reader.line_num}", row))
     return records
+
+
+def _delimiter(text: str) -> str:
+    """The CSV's separator, read from its header row: a comma, or the semicolon that Excel writes where
+    the decimal separator is a comma (a Vietnamese or European locale), or a tab."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
 
 
 def _time(record: dict, field: str, required: bool = False):
@@ -372,4 +405,17 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
         raise ImportProblems(problems)
     with engine.begin() as conn:
         added, updated = store_dossiers(conn, rows)
-    return f"{len(rows)} dossiers: {added} added, {updated} updated"
+    summary = f"{len(rows)} dossiers: {added} added, {updated} updated"
+    # Imported all the same (the catalogue may come later; a file is never refused for it), but said:
+    # until then the kiosk shows the procedure's code (or the file's procedure_name) and reports lack it.
+    unknown = [values for values, _ in rows if values["procedure_code"] not in names]
+    if unknown:
+        codes = sorted({v["procedure_code"] for v in unknown})
+        shown = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+        who = "1 dossier names" if len(unknown) == 1 else f"{len(unknown)} dossiers name"
+        summary += (
+            f"\nwarning: {who} a procedure code not in the "
+            f"catalogue ({shown}): import the procedures (motcua-central import procedures FILE) so that the "
+            "kiosk and the reports can name it"
+        )
+    return summary

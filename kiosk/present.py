@@ -194,9 +194,11 @@ def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
         if code in range(1, 11)
         else (status.get("label") or "—")
     )
+    procedure = dossier.get("procedure") or {}
     rows = [
         (tr("dossier.code", lang), dossier.get("code", "")),
-        (tr("dossier.procedure", lang), (dossier.get("procedure") or {}).get("name", "")),
+        # a procedure not (yet) in the server's catalogue has no name: its code, never an empty "Thủ tục:"
+        (tr("dossier.procedure", lang), procedure.get("name") or procedure.get("code") or "—"),
         (tr("dossier.holder", lang), mask_name(dossier.get("holder")) or "—"),
         (tr("dossier.status", lang), label),
         (tr("dossier.received", lang), format_date(dossier.get("received_at"))),
