@@ -34,14 +34,21 @@ def build_services(cfg):
     from kiosk.services import KioskServices
     from motcua.catalogue import Catalogue
     from motcua.client import Client
+    from motcua.search import Synonyms
     from motcua.store import open_store
 
     data_dir = Path(cfg.device.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = open_store(data_dir / "kiosk.db")
     client = Client(cfg.server.url, cfg.server.token, timeout=cfg.server.timeout_seconds, user_agent="motcua-kiosk")
+    synonyms = None
+    if cfg.kiosk.extra_words:
+        try:
+            synonyms = Synonyms.default(str(cfg.kiosk.extra_words))
+        except ValueError as exc:  # the kiosk keeps searching with the shipped words; `check` names the problem
+            logging.getLogger("kiosk").error("[kiosk] extra_words not used: %s", exc)
     return KioskServices(
-        Catalogue(db),
+        Catalogue(db, synonyms=synonyms),
         client,
         cfg.device.office_code,
         stats_period=cfg.kiosk.stats_period,
@@ -65,10 +72,18 @@ def cmd_sync(cfg) -> int:
     return 0
 
 
-def cmd_search(cfg, query, as_json, limit) -> int:
+def cmd_search(cfg, query, as_json, limit, config_path=DEFAULT_CONFIG) -> int:
+    """Prints what the kiosk would offer for `query` (nothing when nothing fits); exit 3 on an empty cache."""
     from kiosk import present
 
     services = build_services(cfg)
+    if services.data_age() is None or not services.fields():
+        print(
+            "motcua-kiosk search: the catalogue cache is empty (this kiosk never synced), so no search can find "
+            f"anything: run `motcua-kiosk sync --config {config_path}` first",
+            file=sys.stderr,
+        )
+        return 3
     results = services.search(query, limit=limit)
     if as_json:
         json.dump(
@@ -88,8 +103,8 @@ def cmd_search(cfg, query, as_json, limit) -> int:
         )
         sys.stdout.write("\n")
     else:
-        if services.data_age() is None:
-            print("(the catalogue cache is empty: run `motcua-kiosk sync` first)", file=sys.stderr)
+        if not results:
+            print("nothing fits: no procedure of the catalogue matches this search", file=sys.stderr)
         for r in results:
             print(f"{r.get('code', ''):<14} {r.get('name', '')}  [{present.field_name(r)}]  {present.summary_line(r)}")
     return 0
@@ -150,7 +165,11 @@ def main(argv=None) -> int:
     sp.add_argument("--config", dest="sub_config", help="kiosk config file")
     ck = sub.add_parser("check", help="check the config, reach the server and verify the device token; exit 0/1")
     ck.add_argument("--config", dest="sub_config", help="kiosk config file")
-    se = sub.add_parser("search", help="print the ranked results of a search in the local catalogue cache")
+    se = sub.add_parser(
+        "search",
+        help="print what the kiosk offers for a search in the local catalogue cache (nothing when nothing fits; "
+        "exit 3 when the cache is empty)",
+    )
     se.add_argument("query")
     se.add_argument("--config", dest="sub_config", help="kiosk config file")
     se.add_argument("--json", action="store_true", help="JSON list of {code, name, field, summary}")
@@ -165,7 +184,7 @@ def main(argv=None) -> int:
     if args.command == "sync":
         return cmd_sync(cfg)
     if args.command == "search":
-        return cmd_search(cfg, args.query, args.json, args.limit)
+        return cmd_search(cfg, args.query, args.json, args.limit, config_path)
     return cmd_run(cfg, config_path)
 
 

@@ -7,11 +7,24 @@ catalogue (which proves the token) and its office's statistics (which prove the 
 from kiosk import settings as kiosk_settings
 from motcua import check as device_check
 from motcua.client import Rejected, SyncError
+from motcua.config import ConfigError
+from motcua.search import Synonyms
 
 
 def check(path, out=print, timeout=None) -> int:
     """Runs every check it can and prints one line each; returns the exit code (0 all good, 1 not)."""
     return device_check.run(KIOSK, path, out, timeout)
+
+
+def _load(path):
+    """The config, and the office's own search words ([kiosk] extra_words) read as the kiosk will read them."""
+    cfg = kiosk_settings.load(path)
+    if cfg.kiosk.extra_words:
+        try:
+            Synonyms.default(str(cfg.kiosk.extra_words))
+        except ValueError as exc:
+            raise ConfigError(f"{path} [kiosk] extra_words = {cfg.kiosk.extra_words}: {exc}") from exc
+    return cfg
 
 
 def _check_catalogue_and_office(cfg, path, report, client):
@@ -41,7 +54,7 @@ def _check_catalogue_and_office(cfg, path, report, client):
 KIOSK = device_check.Device(
     kind="kiosk",
     noun="kiosk",
-    load=kiosk_settings.load,
+    load=_load,
     unwritable="the kiosk keeps its copy of the catalogue there, to work when the server is away",
     full="the kiosk cannot update its copy of the catalogue when the disk is full",
     all_good="All good: everything works, this kiosk can show procedures, dossiers and statistics.",

@@ -33,6 +33,13 @@ KIOSK = Section(
         ),
         Key("search_limit", "int", 50, "Most results shown for one search.", min=5, max=SEARCH_MAX),
         Key(
+            "extra_words",
+            "path",
+            None,
+            "The office's own everyday words for search, added to the shipped lexicon "
+            "(motcua/data/synonyms.txt, same format: 'sổ đỏ = quyền sử dụng đất' a line); empty = none.",
+        ),
+        Key(
             "portal_link",
             "str",
             "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/{id}",
