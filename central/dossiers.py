@@ -89,6 +89,9 @@ _DOSSIER_COLUMNS = (
     "finished_at",
     "returned_at",
     "secret_hash",
+    "source",  # the connector it came from, when read from a province's system (live lookups)
+    "source_id",
+    "synced_at",
 )
 _LOOKUP = (
     select(

@@ -21,7 +21,7 @@ from central.api.auth import Caller, device_caller, too_many
 from central.api.errors import ERROR_RESPONSES, error_body
 from central.security import lookup_key, same_secret
 from central.storage import is_sqlite, off_loop, read_connection, write_lock
-from central.storage.schema import lookup_misses
+from central.storage.schema import lookup_misses, offices
 from motcua import dossier_code
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"], responses=ERROR_RESPONSES)
@@ -93,6 +93,34 @@ async def _not_found(engine, caller: Caller, limit: int):
     return JSONResponse(NOT_FOUND, status_code=404)
 
 
+def _offices_by_unit(engine) -> dict:
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(offices.c.unit_code, offices.c.code).where(offices.c.unit_code.isnot(None)))
+        return dict(rows.all())
+
+
+async def _ask_source(state, engine, code: str, secret: str | None, found):
+    """A connector's live lookup (central.connectors.live): None when none was asked; else ("miss",)
+    or (outcome, the dossier as now held or None, whether the source accepted the secret)."""
+    from central.connectors import live
+
+    units = await off_loop(engine, _offices_by_unit, engine) if found is None else {}
+    asked = await live.lookup(engine, state.connectors, code, secret, found[0] if found else None, units)
+    if asked is None:
+        return None
+    outcome, accepted = asked
+    if outcome == live.MISS:
+        return ("miss",)
+    if outcome == live.FOUND:
+        found = await off_loop(engine, _reload, engine, code)
+    return outcome, found, accepted
+
+
+def _reload(engine, code: str):
+    with read_connection(engine) as conn:
+        return dossiers.load(conn, code)
+
+
 @router.get("/dossiers/{code}", summary="A dossier's public status; steps with X-Lookup-Secret")
 async def get_dossier(
     request: Request,
@@ -110,6 +138,15 @@ async def get_dossier(
         raise too_many(wait, TOO_MANY_MISSES)
     if key is None:
         key = state.lookup_secret_key = read_key
+    if any(c.live_lookup for c in getattr(state, "connectors", {}).values()):
+        asked = await _ask_source(state, engine, dossier_code.normalise(code), x_lookup_secret, found)
+        if asked is not None:
+            if asked[0] == "miss":  # not at the source, or its secret refused (OpenCPS 203): today's 404
+                return await _not_found(engine, caller, limit)
+            found, accepted = asked[1], asked[2]
+            if found is not None and x_lookup_secret is not None and (accepted or found[0].secret_hash is None):
+                # The source checked the secret (steps), or none can be checked here: the public view.
+                return JSONResponse(dossiers.public_view(*found, with_steps=accepted))
     if found is None:
         same_secret(key, x_lookup_secret, None)  # same work as a wrong secret
         return await _not_found(engine, caller, limit)

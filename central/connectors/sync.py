@@ -166,6 +166,8 @@ def to_row(item: Item, ctx: Context, result: PassResult, now, source: str):
         result.skipped += 1
         return None
     record = dict(item.record, status=status)
+    if item.steps:
+        record["steps"] = item.steps  # a lookup's step history, checked like an import's steps
     unit = record.pop("unit_code", "")
     extended = record.get("extended_due_at")
 
@@ -196,9 +198,7 @@ def to_row(item: Item, ctx: Context, result: PassResult, now, source: str):
         source_hash=hashlib.sha256(digest.encode()).hexdigest(),
         synced_at=now,
     )
-    return values, [
-        dict(s, started_at=to_db(s.get("started_at")), finished_at=to_db(s.get("finished_at"))) for s in steps
-    ]
+    return values, steps
 
 
 def write_page(engine, rows: list, result: PassResult, now) -> dict:

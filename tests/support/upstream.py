@@ -113,7 +113,10 @@ def _handler(up: Upstream):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                self.close_connection = True
 
         def faulted(self, path) -> bool:
             kind = up._fault_for(path)
