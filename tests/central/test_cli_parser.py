@@ -18,7 +18,9 @@ def test_each_command_group_builds_its_own_commands():
         cli._device_commands,
         cli._people_commands,
         cli._data_commands,
+        cli._sync_commands,
         cli._callback_commands,
+        cli._report_commands,
         cli._demo_commands,
     ]
     made = []
@@ -42,6 +44,8 @@ def test_each_command_group_builds_its_own_commands():
         "callbacks",
         "seed-demo",
         "demo-hints",
+        "sync",
+        "report",
     } <= set(everything)
     for name, command in everything.items():
         inner = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
@@ -49,3 +53,4 @@ def test_each_command_group_builds_its_own_commands():
         for leaf in leaves:
             assert callable(leaf.get_default("func")), (name, leaf.prog)
     assert cli.build_parser().parse_args(["staff", "move", "7", "--office", "XA-A"]).func is cli.cmd_staff_move
+    assert cli.build_parser().parse_args(["sync", "procedures"]).func is cli.cmd_sync_procedures
