@@ -145,9 +145,17 @@ def test_the_page_lists_the_most_missed_first_per_office_and_every_office(storag
     assert [r["query"] for r in rows] == ["lam cccd", "so do"]
     assert rows[1] == dict(rows[1], total="5", no_match="4", untapped="1", kiosks="2", days="1")
     assert "sang ten xe" not in page.text
-    assert "sổ đỏ = giấy chứng nhận quyền sử dụng đất" in page.text  # where to add the words
+    assert "sổ đỏ = giấy chứng nhận quyền sử dụng đất" in page.text and "extra_words" in page.text  # where
     everyone = admin.get(storage_server.url + "/admin/searches", params={"period": "30d"}, timeout=15).text
-    assert "sang ten xe" in everyone and 'data-column="office"' in everyone
+    assert "sang ten xe" in everyone and 'data-column="office_name"' in everyone
+    csv = admin.get(
+        storage_server.url + "/admin/searches", params={"office": office, "period": "30d", "format": "csv"}, timeout=15
+    )
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Cụm từ tìm,Số lần,Không có kết quả") and lines[1].startswith("lam cccd,7,7,0,1,1,")
+    xlsx = admin.get(storage_server.url + "/admin/searches", params={"period": "30d", "format": "xlsx"}, timeout=15)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     english = admin.get(storage_server.url + "/admin/searches", params={"period": "30d", "lang": "en"}, timeout=15)
     assert "What citizens searched for on the kiosks and did not find" in english.text
 
