@@ -8,7 +8,6 @@ Exit codes: 0 normal stop, 1 `check` found a problem, 2 sync failed, 75 restart 
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -117,10 +116,9 @@ def cmd_check(config_path) -> int:
 
 
 def cmd_run(cfg, config_path) -> int:
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONFIG", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    from touchui import startup
+
+    startup.prepare(cfg.device.data_dir)  # before kivy is imported
     from touchui.lockdown import configure_display
 
     configure_display(cfg.display)
@@ -153,6 +151,7 @@ def cmd_run(cfg, config_path) -> int:
         services.client, services, refresher, motcua.__version__, cfg.server.heartbeat_seconds, commands=commands
     )
     app = KioskApp(cfg, services, printer_factory=printer_factory, workers=[refresher, heartbeat])
+    startup.stop_on_signals(app)
     app.run()
     return app.exit_code
 

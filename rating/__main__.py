@@ -2,7 +2,6 @@
 
 import argparse
 import logging
-import os
 import sys
 
 DEFAULT_CONFIG = "config/rating.ini"
@@ -57,7 +56,9 @@ def cmd_status(cfg) -> int:
 
 
 def run_app(cfg) -> int:
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from touchui import startup
+
+    startup.prepare(cfg.device.data_dir)  # before kivy is imported
     from touchui.lockdown import configure_display
 
     configure_display(cfg.display)
@@ -69,7 +70,9 @@ def run_app(cfg) -> int:
     from rating.services import TabletServices
 
     services = TabletServices(cfg)
-    RatingApp(services).run()
+    app = RatingApp(services)
+    startup.stop_on_signals(app)
+    app.run()
     return services.exit_code
 
 
