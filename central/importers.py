@@ -87,7 +87,7 @@ VIETNAMESE = [
     (re.compile(pattern), vi)
     for pattern, vi in [  # the validators' messages, as the dashboard shows them
         (r"^(.*?) line (\d+)(?=[,:])", r"\1 dòng \2"),
-        (r"^(.*?) item (\d+)(?=[,:])", r"\1 mục \2"),
+        (r"^(.*?) item (\d+)(?=[,:]| \()", r"\1 mục \2"),
         (r": is missing$", ": còn thiếu"),
         (r": must be text$", ": phải là chữ"),
         (r": must be a list$", ": phải là một danh sách"),
@@ -99,6 +99,40 @@ VIETNAMESE = [
         (r": " + _Q + r" is not a number$", r": \1 không phải là số"),
         (r": " + _Q + r" is not full/partial", r": \1 không phải full/partial"),
         (r": " + _Q + r" is not DIRECT, ONLINE or POSTAL$", r": \1 không phải DIRECT, ONLINE hoặc POSTAL"),
+        (
+            r": " + _Q + r" is not DIRECT, ONLINE, POSTAL or DIRECT_AND_ONLINE$",
+            r": \1 không phải DIRECT, ONLINE, POSTAL hoặc DIRECT_AND_ONLINE",
+        ),
+        (
+            r": " + _Q + r" is not 1 \(trực tiếp\), 2 \(trực tuyến\) or 3 \(bưu chính\)$",
+            r": \1 không phải 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)",
+        ),
+        (r": " + _Q + r" is below 0$", r": \1 nhỏ hơn 0"),
+        (r": " + _Q + r" is not a time$", r": \1 không phải thời điểm"),
+        (
+            r": " + _Q + r" is not epoch milliseconds between the years (\d+) and (\d+)$",
+            r": \1 không phải số mili giây (epoch) trong các năm \2 đến \3",
+        ),
+        (
+            r": " + _Q + r" is not the portal's id \(a UUID like (\S+); empty = no link\)$",
+            r": \1 không phải mã của thủ tục trên Cổng (dạng UUID như \2; để trống = không có liên kết)",
+        ),
+        (
+            r": is missing \(the procedure's field, \{MALINHVUC, TENLINHVUC\}\)$",
+            ": còn thiếu (lĩnh vực của thủ tục, {MALINHVUC, TENLINHVUC})",
+        ),
+        (
+            r": contains a NUL character or a lone surrogate, which cannot be stored$",
+            ": có ký tự NUL hoặc ký tự không hợp lệ, không lưu được",
+        ),
+        (
+            r": the answer is an error, not procedures: code (.*)$",
+            r": tệp là một thông báo lỗi, không phải danh sách thủ tục: mã \1",
+        ),
+        (
+            r": expected procedure records: a JSON list, one record, or an object with 'items' or 'data'$",
+            ": cần các bản ghi thủ tục: một danh sách JSON, một bản ghi, hoặc một đối tượng có 'items' hay 'data'",
+        ),
         (
             r": " + _Q + r" is not commune, province or ministry$",
             r": \1 không phải commune (xã), province (tỉnh) hoặc ministry (bộ)",

@@ -479,7 +479,7 @@ def _exchange_fee(fee: dict, where: str) -> dict:
             if key != "DONVI":  # DONVI may be the currency's name (đồng); elsewhere words are an error
                 raise
     if amount is not None and amount < 0:
-        raise BadRecord(f"{where}.SOTIEN", "is below 0")
+        raise BadRecord(f"{where}.SOTIEN", f'"{amount}" is below 0')
     return {"amount": amount, "text": text}
 
 

@@ -184,3 +184,59 @@ def test_files_in_every_shape_import_and_a_bad_record_changes_nothing(storage_ur
         code, out = _import(storage_url, path, capsys)
         assert code == 2 and why in out, out
     assert _stored(storage_url) == before
+
+
+def _broken(path: str, value) -> dict:
+    """current() with `value` put at `path` (dotted, list indexes as numbers)."""
+    record = current()
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    target = record
+    for part in parents:
+        target = target[part]
+    target[last] = value
+    return record
+
+
+BAD_PROCEDURES = [
+    _broken("executionMethods.0.submissionMethod", "FAX"),
+    _broken("executionMethods.0.fees.0.value", -5),
+    _broken("executionMethods", {"a": 1}),
+    _broken("executionMethods.0", "DIRECT"),
+    _broken("updatedAt", 12),
+    _broken("updatedAt", True),
+    _broken("name", ""),
+    _broken("category", "Hộ tịch"),
+    _broken("executionCases.0.profileComponents.0.name", ["Tờ khai"]),
+    _broken("keywords", 5),
+    _broken("code", "1.001193\x00"),
+    {**exchange(), "LINHVUCTHUCHIEN": []},
+    {**exchange(), "CACHTHUCTHUCHIEN": [{"KENH": "9"}]},
+]
+
+
+@pytest.mark.parametrize("record", BAD_PROCEDURES, ids=range(len(BAD_PROCEDURES)))
+def test_each_procedure_problem_names_its_field_and_reads_in_vietnamese(record):
+    from central import importers
+    from tests.dashboard.test_import_messages import ENGLISH
+
+    with pytest.raises(portal.BadRecord) as bad:
+        portal.from_portal(record)
+    english = f"thu-tuc.json item 2{portal.record_label(record)}, {bad.value}"
+    assert str(bad.value).startswith(bad.value.field + ": ")
+    vietnamese = importers.in_vietnamese(english)
+    assert vietnamese.startswith("thu-tuc.json mục 2"), vietnamese
+    words = vietnamese.replace(bad.value.field, "")  # field names (updatedAt) stay as the portal spells them
+    assert not [w for w in ENGLISH if w in words], (english, vietnamese)
+
+
+@pytest.mark.parametrize("answer", [{"code": "ERROR", "message": "Lỗi hệ thống"}, {"status": 200}, 7])
+def test_an_answer_without_procedures_reads_in_vietnamese(answer, tmp_path):
+    from central import importers
+    from tests.dashboard.test_import_messages import ENGLISH
+
+    path = tmp_path / "tra-loi.json"
+    path.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(importers.ImportProblems) as bad:
+        importers.read_records(path, portal.records_in)
+    vietnamese = importers.in_vietnamese(bad.value.problems[0])
+    assert not [w for w in ENGLISH if w in vietnamese], (bad.value.problems[0], vietnamese)
