@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from central import exports, rules
 from central.errors import BadInput
-from central.storage.schema import dossier_steps, dossiers, offices, procedures
+from central.storage.schema import dossier_steps, dossiers, offices, procedures, ratings
 from central.storage.verdicts import pausing_procedures, times
 from central.timeutil import to_wire, utcnow
 from motcua.officetime import OFFSET
@@ -245,7 +245,8 @@ def late_list(conn: Connection, office: str | None, period: ReportPeriod, items:
             continue
         r, judged = item.row, item.standing.judged
         due = r.due_at
-        late_at = judged.effective_end if judged.effective_end is not None else min(period.end, utcnow())
+        # an open dossier is judged at the (exclusive) period end: its last day is the day before
+        late_at = judged.effective_end - (timedelta(0) if item.standing.finished else timedelta(microseconds=1))
         out.append(
             {
                 "code": r.code,
@@ -381,3 +382,47 @@ def late_rows(items: list[dict]) -> list[list]:
         ]
         for d in items
     ]
+
+
+def _negatively_rated(conn: Connection, office: str | None, codes: list[str], end: datetime) -> set:
+    """Which of these dossiers a citizen rated negatively (rules.is_negative) before `end`."""
+    out = set()
+    for i in range(0, len(codes), CHUNK):
+        query = select(ratings.c.dossier_code, ratings.c.score, ratings.c.scale).where(
+            ratings.c.dossier_code.in_(codes[i : i + CHUNK]), ratings.c.created_at < end
+        )
+        if office:
+            query = query.where(ratings.c.office_code == office)
+        out.update(r.dossier_code for r in conn.execute(query) if rules.is_negative(r.score, r.scale))
+    return out
+
+
+def satisfaction_5_4(
+    conn: Connection, office: str | None, start: datetime, end: datetime, items: list | None = None
+) -> dict:
+    """QĐ 766 chỉ tiêu 5.4 as a local estimate (REPORTING.md): 100% − (share of dossiers late + share
+    of dossiers with a complaint (PAKN) or a negative rating), over chỉ tiêu 2.1's dossiers (finished
+    in the period and open at its end). Distinct dossiers: a late dossier also rated badly counts once.
+    The official figure is the national portal's (portal dislikes and the complaints system)."""
+    end = max(min(end, utcnow()), start)
+    items = classified(conn, office, start, end) if items is None else items
+    codes = [item.row.code for item in items]
+    late = {item.row.code for item in items if item.standing.verdict == rules.LATE}
+    complained = {item.row.code for item in items if item.row.complaint}
+    negative = _negatively_rated(conn, office, codes, end)
+    unhappy = (complained | negative) - late
+    base = len(codes)
+    score = None if not base else round(max(0.0, 1 - len(late) / base - len(unhappy) / base), 4)
+    return {
+        "dossiers": base,
+        "finished": base,  # the old name of the base, kept for API readers
+        "late": len(late),
+        "complaints": len(complained),
+        "negative_rated": len(negative),
+        "unhappy": len(unhappy),
+        "late_share": rules.rate(len(late), base),
+        "negative_share": rules.rate(len(unhappy), base),
+        "score": score,
+        "full_marks": score is not None and score >= 0.9,
+        "points_share": None if score is None else round(min(1.0, score / 0.9), 4),
+    }

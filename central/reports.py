@@ -254,11 +254,13 @@ def _d766(finished: list[stats.Finished], negative_rated: list[stats.NegativeRat
     }
 
 
-def decision_766(period: Period, tally: stats.DossierTally) -> dict:
-    """Decision 766/QĐ-TTg: 100% − (late-dossier % + % of dossiers with a negative rating), over the
-    dossiers finished in the period, and per bucket. No complaints register exists yet: only
-    negative ratings count as the second term."""
-    out = _d766(tally.finished, tally.negative)
+def decision_766(conn: Connection, office: str | None, period: Period, tally: stats.DossierTally) -> dict:
+    """QĐ 766 chỉ tiêu 5.4, a local estimate (central.bieu06.satisfaction_5_4): 100% − (share of
+    dossiers late + share with a complaint or a negative rating), distinct dossiers, over chỉ tiêu
+    2.1's dossiers of the period. The series per bucket counts the dossiers finished in each bucket."""
+    from central import bieu06
+
+    out = bieu06.satisfaction_5_4(conn, office, period.start, period.end)
     out["series"] = [
         _d766(finished, negative)["score"]
         for finished, negative in zip(_per_bucket(period, tally.finished), _per_bucket(period, tally.negative))
@@ -281,7 +283,7 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
         "period": period.as_dict(),
         "ratings": totals,
         "dossiers": dossier_part["dossiers"],
-        "decision_766": decision_766(period, tally),
+        "decision_766": decision_766(conn, office, period, tally),
         "series": trend,
         "generated_at": to_wire(utcnow()),
     }

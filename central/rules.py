@@ -5,8 +5,8 @@ Every report, the API, the kiosk and the dashboard count the verdicts made here:
   whatever its times say; a refusal (status 3) counts only when the history shows the dossier was
   accepted first (a step in status 2, 4, 5 or 6 before it): else it is a refusal at the counter.
 - **End:** the first end status, in this order: 9 Đã xử lý xong (finished_at) wins over 10 Đã trả
-  kết quả (returned_at); then the earliest of 8 Dừng xử lý, 3 (after acceptance) and 7 rút hồ sơ.
-  Withdrawals are judged.
+  kết quả (returned_at); then the earliest of 8 Dừng xử lý, 3 (after acceptance) and 7 rút hồ sơ
+  (a dossier in 3, 7 or 8 with no time for it ends at its acceptance). Withdrawals are judged.
 - **Supplements (status 5)** are episodes (start, end) from the step history. A dossier that reached
   its end has each episode's time subtracted from its end. A dossier still waiting on a supplement
   ends at the time of the request when it was the only one, and is quá hạn when requested more than
@@ -128,6 +128,7 @@ class Verdict:
     accepted: bool = True
     supplements: int = 0  # supplement requests (status 5 episodes) up to the judging time
     pending_supplement: bool = False
+    effective_end: datetime | None = None  # the end compared with the appointment (supplement time out)
 
 
 def _entered(d: DossierTimes, status: int) -> datetime | None:
@@ -144,7 +145,11 @@ def end_time(d: DossierTimes) -> datetime | None:
         if moment is not None:
             return moment
     others = [t for t in (_entered(d, s) for s in ENDING_STATUSES) if t is not None]
-    return min(others) if others else None
+    if others:
+        return min(others)
+    # An end status with no time at all (no step, no status time): it ended, when is unknown; the
+    # acceptance is the one time known, so the dossier is not left open (and late) for ever.
+    return d.received_at if d.status in ENDING_STATUSES else None
 
 
 finish_time = end_time
@@ -191,14 +196,22 @@ def _day(moment: datetime):
     return (moment + OFFSET).date() if moment.tzinfo is None else moment.astimezone().date()
 
 
-def judge(d: DossierTimes, at: datetime, pause_fees: bool = False, max_time: timedelta | None = None) -> Verdict:
+def judge(
+    d: DossierTimes,
+    at: datetime,
+    pause_fees: bool = False,
+    max_time: timedelta | None = None,
+    *,
+    before: bool = False,
+) -> Verdict:
     """The dossier's standing at `at` (a report period's end, or now). `max_time`: the procedure's
-    maximum time, used when the dossier has no appointment."""
+    maximum time, used when the dossier has no appointment. `before`: `at` is an exclusive end (a
+    dossier ending exactly then is still open)."""
     if not accepted(d):
         return Verdict(None, None, False, None, None, accepted=False)
     due = d.due_at if d.due_at is not None else (d.received_at + max_time if max_time else None)
     ended = end_time(d)
-    if ended is not None and ended > at:
+    if ended is not None and (ended > at or (before and ended == at)):
         ended = None  # ended after `at`: open at that time
     supplements = [e for e in episodes(d) if e[0] < (ended or at)]
     paused = supplement_time(d, ended or at, pause_fees)
@@ -209,10 +222,12 @@ def judge(d: DossierTimes, at: datetime, pause_fees: bool = False, max_time: tim
             verdict = EARLY if due is not None and _day(effective) < _day(due) else ON_TIME
         else:
             verdict = LATE
-        return Verdict(ended, verdict != LATE, verdict == LATE, adjusted, verdict, True, len(supplements))
+        return Verdict(
+            ended, verdict != LATE, verdict == LATE, adjusted, verdict, True, len(supplements), False, effective
+        )
     pending = [e for e in supplements if e[1] is None or e[1] > at]
     if pending and len(supplements) > 1:
-        verdict = LATE
+        verdict, effective = LATE, pending[-1][0]
     else:
         if pending:  # the only request: the dossier ends at the time of the request
             effective = pending[0][0] - (paused - _paused(pending, at))
@@ -220,7 +235,9 @@ def judge(d: DossierTimes, at: datetime, pause_fees: bool = False, max_time: tim
             effective = at - paused
         verdict = LATE if due is not None and effective > due else IN_TIME
     late = verdict == LATE
-    return Verdict(None, False if late else None, late, adjusted, verdict, True, len(supplements), bool(pending))
+    return Verdict(
+        None, False if late else None, late, adjusted, verdict, True, len(supplements), bool(pending), effective
+    )
 
 
 def settled(d: DossierTimes, pause_fees: bool = False, max_time: timedelta | None = None) -> Verdict | None:
@@ -239,6 +256,7 @@ class Standing:
     received: str  # online | direct_postal | carried_over
     finished: bool  # ended in the period (else open at its end)
     verdict: str  # early | on_time | late (finished); in_time | late (open)
+    judged: Verdict  # the whole judgement at the period's end (supplements, effective end)
 
 
 def standing(
@@ -259,8 +277,8 @@ def standing(
         received = "carried_over"
     else:
         received = "online" if d.channel == ONLINE_CHANNEL else "direct_postal"
-    verdict = judge(d, end, pause_fees, max_time)
-    return Standing(received, verdict.finished_at is not None and verdict.finished_at < end, verdict.verdict)
+    verdict = judge(d, end, pause_fees, max_time, before=True)
+    return Standing(received, verdict.finished_at is not None, verdict.verdict, verdict)
 
 
 def days_late(due: datetime, at: datetime) -> int:

@@ -212,18 +212,32 @@ class NegativeRated(NamedTuple):
 
 @dataclass
 class DossierTally:
-    """The dossiers of a period: `received`; `open_late` (still open and late at the period's end,
-    judged then by rules.judge); `finished` rows counted in SQL from stored verdicts plus those judged
-    at report time; `negative` (only when asked for) the finished ones rated negatively."""
+    """The dossiers of a period: `received` (accepted in it); `open_late` (still open and late at the
+    period's end, judged then by rules.judge); `finished` rows counted in SQL from stored verdicts
+    plus those judged at report time; `negative` (only when asked for) the finished ones rated
+    negatively; `open` (open at the period's end) and `carried_over` (accepted before it, not ended
+    before it), for Biểu 06's balance and chỉ tiêu 2.1."""
 
     received: int
     open_late: int
     finished: list[Finished]
     negative: list[NegativeRated] = field(default_factory=list)
+    open: int | None = None
+    carried_over: int | None = None
 
     def figures(self) -> dict:
-        """received, finished, on_time, late, on_time_rate, open_late (the API's "dossiers")."""
-        return tally_figures(self.finished, self.received, self.open_late)
+        """The API's "dossiers" (tally_figures) with the open ones and the two rates."""
+        out = tally_figures(self.finished, self.received, self.open_late)
+        if self.open is not None:
+            good = out["on_time"] + self.open - self.open_late
+            out.update(
+                carried_over=self.carried_over,
+                open=self.open,
+                open_in_time=self.open - self.open_late,
+                finished_on_time_rate=out["on_time_rate"],
+                indicator_2_1=rules.rate(good, out["finished"] + self.open),
+            )
+        return out
 
 
 def _stored() -> object:
@@ -308,6 +322,7 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
         dossiers.c.finished_at,
         dossiers.c.returned_at,
         dossiers.c.channel,
+        dossiers.c.verdict_rule,
     )
     parts = [select(*columns).where(*keep, part, _supplemented()) for part in open_parts]
     rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
@@ -406,7 +421,29 @@ def dossier_tally(
     open_late = sum(1 for _, v in judged if v.finished_at is None and v.late) + late_unsupplemented(
         conn, office, start, end
     )
-    return DossierTally(conn.scalar(received), open_late, finished, negative)
+    still_open, carried = open_and_carried(conn, office, start, end)
+    for r, v in judged:  # rows not judged by the current rule: counted from their verdict now
+        if r.verdict_rule == rules.RULE_VERSION or not v.accepted:
+            continue
+        if v.finished_at is None:
+            still_open += 1
+        if r.received_at < start and (v.finished_at is None or v.finished_at >= start):
+            carried += 1
+    return DossierTally(conn.scalar(received), open_late, finished, negative, still_open, carried)
+
+
+def open_and_carried(conn: Connection, office: str | None, start: datetime, end: datetime) -> tuple[int, int]:
+    """(open at the period's end, carried over into it) among accepted dossiers: counted in SQL from
+    the stored end (finished_effective_at, NULL while open)."""
+    fe = dossiers.c.finished_effective_at
+    base = [dossiers.c.accepted == true(), _stored()] + ([dossiers.c.office_code == office] if office else [])
+    still_open = conn.scalar(
+        select(func.count()).where(*base, dossiers.c.received_at < end, or_(fe.is_(None), fe >= end))
+    )
+    carried = conn.scalar(
+        select(func.count()).where(*base, dossiers.c.received_at < start, or_(fe.is_(None), fe >= start))
+    )
+    return still_open, carried
 
 
 def _rated_negatively(conn: Connection, office: str | None, since: datetime, codes: list[str]) -> set:

@@ -35,10 +35,11 @@ def test_finished_one_hour_after_due_is_late():
     assert (v.on_time, v.late) == (False, True)
 
 
-def test_returned_before_finished_counts_as_finish():
-    # Returned on the 9th though "finished" was recorded on the 12th: the first of the two counts.
-    assert finish_time(dossier(finished=t(12), returned=t(9))) == t(9)
-    assert judge(dossier(finished=t(12), returned=t(9)), at=t(30)).on_time is True
+def test_finished_9_wins_over_returned_10():
+    # Returned on the 9th though "finished" (9) was recorded on the 12th: REPORTING.md, 9 before 10.
+    assert finish_time(dossier(finished=t(12), returned=t(9))) == t(12)
+    assert judge(dossier(finished=t(12), returned=t(9)), at=t(30)).verdict == "late"
+    assert finish_time(dossier(returned=t(9))) == t(9)
 
 
 def test_supplement_time_is_added_to_due():
@@ -89,13 +90,48 @@ def test_stopped_dossier_without_steps_uses_status_time():
     assert (v.finished_at, v.on_time) == (t(12), False)
 
 
-def test_withdrawn_dossier_is_not_judged():
-    v = judge(dossier(status=7, finished=t(20)), at=t(30))
-    assert (v.on_time, v.late) == (None, False)
+def test_withdrawn_dossier_is_judged_at_its_withdrawal():
+    late = judge(dossier(status=7, status_at=t(20)), at=t(30))
+    assert (late.finished_at, late.verdict, late.late) == (t(20), "late", True)
+    early = judge(dossier(status=7, steps=[Step(7, t(5, 9), t(5, 9))]), at=t(30))
+    assert (early.finished_at, early.verdict) == (t(5, 9), "early")
 
 
-def test_no_due_date_is_not_judged():
-    assert judge(dossier(status=1, due=None), at=t(30)).on_time is None
+def test_status_1_and_a_refusal_at_the_counter_are_not_received():
+    assert judge(dossier(status=1, due=None), at=t(30)).accepted is False
+    assert judge(dossier(status=1, finished=t(5)), at=t(30)).verdict is None
+    at_counter = dossier(status=3, steps=[Step(3, t(3, 9), t(3, 9))])
+    assert judge(at_counter, at=t(30)).accepted is False
+    after = dossier(status=3, steps=[Step(2, t(3, 8), t(3, 9)), Step(3, t(4, 9), t(4, 9))])
+    assert judge(after, at=t(30)).verdict == "early"
+
+
+def test_no_due_date_cannot_be_late():
+    assert judge(dossier(status=4, due=None), at=t(30)).verdict == "in_time"
+    assert judge(dossier(status=10, due=None, finished=t(29)), at=t(30)).verdict == "on_time"
+
+
+def test_the_day_decides_early_and_the_hour_on_time():
+    # times are naive UTC; office days are +07:00: due the 10th 17:00 office time
+    due = t(10, 10)
+    assert judge(dossier(due=due, finished=t(9, 16)), at=t(30)).verdict == "early"  # the 9th, 23:00
+    assert judge(dossier(due=due, finished=t(10, 1)), at=t(30)).verdict == "on_time"  # the 10th, 08:00
+    assert judge(dossier(due=due, finished=t(10, 11)), at=t(30)).verdict == "late"  # the 10th, 18:00
+
+
+def test_a_pending_supplement_ends_at_its_request_unless_it_is_the_second():
+    first = dossier(status=5, steps=[Step(5, t(8, 9), None)])
+    assert judge(first, at=t(30)).verdict == "in_time"  # requested on the 8th, due the 10th
+    after_due = dossier(status=5, steps=[Step(5, t(12, 9), None)])
+    assert judge(after_due, at=t(30)).verdict == "late"
+    second = dossier(status=5, steps=[Step(5, t(4, 9), t(5, 9)), Step(5, t(6, 9), None)])
+    assert judge(second, at=t(7)).verdict == "late"  # requested twice: late before its due date
+
+
+def test_status_6_pauses_only_when_asked():
+    fees = dossier(status=6, steps=[Step(6, t(8, 9), None)])
+    assert judge(fees, at=t(30)).verdict == "late"
+    assert judge(fees, at=t(30), pause_fees=True).verdict == "in_time"
 
 
 def test_ward_report_rate():

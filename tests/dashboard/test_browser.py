@@ -42,7 +42,7 @@ def test_sign_in_then_change_the_period_and_office(dash, browser):
     assert _text(browser, "fig-satisfaction") == pct(data["ratings"]["satisfaction_rate"]) == "71,4%"
     assert _text(browser, "fig-on-time") == pct(data["dossiers"]["on_time_rate"]) == "60,0%"
     assert _text(browser, "fig-open-late") == "1" and "hết ngày 31/10/2025" in browser.page_source
-    assert _text(browser, "fig-d766") == "40,0%"
+    assert _text(browser, "fig-d766") == "42,9%"
     assert "01/10/2025" in _text(browser, "period-span") and "31/10/2025" in _text(browser, "period-span")
     screenshot(browser, "overview-office-october")
     Select(browser.find_element(By.ID, "granularity")).select_by_value("week")

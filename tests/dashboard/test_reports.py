@@ -18,13 +18,16 @@ def test_overview_json_equals_the_hand_computation(dash):
     assert data["ratings"]["distribution"] == {"1": 2, "2": 2, "3": 3}
     d = data["dossiers"]
     # D3 is on time only because its 51 h of supplement are not counted; D9 (received in
-    # September, finished late in October) counts; D6 (withdrawn) and D8 (September) do not.
-    assert (d["received"], d["finished"], d["on_time"], d["late"]) == (7, 5, 3, 2)
-    assert d["on_time_rate"] == 0.6
+    # September, finished late in October) counts, carried over; D6's withdrawal is judged (early);
+    # D7 was refused at the counter (never accepted) and D8 finished in September: neither counts.
+    assert (d["received"], d["finished"], d["early"], d["on_time"], d["late"]) == (6, 5, 2, 3, 2)
+    assert d["on_time_rate"] == d["finished_on_time_rate"] == 0.6
     assert d["open_late"] == 1  # D4
+    assert (d["open"], d["carried_over"], d["indicator_2_1"]) == (2, 1, round(4 / 7, 4))  # D4 D5; D9
     k = data["decision_766"]
-    assert (k["finished"], k["late"], k["negative_rated"]) == (5, 2, 1)
-    assert k["score"] == 0.4 and k["full_marks"] is False
+    # chỉ tiêu 5.4 over 2.1's 7 dossiers: late D2 D9 D4, D3 rated badly: 1 − 3/7 − 1/7
+    assert (k["dossiers"], k["late"], k["negative_rated"], k["unhappy"]) == (7, 3, 1, 1)
+    assert k["score"] == round(3 / 7, 4) and k["full_marks"] is False
     days = [p for p in data["series"] if p["ratings"] or p["finished"]]
     assert sum(p["ratings"] for p in data["series"]) == 7
     assert sum(p["finished"] for p in data["series"]) == 5
@@ -41,9 +44,10 @@ def test_overview_page_shows_the_same_numbers_as_the_api(dash):
     assert shown["fig-ratings"] == "7" == str(data["ratings"]["count"])
     assert shown["fig-satisfaction"] == "71,4%" == pct(data["ratings"]["satisfaction_rate"])
     assert shown["fig-on-time"] == "60,0%" == pct(data["dossiers"]["on_time_rate"])
+    assert shown["fig-2-1"] == "57,1%" == pct(data["dossiers"]["indicator_2_1"])
     assert shown["fig-open-late"] == "1"
-    assert shown["fig-late"] == "2" and shown["fig-received"] == "7"
-    assert shown["fig-d766"] == "40,0%" == pct(data["decision_766"]["score"])
+    assert shown["fig-late"] == "2" and shown["fig-received"] == "6"
+    assert shown["fig-d766"] == "42,9%" == pct(data["decision_766"]["score"])
     assert page.text.count('<svg class="chart"') == 6
     english = session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "en"}, timeout=15)
     assert figures(english.text)["fig-satisfaction"] == "71.4%" and "Satisfaction rate" in english.text
@@ -67,8 +71,8 @@ def test_by_officer_counter_and_procedure_equal_hand_and_page(dash):
 
     procedures = {i["key"]: i for i in api_get(dash, "/api/v1/reports/satisfaction/procedure", **PERIOD)["items"]}
     birth, copy, none = procedures["1.001193"], procedures["2.000815"], procedures[None]
-    assert (birth["count"], birth["satisfied"], birth["finished"], birth["on_time"]) == (2, 2, 3, 1)
-    assert (copy["count"], copy["satisfied"], copy["finished"], copy["on_time"]) == (1, 0, 2, 2)
+    assert (birth["count"], birth["satisfied"], birth["finished"], birth["on_time"]) == (2, 2, 4, 2)
+    assert (copy["count"], copy["satisfied"], copy["finished"], copy["on_time"]) == (1, 0, 1, 1)
     assert none["count"] == 4 and none["label"] == "(đánh giá không gắn với hồ sơ)" and none["label_key"] == "no_dossier"
     fields = api_get(dash, "/api/v1/reports/satisfaction/field", **PERIOD)["items"]
     assert sum(f["count"] for f in fields) == 7 and sum(f["finished"] for f in fields) == 5
@@ -77,7 +81,7 @@ def test_by_officer_counter_and_procedure_equal_hand_and_page(dash):
     ).text
     shown = table_rows(page, "breakdown")
     assert [r["count"] for r in shown] == ["4", "2", "1"]
-    assert shown[1]["on_time_rate"] == "33,3%" and shown[2]["on_time_rate"] == "100,0%"
+    assert shown[1]["on_time_rate"] == "50,0%" and shown[2]["on_time_rate"] == "100,0%"
 
 
 def test_on_time_endpoint_matches_overview(dash):

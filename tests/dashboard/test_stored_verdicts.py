@@ -4,7 +4,7 @@ every dossier at report time, on SQLite and PostgreSQL; rows not judged by the c
 import pytest
 from sqlalchemy import insert, select, update
 
-from central import reports, stats
+from central import reports, rules, stats
 from central.dossiers import store as store_dossiers
 from central.importers import check_dossier
 from central.ratings import ingest
@@ -67,13 +67,18 @@ def _hand_figures(conn) -> None:
     period = reports.parse_period(None, "2025-10-01", "2025-10-31")
     data = reports.overview(conn, OFFICE, period)
     d = data["dossiers"]
-    assert (d["received"], d["finished"], d["on_time"], d["late"], d["open_late"]) == (7, 5, 3, 2, 1)
+    # REPORTING.md: D7 was refused at the counter (never accepted), D6's withdrawal is judged (no time
+    # for it: it ends at its acceptance, before its appointment).
+    assert (d["received"], d["finished"], d["on_time"], d["late"], d["open_late"]) == (6, 5, 3, 2, 1)
+    assert (d["early"], d["carried_over"], d["open"], d["open_in_time"]) == (2, 1, 2, 1)
+    assert (d["finished_on_time_rate"], d["indicator_2_1"]) == (0.6, round(4 / 7, 4))
     k = data["decision_766"]
-    assert (k["finished"], k["late"], k["negative_rated"], k["score"]) == (5, 2, 1, 0.4)
-    assert [p["finished"] for p in data["series"] if p["finished"]] == [1, 1, 1, 1, 1]
+    # 5.4 over 2.1's 7 dossiers: late D2 D9 D4; D3 rated badly (not late): 1 − 3/7 − 1/7
+    assert (k["dossiers"], k["late"], k["unhappy"], k["score"]) == (7, 3, 1, round(3 / 7, 4))
+    assert [p["finished"] for p in data["series"] if p["finished"]] == [1, 2, 1, 1]
     by = {i["key"]: i for i in reports.satisfaction_by(conn, "procedure", OFFICE, period)["items"]}
-    assert (by["1.001193"]["finished"], by["1.001193"]["on_time"]) == (3, 1)
-    assert (by["2.000815"]["finished"], by["2.000815"]["on_time"]) == (2, 2)
+    assert (by["1.001193"]["finished"], by["1.001193"]["on_time"]) == (4, 2)
+    assert (by["2.000815"]["finished"], by["2.000815"]["on_time"]) == (1, 1)
 
 
 @pytest.fixture
@@ -90,10 +95,12 @@ def test_migration_backfills_the_verdicts_of_existing_dossiers(engine):
     with engine.connect() as conn:
         rows = {r.code: r for r in conn.execute(select(dossiers))}
         d3 = rows[code(3)]  # returned 09/10 11:00 after 51 h of supplement: on time
-        assert d3.on_time is True and d3.supplement_s == 51 * 3600 and d3.verdict_rule == 1
-        assert rows[code(2)].on_time is False and rows[code(7)].on_time is True  # refused at 09:00
+        assert d3.on_time is True and d3.supplement_s == 51 * 3600 and d3.verdict_rule == rules.RULE_VERSION
+        assert d3.verdict == "on_time" and rows[code(1)].verdict == "early"
+        assert rows[code(2)].on_time is False and rows[code(2)].verdict == "late"
+        assert not rows[code(7)].accepted and rows[code(7)].verdict is None  # refused at the counter
         assert rows[code(4)].finished_effective_at is None and rows[code(4)].on_time is None  # open
-        assert rows[code(6)].on_time is None  # withdrawn: never judged
+        assert rows[code(6)].verdict == "early"  # withdrawn: judged
         _hand_figures(conn)
         _same_as_judging_everything(conn)
 

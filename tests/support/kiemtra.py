@@ -7,17 +7,18 @@ Office XA-KIEMTRA, October 2025 (office time). Dossiers (due = appointment):
               06/10 09:00 - 08/10 12:00 = 51 h -> adjusted due 09/10 20:00 -> on time
   D4 2.000815 recv 10/10, due 12/10 17:00, still in progress        -> open and late at 31/10
   D5 2.000815 recv 30/10, due 15/11, in progress                    -> open, not late at 31/10
-  D6 1.001193 recv 02/10, withdrawn (7)                             -> not judged
-  D7 2.000815 recv 03/10, refused (3) at 03/10 09:00, due 05/10     -> finished on time
+  D6 1.001193 recv 02/10, withdrawn (7), no time for it             -> ends at its acceptance: early
+  D7 2.000815 recv 03/10, refused (3) at 03/10 09:00, no acceptance  -> refused at the counter: not received
   D8 1.001193 recv 20/09, returned 24/09                            -> before the period
   D9 1.001193 recv 28/09, due 30/09 17:00, processed 01/10 10:00    -> finished in October, late
-Received in October: D1-D7 = 7. Finished in October: D1 D2 D3 D7 D9 = 5, on time 3, late 2 (60%).
-Open late at the end: D4 = 1.
+Received in October: D1-D6 = 6 (D9 carried over). Finished in October: D1 D2 D3 D6 D9 = 5, early 2
+(D1 D6), on time 1 (D3), late 2 (60% early or on time). Open at the end: D4 (late), D5 (in time).
+Chỉ tiêu 2.1 (estimate): (3 + 1) / 7 = 57.1%.
 Ratings in October (scale 3): A = officer Lan (counter 1), B = officer Bình (counter 2)
   R1 A 3 D1 · R2 A 1 D3 [cho_lau, thai_do] comment with a phone · R6 A 2 D2
   R3 B 2 [huong_dan] · R4 B 1 [cho_lau] · R5 B 3 · R8 B 3 ; R7 A 1 on 25/09 (outside)
 Count 7, satisfied 5 (71.43%), distribution 1:2 2:2 3:3. Officer A 3/2 (66.67%), B 4/3 (75%).
-Decision 766: 1 - 2/5 (late) - 1/5 (D3 rated negative) = 40%.
+Chỉ tiêu 5.4 (estimate): 1 - 3/7 (D2 D9 D4 late) - 1/7 (D3 rated negative) = 42.9%.
 """
 
 import json

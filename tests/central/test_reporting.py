@@ -1,0 +1,437 @@
+"""The classification of REPORTING.md, hand-counted on constructed dossiers, on SQLite and PostgreSQL.
+
+Each dossier below carries the verdict worked out by hand from REPORTING.md (October 2026, office
+time): how it counts as received (online / in person or by post / carried over), whether it finished
+in October or is open at its end, and its verdict. The file is imported with the real import
+command, Biểu 06 is read with the real `report bieu06` command, and both the per-field rows and the
+total must be the hand count; the reports' SQL pipeline (the dashboard, the API) and the plain recount
+of tests/central/reference.py must agree with it.
+"""
+
+import json
+from collections import Counter
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from central import bieu06, cli, stats
+from central.storage import make_engine
+from central.storage.schema import dossiers
+from tests.central import reference
+
+UNIT = "000.00.99.H99"
+BIRTH, COPY = "1.001193", "2.000815"  # Hộ tịch, Chứng thực in assets/sample/procedures.json
+HT, CT = "Hộ tịch", "Chứng thực"
+
+
+def T(text: str) -> str:
+    """'10-09 17:00' → an ISO time of 2026 in office time."""
+    day, hour = text.split()
+    return f"2026-{day}T{hour}:00+07:00"
+
+
+def step(status, start, end=None):
+    return {"name": f"Bước {status}", "status": status, "started_at": T(start), "finished_at": end and T(end)}
+
+
+# (code suffix, field, expected (received, finished?, verdict) or None when not counted, record)
+CASES = [
+    # A1 online, finished two days before the appointment: trước hạn
+    (
+        "01",
+        HT,
+        ("online", True, "early"),
+        dict(
+            status=10,
+            channel=2,
+            received_at="10-02 08:00",
+            due_at="10-09 17:00",
+            finished_at="10-07 10:00",
+            returned_at="10-09 09:00",
+        ),
+    ),
+    # A2 in person, finished an hour before the appointment, the same day: đúng hạn
+    (
+        "02",
+        HT,
+        ("direct_postal", True, "on_time"),
+        dict(status=10, channel=1, received_at="10-02 08:00", due_at="10-09 17:00", finished_at="10-09 16:00"),
+    ),
+    # A3 by post, finished the next morning: quá hạn
+    (
+        "03",
+        HT,
+        ("direct_postal", True, "late"),
+        dict(status=9, channel=3, received_at="10-02 08:00", due_at="10-09 17:00", finished_at="10-10 09:00"),
+    ),
+    # A4 9 before 10: finished (9) late on the 12th although returned (10) recorded on the 9th
+    (
+        "04",
+        HT,
+        ("direct_postal", True, "late"),
+        dict(
+            status=10,
+            received_at="10-02 08:00",
+            due_at="10-09 17:00",
+            finished_at="10-12 10:00",
+            returned_at="10-09 16:00",
+        ),
+    ),
+    # A5 one supplement of 3 days: finished the 12th 10:00 − 3 days = the 9th 10:00, the due day: đúng hạn
+    (
+        "05",
+        HT,
+        ("direct_postal", True, "on_time"),
+        dict(
+            status=10,
+            received_at="10-02 08:00",
+            due_at="10-09 17:00",
+            finished_at="10-12 10:00",
+            returned_at="10-13 08:00",
+            steps=[
+                step(2, "10-02 08:00", "10-02 08:30"),
+                step(4, "10-02 08:30", "10-05 08:00"),
+                step(5, "10-05 08:00", "10-08 08:00"),
+                step(4, "10-08 08:00", "10-12 10:00"),
+            ],
+        ),
+    ),
+    # A6 two finished supplements of a day each: the 10th 09:00 − 2 days = the 8th: trước hạn
+    (
+        "06",
+        CT,
+        ("direct_postal", True, "early"),
+        dict(
+            status=9,
+            received_at="10-02 08:00",
+            due_at="10-09 17:00",
+            finished_at="10-10 09:00",
+            steps=[step(5, "10-03 08:00", "10-04 08:00"), step(5, "10-06 08:00", "10-07 08:00")],
+        ),
+    ),
+    # A7 waiting on a first supplement requested before the appointment: ends at the request, trong hạn
+    (
+        "07",
+        CT,
+        ("direct_postal", False, "in_time"),
+        dict(status=5, received_at="10-20 08:00", due_at="10-27 17:00", steps=[step(5, "10-22 08:00")]),
+    ),
+    # A8 waiting on a first supplement requested after the appointment: quá hạn
+    (
+        "08",
+        CT,
+        ("direct_postal", False, "late"),
+        dict(status=5, received_at="10-01 08:00", due_at="10-06 17:00", steps=[step(5, "10-08 08:00")]),
+    ),
+    # A9 waiting on a second supplement, long before the appointment: quá hạn (requested more than once)
+    (
+        "09",
+        CT,
+        ("direct_postal", False, "late"),
+        dict(
+            status=5,
+            received_at="10-20 08:00",
+            due_at="10-30 17:00",
+            steps=[step(5, "10-21 08:00", "10-22 08:00"), step(5, "10-23 08:00")],
+        ),
+    ),
+    # A10 withdrawn before the appointment: judged, trước hạn
+    (
+        "10",
+        CT,
+        ("direct_postal", True, "early"),
+        dict(status=7, received_at="10-14 08:00", due_at="10-21 17:00", steps=[step(7, "10-15 09:00", "10-15 09:00")]),
+    ),
+    # A11 withdrawn after the appointment (no steps: the status time): quá hạn
+    (
+        "11",
+        CT,
+        ("direct_postal", True, "late"),
+        dict(status=7, received_at="10-01 08:00", due_at="10-06 17:00", status_at="10-08 09:00"),
+    ),
+    # A12 accepted in September, finished on the due day in October: từ kỳ trước, đúng hạn
+    (
+        "12",
+        HT,
+        ("carried_over", True, "on_time"),
+        dict(status=10, received_at="09-25 08:00", due_at="10-02 17:00", finished_at="10-02 10:00"),
+    ),
+    # A13 accepted in September, still being processed, past its appointment: từ kỳ trước, open quá hạn
+    ("13", HT, ("carried_over", False, "late"), dict(status=4, received_at="09-28 08:00", due_at="10-05 17:00")),
+    # A14 finished in September: not in October's report
+    ("14", HT, None, dict(status=10, received_at="09-01 08:00", due_at="09-08 17:00", finished_at="09-05 10:00")),
+    # A15 status 1 (submitted online, not accepted): never received, whatever its times say
+    ("15", HT, None, dict(status=1, channel=2, received_at="10-10 08:00", due_at="10-17 17:00")),
+    # A16 refused at the counter (no acceptance before the refusal): not received
+    ("16", CT, None, dict(status=3, received_at="10-10 08:00", steps=[step(3, "10-10 08:10", "10-10 08:10")])),
+    # A17 refused after acceptance: judged at the refusal, trước hạn
+    (
+        "17",
+        CT,
+        ("direct_postal", True, "early"),
+        dict(
+            status=3,
+            received_at="10-10 08:00",
+            due_at="10-17 17:00",
+            steps=[
+                step(2, "10-10 08:00", "10-10 08:30"),
+                step(4, "10-10 08:30", "10-12 09:00"),
+                step(3, "10-12 09:00", "10-12 09:00"),
+            ],
+        ),
+    ),
+    # A18 stopped (8) on the due day, before the due hour: đúng hạn
+    (
+        "18",
+        CT,
+        ("direct_postal", True, "on_time"),
+        dict(
+            status=8,
+            received_at="10-10 08:00",
+            due_at="10-16 17:00",
+            steps=[step(2, "10-10 08:00", "10-10 09:00"), step(8, "10-16 09:00", "10-16 09:00")],
+        ),
+    ),
+    # A19 online, open at the period's end before its appointment: trong hạn
+    (
+        "19",
+        CT,
+        ("online", False, "in_time"),
+        dict(status=4, channel=2, received_at="10-28 08:00", due_at="11-04 17:00"),
+    ),
+    # A20 accepted after the period: not in it
+    ("20", CT, None, dict(status=2, received_at="11-02 08:00", due_at="11-09 17:00")),
+    # A21 waiting on fees (6) since the 5th, due the 10th: status 6 does not pause by default: quá hạn
+    (
+        "21",
+        HT,
+        ("direct_postal", False, "late"),
+        dict(status=6, received_at="10-01 08:00", due_at="10-10 17:00", steps=[step(6, "10-05 08:00")]),
+    ),
+    # A22 accepted, no appointment: cannot be late, trong hạn
+    ("22", HT, ("direct_postal", False, "in_time"), dict(status=2, received_at="10-30 08:00")),
+]
+
+
+def record(suffix: str, field: str, values: dict) -> dict:
+    out = {
+        "code": f"{UNIT}-2610{suffix}-0001",
+        "procedure_code": BIRTH if field == HT else COPY,
+        "holder_name": "Nguyễn Văn A",
+        "secret": "abc12345",
+    }
+    for key, value in values.items():
+        if key == "steps":
+            out[key] = value
+        elif key.endswith("_at"):
+            out[key] = T(value)
+        else:
+            out[key] = value
+    return out
+
+
+def hand_count():
+    """Biểu 06 by hand: per field and in total, from each case's worked-out standing."""
+
+    def empty():
+        return {
+            "received": Counter(total=0, online=0, direct_postal=0, carried_over=0),
+            "finished": Counter(total=0, early=0, on_time=0, late=0),
+            "open": Counter(total=0, in_time=0, late=0),
+        }
+
+    per_field, total = {}, empty()
+    for _suffix, field, expected, _values in CASES:
+        if expected is None:
+            continue
+        received, finished, verdict = expected
+        for cell in (total, per_field.setdefault(field, empty())):
+            cell["received"]["total"] += 1
+            cell["received"][received] += 1
+            group = cell["finished" if finished else "open"]
+            group["total"] += 1
+            group[verdict] += 1
+    plain = lambda cell: {k: dict(v) for k, v in cell.items()}  # noqa: E731
+    return {f: plain(c) for f, c in per_field.items()}, plain(total)
+
+
+@pytest.fixture
+def office_db(storage_url, tmp_path, capsys):
+    db = ["--db", storage_url]
+    assert cli.main(db + ["init"]) == 0
+    assert cli.main(db + ["office", "add", "O99", "Xã Thử nghiệm", "--unit-code", UNIT]) == 0
+    assert cli.main(db + ["import", "procedures", "assets/sample/procedures.json"]) == 0
+    path = tmp_path / "dossiers.json"
+    path.write_text(json.dumps([record(s, f, v) for s, f, _e, v in CASES], ensure_ascii=False), encoding="utf-8")
+    assert cli.main(db + ["import", "dossiers", str(path)]) == 0
+    capsys.readouterr()
+    return storage_url
+
+
+def report(url, capsys, *extra) -> dict:
+    capsys.readouterr()
+    assert cli.main(["--db", url, "report", "bieu06", "--from", "2026-10-01", "--to", "2026-10-31", *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_bieu06_equals_the_hand_count(office_db, capsys):
+    data = report(office_db, capsys, "--office", "O99")
+    per_field, total = hand_count()
+    assert data["total"] == total
+    assert {r["field"]["name"]: {k: r[k] for k in ("received", "finished", "open")} for r in data["rows"]} == per_field
+    # the form's balance
+    t = data["total"]
+    assert (
+        t["received"]["total"]
+        == t["received"]["online"] + t["received"]["direct_postal"] + t["received"]["carried_over"]
+    )
+    assert t["received"]["total"] == t["finished"]["total"] + t["open"]["total"]
+    good = total["finished"]["early"] + total["finished"]["on_time"]
+    assert data["rates"] == {
+        "finished_on_time": round(good / total["finished"]["total"], 4),
+        "indicator_2_1": round(
+            (good + total["open"]["in_time"]) / (total["finished"]["total"] + total["open"]["total"]), 4
+        ),
+    }
+    assert (data["office"], data["from"], data["to"]) == ("O99", "2026-10-01", "2026-10-31")
+    assert set(data) == {"office", "from", "to", "rows", "total", "rates"}
+
+
+def test_the_province_report_counts_every_office_and_every_case_once(office_db, capsys):
+    assert report(office_db, capsys)["total"] == hand_count()[1]
+
+
+def test_the_reports_pipeline_and_the_plain_recount_agree_with_the_hand_count(office_db):
+    engine = make_engine(office_db)
+    period = bieu06.period_of("month", 2026, 10)
+    _, total = hand_count()
+    try:
+        with engine.connect() as conn:
+            figures = stats.dossier_tally(conn, "O99", period.start, period.end).figures()
+            recount = reference.dossier_figures(conn, "O99", period.start, period.end)
+            assert figures == recount
+            assert figures["received"] == total["received"]["online"] + total["received"]["direct_postal"]
+            assert figures["carried_over"] == total["received"]["carried_over"]
+            assert figures["finished"] == total["finished"]["total"]
+            assert figures["early"] == total["finished"]["early"]
+            assert figures["on_time"] == total["finished"]["early"] + total["finished"]["on_time"]
+            assert (figures["open"], figures["open_late"]) == (total["open"]["total"], total["open"]["late"])
+            ref = reference.bieu06(conn, "O99", period.start, period.end)
+            assert ref["total"] == total
+            # one verdict per dossier, stored: the finished ones carry it
+            stored = dict(conn.execute(select(dossiers.c.code, dossiers.c.verdict)).all())
+            accepted = dict(conn.execute(select(dossiers.c.code, dossiers.c.accepted)).all())
+    finally:
+        engine.dispose()
+    for suffix, _field, expected, _values in CASES:
+        code = f"{UNIT}-2610{suffix}-0001"
+        if expected is not None and expected[1]:
+            assert stored[code] == expected[2], code
+        if suffix in ("15", "16"):
+            assert accepted[code] is False or accepted[code] == 0, code
+
+
+def test_status_6_pauses_the_clock_only_in_the_fields_set_so(office_db, capsys):
+    before = report(office_db, capsys, "--office", "O99")
+    fields = {r["field"]["name"]: r for r in before["rows"]}
+    assert fields[HT]["open"]["late"] == 2  # A13 and A21
+    assert cli.main(["--db", office_db, "report", "fee-pause", "--fields", "G15-TP07"]) == 0
+    after = report(office_db, capsys, "--office", "O99")
+    fields = {r["field"]["name"]: r for r in after["rows"]}
+    # A21: in status 6 since the 5th 08:00, so its clock stopped there, before the due day: trong hạn
+    assert (fields[HT]["open"]["late"], fields[HT]["open"]["in_time"]) == (1, 2)
+    assert after["total"]["received"] == before["total"]["received"]
+
+
+def test_csv_and_xlsx_have_the_form_layout_with_numbers(office_db, capsys):
+    import io
+
+    from openpyxl import load_workbook
+
+    capsys.readouterr()
+    base = ["--db", office_db, "report", "bieu06", "--office", "O99", "--from", "2026-10-01", "--to", "2026-10-31"]
+    assert cli.main(base + ["--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "Biểu số 06/VPCP/KSTT"
+    assert "Kỳ báo cáo: Từ ngày 01/10/2026 đến ngày 31/10/2026" in text
+    assert "Đơn vị báo cáo: Xã Thử nghiệm" in text
+    assert "Đơn vị tính: Số hồ sơ TTHC" in text
+    _, total = hand_count()
+    total_row = next(line for line in lines if line.startswith(",Tổng số,"))
+    assert total_row.split(",")[2:] == [str(total[g][k]) for g, k, _ in bieu06.COLUMNS]
+    cli_out = io.BytesIO()
+
+    class Capture:
+        buffer = cli_out
+
+        def write(self, _text):
+            raise AssertionError("the workbook is written as bytes")
+
+    import sys
+
+    real = sys.stdout
+    sys.stdout = Capture()
+    try:
+        assert cli.main(base + ["--format", "xlsx"]) == 0
+    finally:
+        sys.stdout = real
+    sheet = load_workbook(io.BytesIO(cli_out.getvalue())).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    total_cells = next(row for row in cells if row[1] == "Tổng số" and row[0] is None)
+    assert total_cells[2:13] == [total[g][k] for g, k, _ in bieu06.COLUMNS]
+    assert all(isinstance(v, int) for v in total_cells[2:13])
+    rate_rows = [row for row in sheet.iter_rows() if isinstance(row[2].value, float)]
+    assert len(rate_rows) == 2 and all(row[2].number_format == "0.0%" for row in rate_rows)
+    assert any("Số hồ sơ đã giải quyết" == c.value for row in sheet.iter_rows() for c in row)
+    assert sheet.merged_cells.ranges  # the three column groups span their columns
+
+
+def test_late_list_names_every_late_dossier_with_its_days_late(office_db, capsys):
+    capsys.readouterr()
+    args = ["--db", office_db, "report", "late", "--office", "O99", "--from", "2026-10-01", "--to", "2026-10-31"]
+    assert cli.main(args) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    late = {f"{UNIT}-2610{s}-0001" for s, _f, e, _v in CASES if e and e[2] == "late"}
+    assert {i["code"] for i in items} == late
+    by_code = {i["code"]: i for i in items}
+    # A3: due the 9th, finished the 10th: one day late; A11 withdrawn the 8th, due the 6th: two
+    assert by_code[f"{UNIT}-261003-0001"]["days_late"] == 1
+    assert by_code[f"{UNIT}-261011-0001"]["days_late"] == 2
+    # A13: open, due 5 October, judged at the period's end (31 October): 26 days
+    assert by_code[f"{UNIT}-261013-0001"]["days_late"] == 26
+    assert all(i["apology"] is False for i in items)
+
+
+def test_bad_periods_and_offices_are_named(office_db, capsys):
+    base = ["--db", office_db, "report", "bieu06"]
+    assert cli.main(base + ["--from", "2026-10-31", "--to", "2026-10-01"]) == 2
+    assert "before from" in capsys.readouterr().err
+    assert cli.main(base + ["--from", "2026-13-01", "--to", "2026-10-01"]) == 2
+    assert 'from: "2026-13-01" is not a day' in capsys.readouterr().err
+    assert cli.main(base + ["--office", "NOPE", "--from", "2026-10-01", "--to", "2026-10-31"]) == 2
+    assert '"NOPE" is not a known office' in capsys.readouterr().err
+
+
+def test_import_rejects_an_unknown_channel(storage_url, tmp_path, capsys):
+    db = ["--db", storage_url]
+    assert cli.main(db + ["init"]) == 0
+    assert cli.main(db + ["office", "add", "O99", "Xã Thử nghiệm", "--unit-code", UNIT]) == 0
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "code,procedure_code,holder_name,status,received_at,channel\n"
+        f"{UNIT}-261001-0001,{BIRTH},Nguyễn Văn A,2,2026-10-01T08:00:00+07:00,4\n",
+        encoding="utf-8",
+    )
+    assert cli.main(db + ["import", "dossiers", str(path)]) == 2
+    assert 'channel: "4" is not a channel 1-3' in capsys.readouterr().err
+
+
+def test_period_kinds():
+    assert bieu06.period_of("quarter", 2026, 4).label() == "Từ ngày 01/10/2026 đến ngày 31/12/2026"
+    assert bieu06.period_of("half", 2026, 1).last == datetime(2026, 6, 30).date()
+    assert bieu06.period_of("year", 2025).first == datetime(2025, 1, 1).date()
+    assert bieu06.period_of("month", 2026, 2).last == datetime(2026, 2, 28).date()
+    with pytest.raises(bieu06.BadReportPeriod, match="number: 5 is not 1-4"):
+        bieu06.period_of("quarter", 2026, 5)

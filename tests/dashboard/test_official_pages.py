@@ -1,0 +1,132 @@
+"""The dashboard's Biểu 06 page, late-dossier list and complaints (PAKN), on the real server, against the
+hand count of office XA-KIEMTRA (tests/support/kiemtra.py) and against the plain recount over the demo."""
+
+import io
+import re
+from html import unescape
+
+from openpyxl import load_workbook
+from central.storage import make_engine
+
+from central import bieu06
+from tests.central import reference
+from tests.support.dash_web import csrf_of, figures, pct, signed_in
+from tests.support.kiemtra import OFFICE, code
+
+OCTOBER = {"office": OFFICE, "kind": "month", "year": "2025", "n": "10"}
+
+
+def _cells(html: str, row_id: str) -> dict:
+    row = html.split(f'id="{row_id}"', 1)[1].split("</tr>", 1)[0]
+    return {
+        k: int(re.sub(r"\D", "", unescape(v)) or 0)
+        for k, v in re.findall(r'data-col="([a-z_.]+)">(?:<b>)?([^<]*)<', row)
+    }
+
+
+def test_bieu06_page_is_the_hand_count_and_exports_the_same_numbers(dash):
+    session = signed_in(dash.url, dash.admin, dash.password)
+    page = session.get(dash.url + "/admin/bieu06", params=OCTOBER, timeout=15)
+    assert page.status_code == 200
+    html = page.text
+    for line in (
+        "Biểu số 06/VPCP/KSTT",
+        "Kỳ báo cáo: Từ ngày 01/10/2025 đến ngày 31/10/2025",
+        "Đơn vị tính: Số hồ sơ TTHC",
+    ):
+        assert line in html
+    assert "Số hồ sơ nhận giải quyết" in html and "Số hồ sơ đang giải quyết" in html
+    # kiemtra.py by hand: received D1-D6 + D9 carried over; finished D1 D6 early, D3 on time, D2 D9 late;
+    # open D4 late, D5 in time; D7 refused at the counter and D8 (September) not counted
+    assert _cells(html, "bieu06-total") == {
+        "received.total": 7,
+        "received.online": 0,
+        "received.direct_postal": 6,
+        "received.carried_over": 1,
+        "finished.total": 5,
+        "finished.early": 2,
+        "finished.on_time": 1,
+        "finished.late": 2,
+        "open.total": 2,
+        "open.in_time": 1,
+        "open.late": 1,
+    }
+    assert unescape(re.search(r'id="rate-finished_on_time">([^<]*)<', html).group(1)) == "60,0%"
+    assert unescape(re.search(r'id="rate-indicator_2_1">([^<]*)<', html).group(1)) == pct(4 / 7)
+
+    book = session.get(dash.url + "/admin/bieu06", params={**OCTOBER, "format": "xlsx"}, timeout=15)
+    assert book.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    total = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng số")
+    assert list(total[2:13]) == [7, 0, 6, 1, 5, 2, 1, 2, 2, 1, 1]
+    rates = [row for row in sheet.iter_rows() if isinstance(row[2].value, float)]
+    assert [r[2].value for r in rates] == [0.6, round(4 / 7, 4)] and {r[2].number_format for r in rates} == {"0.0%"}
+    csv = session.get(dash.url + "/admin/bieu06", params={**OCTOBER, "format": "csv"}, timeout=15)
+    assert ",Tổng số,7,0,6,1,5,2,1,2,2,1,1" in csv.text
+
+    # a quarter and the province: the same page, other periods
+    quarter = session.get(dash.url + "/admin/bieu06", params={"kind": "quarter", "year": "2025", "n": "4"}, timeout=15)
+    assert "Từ ngày 01/10/2025 đến ngày 31/12/2025" in quarter.text
+
+
+def test_bieu06_page_equals_the_plain_recount_over_the_demo(dash):
+    session = signed_in(dash.url, dash.admin, dash.password)
+    engine = make_engine(dash.server.db_url)
+    try:
+        for params in ({"kind": "year", "year": "2026"}, {"kind": "quarter", "year": "2026", "n": "4"}):
+            for office in ("", "XA-PHUOCLONG"):
+                html = session.get(dash.url + "/admin/bieu06", params={**params, "office": office}, timeout=15).text
+                period = bieu06.period_of(params["kind"], params["year"], params.get("n"))
+                with engine.connect() as conn:
+                    ref = reference.bieu06(conn, office or None, period.start, period.end)
+                shown = _cells(html, "bieu06-total")
+                assert shown == {f"{g}.{k}": ref["total"][g][k] for g, k, _ in bieu06.COLUMNS}, (params, office)
+                assert ref["total"]["received"]["total"] > 0
+    finally:
+        engine.dispose()
+
+
+def test_late_list_names_the_late_dossiers_with_days_and_apology(dash):
+    session = signed_in(dash.url, dash.admin, dash.password)
+    html = session.get(dash.url + "/admin/late", params=OCTOBER, timeout=15).text
+    ids = set(re.findall(r'id="late-([^"]+)"', html))
+    assert ids == {code(2), code(9), code(4)}  # finished late D2 D9, open and late D4
+    row = html.split(f'id="late-{code(4)}"', 1)[1].split("</tr>", 1)[0]
+    assert "12/10/2025" in row and ">19<" in row and "Chưa có" in row  # due 12/10, judged on 31/10
+    book = session.get(dash.url + "/admin/late", params={**OCTOBER, "format": "xlsx"}, timeout=15)
+    rows = list(load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Mã hồ sơ" and {r[0] for r in rows[1:]} == ids
+    assert all(isinstance(r[5], int) for r in rows[1:])
+
+
+def test_an_admin_records_a_complaint_and_it_counts_in_5_4(dash):
+    session = signed_in(dash.url, dash.admin, dash.password)
+    period = {"office": OFFICE, "from": "2025-10-01", "to": "2025-10-31"}
+    before = figures(session.get(dash.url + "/admin/overview", params=period, timeout=15).text)["fig-d766"]
+    assert before == pct(3 / 7)
+    page = session.get(dash.url + "/admin/complaints", timeout=15).text
+    answer = session.post(
+        dash.url + "/admin/complaints",
+        data={"csrf": csrf_of(page), "code": code(1), "text": "Hẹn trả nhưng phải chờ thêm một buổi"},
+        timeout=15,
+    )
+    assert answer.status_code == 200 and f'id="complaint-{code(1)}"' in answer.text
+    # D1 (early, rated well) now has a complaint: 1 − 3/7 − 2/7
+    assert figures(session.get(dash.url + "/admin/overview", params=period, timeout=15).text)["fig-d766"] == pct(2 / 7)
+    missing = session.post(
+        dash.url + "/admin/complaints",
+        data={"csrf": csrf_of(answer.text), "code": "000.00.99.H99-251031-9999", "text": "x"},
+        timeout=15,
+    )
+    assert missing.status_code == 404 and "000.00.99.H99-251031-9999" in missing.text
+    cleared = session.post(
+        dash.url + "/admin/complaints", data={"csrf": csrf_of(answer.text), "code": code(1), "text": ""}, timeout=15
+    )
+    assert cleared.status_code == 200 and f'id="complaint-{code(1)}"' not in cleared.text
+    assert figures(session.get(dash.url + "/admin/overview", params=period, timeout=15).text)["fig-d766"] == before
+
+
+def test_bad_periods_get_a_page_naming_them(dash):
+    session = signed_in(dash.url, dash.admin, dash.password)
+    page = session.get(dash.url + "/admin/bieu06", params={"kind": "quarter", "year": "2025", "n": "5"}, timeout=15)
+    assert page.status_code == 422 and "number: 5 is not 1-4" in page.text
