@@ -2,6 +2,7 @@
 
 import bisect
 import re
+from collections import defaultdict
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +28,7 @@ __all__ = [
 
 # ký/kí, lý/lí, quy/qui are both correct spellings: index and query use the i form.
 _FINAL_Y = re.compile(r"^([bcdghklmnpqrstvx]+|qu)y$")
+_FINAL_Y_IN_TEXT = re.compile(r"(?<![0-9a-z])([bcdghklmnpqrstvx]+|qu)y(?![0-9a-z])")
 _WORD = re.compile(r"[0-9a-z]+")
 _RAW_WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[;:()\[\]/!?\u2013\u2014]+|\s-\s")  # commas join lists ("cha, mẹ, con"): kept
@@ -86,7 +88,7 @@ def _marked(raw: str, folded: str) -> bool:
 def syllables() -> frozenset:
     """Valid Vietnamese syllables, folded as search words (motcua/data/syllables.txt, motcua/syllables.py)."""
     text = resources.files("motcua").joinpath("data/syllables.txt").read_text(encoding="utf-8")
-    return frozenset(_spelling(w) for line in text.split() for w in _WORD.findall(line.translate(_FOLD_TABLE)))
+    return frozenset(_spelling(w) for w in set(_WORD.findall(text.lower().translate(_FOLD_TABLE))))
 
 
 class Synonyms:
@@ -323,14 +325,13 @@ class QueryPlan:
 
     def _corrected(self, tokens: list[str], raws: list[str], vocabulary: Vocabulary, synonyms: Synonyms):
         fixed, fixed_raw = [], []
-        valid = syllables()
         for n, w in enumerate(tokens):
             last = n == len(tokens) - 1
             if vocabulary.known(w, as_prefix=last and self.prefix_last) or w in synonyms.words:
                 fixed.append(w)
                 fixed_raw.append(raws[n])
                 continue
-            syllable = w in valid or (last and self.prefix_last)
+            syllable = (last and self.prefix_last) or w in syllables()
             parts = None if syllable else vocabulary.split(w)
             better = (
                 " ".join(parts)
@@ -405,7 +406,14 @@ class SearchIndex:
     def __init__(self, rows, synonyms: Synonyms | None = None):
         """`rows`: (code, name as published, folded field, folded keywords), the last two as the FTS
         table holds them."""
-        rows = [(code, _name_parts(name), field, keywords) for code, name, field, keywords in rows]
+        rows = list(rows)
+        # folded in one pass over all names (one str.translate instead of 5,000): the first search waits for this
+        folded = "\n".join(name.replace("\n", " ") for _c, name, _f, _k in rows).lower().translate(_FOLD_TABLE)
+        folded = _FINAL_Y_IN_TEXT.sub(r"\1i", folded)  # _spelling, for every word at once
+        rows = [
+            (code, [_WORD.findall(part) for part in _PUNCTUATION.split(text)], field, keywords)
+            for (code, _name, field, keywords), text in zip(rows, folded.split("\n"))
+        ]
         rows.sort(key=lambda r: (sum(map(len, r[1])), r[1], r[0]))  # bit n = n-th shortest name
         self.codes = [r[0] for r in rows]
         self.names = [tuple(w for part in r[1] for w in part) for r in rows]
@@ -413,15 +421,17 @@ class SearchIndex:
         # " words | words ": phrases are found as substrings and never across a comma or a bracket
         self._name_texts = [" " + " | ".join(" ".join(part) for part in r[1] if part) + " " for r in rows]
         self._other_texts = [" " + " ".join(o) + " " for o in self.others]
-        name_ids, any_ids, pair_ids = {}, {}, {}  # word (or neighbouring pair) -> procedure numbers
+        name_ids, any_ids, pair_ids = defaultdict(list), defaultdict(list), defaultdict(list)  # -> procedures
         for n, (parts, other) in enumerate(zip((r[1] for r in rows), self.others)):
             name = self.names[n]
             for w in set(name):
-                name_ids.setdefault(w, []).append(n)
-            for w in set(name + other):
-                any_ids.setdefault(w, []).append(n)
+                name_ids[w].append(n)
+            for w in set(other).difference(name):
+                any_ids[w].append(n)
             for pair in {p for part in parts + [other] for p in zip(part, part[1:])}:
-                pair_ids.setdefault(pair, []).append(n)
+                pair_ids[pair].append(n)
+        for w, numbers in name_ids.items():  # a name word is a word of the procedure too
+            any_ids[w] = any_ids[w] + numbers if w in any_ids else numbers
         self.name_masks = _bit_masks(name_ids, len(rows))
         self.any_masks = _bit_masks(any_ids, len(rows))
         self.pair_masks = _bit_masks(pair_ids, len(rows))  # neighbouring words in a name or in the keywords
@@ -433,9 +443,17 @@ class SearchIndex:
         self._folded_names = [" ".join(n) for n in self.names]
         # names of a combined or special variant ("kết hợp", "lưu động", "lại"): below the plain procedure
         # unless the query names the variant
-        self._variant_of = [
-            {v for v in self.synonyms.variants if f" {' '.join(v)} " in f" {name} "} for name in self._folded_names
-        ]
+        # bit masks of the names of a combined or special variant ("kết hợp", "lưu động", "đăng ký lại"): such
+        # a procedure comes after the plain one unless the query names the variant
+        self._variants = []
+        for v in self.synonyms.variants:
+            mask = -1
+            for w in v:
+                mask &= self.name_masks.get(w, 0)
+            for pair in zip(v, v[1:]):
+                mask &= self.pair_masks.get(pair, 0)
+            if mask > 0:
+                self._variants.append((set(v), mask))
         self._trigrams: dict[str, int] | None = None
 
     def __len__(self):
@@ -507,7 +525,7 @@ class SearchIndex:
             if coverage < FITS:
                 continue  # "nothing fits" is an answer: a procedure that has too few of the words is not offered
             extra = sum(1 for m in optional if m & bit)
-            unasked = sum(1 for v in self._variant_of[n] if not set(v) <= asked)
+            unasked = sum(1 for v, mask in self._variants if mask & bit and not v <= asked)
             # among equals, the name that says least besides the query ("kết hôn" before "kết hôn lưu động")
             scored.append(
                 (tier, min(matched, 9), -min(unasked, 3), min(extra, 3), in_name / max(len(self.names[n]), 1), -n)
