@@ -1,6 +1,5 @@
 """The kiosk App: wires config, services and touchui's idle, scanner, lockdown and admin PIN into screens."""
 
-import hashlib
 import importlib
 import logging
 import os
@@ -13,6 +12,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import slip
 from kiosk.i18n import CATALOGS
+from motcua.devicemark import device_mark
 from motcua.settings import theme_colours
 from motcua import alive
 from touchui.admin import AdminGesture, PinGuard, PinPad
@@ -194,8 +194,7 @@ class KioskApp(App):
 
     def device_id(self):
         """The device's name and a fingerprint of its token (never the token itself)."""
-        token = getattr(self.cfg.server, "token", None) or ""
-        mark = hashlib.sha256(token.encode()).hexdigest()[:8] if token else "—"
+        mark = device_mark(getattr(self.cfg.server, "token", None)) or "—"  # the dashboard shows and finds it
         return f"{self.cfg.device.name or 'kiosk'} ({mark})"
 
     def exit_app(self):

@@ -6,13 +6,13 @@ Kivy-free, so the `sync` and `status` commands and the tests use it without a wi
 import logging
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import motcua
 from motcua import officetime
 from motcua.catalogue import Catalogue
 from motcua.commands import DeviceCommands
+from motcua.devicemark import device_mark
 from motcua.outbox import DuplicateItem, Outbox, iso_time
 from motcua.settings import check_admin_pin
 from motcua.store import connect, db_path, get_state, set_state
@@ -152,12 +152,10 @@ class TabletServices:
         return OfficeStaff(self.outbox.db, self.client, self.cfg.device.office_code)
 
     def _device_id(self) -> str:
-        """A stable id of this tablet's store (shown to admins; names the device in the logs)."""
-        did = get_state(self.outbox.db, "rating_device_id")
-        if not did:
-            did = str(uuid.uuid4())
-            set_state(self.outbox.db, "rating_device_id", did)
-        return (self.cfg.device.name + " · " if self.cfg.device.name else "") + did[:8]
+        """The "Mã thiết bị" of the admin screen: the name and the mark of the token (motcua.devicemark),
+        which the dashboard's device list shows and finds."""
+        mark = device_mark(getattr(self.cfg.server, "token", None)) or "—"
+        return (self.cfg.device.name + " · " if self.cfg.device.name else "") + mark
 
     def on_flow_change(self, listener):
         self._listeners.append(listener)

@@ -27,6 +27,7 @@ WIRE = {
     "motcua.scale",
     "motcua.commands",
     "motcua.translations",
+    "motcua.devicemark",
 }  # the facts both sides of the wire share
 # Not a wire-level fact, but the one declaration type and loader of INI settings: the server's
 # [server] keys are declared, checked and documented like the devices' (docs/ARCHITECTURE.md).

@@ -22,6 +22,8 @@ from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.staff import add_officer, update_officer
 from central.storage.schema import COMMANDS, device_commands, devices, rating_gaps, staff
 from central.timeutil import utcnow
+from motcua.devicemark import mark_of_hash
+from motcua.text import fold_vietnamese
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -54,6 +56,7 @@ def device_rows(conn, silent_minutes: int) -> list[dict]:
         out.append(
             {
                 "row": r,
+                "mark": mark_of_hash(r.token_hash),  # the "Mã thiết bị" the device shows
                 "revoked": r.revoked_at is not None,
                 "errors": json.loads(r.errors or "[]"),
                 "quarantine_items": json.loads(r.quarantine_items or "[]"),
@@ -64,6 +67,22 @@ def device_rows(conn, silent_minutes: int) -> list[dict]:
             }
         )
     return out
+
+
+def _device_matches(device: dict, query: str) -> bool:
+    """The device search: its mark ("Mã thiết bị", as the device shows it, with or without the name
+    before it), its id, or a part of its name or office code; case and accents do not matter."""
+    if not query:
+        return True
+    r = device["row"]
+    wanted = fold_vietnamese(query)
+    mark = device["mark"]
+    return bool(
+        (mark and (mark in wanted or (len(wanted) >= 4 and mark.startswith(wanted))))
+        or wanted.lstrip("#") == str(r.id)
+        or wanted in fold_vietnamese(r.name or "")
+        or wanted in fold_vietnamese(r.office_code)
+    )
 
 
 def _silent_minutes(request: Request) -> int:
@@ -78,13 +97,15 @@ def devices_page(request: Request, _s: Session = Depends(page_admin)):
 def _devices_view(request: Request, new_token: str | None = None, notice: str | None = None):
     """The device list; a new token or a problem only from this request's own form, never the address."""
     minutes = _silent_minutes(request)
+    query = request.query_params.get("q", "").strip()[:100]
     with _conn(request) as conn:
-        rows = device_rows(conn, minutes)
+        rows = [d for d in device_rows(conn, minutes) if _device_matches(d, query)]
         office_rows = office_list(conn)
     return render(
         request,
         "devices.html",
         devices=rows,
+        query=query,
         offices=office_rows,
         silent_minutes=minutes,
         clock_minutes=CLOCK_SHOWN_S // 60,
