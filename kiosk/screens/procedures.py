@@ -51,6 +51,7 @@ class ProceduresScreen(KioskScreen):
 
     _open_query = ""  # the search under way (not ended yet), as typed
     _open_found = False  # whether it offered any procedure
+    _tapped_query = ""  # the search a procedure was opened from (shown again on the way back: not a new one)
 
     def on_kv_post(self, _):
         self._search_trigger = Clock.create_trigger(self.refresh_results, 0.12)
@@ -95,6 +96,7 @@ class ProceduresScreen(KioskScreen):
 
     def reset(self):
         self.end_search()
+        self._tapped_query = ""
         self.field_code = ""
         self.close_keyboard()
         self.keyboard.clear()
@@ -166,6 +168,9 @@ class ProceduresScreen(KioskScreen):
     def _follow_search(self, query, found):
         """The query now on screen: the same search typed on or erased back, or a new one."""
         prev = self._open_query
+        if not prev and query == self._tapped_query:  # back from its procedure, or the language switched
+            return
+        self._tapped_query = ""
         if prev and query.startswith(prev):  # typed on
             self._open_query, self._open_found = query, found
         elif prev and prev.startswith(query):  # letters erased: still the same search, as last typed
@@ -222,4 +227,5 @@ class ProceduresScreen(KioskScreen):
 
     def open_procedure(self, code):
         self._open_query, self._open_found = "", False  # found: a tapped search is not a missed one
+        self._tapped_query = self.ids.query.text.strip()
         self.nav.go("detail", code=code)

@@ -119,6 +119,9 @@ class NothingFitsTest(KioskTestCase):
         first = self.ids()["results"].data[0]["code"]
         self.tap(self.row_for(self.ids()["results"], code=first))
         assert self.app.root.current == "detail"
+        self.tap(self.screen.ids.topbar.ids.lang)  # the language switched on the procedure's screen
+        self.tap(self.screen.ids.topbar.ids.back)  # back to the same results, then home
+        assert self.app.root.current == "procedures" and self.ids()["query"].text == "ket hon"
         self.tap(self.screen.ids.topbar.ids.home)
         after = {(c["query"], c["outcome"]): c["count"] for c in self.services.missed.counts()}
         assert after.get(("bao tu", "untapped"), 0) == before.get(("bao tu", "untapped"), 0) + 1
