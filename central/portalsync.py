@@ -54,6 +54,7 @@ class SyncReport:
     updated: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
+    not_listed: list[str] = field(default_factory=list)  # stored, not on the portal's (whole) list: kept
 
     def lines(self) -> list[str]:
         total = self.added + self.updated + self.unchanged + len(self.failed)
@@ -61,7 +62,14 @@ class SyncReport:
             f"{total} procedures from {self.source}: {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.failed)} failed"
         )
-        return [head] + [f"  failed {line}" for line in self.failed]
+        lines = [head] + [f"  failed {line}" for line in self.failed]
+        if self.not_listed:
+            shown = ", ".join(self.not_listed[:20]) + (", ..." if len(self.not_listed) > 20 else "")
+            lines.append(
+                f"  {len(self.not_listed)} stored procedures are not on the portal's list (kept; "
+                f"'motcua-central procedure delete CODE' removes one): {shown}"
+            )
+        return lines
 
 
 class Portal:
@@ -175,6 +183,9 @@ def sync_procedures(
     report = SyncReport(source=settings.list_url if codes is None else "the codes file")
     if codes is None:
         wanted = client.listing()
+        if not (settings.department_code or settings.category_id):
+            listed = {str(e.get("code")) for e in wanted}
+            report.not_listed = sorted(code for code in stored if code not in listed)
     else:
         wanted = []
         for entry in codes:

@@ -175,6 +175,11 @@ def test_sync_adds_then_updates_only_what_changed(storage_url, tmp_path, fake_po
     after = {r[0]: r for r in _rows(storage_url)}
     assert after["1.000894"] == before["1.000894"] and after["1.001193"] != before["1.001193"]
 
+    del fake_portal.records[DEATH_ID]  # abolished on the portal: named, kept until an admin deletes it
+    code, out, _ = _sync(storage_url, ini, capsys)
+    assert "1 stored procedures are not on the portal's list (kept; " in out and out.rstrip().endswith(": 1.000656")
+    assert "1.000656" in {r[0] for r in _rows(storage_url)}
+
 
 @pytest.mark.parametrize(
     "where, fault, cause",
