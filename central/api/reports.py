@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from central import callbacks, reports, stats
+from central import callbacks, missed, reports, stats
 from central.api.auth import Caller, admin_caller, authenticate
 from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES, ApiError, ErrorEnvelope
@@ -103,6 +103,19 @@ def satisfaction(db: Db, by: str, q: Plain, _admin=Depends(report_admin)):
 def comments(db: Db, q: Plain, limit: int = Query(100, ge=1, le=1000), _admin=Depends(report_admin)):
     with db.read() as conn:
         return {"items": reports.comments(conn, q.office, q.period, limit)}
+
+
+@router.get(
+    "/missed-searches",
+    summary="What citizens searched for on the kiosks and did not find, most missed first (admin)",
+)
+def missed_searches(db: Db, q: Plain, _admin=Depends(report_admin)):
+    """The dashboard's "Missed searches" table: per folded query (and office, when all offices are
+    asked) its total, how many found nothing (`no_match`), on how many days, by how many kiosks, and
+    the last day (YYYY-MM-DD); at most 100 rows."""
+    with db.read() as conn:
+        items = missed.top(conn, q.office, q.period.first_day(), q.period.last_day())
+    return {"period": q.period.as_dict(), "office": q.office, "items": items}
 
 
 @router.get(

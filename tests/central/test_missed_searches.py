@@ -156,6 +156,18 @@ def test_the_page_lists_the_most_missed_first_per_office_and_every_office(storag
     assert lines[0].startswith("Cụm từ tìm,Số lần,Không có kết quả") and lines[1].startswith("lam cccd,7,7,0,1,1,")
     xlsx = admin.get(storage_server.url + "/admin/searches", params={"period": "30d", "format": "xlsx"}, timeout=15)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    admin_token = storage_server.admin_token()
+    report = requests.get(
+        storage_server.url + "/api/v1/reports/missed-searches",
+        params={"office": office, "period": "30d"},
+        headers={"Authorization": f"Bearer {admin_token}"},
+        timeout=15,
+    )
+    assert report.status_code == 200, report.text
+    assert [(i["query"], i["total"], i["no_match"], i["kiosks"]) for i in report.json()["items"]] == [
+        ("lam cccd", 7, 7, 1),
+        ("so do", 5, 4, 2),
+    ]
     english = admin.get(storage_server.url + "/admin/searches", params={"period": "30d", "lang": "en"}, timeout=15)
     assert "What citizens searched for on the kiosks and did not find" in english.text
 
