@@ -15,9 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def declared():
-    """(part, section, key) for every key a part reads: a device's common keys count for each device."""
+    """(part, section, key) for every key a part reads: a device's common keys count for each device. A
+    section written once per name ([connector:NAME]) is documented and shown under that pattern."""
     return [
-        (app, name, k.name) for app, schema in schemas().items() for name, s in schema.sections.items() for k in s.keys
+        (app, f"{name}:NAME" if s.repeated else name, k.name)
+        for app, schema in schemas().items()
+        for name, s in schema.sections.items()
+        for k in s.keys
     ]
 
 
