@@ -16,6 +16,7 @@ from motcua.devicemark import device_mark
 from motcua.settings import theme_colours
 from motcua import alive
 from touchui.admin import AdminGesture, PinGuard, PinPad
+from touchui.countdown import IdleCountdown
 from touchui.i18n import i18n
 from touchui.idle import IdleTimer
 from touchui.scanner import ScannerInput
@@ -84,8 +85,14 @@ class KioskApp(App):
         self._manager = manager
         self.screen("home")
         kiosk = self.cfg.kiosk
-        self.idle = IdleTimer(timeout=kiosk.idle_seconds, on_idle=self.on_idle, now=self.now)
-        self.idle.bind(on_activity=lambda *_: self._cancel_attract())
+        self.idle = IdleTimer(
+            timeout=kiosk.idle_seconds,
+            on_idle=self.on_idle,
+            now=self.now,
+            warning_seconds=kiosk.idle_warning_seconds,
+        )
+        self.idle.bind(on_activity=self._on_activity, on_countdown=self.on_countdown)
+        self.countdown = IdleCountdown()
         self.scanner = ScannerInput(on_scan=self.on_scan, max_gap=kiosk.scanner_max_gap_ms / 1000, now=self.now)
         self.gesture = AdminGesture(on_gesture=self.ask_admin_pin, corner=kiosk.admin_corner, now=self.now)
         self.pin_guard = PinGuard(admin_pin_check(self.cfg), now=self.now)
@@ -127,6 +134,7 @@ class KioskApp(App):
             worker.start()
 
     def on_stop(self):
+        self.countdown.dismiss(animation=False)
         for part in (self.idle, self.scanner, self.gesture):
             part.stop()
         for worker in self.workers:
@@ -155,17 +163,30 @@ class KioskApp(App):
         self.manager.current = target
 
     def home(self, *_):
-        """Home with every screen cleared: nothing of one citizen is left for the next."""
+        """Home with every screen cleared; the citizen's language stays until the idle reset."""
         self.history.clear()
         for screen in self.manager.screens:
             screen.reset()
-        i18n.lang = self.cfg.device.language
         self.manager.current = "home"
         self.screen("home").tick()
 
+    def on_countdown(self, _idle, seconds_left):
+        """The last seconds before the idle reset: say so, unless there is nothing to reset."""
+        if self.manager.current in ("home", "attract") and i18n.lang == self.cfg.device.language:
+            return
+        self.countdown.seconds = seconds_left
+        if not self.countdown.showing:
+            self.countdown.open(animation=False)
+
+    def _on_activity(self, *_):
+        self._cancel_attract()
+        self.countdown.dismiss()
+
     def on_idle(self, *_):
         log.info("idle: back to the home screen, input cleared")
+        self.countdown.dismiss(animation=False)
         self.home()
+        i18n.lang = self.cfg.device.language  # the next citizen starts in the office's language
         if self.cfg.attract.enabled and self.attract_slides():
             self._cancel_attract()
             self._attract_event = Clock.schedule_once(self.show_attract, self.cfg.attract.after_seconds)
@@ -210,6 +231,7 @@ class KioskApp(App):
         for screen in self.manager.screens:
             screen.settings = cfg
         self.idle.timeout = cfg.kiosk.idle_seconds
+        self.idle.warning_seconds = cfg.kiosk.idle_warning_seconds
         configure_theme(theme_colours(cfg), cfg.display.font_scale)
         if self.manager.current in ("home", "attract"):  # never switch language under a citizen
             i18n.lang = cfg.device.language

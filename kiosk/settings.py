@@ -25,6 +25,16 @@ KIOSK = Section(
             max=3600,
         ),
         Key(
+            "idle_warning_seconds",
+            "seconds",
+            10,
+            "Before that reset the kiosk counts down on screen for this long ("
+            '"back to the home screen in 10 seconds — touch to continue"); 0 = no countdown. '
+            "At most half of idle_seconds.",
+            min=0,
+            max=60,
+        ),
+        Key(
             "stats_period",
             "choice",
             "30d",
@@ -85,6 +95,28 @@ ATTRACT = Section(
         Key("texts", "str", "", "Text slides separated by |, e.g. Giờ làm việc: 7h30–17h00 | Miễn phí tra cứu."),
     ],
 )
+HELP = Section(
+    "help",
+    "What the help screen (Hướng dẫn / Thông tin) tells citizens about the office; an empty key is not shown.",
+    [
+        Key(
+            "opening_hours",
+            "str",
+            "",
+            "Opening hours, one line per part separated by |, e.g. Sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – "
+            "17 giờ 00, thứ Hai đến thứ Sáu | Sáng thứ Bảy: tiếp nhận hồ sơ.",
+        ),
+        Key("address", "str", "", "The office's street address, e.g. Số 1 đường Lê Lợi, xã Phước Long."),
+        Key(
+            "hotline",
+            "str",
+            "",
+            "Hotline or enquiry number citizens can call, e.g. 0236 3 822 222 or 1022.",
+            pattern=r"(\+?[0-9][0-9 .\-]{1,22}[0-9])?",
+            shape="a phone number: digits, spaces, dots or dashes, optionally starting with +",
+        ),
+    ],
+)
 PRINTER = Section(
     "printer",
     "The receipt printer for checklist slips (python-escpos).",
@@ -134,7 +166,7 @@ THEME = theme_section(
         Key("accent", "colour", None, "Highlight of a pressed button (dark text on it)."),
     ],
 )
-SECTIONS = [KIOSK, ATTRACT, PRINTER, THEME]
+SECTIONS = [KIOSK, ATTRACT, HELP, PRINTER, THEME]
 SCHEMA = device_schema("kiosk", SECTIONS, "lobby kiosk")
 
 

@@ -17,6 +17,10 @@ class IdleTimer(WindowListener, EventDispatcher):
     count. After firing it waits for the next activity before it can fire again, so a kiosk
     left alone goes home once, not every N seconds.
 
+    With `warning_seconds` > 0, ``on_countdown(seconds_left)`` is dispatched on every check in
+    the last `warning_seconds` before firing (the app shows "back to the home screen in 10 s —
+    touch to continue"); the next activity ends the countdown (``on_activity``).
+
     Time comes from `now` (monotonic seconds) and the check runs on Kivy's Clock every
     `check_interval` seconds: tests pass a fake `now` and advance frames, no sleeping.
     """
@@ -26,14 +30,28 @@ class IdleTimer(WindowListener, EventDispatcher):
     running = BooleanProperty(False)
     fired = BooleanProperty(False)
     """True after firing, until the next activity."""
+    warning_seconds = NumericProperty(0.0)
+    """Seconds before firing during which ``on_countdown`` is dispatched (0: no countdown)."""
 
-    __events__ = ("on_idle", "on_activity")
+    __events__ = ("on_idle", "on_activity", "on_countdown")
 
-    def __init__(self, timeout=60.0, on_idle=None, window=None, now=time.monotonic, check_interval=0.5, **kwargs):
+    def __init__(
+        self,
+        timeout=60.0,
+        on_idle=None,
+        window=None,
+        now=time.monotonic,
+        check_interval=0.5,
+        warning_seconds=0.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if timeout <= 0:
             raise ValueError(f"idle timeout must be > 0 seconds, got {timeout!r}")
+        if warning_seconds < 0:
+            raise ValueError(f"idle warning must be >= 0 seconds, got {warning_seconds!r}")
         self.timeout = timeout
+        self.warning_seconds = warning_seconds
         self._now = now
         self._window = window
         self._check_interval = check_interval
@@ -99,6 +117,8 @@ class IdleTimer(WindowListener, EventDispatcher):
         if self.seconds_idle >= self.timeout:
             self.fired = True
             self.dispatch("on_idle")
+        elif 0 < self.seconds_left <= min(self.warning_seconds, self.timeout / 2):
+            self.dispatch("on_countdown", self.seconds_left)
 
     def _on_input(self, *args):
         self.reset()
@@ -109,4 +129,7 @@ class IdleTimer(WindowListener, EventDispatcher):
         pass
 
     def on_activity(self):
+        pass
+
+    def on_countdown(self, seconds_left):
         pass
