@@ -94,3 +94,25 @@ def test_push_needs_an_admin_token_and_a_known_office(storage_server, place, api
     assert r.status_code == 422 and "XA-NOWHERE" in r.text
     r = admin.post("/api/v1/admin/dossiers", {"dossiers": "x"})
     assert r.status_code == 422
+
+
+def test_push_never_fails_on_odd_items(storage_server, place, api_for):
+    _, unit = place
+    admin = api_for(storage_server, storage_server.admin_token())
+    odd = [
+        {"code": {"a": 1}},
+        {"code": None, "MaHoSo": None},
+        {"MaHoSo": f"{unit}-261104-0100", "ChuHoSo": ["x"], "NgayTiepNhan": True, "TrangThaiHoSo": "4"},
+        {"MaHoSo": f"{unit}-261104-0101\x00", "ChuHoSo": "A", "NgayTiepNhan": "20261104090000", "TrangThaiHoSo": 4},
+        {"MaHoSo": "X" * 300, "ChuHoSo": "A", "NgayTiepNhan": "20261104090000", "TrangThaiHoSo": 4},
+        {"MaHoSo": f"{unit}-261104-0102", "ChuHoSo": "A", "NgayTiepNhan": 99999999999999999999, "TrangThaiHoSo": 4},
+        {"MaHoSo": f"{unit}-261104-0103", "ChuHoSo": "A", "NgayTiepNhan": "99990101000000", "TrangThaiHoSo": 4},
+        {"MaHoSo": f"{unit}-261104-0104", "ChuHoSo": "A", "NgayTiepNhan": "20261104090000", "TrangThaiHoSo": 4.5},
+        import_item(unit, 105, steps="not a list"),
+        import_item(unit, 106, received_at=12),
+        [],
+        7,
+    ]
+    r = admin.post("/api/v1/admin/dossiers", {"dossiers": odd})
+    assert r.status_code == 200, r.text
+    assert all(x["status"] == "rejected" and x["reason"] for x in r.json()["results"]), r.text
