@@ -406,7 +406,7 @@ def _field(record: dict) -> dict:
 
 def _level(record: dict) -> str:
     for flag, level in (("isWard", "commune"), ("isProvince", "province"), ("isMinistry", "ministry")):
-        if record.get(flag) is True:
+        if record.get(flag) not in (None, False, 0, "", "false", "False", "0"):
             return level
     text = str(record.get("implementationLevel") or record.get("level") or "").lower()
     for word, level in LEVELS.items():
