@@ -286,8 +286,8 @@ class Catalogue:
             # words of procedure names that meet only in the documents; a word no name has ("chiếu" of
             # "hộ chiếu", which documents mention) never makes a procedure fit
             ranked += self._in_documents(plan, limit, {code for code, _score in ranked})
-        if not ranked:
-            ranked = index.fuzzy(plan, limit)
+        if not ranked and not any(index.matches(w, plan.is_prefix(n)) for n, w in enumerate(plan.words)):
+            ranked = index.fuzzy(plan, limit)  # no word matched at all: maybe badly typed; else nothing fits
         return [self._cached_hit(code, score) for code, score in ranked]
 
     def _in_documents(self, plan: QueryPlan, limit: int, seen: set) -> list[tuple[str, float]]:

@@ -331,8 +331,10 @@ class QueryPlan:
                 fixed.append(w)
                 fixed_raw.append(raws[n])
                 continue
-            syllable = (last and self.prefix_last) or w in syllables()
-            parts = None if syllable else vocabulary.split(w)
+            # a real syllable ("sang", "may") is kept as typed unless it makes a pair the catalogue uses with its
+            # neighbour ("khai xinh"); so is the word still being typed, which may be a syllable not finished yet
+            syllable = w in syllables() or (last and self.prefix_last)
+            parts = None if w in syllables() else vocabulary.split(w)  # "kethon": two words run together
             better = (
                 " ".join(parts)
                 if parts
@@ -462,6 +464,10 @@ class SearchIndex:
     def plan(self, query: str) -> QueryPlan:
         return QueryPlan(query, self.vocabulary, self.synonyms)
 
+    def matches(self, word: str, prefix: bool = False) -> bool:
+        """Whether some procedure has the word (or a word it begins, while it is being typed)."""
+        return bool(self._mask(self.any_masks, word, prefix))
+
     def _mask(self, table: dict, word: str, prefix: bool) -> int:
         if not prefix:
             return table.get(word, 0)
@@ -506,6 +512,10 @@ class SearchIndex:
         size = len(plan.words)
         optional = [self.any_masks.get(w, 0) for w in plan.optional]
         asked = set(plan.words + plan.optional)
+        unasked_mask = 0  # names of a variant the query does not name
+        for v, mask in self._variants:
+            if not v <= asked:
+                unasked_mask |= mask
         weights = [0.5 if w in self.common else 1.0 for w in plan.words]
         total = sum(weights)
         scored = []
@@ -524,12 +534,10 @@ class SearchIndex:
                     tier = TIER_KEYWORD_PHRASE
             if coverage < FITS:
                 continue  # "nothing fits" is an answer: a procedure that has too few of the words is not offered
-            extra = sum(1 for m in optional if m & bit)
-            unasked = sum(1 for v, mask in self._variants if mask & bit and not v <= asked)
+            extra = sum(1 for m in optional if m & bit) if optional else 0
+            unasked = 1 if unasked_mask & bit else 0
             # among equals, the name that says least besides the query ("kết hôn" before "kết hôn lưu động")
-            scored.append(
-                (tier, min(matched, 9), -min(unasked, 3), min(extra, 3), in_name / max(len(self.names[n]), 1), -n)
-            )
+            scored.append((tier, min(matched, 9), -unasked, min(extra, 3), in_name / max(len(self.names[n]), 1), -n))
         scored.sort(reverse=True)
         out, ceiling = [], float("inf")
         for t, m, u, e, f, neg in scored[:limit]:
@@ -542,15 +550,21 @@ class SearchIndex:
         text = " ".join(plan.words)
         if len(text) < 4 or not re.search(r"[a-z]", text):
             return []
-        if self._trigrams is None:
-            self._trigrams = {}
-            for n, name in enumerate(self._folded_names):
-                bit = 1 << n
-                for i in range(len(name) - 2):
-                    self._trigrams[name[i : i + 3]] = self._trigrams.get(name[i : i + 3], 0) | bit
-        masks = sorted(
-            (m.bit_count(), m) for m in {self._trigrams.get(text[i : i + 3], 0) for i in range(len(text) - 2)} if m
-        )
+        if self._trigrams is None:  # letter triples of the name words (a few thousand), built on the first use
+            self._trigrams = defaultdict(set)
+            for w in self.name_masks:
+                padded = f" {w} "
+                for i in range(len(padded) - 2):
+                    self._trigrams[padded[i : i + 3]].add(w)
+        triples = {f" {w} "[i : i + 3] for w in plan.words for i in range(len(w))}
+        masks = []
+        for triple in triples:
+            m = 0
+            for w in self._trigrams.get(triple, ()):
+                m |= self.name_masks[w]
+            if m:
+                masks.append((m.bit_count(), m))
+        masks.sort()
         mask = 0
         for count, m in masks:
             if count <= COMMON_SHARE * len(self.codes) or not mask:
