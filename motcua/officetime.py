@@ -21,6 +21,14 @@ __all__ = [
     "iso",
     "utc_to_local",
     "local_to_utc",
+    "OPENS",
+    "CLOSES",
+    "is_working_day",
+    "add_working_days",
+    "working_day_before",
+    "is_office_hours",
+    "office_hours_at_or_after",
+    "office_hours_at_or_before",
 ]
 
 ZONE = "Asia/Ho_Chi_Minh"
@@ -106,3 +114,54 @@ def utc_to_local(naive_utc: dt.datetime) -> dt.datetime:
 def local_to_utc(naive_local: dt.datetime) -> dt.datetime:
     """A naive office wall time → naive UTC (as stored)."""
     return naive_local - OFFSET
+
+
+# ---- office hours ------------------------------------------------------------------------------------
+# Monday to Friday, 07:30 to 17:00 (the receiving counters' usual hours); public holidays and Saturday
+# morning sessions are not modelled. The demo data keeps every officer's action inside them.
+OPENS = dt.time(7, 30)
+CLOSES = dt.time(17, 0)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after `day` (n = 0: `day` itself)."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def working_day_before(day: dt.date, n: int) -> dt.date:
+    """`day` if it is a working day (else the one before it), then n working days earlier."""
+    while n > 0 or not is_working_day(day):
+        day -= dt.timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def is_office_hours(moment: dt.datetime) -> bool:
+    """True when `moment` (aware) falls on a working day between OPENS and CLOSES, office time."""
+    local = to_office(moment)
+    return is_working_day(local.date()) and OPENS <= local.time() <= CLOSES
+
+
+def office_hours_at_or_after(moment: dt.datetime) -> dt.datetime:
+    """The first moment of office hours at or after `moment` (aware, office time)."""
+    local = to_office(moment)
+    if is_working_day(local.date()) and local.time() <= CLOSES:
+        return max(local, dt.datetime.combine(local.date(), OPENS, OFFICE_TZ))
+    return dt.datetime.combine(add_working_days(local.date(), 1), OPENS, OFFICE_TZ)
+
+
+def office_hours_at_or_before(moment: dt.datetime) -> dt.datetime:
+    """The last moment of office hours at or before `moment` (aware, office time)."""
+    local = to_office(moment)
+    if is_working_day(local.date()) and local.time() >= OPENS:
+        return min(local, dt.datetime.combine(local.date(), CLOSES, OFFICE_TZ))
+    return dt.datetime.combine(working_day_before(local.date() - dt.timedelta(days=1), 0), CLOSES, OFFICE_TZ)

@@ -13,7 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from central import rules
-from motcua.officetime import OFFICE_TZ
+from motcua import officetime
+from motcua.officetime import OFFICE_TZ, add_working_days, working_day_before
+from motcua.scale import is_negative
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "assets" / "sample"
 DEMO_PIN = "1234"  # every demo officer's PIN: for the demo only, never for a real office
@@ -191,27 +193,24 @@ PHONE_PREFIXES = [
     "058",
     "092",
 ]
+# What citizens write. The tablet asks for a comment only on the reasons screen, which follows a
+# negative level (motcua.scale.is_negative: "Không hài lòng" on 3 levels), so every comment is a complaint:
+# about the first reason ticked, or about something else ("khac").
 COMMENTS = {
-    3: [
-        "Cán bộ hướng dẫn tận tình, chu đáo.",
-        "Làm nhanh, không phải chờ lâu. Cảm ơn cán bộ!",
-        "Thủ tục gọn, trả kết quả đúng hẹn.",
-        "Rất hài lòng với thái độ phục vụ.",
-        "Được hướng dẫn kê khai tờ khai rất kỹ.",
-        "Cảm ơn cán bộ đã giúp đỡ người già như tôi.",
-    ],
-    2: [
-        "Ổn, nhưng nên có thêm ghế ngồi chờ.",
-        "Cán bộ nhiệt tình nhưng phải chờ hơi lâu.",
-        "Nên niêm yết rõ mẫu tờ khai ở sảnh.",
-        "Bãi giữ xe hơi chật.",
-    ],
     "thai_do": ["Cán bộ nói chuyện cộc lốc, không vui vẻ.", "Thái độ chưa niềm nở, hỏi thêm thì bị gắt."],
-    "cho_lau": ["Chờ gần một tiếng mới tới lượt.", "Hẹn trả kết quả nhưng đến nơi vẫn chưa có."],
-    "huong_dan": ["Hướng dẫn không rõ, phải đi lại nhiều lần.", "Không được chỉ cách điền tờ khai."],
+    "cho_lau": ["Chờ gần một tiếng mới tới lượt.", "Lấy số từ sáng mà gần trưa mới được gọi."],
+    "huong_dan": ["Hướng dẫn không rõ, phải hỏi lại nhiều lần.", "Không được chỉ cách điền tờ khai."],
     "giay_to_ngoai_quy_dinh": [
         "Bị yêu cầu nộp thêm giấy tờ không có trong danh mục niêm yết.",
         "Phải sao y thêm giấy tờ không cần thiết.",
+    ],
+    "tre_hen": ["Hẹn trả kết quả nhưng đến nơi vẫn chưa có.", "Quá ngày hẹn hai hôm mới có kết quả."],
+    "di_lai_nhieu_lan": ["Phải đi lại ba lần mới nộp được hồ sơ.", "Lần nào đến cũng bị báo thiếu một giấy khác."],
+    "nhung_nhieu": ["Cán bộ gợi ý nộp thêm tiền để làm nhanh.", "Bị làm khó, hẹn tới hẹn lui."],
+    "khac": [
+        "Phòng chờ nóng, không đủ ghế ngồi.",
+        "Bãi giữ xe quá chật, phải gửi xe bên ngoài.",
+        "Không biết lấy số thứ tự ở đâu, không ai chỉ.",
     ],
 }
 AVATAR_COLOURS = [
@@ -251,13 +250,12 @@ def receipt_secret(rng: random.Random, length: int = 6) -> str:
     return "".join(rng.choice(SECRET_ALPHABET) for _ in range(length))
 
 
-def rating_comment(rng: random.Random, score: int, reasons: list[str]) -> str | None:
-    """A Vietnamese comment fitting the score and reasons, or None (most citizens write nothing)."""
-    if score >= 3:
-        return rng.choice(COMMENTS[3]) if rng.random() < 0.2 else None
-    if reasons and rng.random() < 0.7:
-        return rng.choice(COMMENTS[reasons[0]])
-    return rng.choice(COMMENTS[2]) if rng.random() < 0.2 else None
+def rating_comment(rng: random.Random, score: int, scale: int, reasons: list[str]) -> str | None:
+    """A Vietnamese comment fitting the level and the reasons ticked, or None (most citizens write nothing).
+    Only a negative level has one: the tablet asks for comments on its reasons screen alone."""
+    if not is_negative(score, scale) or rng.random() >= 0.6:
+        return None
+    return rng.choice(COMMENTS[reasons[0] if reasons and rng.random() < 0.8 else "khac"])
 
 
 def initials(name: str) -> str:
@@ -353,23 +351,6 @@ def procedures_csv(procedures: list[dict]) -> str:
 # ---- office calendar --------------------------------------------------------------------------------------
 
 
-def add_working_days(day: date, n: int) -> date:
-    """The n-th working day (Monday to Friday) after `day`; public holidays are not modelled."""
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
-def working_day_before(day: date, n: int) -> date:
-    while n > 0 or day.weekday() >= 5:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
 def office_hour(day: date, rng: random.Random, start=(7, 30), end=(16, 30)) -> datetime:
     lo, hi = start[0] * 60 + start[1], end[0] * 60 + end[1]
     minute = rng.randrange(lo, hi)
@@ -377,27 +358,19 @@ def office_hour(day: date, rng: random.Random, start=(7, 30), end=(16, 30)) -> d
 
 
 def office_time(moment: datetime, forward: bool) -> datetime:
-    """The nearest office time (Mon-Fri 07:30-17:00) at or after (`forward`) or at or before `moment`."""
-    day, opens, closes = moment.date(), time(7, 30), time(17, 0)
-    if forward:
-        if moment.weekday() < 5 and moment.time() <= closes:
-            return max(moment, datetime.combine(day, opens, OFFICE_TZ))
-        return datetime.combine(add_working_days(day, 1), opens, OFFICE_TZ)
-    if moment.weekday() < 5 and moment.time() >= opens:
-        return min(moment, datetime.combine(day, closes, OFFICE_TZ))
-    return datetime.combine(working_day_before(day - timedelta(days=1), 0), closes, OFFICE_TZ)
+    """The nearest moment of office hours (motcua.officetime) at or after (`forward`) or at or before `moment`."""
+    return officetime.office_hours_at_or_after(moment) if forward else officetime.office_hours_at_or_before(moment)
 
 
 # ---- ratings -------------------------------------------------------------------------------------------------
 
 
 def rating_item(rng: random.Random, person: dict, index: int, created: datetime, dossier_code: str | None) -> dict:
+    scale = 3
     score = rng.choices((3, 2, 1), (72, 22, 6))[0]
     reasons = []
-    if score == 1:
+    if is_negative(score, scale):  # the reasons screen follows a negative level only
         reasons = rng.sample(REASONS, rng.choice((1, 1, 2)))
-    elif score == 2 and rng.random() < 0.3:
-        reasons = [rng.choice(REASONS[:3])]
     item = {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "device_seq": 0,
@@ -405,13 +378,13 @@ def rating_item(rng: random.Random, person: dict, index: int, created: datetime,
         "office": person["office"],
         "counter": person["counter"],
         "staff_id": person.get("id"),
-        "scale": 3,
+        "scale": scale,
         "score": score,
         "reasons": reasons,
     }
     if person.get("id") is None:  # not yet stored: the caller maps the key to the server's id
         item["staff_key"] = person.get("key") or f"{person['office']}:{index}"
-    comment = rating_comment(rng, score, reasons)
+    comment = rating_comment(rng, score, scale, reasons)
     if comment:
         item["comment"] = comment
     if score == 1 and rng.random() < 0.3:
@@ -615,16 +588,19 @@ DEFAULT_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=OFFICE_TZ)  # fixed "now" of 
 
 OFFICES = [
     {
+        # Several communes are called Phước Long, in different provinces: the demo names none of them, and
+        # its unit code's province part H99 belongs to no province (a sample, never a real office's code).
         "code": "XA-PHUOCLONG",
         "name": "Trung tâm Phục vụ hành chính công xã Phước Long",
-        "unit_code": "000.00.31.H29",
+        "unit_code": "000.00.31.H99",
         "address": "Trụ sở Ủy ban nhân dân xã Phước Long",
     },
     {
+        # Phường Tân Định is in Ho Chi Minh City, whose unit codes end in H29.
         "code": "PHUONG-TANDINH",
         "name": "Trung tâm Phục vụ hành chính công phường Tân Định",
-        "unit_code": "000.00.12.H58",
-        "address": "Trụ sở Ủy ban nhân dân phường Tân Định",
+        "unit_code": "000.00.12.H29",
+        "address": "Trụ sở Ủy ban nhân dân phường Tân Định, Thành phố Hồ Chí Minh",
     },
 ]
 # (office, counter, name, title); every name is invented, every photo a drawn silhouette.
@@ -822,7 +798,7 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     due = appointment(procedure, received)
     if timing == "open" and status in (2, 4, 5, 6) and due <= now:  # keep open ones honest: not yet due
         due = datetime.combine(add_working_days(now.date(), rng.randrange(1, 4)), time(16, 30), OFFICE_TZ)
-    checked = received + timedelta(minutes=rng.randrange(5, 25))
+    checked = max(received, office_time(received + timedelta(minutes=rng.randrange(5, 25)), forward=False))
     marks = [("Tiếp nhận hồ sơ", COUNTER_UNIT, 2, received)]
     finished = returned = None
     if status == 1:
@@ -847,7 +823,7 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
                     "Yêu cầu bổ sung giấy tờ",
                     "Công dân bổ sung hồ sơ",
                     5,
-                    max(checked, now - timedelta(hours=rng.randrange(2, 30))),
+                    max(checked, office_time(now - timedelta(hours=rng.randrange(2, 30)), forward=False)),
                 )
             )
         elif status == 6:
@@ -856,11 +832,11 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
                     "Thực hiện nghĩa vụ tài chính",
                     "Công dân nộp phí, lệ phí",
                     6,
-                    max(checked, now - timedelta(hours=rng.randrange(1, 20))),
+                    max(checked, office_time(now - timedelta(hours=rng.randrange(1, 20)), forward=False)),
                 )
             )
         elif status == 7:
-            finished_mark = max(checked, now - timedelta(hours=rng.randrange(1, 48)))
+            finished_mark = max(checked, office_time(now - timedelta(hours=rng.randrange(1, 48)), forward=False))
             marks.append(("Công dân yêu cầu rút hồ sơ", COUNTER_UNIT, 7, finished_mark))
             return _record(procedure, 7, received, due, None, None, marks, finished_mark, rng)
         return _record(procedure, status, received, due, None, None, marks, None, rng)
@@ -879,16 +855,20 @@ def _dossier(procedure: dict, status: int, timing: str, now: datetime, rng: rand
     work_start = checked
     marks.append(("Thẩm định, xử lý hồ sơ", handler, 4, work_start))
     if supplement:
-        asked = _between(work_start, due, 0.2)  # so asked + supplement <= finished (see above)
+        # so asked + supplement <= finished (see above); asked moves back and the resumption forward into
+        # office hours, which only lengthens the pause (the dossier stays on time) and keeps it <= finished
+        asked = max(work_start, office_time(_between(work_start, due, 0.2), forward=False))
         marks.append(("Yêu cầu bổ sung giấy tờ", "Công dân bổ sung hồ sơ", 5, asked))
-        marks.append(("Tiếp tục xử lý sau khi bổ sung", handler, 4, asked + supplement))
+        marks.append(("Tiếp tục xử lý sau khi bổ sung", handler, 4, office_time(asked + supplement, forward=True)))
     if status == 8:
         marks.append(("Dừng xử lý: người yêu cầu không đủ điều kiện theo quy định", handler, 8, finished))
         return _record(procedure, 8, received, due, finished, None, marks, finished, rng)
-    marks.append(("Phê duyệt, ký kết quả", signer, 4, _between(marks[-1][3], finished, 0.7)))
+    signing = office_time(_between(marks[-1][3], finished, 0.7), forward=False)
+    marks.append(("Phê duyệt, ký kết quả", signer, 4, max(marks[-1][3], signing)))
     if status == 10:
         returned = office_time(finished + timedelta(hours=rng.choice([0.25, 1, 3, 20, 50])), forward=True)
-        returned = min(now - timedelta(minutes=5), returned).replace(second=0, microsecond=0)
+        returned = office_time(min(now - timedelta(minutes=5), returned), forward=False)
+        returned = max(finished, returned).replace(second=0, microsecond=0)
         marks.append(("Trả kết quả", COUNTER_UNIT, 10, returned))
         return _record(procedure, 10, received, due, finished, returned, marks, returned, rng, signed_at=finished)
     return _record(procedure, 9, received, due, finished, None, marks, finished, rng)
@@ -1004,6 +984,8 @@ def demo_ratings(
             created += timedelta(seconds=rng.randrange(60))
         if created > now:
             created = now - timedelta(minutes=rng.randrange(1, 120))
+        if not officetime.is_office_hours(created):  # ratings are given at the counter, in office hours
+            created = office_time(created, forward=False)
         items.append(rating_item(rng, person, index, created, code))
     return number_devices(items, per_office=seq_per_office)
 

@@ -289,7 +289,7 @@ def test_demo_dossier_codes_secrets_and_holders():
     codes = [d["code"] for d in dossiers]
     assert len(set(codes)) == 120
     for d in dossiers:
-        unit, day, seq = re.fullmatch(r"(000\.00\.12\.H58)-(\d{6})-(\d{4})", d["code"]).groups()
+        unit, day, seq = re.fullmatch(r"(000\.00\.12\.H29)-(\d{6})-(\d{4})", d["code"]).groups()
         assert day == datetime.fromisoformat(d["received_at"]).strftime("%y%m%d") and int(seq) >= 1
         assert re.fullmatch(rf"[{sample.SECRET_ALPHABET}]{{6}}", d["secret"])
         assert re.fullmatch(r"0[35789]\d{8}", d["phone"])

@@ -1,0 +1,95 @@
+"""The demo is the first thing an office sees, so it must be plausible (read from the database `seed-demo`
+fills through the real CLI, and from the generators at awkward moments): comments match their level, every
+officer's action falls on a working day in office hours, and HCMC's unit code H29 belongs to the HCMC office."""
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from central.demo import sample
+from motcua.scale import SCALE_LABELS
+
+VN = timezone(timedelta(hours=7))
+# Written out here rather than taken from motcua.officetime: Monday-Friday, 07:30-17:00, office time
+OPENS, CLOSES = (7, 30), (17, 0)
+POSITIVE = ("tận tình", "cảm ơn", "rất hài lòng", "ổn,", "chu đáo", "nhiệt tình")
+
+
+def in_office_hours(value: str) -> bool:
+    moment = datetime.fromisoformat(value)
+    moment = (moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment).astimezone(VN)
+    return (
+        moment.weekday() < 5
+        and OPENS <= (moment.hour, moment.minute)
+        and ((moment.hour, moment.minute, moment.second) <= (*CLOSES, 0))
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    from central import cli
+
+    path = str(tmp_path_factory.mktemp("demo") / "central.db")
+    assert cli.main(["--db", path, "init"]) == 0
+    assert cli.main(["--db", path, "seed-demo"]) == 0
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+def test_comments_match_their_level(db):
+    rows = db.execute(
+        "SELECT score, scale, comment FROM ratings WHERE comment IS NOT NULL AND comment != ''"
+    ).fetchall()
+    assert len(rows) >= 5
+    for r in rows:
+        level = SCALE_LABELS[r["scale"]][r["score"]][0]
+        assert level == "Không hài lòng", (level, r["comment"])  # the tablet asks for comments after that level only
+        assert not any(word in r["comment"].lower() for word in POSITIVE), (level, r["comment"])
+
+
+def test_every_officer_action_is_in_office_hours_on_a_working_day(db):
+    times = []
+    for r in db.execute("SELECT status, received_at, finished_at, returned_at FROM dossiers"):
+        times += [(f"dossier {k}", r[k]) for k in ("finished_at", "returned_at") if r[k]]
+        if r["status"] != 1:  # status 1 is an online submission: citizens submit at any hour
+            times.append(("received_at", r["received_at"]))
+    for r in db.execute("SELECT name, status, started_at, finished_at FROM dossier_steps"):
+        if r["status"] != 1:
+            times += [(r["name"], t) for t in (r["started_at"], r["finished_at"]) if t]
+    times += [("rating", r["created_at"]) for r in db.execute("SELECT created_at FROM ratings")]
+    assert len(times) > 500
+    outside = [f"{what}: {when}" for what, when in times if not in_office_hours(when)]
+    assert not outside, f"{len(outside)} times outside office hours, e.g. {outside[:5]}"
+
+
+@pytest.mark.parametrize("now", ["2026-11-22T23:40:00+07:00", "2026-11-23T06:10:00+07:00", "2026-11-20T19:30:00+07:00"])
+def test_the_generators_keep_office_hours_whenever_the_demo_is_started(now):
+    """A demo started on Sunday night, before opening on Monday or on Friday evening."""
+    now = datetime.fromisoformat(now)
+    outside = []
+    for office in sample.demo_offices():
+        for d in sample.demo_dossiers(now, office=office["code"]):
+            for key in ("finished_at", "returned_at") + (("received_at",) if d["status"] != 1 else ()):
+                if d.get(key) and not in_office_hours(d[key]):
+                    outside.append(f"{d['code']} {key} {d[key]}")
+            for step in json.loads(d["steps"]) if isinstance(d["steps"], str) else d["steps"]:
+                for key in ("started_at", "finished_at"):
+                    if step["status"] != 1 and step.get(key) and not in_office_hours(step[key]):
+                        outside.append(f"{d['code']} {step['name']} {key} {step[key]}")
+    outside += [f"rating {r['created_at']}" for r in sample.demo_ratings(now) if not in_office_hours(r["created_at"])]
+    assert not outside, f"{len(outside)} times outside office hours, e.g. {outside[:5]}"
+
+
+def test_hcmc_s_unit_code_belongs_to_the_hcmc_office(db):
+    offices = db.execute("SELECT code, name, unit_code FROM offices").fetchall()
+    h29 = [o["code"] for o in offices if (o["unit_code"] or "").endswith(".H29")]
+    assert h29 == ["PHUONG-TANDINH"]  # phường Tân Định, Ho Chi Minh City
+    hcmc = next(o for o in sample.demo_offices() if o["code"] == "PHUONG-TANDINH")
+    assert "Hồ Chí Minh" in hcmc["address"]
+    for o in offices:
+        codes = [r[0] for r in db.execute("SELECT code FROM dossiers WHERE office_code = ?", [o["code"]])]
+        assert codes and all(c.startswith(o["unit_code"] + "-") for c in codes)
