@@ -240,3 +240,13 @@ def test_an_answer_without_procedures_reads_in_vietnamese(answer, tmp_path):
         importers.read_records(path, portal.records_in)
     vietnamese = importers.in_vietnamese(bad.value.problems[0])
     assert not [w for w in ENGLISH if w in vietnamese], (bad.value.problems[0], vietnamese)
+
+
+def test_a_csv_row_may_carry_the_portal_id():
+    row = {"code": "1.001193", "name": "Đăng ký khai sinh", "field_code": "G15-TP07", "field_name": "Hộ tịch"}
+    assert portal.from_csv_row(row)["portal_id"] is None
+    assert portal.from_csv_row({**row, "portal_id": BIRTH_ID.upper()})["portal_id"] == BIRTH_ID
+    with pytest.raises(portal.BadRecord, match=r"^portal_id: \"1.001193\" is not the portal's id"):
+        portal.from_csv_row({**row, "portal_id": "1.001193"})
+    steps = portal.from_csv_row({**row, "steps": "Bước 1: Nộp hồ sơ | Bước 2: Nhận kết quả"})["steps"]
+    assert steps == ["Nộp hồ sơ", "Nhận kết quả"]
