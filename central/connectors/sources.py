@@ -87,8 +87,10 @@ class Source:
             resp = self.http.request(method, url, timeout=timeout or self.spec.timeout_s, **kwargs)
         except requests.Timeout:
             raise SourceError(f"{shown}: no answer within {timeout or self.spec.timeout_s:g} s") from None
-        except requests.RequestException as exc:
+        except requests.ConnectionError as exc:
             raise SourceError(f"{shown}: cannot connect ({type(exc).__name__})") from None
+        except requests.RequestException as exc:  # a body cut short, a broken encoding
+            raise SourceError(f"{shown}: the answer broke off before its end ({type(exc).__name__})") from None
         if resp.status_code not in ok:
             why = {401: "the credential was refused (check token_file)", 403: "refused (is this server's IP allowed?)"}
             detail = why.get(resp.status_code, (resp.reason or "").strip())

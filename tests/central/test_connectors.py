@@ -141,8 +141,14 @@ def test_a_failing_source_loses_nothing_and_the_next_pass_resumes(db, upstream, 
         run_pass(db, spec)
     message = str(failed.value)
     assert "connector tinh" in message and upstream.url + "/o/rest/v2/dossiers" in message
-    cause = {"timeout": "no answer within 1 s", "401": "HTTP 401", "500": "HTTP 500", "garbage": "not JSON"}
-    assert cause.get(fault, "") in message
+    cause = {
+        "timeout": "no answer within 1 s",
+        "401": "HTTP 401 the credential was refused",
+        "500": "HTTP 500",
+        "garbage": "the answer is not JSON",
+        "cut": "the answer broke off before its end",
+    }
+    assert cause[fault] in message
     assert up_mod.TOKEN not in message
     assert state(db).cursor == cursor and state(db).last_error == message
     after = stored(db)
