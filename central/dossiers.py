@@ -89,6 +89,8 @@ _DOSSIER_COLUMNS = (
     "finished_at",
     "returned_at",
     "secret_hash",
+    "extended_due_at",
+    "apology_at",
     "source",  # the connector it came from, when read from a province's system (live lookups)
     "source_id",
     "synced_at",
@@ -131,6 +133,10 @@ def public_view(row, office, steps, *, with_steps: bool) -> dict:
     verdict = rules.judge(times_of(row, steps), now)
     label, label_en = rules.STATUS_LABELS.get(row.status, ("Không rõ", "Unknown"))
     advice = rules.NEXT_STEP.get(row.status)
+    if verdict.late and verdict.finished_at is None:
+        advice = rules.LATE_ADVICE  # never "come back on the appointment date" once it has passed
+    words = rules.VERDICT_LABELS.get(verdict.verdict) if verdict.accepted else None
+    extended = getattr(row, "extended_due_at", None)
     view = {
         "code": row.code,
         "procedure": {"code": row.procedure_code, "name": row.procedure_name},
@@ -141,6 +147,12 @@ def public_view(row, office, steps, *, with_steps: bool) -> dict:
         "returned_at": to_wire(row.returned_at),
         "on_time": verdict.on_time,
         "late": verdict.late,
+        # REPORTING.md's verdict in Biểu 06's words (None for a dossier not accepted), the current
+        # appointment (after an apology letter's new date), and whether that letter was issued
+        "verdict": {"code": verdict.verdict, "label": words[0], "label_en": words[1]} if words else None,
+        "extended_due_at": to_wire(extended),
+        "appointment_at": to_wire(extended or row.due_at),
+        "apology": getattr(row, "apology_at", None) is not None,
         "holder": mask_name(row.holder_name),
         "office": {"code": office.code, "name": office.name} if office else None,
         "next_step": advice[0] if advice else None,

@@ -14,7 +14,7 @@ from central.security import lookup_key
 from central.staff import add_officer
 from central.storage.schema import devices, offices, server_meta, staff
 from central.timeutil import OFFICE_TZ
-from central.demo import sample
+from central.demo import reporting, sample
 
 SEEDED_AT = "demo_seeded_at"
 
@@ -64,6 +64,12 @@ def _seed_device(conn, office: str) -> int:
     return add_device(conn, "rating", office, 0, name, revoked=True)[0]
 
 
+def _demo_dossiers(now: datetime, office: dict) -> list[dict]:
+    """The sample dossiers with their reporting facts, and the reporting cases the sample lacks."""
+    records = reporting.enrich(sample.demo_dossiers(now, office=office["code"]), now, office["code"])
+    return records + reporting.extra(now, office["code"], office["unit_code"])
+
+
 def seed(engine) -> str:
     lines = []
     with engine.begin() as conn:
@@ -80,7 +86,7 @@ def seed(engine) -> str:
         key = lookup_key(conn)
         for office in sample.demo_offices():
             rows = []
-            for record in sample.demo_dossiers(now, office=office["code"]):
+            for record in _demo_dossiers(now, office):
                 try:
                     values, steps = check_dossier(record, lambda _c, _o, code=office["code"]: code, secret_key=key)
                 except Exception as bad:  # sample data is ours: a problem here is a bug there
@@ -113,8 +119,16 @@ def hints(engine) -> str:
     now = datetime.fromisoformat(row.value)
     out = ["  dossiers to look up on the kiosk (code, receipt secret, status):"]
     wanted = {4, 5, 9, 10}
-    for record in sample.demo_dossiers(now, office=sample.demo_offices()[0]["code"]):
+    records = _demo_dossiers(now, sample.demo_offices()[0])
+    for record in records:
         if record["status"] in wanted:
             wanted.discard(record["status"])
             out.append(f"    {record['code']}  {record['secret']}  status {record['status']}")
+    # past its appointment and still open, without and with an apology letter (a new appointment)
+    late = [r for r in records if r["status"] == 4 and r.get("due_at") and r["due_at"] < now.isoformat()]
+    for apology in (False, True):
+        record = next((r for r in late if bool(r.get("apology_at")) == apology), None)
+        if record:
+            what = "late, apology letter and new appointment" if apology else "late"
+            out.append(f"    {record['code']}  {record['secret']}  status {record['status']}  {what}")
     return "\n".join(out)

@@ -63,15 +63,42 @@ def test_public_view_is_masked_and_has_no_personal_data(kiosk, dossier):
     assert view["status"] == {
         "code": 5,
         "label": "Yêu cầu bổ sung giấy tờ",
-        "label_en": "Additional documents requested",
+        "label_en": "Extra documents needed",
     }
     assert view["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
     assert view["on_time"] is None and view["late"] is False
+    # waiting on its first supplement request, made before the appointment: còn trong hạn
+    assert view["verdict"] == {"code": "in_time", "label": "Còn trong hạn", "label_en": "Within the deadline"}
+    assert view["appointment_at"] == view["due_at"] and view["apology"] is False
     assert view["next_step"] and view["received_at"].endswith("+07:00")
     assert "steps" not in view
     text = r.text
     for secret in ("0901234567", "Nguyễn Văn An", "Văn An", "K7P3QX"):
         assert secret not in text
+
+
+def test_a_late_open_dossier_apologises_and_sends_the_citizen_to_the_counter(storage_server, office, kiosk, tmp_path):
+    """REPORTING.md on the kiosk's view: an open dossier past its appointment is quá hạn, and the advice
+    is no longer "come back on the appointment date"; an apology letter's new date is the current one."""
+    now = datetime.now(VN).replace(microsecond=0)
+    base = {"office": office, "procedure_code": "1.001193", "holder_name": "Lê Thị Hoa", "status": 4}
+    late = dict(base, code=f"{office}-251104-0001", received_at=iso(now - timedelta(days=9)))
+    late["due_at"] = iso(now - timedelta(days=2))
+    excused = dict(late, code=f"{office}-251104-0002", apology_at=iso(now - timedelta(days=1)))
+    excused["extended_due_at"] = iso(now + timedelta(days=3))
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps([late, excused], ensure_ascii=False), encoding="utf-8")
+    storage_server.cli("import", "dossiers", str(path))
+    view = kiosk.get(f"/api/v1/dossiers/{late['code']}").json()
+    assert view["verdict"] == {"code": "late", "label": "Quá hạn", "label_en": "Overdue"}
+    assert view["late"] is True and view["apology"] is False and view["appointment_at"] == view["due_at"]
+    assert (
+        "xin lỗi" in view["next_step"] and "quầy" in view["next_step"] and "vào ngày hẹn trả" not in view["next_step"]
+    )
+    assert "apologise" in view["next_step_en"]
+    other = kiosk.get(f"/api/v1/dossiers/{excused['code']}").json()
+    assert other["apology"] is True and other["verdict"]["code"] == "late"  # judged against the receipt's date
+    assert other["appointment_at"] == other["extended_due_at"] != other["due_at"]
 
 
 def test_scanned_code_is_trimmed_and_upper_cased(kiosk, dossier):
