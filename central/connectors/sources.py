@@ -165,6 +165,10 @@ class OpenCPS(Source):
             "returned_at": _time(raw.get("releaseDate"), "releaseDate"),
             "unit_code": _text(raw.get("govAgencyCode")),
         }
+        if raw.get("submitDate"):
+            record["submitted_at"] = _time(raw.get("submitDate"), "submitDate")
+        if "online" in raw:  # submitted online (2) or at the counter (1); OpenCPS says nothing of post
+            record["channel"] = "2" if str(raw.get("online")).strip().lower() in ("true", "1") else "1"
         modified_raw = raw.get("modifiedDate") or raw.get("modified")
         return Item(
             code,

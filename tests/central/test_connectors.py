@@ -96,6 +96,8 @@ def test_opencps_full_then_incremental_passes(db, upstream, tmp_path):
     assert row.received_at == datetime(2026, 11, 2, 1, 7)  # 08:07 office time, stored as UTC
     assert row.due_at == datetime(2026, 11, 5, 1, 7)
     assert row.source == "tinh" and row.source_id == "70007" and row.phone is None
+    assert row.channel == 1 and row.submitted_at == datetime(2026, 11, 2, 0, 37)
+    assert stored(db, "000.00.31.H29-261102-0009").channel == 2  # OpenCPS online = true
     assert json.loads(state(db).cursor)["modified"] == "02/11/2026 15:30:00"  # the newest modifiedDate
 
     # Nothing changed: the newest page alone is read (sorted newest first), all of it unchanged.
@@ -353,3 +355,20 @@ def test_sync_command_prints_counts_and_fails_naming_the_source(db, upstream, tm
     assert "HTTP 500" in proc.stderr and up_mod.TOKEN not in proc.stderr + proc.stdout
     proc = db.srv.run_cli("sync", "dossiers", "--config", path, "--connector", "nope")
     assert proc.returncode == 1 and "no [connector:nope]" in proc.stderr
+
+
+def test_exchange_platform_lookup_and_an_expired_session(db, upstream, tmp_path):
+    from central.connectors.sources import NotFound, source_for
+
+    spec = load_connectors(write_config(tmp_path, upstream, EXCHANGE_INI, token=up_mod.PASSWORD))[0]
+    upstream.exchange = [exchange_item(n) for n in range(1, 4)]
+    source = source_for(spec)
+    try:
+        found = source.lookup("000.00.31.H29-261103-0002", None, None)
+        assert found.code == "000.00.31.H29-261103-0002" and found.status == "4"
+        upstream.sessions.clear()  # the session expires: TraCuuHoSo logs in again and answers
+        assert source.lookup("000.00.31.H29-261103-0003", None, None).record["holder_name"] == "Lê Văn Cường"
+        with pytest.raises(NotFound):
+            source.lookup("000.00.31.H29-261103-0099", None, None)
+    finally:
+        source.close()

@@ -42,6 +42,8 @@ def opencps_dossier(n: int, *, status="processing", modified: datetime | None = 
         "releaseDate": "",
         "dossierStatus": status,
         "dossierStatusText": "Đang xử lý",
+        "online": n % 3 == 0,
+        "submitDate": opencps_date(received - timedelta(minutes=30)),
         "modifiedDate": opencps_date(modified or received),
         "secret": f"secret-{n}",  # the fake's own: never sent in a list item
     }
