@@ -28,6 +28,7 @@ install_venv() {
   # Reinstall only when setup.py changed since the last install.
   local stamp="$VENV/.motcua-installed-$extras"
   if [ ! -f "$stamp" ] || [ "$ROOT/setup.py" -nt "$stamp" ]; then
+    echo "motcua: installing the Python packages ($extras) into .venv; the first time takes a few minutes"
     "$VENV/bin/pip" install -q --disable-pip-version-check -e "$ROOT[$extras]" 2>&1 | grep -v "WARNING: Location" || true
     "$VENV/bin/python" -c "import motcua, central, kivy" >/dev/null 2>&1 || { echo "motcua: install failed" >&2; exit 1; }
     touch "$stamp"

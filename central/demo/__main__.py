@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_DIR = ROOT / "var" / "demo"
+DEMO_DIR = Path(os.environ.get("MOTCUA_DEMO_DIR") or ROOT / "var" / "demo")  # the tests point it elsewhere
 OFFICE = "XA-PHUOCLONG"
 
 
@@ -41,6 +41,59 @@ def last_line(text: str) -> str:
     return text.strip().splitlines()[-1].strip()
 
 
+def shown(path: Path) -> str:
+    """A path as the demo prints it: relative to the checkout when inside it."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def say(text: str) -> None:
+    """One line of what the demo is doing now (its first run takes about a minute)."""
+    print(f"motcua demo: {text}", flush=True)
+
+
+def screen_size() -> tuple[int, int]:
+    """The X screen's size in pixels (xdpyinfo), else 1920x1080."""
+    try:
+        out = subprocess.run(["xdpyinfo"], capture_output=True, text=True, timeout=5).stdout
+        for line in out.splitlines():
+            if line.strip().startswith("dimensions:"):
+                width, height = line.split()[1].split("x")
+                return int(width), int(height)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    return 1920, 1080
+
+
+TABLET_SIZE = (1280, 800)  # a 10-inch counter tablet
+
+
+def window_layout(screen: tuple[int, int]) -> dict[str, tuple[int, int, int, int]]:
+    """{app: (width, height, left, top)}: side by side, never on top of each other. The tablet keeps its
+    1280x800 on the right; the kiosk stands upright (as a lobby kiosk does) in the width left of it."""
+    width, height = screen
+    usable = max(height - 80, 480)  # room for a panel or a title bar
+    tablet_w, tablet_h = TABLET_SIZE
+    kiosk_w = max(min(width - tablet_w, 1080), 540)
+    kiosk_h = min(usable, kiosk_w * 16 // 9)
+    return {
+        "kiosk": (kiosk_w, kiosk_h, 0, 0),
+        "rating": (
+            tablet_w,
+            min(tablet_h, usable),
+            max(width - tablet_w, 0),  # right-aligned: beside the kiosk wherever the screen is wide enough
+            0,
+        ),
+    }
+
+
+def window_env(left: int, top: int) -> dict:
+    """Kivy reads KCFG_<SECTION>_<KEY> before it opens the window: where the window goes."""
+    return dict(os.environ, KCFG_GRAPHICS_POSITION="custom", KCFG_GRAPHICS_LEFT=str(left), KCFG_GRAPHICS_TOP=str(top))
+
+
 def write_device_files(name: str, token: str, body: str) -> Path:
     token_file = DEMO_DIR / f"{name}.token"
     token_file.write_text(token + "\n", encoding="utf-8")
@@ -50,10 +103,14 @@ def write_device_files(name: str, token: str, body: str) -> Path:
     return path
 
 
-def prepare(db_url: str, url: str) -> dict:
+def prepare(db_url: str, url: str, layout: dict | None = None) -> dict:
     """Fresh database with sample data, one admin, one kiosk, one tablet; returns what to print."""
+    layout = layout or window_layout((1920, 1080))
+    say(f"creating the database ({shown(DEMO_DIR / 'central.db')})")
     cli(db_url, "init")
+    say("loading the sample catalogue, offices, officers, dossiers and ratings")
     cli(db_url, "seed-demo")
+    say("adding the dashboard account and registering one kiosk and one tablet")
     password = secrets.token_urlsafe(9)
     cli(db_url, "admin", "add", "admin", "--password-stdin", stdin=password + "\n")
     kiosk_token = last_line(cli(db_url, "device", "add", "--kind", "kiosk", "--office", OFFICE, "--name", "Kiosk sảnh"))
@@ -77,10 +134,17 @@ def prepare(db_url: str, url: str) -> dict:
         f"[device]\noffice_code = {OFFICE}\n"
         f"office_name = Trung tâm Phục vụ hành chính công xã Phước Long\n"
         f"data_dir = {{name}}-data\n\n"
-        "[display]\nfullscreen = no\nkiosk_mode = no\n\n[admin]\npin = 2468\n"
+        "[display]\nfullscreen = no\nkiosk_mode = no\nwidth = {width}\nheight = {height}\n\n[admin]\npin = 2468\n"
     )
-    kiosk_ini = write_device_files("kiosk", kiosk_token, common.format(name="kiosk"))
-    rating_ini = write_device_files("rating", rating_token, common.format(name="rating") + "\n[rating]\ncounter = 1\n")
+    kiosk_ini = write_device_files(
+        "kiosk", kiosk_token, common.format(name="kiosk", width=layout["kiosk"][0], height=layout["kiosk"][1])
+    )
+    rating_ini = write_device_files(
+        "rating",
+        rating_token,
+        common.format(name="rating", width=layout["rating"][0], height=layout["rating"][1])
+        + "\n[rating]\ncounter = 1\n",
+    )
     return {"password": password, "kiosk_ini": kiosk_ini, "rating_ini": rating_ini}
 
 
@@ -110,12 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if DEMO_DIR.exists():
+        say(
+            f"deleting {shown(DEMO_DIR)}/ (the previous demo's database, configs and tokens): "
+            "every run starts afresh"
+        )
         shutil.rmtree(DEMO_DIR)
     DEMO_DIR.mkdir(parents=True)
     db_url = str(DEMO_DIR / "central.db")
     url = f"http://{args.host}:{args.port}"
-    info = prepare(db_url, url)
+    apps = not args.no_apps and has_display()
+    layout = window_layout(screen_size() if apps else (1920, 1080))
+    info = prepare(db_url, url, layout)
 
+    say(f"starting the central server on {url}")
     server = subprocess.Popen(
         [sys.executable, "-m", "central.cli", "--db", db_url, "serve", "--host", args.host, "--port", str(args.port)]
     )
@@ -124,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_healthy(url, server)
         print(f"\nmotcua demo: central server on {url}")
         print(f"  dashboard: {url}/admin/   login: admin / {info['password']}")
-        print(f"  kiosk config:  {info['kiosk_ini'].relative_to(ROOT)}")
-        print(f"  tablet config: {info['rating_ini'].relative_to(ROOT)}   admin PIN 2468")
+        print(f"  kiosk config:  {shown(info['kiosk_ini'])}")
+        print(f"  tablet config: {shown(info['rating_ini'])}   admin PIN 2468")
         print(officer_pin_line())
         print(cli(db_url, "demo-hints").rstrip() if "--help" not in sys.argv else "")
         if args.no_apps or not has_display():
@@ -133,12 +204,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     "  no display here: the kiosk and the tablet are not opened "
                     '(try: .venv/bin/motcua-kiosk search "khai sinh" --config '
-                    f"{info['kiosk_ini'].relative_to(ROOT)})"
+                    f"{shown(info['kiosk_ini'])})"
                 )
         else:
+            say("the kiosk fetches the catalogue from the server")
             subprocess.run([sys.executable, "-m", "kiosk", "sync", "--config", str(info["kiosk_ini"])])
             for app, ini in (("kiosk", info["kiosk_ini"]), ("rating", info["rating_ini"])):
-                children.append(subprocess.Popen([sys.executable, "-m", app, "--config", str(ini)]))
+                width, height, left, top = layout[app]
+                name = "kiosk" if app == "kiosk" else "tablet"
+                say(f"opening the {name}: a {width}x{height} window at ({left}, {top})")
+                children.append(
+                    subprocess.Popen([sys.executable, "-m", app, "--config", str(ini)], env=window_env(left, top))
+                )
         print("Ctrl+C stops everything.")
         server.wait()
     except KeyboardInterrupt:

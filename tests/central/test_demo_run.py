@@ -1,0 +1,91 @@
+"""scripts/demo.sh's Python part, run for real: it says what it is doing from its first second (and that it
+deletes its folder), and it lays the two apps side by side, the tablet at 1280x800, never on top of each other."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from central.demo.__main__ import TABLET_SIZE, window_env, window_layout
+from tests.support.pg import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_demo(folder: Path, port: int, timeout: float = 120) -> list[tuple[float, str]]:
+    """(seconds since start, line) of everything the demo printed until it serves; then Ctrl+C."""
+    env = dict(os.environ, MOTCUA_DEMO_DIR=str(folder), PYTHONUNBUFFERED="1")
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "central.demo", "--no-apps", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[tuple[float, str]] = []
+
+    def read():
+        for line in proc.stdout:
+            lines.append((time.monotonic() - start, line.rstrip()))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while not any("Ctrl+C stops everything" in text for _, text in lines):
+            assert proc.poll() is None, "\n".join(text for _, text in lines)
+            assert time.monotonic() - start < timeout, "\n".join(text for _, text in lines)
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        reader.join(timeout=5)
+    return lines
+
+
+def test_the_demo_says_what_it_does_and_that_it_deletes_its_folder(tmp_path):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "old.txt").write_text("from the last run")
+    lines = _run_demo(folder, free_port())
+    texts = [text for _, text in lines]
+    assert lines[0][0] < 5, lines[:3]  # the first words come at once
+    assert any(f"deleting {folder}/" in text and "every run starts afresh" in text for text in texts), texts
+    assert not (folder / "old.txt").exists()
+    for expected in ("creating the database", "loading the sample catalogue", "registering", "starting the central"):
+        assert any(expected in text for text in texts), (expected, texts)
+    before_serving = [t for t, text in lines if "Ctrl+C" not in text]
+    gaps = [b - a for a, b in zip(before_serving, before_serving[1:], strict=False)]
+    assert max(gaps) < 30, f"silent for {max(gaps):.0f} s: {texts}"
+    kiosk_ini = (folder / "kiosk.ini").read_text(encoding="utf-8")
+    rating_ini = (folder / "rating.ini").read_text(encoding="utf-8")
+    assert "width = 640\nheight = 1000" in kiosk_ini and "width = 1280\nheight = 800" in rating_ini
+
+
+@pytest.mark.parametrize("screen", [(1920, 1080), (2560, 1440), (3840, 2160), (1920, 1200)])
+def test_the_two_windows_sit_side_by_side(screen):
+    layout = window_layout(screen)
+    kw, kh, kx, ky = layout["kiosk"]
+    tw, th, tx, ty = layout["rating"]
+    assert (tw, th) == TABLET_SIZE
+    assert kx + kw <= tx, f"the kiosk ({kx}..{kx + kw}) reaches under the tablet ({tx}..)"
+    assert tx + tw <= screen[0] and max(ky + kh, ty + th) <= screen[1]
+    assert kh > kw >= 540  # the kiosk stands upright, as in a lobby
+
+
+def test_kivy_puts_the_window_where_the_demo_says():
+    """The apps read the position from the environment the demo gives them (Kivy's KCFG_ variables)."""
+    env = window_env(640, 0)
+    probe = "from kivy.config import Config; print(*(Config.get('graphics', k) for k in ('position', 'left', 'top')))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=dict(env, KIVY_NO_ARGS="1"), capture_output=True, text=True, timeout=60
+    )
+    assert out.stdout.split()[-3:] == ["custom", "640", "0"], out.stdout + out.stderr
