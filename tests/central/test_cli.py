@@ -81,8 +81,11 @@ def test_bad_procedure_json_names_item_and_field(db, tmp_path):
     )
     proc = db.run_cli("import", "procedures", str(path))
     assert proc.returncode == 2
-    assert "p.json item 2, category.code: is missing" in proc.stderr
-    assert 'p.json item 3, executionMethods.submissionMethod: "FAX" is not DIRECT, ONLINE or POSTAL' in proc.stderr
+    assert "p.json item 2 (1.000894), category.code: is missing" in proc.stderr
+    assert (
+        'p.json item 3 (1.1), executionMethods[0].submissionMethod: "FAX" is not DIRECT, ONLINE, POSTAL or '
+        "DIRECT_AND_ONLINE" in proc.stderr
+    )
     path.write_text("[{", encoding="utf-8")
     assert db.run_cli("import", "procedures", str(path)).returncode == 2
 
