@@ -259,5 +259,7 @@ class KioskApp(App):
             office_name=self.cfg.device.office_name,
             text_mode=p.text_mode,
             qr_native=p.qr_native,
+            width_dots=p.width_dots,
+            font=str(p.font) if p.font else None,
         )
         return printer

@@ -151,10 +151,26 @@ PRINTER = Section(
         Key(
             "text_mode",
             "choice",
-            "ascii",
-            "ascii prints Vietnamese without diacritics (works on every "
-            "printer); unicode sends the text as is, for printers with a Vietnamese code page.",
-            choices=("ascii", "unicode"),
+            "image",
+            "image prints the slip as a picture drawn with a Vietnamese font (every ESC/POS printer can, "
+            "diacritics and all); ascii prints text without diacritics; unicode sends the text as is, only "
+            "for printers with the Vietnamese code page 1258.",
+            choices=("image", "ascii", "unicode"),
+        ),
+        Key(
+            "width_dots",
+            "int",
+            576,
+            "Printable width in dots for text_mode = image: 576 for 80 mm paper, 384 for 58 mm.",
+            min=256,
+            max=832,
+        ),
+        Key(
+            "font",
+            "path",
+            None,
+            "TrueType font for text_mode = image (it must have the Vietnamese letters); "
+            "empty = Roboto, shipped with Kivy.",
         ),
         Key("qr_native", "bool", True, "Let the printer draw the QR code (ESC/POS GS ( k); no = send it as an image."),
     ],
