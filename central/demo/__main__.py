@@ -202,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_apps or not has_display():
             if not args.no_apps:
                 print(
-                    "  no display here: the kiosk and the tablet are not opened "
-                    '(try: .venv/bin/motcua-kiosk search "khai sinh" --config '
-                    f"{shown(info['kiosk_ini'])})"
+                    "  no display here: the kiosk and the tablet are not opened (try: .venv/bin/motcua-kiosk "
+                    f"sync --config {shown(info['kiosk_ini'])} && .venv/bin/motcua-kiosk search "
+                    f'"lam giay khai sinh cho con" --config {shown(info["kiosk_ini"])})'
                 )
         else:
             say("the kiosk fetches the catalogue from the server")
