@@ -93,7 +93,12 @@ class KioskApp(App):
         )
         self.idle.bind(on_activity=self._on_activity, on_countdown=self.on_countdown)
         self.countdown = IdleCountdown()
-        self.scanner = ScannerInput(on_scan=self.on_scan, max_gap=kiosk.scanner_max_gap_ms / 1000, now=self.now)
+        self.scanner = ScannerInput(
+            on_scan=self.on_scan,
+            max_gap=kiosk.scanner_max_gap_ms / 1000,
+            now=self.now,
+            typing_target=self.typing_keyboard,
+        )
         self.gesture = AdminGesture(on_gesture=self.ask_admin_pin, corner=kiosk.admin_corner, now=self.now)
         self.pin_guard = PinGuard(admin_pin_check(self.cfg), now=self.now)
         return manager
@@ -199,6 +204,19 @@ class KioskApp(App):
         if self._attract_event is not None:
             self._attract_event.cancel()
             self._attract_event = None
+
+    def typing_keyboard(self):
+        """The on-screen keyboard of the text field on screen, which a physical keyboard types into too.
+
+        The kiosk's fields take no keyboard focus (the on-screen keyboard types into them), so a
+        person typing on a USB keyboard reaches the field through the same keyboard; None where the
+        screen has no field, in the admin screen and while a dialog is open.
+        """
+        pad = getattr(self, "pin_pad", None)
+        if self.manager.current == "admin" or self.countdown.showing or (pad is not None and pad.parent is not None):
+            return None
+        keyboard = getattr(self.manager.current_screen, "keyboard", None)
+        return keyboard if keyboard is not None and getattr(keyboard, "target", None) is not None else None
 
     def on_scan(self, code):
         """A receipt scanned on any screen: straight to its dossier (the code is not logged)."""

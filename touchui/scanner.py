@@ -11,6 +11,7 @@ from touchui.window import WindowListener
 from touchui.vietnamese_input import normalise_code
 
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
+BACKSPACE_KEY = 8
 
 
 class ScannerInput(WindowListener, EventDispatcher):
@@ -28,6 +29,14 @@ class ScannerInput(WindowListener, EventDispatcher):
     field (the first one, or all of them when something bound later) are removed from it
     when the scan completes. A burst that turns out not to be a scan is given back to the
     focused field, in order, as if typed.
+
+    Apps whose text fields take no keyboard focus (they are typed into through an on-screen
+    keyboard, as the kiosk's are) pass `typing_target`: a function returning the on-screen
+    keyboard of the field on screen (anything with ``type_text(chars)`` and ``press(kind)``), or
+    None. While it returns one and no TextInput has the focus, a physical keyboard types there: each
+    character is held until `max_gap` has passed without another (a person types 100 ms or more
+    apart, so nobody notices), then typed, unless Enter ended a scan; Backspace and Enter at a
+    person's pace act as the on-screen keys do.
     """
 
     max_gap = NumericProperty(0.05)
@@ -35,8 +44,11 @@ class ScannerInput(WindowListener, EventDispatcher):
 
     __events__ = ("on_scan",)
 
-    def __init__(self, on_scan=None, window=None, now=time.monotonic, max_gap=0.05, min_length=6, **kwargs):
+    def __init__(
+        self, on_scan=None, window=None, now=time.monotonic, max_gap=0.05, min_length=6, typing_target=None, **kwargs
+    ):
         super().__init__(**kwargs)
+        self.typing_target = typing_target
         self.max_gap = max_gap
         self.min_length = min_length
         self._now = now
@@ -94,6 +106,9 @@ class ScannerInput(WindowListener, EventDispatcher):
             self._burst, self._leaked = [], []
         self._last_at = now
         self._burst.append(text)
+        if self._target() is not None:  # no field has the focus: every character waits for the verdict
+            self._swallowed.append(text)
+            return True
         if fast and self._is_first("on_textinput"):
             self._swallowed.append(text)
             return True
@@ -107,8 +122,24 @@ class ScannerInput(WindowListener, EventDispatcher):
         handler = self._on_textinput if event == "on_textinput" else self._on_key_down
         return bool(observers) and observers[-1] == handler
 
+    def _target(self):
+        """The on-screen keyboard a physical keyboard types into now (None: a focused field, or none)."""
+        if self.typing_target is None or focused_text_field(self.window) is not None:
+            return None
+        return self.typing_target()
+
     def _on_key_down(self, _window, key, *_args):
-        if self._replaying or key not in ENTER_KEYS:
+        if self._replaying:
+            return False
+        if key == BACKSPACE_KEY:
+            target = self._target()
+            if target is None:
+                return False
+            self._give_back()
+            self._burst, self._leaked, self._last_at = [], [], None
+            target.press("backspace")
+            return True
+        if key not in ENTER_KEYS:
             return False
         now = self._now()
         fast = self._last_at is not None and now - self._last_at < self.max_gap
@@ -121,6 +152,10 @@ class ScannerInput(WindowListener, EventDispatcher):
             return True
         self._give_back()
         self._burst, self._leaked, self._last_at = [], [], None
+        target = self._target()
+        if target is not None:  # a person's Enter: what the on-screen Enter key does
+            target.press("enter")
+            return True
         return False
 
     def _flush_if_stale(self, *_):
@@ -132,6 +167,10 @@ class ScannerInput(WindowListener, EventDispatcher):
         """Type the swallowed characters into whatever has the keyboard, as a person typed them."""
         chars, self._swallowed = self._swallowed, []
         if not chars:
+            return
+        target = self._target()
+        if target is not None:
+            target.type_text("".join(chars))
             return
         self._replaying = True
         try:

@@ -4,12 +4,14 @@ the kiosk as a visitor meets it, with real taps and key events against the real 
 - "Home" keeps the language the visitor chose; the idle reset brings the office's back.
 - Before the idle reset a countdown says so; a touch cancels it and keeps the visitor's place.
 - The help screen names the office's opening hours, address and hotline ([help] in kiosk.ini).
+- A person typing on a USB keyboard (120–200 ms between keys) reaches the search and dossier fields;
+  a scanner's burst on the same screens still opens the dossier, and leaves the fields clean.
 Screenshots go to $MOTCUA_ARTIFACTS/kiosk/ for people to look at.
 """
 
 import pytest
 
-from tests.ui.kiosk.kiosk_harness import KioskTestCase, write_kiosk_config  # noqa: E402
+from tests.ui.kiosk.kiosk_harness import KioskTestCase, demo_hints, write_kiosk_config  # noqa: E402
 
 HOURS = "Sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ 00, thứ Hai đến thứ Sáu"
 HELP = f"""[help]
@@ -127,3 +129,56 @@ class KioskComfortTest(KioskTestCase):
         shown = "\n".join(self.texts())
         assert "Opening hours" in shown and "Hotline" in shown and "0291 3 870 123" in shown
         self.shot("info-office-en")
+
+    # ---- a physical keyboard --------------------------------------------------------------
+    def type_physically(self, text, gap=0.15):
+        """Keys pressed by a person on a USB keyboard: key down, the character, key up, `gap` s apart."""
+        from kivy.core.window import Window
+
+        for char in text:
+            self.clock.t += gap
+            Window.dispatch("on_key_down", ord(char.lower()), 0, char, [])
+            Window.dispatch("on_textinput", char)
+            Window.dispatch("on_key_up", ord(char.lower()), 0)
+            self.advance_frames(1)
+        self.clock.t += gap
+
+    def press_physically(self, key, scancode):
+        from kivy.core.window import Window
+
+        Window.dispatch("on_key_down", key, scancode, None, [])
+        Window.dispatch("on_key_up", key, scancode)
+        self.advance_frames(2)
+
+    def test_typing_on_a_usb_keyboard_reaches_the_search_field(self):
+        self.start_kiosk()
+        self.tap(self.ids("home")["procedures"])
+        query = self.ids()["query"]
+        assert not self.screen.keyboard_open  # landscape: the on-screen keyboard is not even open
+        self.type_physically("ket hon", gap=0.12)
+        self.wait_for(lambda: query.text == "ket hon", seconds=3, what=f"the typed words (field: {query.text!r})")
+        self.wait_for(
+            lambda: self.ids()["results"].data and self.ids()["results"].data[0]["code"] == "1.000894",
+            what="results for ket hon",
+        )
+        for _ in range(3):
+            self.clock.t += 0.2
+            self.press_physically(8, 42)  # Backspace
+        assert query.text == "ket "
+        self.type_physically("khai sinh", gap=0.2)
+        self.wait_for(lambda: query.text == "ket khai sinh", seconds=3, what="typing on after erasing")
+        # A scanner on the same screen: the dossier opens, nothing of the code lands in the search field.
+        code, _secret, _status = demo_hints(self.server)[-1]
+        self.scan(code.lower())
+        self.wait_for(lambda: self.app.root.current == "dossier", seconds=3, what="the scanned dossier")
+        assert query.text == "ket khai sinh"
+
+    def test_typing_a_dossier_code_on_a_usb_keyboard_and_enter_looks_it_up(self):
+        code, _secret, _status = demo_hints(self.server)[0]
+        self.start_kiosk()
+        self.tap(self.ids("home")["dossier"])
+        assert self.app.root.current == "dossier"
+        self.type_physically(code.lower(), gap=0.13)
+        self.wait_for(lambda: self.ids()["code"].text == code.upper(), seconds=3, what="the typed code")
+        self.press_physically(13, 40)  # a person's Enter: the lookup, as the on-screen Enter key does
+        self.wait_for(lambda: self.screen.state == "found", what="the dossier typed in")
