@@ -184,11 +184,16 @@ class Synonyms:
                     for k in range(max(0, n - 3), min(len(tokens), n + 4))
                     if k != n and self._in_class(tokens, k, name)
                 ]
+                if any(tuple(tokens[n : n + size]) in self.rules for size in range(2, self._longest + 1)):
+                    continue  # a phrase of the lexicon says it better ("mất giấy phép kinh doanh")
                 if near and n not in skip:
                     skip.add(n)
                     tokens[n] = "\x00" + " ".join(replacement)
                     if any(not w.startswith("~") for w in replacement):  # the rule says what it is about:
-                        for k in near:  # the words that set it off only help ("bố" of "bố tôi mất")
+                        # the words of the class only help ("bố" of "bố tôi mất", "khai sinh" of "sai tên
+                        # trong giấy khai sinh"), wherever they are in the query
+                        starts = [k for k in range(len(tokens)) if k != n and self._in_class(tokens, k, name)]
+                        for k in starts:
                             for j in range(k, k + self._in_class(tokens, k, name)):
                                 if j not in skip:
                                     skip.add(j)
