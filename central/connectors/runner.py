@@ -1,14 +1,24 @@
 """`serve --config FILE` runs every connector on its interval, in the background, in one server
-process at a time: each process tries every connector's lease (central.connectors.sync.take_lease)
-when its interval comes; the one that holds it runs the pass and keeps it by renewing, the others
-find it taken and wait. A process that dies stops renewing, and after the lease's time (twice the
-interval, at least 10 minutes) another takes over, from the same cursor."""
+process at a time: when its interval comes, each process tries the connector's lease
+(central.connectors.sync.take_lease, one atomic UPDATE); the one that gets it runs the pass unless
+another process ran one less than an interval ago, renews the lease after each page and frees it
+at the end (so `motcua-central sync dossiers` may run between passes). A process that dies during a
+pass stops renewing, and after the lease's time (twice the interval, at least 10 minutes) another
+takes over, from the same cursor."""
 
 import logging
 import random
 
 from central.connectors.config import Connector
-from central.connectors.sync import SyncFailed, ensure_row, owner_id, release_lease, run_pass, take_lease
+from central.connectors.sync import (
+    SyncFailed,
+    ensure_row,
+    owner_id,
+    ran_within,
+    release_lease,
+    run_pass,
+    take_lease,
+)
 from central.periodic import Periodic
 
 log = logging.getLogger(__name__)
@@ -44,12 +54,16 @@ class ConnectorRunner:
         if not take_lease(self.engine, spec.name, self.owner, lease_seconds(spec)):
             return False
         try:
+            if ran_within(self.engine, spec.name, spec.interval_s * 0.8):
+                return False  # another process's pass of this interval
             result = run_pass(
                 self.engine, spec, renew=lambda: take_lease(self.engine, spec.name, self.owner, lease_seconds(spec))
             )
             log.info("%s", result.summary(f"connector {spec.name}"))
         except SyncFailed as exc:  # recorded for the dashboard by run_pass; one line here
             log.warning("%s", exc)
+        finally:
+            release_lease(self.engine, spec.name, self.owner)
         return True
 
     def stop(self) -> None:

@@ -117,8 +117,16 @@ def take_lease(engine, name: str, owner: str, seconds: float) -> bool:
 
 def release_lease(engine, name: str, owner: str) -> None:
     c = connectors.c
-    stmt = update(connectors).where(c.name == name, c.lease_owner == owner).values(lease_owner=None, lease_until=None)
+    # The owner's name stays (who ran it last); without a time the lease is free.
+    stmt = update(connectors).where(c.name == name, c.lease_owner == owner).values(lease_until=None)
     _write(engine, lambda conn: conn.execute(stmt))
+
+
+def ran_within(engine, name: str, seconds: float) -> bool:
+    """True when a pass of the connector ended (well or not) less than `seconds` ago, in any process."""
+    with engine.connect() as conn:
+        last = conn.execute(select(connectors.c.last_run_at).where(connectors.c.name == name)).scalar()
+    return last is not None and (utcnow() - last).total_seconds() < seconds
 
 
 def lease_holder(engine, name: str) -> str | None:
