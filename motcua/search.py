@@ -14,6 +14,8 @@ from motcua.text import fold_vietnamese, words
 
 __all__ = [
     "search_words",
+    "syllables",
+    "FITS",
     "Synonyms",
     "QueryPlan",
     "Vocabulary",
