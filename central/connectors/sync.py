@@ -155,11 +155,12 @@ class Context:
 
 
 def national(status: str, spec: Connector) -> int | None:
-    """The national 1..10 of a source status: the status map's, else the status itself when it is
-    1..10 already; None when unknown."""
+    """The national 1..10 of a source status: with a status map, the map's (a source's own numbers,
+    as iGate's, are never taken for national ones); without, the status itself when it is 1..10;
+    None when unknown."""
     text = (status or "").strip()
-    if text.lower() in spec.status_map:
-        return spec.status_map[text.lower()]
+    if spec.status_map:
+        return spec.status_map.get(text.lower())
     if text.isascii() and text.isdigit() and 1 <= int(text) <= 10:
         return int(text)
     return None

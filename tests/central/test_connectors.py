@@ -194,10 +194,13 @@ def test_an_unknown_status_leaves_the_dossier_and_is_listed(db, upstream, tmp_pa
     run_pass(db, spec)
     upstream.put(opencps_dossier(4, status="interoperating", modified=base + timedelta(days=1)))
     upstream.put(opencps_dossier(99, status="interoperating", modified=base + timedelta(days=1)))
+    upstream.put(opencps_dossier(6, status="2", modified=base + timedelta(days=1)))  # not in the map: not national 2
     result = run_pass(db, spec)
-    assert result.skipped == 2 and result.unknown == {
-        "interoperating": {"count": 2, "example": result.unknown["interoperating"]["example"]}
+    assert result.skipped == 3 and result.unknown == {
+        "interoperating": {"count": 2, "example": result.unknown["interoperating"]["example"]},
+        "2": {"count": 1, "example": "000.00.31.H29-261102-0006"},
     }
+    assert stored(db, "000.00.31.H29-261102-0006").status == 4
     assert stored(db, "000.00.31.H29-261102-0004").status == 4  # as it was
     assert stored(db, "000.00.31.H29-261102-0099") is None
     assert status_rows(db)[0]["unknown"]["interoperating"]["count"] == 2
