@@ -282,10 +282,11 @@ class Catalogue:
         if not plan:
             return []
         ranked = index.ranked(plan, limit)
-        if len(ranked) < 3 and all(w in index.name_masks for w in plan.words):
+        if not ranked and all(w in index.name_masks for w in plan.words):
             # words of procedure names that meet only in the documents; a word no name has ("chiếu" of
-            # "hộ chiếu", which documents mention) never makes a procedure fit
-            ranked += self._in_documents(plan, limit, {code for code, _score in ranked})
+            # "hộ chiếu", which documents mention) never makes a procedure fit, and a procedure that fits
+            # is not followed by every one whose documents mention it ("căn cước" in most checklists)
+            ranked = self._in_documents(plan, limit, set())
         if not ranked and not any(index.matches(w, plan.is_prefix(n)) for n, w in enumerate(plan.words)):
             ranked = index.fuzzy(plan, limit)  # no word matched at all: maybe badly typed; else nothing fits
         return [self._cached_hit(code, score) for code, score in ranked]

@@ -174,3 +174,10 @@ def test_an_office_adds_its_own_words_without_code(tmp_path, cat):
     bad.write_text("tách hộ khẩu\n")
     with pytest.raises(ValueError, match=r"bad.txt line 1"):
         Synonyms.default(str(bad))
+
+
+def test_what_fits_is_not_followed_by_procedures_that_only_mention_it_in_their_documents(cat):
+    """Most checklists ask for the căn cước: a search for it offered Đăng ký kết hôn second."""
+    assert [h["code"] for h in cat.search("can cuoc")] == ["1.116410"]
+    assert [h["code"] for h in cat.search("di chuc")] == ["2.001019"]
+    assert [h["code"] for h in cat.search("sổ đỏ")][:1] == ["1.013978"]
