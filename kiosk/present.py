@@ -9,7 +9,7 @@ from kiosk.i18n import tr
 from motcua import officetime
 from motcua.text import mask_name
 
-FINISHING_STATUSES = {3, 8, 9, 10}
+FINISHING_STATUSES = {3, 7, 8, 9, 10}
 
 
 parse_time = officetime.parse
@@ -165,10 +165,16 @@ def percent(rate: float | None, lang: str = "vi") -> str:
 
 
 def timeliness(dossier: dict) -> str:
-    """'on_time' | 'late' | 'in_time' | 'not_judged': the server's verdict, never judged again here.
+    """'early' | 'on_time' | 'late' | 'in_time' | 'not_judged': the server's verdict (REPORTING.md, in
+    Biểu 06's words), never judged again here.
 
     Only the server knows the whole rule (time waiting for a supplement moves the due date), so a
     dossier without a verdict is not judged rather than guessed from its dates."""
+    verdict = (dossier.get("verdict") or {}).get("code")
+    if verdict in ("early", "on_time", "late", "in_time"):
+        return verdict
+    if "verdict" in dossier:  # a server that classifies: no verdict means not accepted (status 1, refused)
+        return "not_judged"
     status = (dossier.get("status") or {}).get("code")
     if status == 7:
         return "not_judged"
@@ -202,8 +208,12 @@ def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
         (tr("dossier.holder", lang), mask_name(dossier.get("holder")) or "—"),
         (tr("dossier.status", lang), label),
         (tr("dossier.received", lang), format_date(dossier.get("received_at"))),
-        (tr("dossier.due", lang), format_date(dossier.get("due_at"))),
     ]
+    if dossier.get("extended_due_at"):  # an apology letter gave a new date: both, the new one current
+        rows.append((tr("dossier.due_new", lang), format_date(dossier.get("extended_due_at"))))
+        rows.append((tr("dossier.due_original", lang), format_date(dossier.get("due_at"))))
+    else:
+        rows.append((tr("dossier.due", lang), format_date(dossier.get("due_at"))))
     finished = dossier.get("finished_at") or dossier.get("returned_at")
     if finished:
         rows.append((tr("dossier.finished", lang), format_date(finished)))
@@ -211,8 +221,21 @@ def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
     return rows
 
 
+def is_open_and_late(dossier: dict) -> bool:
+    """Past its appointment and not finished: the citizen is not sent back on a date that has passed."""
+    finished = dossier.get("finished_at") or dossier.get("returned_at")
+    code = (dossier.get("status") or {}).get("code")
+    return timeliness(dossier) == "late" and not finished and code not in FINISHING_STATUSES
+
+
 def next_step_text(dossier: dict, lang: str = "vi") -> str:
     code = (dossier.get("status") or {}).get("code")
+    if is_open_and_late(dossier):
+        new = dossier.get("extended_due_at")
+        moment = parse_time(new) if new else None
+        if moment is not None and dossier.get("apology") and moment > officetime.now():
+            return tr("next.late_new_date", lang, when=format_date(new))
+        return tr("next.late", lang)
     if lang == "vi" and dossier.get("next_step"):
         return dossier["next_step"]
     try:

@@ -19,6 +19,8 @@ _tickets = itertools.count(1)
 class DossierScreen(KioskScreen):
     state = StringProperty("entry")  # entry | busy | found | message
     message = StringProperty("")
+    secret_message = StringProperty("")  # a wrong lookup code, shown by the secret field
+    keyboard_open = BooleanProperty(True)  # "Xong" closes it; a tap on a field opens it again
     busy = BooleanProperty(False)
     dossier = DictProperty({})
 
@@ -40,23 +42,42 @@ class DossierScreen(KioskScreen):
         self._ticket = next(_tickets)  # answers still in flight are dropped
         self._last = None
         self.state, self.message, self.busy, self.dossier = "entry", "", False, {}
+        self.secret_message = ""
         self.ids.code.text = ""
         self.ids.secret.text = ""
         self.keyboard.target = self.ids.code
+        self.open_keyboard()
         self.keyboard.clear()
         self.ids.result.clear_widgets()
 
     def target_secret(self):
         self.keyboard.target = self.ids.secret
+        self.open_keyboard()
 
     def target_code(self):
         self.keyboard.target = self.ids.code
+        self.open_keyboard()
+
+    def open_keyboard(self):
+        if self.keyboard.parent is None:
+            self.ids.keyboard_holder.add_widget(self.keyboard)
+        self.keyboard_open = True
+        self._render()
+
+    def close_keyboard(self):
+        if self.keyboard.parent is not None:
+            self.keyboard.parent.remove_widget(self.keyboard)
+        self.keyboard_open = False
+        self._render()
 
     def submit(self):
+        """The keyboard's "Xong": looks up (or reveals the steps) and closes the keyboard, so the answer
+        has the screen; a tap on a field brings the keyboard back."""
         if self.keyboard.target is self.ids.secret:
             self.reveal_steps()
         else:
             self.lookup(self.ids.code.text)
+        self.close_keyboard()
 
     def lookup(self, raw_code, secret=None):
         code = dossier_code.normalise(raw_code)
@@ -73,6 +94,7 @@ class DossierScreen(KioskScreen):
     def _start(self, code, secret):
         self._ticket = ticket = next(_tickets)
         self.busy, self.state = True, "busy"
+        self.secret_message = ""
         self.message = i18n.t("dossier.busy", i18n.lang)
         threading.Thread(target=self._worker, args=(ticket, code, secret), daemon=True, name="dossier-lookup").start()
 
@@ -89,10 +111,13 @@ class DossierScreen(KioskScreen):
             self.dossier = result.dossier
             self.state, self.message = "found", ""
             self.keyboard.target = self.ids.secret
+            if "steps" in result.dossier:
+                self.close_keyboard()  # the history needs the room; nothing more to type
         elif result.outcome is Outcome.NOT_FOUND and secret and self._last:
-            # A wrong secret answers like an unknown code; keep showing the public view.
-            self.state = "found"
-            self.message = i18n.t("dossier.secret_wrong", i18n.lang)
+            # A wrong secret answers like an unknown code; keep showing the public view, and say it
+            # by the secret field, where the citizen is looking.
+            self.state, self.message = "found", ""
+            self.secret_message = i18n.t("dossier.secret_wrong", i18n.lang)
         else:
             self._last, self.dossier = None, {}
             self.state = "message"
@@ -105,9 +130,10 @@ class DossierScreen(KioskScreen):
         self._render()
 
     def _render(self, *_):
-        box = self.ids.result
+        box, side = self.ids.result, self.ids.side
         if self.state != "found" or not self.dossier:
             box.clear_widgets()
+            side.clear_widgets()
             return
         lang = i18n.lang
         advice = present.next_step_text(self.dossier, lang)
@@ -122,15 +148,22 @@ class DossierScreen(KioskScreen):
                 [self._esc(line) for line in present.step_lines(self.dossier, lang)] if "steps" in self.dossier else [],
             ),
         }
-        wanted = [
-            self.cards[name]
-            for name, (heading, lines) in sections.items()
-            if self.cards[name].show_lines(heading, lines)
-        ]
-        if list(reversed(box.children)) != wanted:  # re-adding the same cards redraws them all
-            box.clear_widgets()
-            for card in wanted:
-                box.add_widget(card)
+        shown = {name for name, (heading, lines) in sections.items() if self.cards[name].show_lines(heading, lines)}
+        # landscape with the keyboard closed: the step history takes the right half instead of falling
+        # below the fold under the facts
+        beside = not self.portrait and not self.keyboard_open
+        main = [self.cards[n] for n in ("facts", "next", "steps") if n in shown and not (beside and n == "steps")]
+        aside = [self.cards["steps"]] if beside and "steps" in shown else []
+        for holder, wanted in ((box, main), (side, aside)):
+            if list(reversed(holder.children)) != wanted:  # re-adding the same cards redraws them all
+                for card in wanted:
+                    if card.parent is not None and card.parent is not holder:
+                        card.parent.remove_widget(card)
+                holder.clear_widgets()
+                for card in wanted:
+                    if card.parent is not None:
+                        card.parent.remove_widget(card)
+                    holder.add_widget(card)
 
     @staticmethod
     def _esc(text):

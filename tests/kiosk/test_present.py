@@ -60,7 +60,7 @@ def test_withdrawn_dossiers_are_not_judged():
 
 def test_dossier_rows_show_only_a_masked_holder_name():
     rows = dict(present.dossier_rows(dossier(4, holder="Nguyễn Văn An"), "vi"))
-    assert rows["Người nộp"] == "Nguyễn V. A."
+    assert rows["Chủ hồ sơ"] == "Nguyễn V. A."
     assert "Văn An" not in " ".join(rows.values())
     assert rows["Ngày hẹn trả"] == "17:00 05/11/2025"
 
@@ -112,3 +112,27 @@ def test_vietnamese_strings_are_written_with_diacritics():
         for k, text in vi.items()
         if k.startswith(("home.", "dossier.", "next.")) and text.isascii() and k != "home.lang_switch"
     ] == []
+
+
+def test_a_late_open_dossier_is_not_sent_back_on_a_date_that_has_passed():
+    """REPORTING.md / issue 18 item 6: the server's verdict in Biểu 06's words, an apology and the counter."""
+    late = {
+        "code": "X",
+        "status": {"code": 4},
+        "due_at": "2026-11-13T16:30:00+07:00",
+        "late": True,
+        "on_time": False,
+        "verdict": {"code": "late", "label": "Quá hạn", "label_en": "Overdue"},
+        "next_step": None,
+    }
+    rows = dict(present.dossier_rows(late, "vi"))
+    assert rows["Tiến độ"] == "Quá hạn"
+    for lang in ("vi", "en"):
+        text = present.next_step_text(late, lang)
+        assert "vào ngày hẹn trả" not in text and "on the appointment date" not in text
+    assert "xin lỗi" in present.next_step_text(late, "vi") and "quầy" in present.next_step_text(late, "vi")
+    early = dict(late, late=False, on_time=True, verdict={"code": "early"}, status={"code": 10})
+    assert dict(present.dossier_rows(early, "vi"))["Tiến độ"] == "Trước hạn"
+    assert dict(present.dossier_rows(early, "en"))["Timeliness"] == "Ahead of schedule"
+    refused = dict(late, verdict=None, status={"code": 1})
+    assert dict(present.dossier_rows(refused, "vi"))["Tiến độ"] == "Không áp dụng"
