@@ -89,7 +89,7 @@ VIETNAMESE = [
         (r"^(.*?) line (\d+)(?=[,:])", r"\1 dòng \2"),
         (r"^(.*?) item (\d+)(?=[,:]| \()", r"\1 mục \2"),
         (r": is missing$", ": còn thiếu"),
-        (r": must be text$", ": phải là chữ"),
+        (r": must be text$", ": phải là văn bản (chuỗi ký tự)"),
         (r": must be a list$", ": phải là một danh sách"),
         (r": must be a JSON object$", ": phải là một đối tượng JSON"),
         (r": must be an object \{code, name\}$", ": phải là một đối tượng {code, name}"),
@@ -149,13 +149,13 @@ VIETNAMESE = [
             r": \1 không phải kênh nộp 1-3 (1 trực tiếp, 2 trực tuyến, 3 bưu chính)",
         ),
         (r": " + _Q + r" is not a status code 1-10$", r": \1 không phải mã trạng thái 1-10"),
-        (r": " + _Q + r" is not a known office$", r": \1 không phải văn phòng đã có trên máy chủ"),
+        (r": " + _Q + r" is not a known office$", r": \1 không phải đơn vị đã khai báo trên máy chủ"),
         (r": is shorter than (\d+) characters$", r": ngắn hơn \1 ký tự"),
         (r": is longer than (\d+) characters$", r": dài hơn \1 ký tự"),
         (r": is before received_at$", ": sớm hơn received_at (ngày tiếp nhận)"),
         (
             r": no office column, no --office, and no office has the unit code (.*)$",
-            r": không có cột office, chưa chọn văn phòng, và không văn phòng nào có mã đơn vị \1",
+            r": không có cột office, chưa chọn đơn vị, và không đơn vị nào có mã đơn vị \1",
         ),
         (r": (\S+) appears twice in the file$", r": \1 xuất hiện hai lần trong tệp"),
         (
@@ -168,7 +168,7 @@ VIETNAMESE = [
             ": cần một danh sách JSON các bản ghi (hoặc một đối tượng có 'items')",
         ),
         (r": empty file \(a header row is needed\)$", ": tệp rỗng (cần một dòng tiêu đề)"),
-        (r": no such office \(motcua-central office add\)$", ": không có văn phòng này (motcua-central office add)"),
+        (r": no such office \(motcua-central office add\)$", ": không có đơn vị này (motcua-central office add)"),
         (r"^(\d+) dossiers: (\d+) added, (\d+) updated$", r"\1 hồ sơ: \2 thêm mới, \3 cập nhật"),
         (
             r"^(\d+) procedures: (\d+) added, (\d+) updated, (\d+) unchanged$",

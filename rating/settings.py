@@ -25,7 +25,8 @@ RATING = Section(
             "scale",
             "int",
             3,
-            "Levels of the scale: 3 (legal default: Rất hài lòng / Hài lòng / Không hài lòng), 4 or 5.",
+            "Levels of the scale: 3 (Rất hài lòng / Hài lòng / Không hài lòng: the levels of the Decree 61/2018 "
+            "evaluation, still used by most one-stop software; Decree 118/2025's are unverified), 4 or 5.",
             min=3,
             max=5,
         ),

@@ -113,7 +113,9 @@ def prepare(db_url: str, url: str, layout: dict | None = None) -> dict:
     say("adding the dashboard account and registering one kiosk and one tablet")
     password = secrets.token_urlsafe(9)
     cli(db_url, "admin", "add", "admin", "--password-stdin", stdin=password + "\n")
-    kiosk_token = last_line(cli(db_url, "device", "add", "--kind", "kiosk", "--office", OFFICE, "--name", "Kiosk sảnh"))
+    kiosk_token = last_line(
+        cli(db_url, "device", "add", "--kind", "kiosk", "--office", OFFICE, "--name", "Máy tra cứu sảnh")
+    )
     rating_token = last_line(
         cli(
             db_url,
@@ -174,10 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if DEMO_DIR.exists():
-        say(
-            f"deleting {shown(DEMO_DIR)}/ (the previous demo's database, configs and tokens): "
-            "every run starts afresh"
-        )
+        say(f"deleting {shown(DEMO_DIR)}/ (the previous demo's database, configs and tokens): every run starts afresh")
         shutil.rmtree(DEMO_DIR)
     DEMO_DIR.mkdir(parents=True)
     db_url = str(DEMO_DIR / "central.db")

@@ -74,7 +74,7 @@ def test_add_device_shows_token_once_commands_reach_it_and_revoke_refuses_it(das
         data={"csrf": csrf, "kind": "rating", "office": OFFICE, "counter": "", "name": "quầy 3"},
         timeout=15,
     )
-    assert "Máy đánh giá cần số quầy" in bad.text
+    assert "Máy đánh giá cần có số quầy nơi đặt máy" in bad.text
     page = session.post(
         dash.url + "/admin/devices/add",
         data={"csrf": csrf, "kind": "rating", "office": OFFICE, "counter": "3", "name": "Máy quầy 3"},
@@ -107,7 +107,7 @@ def test_silent_devices_stand_out(dash):
     session = signed_in(dash.url, dash.admin, dash.password)
     dash.server.device_token("kiosk", OFFICE, None)
     page = session.get(dash.url + "/admin/devices", timeout=15).text
-    assert re.search(r'<tr id="device-\d+" class="silent">', page) and "chưa từng báo" in page
+    assert re.search(r'<tr id="device-\d+" class="silent">', page) and "chưa kết nối lần nào" in page
 
 
 def test_import_is_checked_before_anything_is_written_then_applied(dash):

@@ -73,7 +73,9 @@ def test_by_officer_counter_and_procedure_equal_hand_and_page(dash):
     birth, copy, none = procedures["1.001193"], procedures["2.000815"], procedures[None]
     assert (birth["count"], birth["satisfied"], birth["finished"], birth["on_time"]) == (2, 2, 4, 2)
     assert (copy["count"], copy["satisfied"], copy["finished"], copy["on_time"]) == (1, 0, 1, 1)
-    assert none["count"] == 4 and none["label"] == "(đánh giá không gắn với hồ sơ)" and none["label_key"] == "no_dossier"
+    assert (
+        none["count"] == 4 and none["label"] == "(đánh giá không gắn với hồ sơ)" and none["label_key"] == "no_dossier"
+    )
     fields = api_get(dash, "/api/v1/reports/satisfaction/field", **PERIOD)["items"]
     assert sum(f["count"] for f in fields) == 7 and sum(f["finished"] for f in fields) == 5
     page = session.get(
@@ -237,10 +239,13 @@ def test_quick_ratings_show_on_the_pages_and_in_the_export(dash):
     page = session.get(dash.url + "/admin/by/officer", params=period, timeout=15).text
     (row,) = table_rows(page, "breakdown")
     assert (row["label"], row["count"], row["quick"]) == ("Đỗ Văn Nhanh", "4", "2")
-    assert ">Dồn dập</a>" in page and "Dồn dập: lượt đánh giá ghi nhận chưa đầy 60 giây sau lượt trước" in page
+    assert (
+        ">Bấm liên tiếp</a>" in page
+        and "Bấm liên tiếp bất thường: lượt đánh giá ghi nhận chưa đầy 60 giây sau lượt trước" in page
+    )
     english = session.get(dash.url + "/admin/by/officer", params={**period, "lang": "en"}, timeout=15).text
-    assert ">Quick</a>" in english and "less than 60 seconds after the previous one" in english
+    assert ">Quick taps</a>" in english and "less than 60 seconds after the previous one" in english
     session.get(dash.url + "/admin/overview", params={**PERIOD, "lang": "vi"}, timeout=15)
     got = session.get(dash.url + "/admin/by/officer", params={**period, "format": "csv"}, timeout=15)
     lines = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
-    assert lines[0][-1] == "Dồn dập" and lines[1][-1] == "2"
+    assert lines[0][-1] == "Bấm liên tiếp" and lines[1][-1] == "2"
