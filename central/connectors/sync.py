@@ -256,6 +256,7 @@ def run_pass(engine, spec: Connector, renew=None, source=None) -> PassResult:
     try:
         ctx = Context(engine, spec)
         seen, newest, newest_raw, previous, descending, totals = set(), None, None, None, True, set()
+        held_back = None  # the oldest item left out for its status: the next pass reads from it again
         for data, total, _start in source.pages(cursor_raw):
             if total is not None:
                 totals.add(total)
@@ -280,6 +281,8 @@ def run_pass(engine, spec: Connector, renew=None, source=None) -> PassResult:
                 row = to_row(item, ctx, result, now, spec.name)
                 if row is not None:
                     rows.append(row)
+                elif item.modified is not None and (held_back is None or item.modified < held_back[0]):
+                    held_back = (item.modified, item.modified_raw)
             write_page(engine, rows, result, now)
             if renew is not None:
                 renew()
@@ -300,6 +303,12 @@ def run_pass(engine, spec: Connector, renew=None, source=None) -> PassResult:
         result.cursor = newest_raw
     else:
         result.cursor = cursor_raw
+    if spec.kind != "dvcqg" and held_back is not None:
+        # Items left out (a status the map lacks) are read again by every pass until they are stored,
+        # so a row added to the map takes effect without waiting for the source to change them.
+        moved_to = officetime.parse_any(result.cursor) if result.cursor else None
+        if moved_to is None or held_back[0] < moved_to:
+            result.cursor = held_back[1]
     _succeeded(engine, spec, result)
     for problem in result.problems:
         log.warning("connector %s: skipped %s", spec.name, problem)

@@ -204,6 +204,10 @@ def test_an_unknown_status_leaves_the_dossier_and_is_listed(db, upstream, tmp_pa
     assert stored(db, "000.00.31.H29-261102-0004").status == 4  # as it was
     assert stored(db, "000.00.31.H29-261102-0099") is None
     assert status_rows(db)[0]["unknown"]["interoperating"]["count"] == 2
+    # The admin adds the status to the map: the next pass stores them, though the source did not change them.
+    spec.status_map["interoperating"] = 4
+    again = run_pass(db, spec)
+    assert again.added == 1 and stored(db, "000.00.31.H29-261102-0099").status == 4
 
 
 def test_bad_items_are_skipped_by_field_and_no_personal_value_is_logged(db, upstream, tmp_path, caplog):
