@@ -13,6 +13,7 @@ import os
 
 from central.connectors.settings import SECTIONS as CONNECTOR_SECTIONS
 from motcua.config import ConfigError, Key, Schema, Section, SectionValues, load_config
+from motcua.scale import STANDARD_REASONS
 
 __all__ = ["SERVER", "SCHEMA", "load_file", "load_settings", "from_environment", "ConfigError"]
 
@@ -128,8 +129,8 @@ SERVER = Section(
             "str",
             "",
             "Reason codes of the office's own, comma-separated, that "
-            "tablets may send besides the standard ones (thai_do, cho_lau, huong_dan, "
-            "giay_to_ngoai_quy_dinh): list here every code added to [reasons] codes in the tablets' "
+            f"tablets may send besides the standard ones ({', '.join(STANDARD_REASONS)}): "
+            "list here every code added to [reasons] codes in the tablets' "
             "rating.ini. A rating with any other code is rejected (invalid:reasons) and the tablet sets "
             "it aside, so add a code here before the tablets get it.",
             shape="codes, comma-separated",

@@ -30,11 +30,16 @@ SCALE_LABELS = {
 
 # The reasons a tablet offers after a low score, in screen order: codes on the wire, names shown.
 # The server always accepts these; an office's own codes once listed in [server] custom_reason_codes.
+# The last three name criteria of the Decree 61/2018 evaluation (REPORTING.md): 1 the time taken,
+# 3 how often the citizen had to come back, 7 the officers' conduct.
 STANDARD_REASONS = {
     "thai_do": ("Thái độ chưa tốt", "Unfriendly attitude"),
     "cho_lau": ("Phải chờ lâu", "Long waiting time"),
     "huong_dan": ("Hướng dẫn chưa rõ", "Unclear guidance"),
     "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
+    "tre_hen": ("Trả kết quả trễ hẹn", "Result later than promised"),
+    "di_lai_nhieu_lan": ("Phải đi lại nhiều lần", "Had to come back several times"),
+    "nhung_nhieu": ("Có biểu hiện nhũng nhiễu, gây phiền hà", "Harassment or obstruction"),
 }
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.togglebutton import ToggleButton
 
 from rating.screens.base import TabletScreen
@@ -20,6 +20,7 @@ class ReasonToggle(ToggleButton):
 class ReasonsScreen(TabletScreen):
     show_comment = BooleanProperty(True)
     show_phone = BooleanProperty(True)
+    reason_count = NumericProperty(0)  # how many reasons are offered: the grid's columns follow
     typing = StringProperty("")  # "text" or "phone" while the on-screen keyboard is open: the rest folds away
     keyboard = None  # the on-screen keyboard (touchui.keyboard.VietKeyboard), made on first use
 
@@ -43,6 +44,7 @@ class ReasonsScreen(TabletScreen):
         """(code, label) in the citizen's language; all unticked (a new citizen)."""
         grid = self.ids.reasons
         grid.clear_widgets()
+        self.reason_count = len(reasons)
         for code, label in reasons:
             t = ReasonToggle(code=code, text=label)
             t.bind(on_release=lambda b: self.flow.toggle_reason(b.code))

@@ -549,3 +549,20 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
         self.tap(self.root.ids.language)  # the admin screen speaks the language shown
         self.wait_for(lambda: admin.last_error.startswith("The server has a problem or is overloaded (code 500)."))
         assert "injected" not in admin.last_error  # the server's own words stay in the log
+
+    def test_the_reasons_of_the_decree_61_criteria_are_offered_and_reach_the_server(self):
+        self.launch(dossier_link="no")
+        self.sign_in_lan()
+        self.rate(1)
+        reasons = self.app.screens["reasons"]
+        toggles = reasons.toggles()
+        assert {"tre_hen", "di_lai_nhieu_lan", "nhung_nhieu"} <= set(toggles), sorted(toggles)
+        assert toggles["nhung_nhieu"].text == "Có biểu hiện nhũng nhiễu, gây phiền hà"
+        for toggle in toggles.values():  # all seven on screen above the comment field, none cut off
+            assert toggle.y >= reasons.ids.comment.top and toggle.texture_size[1] <= toggle.height, toggle.text
+        self.tap(toggles["tre_hen"])
+        self.tap(toggles["nhung_nhieu"])
+        self.tap(reasons.ids.send)
+        assert self.screen() == "thanks"
+        [row] = self.delivered(1)
+        assert row["reasons"] == "nhung_nhieu tre_hen"
