@@ -566,3 +566,14 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
         assert self.screen() == "thanks"
         [row] = self.delivered(1)
         assert row["reasons"] == "nhung_nhieu tre_hen"
+
+    def test_a_pin_reset_with_staff_pin_reaches_the_tablet(self):
+        self.launch(dossier_link="no")
+        self.server.cli("staff", "pin", str(self.ids["lan"]), stdin="975312\n")
+        self.services.refresh_staff()  # as the tablet does at start and with the staff list's refresh
+        self.tap(self.app.screens["idle"].ids.officer_signin)
+        self.tap(self.app.screens["signin"].buttons()[self.ids["lan"]])
+        self.type_pin(LAN_PIN)  # the old PIN no longer opens the counter
+        assert self.app.flow.officer is None and self.app.pin_pad is not None
+        self.type_pin("975312")
+        assert self.screen() == "idle" and self.app.flow.officer["id"] == self.ids["lan"]
