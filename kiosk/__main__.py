@@ -58,13 +58,14 @@ def build_services(cfg):
 
 
 def cmd_sync(cfg) -> int:
+    from motcua.check import sync_problem
     from motcua.client import SyncError
 
     services = build_services(cfg)
     try:
         result = services.sync_catalogue()
     except SyncError as exc:
-        print(f"motcua-kiosk sync: the catalogue was not updated: {exc}", file=sys.stderr)
+        print(f"motcua-kiosk sync: the catalogue was not updated: {sync_problem(exc, cfg.server.url)}", file=sys.stderr)
         return 2
     count = sum(f.get("count", 0) for f in services.fields())
     print(f"catalogue synced: {count} procedures in {len(services.fields())} fields ({result})")

@@ -137,6 +137,22 @@ def _check_server(cfg, path, report, timeout) -> bool:
     return True
 
 
+def sync_problem(exc: Exception, url: str) -> str:
+    """A failed sync in a sentence for the command line: what went wrong and what to do, not the exception."""
+    if isinstance(exc, ServerUnreachable):
+        return (
+            f"cannot reach the server at {url} ({_why(exc)}); check the address, the network cable or Wi-Fi, "
+            "and that the server is running"
+        )
+    status = getattr(exc, "status", None)
+    if status in (401, 403) or str(exc).startswith("no device token"):
+        return (
+            f"the server at {url} does not accept this device's token ([server] token_file); ask the admin to "
+            "register the device again and put the token it prints in that file"
+        )
+    return f"the server at {url} refused the request: {exc}"
+
+
 def _why(exc: ServerUnreachable) -> str:
     """The network failure in a few plain words rather than urllib3's paragraph."""
     text = str(exc)

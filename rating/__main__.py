@@ -18,6 +18,8 @@ def _load(path):
 
 
 def cmd_sync(cfg) -> int:
+    from motcua.check import sync_problem
+    from rating.advice import error_advice
     from rating.services import TabletServices
 
     services = TabletServices(cfg, staff=False)
@@ -26,13 +28,15 @@ def cmd_sync(cfg) -> int:
         result = services.drain_once()
     except Exception as exc:  # unreachable server etc.: a summary, not a traceback
         after = services.outbox.status()
-        print(f"sync failed: {exc.__class__.__name__}: {exc}")
+        print(f"sync failed: {sync_problem(exc, cfg.server.url)}")
         print(f"pending {after['pending']}, quarantined {after['quarantined']}")
         return 1
     after = services.outbox.status()
+    error = (result or {}).get("error")
     print(
         f"sent {before['pending'] - after['pending']}, pending {after['pending']}, "
-        f"quarantined {after['quarantined']}" + (f" ({result})" if result else "")
+        f"quarantined {after['quarantined']}"
+        + (f"; not sent: {error_advice(error, cfg.server.url, 'en')}" if error else "")
     )
     return 0 if after["pending"] == 0 else 1
 

@@ -28,8 +28,12 @@ def run(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING|ERROR) ", re.M)
+
+
 def said(proc: subprocess.CompletedProcess) -> str:
-    out = proc.stdout + proc.stderr
+    """What the command says to the admin (its log lines, the technical record, set aside)."""
+    out = "\n".join(line for line in (proc.stdout + proc.stderr).splitlines() if not LOG_LINE.match(line))
     assert proc.returncode != 0, f"exit 0 after a mistake:\n{out}"
     assert not PYTHON_INTERNALS.search(out), f"Python internals where a sentence belongs:\n{out}"
     return out
@@ -78,3 +82,25 @@ def test_device_check_of_an_unreadable_config_says_what_is_wrong(app, name, tmp_
         path.write_text(content, encoding="utf-8")
     out = said(run(app, "check", "--config", name, cwd=tmp_path))
     assert expected in out
+
+
+@pytest.mark.parametrize("app", ["kiosk", "rating"])
+def test_a_sync_that_fails_says_why_in_a_sentence(app, tmp_path):
+    port = free_port()  # nothing listens there
+    (tmp_path / "device.token").write_text("a-token-the-server-never-issued\n", encoding="utf-8")
+    (tmp_path / "device.token").chmod(0o600)
+    (tmp_path / "device.ini").write_text(
+        f"[server]\nurl = http://127.0.0.1:{port}\ntoken_file = device.token\ntimeout_seconds = 2\n\n"
+        "[device]\noffice_code = XA-A\ndata_dir = data\n",
+        encoding="utf-8",
+    )
+    if app == "rating":  # the tablet sends what it holds: put one rating in its outbox first
+        from motcua.outbox import Outbox
+
+        (tmp_path / "data").mkdir()
+        outbox = Outbox.open(tmp_path / "data" / "rating.db")
+        outbox.put("rating", {"score": 3, "scale": 3, "counter": 1, "office": "XA-A"})
+        outbox.close()
+    out = said(run(app, "sync", "--config", "device.ini", cwd=tmp_path))
+    assert f"127.0.0.1:{port}" in out and "{'" not in out, out
+    assert "cannot reach the server" in out.lower(), out
