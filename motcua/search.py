@@ -169,13 +169,16 @@ class Synonyms:
         return 0
 
     def rewrite(self, tokens: list[str], raws: list[str] | None = None, vocabulary=None):
-        """(meaningful words after rewrites, stop words dropped, whether the last token was kept as typed, optional
-        words); one left-to-right pass, longest rule first. `raws`: the words as typed, with marks ("cần" is a
-        stop word, "căn" is not); a stop word typed without marks that is also a catalogue word ("can": căn, cần)
+        """(meaningful words after rewrites, stop words dropped, whether the last token was kept as typed,
+        optional words, groups of words that came together: one rule's, or one word as typed).
+
+        One left-to-right pass, longest rule first. `raws`: the words as typed, with marks ("cần" is a stop
+        word, "căn" is not); a stop word typed without marks that is also a catalogue word ("can": căn, cần)
         is kept as an optional word: it helps when it matches and costs nothing when it does not."""
         raws = raws or tokens
         tokens = list(tokens)
         out, dropped, optional, i, literal = [], [], [], 0, False
+        groups = []  # the words of one rule (or one word as typed): a procedure fits them together
         skip = set()
         for trigger, name, replacement in self.context:  # "mất" next to a person: died; next to a document: lost
             for n, (w, r) in enumerate(zip(tokens, raws)):
@@ -205,6 +208,7 @@ class Synonyms:
             if tokens[i].startswith("\x00"):
                 for w in tokens[i][1:].split():
                     (optional if w.startswith("~") else out).append(w.lstrip("~"))
+                groups.append([w for w in tokens[i][1:].split() if not w.startswith("~")])
                 i += 1
                 continue
             if i in skip:
@@ -216,6 +220,7 @@ class Synonyms:
                 if span in self.rules:
                     for w in self.rules[span]:
                         (optional if w.startswith("~") else out).append(w.lstrip("~"))
+                    groups.append([w for w in self.rules[span] if not w.startswith("~")])
                     break
                 if span in self.stop:
                     written, typed = self.stop[span], raws[i : i + size]
@@ -236,11 +241,12 @@ class Synonyms:
             else:
                 size, literal = 1, True
                 out.append(tokens[i])
+                groups.append([tokens[i]])
             i += size
         seen = set()
         out = [w for w in out if not (w in seen or seen.add(w))]
         optional = [w for w in optional if not (w in seen or seen.add(w))]
-        return out, dropped, literal, optional
+        return out, dropped, literal, optional, [g for g in groups if g]
 
 
 class Vocabulary:
@@ -317,7 +323,8 @@ class QueryPlan:
         self.corrected: dict[str, str] = {}
         if vocabulary is not None:
             tokens, raws = self._corrected(tokens, raws, vocabulary, synonyms)
-        kept, dropped, literal, optional = synonyms.rewrite(tokens, raws, vocabulary)
+        kept, dropped, literal, optional, groups = synonyms.rewrite(tokens, raws, vocabulary)
+        groups = [tuple(dict.fromkeys(g)) for g in groups]
         self.elsewhere = any(
             tuple(tokens[i : i + len(e)]) == e for e in synonyms.elsewhere for i in range(len(tokens) - len(e) + 1)
         )
@@ -325,8 +332,10 @@ class QueryPlan:
             kept, dropped, optional = [], [], []
         if not kept:
             kept, optional = optional, []
+            groups = [(w,) for w in kept]
         self.words = kept or dropped
         self.optional = [w for w in optional if w not in self.words]
+        self.groups = [g for g in groups if all(w in self.words for w in g)] or [(w,) for w in self.words]
         # a word written by a synonym rule is a whole word ("công chứng" -> "chứng thực", not "chứng thực*")
         self.prefix_last = self.prefix_last and (literal or not kept) and self.words[-1:] == tokens[-1:]
 
@@ -523,8 +532,15 @@ class SearchIndex:
         for v, mask in self._variants:
             if not v <= asked:
                 unasked_mask |= mask
-        weights = [0.5 if w in self.common else 1.0 for w in plan.words]
-        total = sum(weights)
+        # what must fit: every word weighs 1 (0.5 when very common), and the words one lexicon rule wrote
+        # fit together: a group half found counts a quarter ("báo tử" -> "khai tử": a name with "từ" alone
+        # does not fit)
+        by_word = dict(zip(plan.words, any_masks))
+        groups = [
+            ([by_word[w] for w in g if w in by_word], sum(0.5 if w in self.common else 1.0 for w in g))
+            for g in plan.groups
+        ]
+        total = sum(weight for _masks, weight in groups) or 1.0
         scored = []
         for n, tier in candidates.items():
             bit = 1 << n
@@ -536,7 +552,15 @@ class SearchIndex:
             else:
                 in_name = sum(1 for m in name_masks if m & bit)
                 matched = size if tier == TIER_ALL else sum(1 for m in any_masks if m & bit)
-                coverage = 1.0 if tier == TIER_ALL else sum(w for w, m in zip(weights, any_masks) if m & bit) / total
+                coverage = (
+                    1.0
+                    if tier == TIER_ALL
+                    else sum(
+                        weight * (sum(1 for m in masks if m & bit) / max(len(masks), 1)) ** 2
+                        for masks, weight in groups
+                    )
+                    / total
+                )
                 if tier == TIER_ALL and size > 1 and phrase in self._other_texts[n]:
                     tier = TIER_KEYWORD_PHRASE
             if coverage < FITS:
