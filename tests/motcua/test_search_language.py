@@ -181,3 +181,9 @@ def test_what_fits_is_not_followed_by_procedures_that_only_mention_it_in_their_d
     assert [h["code"] for h in cat.search("can cuoc")] == ["1.116410"]
     assert [h["code"] for h in cat.search("di chuc")] == ["2.001019"]
     assert [h["code"] for h in cat.search("sổ đỏ")][:1] == ["1.013978"]
+
+
+def test_the_words_of_one_rule_fit_together(cat):
+    """ "báo tử" is the lexicon's "khai tử": a name with "từ" (từ bản chính) and no "khai" does not fit."""
+    codes = [h["code"] for h in cat.search("bao tu")]
+    assert codes[:1] == ["1.000656"] and "2.000815" not in codes and "2.000942" not in codes
