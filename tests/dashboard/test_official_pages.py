@@ -130,3 +130,32 @@ def test_bad_periods_get_a_page_naming_them(dash):
     session = signed_in(dash.url, dash.admin, dash.password)
     page = session.get(dash.url + "/admin/bieu06", params={"kind": "quarter", "year": "2025", "n": "5"}, timeout=15)
     assert page.status_code == 422 and "number: 5 is not 1-4" in page.text
+
+
+def test_bieu06_in_the_browser_quarter_picked_with_the_form(dash, tmp_path):
+    """A leader's quarterly report: pick the office, "Quý", the year and 4 with the page's own selects."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from tests.support.dash_browser import click_and_wait, make_driver, screenshot, sign_in
+
+    driver = make_driver(tmp_path)
+    try:
+        sign_in(driver, dash.url, dash.admin, dash.password, next_path="/admin/bieu06")
+        Select(driver.find_element(By.ID, "office")).select_by_value("XA-PHUOCLONG")
+        Select(driver.find_element(By.ID, "kind")).select_by_value("quarter")
+        Select(driver.find_element(By.ID, "year")).select_by_value("2026")
+        Select(driver.find_element(By.ID, "number")).select_by_value("4")
+        driver.find_element(By.ID, "recipient").send_keys("Văn phòng UBND tỉnh")
+        click_and_wait(driver, driver.find_element(By.ID, "show"))
+        text = driver.find_element(By.ID, "bieu06").text
+        assert "Từ ngày 01/10/2026 đến ngày 31/12/2026" in text
+        assert "Đơn vị nhận báo cáo: Văn phòng UBND tỉnh" in text
+        assert "Trung tâm Phục vụ hành chính công xã Phước Long" in text
+        assert driver.find_element(By.ID, "bieu06-total").text.startswith("Tổng số")
+        screenshot(driver, "bieu06-quarter")
+        click_and_wait(driver, driver.find_element(By.ID, "late-link"))
+        assert driver.find_elements(By.ID, "late") or driver.find_elements(By.ID, "no-late")
+        screenshot(driver, "late-dossiers-quarter")
+    finally:
+        driver.quit()
