@@ -16,8 +16,10 @@ from kivy.utils import escape_markup
 
 from kiosk import present
 from kiosk.screens.base import KioskScreen
+from kiosk.widgets.wrap import text_height
 from motcua import missed
 from touchui.i18n import i18n
+from touchui.theme import theme
 
 
 class ProcedureRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
@@ -64,6 +66,12 @@ class ProceduresScreen(KioskScreen):
         self._none_host = self.none_panel.parent
         self._none_host.remove_widget(self.none_panel)
         i18n.bind(lang=lambda *_: self.refresh())
+        # Rows are as tall as their wrapped text: measured again when the lists change width
+        # (the keyboard opens, portrait) or the text size changes.
+        self._resize_trigger = Clock.create_trigger(self.size_rows, 0)
+        self.ids.results.bind(width=self._resize_trigger)
+        self.ids.fields.bind(width=self._resize_trigger)
+        theme.bind(font_scale=self._resize_trigger)
 
     def on_nothing_fits(self, _, shown):
         if shown and self.none_panel.parent is None:
@@ -129,7 +137,7 @@ class ProceduresScreen(KioskScreen):
             }
             for f in fields
         ]
-        self.ids.fields.data = rows
+        self.ids.fields.data = self._sized_fields(rows)
 
     def choose_field(self, code):
         self.end_search()
@@ -156,7 +164,7 @@ class ProceduresScreen(KioskScreen):
             self.message = "" if items else i18n.t("proc.empty_catalogue", lang)
         self.nothing_fits = bool(query) and not items
         self.none_text = self._none_text(query, lang) if self.nothing_fits else ""
-        self.ids.results.data = [self._row(item, lang) for item in items]
+        self.ids.results.data = self._sized_results([self._row(item, lang) for item in items])
         self.ids.results.scroll_y = 1
 
     def _none_text(self, query, lang):
@@ -209,6 +217,40 @@ class ProceduresScreen(KioskScreen):
         self.keyboard.clear()
         self.ids.query.text = ""
         self.open_keyboard()
+
+    # ---- rows as tall as their wrapped text (the kv rules of ProcedureRow and FieldRow) ----------
+    def _sized_results(self, rows):
+        width = self.ids.results.width - 40  # the row's side padding
+        if width < 50:  # not laid out yet: sized again when it is
+            return rows
+        scaled = theme.sp_scaled
+        for row in rows:
+            height = (
+                text_height(row["title"], scaled(32), width, bold=True)
+                + text_height(row["subtitle"], scaled(28), width)
+                + 4  # spacing
+                + 28  # top and bottom padding
+                + 8  # the gap between rows
+            )
+            row["row_size"] = (None, max(110, scaled(116), height))
+        return rows
+
+    def _sized_fields(self, rows):
+        width = self.ids.fields.width - 32 - 8 - theme.sp_scaled(70)  # padding, spacing, the count
+        if width < 50:
+            return rows
+        for row in rows:
+            height = text_height(row["title"], theme.sp_scaled(30), width) + 16 + 8 + 8
+            row["row_size"] = (None, max(88, theme.sp_scaled(92), height))
+        return rows
+
+    def size_rows(self, *_):
+        """Measure every row again (new width or text size); the lists keep their place."""
+        for view, sized in ((self.ids.results, self._sized_results), (self.ids.fields, self._sized_fields)):
+            if view.data:
+                scroll = view.scroll_y
+                view.data = sized([dict(row) for row in view.data])
+                view.scroll_y = scroll
 
     def _all(self):
         items = []

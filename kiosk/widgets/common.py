@@ -1,6 +1,7 @@
 """Small building blocks every kiosk screen uses: wrapping labels and the top bar with Back and Home."""
 
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
@@ -61,6 +62,31 @@ class KioskTopBar(BoxLayout):
 
     screen = ObjectProperty(None)
     title = StringProperty("")
+    title_size = NumericProperty(40)
+    """The title's font size: 40 sp × font scale, smaller only when a long title needs it to fit."""
+
+    def on_kv_post(self, _):
+        from touchui.theme import theme
+
+        self._fit = Clock.create_trigger(self.fit_title, 0)
+        self.bind(title=self._fit, size=self._fit)
+        self.ids.title.bind(width=self._fit)
+        theme.bind(font_scale=self._fit)
+        self.fit_title()
+
+    def fit_title(self, *_):
+        """The largest size from 40 sp down to 28 px at which the wrapped title fits the bar."""
+        from kiosk.widgets.wrap import text_height
+        from touchui.theme import theme
+
+        label = self.ids.title
+        size = theme.sp_scaled(40)
+        smallest = max(28.0, min(size, theme.sp_scaled(28)))
+        room = self.height - self.padding[1] - self.padding[3]
+        if label.width > 50 and self.title:
+            while size > smallest and text_height(self.title, size, label.width, bold=True) > room:
+                size = max(smallest, size * 0.9)
+        self.title_size = size
 
 
 def on_primary():

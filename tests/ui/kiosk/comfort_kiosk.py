@@ -4,6 +4,8 @@ the kiosk as a visitor meets it, with real taps and key events against the real 
 - "Home" keeps the language the visitor chose; the idle reset brings the office's back.
 - Before the idle reset a countdown says so; a touch cancels it and keeps the visitor's place.
 - The help screen names the office's opening hours, address and hotline ([help] in kiosk.ini).
+- Nothing a citizen reads is cut short: with font_scale = 1.3 and with the keyboard open at 1.0,
+  long procedure and field names wrap onto more lines instead of ending in "…".
 - A person typing on a USB keyboard (120–200 ms between keys) reaches the search and dossier fields;
   a scanner's burst on the same screens still opens the dossier, and leaves the fields clean.
 Screenshots go to $MOTCUA_ARTIFACTS/kiosk/ for people to look at.
@@ -37,10 +39,51 @@ def kiosk_config(demo_server, tmp_path_factory):
     return ini, demo_server
 
 
+@pytest.fixture(scope="module")
+def large_text_config(demo_server, tmp_path_factory):
+    """The same kiosk with font_scale = 1.3, the value CONFIG.md suggests for elderly readers."""
+    from kiosk.__main__ import main
+
+    ini = comfort_config(tmp_path_factory.mktemp("kiosk13"), demo_server, font_scale="1.3")
+    assert main(["sync", "--config", str(ini)]) == 0
+    return ini
+
+
+def _hidden(widget) -> bool:
+    while widget is not None and widget is not widget.parent:
+        if getattr(widget, "opacity", 1) == 0:
+            return True
+        widget = widget.parent
+    return False
+
+
+def cut_short(screen) -> list[str]:
+    """The visible labels of `screen` whose text does not fit: shortened with "…" or clipped."""
+    from kivy.core.text import Label as CoreLabel
+    from kivy.uix.label import Label
+
+    problems = []
+    for label in screen.walk(restrict=True):
+        if not isinstance(label, Label) or not label.text or label.opacity == 0 or label.width < 2:
+            continue
+        if label.get_root_window() is None or _hidden(label):
+            continue
+        if label.shorten:
+            core = CoreLabel(text=label.text, font_size=label.font_size, bold=label.bold, font_name=label.font_name)
+            width = core.get_extents(label.text)[0]
+            room = (label.text_size[0] or label.width) - 2 * label.padding[0]
+            if width > room + 1:
+                problems.append(f"shortened: {label.text[:60]!r} ({width:.0f} px in {room:.0f})")
+        elif label.text_size[0] and label.texture_size[1] > label.height + 2:
+            problems.append(f"clipped: {label.text[:60]!r} ({label.texture_size[1]:.0f} px in {label.height:.0f})")
+    return problems
+
+
 class KioskComfortTest(KioskTestCase):
     @pytest.fixture(autouse=True)
-    def _kiosk(self, kiosk_config):
+    def _kiosk(self, kiosk_config, large_text_config):
         self.config_path, self.server = kiosk_config
+        self.large_text_path = large_text_config
 
     def texts(self, widget=None):
         from kivy.uix.label import Label
@@ -182,3 +225,43 @@ class KioskComfortTest(KioskTestCase):
         self.wait_for(lambda: self.ids()["code"].text == code.upper(), seconds=3, what="the typed code")
         self.press_physically(13, 40)  # a person's Enter: the lookup, as the on-screen Enter key does
         self.wait_for(lambda: self.screen.state == "found", what="the dossier typed in")
+
+    # ---- large text: wrapped, never cut ---------------------------------------------------------
+    def visible_rows(self, recycleview):
+        return [v for v in recycleview.children[0].children if v.opacity > 0]
+
+    def check_nothing_cut(self, name):
+        self.advance_frames(6)
+        problems = cut_short(self.screen)
+        assert not problems, f"{name}: {problems}"
+
+    def test_large_text_wraps_long_names_in_the_list_and_the_detail(self):
+        from touchui.theme import theme
+
+        self.config_path = self.large_text_path
+        self.start_kiosk()
+        assert theme.font_scale == 1.3
+        self.tap(self.ids("home")["procedures"])
+        fields = self.ids()["fields"]
+        residence = next(row for row in fields.data if "cư trú" in row["title"])
+        self.tap(self.row_for(fields, code=residence["code"]))
+        self.check_nothing_cut("procedures at 1.3")
+        self.shot("procedures-font-1.3")
+        self.go("detail", code="1.000689")  # Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con
+        self.check_nothing_cut("detail at 1.3")
+        self.shot("detail-font-1.3")
+
+    def test_long_names_wrap_with_the_keyboard_open(self):
+        self.start_kiosk()
+        self.tap(self.ids("home")["procedures"])
+        self.tap(self.ids()["keyboard_toggle"])
+        self.tap_keys(self.screen.keyboard, "khai sinh")
+        self.wait_for(lambda: len(self.ids()["results"].data) > 5, what="results")
+        self.check_nothing_cut("procedures with the keyboard at 1.0")
+        self.shot("procedures-keyboard-font-1.0")
+        self.tap(self.ids()["keyboard_toggle"])
+        self.check_nothing_cut("procedures at 1.0")
+        self.shot("procedures-font-1.0")
+        self.go("detail", code="1.000689")
+        self.check_nothing_cut("detail at 1.0")
+        self.shot("detail-font-1.0")

@@ -10,7 +10,16 @@ from PIL import Image
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-SHOTS = ["idle-countdown", "info-office", "info-office-en"]
+SHOTS = [
+    "idle-countdown",
+    "info-office",
+    "info-office-en",
+    "procedures-font-1.3",
+    "detail-font-1.3",
+    "procedures-keyboard-font-1.0",
+    "procedures-font-1.0",
+    "detail-font-1.0",
+]
 
 
 def test_comfort_in_a_1920x1080_window():
