@@ -159,3 +159,37 @@ def test_bieu06_in_the_browser_quarter_picked_with_the_form(dash, tmp_path):
         screenshot(driver, "late-dossiers-quarter")
     finally:
         driver.quit()
+
+
+def test_5_4_estimate_and_late_list_equal_the_plain_recount_over_the_demo(dash):
+    """The overview's 5.4 estimate and the late list, against tests/central/reference.py (distinct
+    dossiers late, or with a complaint or a negative rating, over chỉ tiêu 2.1's dossiers)."""
+    from central import reports
+    from tests.support.kiemtra import api_get
+
+    engine = make_engine(dash.server.db_url)
+    try:
+        for first, last in (("2026-10-01", "2026-12-31"), ("2026-07-01", "2026-12-31"), ("2025-10-01", "2025-10-31")):
+            for office in ("XA-PHUOCLONG", "PHUONG-TANDINH", OFFICE, None):
+                params = {"from": first, "to": last} | ({"office": office} if office else {})
+                shown = api_get(dash, "/api/v1/reports/overview", **params)["decision_766"]
+                period = reports.parse_period(None, first, last)
+                with engine.connect() as conn:
+                    ref = reference.satisfaction_5_4(conn, office, period.start, period.end)
+                    judged = reference.judged_dossiers(conn, office, period.end)
+                    late = {
+                        r.code
+                        for r, c in judged
+                        if c["verdict"] == "late" and (c["ended_at"] is None or c["ended_at"] >= period.start)
+                    }
+                    days = bieu06.period_of(day_from=first, day_to=last)
+                    listed = {d["code"] for d in bieu06.late_list(conn, office, days)}
+                assert (shown["dossiers"], shown["late"], shown["unhappy"], shown["score"]) == (
+                    ref["dossiers"],
+                    ref["late"],
+                    ref["unhappy"],
+                    ref["score"],
+                ), (first, last, office)
+                assert listed == late, (first, last, office)
+    finally:
+        engine.dispose()
