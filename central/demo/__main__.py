@@ -89,9 +89,22 @@ def window_layout(screen: tuple[int, int]) -> dict[str, tuple[int, int, int, int
     }
 
 
-def window_env(left: int, top: int) -> dict:
-    """Kivy reads KCFG_<SECTION>_<KEY> before it opens the window: where the window goes."""
-    return dict(os.environ, KCFG_GRAPHICS_POSITION="custom", KCFG_GRAPHICS_LEFT=str(left), KCFG_GRAPHICS_TOP=str(top))
+KIOSK_PORTRAIT_WIDTH = 1080  # the width the kiosk's upright layout is drawn for (a 1080x1920 screen)
+
+
+def window_env(left: int, top: int, density: float = 1.0) -> dict:
+    """Kivy reads KCFG_<SECTION>_<KEY> before it opens the window: where the window goes. A density below 1
+    (KIVY_METRICS_DENSITY) draws the whole screen smaller, so a narrow window shows the kiosk as a 1080-wide
+    kiosk would, only scaled down, instead of cutting its texts."""
+    env = dict(os.environ, KCFG_GRAPHICS_POSITION="custom", KCFG_GRAPHICS_LEFT=str(left), KCFG_GRAPHICS_TOP=str(top))
+    if density < 1:
+        env["KIVY_METRICS_DENSITY"] = f"{density:.2f}"
+    return env
+
+
+def window_density(app: str, width: int) -> float:
+    """How much smaller the app is drawn in the demo's window: the kiosk scaled to its width, the tablet 1:1."""
+    return min(1.0, width / KIOSK_PORTRAIT_WIDTH) if app == "kiosk" else 1.0
 
 
 def write_device_files(name: str, token: str, body: str) -> Path:
@@ -213,7 +226,10 @@ def main(argv: list[str] | None = None) -> int:
                 name = "kiosk" if app == "kiosk" else "tablet"
                 say(f"opening the {name}: a {width}x{height} window at ({left}, {top})")
                 children.append(
-                    subprocess.Popen([sys.executable, "-m", app, "--config", str(ini)], env=window_env(left, top))
+                    subprocess.Popen(
+                        [sys.executable, "-m", app, "--config", str(ini)],
+                        env=window_env(left, top, window_density(app, width)),
+                    )
                 )
         print("Ctrl+C stops everything.")
         server.wait()

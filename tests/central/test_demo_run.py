@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from central.demo.__main__ import TABLET_SIZE, window_env, window_layout
+from central.demo.__main__ import TABLET_SIZE, window_density, window_env, window_layout
 from tests.support.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,10 +82,16 @@ def test_the_two_windows_sit_side_by_side(screen):
 
 
 def test_kivy_puts_the_window_where_the_demo_says():
-    """The apps read the position from the environment the demo gives them (Kivy's KCFG_ variables)."""
-    env = window_env(640, 0)
-    probe = "from kivy.config import Config; print(*(Config.get('graphics', k) for k in ('position', 'left', 'top')))"
+    """The apps read the position from the environment the demo gives them (Kivy's KCFG_ variables), and the
+    kiosk in its narrow window is drawn smaller as a whole (a 1080-wide kiosk scaled to 640), not cut."""
+    kiosk_w = window_layout((1920, 1080))["kiosk"][0]
+    env = window_env(640, 0, window_density("kiosk", kiosk_w))
+    probe = (
+        "from kivy.config import Config; from kivy.metrics import Metrics; "
+        "print(*(Config.get('graphics', k) for k in ('position', 'left', 'top')), round(Metrics.density, 2))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", probe], env=dict(env, KIVY_NO_ARGS="1"), capture_output=True, text=True, timeout=60
     )
-    assert out.stdout.split()[-3:] == ["custom", "640", "0"], out.stdout + out.stderr
+    assert out.stdout.split()[-4:] == ["custom", "640", "0", "0.59"], out.stdout + out.stderr
+    assert window_density("rating", 1280) == 1.0 and "KIVY_METRICS_DENSITY" not in window_env(640, 0, 1.0)
