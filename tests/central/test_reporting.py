@@ -435,3 +435,76 @@ def test_period_kinds():
     assert bieu06.period_of("month", 2026, 2).last == datetime(2026, 2, 28).date()
     with pytest.raises(bieu06.BadReportPeriod, match="number: 5 is not 1-4"):
         bieu06.period_of("quarter", 2026, 5)
+
+
+def test_migration_0013_judges_old_rows_again_and_downgrades(storage_url):
+    """A database left at 0012 with dossiers: 0013 adds the reporting columns, judges every row by the
+    new rule (a withdrawal is judged, status 1 is not received), and its downgrade drops them again."""
+    from sqlalchemy import inspect, insert
+
+    from central.storage import upgrade
+    from central.storage.schema import offices
+
+    engine = make_engine(storage_url)
+    try:
+        upgrade(engine, "0012")
+        with engine.begin() as conn:
+            conn.execute(insert(offices).values(code="O99", name="Xã Thử nghiệm", unit_code=UNIT))
+            old = {
+                "office_code": "O99",
+                "procedure_code": BIRTH,
+                "holder_name": "Nguyễn Văn A",
+                "received_at": datetime(2026, 10, 1, 1),
+                "due_at": datetime(2026, 10, 6, 10),
+                "updated_at": datetime(2026, 10, 1, 1),
+            }
+            rows = [
+                old | {"code": "W", "status": 7, "status_at": datetime(2026, 10, 8, 2)},  # withdrawn, late
+                old | {"code": "S", "status": 1},
+                old | {"code": "F", "status": 10, "finished_at": datetime(2026, 10, 2, 3)},
+            ]
+            for row in rows:  # the columns a 0012 database has
+                conn.exec_driver_sql(
+                    "INSERT INTO dossiers (code, office_code, procedure_code, holder_name, status, status_at, "
+                    "received_at, due_at, finished_at, updated_at) VALUES (%s)" % ", ".join(["?"] * 10)
+                    if engine.dialect.name == "sqlite"
+                    else "INSERT INTO dossiers (code, office_code, procedure_code, holder_name, status, status_at, "
+                    "received_at, due_at, finished_at, updated_at) VALUES (%s)" % ", ".join(["%s"] * 10),
+                    (
+                        row["code"],
+                        row["office_code"],
+                        row["procedure_code"],
+                        row["holder_name"],
+                        row["status"],
+                        row.get("status_at"),
+                        row["received_at"],
+                        row["due_at"],
+                        row.get("finished_at"),
+                        row["updated_at"],
+                    ),
+                )
+        assert upgrade(engine) >= "0013"
+        with engine.connect() as conn:
+            got = {r.code: (r.verdict, bool(r.accepted)) for r in conn.execute(select(dossiers))}
+        assert got == {"W": ("late", True), "S": (None, False), "F": ("early", True)}
+        _downgrade(engine, "0012")
+        with engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("dossiers")}
+        assert not columns & {"channel", "verdict", "accepted", "complaint", "apology_at", "extended_due_at"}
+    finally:
+        engine.dispose()
+
+
+def _downgrade(engine, revision: str) -> None:
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    import central.storage
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(central.storage.__file__).resolve().parent.parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
