@@ -60,12 +60,6 @@ _FOLD_TABLE = {
 _FOLD_TABLE.update({cp: "" for cp in range(0x300, 0x370)})  # combining marks of text that arrived decomposed
 
 
-def _name_parts(name: str) -> list[list[str]]:
-    """A name's search words, cut where punctuation stops a phrase ("quần chúng (thực hiện" is no "chúng thực")."""
-    folded = name.lower().translate(_FOLD_TABLE)
-    return [[_spelling(w) for w in _WORD.findall(part)] for part in _PUNCTUATION.split(folded)]
-
-
 def fts_phrase(tokens: list[str], prefix: bool = False) -> str:
     """One FTS5 string term; tokens are [0-9a-z] only, so quoting makes any input safe."""
     return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
@@ -96,7 +90,12 @@ def syllables() -> frozenset:
 class Synonyms:
     """The everyday-language lexicon kept as data (motcua/data/synonyms.txt; its format is in that file)."""
 
-    def __init__(self, text: str, source: str = "synonyms"):
+    def __init__(self, text: str, source: str = "synonyms", extra: tuple[int, str] | None = None):
+        """`extra`: (line where an office's own file starts in `text`, that file's name), for error messages."""
+
+        def where(n: int) -> str:
+            return f"{extra[1]} line {n - extra[0] + 1}" if extra and n >= extra[0] else f"{source} line {n}"
+
         self.rules: dict[tuple, list[str]] = {}
         self.stop: dict[tuple, tuple] = {}  # folded phrase -> the phrase as written (marks decide a match)
         self.classes: dict[str, set] = {}
@@ -123,22 +122,25 @@ class Synonyms:
                 continue
             if "=" not in line:
                 raise ValueError(
-                    f"{source} line {n}: expected 'phrase = catalogue words', 'stop: ...', 'class NAME: ...' "
-                    f"or 'variant: ...': {raw!r}"
+                    f"{where(n)}: expected 'phrase = catalogue words', 'word [CLASS] = catalogue words', "
+                    f"'stop: ...', 'class NAME: ...', 'variant: ...' or 'elsewhere: ...': {raw!r}"
                 )
             left, right = line.split("=", 1)
             context = re.fullmatch(r"\s*(\S+)\s*\[\s*(\w+)\s*\]\s*", left)
-            target = [w if not w.startswith("~") else w for w in right.split()]
-            words_right = [("~" if t.startswith("~") else "") + w for t in target for w in search_words(t)]
+            words_right = [("~" if t.startswith("~") else "") + w for t in right.split() for w in search_words(t)]
             if not words_right:
-                raise ValueError(f"{source} line {n}: both sides need words: {raw!r}")
+                raise ValueError(f"{where(n)}: both sides need words: {raw!r}")
+            if "[" in left and not context:
+                raise ValueError(
+                    f"{where(n)}: a context rule is one word, then [CLASS]: 'mất [person] = khai tử': {raw!r}"
+                )
             if context:
                 if context.group(2).lower() not in self.classes:
-                    raise ValueError(f"{source} line {n}: class [{context.group(2)}] is not defined above: {raw!r}")
+                    raise ValueError(f"{where(n)}: class [{context.group(2)}] is not defined above: {raw!r}")
                 self.context.append((context.group(1).lower(), context.group(2).lower(), words_right))
                 continue
             if not search_words(left):
-                raise ValueError(f"{source} line {n}: both sides need words: {raw!r}")
+                raise ValueError(f"{where(n)}: both sides need words: {raw!r}")
             self.rules[tuple(search_words(left))] = words_right
         self._longest = max((len(k) for k in list(self.rules) + list(self.stop)), default=1)
         # words a citizen may type that the catalogue itself may lack ("cưới", "kt3"): never "corrected"
@@ -157,8 +159,8 @@ class Synonyms:
                 more = Path(extra).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise ValueError(f"{extra}: the office's words cannot be read: {exc}") from exc
-            cls(more, source=str(extra))  # its own line numbers in any error
-            text += "\n" + more
+            start = len((text + "\n").splitlines()) + 1  # its own line numbers in errors; it may use our classes
+            return cls(text + "\n" + more, extra=(start, str(extra)))
         return cls(text)
 
     def _in_class(self, tokens, i: int, name: str) -> int:

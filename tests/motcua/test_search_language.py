@@ -5,6 +5,7 @@ The catalogue is stored in a real SQLite file through `Catalogue.sync` fed in-pr
 test_search_quality.py."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,19 @@ def test_the_words_of_one_rule_fit_together(cat):
     """ "báo tử" is the lexicon's "khai tử": a name with "từ" (từ bản chính) and no "khai" does not fit."""
     codes = [h["code"] for h in cat.search("bao tu")]
     assert codes[:1] == ["1.000656"] and "2.000815" not in codes and "2.000942" not in codes
+
+
+def test_an_office_file_may_use_the_shipped_classes_and_its_mistakes_are_named_by_its_own_line(tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("# ours\nqua [person] = khai tử\n", encoding="utf-8")
+    assert ("qua", "person", ["khai", "tu"]) in Synonyms.default(str(words)).context
+    for text, problem in [
+        ("# ours\n\nsổ đỏ quyền sử dụng đất\n", "line 3: expected"),
+        ("đi đâu [person] = khai tử\n", "line 1: a context rule is one word"),
+        ("mất [nobody] = khai tử\n", "line 1: class [nobody] is not defined"),
+        ("sổ đỏ = ,\n", "line 1: both sides need words"),
+    ]:
+        bad = tmp_path / f"bad{len(text)}.txt"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"{bad.name} {re.escape(problem)}"):
+            Synonyms.default(str(bad))
