@@ -17,6 +17,7 @@ from central.storage import make_engine, normalize_url, refresh_statistics, upgr
 from central.storage.schema import COMMANDS, admin_tokens, admins, device_commands, devices, offices, ratings
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
 from motcua.config import ConfigError
+from motcua.devicemark import mark_of_hash
 
 
 class CliError(Exception):
@@ -319,7 +320,7 @@ def cmd_device_list(args):
     red = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     print(
         "id\tkind\toffice\tcounter\tname\tstate\tlast_seen\tversion\tpending\tquarantined\tquarantine_reason\tclock"
-        "\tseq_clashes"
+        "\tseq_clashes\tmark"
     )
     for r in rows:
         state = "revoked" if r.revoked_at else "active"
@@ -329,8 +330,8 @@ def cmd_device_list(args):
         print(
             f"{r.id}\t{r.kind}\t{r.office_code}\t{r.counter or ''}\t{r.name}\t{state}\t"
             f"{to_wire(r.last_seen_at) or '-'}\t{r.version or '-'}\t{r.pending if r.pending is not None else '-'}\t"
-            f"{quarantine}\t{_clock(clocks.get(r.id), red)}\t{r.seq_clashes or 0}"
-        )
+            f"{quarantine}\t{_clock(clocks.get(r.id), red)}\t{r.seq_clashes or 0}\t{mark_of_hash(r.token_hash)}"
+        )  # mark: the "Mã thiết bị" the device shows (motcua.devicemark)
 
 
 def _clock(offset_s: float | None, red: bool) -> str:

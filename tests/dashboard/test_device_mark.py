@@ -59,6 +59,9 @@ def test_the_mark_a_device_shows_is_listed_and_found(setup, tmp_path):
     assert tablet.startswith("Quầy 1 · ") and kiosk.startswith("Kiosk sảnh (") and kiosk.endswith(")")
     tablet_mark, kiosk_mark = tablet.rsplit(" ", 1)[1], kiosk[-9:-1]
     assert len(tablet_mark) == len(kiosk_mark) == 8 and tablet_mark != kiosk_mark
+    listed = setup.srv.cli("device", "list").splitlines()
+    column = listed[0].split("\t").index("mark")
+    assert {tablet_mark, kiosk_mark} <= {line.split("\t")[column] for line in listed[1:]}  # the CLI shows it too
     driver.get(setup.srv.url + "/admin/devices?lang=vi")
     marks = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "code.mark")]
     assert tablet_mark in marks and kiosk_mark in marks
