@@ -414,7 +414,7 @@ def test_bad_periods_and_offices_are_named(office_db, capsys):
     assert '"NOPE" is not a known office' in capsys.readouterr().err
 
 
-def test_import_rejects_an_unknown_channel(storage_url, tmp_path, capsys):
+def test_import_takes_the_reporting_columns_and_rejects_an_unknown_channel(storage_url, tmp_path, capsys):
     db = ["--db", storage_url]
     assert cli.main(db + ["init"]) == 0
     assert cli.main(db + ["office", "add", "O99", "Xã Thử nghiệm", "--unit-code", UNIT]) == 0
@@ -426,6 +426,27 @@ def test_import_rejects_an_unknown_channel(storage_url, tmp_path, capsys):
     )
     assert cli.main(db + ["import", "dossiers", str(path)]) == 2
     assert 'channel: "4" is not a channel 1-3' in capsys.readouterr().err
+    path.write_text(
+        "code,procedure_code,holder_name,status,received_at,due_at,channel,submitted_at,extended_due_at,"
+        "apology_at,complaint\n"
+        f"{UNIT}-261001-0001,{BIRTH},Nguyễn Văn A,4,2026-10-01T08:00:00+07:00,2026-10-03T17:00:00+07:00,2,"
+        "2026-09-30T21:15:00+07:00,2026-10-10T17:00:00+07:00,2026-10-04T09:00:00+07:00,Phải chờ lâu\n"
+        f"{UNIT}-261001-0002,{BIRTH},Trần Thị B,2,2026-10-01T09:00:00+07:00,,,,,,\n",
+        encoding="utf-8",
+    )
+    assert cli.main(db + ["import", "dossiers", str(path)]) == 0
+    engine = make_engine(storage_url)
+    try:
+        with engine.connect() as conn:
+            rows = {r.code: r for r in conn.execute(select(dossiers))}
+    finally:
+        engine.dispose()
+    first, second = rows[f"{UNIT}-261001-0001"], rows[f"{UNIT}-261001-0002"]
+    assert (first.channel, first.complaint) == (2, "Phải chờ lâu")
+    assert first.submitted_at == datetime(2026, 9, 30, 14, 15)  # stored in UTC
+    assert first.extended_due_at == datetime(2026, 10, 10, 10) and first.apology_at == datetime(2026, 10, 4, 2)
+    assert first.complaint_at is not None
+    assert (second.channel, second.complaint, second.extended_due_at) == (None, None, None)
 
 
 def test_period_kinds():
