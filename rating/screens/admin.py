@@ -43,6 +43,7 @@ class AdminScreen(TabletScreen):
     officer = StringProperty("")
 
     _live = None  # the once-a-second redraw while the screen is shown
+    _retry_failed = ""  # "Gửi lại" could not write to the store: shown until it works
     refresh_seconds = 1.0
 
     def open(self):
@@ -80,6 +81,8 @@ class AdminScreen(TabletScreen):
         """The storage failure if there is one, else the last delivery error, as advice."""
         if self.services.storage_error:
             return advice.storage_advice(self.services.storage_failing_since, i18n.lang)
+        if self._retry_failed:
+            return advice.storage_advice(self._retry_failed, i18n.lang)
         return advice.error_advice(status.get("last_error"), self.services.cfg.server.url, i18n.lang)
 
     def retry_quarantined(self):
@@ -87,9 +90,10 @@ class AdminScreen(TabletScreen):
             self.services.retry_quarantined()
         except Exception as exc:  # the store cannot write: say so on the screen, keep it open
             log.error("refused items not sent again: %s: %s", exc.__class__.__name__, exc)
+            self._retry_failed = self._retry_failed or _ago(officetime.now())
             self.update()
-            self.last_error = advice.storage_advice(_ago(officetime.now()), i18n.lang)
             return
+        self._retry_failed = ""
         self.update()
 
     def sync_now(self):

@@ -577,3 +577,27 @@ class RatingWindowTest(WindowGestures, GraphicUnitTest):
         assert self.app.flow.officer is None and self.app.pin_pad is not None
         self.type_pin("975312")
         assert self.screen() == "idle" and self.app.flow.officer["id"] == self.ids["lan"]
+
+    def test_a_retry_the_store_cannot_write_stays_on_the_live_admin_screen(self):
+        import time
+
+        self.launch(dossier_link="no")
+        self.services.worker.stop()  # hold delivery: the item stays where the test puts it
+        self.services.worker = None
+        outbox = self.services.outbox
+        outbox.put("rating", {"id": "9b1c1a52-2b1c-4d55-9a53-7d2f0a3f9e12", "score": 3})
+        key, _items = outbox.next_batch("rating")
+        outbox.quarantine_batch(key, "rejected: unknown_staff")
+        admin = self.open_admin_screen()
+        assert admin.quarantined == "1  (máy chủ không có cán bộ này)"
+        outbox.db.execute("PRAGMA query_only = 1")  # the store refuses every write, as a failing disk does
+        self.tap(admin.ids.retry_quarantined)
+        assert admin.last_error.endswith("máy không lưu được đánh giá (bộ nhớ đầy hoặc hỏng). Báo ngay bộ phận CNTT.")
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:  # two of the screen's own redraws later it still says so
+            self.advance_frames(1)
+            time.sleep(0.05)
+        assert admin.last_error.endswith("Báo ngay bộ phận CNTT."), admin.last_error
+        outbox.db.execute("PRAGMA query_only = 0")
+        self.tap(admin.ids.retry_quarantined)
+        assert admin.last_error == "không có" and admin.quarantined == "0" and admin.pending.startswith("1")
