@@ -403,6 +403,12 @@ def _bit_masks(postings: dict, size: int) -> dict:
     """Lists of procedure numbers as int bit masks (set in a byte array: one big int per key, not one per bit)."""
     out = {}
     for key, numbers in postings.items():
+        if len(numbers) < 8:  # most word pairs: a few procedures, a few shifts
+            mask = 0
+            for n in numbers:
+                mask |= 1 << n
+            out[key] = mask
+            continue
         raw = bytearray((size + 7) // 8)
         for n in numbers:
             raw[n >> 3] |= 1 << (n & 7)
@@ -441,28 +447,25 @@ class SearchIndex:
         # " words | words ": phrases are found as substrings and never across a comma or a bracket
         self._name_texts = [" " + " | ".join(" ".join(part) for part in r[1] if part) + " " for r in rows]
         self._other_texts = [" " + " ".join(o) + " " for o in self.others]
-        name_ids, any_ids, pair_ids = defaultdict(list), defaultdict(list), defaultdict(list)  # -> procedures
+        name_ids, other_ids, pair_ids = defaultdict(list), defaultdict(list), defaultdict(list)  # -> procedures
         for n, (parts, other) in enumerate(zip((r[1] for r in rows), self.others)):
-            name = self.names[n]
-            for w in set(name):
+            for w in set(self.names[n]):
                 name_ids[w].append(n)
-            for w in set(other).difference(name):
-                any_ids[w].append(n)
-            for pair in {p for part in parts + [other] for p in zip(part, part[1:])}:
+            for w in set(other):
+                other_ids[w].append(n)
+            for pair in {p for part in parts for p in zip(part, part[1:])}.union(zip(other, other[1:])):
                 pair_ids[pair].append(n)
-        for w, numbers in name_ids.items():  # a name word is a word of the procedure too
-            any_ids[w] = any_ids[w] + numbers if w in any_ids else numbers
         self.name_masks = _bit_masks(name_ids, len(rows))
-        self.any_masks = _bit_masks(any_ids, len(rows))
+        self.any_masks = _bit_masks(other_ids, len(rows))
+        for w, mask in self.name_masks.items():  # a word of the name or of the keywords and field
+            self.any_masks[w] = self.any_masks.get(w, 0) | mask
         self.pair_masks = _bit_masks(pair_ids, len(rows))  # neighbouring words in a name or in the keywords
         self.sorted_words = sorted(self.any_masks)
         frequency = {w: m.bit_count() for w, m in self.any_masks.items()}
         self.common = {w for w, f in frequency.items() if f > COMMON_SHARE * max(len(rows), 1)}
         self.synonyms = synonyms or Synonyms.default()
         self.vocabulary = Vocabulary(set(self.any_masks) | self.synonyms.words, frequency, self.pair_masks)
-        self._folded_names = [" ".join(n) for n in self.names]
-        # names of a combined or special variant ("kết hợp", "lưu động", "lại"): below the plain procedure
-        # unless the query names the variant
+        self._folded_names: list[str] | None = None  # for the typo fallback, made on its first use
         # bit masks of the names of a combined or special variant ("kết hợp", "lưu động", "đăng ký lại"): such
         # a procedure comes after the plain one unless the query names the variant
         self._variants = []
@@ -583,6 +586,8 @@ class SearchIndex:
         text = " ".join(plan.words)
         if len(text) < 4 or not re.search(r"[a-z]", text):
             return []
+        if self._folded_names is None:
+            self._folded_names = [" ".join(n) for n in self.names]
         if self._trigrams is None:  # letter triples of the name words (a few thousand), built on the first use
             self._trigrams = defaultdict(set)
             for w in self.name_masks:
