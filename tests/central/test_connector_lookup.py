@@ -31,7 +31,7 @@ stale_seconds = 60
 
 
 @pytest.fixture
-def setup(tmp_path, launch_server):
+def setup(tmp_path, launch_server, storage_url):
     up = Upstream()
     token = tmp_path / "tinh.token"
     token.write_text(up_mod.TOKEN)
@@ -39,7 +39,7 @@ def setup(tmp_path, launch_server):
     (tmp_path / "status.csv").write_text("processing,4\ndone,10\n")
     config = tmp_path / "central.ini"
     config.write_text(INI.replace("{url}", up.url))
-    db = str(tmp_path / "central.db")
+    db = storage_url  # SQLite, then PostgreSQL
     srv = launch_server(db, {"MOTCUA_CENTRAL_CONFIG": str(config), "MOTCUA_LOOKUP_MISSES_PER_MINUTE": "100"})
     srv.cli("office", "add", "XA-PHUOCLONG", "UBND xã Phước Long", "--unit-code", "000.00.31.H29")
     engine = make_engine(db)

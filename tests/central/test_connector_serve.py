@@ -36,7 +36,7 @@ def wait_for(check, timeout=40.0):
     raise AssertionError("not within the time")
 
 
-def test_two_server_processes_run_a_connector_once_and_the_dashboard_shows_it(tmp_path, launch_server):
+def test_two_server_processes_run_a_connector_once_and_the_dashboard_shows_it(tmp_path, launch_server, storage_url):
     up = Upstream()
     try:
         token = tmp_path / "tinh.token"
@@ -46,7 +46,7 @@ def test_two_server_processes_run_a_connector_once_and_the_dashboard_shows_it(tm
         config = tmp_path / "central.ini"
         config.write_text(INI.replace("{url}", up.url))
         up.put(opencps_dossier(1), opencps_dossier(2, status="done"), opencps_dossier(3, status="interoperating"))
-        db = str(tmp_path / "central.db")
+        db = storage_url  # SQLite, then PostgreSQL
         env = {"MOTCUA_CENTRAL_CONFIG": str(config)}
         first = launch_server(db, env)
         first.cli("office", "add", "XA-PHUOCLONG", "UBND xã Phước Long", "--unit-code", "000.00.31.H29")
