@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from central import exports, rules
 from central.errors import BadInput
 from central.storage.schema import dossier_steps, dossiers, offices, procedures, ratings
-from central.storage.verdicts import pausing_procedures, times
+from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, times
 from central.timeutil import to_wire, utcnow
 from motcua.officetime import OFFSET
 
@@ -194,9 +194,11 @@ def classified(conn: Connection, office: str | None, start: datetime, end: datet
         ):
             steps.setdefault(s.dossier_code, []).append(s)
     pausing = pausing_procedures(conn)
+    methods = procedure_methods(conn, {r.procedure_code for r in rows if r.due_at is None})
     out = []
     for r in rows:
-        standing = rules.standing(times(r, steps.get(r.code, ())), start, end, r.procedure_code in pausing)
+        d, pause = times(r, steps.get(r.code, ())), r.procedure_code in pausing
+        standing = rules.standing(d, start, end, pause, max_time_of(r, methods))
         if standing is not None:
             field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
             out.append(Classified(r, field, standing))

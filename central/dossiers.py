@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from central import rules
 from central.storage.schema import dossier_steps, dossiers, offices
-from central.storage.verdicts import pausing_procedures, verdict_columns
+from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, verdict_columns
 from central.timeutil import to_wire, utcnow
 from motcua.text import mask_name
 
@@ -31,12 +31,14 @@ def store(conn: Connection, rows, *, replace: bool = True) -> tuple[int, int]:
         stored.update(conn.execute(select(dossiers.c.code).where(dossiers.c.code.in_(codes[i : i + CHUNK]))).scalars())
     added, updated, steps_rows = [], 0, []
     pausing = pausing_procedures(conn)
+    methods = procedure_methods(conn, {v.get("procedure_code") for v, _ in rows if v.get("due_at") is None})
     for values, steps in rows:
         code = values["code"]
         if code in stored and not replace:
             continue
         steps = [dict(step, dossier_code=code, position=step.get("position", n)) for n, step in enumerate(steps, 1)]
-        values = dict(values, **verdict_columns(values, steps, values.get("procedure_code") in pausing))
+        pause, limit = values.get("procedure_code") in pausing, max_time_of(values, methods)
+        values = dict(values, **verdict_columns(values, steps, pause, limit))
         values.setdefault("updated_at", now)
         if code in stored:
             conn.execute(delete(dossier_steps).where(dossier_steps.c.dossier_code == code))

@@ -281,6 +281,46 @@ def standing(
     return Standing(received, verdict.finished_at is not None, verdict.verdict, verdict)
 
 
+CHANNEL_METHODS = {1: "direct", 2: "online", 3: "postal"}
+
+
+def deadline(received_at: datetime, amount, unit: str | None) -> datetime | None:
+    """The appointment a procedure's maximum time gives a dossier that has none (REPORTING.md: "No due
+    date"): `amount` of the catalogue's `unit` from acceptance. Working days skip Saturdays and
+    Sundays (public holidays are not known here); months are 30 days, years 365: approximations of a
+    fallback. None when the catalogue gives no usable time."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+        return None
+    if unit in ("hour", "working_hour"):
+        return received_at + timedelta(hours=amount)
+    if unit == "day":
+        return received_at + timedelta(days=amount)
+    if unit == "month":
+        return received_at + timedelta(days=30 * amount)
+    if unit == "year":
+        return received_at + timedelta(days=365 * amount)
+    if unit != "working_day":
+        return None
+    moment, left = received_at, int(amount)
+    while left > 0:
+        moment += timedelta(days=1)
+        if (moment + OFFSET if moment.tzinfo is None else moment).weekday() < 5:
+            left -= 1
+    return moment
+
+
+def max_time(methods: list | None, received_at: datetime, channel: int | None) -> timedelta | None:
+    """The maximum time of a catalogue item's `methods` for the dossier's channel (else in person, else
+    the first), as a span from acceptance; None without one."""
+    if not methods:
+        return None
+    wanted = CHANNEL_METHODS.get(channel or 1, "direct")
+    method = next((m for m in methods if m.get("channel") == wanted), None)
+    method = method or next((m for m in methods if m.get("channel") == "direct"), methods[0])
+    due = deadline(received_at, method.get("time"), method.get("unit"))
+    return None if due is None else due - received_at
+
+
 def days_late(due: datetime, at: datetime) -> int:
     """Office days from the appointment's day to `at`'s day (0 when not past)."""
     return max(0, (_day(at) - _day(due)).days)

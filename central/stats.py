@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from central import rules
 from central.dossiers import times_of
 from central.storage.schema import dossier_steps, dossiers, procedures, ratings
-from central.storage.verdicts import pausing_procedures
+from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods
 from central.timeutil import OFFICE_TZ, to_db, to_wire, utcnow
 from motcua.officetime import OFFSET
 
@@ -270,8 +270,8 @@ def _in_office_by(office: str | None, start: datetime, end: datetime, received=d
 
 def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[list, list]:
     """(conditions, disjoint parts) picking the dossiers whose stored verdict leaves them open at the
-    period's end (never finished, or finished after it) and that the rule can judge: not withdrawn,
-    with a due date. Each part is served by an index (an OR would scan the office's dossiers)."""
+    period's end (never finished, or finished after it), accepted. Each part is served by an index
+    (an OR would scan the office's dossiers)."""
     # received_at through COALESCE (the same value; received_at is NOT NULL): an expression no index
     # serves, so the planner takes ix_dossiers_office_finished for the (few) open dossiers instead of
     # reading every dossier of the office by received date (bench/bench_dashboard.py: 28 → 9 ms).
@@ -279,7 +279,6 @@ def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[li
     keep = _in_office_by(office, start, end, received) + [
         _stored(),
         dossiers.c.accepted == true(),
-        dossiers.c.due_at.isnot(None),
     ]
     fe = dossiers.c.finished_effective_at
     return keep, [fe.is_(None), fe >= end]
@@ -301,7 +300,7 @@ def late_unsupplemented(conn: Connection, office: str | None, start: datetime, e
     `rules.judge` exactly the late ones among them (no supplement time: the adjusted due date is the
     due date, and open at `end` is late iff `end` > due). Counted in SQL, not fetched and judged."""
     keep, parts = _open_at_end(office, start, end)
-    late = [dossiers.c.due_at < end, ~_supplemented()]
+    late = [dossiers.c.due_at.isnot(None), dossiers.c.due_at < end, ~_supplemented()]
     return sum(conn.scalar(select(func.count()).select_from(dossiers).where(*keep, part, *late)) for part in parts)
 
 
@@ -324,7 +323,9 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
         dossiers.c.channel,
         dossiers.c.verdict_rule,
     )
-    parts = [select(*columns).where(*keep, part, _supplemented()) for part in open_parts]
+    # without an appointment, the procedure's maximum time decides (rules.max_time): judged here too
+    judged_here = or_(_supplemented(), dossiers.c.due_at.is_(None))
+    parts = [select(*columns).where(*keep, part, judged_here) for part in open_parts]
     rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
     unjudged = conn.scalars(
         select(dossiers.c.code).where(or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION))
@@ -349,7 +350,11 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
         ):
             steps[s.dossier_code].append(s)
     pausing = pausing_procedures(conn)
-    return [(r, rules.judge(times_of(r, steps.get(r.code, ())), end, r.procedure_code in pausing)) for r in rows]
+    methods = procedure_methods(conn, {r.procedure_code for r in rows if r.due_at is None})
+    return [
+        (r, rules.judge(times_of(r, steps.get(r.code, ())), end, r.procedure_code in pausing, max_time_of(r, methods)))
+        for r in rows
+    ]
 
 
 def dossier_tally(

@@ -61,10 +61,35 @@ def pausing_procedures(conn: Connection, fields: frozenset | None = None) -> fro
     return frozenset(conn.scalars(select(procedures.c.code).where(procedures.c.field_code.in_(sorted(fields)))))
 
 
-def verdict_columns(values, steps, pause_fees: bool = False) -> dict:
+def procedure_methods(conn: Connection, codes) -> dict:
+    """{procedure code: the catalogue item's methods} (for the maximum time of dossiers without an
+    appointment)."""
+    codes = sorted({c for c in codes if c})
+    out = {}
+    for i in range(0, len(codes), 500):
+        for code, item in conn.execute(
+            select(procedures.c.code, procedures.c.item).where(procedures.c.code.in_(codes[i : i + 500]))
+        ):
+            try:
+                out[code] = json.loads(item).get("methods") or []
+            except (ValueError, AttributeError):
+                out[code] = []
+    return out
+
+
+def max_time_of(values, methods: dict):
+    """The procedure's maximum time for a dossier without an appointment (None with one, or none known)."""
+    if _get(values, "due_at") is not None or _get(values, "received_at") is None:
+        return None
+    return rules.max_time(
+        methods.get(_get(values, "procedure_code")), _get(values, "received_at"), _get(values, "channel")
+    )
+
+
+def verdict_columns(values, steps, pause_fees: bool = False, max_time=None) -> dict:
     """finished_effective_at, on_time, verdict, accepted, supplement_s and verdict_rule of a dossier to write."""
     d = times(values, steps)
-    verdict = rules.settled(d, pause_fees)
+    verdict = rules.settled(d, pause_fees, max_time)
     out = {"accepted": rules.accepted(d), "verdict_rule": rules.RULE_VERSION}
     if verdict is None:
         return out | {"finished_effective_at": None, "on_time": None, "supplement_s": None, "verdict": None}
@@ -84,6 +109,11 @@ def backfill(conn: Connection, batch: int = 2000) -> int:
     present = {c["name"] for c in inspect(conn).get_columns("dossiers")}
     columns = [dossiers.c[c] for c in DOSSIER_FIELDS if c in present] + [dossiers.c.procedure_code]
     pausing = pausing_procedures(conn)
+    undated = {
+        r.procedure_code
+        for r in conn.execute(select(dossiers.c.procedure_code).where(dossiers.c.due_at.is_(None)).distinct())
+    }
+    methods = procedure_methods(conn, undated)
     done = 0
     stale = (dossiers.c.verdict_rule.is_(None)) | (dossiers.c.verdict_rule != rules.RULE_VERSION)
     last = ""
@@ -105,7 +135,7 @@ def backfill(conn: Connection, batch: int = 2000) -> int:
         ):
             steps[s.dossier_code].append(s)
         for r in rows:
-            values = verdict_columns(r, steps[r.code], r.procedure_code in pausing)
+            values = verdict_columns(r, steps[r.code], r.procedure_code in pausing, max_time_of(r, methods))
             values = {k: v for k, v in values.items() if k in present}
             conn.execute(update(dossiers).where(dossiers.c.code == r.code).values(**values))
         done += len(rows)

@@ -10,7 +10,7 @@ REPORTING.md, as this file reads it:
   one (at the judging time) ends at the request, and is late when there were two or more requests;
 - finished: effective end's office day before the due day → early; effective end ≤ due → on time;
   else late. Open at the judging time: effective end (judging time minus supplement time) ≤ due →
-  in time, else late. No appointment: never late;
+  in time, else late. No appointment: the procedure's maximum time from acceptance, else never late;
 - carried over: accepted before the period, not ended before it.
 """
 
@@ -43,9 +43,39 @@ def _first_time(row, steps, status: int):
     return None
 
 
-def classify(row, steps, at: datetime) -> dict | None:
+def _fallback_due(row, items: dict):
+    """No appointment: the procedure's maximum time for the dossier's channel, from acceptance
+    (working days skip Saturday and Sunday, office time)."""
+    methods = items.get(row.procedure_code) or []
+    if row.due_at is not None or not methods:
+        return row.due_at
+    name = {1: "direct", 2: "online", 3: "postal"}.get(row.channel or 1)
+    method = next((m for m in methods if m.get("channel") == name), None)
+    method = method or next((m for m in methods if m.get("channel") == "direct"), methods[0])
+    amount, unit = method.get("time"), method.get("unit")
+    if not isinstance(amount, int) or amount <= 0:
+        return None
+    if unit == "working_day":
+        moment, n = row.received_at, 0
+        while n < amount:
+            moment += timedelta(days=1)
+            n += (moment + OFFSET).weekday() < 5
+        return moment
+    spans = {"day": timedelta(days=1), "hour": timedelta(hours=1), "working_hour": timedelta(hours=1)}
+    spans |= {"month": timedelta(days=30), "year": timedelta(days=365)}
+    return row.received_at + amount * spans[unit] if unit in spans else None
+
+
+def _items(conn: Connection) -> dict:
+    import json
+
+    return {r.code: json.loads(r.item).get("methods") or [] for r in conn.execute(select(procedures))}
+
+
+def classify(row, steps, at: datetime, items: dict | None = None) -> dict | None:
     """{'accepted_at', 'ended_at' (None if open at `at`), 'verdict', 'requests'} by REPORTING.md at
-    the judging time `at`; None when the dossier was never accepted."""
+    the judging time `at`; None when the dossier was never accepted. `items`: procedure code → the
+    catalogue's methods (the maximum time of a dossier without an appointment)."""
     if row.status == 1:
         return None
     nine = row.finished_at or _first_time(row, steps, 9)
@@ -74,7 +104,7 @@ def classify(row, steps, at: datetime) -> dict | None:
     for st, e in requests:
         e = stop if e is None or e > stop else e
         waited += e - st
-    due = row.due_at
+    due = _fallback_due(row, items or {})
     if end is not None:
         effective = end - waited
         if due is None:
@@ -109,11 +139,12 @@ def _rows_and_steps(conn: Connection, office: str | None):
 def judged_dossiers(conn: Connection, office: str | None, end: datetime) -> list[tuple]:
     """(row, classification at `end`) for every accepted dossier received before `end`."""
     rows, steps = _rows_and_steps(conn, office)
+    items = _items(conn)
     out = []
     for r in rows:
         if r.received_at >= end:
             continue
-        c = classify(r, steps.get(r.code, []), end)
+        c = classify(r, steps.get(r.code, []), end, items)
         if c is not None:
             out.append((r, c))
     return out
@@ -155,6 +186,7 @@ def bieu06(conn: Connection, office: str | None, start: datetime, end: datetime)
     rows, steps = _rows_and_steps(conn, office)
     fields = {r.code: (r.field_code, r.field_name) for r in conn.execute(select(procedures))}
     channels = {r.code: r.channel for r in rows}
+    items = _items(conn)
     per_field: dict = {}
 
     def empty():
@@ -168,7 +200,7 @@ def bieu06(conn: Connection, office: str | None, start: datetime, end: datetime)
     for r in rows:
         if r.received_at >= at:
             continue
-        c = classify(r, steps.get(r.code, []), at)
+        c = classify(r, steps.get(r.code, []), at, items)
         if c is None or (c["ended_at"] is not None and c["ended_at"] < start):
             continue
         code, name = fields.get(r.procedure_code, (None, None))

@@ -22,7 +22,7 @@ from tests.central import reference
 
 UNIT = "000.00.99.H99"
 BIRTH, COPY = "1.001193", "2.000815"  # Hộ tịch, Chứng thực in assets/sample/procedures.json
-HT, CT = "Hộ tịch", "Chứng thực"
+HT, CT, UNKNOWN = "Hộ tịch", "Chứng thực", "(lĩnh vực chưa rõ)"
 
 
 def T(text: str) -> str:
@@ -209,15 +209,25 @@ CASES = [
         ("direct_postal", False, "late"),
         dict(status=6, received_at="10-01 08:00", due_at="10-10 17:00", steps=[step(6, "10-05 08:00")]),
     ),
-    # A22 accepted, no appointment: cannot be late, trong hạn
+    # A22 no appointment: 1.001193 takes 1 working day in person; received Friday 30/10, due Monday 2/11
     ("22", HT, ("direct_postal", False, "in_time"), dict(status=2, received_at="10-30 08:00")),
+    # A23 no appointment, received Monday 5/10, due by the procedure's 1 working day on 6/10 08:00,
+    # finished 8/10: quá hạn
+    ("23", HT, ("direct_postal", True, "late"), dict(status=10, received_at="10-05 08:00", finished_at="10-08 10:00")),
+    # A24 no appointment and a procedure the catalogue does not know: cannot be late, đúng hạn
+    (
+        "24",
+        UNKNOWN,
+        ("direct_postal", True, "on_time"),
+        dict(status=10, received_at="10-05 08:00", finished_at="10-28 10:00"),
+    ),
 ]
 
 
 def record(suffix: str, field: str, values: dict) -> dict:
     out = {
         "code": f"{UNIT}-2610{suffix}-0001",
-        "procedure_code": BIRTH if field == HT else COPY,
+        "procedure_code": BIRTH if field == HT else COPY if field == CT else "9.999999",
         "holder_name": "Nguyễn Văn A",
         "secret": "abc12345",
     }
