@@ -142,6 +142,13 @@ class OpenCPS(Source):
         start, size = 0, self.spec.page_size
         while True:
             data, total = self.list_page(start, start + size)
+            if total is not None and len(data) < size and start + len(data) < total:
+                # A half page: fewer items than asked while the total says more follow. Reading on
+                # from here could skip some; the pass stops and the next starts from the same cursor.
+                raise SourceError(
+                    f"GET {self.spec.url}{OPENCPS_BASE}/dossiers?start={start}&end={start + size}: "
+                    f"{len(data)} items of {size} asked, though the total is {total}"
+                )
             yield data, total, start
             start += len(data)
             if not data or len(data) < size or (total is not None and start >= total):

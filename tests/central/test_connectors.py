@@ -123,7 +123,7 @@ def test_opencps_full_then_incremental_passes(db, upstream, tmp_path):
         assert row.extended_due_at == datetime(2026, 11, 5, 1, 0)
 
 
-@pytest.mark.parametrize("fault", ["timeout", "401", "500", "garbage", "cut"])
+@pytest.mark.parametrize("fault", ["timeout", "401", "500", "garbage", "cut", "half"])
 def test_a_failing_source_loses_nothing_and_the_next_pass_resumes(db, upstream, tmp_path, fault):
     spec = opencps(tmp_path, upstream)
     base = datetime(2026, 11, 2, 8, 0)
@@ -149,6 +149,7 @@ def test_a_failing_source_loses_nothing_and_the_next_pass_resumes(db, upstream, 
         "500": "HTTP 500",
         "garbage": "the answer is not JSON",
         "cut": "the answer broke off before its end",
+        "half": "50 items of 100 asked, though the total is 370",
     }
     assert cause[fault] in message
     assert up_mod.TOKEN not in message

@@ -87,7 +87,8 @@ class Upstream:
         self.order = items
 
     def fault(self, prefix: str, kind: str, times: int = 1) -> None:
-        """kind: timeout | 401 | 500 | garbage | cut | expire (exchange: the session ends)."""
+        """kind: timeout | 401 | 500 | garbage | cut | half (OpenCPS: a short page) | expire (exchange:
+        the session ends)."""
         self.faults.append([prefix, kind, times])
 
     def _fault_for(self, path: str):
@@ -139,6 +140,11 @@ def _handler(up: Upstream):
                 self.wfile.write(b'{"total": 3, "data": [{"dossierNo": "000.00.31.H29-2611')
                 self.wfile.flush()
                 self.close_connection = True
+            elif kind == "half":  # a page with half the items asked, the total unchanged
+                query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+                start, end = int(query.get("start", 0)), int(query.get("end", 15))
+                rows = [_public(d) for d in up.order[start : start + (end - start) // 2]]
+                self.answer(200, {"total": len(up.order), "data": rows})
             elif kind == "expire":
                 up.sessions.clear()
                 return False
