@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from central.api.auth import Caller, admin_caller
 from central.api.deps import Db
 from central.api.errors import ERROR_RESPONSES
+from central.api.ratings import EscapedJSONResponse
 from central.connectors.config import Connector
 from central.connectors.sources import BadItem, Item, exchange_item
 from central.connectors.sync import Context, PassResult, SyncFailed, to_row, write_page
@@ -66,6 +67,7 @@ def _item(raw) -> Item:
 @router.post(
     "/admin/dossiers",
     response_model=PushResult,
+    response_class=EscapedJSONResponse,  # an item's code echoed as sent may hold a lone surrogate
     summary="Push a batch of dossiers (import shape or DongBoHoSoMC shape); one result per item",
 )
 def push_dossiers(

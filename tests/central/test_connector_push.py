@@ -116,3 +116,17 @@ def test_push_never_fails_on_odd_items(storage_server, place, api_for):
     r = admin.post("/api/v1/admin/dossiers", {"dossiers": odd})
     assert r.status_code == 200, r.text
     assert all(x["status"] == "rejected" and x["reason"] for x in r.json()["results"]), r.text
+
+
+def test_push_echoes_an_odd_code_without_failing(storage_server, place, api_for):
+    """A lone surrogate (JSON "\\ud800") is no UTF-8: the answer escapes it instead of failing."""
+    admin = api_for(storage_server, storage_server.admin_token())
+    body = '{"dossiers": [{"code": "\\ud800-1", "status": 4}, {"MaHoSo": "\\udfff"}]}'
+    r = admin.session.post(
+        storage_server.url + "/api/v1/admin/dossiers",
+        data=body.encode(),
+        headers=admin.headers({"Content-Type": "application/json"}),
+        timeout=15,
+    )
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == ["rejected", "rejected"]
