@@ -65,3 +65,15 @@ def test_the_office_words_are_used_and_a_bad_file_is_named_by_check(synced, tmp_
     ini = write_config(tmp_path, "http://127.0.0.1:9", "x", extra="[kiosk]\nextra_words = bad.txt\n")
     code, out = check(ini, capsys)
     assert code == 1 and "extra_words" in out and "bad.txt line 1" in out
+
+
+def test_the_kiosk_builds_its_search_index_at_start_not_on_the_first_keystroke(synced):
+    from kiosk.__main__ import build_services
+    from kiosk.settings import load
+
+    cfg = load(synced)
+    assert build_services(cfg).catalogue._index is None  # the commands that only sync or search stay quick
+    warm = build_services(cfg, warm_search=True).catalogue
+    assert warm._index is not None and len(warm._index) == 68
+    index = warm._index
+    assert warm.search("khai sinh") and warm._index is index  # the first search uses it as it is
