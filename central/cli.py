@@ -365,8 +365,11 @@ def cmd_device_quarantined(args):
 
 def cmd_device_command(args):
     with _engine(args).begin() as conn:
-        if conn.execute(select(devices.c.id).where(devices.c.id == args.id)).first() is None:
+        device = conn.execute(select(devices.c.id, devices.c.revoked_at).where(devices.c.id == args.id)).first()
+        if device is None:
             raise CliError(f"no device with id {args.id}", 2)
+        if device.revoked_at is not None:
+            raise CliError(f"device {args.id} is revoked: it no longer connects, so no command reaches it", 2)
         conn.execute(insert(device_commands).values(device_id=args.id, name=args.name, created_at=utcnow()))
     print(f"command {args.name} queued for device {args.id} (delivered on its next heartbeat)")
 
@@ -522,6 +525,8 @@ def cmd_export_ratings(args):
             ) from None
 
     start, end = bound(args.from_, "from"), bound(args.to, "to")
+    if start and end and end < start:
+        raise CliError(f"--to {args.to} is before --from {args.from_}", 2)
     query = select(ratings).order_by(ratings.c.created_at, ratings.c.id)
     if args.office:
         query = query.where(ratings.c.office_code == args.office)

@@ -186,6 +186,12 @@ VIETNAMESE = [
             r": tệp \1 không phải CSV hay JSON; hãy lưu lại dạng CSV UTF-8 (trong Excel: Tệp, Lưu thành, "
             r"CSV UTF-8) hoặc JSON",
         ),
+        (
+            r": a file without an extension is neither CSV nor JSON; save it as CSV UTF-8 \(in Excel: File, "
+            r"Save As, CSV UTF-8\) or as JSON$",
+            r": tệp không có đuôi .csv hay .json; hãy lưu lại dạng CSV UTF-8 (trong Excel: Tệp, Lưu thành, "
+            r"CSV UTF-8) hoặc JSON",
+        ),
     ]
 ]
 
@@ -216,10 +222,10 @@ def read_records(path: Path, unwrap=None) -> list[tuple[str, dict]]:
     of records, raising BadInput; by default a list, or an object's 'items'/'data'/'result')."""
     name = path.name
     if path.suffix.lower() not in (".csv", ".json"):  # e.g. an Excel workbook, an export renamed .txt
-        kind = path.suffix.lower() or "extension-less"
+        kind = f"a {path.suffix.lower()} file" if path.suffix else "a file without an extension"
         raise ImportProblems(
             [
-                f"{name}: a {kind} file is neither CSV nor JSON; save it as CSV UTF-8 "
+                f"{name}: {kind} is neither CSV nor JSON; save it as CSV UTF-8 "
                 "(in Excel: File, Save As, CSV UTF-8) or as JSON"
             ]
         )

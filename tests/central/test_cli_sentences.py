@@ -53,6 +53,15 @@ def test_central_mistakes(tmp_path):
     assert run("central.cli", "--db", db, "office", "add", "XA-A", "Xã A", cwd=tmp_path).returncode == 0
     out = said(run("central.cli", "--db", db, "office", "add", "XA-A", "Xã A", cwd=tmp_path))
     assert "office XA-A already exists" in out
+    added = run("central.cli", "--db", db, "device", "add", "--kind", "kiosk", "--office", "XA-A", cwd=tmp_path)
+    device = added.stdout.split()[1]
+    assert run("central.cli", "--db", db, "device", "revoke", device, cwd=tmp_path).returncode == 0
+    out = said(run("central.cli", "--db", db, "device", "command", device, "sync_now", cwd=tmp_path))
+    assert f"device {device} is revoked" in out
+    out = said(
+        run("central.cli", "--db", db, "export", "ratings", "--from", "2026-12-01", "--to", "2026-11-01", cwd=tmp_path)
+    )
+    assert "--to 2026-11-01 is before --from 2026-12-01" in out
     out = said(run("central.cli", "--db", db, "export", "ratings", "--from", "yesterday", cwd=tmp_path))
     assert '--from: "yesterday" is not a day (YYYY-MM-DD' in out
 

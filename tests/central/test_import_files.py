@@ -66,10 +66,12 @@ def test_a_file_that_is_neither_csv_nor_json_is_refused_saying_how_to_save_it(sr
     path.write_bytes(content)
     proc = srv.run_cli("import", "dossiers", str(path))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    kind = path.suffix or "extension-less"
-    assert f"{name}: a {kind} file is neither CSV nor JSON; save it as CSV UTF-8" in proc.stderr
+    kind = f"a {path.suffix} file" if path.suffix else "a file without an extension"
+    assert f"{name}: {kind} is neither CSV nor JSON; save it as CSV UTF-8" in proc.stderr
     vietnamese = importers.in_vietnamese(proc.stderr.strip().splitlines()[-1])
-    assert f"tệp {kind} không phải CSV hay JSON" in vietnamese
+    assert (f"tệp {path.suffix} không phải CSV hay JSON" if path.suffix else "tệp không có đuôi .csv hay .json") in (
+        vietnamese
+    ), vietnamese
 
 
 def test_an_unknown_procedure_code_is_imported_with_a_warning_and_the_kiosk_names_the_code(srv, tmp_path):
