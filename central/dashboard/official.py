@@ -3,6 +3,7 @@ out like the form, the late-dossier list, and the complaints (phản ánh, kiế
 dossier. Every figure comes from central.bieu06 (the one classification of central.rules), exports
 in the form's layout with numbers as numbers."""
 
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,6 +17,7 @@ from central.dashboard.web import lang_of, office_list, render, texts, translato
 from central.storage.schema import dossiers
 from central.timeutil import to_wire, utcnow
 from motcua import dossier_code
+from motcua.officetime import OFFSET
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 KIND_NAMES = {
@@ -96,6 +98,10 @@ def bieu06_page(request: Request, _s: Session = Depends(page_admin)):
 
 @router.get("/late")
 def late_page(request: Request, _s: Session = Depends(page_admin)):
+    return _late_view(request)
+
+
+def _late_view(request: Request, notice: str | None = None, status: int = 200):
     period, chosen = _period(request)
     office = chosen["office"] or None
     fmt = request.query_params.get("format")
@@ -115,6 +121,10 @@ def late_page(request: Request, _s: Session = Depends(page_admin)):
     return render(
         request,
         "late.html",
+        status=status,
+        notice=notice,
+        today=(utcnow() + OFFSET).date().isoformat(),
+        back=request.url.query,
         rows=items,
         chosen=chosen,
         kind_names=KIND_NAMES,
@@ -200,3 +210,38 @@ def record_complaint(
     )
     office = request.query_params.get("office")
     return RedirectResponse("/admin/complaints" + (f"?{urlencode({'office': office})}" if office else ""), 303)
+
+
+@router.post("/late/apology")
+def record_apology(
+    request: Request,
+    csrf: str = Form(""),
+    code: str = Form("", max_length=200),
+    new_day: str = Form("", max_length=20),
+    back: str = Form("", max_length=500),
+    session: Session = Depends(page_admin),
+):
+    """Records that the letter of apology (Mẫu 04) was sent now, with its new appointment (office day,
+    17:00): the dossier stays judged against the appointment on its receipt."""
+    check_csrf(session, csrf)
+    t = translator(lang_of(request))
+    normal = dossier_code.normalise(code.strip()) if code.strip() else ""
+    try:
+        day = date.fromisoformat(new_day.strip())
+    except ValueError:
+        return _late_view(request, t("official.apology_bad_day", day=new_day), 422)
+    today = (utcnow() + OFFSET).date()
+    if not today <= day <= today + timedelta(days=366):
+        return _late_view(request, t("official.apology_bad_day", day=new_day), 422)
+    new_due = datetime.combine(day, time(17, 0)) - OFFSET
+    with request.app.state.engine.begin() as conn:
+        done = conn.execute(
+            update(dossiers).where(dossiers.c.code == normal).values(apology_at=utcnow(), extended_due_at=new_due)
+        ).rowcount
+    if not done:
+        return _late_view(request, t("official.complaint_no_dossier", code=normal), 404)
+    set_flash(
+        request.app.state.engine, session, *texts("official.apology_recorded", code=normal, day=f"{day:%d/%m/%Y}")
+    )
+    query = back if back and "\n" not in back and "//" not in back else ""
+    return RedirectResponse("/admin/late" + (f"?{query}" if query else ""), 303)

@@ -4,6 +4,9 @@ hand count of office XA-KIEMTRA (tests/support/kiemtra.py) and against the plain
 import io
 import re
 from html import unescape
+from urllib.parse import urlencode
+
+import requests
 
 from openpyxl import load_workbook
 from central.storage import make_engine
@@ -193,3 +196,37 @@ def test_5_4_estimate_and_late_list_equal_the_plain_recount_over_the_demo(dash):
                 assert listed == late, (first, last, office)
     finally:
         engine.dispose()
+
+
+def test_an_admin_records_the_apology_letter_of_a_late_open_dossier(dash):
+    """Mẫu 04 from the late list: the letter is recorded with its new appointment; the dossier stays
+    late (judged against its receipt's date) and the kiosk shows the new appointment."""
+    from datetime import date, timedelta
+
+    session = signed_in(dash.url, dash.admin, dash.password)
+    page = session.get(dash.url + "/admin/late", params=OCTOBER, timeout=15).text
+    assert f'id="apology-{code(4)}"' in page and f'id="apology-{code(2)}"' not in page  # D2 is finished
+    bad = session.post(
+        dash.url + "/admin/late/apology",
+        params=OCTOBER,
+        data={"csrf": csrf_of(page), "code": code(4), "new_day": "2020-01-01"},
+        timeout=15,
+    )
+    assert bad.status_code == 422 and "2020-01-01" in bad.text
+    day = date.today() + timedelta(days=5)
+    done = session.post(
+        dash.url + "/admin/late/apology",
+        data={"csrf": csrf_of(page), "code": code(4), "new_day": day.isoformat(), "back": urlencode(OCTOBER)},
+        timeout=15,
+    )
+    assert done.status_code == 200 and f"{day:%d/%m/%Y}" in done.text
+    row = done.text.split(f'id="late-{code(4)}"', 1)[1].split("</tr>", 1)[0]
+    assert "Đã có" in row and f"{day:%d/%m/%Y} 17:00" in row
+    view = requests.get(
+        dash.url + f"/api/v1/dossiers/{code(4)}",
+        headers={"Authorization": f"Bearer {dash.server.device_token('kiosk', OFFICE, None)}"},
+        timeout=15,
+    ).json()
+    assert view["apology"] is True and view["verdict"]["code"] == "late"
+    assert view["appointment_at"].startswith(day.isoformat())
+    assert "xin lỗi" in view["next_step"]
