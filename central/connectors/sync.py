@@ -315,7 +315,13 @@ def run_pass(engine, spec: Connector, renew=None, source=None) -> PassResult:
     return result
 
 
+def _storable(text: str) -> str:
+    """A source's words (an error message) as text every database stores: no NUL, no lone surrogate."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 def _failed(engine, spec: Connector, message: str):
+    message = _storable(message)
     log.warning("%s", message)
     stmt = (
         update(connectors)
@@ -339,7 +345,7 @@ def _succeeded(engine, spec: Connector, result: PassResult) -> None:
             updated=result.updated,
             unchanged=result.unchanged,
             skipped=result.skipped,
-            unknown_statuses=json.dumps(result.unknown, ensure_ascii=False) if result.unknown else None,
+            unknown_statuses=json.dumps(result.unknown) if result.unknown else None,  # ASCII: any status stores
         )
     )
     _write(engine, lambda conn: conn.execute(stmt))

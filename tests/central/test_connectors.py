@@ -380,3 +380,15 @@ def test_exchange_platform_lookup_and_an_expired_session(db, upstream, tmp_path)
             source.lookup("000.00.31.H29-261103-0099", None, None)
     finally:
         source.close()
+
+
+def test_odd_words_from_a_source_are_stored_as_text_every_database_takes(db, upstream, tmp_path):
+    spec = load_connectors(write_config(tmp_path, upstream, EXCHANGE_INI, token=up_mod.PASSWORD))[0]
+    upstream.fault("/auth", "weird")
+    with pytest.raises(SyncFailed) as failed:
+        run_pass(db, spec)
+    assert "error_code 9" in str(failed.value) and "\x00" not in state(db, "lgsp").last_error
+    opencps_spec = opencps(tmp_path, upstream)
+    upstream.put(opencps_dossier(1, status="l\u1ea1\ud800\x00"))
+    result = run_pass(db, opencps_spec)
+    assert result.skipped == 1 and status_rows(db)[-1]["unknown"] == result.unknown

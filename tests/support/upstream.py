@@ -111,7 +111,7 @@ def _handler(up: Upstream):
             pass
 
         def answer(self, status: int, body, raw: bytes | None = None):
-            data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
+            data = raw if raw is not None else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -145,6 +145,8 @@ def _handler(up: Upstream):
                 start, end = int(query.get("start", 0)), int(query.get("end", 15))
                 rows = [_public(d) for d in up.order[start : start + (end - start) // 2]]
                 self.answer(200, {"total": len(up.order), "data": rows})
+            elif kind == "weird":  # an error whose message holds a NUL and a lone surrogate
+                self.answer(200, None, raw=b'{"error_code": "9", "message": "sai\\u0000 \\ud800 m\\u1eadt kh\\u1ea9u"}')
             elif kind == "expire":
                 up.sessions.clear()
                 return False
