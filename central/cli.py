@@ -918,9 +918,14 @@ def _report_commands(sub) -> None:
     ):
         p = rep.add_parser(name, help=help_text)
         p.add_argument("--office", help="office code (default: all offices, the province)")
-        p.add_argument("--from", dest="from_", required=True, help="first day, YYYY-MM-DD (office time)")
-        p.add_argument("--to", required=True, help="last day, YYYY-MM-DD, included")
-        p.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        p.add_argument("--from", dest="from_", metavar="YYYY-MM-DD", required=True, help="first day (office time)")
+        p.add_argument("--to", metavar="YYYY-MM-DD", required=True, help="last day, included")
+        p.add_argument(
+            "--format",
+            choices=["json", "csv", "xlsx"],
+            default="json",
+            help="json (default), or the form's layout as csv or xlsx (write xlsx to a file: > bieu06.xlsx)",
+        )
         if name == "bieu06":
             p.add_argument("--recipient", help="Đơn vị nhận báo cáo, printed in the form's header")
         p.set_defaults(func=cmd_report)
