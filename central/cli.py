@@ -864,6 +864,8 @@ def cmd_report(args):
     """report bieu06|late: the figures an office sends upward (central.bieu06), on standard output."""
     from central import bieu06
 
+    if args.format == "xlsx" and sys.stdout.isatty():
+        raise CliError("--format xlsx writes a binary file: send it to a file, e.g. > bieu06.xlsx", 2)
     period = bieu06.period_of(day_from=args.from_, day_to=args.to)
     with _engine(args).connect() as conn:
         name = bieu06.office_name(conn, args.office)
