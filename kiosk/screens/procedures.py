@@ -50,6 +50,7 @@ class ProceduresScreen(KioskScreen):
     nothing_fits = BooleanProperty(False)  # a search found nothing: the "nothing fits" panel is shown
     asked_counter = BooleanProperty(False)  # the citizen chose "ask at the counter" on that panel
     none_text = StringProperty("")
+    search_hint = StringProperty("")  # the hint in the empty search field: the long one when it fits
 
     _open_query = ""  # the search under way (not ended yet), as typed
     _open_found = False  # whether it offered any procedure
@@ -72,6 +73,10 @@ class ProceduresScreen(KioskScreen):
         self.ids.results.bind(width=self._resize_trigger)
         self.ids.fields.bind(width=self._resize_trigger)
         theme.bind(font_scale=self._resize_trigger)
+        self._hint_trigger = Clock.create_trigger(self.fit_hint, 0)
+        self.ids.query.bind(width=self._hint_trigger, font_size=self._hint_trigger)
+        i18n.bind(lang=self._hint_trigger)
+        self.fit_hint()
 
     def on_nothing_fits(self, _, shown):
         if shown and self.none_panel.parent is None:
@@ -251,6 +256,17 @@ class ProceduresScreen(KioskScreen):
                 scroll = view.scroll_y
                 view.data = sized([dict(row) for row in view.data])
                 view.scroll_y = scroll
+
+    def fit_hint(self, *_):
+        """The search field's hint, shorter where the long one would be cut (large text, portrait)."""
+        from kivy.core.text import Label as CoreLabel
+
+        field = self.ids.query
+        long_hint = i18n.t("proc.search_hint", i18n.lang)
+        room = field.width - field.padding[0] - field.padding[2]
+        core = CoreLabel(font_size=field.font_size, font_name=field.font_name)
+        fits = room > 50 and core.get_extents(long_hint)[0] <= room
+        self.search_hint = long_hint if fits or room <= 50 else i18n.t("proc.search_hint_short", i18n.lang)
 
     def _all(self):
         items = []

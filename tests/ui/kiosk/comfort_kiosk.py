@@ -62,7 +62,16 @@ def cut_short(screen) -> list[str]:
     from kivy.core.text import Label as CoreLabel
     from kivy.uix.label import Label
 
+    from kivy.uix.textinput import TextInput
+
     problems = []
+    for field in screen.walk(restrict=True):
+        if isinstance(field, TextInput) and not field.text and field.hint_text and not _hidden(field):
+            core = CoreLabel(font_size=field.font_size, font_name=field.font_name)
+            width = core.get_extents(field.hint_text)[0]
+            room = field.width - field.padding[0] - field.padding[2]
+            if width > room + 1:
+                problems.append(f"hint cut: {field.hint_text[:60]!r} ({width:.0f} px in {room:.0f})")
     for label in screen.walk(restrict=True):
         if not isinstance(label, Label) or not label.text or label.opacity == 0 or label.width < 2:
             continue
@@ -242,6 +251,7 @@ class KioskComfortTest(KioskTestCase):
         self.start_kiosk()
         assert theme.font_scale == 1.3
         self.tap(self.ids("home")["procedures"])
+        self.check_nothing_cut("the empty search at 1.3")
         fields = self.ids()["fields"]
         residence = next(row for row in fields.data if "cư trú" in row["title"])
         self.tap(self.row_for(fields, code=residence["code"]))
