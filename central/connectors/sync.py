@@ -34,6 +34,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import portal
+from central.cleantext import storable
 from central.connectors.config import Connector
 from central.connectors.sources import BadItem, Item, SourceError, source_for
 from central.dossiers import store
@@ -203,7 +204,9 @@ def to_row(item: Item, ctx: Context, result: PassResult, now, source: str):
     digest = json.dumps([values, steps, item.source_id], sort_keys=True, default=str)
     values.update(
         source=source,
-        source_id=(item.source_id or None) and item.source_id[:128],
+        source_id=item.source_id
+        if item.source_id and len(item.source_id) <= 128 and storable(item.source_id)
+        else None,
         source_hash=hashlib.sha256(digest.encode()).hexdigest(),
         synced_at=now,
     )

@@ -392,3 +392,8 @@ def test_odd_words_from_a_source_are_stored_as_text_every_database_takes(db, ups
     upstream.put(opencps_dossier(1, status="l\u1ea1\ud800\x00"))
     result = run_pass(db, opencps_spec)
     assert result.skipped == 1 and status_rows(db)[-1]["unknown"] == result.unknown
+    odd_id = opencps_dossier(2, modified=datetime(2026, 11, 3))
+    odd_id["dossierId"] = "70002\x00"
+    upstream.put(odd_id)
+    assert run_pass(db, opencps_spec).added == 1
+    assert stored(db, "000.00.31.H29-261102-0002").source_id is None
