@@ -379,6 +379,9 @@ def test_csv_and_xlsx_have_the_form_layout_with_numbers(office_db, capsys):
         def write(self, _text):
             raise AssertionError("the workbook is written as bytes")
 
+        def isatty(self):
+            return False
+
     import sys
 
     real = sys.stdout
