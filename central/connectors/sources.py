@@ -9,6 +9,7 @@ one (the URL's query holds only paging, codes and times).
 """
 
 import json
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -200,12 +201,12 @@ class OpenCPS(Source):
                 return found
             source_id = found.source_id
         if secret is None:
-            url = f"{self.spec.url}{OPENCPS_BASE}/dossiers/{source_id}"
+            url = f"{self.spec.url}{OPENCPS_BASE}/dossiers/{quote(str(source_id), safe='')}"
             _, body = self.call("GET", url, headers=self.headers(), timeout=timeout, ok=(200, 404))
             if not isinstance(body, dict) or not body.get("dossierNo"):
                 raise NotFound(code)
             return self.item(body)
-        url = f"{self.spec.url}{OPENCPS_BASE}/dossiers/{source_id}"
+        url = f"{self.spec.url}{OPENCPS_BASE}/dossiers/{quote(str(source_id), safe='')}"
         status, body = self.call(
             "GET", url, headers=self.headers(secretCode=secret), timeout=timeout, ok=(200, 203, 404)
         )
@@ -220,7 +221,7 @@ class OpenCPS(Source):
     def steps(self, source_id: str, timeout: float) -> list[dict]:
         """The step history from /dossierlogs/{id}/logs: PROCESS_TYPE entries in time order, each
         step lasting until the next began. Only the step's name, never who did it."""
-        url = f"{self.spec.url}{OPENCPS_BASE}/dossierlogs/{source_id}/logs"
+        url = f"{self.spec.url}{OPENCPS_BASE}/dossierlogs/{quote(str(source_id), safe='')}/logs"
         _, body = self.call("GET", url, headers=self.headers(), timeout=timeout)
         entries = body.get("data") if isinstance(body, dict) else body
         if not isinstance(entries, list):
