@@ -9,9 +9,9 @@ one (the URL's query holds only paging, codes and times).
 """
 
 import json
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 import requests
 
