@@ -188,3 +188,24 @@ def test_a_one_word_holder_name_is_masked_too(storage_server, kiosk, tmp_path):
         for word in ("Tám", "NGUYEN", "đào", "Đào"):
             assert word not in r.text
     assert shown == {"0001": "T.", "0002": "N.", "0003": "Đ.", "0004": "Lý T."}
+
+
+def test_the_kiosk_shows_the_verdict_the_reports_count(storage_server, office, kiosk, tmp_path):
+    """A finished dossier without an appointment is judged by its procedure's maximum time at import
+    (1.001193: one working day); the kiosk shows that stored verdict, not a second judgement."""
+    storage_server.cli("import", "procedures", "assets/sample/procedures.json")
+    now = datetime.now(VN).replace(microsecond=0)
+    record = {
+        "office": office,
+        "code": f"{office}-251105-0001",
+        "procedure_code": "1.001193",
+        "holder_name": "Lê Thị Hoa",
+        "status": 10,
+        "received_at": iso(now - timedelta(days=20)),
+        "finished_at": iso(now - timedelta(days=10)),
+    }
+    path = tmp_path / "undated.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    storage_server.cli("import", "dossiers", str(path))
+    view = kiosk.get(f"/api/v1/dossiers/{record['code']}").json()
+    assert view["due_at"] is None and view["verdict"] == {"code": "late", "label": "Quá hạn", "label_en": "Overdue"}
