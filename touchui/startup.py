@@ -9,9 +9,11 @@ settings panel); the service manager's SIGTERM is not a person, so it always sto
 import logging
 import os
 import signal
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+HUNG_SECONDS = 3.0
 
 # Kivy looks for a cut buffer (X11 middle-click paste, through the xclip or xsel programs) the
 # first time a text field is used, and when neither program is installed it logs a CRITICAL line
@@ -50,8 +52,10 @@ def prepare(data_dir) -> Path:
 def stop_on_signals(app, signals=(signal.SIGTERM, signal.SIGINT)):
     """Stop `app` cleanly (its on_stop runs, the process exits normally) on SIGTERM or Ctrl+C.
 
-    The stop happens on the next frame of the UI loop. A second signal while that stop is still
-    pending (a hung loop) ends the process at once, as the signal would have without this handler.
+    The stop happens on the next frame of the UI loop. Another signal soon after is the same
+    request (Ctrl+C in a terminal reaches the app and the demo that forwards it); one more than
+    `HUNG_SECONDS` later, with the stop still pending (a hung loop), ends the process at once, as
+    the signal would have without this handler.
     """
     from kivy.clock import Clock
 
@@ -60,17 +64,27 @@ def stop_on_signals(app, signals=(signal.SIGTERM, signal.SIGINT)):
     def handle(signum, _frame):
         name = signal.Signals(signum).name
         if pending:
-            log.warning("%s again: stopping now", name)
+            if time.monotonic() - pending[0] < HUNG_SECONDS:
+                return
+            log.warning("%s again, the app has not stopped: stopping now", name)
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
         log.info("%s: stopping", name)
-        pending.append(signum)
+        pending.append(time.monotonic())
         lockdown = getattr(app, "lockdown", None)
         if lockdown is not None:
             lockdown.allow_exit()
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
+    def stopping(*_):
+        # The app is leaving: a signal now (the demo forwarding Ctrl+C) has nothing left to stop, and
+        # Python puts back the default handlers while the process ends, so it would kill the process
+        # half-way through its clean exit. Ignored handlers are left alone.
+        for signum in signals:
+            signal.signal(signum, signal.SIG_IGN)
+
     for signum in signals:
         signal.signal(signum, handle)
+    app.bind(on_stop=stopping)
     return handle
