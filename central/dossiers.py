@@ -108,6 +108,9 @@ _DOSSIER_COLUMNS = (
     "secret_hash",
     "extended_due_at",
     "apology_at",
+    "channel",
+    "verdict",  # the stored verdict of a dossier that reached its end (fields' status-6 setting, maximum time)
+    "verdict_rule",
     "source",  # the connector it came from, when read from a province's system (live lookups)
     "source_id",
     "synced_at",
@@ -152,7 +155,11 @@ def public_view(row, office, steps, *, with_steps: bool) -> dict:
     advice = rules.NEXT_STEP.get(row.status)
     if verdict.late and verdict.finished_at is None:
         advice = rules.LATE_ADVICE  # never "come back on the appointment date" once it has passed
-    words = rules.VERDICT_LABELS.get(verdict.verdict) if verdict.accepted else None
+    code = verdict.verdict
+    stored = getattr(row, "verdict", None)
+    if stored and verdict.finished_at is not None and getattr(row, "verdict_rule", None) == rules.RULE_VERSION:
+        code = stored  # one verdict per dossier: the one the reports count
+    words = rules.VERDICT_LABELS.get(code) if verdict.accepted else None
     extended = getattr(row, "extended_due_at", None)
     view = {
         "code": row.code,
@@ -166,7 +173,7 @@ def public_view(row, office, steps, *, with_steps: bool) -> dict:
         "late": verdict.late,
         # REPORTING.md's verdict in Biểu 06's words (None for a dossier not accepted), the current
         # appointment (after an apology letter's new date), and whether that letter was issued
-        "verdict": {"code": verdict.verdict, "label": words[0], "label_en": words[1]} if words else None,
+        "verdict": {"code": code, "label": words[0], "label_en": words[1]} if words else None,
         "extended_due_at": to_wire(extended),
         "appointment_at": to_wire(extended or row.due_at),
         "apology": getattr(row, "apology_at", None) is not None,
