@@ -40,3 +40,12 @@ def test_officers_in_vietnamese_order(dash, browser, sort):
     assert len(shown) >= 5 and set(shown) <= set(OFFICERS), shown
     expected = [n for n in OFFICERS if n in shown]
     assert shown == (expected[::-1] if "desc" in sort else expected)
+
+
+def test_the_office_selector_is_in_vietnamese_order(dash, browser):
+    dash.server.cli("office", "add", "A-DAKO", "Trung tâm Phục vụ hành chính công xã Đắk Ơ")
+    browser.get(f"{dash.url}/admin/overview")
+    names = [o.text for o in browser.find_elements("css selector", "#office option")][1:]  # after "all offices"
+    shown = [n.rsplit("công ", 1)[-1] for n in names]
+    expected = ["phường Tân Định", "xã Đắk Ơ", "xã Kiểm Tra", "xã Phước Long"]  # code order puts Đắk Ơ first
+    assert [s for s in shown if s in expected] == expected, shown
