@@ -152,7 +152,9 @@ def prepare(db_url: str, url: str, layout: dict | None = None) -> dict:
         "[display]\nfullscreen = no\nkiosk_mode = no\nwidth = {width}\nheight = {height}\n\n[admin]\npin = 2468\n"
     )
     kiosk_ini = write_device_files(
-        "kiosk", kiosk_token, common.format(name="kiosk", width=layout["kiosk"][0], height=layout["kiosk"][1])
+        "kiosk",
+        kiosk_token,
+        common.format(name="kiosk", width=layout["kiosk"][0], height=layout["kiosk"][1]) + DEMO_HELP,
     )
     rating_ini = write_device_files(
         "rating",
@@ -161,6 +163,14 @@ def prepare(db_url: str, url: str, layout: dict | None = None) -> dict:
         + "\n[rating]\ncounter = 1\n",
     )
     return {"password": password, "kiosk_ini": kiosk_ini, "rating_ini": rating_ini}
+
+
+# What the demo kiosk's help screen says about its office ([help] in kiosk.ini).
+DEMO_HELP = (
+    "\n[help]\nopening_hours = Sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ 00, thứ Hai đến thứ Sáu"
+    " | Sáng thứ Bảy: tiếp nhận hồ sơ\naddress = Số 1 đường Trần Hưng Đạo, xã Phước Long\n"
+    "hotline = 0291 3 870 123\n"
+)
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
