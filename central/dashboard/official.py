@@ -15,6 +15,7 @@ from central.api.deps import database
 from central.dashboard.auth import Session, check_csrf, page_admin, set_flash
 from central.dashboard.web import lang_of, office_list, render, texts, translator
 from central.storage.schema import dossiers
+from central.storage.verdicts import fee_pause_fields
 from central.timeutil import to_wire, utcnow
 from motcua import dossier_code
 from motcua.officetime import OFFSET
@@ -70,6 +71,7 @@ def bieu06_page(request: Request, _s: Session = Depends(page_admin)):
         name = bieu06.office_name(conn, office)
         data = bieu06.report(conn, office, period)
         offices = office_list(conn)
+        pausing = sorted(fee_pause_fields(conn))
     label = name or translator("vi")("common.all_offices")
     stem = f"bieu06-{office or 'tat-ca'}-{period.first}-{period.last}"
     if fmt == "csv":
@@ -92,6 +94,7 @@ def bieu06_page(request: Request, _s: Session = Depends(page_admin)):
         office=chosen["office"],
         period_label=period.label(lang_of(request)),
         period_vi=period.label("vi"),
+        pausing=pausing,
         years=list(range(utcnow().year, utcnow().year - 6, -1)),
     )
 

@@ -39,6 +39,7 @@ def test_bieu06_page_is_the_hand_count_and_exports_the_same_numbers(dash):
     ):
         assert line in html
     assert "Số hồ sơ nhận giải quyết" in html and "Số hồ sơ đang giải quyết" in html
+    assert "được tính vào thời hạn ở mọi lĩnh vực" in html.split('id="fee-pause"', 1)[1][:300]
     # kiemtra.py by hand: received D1-D6 + D9 carried over; finished D1 D6 early, D3 on time, D2 D9 late;
     # open D4 late, D5 in time; D7 refused at the counter and D8 (September) not counted
     assert _cells(html, "bieu06-total") == {
