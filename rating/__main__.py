@@ -51,12 +51,29 @@ def cmd_status(cfg) -> int:
         return 0
     status = Outbox.open(path).status()
     print(f"pending: {status['pending']}")
-    print(f"oldest pending age: {status['oldest_pending_age_s'] or 0} s")
+    print(f"oldest pending age: {_duration(status['oldest_pending_age_s'] or 0)}")
     print(f"quarantined: {status['quarantined']}")
     print(f"sent: {status.get('sent', 0)}")
     print(f"last sync: {status['last_success_at'] or 'never'}")
-    print(f"last error: {status['last_error'] or 'none'}")
+    error = status["last_error"]
+    if error:
+        from rating.advice import error_advice
+
+        print(f"last error: {error_advice(error, cfg.server.url, 'en')}")
+        print(f"  technical detail (for IT): {error}")
+    else:
+        print("last error: none")
     return 0
+
+
+def _duration(seconds: float) -> str:
+    """An age as people say it: 45 s, 20 min, 3 h 5 min."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def run_app(cfg) -> int:

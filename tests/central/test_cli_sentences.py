@@ -113,3 +113,7 @@ def test_a_sync_that_fails_says_why_in_a_sentence(app, tmp_path):
     out = said(run(app, "sync", "--config", "device.ini", cwd=tmp_path))
     assert f"127.0.0.1:{port}" in out and "{'" not in out, out
     assert "cannot reach the server" in out.lower(), out
+    if app == "rating":  # and the status says it in a sentence first (the raw error follows, labelled for IT)
+        status = run(app, "status", "--config", "device.ini", cwd=tmp_path).stdout
+        assert f"last error: Cannot reach the server (127.0.0.1:{port})" in status, status
+        assert re.search(r"^oldest pending age: \d+ (s|min)$", status, re.M), status
