@@ -3,7 +3,7 @@ the secret-gated detail."""
 
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -32,13 +32,16 @@ def store(conn: Connection, rows, *, replace: bool = True) -> tuple[int, int]:
     added, changed, steps_rows = [], [], []
     pausing = pausing_procedures(conn)
     methods = procedure_methods(conn, {v.get("procedure_code") for v, _ in rows if v.get("due_at") is None})
+    # the verdict columns this database has (a database not yet upgraded lacks the newer ones)
+    present = {c["name"] for c in inspect(conn).get_columns("dossiers")}
     for values, steps in rows:
         code = values["code"]
         if code in stored and not replace:
             continue
         steps = [dict(step, dossier_code=code, position=step.get("position", n)) for n, step in enumerate(steps, 1)]
         pause, limit = values.get("procedure_code") in pausing, max_time_of(values, methods)
-        values = dict(values, **verdict_columns(values, steps, pause, limit))
+        judged = verdict_columns(values, steps, pause, limit)
+        values = dict(values, **{k: v for k, v in judged.items() if k in present})
         values.setdefault("updated_at", now)
         (changed if code in stored else added).append(values)
         steps_rows += steps
