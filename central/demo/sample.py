@@ -194,7 +194,7 @@ PHONE_PREFIXES = [
     "092",
 ]
 # What citizens write. The tablet asks for a comment only on the reasons screen, which follows a
-# negative level (motcua.scale.is_negative: "Không hài lòng" on 3 levels), so every comment is a complaint:
+# negative level (motcua.scale.is_negative: the lowest of 3 levels), so every comment is a complaint:
 # about the first reason ticked, or about something else ("khac").
 COMMENTS = {
     "thai_do": ["Cán bộ nói chuyện cộc lốc, không vui vẻ.", "Thái độ chưa niềm nở, hỏi thêm thì bị gắt."],
