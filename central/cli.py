@@ -7,14 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from central import security
 from central.errors import BadInput
 from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
-from central.storage.schema import COMMANDS, admin_tokens, admins, device_commands, devices, offices, ratings
+from central.storage.schema import COMMANDS, admin_tokens, admins, device_commands, devices, offices, ratings, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
 from motcua.config import ConfigError
 from motcua.devicemark import mark_of_hash
@@ -382,6 +382,82 @@ def cmd_office_add(args):
             unit = f" or an office with unit code {args.unit_code}" if args.unit_code else ""
             raise CliError(f"office {args.code}{unit} already exists", 2) from None
     print(f"office {args.code} added")
+
+
+def _print_rows(args, columns: list[str], rows: list[dict]) -> None:
+    """A list for people (aligned columns, "-" for nothing) or, with --format json, for scripts."""
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    cells = [columns] + [["-" if r[c] is None or r[c] == "" else str(r[c]) for c in columns] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
+    for row in cells:
+        print("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: a combining tone mark (decomposed Vietnamese) takes none."""
+    import unicodedata
+
+    return sum(1 for ch in text if not unicodedata.combining(ch))
+
+
+def cmd_office_list(args):
+    from motcua.text import sort_key
+
+    with _engine(args).connect() as conn:
+        found = conn.execute(select(offices.c.code, offices.c.name, offices.c.unit_code)).all()
+        counts = dict(
+            conn.execute(
+                select(staff.c.office_code, func.count()).where(staff.c.active.is_(True)).group_by(staff.c.office_code)
+            ).all()
+        )
+    found = sorted(found, key=lambda r: (sort_key(r.name or r.code), r.code))
+    rows = [{"code": r.code, "name": r.name, "unit_code": r.unit_code, "staff": counts.get(r.code, 0)} for r in found]
+    _print_rows(args, ["code", "name", "unit_code", "staff"], rows)
+
+
+def cmd_staff_list(args):
+    """The officers (of one office), by office then name in Vietnamese order; `id` is the staff_id of
+    rating.ini. PINs are never shown, only whether one is set."""
+    from central.devices import office_exists
+    from motcua.text import sort_key
+
+    query = select(
+        staff.c.id,
+        staff.c.office_code,
+        offices.c.name.label("office_name"),
+        staff.c.counter,
+        staff.c.name,
+        staff.c.title,
+        staff.c.active,
+        staff.c.pin_hash.isnot(None).label("has_pin"),
+        staff.c.photo.isnot(None).label("has_photo"),
+    ).join(offices, offices.c.code == staff.c.office_code)
+    with _engine(args).connect() as conn:
+        if args.office is not None:
+            office_exists(conn, args.office)
+            query = query.where(staff.c.office_code == args.office)
+        found = conn.execute(query).all()
+    found = sorted(found, key=lambda r: (sort_key(r.office_name), r.office_code, sort_key(r.name), r.id))
+    rows = [
+        {
+            "id": r.id,
+            "office": r.office_code,
+            "counter": r.counter,
+            "name": r.name,
+            "title": r.title,
+            "state": "active" if r.active else "inactive",
+            "pin": bool(r.has_pin),
+            "photo": bool(r.has_photo),
+        }
+        for r in found
+    ]
+    if args.format == "json":
+        _print_rows(args, [], rows)
+        return
+    shown = [{**r, "pin": "yes" if r["pin"] else "no", "photo": "yes" if r["photo"] else "no"} for r in rows]
+    _print_rows(args, ["id", "office", "counter", "name", "title", "state", "pin", "photo"], shown)
 
 
 def cmd_staff_add(args):
@@ -764,8 +840,21 @@ def _people_commands(sub) -> None:
     p.add_argument("name")
     p.add_argument("--unit-code", help="unit code that prefixes its dossier codes, e.g. 000.00.31.H29")
     p.set_defaults(func=cmd_office_add)
+    p = off.add_parser("list", help="offices in Vietnamese alphabetical order, with their codes and active officers")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: for scripts")
+    p.set_defaults(func=cmd_office_list)
 
     st = sub.add_parser("staff", help="officers").add_subparsers(dest="staff_cmd", required=True)
+    p = st.add_parser(
+        "list",
+        help="officers with their ids (the staff_id of rating.ini), by office and name; no PINs",
+        description="Lists officers by office, then name in Vietnamese alphabetical order. The id "
+        "column is what a rating tablet's config asks for ([rating] staff_id). PINs are never "
+        "shown, only whether one is set.",
+    )
+    p.add_argument("--office", help="only the officers of this office (its code)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: for scripts")
+    p.set_defaults(func=cmd_staff_list)
     p = st.add_parser("add", help="add an officer (prints the new id last)")
     p.add_argument("--office", required=True)
     p.add_argument("--name", required=True)
