@@ -982,6 +982,28 @@ def cmd_report(args):
             sys.stdout.buffer.write(xlsx_bytes(rows, "Hồ sơ quá hạn", widths={"A": 28, "B": 48, "C": 24}))
 
 
+def cmd_report_votes(args):
+    """report votes: the month's ratings as OpenCPS's /Vote/UpdateVote body (central.legal)."""
+    from central import bieu06, legal
+
+    with _engine(args).connect() as conn:
+        name = bieu06.office_name(conn, args.office) if args.office else ""
+        try:
+            data = legal.votes(conn, args.month, args.office, name or "")
+        except BadInput as err:
+            raise CliError(str(err), 2) from None
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+    if args.push:
+        from central import upward
+
+        settings = upward.load(getattr(args, "config", None))
+        with _engine(args).begin() as conn:
+            outcome = upward.push_month(conn, settings, args.month, args.office)
+        print(f"push: {outcome}", file=sys.stderr)
+        if not outcome.startswith("sent"):
+            raise CliError(f"push not done yet: {outcome}", 1)
+
+
 def cmd_fee_pause(args):
     from central.storage import verdicts
 
@@ -1020,6 +1042,20 @@ def _report_commands(sub) -> None:
         if name == "bieu06":
             p.add_argument("--recipient", help="Đơn vị nhận báo cáo, printed in the form's header")
         p.set_defaults(func=cmd_report)
+    p = rep.add_parser(
+        "votes",
+        help="a month's rating aggregate in the shape OpenCPS sends to a province's exchange platform "
+        "(/Vote/UpdateVote): TotalVoted and PercentVeryGood / PercentGood / PercentBad, per question",
+    )
+    p.add_argument("--month", metavar="YYYY-MM", required=True, help="the month (office time)")
+    p.add_argument("--office", help="office code (default: all offices)")
+    p.add_argument("--format", choices=["json"], default="json", help="json (the only one)")
+    p.add_argument(
+        "--push",
+        action="store_true",
+        help="also send it to [upward] url (OAuth2 client credentials); on failure it is kept and retried",
+    )
+    p.set_defaults(func=cmd_report_votes)
     p = rep.add_parser(
         "fee-pause",
         help="fields (lĩnh vực codes) where status 6 (nghĩa vụ tài chính) pauses the clock; "

@@ -178,7 +178,48 @@ PORTAL = Section(
         ),
     ],
 )
-SCHEMA = Schema([SERVER, PORTAL, *CONNECTOR_SECTIONS], owner="central", title="central server")
+UPWARD = Section(
+    "upward",
+    "Sending the month's rating aggregate to the province's exchange platform (LGSP), in the shape "
+    "OpenCPS sends to `/Vote/UpdateVote` (`motcua-central report votes`). Off while url is empty.",
+    [
+        Key(
+            "url",
+            "str",
+            "",
+            "The platform's base address, e.g. https://lgsp.tinh.gov.vn/api; the aggregate is POSTed "
+            "to {url}/Vote/UpdateVote. Empty: nothing is sent (the export still works).",
+            shape="an http(s) URL or empty",
+        ),
+        Key("token_url", "str", "", "The OAuth2 token endpoint; empty = {url}/token.", shape="an http(s) URL or empty"),
+        Key("client_id", "str", "", "The OAuth2 client id the province issued."),
+        Key(
+            "client_secret_file",
+            "path",
+            None,
+            "The OAuth2 client secret, alone in a file only the server's user may read (chmod 600). Never logged.",
+        ),
+        Key("office", "str", "", "Only this office's ratings (an office code); empty = all offices."),
+        Key("timeout_seconds", "seconds", 20, "Seconds one request to the platform may take.", min=1, max=300),
+        Key(
+            "retry_minutes",
+            "int",
+            30,
+            "Minutes before a failed push is tried again (serve tries every month not yet sent).",
+            min=1,
+            max=1440,
+        ),
+        Key(
+            "custom_reason_labels",
+            "str",
+            "",
+            "Labels of the office's own reason codes for the dashboard, as code=Nhãn separated by |, "
+            "e.g. 'phi_cao=Phí cao|xe=Không có chỗ để xe'. A code without one shows as "
+            "'Lý do riêng của văn phòng: CODE'.",
+        ),
+    ],
+)
+SCHEMA = Schema([SERVER, PORTAL, UPWARD, *CONNECTOR_SECTIONS], owner="central", title="central server")
 
 
 def from_environment(name: str):

@@ -344,3 +344,18 @@ connectors = Table(
     Column("skipped", Integer, nullable=False, server_default="0"),
     Column("unknown_statuses", Text),  # JSON {source status: {count, example code}} of the last pass
 )
+
+# One row per month (and office, "" for all) of the rating aggregate sent upward (central.upward,
+# migration 0017): the body last built, whether the platform took it, the next try after a failure.
+upward_pushes = Table(
+    "upward_pushes",
+    metadata,
+    Column("month", String(7), primary_key=True),  # YYYY-MM
+    Column("office_code", String(64), primary_key=True),  # "" = all offices
+    Column("body", Text, nullable=False),  # the JSON sent (aggregates only, nothing personal)
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_attempt_at", DateTime),
+    Column("sent_at", DateTime),  # set once the platform accepted it
+    Column("next_try_at", DateTime),  # None once sent
+    Column("last_error", Text),  # names the URL and the cause; never the secret or the token
+)
