@@ -183,7 +183,8 @@ def test_staff_added_with_photo_then_moved_to_another_counter(dash):
         },
     )
     assert r.status_code == 200 and "Đã lưu" in r.text
-    staff_id = int(re.search(r'<tr id="staff-(\d+)"[^>]*>\s*<td><img[^>]*alt="Đỗ Thị Hạnh"', r.text).group(1))
+    row = re.search(r'<tr id="staff-(\d+)"[^>]*>\s*<td[^>]*>\d+</td>\s*<td><img[^>]*alt="Đỗ Thị Hạnh"', r.text)
+    staff_id = int(row.group(1))
     assert session.get(f"{dash.url}/admin/staff/{staff_id}/photo", timeout=15).content == png
     wrong = session.post(
         dash.url + "/admin/staff/save",

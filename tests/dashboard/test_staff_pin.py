@@ -30,7 +30,9 @@ def test_staff_form_sets_keeps_and_resets_a_pin(dash):
     added = session.post(dash.url + "/admin/staff/save", data=dict(form, pin="2580"), timeout=15)
     assert added.status_code == 200 and "Đã lưu" in added.text
     staff_id = int(
-        re.search(r'<tr id="staff-(\d+)"[^>]*>\s*<td>[^<]*</td>\s*<td>Ngô Thị Mai</td>', added.text).group(1)
+        re.search(
+            r'<tr id="staff-(\d+)"[^>]*>\s*<td[^>]*>\d+</td>\s*<td>[^<]*</td>\s*<td>Ngô Thị Mai</td>', added.text
+        ).group(1)
     )
     assert check_pin("2580", _pin_hash(dash, staff_id))
     assert "2580" not in session.get(f"{dash.url}/admin/staff?edit={staff_id}", timeout=15).text
