@@ -206,6 +206,11 @@ COMMENTS = {
     ],
     "tre_hen": ["Hẹn trả kết quả nhưng đến nơi vẫn chưa có.", "Quá ngày hẹn hai hôm mới có kết quả."],
     "di_lai_nhieu_lan": ["Phải đi lại ba lần mới nộp được hồ sơ.", "Lần nào đến cũng bị báo thiếu một giấy khác."],
+    "den_nhieu_noi": ["Phải sang cả công an xã rồi mới quay lại đây nộp được.", "Bị chỉ đi hai nơi khác để xin giấy."],
+    "khong_niem_yet": [
+        "Không thấy bảng niêm yết mức lệ phí ở đâu.",
+        "Hỏi mới biết phải nộp lệ phí, trên bảng không ghi.",
+    ],
     "nhung_nhieu": ["Cán bộ gợi ý nộp thêm tiền để làm nhanh.", "Bị làm khó, hẹn tới hẹn lui."],
     "khac": [
         "Phòng chờ nóng, không đủ ghế ngồi.",
