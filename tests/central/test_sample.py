@@ -386,3 +386,11 @@ def test_the_catalogue_has_what_citizens_ask_for_most_and_no_hand_written_keywor
     for p in procedures[22:]:
         assert p["keywords"] == [], p["code"]
         assert p["isSample"] and {"executionMethods.processingTime", "executionMethods.fees"} <= set(p["sampleFields"])
+
+
+def test_every_standard_reason_has_demo_comments():
+    """seed-demo picks a comment by the first reason ticked: a standard reason without comments stops it."""
+    from motcua import scale
+
+    assert set(scale.STANDARD_REASONS) <= set(sample.COMMENTS)
+    assert all(sample.COMMENTS[code] for code in scale.STANDARD_REASONS)
