@@ -87,6 +87,7 @@ def cmd_serve(args):
         )
         return
     app = create_app(db, settings, connectors)
+    _with_upward(app, whole, pusher=True)
     uvicorn.run(
         app,
         loop=LOOP,
@@ -116,7 +117,20 @@ def app_for_worker():
         settings, connectors = whole.server, connectors_of(whole)
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
-    return create_app(os.environ["MOTCUA_SERVE_DB"], settings, connectors)
+    # the push upward runs in single-process serve only, so a month is never sent by two workers at once
+    return _with_upward(create_app(os.environ["MOTCUA_SERVE_DB"], settings, connectors), whole, pusher=False)
+
+
+def _with_upward(app, whole, pusher: bool):
+    """[upward] of central.ini on the app (the dashboard's labels and push state) and, when `pusher`
+    and a url is set, the background push of each month's rating aggregate (central.upward)."""
+    from central import upward
+
+    app.state.upward_section = whole.upward
+    app.state.upward = upward.from_config(whole)  # a ConfigError (secret file mode...) stops serve
+    if pusher and app.state.upward is not None:
+        app.state.upward_pusher = upward.Pusher(app.state.engine, app.state.upward).start()
+    return app
 
 
 TOKEN_WORDS = ("list", "revoke")  # `admin token WORD ...`; no admin may be named so

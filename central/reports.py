@@ -19,6 +19,7 @@ from central import rules, stats
 from central.errors import BadInput
 from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
+from motcua import scale
 from motcua.officetime import OFFSET
 from motcua.text import hide_phones, sort_key
 
@@ -399,8 +400,9 @@ def _top_reasons(reasons: Counter) -> list[dict]:
     return [
         {
             "code": c,
-            "label": rules.REASON_LABELS.get(c, (c, c))[0],
-            "label_en": rules.REASON_LABELS.get(c, (c, c))[1],
+            "label": scale.reason_name(c, "vi"),
+            "label_en": scale.reason_name(c, "en"),
+            "criterion": scale.reason_criterion(c),
             "count": n,
         }
         for c, n in top

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from central.api.errors import bad_input_response
-from central.dashboard import official
+from central.dashboard import legal_pages, official
 from central.dashboard import accounts, callback_pages, connector_pages, manage, pages, searches, too_large
 from central.dashboard.auth import BadCsrf, LoginBrake, NeedLogin
 from central.dashboard.web import STATIC, lang_of, render, translator
@@ -23,6 +23,7 @@ def install(app: FastAPI) -> None:
     app.include_router(connector_pages.router)
     app.include_router(accounts.router)
     app.include_router(official.router)
+    app.include_router(legal_pages.router)
     too_large.install(app)
 
     @app.exception_handler(NeedLogin)

@@ -1,0 +1,80 @@
+"""The dashboard's satisfaction page in the legal frame (issue 15, item 6), on the real server, against
+the hand count of office XA-KIEMTRA (tests/support/kiemtra.py), and in headless Chromium.
+
+October 2025 at XA-KIEMTRA: 7 ratings on the 3-level scale, scores 3, 1, 2, 2, 1, 3, 3: Rất hài lòng
+3 (42.9%), Hài lòng 2 (28.6%), Không hài lòng 2 (28.6%). Reasons ticked: thai_do once (criterion 7),
+cho_lau twice and huong_dan once (tied to no criterion).
+"""
+
+import json
+import re
+from html import unescape
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.support.dash_browser import make_driver, screenshot, sign_in
+from tests.support.dash_web import pct, signed_in
+from tests.support.kiemtra import OFFICE
+
+OCTOBER = {"office": OFFICE, "kind": "month", "year": "2025", "n": "10"}
+
+
+def _row_text(html: str, row_id: str) -> str:
+    row = html.split(f'id="{row_id}"', 1)[1].split(">", 1)[1].split("</tr>", 1)[0]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", row))).strip()
+
+
+def test_section_ii_and_reasons_by_criterion_are_the_hand_count(dash):
+    s = signed_in(dash.url, dash.admin, dash.password)
+    r = s.get(dash.url + "/admin/satisfaction", params=OCTOBER, timeout=15)
+    assert r.status_code == 200, r.text[:500]
+    html = r.text
+    total = _row_text(html, "levels-total")
+    assert total.split()[:3] == ["Cả", "kỳ", "7"]
+    for rate in (2 / 7, 2 / 7, 3 / 7):  # không hài lòng, hài lòng, rất hài lòng, in that order
+        assert pct(rate) in total
+    assert total.index(pct(2 / 7)) < total.index(pct(3 / 7))
+    assert "Thái độ chưa tốt (1)" in _row_text(html, "criterion-7")
+    none = _row_text(html, "criterion-none")
+    assert "Phải chờ lâu (2)" in none and "Hướng dẫn chưa rõ (1)" in none
+    assert _row_text(html, "criterion-1").split()[-2:] == ["0", "—"]
+    assert not re.search(r"Mức \d", html) and "thai_do" not in html and "cho_lau" not in html
+    assert 'href="/admin/satisfaction"' in html  # in the navigation
+    assert 'id="upward-off"' in html and 'id="no-pushes"' in html
+    data = s.get(dash.url + "/admin/satisfaction", params={**OCTOBER, "format": "json"}, timeout=15).json()
+    assert data["levels"]["counts"] == {"khong_hai_long": 2, "hai_long": 2, "rat_hai_long": 3}
+    assert json.dumps(data["criteria"][6]["reasons"], ensure_ascii=False).count("Thái độ chưa tốt") == 1
+    en = s.get(dash.url + "/admin/satisfaction", params={**OCTOBER, "lang": "en"}, timeout=15).text
+    assert "Whole period" in en and "Unfriendly attitude (1)" in _row_text(en, "criterion-7")
+    s.get(dash.url + "/admin/satisfaction", params={"lang": "vi"}, timeout=15)
+
+
+def test_officer_table_says_it_serves_internal_improvement(dash):
+    s = signed_in(dash.url, dash.admin, dash.password)
+    html = s.get(
+        dash.url + "/admin/by/officer", params={"office": OFFICE, "from": "2025-10-01", "to": "2025-10-31"}, timeout=15
+    ).text
+    assert 'id="officer-note"' in html and "đơn vị đánh giá theo quy định là hồ sơ" in unescape(html)
+    counters = s.get(dash.url + "/admin/by/counter", params={"office": OFFICE}, timeout=15).text
+    assert 'id="officer-note"' not in counters
+
+
+@pytest.fixture(scope="module")
+def browser(dash, tmp_path_factory):
+    driver = make_driver(tmp_path_factory.mktemp("downloads"))
+    sign_in(driver, dash.url, dash.admin, dash.password)
+    yield driver
+    driver.quit()
+
+
+def test_the_page_in_chromium_fits_and_reads(dash, browser):
+    query = "&".join(f"{k}={v}" for k, v in OCTOBER.items())
+    browser.get(f"{dash.url}/admin/satisfaction?{query}")
+    table = browser.find_element(By.ID, "levels")
+    assert table.is_displayed()
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    viewport = browser.execute_script("return window.innerWidth")
+    assert width <= viewport + 1, (width, viewport)
+    assert "Thái độ chưa tốt (1)" in browser.find_element(By.ID, "criterion-7").text
+    screenshot(browser, "dashboard-satisfaction")
