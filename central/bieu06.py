@@ -246,7 +246,7 @@ def late_list(conn: Connection, office: str | None, period: ReportPeriod, items:
         if item.standing.verdict != rules.LATE:
             continue
         r, judged = item.row, item.standing.judged
-        due = r.due_at
+        due = judged.due_at  # the appointment the verdict used: due_at, else acceptance + maximum time
         # an open dossier is judged at the (exclusive) period end: its last day is the day before
         late_at = judged.effective_end - (timedelta(0) if item.standing.finished else timedelta(microseconds=1))
         out.append(
@@ -258,6 +258,8 @@ def late_list(conn: Connection, office: str | None, period: ReportPeriod, items:
                 "status": r.status,
                 "finished": item.standing.finished,
                 "due_at": to_wire(due),
+                # no appointment recorded: due_at is the procedure's maximum time from acceptance
+                "due_from_max_time": r.due_at is None,
                 "extended_due_at": to_wire(r.extended_due_at),
                 "days_late": rules.days_late(due, late_at) if due is not None else None,
                 "apology": r.apology_at is not None,
@@ -376,7 +378,9 @@ def late_rows(items: list[dict]) -> list[list]:
             d["code"],
             d["procedure"]["name"] or d["procedure"]["code"],
             d["field"]["name"],
-            day(d["due_at"]),
+            day(d["due_at"]) + (" (thời hạn tối đa, không có ngày hẹn)" if d.get("due_from_max_time") else "")
+            if d["due_at"]
+            else None,
             day(d["extended_due_at"]),
             d["days_late"],
             "Có" if d["apology"] else "Chưa",

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from central import rules
 from central.storage.schema import dossier_steps, dossiers, offices
-from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, verdict_columns
+from central.storage.verdicts import judged_now, max_time_of, pausing_procedures, procedure_methods, verdict_columns
 from central.timeutil import to_wire, utcnow
 from motcua.text import mask_name
 
@@ -136,7 +136,9 @@ _LOOKUP = (
 
 
 def load(conn: Connection, code: str):
-    """(dossier row, office or None, steps in order) or None; office and steps have attributes like rows."""
+    """(dossier row, office or None, steps in order, its verdict now) or None; office and steps have
+    attributes like rows. The verdict is the reports' (storage.verdicts.judged_now: the field's
+    status-6 setting, the procedure's maximum time when the dossier has no appointment)."""
     rows = conn.execute(_LOOKUP, {"code": code}).all()
     if not rows:
         return None
@@ -147,13 +149,12 @@ def load(conn: Connection, code: str):
         for r in rows
         if r.step_position is not None
     ]
-    return row, office, steps
+    return row, office, steps, judged_now(conn, row, steps, utcnow())
 
 
-def public_view(row, office, steps, *, with_steps: bool) -> dict:
-    """The lobby-safe view (docs/ARCHITECTURE.md); steps only when the secret was right."""
-    now = utcnow()
-    verdict = rules.judge(times_of(row, steps), now)
+def public_view(row, office, steps, verdict: rules.Verdict, *, with_steps: bool) -> dict:
+    """The lobby-safe view (docs/ARCHITECTURE.md); steps only when the secret was right. `verdict`:
+    the dossier judged now as the reports judge it (`load`)."""
     label, label_en = rules.STATUS_LABELS.get(row.status, ("Không rõ", "Unknown"))
     advice = rules.NEXT_STEP.get(row.status)
     if verdict.late and verdict.finished_at is None:

@@ -129,6 +129,7 @@ class Verdict:
     supplements: int = 0  # supplement requests (status 5 episodes) up to the judging time
     pending_supplement: bool = False
     effective_end: datetime | None = None  # the end compared with the appointment (supplement time out)
+    due_at: datetime | None = None  # the appointment judged against: due_at, else acceptance + maximum time
 
 
 def _entered(d: DossierTimes, status: int) -> datetime | None:
@@ -223,7 +224,7 @@ def judge(
         else:
             verdict = LATE
         return Verdict(
-            ended, verdict != LATE, verdict == LATE, adjusted, verdict, True, len(supplements), False, effective
+            ended, verdict != LATE, verdict == LATE, adjusted, verdict, True, len(supplements), False, effective, due
         )
     pending = [e for e in supplements if e[1] is None or e[1] > at]
     if pending and len(supplements) > 1:
@@ -236,7 +237,7 @@ def judge(
         verdict = LATE if due is not None and effective > due else IN_TIME
     late = verdict == LATE
     return Verdict(
-        None, False if late else None, late, adjusted, verdict, True, len(supplements), bool(pending), effective
+        None, False if late else None, late, adjusted, verdict, True, len(supplements), bool(pending), effective, due
     )
 
 

@@ -150,11 +150,11 @@ async def get_dossier(
     if found is None:
         same_secret(key, x_lookup_secret, None)  # same work as a wrong secret
         return await _not_found(engine, caller, limit)
-    row, office, steps = found
+    row, office, steps, verdict = found
     with_steps = False
     if x_lookup_secret is not None:
         if not same_secret(key, x_lookup_secret, row.secret_hash):
             return await _not_found(engine, caller, limit)
         with_steps = True
     # The view is plain JSON types already: skip FastAPI's jsonable_encoder walk.
-    return JSONResponse(dossiers.public_view(row, office, steps, with_steps=with_steps))
+    return JSONResponse(dossiers.public_view(row, office, steps, verdict, with_steps=with_steps))

@@ -86,6 +86,15 @@ def max_time_of(values, methods: dict):
     )
 
 
+def judged_now(conn: Connection, row, steps, at) -> rules.Verdict:
+    """A dossier's verdict at `at` (now, for the kiosk and the API) with the inputs the reports use:
+    its field's status-6 setting and, without an appointment, its procedure's maximum time. Biểu 06
+    and the late list of a period ending then give the same verdict (central.bieu06.classified)."""
+    pause = _get(row, "procedure_code") in pausing_procedures(conn)
+    methods = procedure_methods(conn, [_get(row, "procedure_code")]) if _get(row, "due_at") is None else {}
+    return rules.judge(times(row, steps), at, pause, max_time_of(row, methods), before=True)
+
+
 def verdict_columns(values, steps, pause_fees: bool = False, max_time=None) -> dict:
     """finished_effective_at, on_time, verdict, accepted, supplement_s and verdict_rule of a dossier to write."""
     d = times(values, steps)

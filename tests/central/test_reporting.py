@@ -542,3 +542,72 @@ def _downgrade(engine, revision: str) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
+
+
+def test_the_kiosk_lookup_gives_the_verdict_of_the_late_list_and_bieu06_ending_today(office_db, launch_server):
+    """One verdict per dossier: the kiosk's lookup over a real server judges an open dossier now with
+    the reports' inputs (a field whose status 6 pauses the clock, the procedure's maximum time for a
+    dossier without an appointment), so it agrees with the late list and Biểu 06 of a period ending today."""
+    import requests
+
+    from motcua.officetime import OFFICE_TZ
+
+    srv = launch_server(office_db)
+    srv.cli("report", "fee-pause", "--fields", "G15-TP07")
+    token = srv.device_token("kiosk", "O99", None)
+    today = datetime.now(OFFICE_TZ).date().isoformat()
+    period = ["--office", "O99", "--from", "2026-10-01", "--to", today]
+    form = json.loads(srv.cli("report", "bieu06", *period, "--format", "json"))
+    late_list = {i["code"]: i for i in json.loads(srv.cli("report", "late", *period))["items"]}
+    seen = Counter()
+    for suffix, _field, _expected, _values in CASES:
+        code = f"{UNIT}-2610{suffix}-0001"
+        if suffix == "14":  # finished in September: before the period
+            continue
+        answer = requests.get(f"{srv.url}/api/v1/dossiers/{code}", headers=srv.headers(token), timeout=10)
+        assert answer.status_code == 200, answer.text
+        verdict = answer.json()["verdict"]
+        if verdict is None:  # not accepted: in no report
+            assert code not in late_list
+            continue
+        seen[verdict["code"]] += 1
+        assert (verdict["code"] == "late") == (code in late_list), (code, verdict)
+    total = form["total"]
+    assert seen["late"] == total["finished"]["late"] + total["open"]["late"] == len(late_list)
+    assert (seen["early"], seen["on_time"], seen["in_time"]) == (
+        total["finished"]["early"],
+        total["finished"]["on_time"],
+        total["open"]["in_time"],
+    )
+    # A21 waits on fees in a field whose status 6 pauses the clock: in time at the kiosk and in the report
+    a21 = requests.get(f"{srv.url}/api/v1/dossiers/{UNIT}-261021-0001", headers=srv.headers(token), timeout=10)
+    assert a21.json()["verdict"]["code"] == "in_time" and a21.json()["late"] is False
+    # A22 has no appointment: due by its procedure's one working day (2 November), late now, everywhere
+    a22 = requests.get(f"{srv.url}/api/v1/dossiers/{UNIT}-261022-0001", headers=srv.headers(token), timeout=10)
+    assert a22.json()["verdict"]["code"] == "late" and a22.json()["late"] is True
+    assert a22.json()["next_step"] == cli_rules_late_advice()
+    item = late_list[f"{UNIT}-261022-0001"]
+    assert item["due_from_max_time"] is True and item["due_at"].startswith("2026-11-02")
+    assert item["days_late"] == (datetime.now(OFFICE_TZ).date() - datetime(2026, 11, 2).date()).days
+
+
+def cli_rules_late_advice() -> str:
+    from central import rules
+
+    return rules.LATE_ADVICE[0]
+
+
+def test_the_late_list_dates_a_dossier_without_appointment_by_the_maximum_time(office_db, capsys):
+    """A23 has no appointment: the late list shows the deadline the verdict used (the procedure's one
+    working day from 5 October 08:00: 6 October) with a note, and its days late (finished the 8th: 2)."""
+    capsys.readouterr()
+    args = ["--db", office_db, "report", "late", "--office", "O99", "--from", "2026-10-01", "--to", "2026-10-31"]
+    assert cli.main(args) == 0
+    by_code = {i["code"]: i for i in json.loads(capsys.readouterr().out)["items"]}
+    a23 = by_code[f"{UNIT}-261023-0001"]
+    assert a23["due_at"].startswith("2026-10-06") and a23["due_from_max_time"] is True
+    assert a23["days_late"] == 2
+    assert by_code[f"{UNIT}-261003-0001"]["due_from_max_time"] is False
+    rows = bieu06.late_rows(list(by_code.values()))
+    a23_row = next(r for r in rows if r[0] == a23["code"])
+    assert a23_row[3].startswith("06/10/2026") and "thời hạn tối đa" in a23_row[3] and a23_row[5] == 2
