@@ -10,6 +10,7 @@ they are: `finished_on_time` (Biểu 06: trước hạn + đúng hạn over đã
 """
 
 import io
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -403,19 +404,10 @@ def _negatively_rated(conn: Connection, office: str | None, codes: list[str], en
     return out
 
 
-def satisfaction_5_4(
-    conn: Connection, office: str | None, start: datetime, end: datetime, items: list | None = None
-) -> dict:
-    """QĐ 766 chỉ tiêu 5.4 as a local estimate (REPORTING.md): 100% − (share of dossiers late + share
-    of dossiers with a complaint (PAKN) or a negative rating), over chỉ tiêu 2.1's dossiers (finished
-    in the period and open at its end). Distinct dossiers: a late dossier also rated badly counts once.
-    The official figure is the national portal's (portal dislikes and the complaints system)."""
-    end = max(min(end, utcnow()), start)
-    items = classified(conn, office, start, end) if items is None else items
-    codes = [item.row.code for item in items]
-    late = {item.row.code for item in items if item.standing.verdict == rules.LATE}
-    complained = {item.row.code for item in items if item.row.complaint}
-    negative = _negatively_rated(conn, office, codes, end)
+def _figures_5_4(codes: list, late: set, complained: set, negative: set) -> dict:
+    """Chỉ tiêu 5.4 over `codes` (distinct dossiers): the headline's figures and each bucket's."""
+    codes = set(codes)
+    late, complained, negative = late & codes, complained & codes, negative & codes
     unhappy = (complained | negative) - late
     base = len(codes)
     score = None if not base else round(max(0.0, 1 - len(late) / base - len(unhappy) / base), 4)
@@ -432,3 +424,38 @@ def satisfaction_5_4(
         "full_marks": score is not None and score >= 0.9,
         "points_share": None if score is None else round(min(1.0, score / 0.9), 4),
     }
+
+
+def satisfaction_5_4(
+    conn: Connection,
+    office: str | None,
+    start: datetime,
+    end: datetime,
+    items: list | None = None,
+    buckets: list[datetime] | None = None,
+) -> dict:
+    """QĐ 766 chỉ tiêu 5.4 as a local estimate (REPORTING.md): 100% − (share of dossiers late + share
+    of dossiers with a complaint (PAKN) or a negative rating), over chỉ tiêu 2.1's dossiers (finished
+    in the period and open at its end). Distinct dossiers: a late dossier also rated badly counts once.
+    The official figure is the national portal's (portal dislikes and the complaints system).
+
+    `buckets`: the start of each bucket of the period, in order: then `series_counts` (and `series`,
+    their scores) split the same dossiers, each in the bucket it finished in and an open one in the
+    bucket of the judging time, so the buckets' dossiers, late and unhappy add up to the headline."""
+    end = max(min(end, utcnow()), start)
+    items = classified(conn, office, start, end) if items is None else items
+    codes = [item.row.code for item in items]
+    late = {item.row.code for item in items if item.standing.verdict == rules.LATE}
+    complained = {item.row.code for item in items if item.row.complaint}
+    negative = _negatively_rated(conn, office, codes, end)
+    out = _figures_5_4(codes, late, complained, negative)
+    if buckets:
+        split: list[list] = [[] for _ in buckets]
+        for item in items:
+            moment = item.standing.judged.finished_at if item.standing.finished else end - timedelta(microseconds=1)
+            index = max(0, bisect_right(buckets, moment) - 1)
+            split[index].append(item.row.code)
+        counts = [_figures_5_4(part, late, complained, negative) for part in split]
+        out["series_counts"] = [{k: c[k] for k in ("dossiers", "late", "unhappy", "score")} for c in counts]
+        out["series"] = [c["score"] for c in counts]
+    return out

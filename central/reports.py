@@ -239,34 +239,14 @@ def _day_groups(conn: Connection, office: str | None, period: Period) -> list[st
     )
 
 
-def _d766(finished: list[stats.Finished], negative_rated: list[stats.NegativeRated]) -> dict:
-    base = sum(r.n for r in finished)
-    late = sum(r.n for r in finished if not r.on_time)
-    negative = sum(r.n for r in negative_rated)
-    score = None if not base else round(max(0.0, 1 - late / base - negative / base), 4)
-    return {
-        "finished": base,
-        "late": late,
-        "negative_rated": negative,
-        "late_share": rules.rate(late, base),
-        "negative_share": rules.rate(negative, base),
-        "score": score,
-        "full_marks": score is not None and score >= 0.9,
-    }
-
-
 def decision_766(conn: Connection, office: str | None, period: Period, tally: stats.DossierTally) -> dict:
     """QĐ 766 chỉ tiêu 5.4, a local estimate (central.bieu06.satisfaction_5_4): 100% − (share of
     dossiers late + share with a complaint or a negative rating), distinct dossiers, over chỉ tiêu
-    2.1's dossiers of the period. The series per bucket counts the dossiers finished in each bucket."""
+    2.1's dossiers of the period. The series per bucket splits those same dossiers (one function:
+    bieu06.satisfaction_5_4), so the buckets add up to the headline."""
     from central import bieu06
 
-    out = bieu06.satisfaction_5_4(conn, office, period.start, period.end)
-    out["series"] = [
-        _d766(finished, negative)["score"]
-        for finished, negative in zip(_per_bucket(period, tally.finished), _per_bucket(period, tally.negative))
-    ]
-    return out
+    return bieu06.satisfaction_5_4(conn, office, period.start, period.end, buckets=[b[0] for b in buckets(period)])
 
 
 def overview(conn: Connection, office: str | None, period: Period) -> dict:

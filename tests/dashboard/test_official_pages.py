@@ -195,6 +195,12 @@ def test_5_4_estimate_and_late_list_equal_the_plain_recount_over_the_demo(dash):
                     ref["score"],
                 ), (first, last, office)
                 assert listed == late, (first, last, office)
+                # the series per bucket splits the headline's dossiers: the buckets add up to it
+                counts = shown["series_counts"]
+                assert len(counts) == len(shown["series"]) == len(reports.buckets(period))
+                for key in ("dossiers", "late", "unhappy"):
+                    assert sum(c[key] for c in counts) == shown[key], (key, first, last, office)
+                assert shown["series"] == [c["score"] for c in counts]
     finally:
         engine.dispose()
 
