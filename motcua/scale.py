@@ -52,7 +52,7 @@ STANDARD_REASONS = {
     "tre_hen": ("Trả kết quả trễ hẹn", "Result later than promised"),
     "di_lai_nhieu_lan": ("Phải đi lại nhiều lần", "Had to come back several times"),
     "den_nhieu_noi": ("Phải đến nhiều nơi", "Had to go to several offices"),
-    "khong_niem_yet": ("Thủ tục, mức phí không được niêm yết rõ", "Procedure or fee not clearly posted"),
+    "khong_niem_yet": ("Thủ tục, lệ phí không niêm yết rõ", "Procedure or fee not clearly posted"),
     "thai_do": ("Thái độ chưa tốt", "Unfriendly attitude"),
     "nhung_nhieu": ("Có biểu hiện nhũng nhiễu, gây phiền hà", "Harassment or obstruction"),
     "giay_to_ngoai_quy_dinh": ("Yêu cầu giấy tờ ngoài quy định", "Asked for papers not required"),
