@@ -15,11 +15,19 @@ FINISHING_STATUSES = {3, 7, 8, 9, 10}
 parse_time = officetime.parse
 
 
-def format_date(value: str | None, with_time: bool = True) -> str:
-    moment = parse_time(value)
+def format_moment(moment, with_time: bool = True, lang: str = "vi") -> str:
+    """The one way the kiosk writes a date: "16:30 ngày 25/11/2026" in Vietnamese (COPY.md),
+    "16:30 25/11/2026" in English, "25/11/2026" without the time; "—" for none."""
     if moment is None:
         return "—"
-    return moment.strftime("%H:%M %d/%m/%Y" if with_time else "%d/%m/%Y")
+    if not with_time:
+        return moment.strftime("%d/%m/%Y")
+    return moment.strftime("%H:%M ngày %d/%m/%Y" if lang == "vi" else "%H:%M %d/%m/%Y")
+
+
+def format_date(value: str | None, with_time: bool = True, lang: str = "vi") -> str:
+    """A wire time (ISO text) in office time, as `format_moment` writes it."""
+    return format_moment(parse_time(value), with_time, lang)
 
 
 _PORTAL_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -68,8 +76,21 @@ def format_fees(fees: list[dict] | None, lang: str = "vi") -> str:
     return "; ".join(parts)
 
 
+# unit codes of the catalogue (central/portal.py TIME_UNITS) the kiosk catalogue translates (unit.<code>)
+TIME_UNIT_CODES = ("working_day", "day", "hour", "working_hour", "month", "year")
+
+
+def time_unit(method: dict, lang: str = "vi") -> str:
+    """The words after the number: the kiosk catalogue's for a known unit code (unit.<code>, and
+    unit.<code>_1 after the number 1), else the item's own words."""
+    code = method.get("unit")
+    if code in TIME_UNIT_CODES:
+        return tr(f"unit.{code}_1" if method.get("time") == 1 else f"unit.{code}", lang)
+    return (method.get("time_unit") or "").strip()
+
+
 def format_duration(method: dict, lang: str = "vi") -> str:
-    time, unit = method.get("time"), (method.get("time_unit") or "").strip()
+    time, unit = method.get("time"), time_unit(method, lang)
     note = (method.get("time_note") or "").strip()
     if time in (None, "", 0) and not note:
         return tr("time.none", lang)
@@ -96,7 +117,9 @@ def summary_line(item: dict, lang: str = "vi") -> str:
     """Time and fee at a glance for a result row: the direct channel when there is one."""
     methods = item.get("methods") or []
     if not methods and ("time" in item or "fee" in item):  # a search hit carries its own summary
-        parts = [item.get("time") or tr("time.none", lang), item.get("fee") or tr("fee.none", lang)]
+        # its method's time (motcua.catalogue.summary) reads in the kiosk's language; its text is Vietnamese
+        duration = format_duration(item["duration"], lang) if item.get("duration") else item.get("time")
+        parts = [duration or tr("time.none", lang), item.get("fee") or tr("fee.none", lang)]
         return " · ".join(parts)
     if not methods:
         return tr("time.none", lang)
@@ -207,16 +230,16 @@ def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
         (tr("dossier.procedure", lang), procedure.get("name") or procedure.get("code") or "—"),
         (tr("dossier.holder", lang), mask_name(dossier.get("holder")) or "—"),
         (tr("dossier.status", lang), label),
-        (tr("dossier.received", lang), format_date(dossier.get("received_at"))),
+        (tr("dossier.received", lang), format_date(dossier.get("received_at"), lang=lang)),
     ]
     if dossier.get("extended_due_at"):  # an apology letter gave a new date: both, the new one current
-        rows.append((tr("dossier.due_new", lang), format_date(dossier.get("extended_due_at"))))
-        rows.append((tr("dossier.due_original", lang), format_date(dossier.get("due_at"))))
+        rows.append((tr("dossier.due_new", lang), format_date(dossier.get("extended_due_at"), lang=lang)))
+        rows.append((tr("dossier.due_original", lang), format_date(dossier.get("due_at"), lang=lang)))
     else:
-        rows.append((tr("dossier.due", lang), format_date(dossier.get("due_at"))))
+        rows.append((tr("dossier.due", lang), format_date(dossier.get("due_at"), lang=lang)))
     finished = dossier.get("finished_at") or dossier.get("returned_at")
     if finished:
-        rows.append((tr("dossier.finished", lang), format_date(finished)))
+        rows.append((tr("dossier.finished", lang), format_date(finished, lang=lang)))
     rows.append((tr("dossier.timeliness", lang), tr(f"dossier.{timeliness(dossier)}", lang)))
     return rows
 
@@ -234,7 +257,7 @@ def next_step_text(dossier: dict, lang: str = "vi") -> str:
         new = dossier.get("extended_due_at")
         moment = parse_time(new) if new else None
         if moment is not None and dossier.get("apology") and moment > officetime.now():
-            return tr("next.late_new_date", lang, when=format_date(new))
+            return tr("next.late_new_date", lang, when=format_date(new, lang=lang))
         return tr("next.late", lang)
     if lang == "vi" and dossier.get("next_step"):
         return dossier["next_step"]
@@ -247,8 +270,12 @@ def next_step_text(dossier: dict, lang: str = "vi") -> str:
 def step_lines(dossier: dict, lang: str = "vi") -> list[str]:
     lines = []
     for i, step in enumerate(dossier.get("steps") or [], 1):
-        when = format_date(step.get("started_at"))
-        end = format_date(step.get("finished_at")) if step.get("finished_at") else tr("dossier.step_open", lang)
+        when = format_date(step.get("started_at"), lang=lang)
+        end = (
+            format_date(step.get("finished_at"), lang=lang)
+            if step.get("finished_at")
+            else tr("dossier.step_open", lang)
+        )
         verdict = {True: tr("dossier.on_time", lang), False: tr("dossier.late", lang)}.get(step.get("on_time"), "")
         unit = f" — {step['unit']}" if step.get("unit") else ""
         lines.append(f"{i}. {step.get('name', '')}{unit}: {when} – {end}" + (f" ({verdict})" if verdict else ""))

@@ -57,7 +57,9 @@ def summary(item: dict) -> dict:
     else:
         fee = next(f for f in fees if f.get("amount"))
         fee_text = fee.get("text") or _money(fee["amount"])
-    return {"time": time_text, "fee": fee_text}
+    # the method's time as parts, so a screen in another language writes its unit in that language
+    duration = {k: method.get(k) for k in ("time", "unit", "time_unit", "time_note")}
+    return {"time": time_text, "fee": fee_text, "duration": duration if time_text else None}
 
 
 def _documents_text(item: dict) -> str:

@@ -53,7 +53,7 @@ class StatsScreen(KioskScreen):
         self.indicator_text = present.percent(rate_2_1, lang)
         handled = (dossiers.get("finished") or 0) + (dossiers.get("open") or 0)
         self.indicator_detail = i18n.t("stats.indicator_2_1_detail", lang, n=handled)
-        when = officetime.from_timestamp(fetched_at).strftime("%H:%M %d/%m/%Y")
+        when = present.format_moment(officetime.from_timestamp(fetched_at), lang=lang)
         self.as_of_text = i18n.t("stats.as_of", lang, when=when)
         self.period_text = self._period(stats.get("period") or {}, lang)
         series = stats.get("series") or []
@@ -71,4 +71,10 @@ class StatsScreen(KioskScreen):
             return ""
         key = f"stats.period_{period.get('name')}"
         name = i18n.t(key, lang) if period.get("name") in ("month", "30d", "quarter", "year") else ""
-        return i18n.t("stats.period", lang, name=name, first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+        return i18n.t(
+            "stats.period",
+            lang,
+            name=name,
+            first=present.format_moment(first, False),
+            last=present.format_moment(last, False),
+        )

@@ -62,7 +62,43 @@ def test_dossier_rows_show_only_a_masked_holder_name():
     rows = dict(present.dossier_rows(dossier(4, holder="Nguyễn Văn An"), "vi"))
     assert rows["Chủ hồ sơ"] == "Nguyễn V. A."
     assert "Văn An" not in " ".join(rows.values())
-    assert rows["Ngày hẹn trả"] == "17:00 05/11/2025"
+    assert rows["Ngày hẹn trả"] == "17:00 ngày 05/11/2025"
+
+
+def test_dates_read_as_copy_md_says_in_each_language():
+    assert present.format_date("2026-11-25T16:30:00+07:00") == "16:30 ngày 25/11/2026"
+    assert present.format_date("2026-11-25T16:30:00+07:00", lang="en") == "16:30 25/11/2026"
+    assert present.format_date("2026-11-25T16:30:00+07:00", False) == "25/11/2026"
+    assert present.format_date(None) == "—"
+    en = dict(present.dossier_rows(dossier(4), "en"))
+    assert en["Appointment"] == "17:00 05/11/2025"
+    assert "ngày" not in " ".join(en.values())
+    assert all("ngày" not in line for line in present.step_lines({"steps": [{"name": "B", **dossier(4)}]}, "en"))
+
+
+def test_the_home_button_and_the_dossier_screen_share_their_english_title():
+    assert tr("dossier.title", "en") == tr("home.dossier", "en") == "Check my application"
+
+
+def test_procedure_times_read_in_english_from_the_unit_code():
+    """The portal importer stores a unit code (working_day) beside the Vietnamese words: the English
+    kiosk writes the unit from its own catalogue, in the detail, the slip and the search hits."""
+    from motcua.catalogue import summary
+
+    method = {"channel": "direct", "time": 5, "unit": "working_day", "time_unit": "ngày làm việc", "fees": []}
+    assert present.format_duration(method, "vi") == "5 ngày làm việc"
+    assert present.format_duration(method, "en") == "5 working days"
+    assert present.format_duration(dict(method, time=1), "en") == "1 working day"
+    assert present.format_duration(dict(method, unit="hour", time=4, time_unit="giờ"), "en") == "4 hours"
+    # words the importer could not name a unit for are shown as they are
+    assert present.format_duration(dict(method, unit="", time_unit="ngày kể từ ngày nhận"), "en") == (
+        "5 ngày kể từ ngày nhận"
+    )
+    item = {"code": "1.1", "name": "X", "methods": [method]}
+    hit = {"code": "1.1", "name": "X", **summary(item)}  # what the kiosk's search answers
+    assert present.summary_line(hit, "en").startswith("5 working days · ")
+    assert present.summary_line(hit, "vi").startswith("5 ngày làm việc · ")
+    assert present.summary_line({"time": "3 ngày", "fee": ""}, "vi").startswith("3 ngày")  # an older hit
 
 
 def test_status_five_tells_the_citizen_to_bring_documents():
