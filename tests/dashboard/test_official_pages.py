@@ -237,3 +237,29 @@ def test_an_admin_records_the_apology_letter_of_a_late_open_dossier(dash):
     assert view["apology"] is True and view["verdict"]["code"] == "late"
     assert view["appointment_at"].startswith(day.isoformat())
     assert "xin lỗi" in view["next_step"]
+
+
+def test_the_late_page_dates_a_dossier_without_appointment_by_the_procedures_maximum_time(dash, tmp_path):
+    """A late dossier with no appointment: the page shows the deadline its verdict used (1.001193's one
+    working day from Monday 6 October 2025 08:00: Tuesday 7 October) with a note, and its days late."""
+    import json
+
+    office, unit = "XA-HANTOIDA", "000.00.98.H98"
+    dash.server.cli("office", "add", office, "Xã Hạn Tối Đa", "--unit-code", unit)
+    code_ = f"{unit}-251006-0001"
+    record = {
+        "code": code_,
+        "procedure_code": "1.001193",
+        "holder_name": "Trần Văn B",
+        "status": 10,
+        "received_at": "2025-10-06T08:00:00+07:00",
+        "finished_at": "2025-10-10T10:00:00+07:00",
+    }
+    path = tmp_path / "undated.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    dash.server.cli("import", "dossiers", str(path))
+    session = signed_in(dash.url, dash.admin, dash.password)
+    html = session.get(dash.url + "/admin/late", params={**OCTOBER, "office": office}, timeout=15).text
+    row = html.split(f'id="late-{code_}"', 1)[1].split("</tr>", 1)[0]
+    assert "07/10/2025" in row and "thời hạn giải quyết tối đa" in unescape(row)
+    assert ">3<" in row  # 7 October to 10 October
