@@ -78,3 +78,66 @@ def test_the_page_in_chromium_fits_and_reads(dash, browser):
     assert width <= viewport + 1, (width, viewport)
     assert "Thái độ chưa tốt (1)" in browser.find_element(By.ID, "criterion-7").text
     screenshot(browser, "dashboard-satisfaction")
+
+
+def test_own_reasons_by_their_labels_and_the_push_state_on_the_page(launch_server, tmp_path):
+    """An office's own reason shows by the label central.ini gives it, else as 'Lý do riêng của văn
+    phòng: CODE'; a push the platform refused (HTTP 500) shows with its error and next try."""
+    import os
+    import uuid
+
+    import requests
+
+    from tests.central.test_upward import Platform
+
+    platform = Platform()
+    platform.answers = [500]
+    secret = tmp_path / "lgsp.secret"
+    secret.write_text(platform.secret, encoding="utf-8")
+    os.chmod(secret, 0o600)
+    ini = tmp_path / "central.ini"
+    ini.write_text(
+        "[server]\ncustom_reason_codes = phi_cao,xe\n\n"
+        f"[upward]\nurl = {platform.url}\nclient_id = motcua-xa\nclient_secret_file = {secret}\n"
+        "custom_reason_labels = phi_cao=Phí cao quá\n",
+        encoding="utf-8",
+    )
+    try:
+        srv = launch_server(env={"MOTCUA_CENTRAL_CONFIG": str(ini)})
+        office = "XA-RIENG"
+        srv.ensure_office(office)
+        token = srv.device_token("rating", office, 1)
+        items = [
+            {
+                "id": str(uuid.uuid4()),
+                "device_seq": 1,
+                "created_at": "2026-10-05T09:00:00+07:00",
+                "office": office,
+                "counter": 1,
+                "staff_id": None,
+                "scale": 4,
+                "score": 1,
+                "reasons": ["phi_cao", "xe", "den_nhieu_noi"],
+                "comment": None,
+                "dossier_code": None,
+            }
+        ]
+        r = requests.post(srv.url + "/api/v1/ratings", json={"ratings": items}, headers=srv.headers(token), timeout=15)
+        assert [x["status"] for x in r.json()["results"]] == ["accepted"], r.text
+        pushed = srv.run_cli("report", "votes", "--month", "2026-10", "--office", office, "--push")
+        assert pushed.returncode == 1 and "HTTP 500" in pushed.stderr, pushed.stderr
+        assert platform.secret not in pushed.stderr + pushed.stdout
+        assert json.loads(pushed.stdout)["PercentBad"] == 100.0
+        srv.cli("admin", "add", "quantri", "--password-stdin", stdin="mat-khau-dai-1234\n")
+        s = signed_in(srv.url, "quantri", "mat-khau-dai-1234")
+        html = s.get(
+            srv.url + "/admin/satisfaction", params={"office": office, "kind": "month", "year": "2026", "n": "10"}
+        ).text
+        none = _row_text(html, "criterion-none")
+        assert "Phí cao quá (1)" in none and "Lý do riêng của văn phòng: xe (1)" in none
+        assert "Phải đến nhiều nơi (1)" in _row_text(html, "criterion-4")
+        push = _row_text(html, f"push-2026-10-{office}")
+        assert "HTTP 500" in push and "Chưa nhận" in push
+        assert 'id="upward-target"' in html and platform.secret not in html
+    finally:
+        platform.stop()
