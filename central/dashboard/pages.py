@@ -21,6 +21,7 @@ from central.dashboard.auth import (
     sign_in,
     sign_out,
 )
+from central.dashboard.legal_pages import custom_reason_labels
 from central.dashboard.web import (
     DIMENSION_NAMES,
     GRANULARITY_NAMES,
@@ -35,6 +36,7 @@ from central.dashboard.web import (
     text,
     translator,
 )
+from motcua.scale import reason_name
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -230,7 +232,8 @@ def breakdown_columns(dimension: str, scale: int, lang: str) -> list[tuple[str, 
     return cols
 
 
-def breakdown_rows(data: dict, lang: str, sort: str, descending: bool) -> list[dict]:
+def breakdown_rows(data: dict, lang: str, sort: str, descending: bool, custom: dict | None = None) -> list[dict]:
+    """`custom`: {code: (label, label)} of the office's own reasons ([upward] custom_reason_labels)."""
     t = translator(lang)
     rows = []
     for item in data["items"]:
@@ -240,8 +243,7 @@ def breakdown_rows(data: dict, lang: str, sort: str, descending: bool) -> list[d
         for k, v in item["distribution"].items():
             row[f"d{k}"] = v
         row["reasons_text"] = (
-            "; ".join(f"{r['label'] if lang == 'vi' else r['label_en']} ({r['count']})" for r in item["top_reasons"])
-            or None
+            "; ".join(f"{reason_name(r['code'], lang, custom)} ({r['count']})" for r in item["top_reasons"]) or None
         )
         rows.append(row)
     return reports.sort_items(rows, sort, descending) if sort else rows
@@ -268,7 +270,7 @@ def breakdown_page(request: Request, dimension: str, _s: Session = Depends(page_
         columns = breakdown_columns(dimension, data["scale"], lang)
         sort = q.get("sort") if q.get("sort") in {c[0] for c in columns} else ""
         descending = q.get("order") == "desc"
-        rows = breakdown_rows(data, lang, sort, descending)
+        rows = breakdown_rows(data, lang, sort, descending, custom_reason_labels(request))
         fmt = q.get("format")
         if fmt in ("csv", "xlsx"):
             return export(rows, columns, lang, fmt, f"bao-cao-{dimension}-{period.first_day()}-{period.last_day()}")

@@ -139,5 +139,14 @@ def test_own_reasons_by_their_labels_and_the_push_state_on_the_page(launch_serve
         push = _row_text(html, f"push-2026-10-{office}")
         assert "HTTP 500" in push and "Chưa nhận" in push
         assert 'id="upward-target"' in html and platform.secret not in html
+        by_counter = s.get(
+            srv.url + "/admin/by/counter", params={"office": office, "from": "2026-10-01", "to": "2026-10-31"}
+        )
+        cells = unescape(by_counter.text)
+        assert (
+            "Phí cao quá (1)" in cells
+            and "Lý do riêng của văn phòng: xe (1)" in cells
+            and "Phải đến nhiều nơi (1)" in cells
+        )
     finally:
         platform.stop()
