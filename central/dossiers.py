@@ -180,6 +180,9 @@ def public_view(row, office, steps, verdict: rules.Verdict, *, with_steps: bool)
         "verdict": {"code": code, "label": words[0], "label_en": words[1]} if words else None,
         "extended_due_at": to_wire(extended),
         "appointment_at": to_wire(extended or row.due_at),
+        # the deadline the verdict used: due_at, else the procedure's maximum time from acceptance
+        "deadline_at": to_wire(verdict.due_at),
+        "deadline_from_max_time": row.due_at is None and verdict.due_at is not None,
         "apology": getattr(row, "apology_at", None) is not None,
         "holder": mask_name(row.holder_name),
         "office": {"code": office.code, "name": office.name} if office else None,

@@ -235,6 +235,9 @@ def dossier_rows(dossier: dict, lang: str = "vi") -> list[tuple[str, str]]:
     if dossier.get("extended_due_at"):  # an apology letter gave a new date: both, the new one current
         rows.append((tr("dossier.due_new", lang), format_date(dossier.get("extended_due_at"), lang=lang)))
         rows.append((tr("dossier.due_original", lang), format_date(dossier.get("due_at"), lang=lang)))
+    elif not dossier.get("due_at") and dossier.get("deadline_from_max_time") and dossier.get("deadline_at"):
+        # no appointment on the receipt: the deadline the verdict used, named for what it is
+        rows.append((tr("dossier.due_max", lang), format_date(dossier.get("deadline_at"), lang=lang)))
     else:
         rows.append((tr("dossier.due", lang), format_date(dossier.get("due_at"), lang=lang)))
     finished = dossier.get("finished_at") or dossier.get("returned_at")

@@ -586,6 +586,11 @@ def test_the_kiosk_lookup_gives_the_verdict_of_the_late_list_and_bieu06_ending_t
     a22 = requests.get(f"{srv.url}/api/v1/dossiers/{UNIT}-261022-0001", headers=srv.headers(token), timeout=10)
     assert a22.json()["verdict"]["code"] == "late" and a22.json()["late"] is True
     assert a22.json()["next_step"] == cli_rules_late_advice()
+    assert a22.json()["deadline_from_max_time"] is True and a22.json()["deadline_at"].startswith("2026-11-02")
+    from kiosk import present
+
+    rows = dict(present.dossier_rows(a22.json(), "vi"))  # what the kiosk's dossier screen lists
+    assert rows["Hạn giải quyết (theo thời hạn tối đa của thủ tục)"] == "08:00 ngày 02/11/2026"
     item = late_list[f"{UNIT}-261022-0001"]
     assert item["due_from_max_time"] is True and item["due_at"].startswith("2026-11-02")
     assert item["days_late"] == (datetime.now(OFFICE_TZ).date() - datetime(2026, 11, 2).date()).days
