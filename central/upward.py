@@ -222,12 +222,14 @@ def state(conn: Connection, limit: int = 12) -> list[dict]:
 class Pusher(Periodic):
     """Under `serve`: `retry_due` a minute after start, then every 5 minutes."""
 
-    def __init__(self, engine, up: Upward, every_s: float = 300):
+    def __init__(self, engine, up: Upward, every_s: float = 300, first_after_s: float = 60, clock=None):
+        """`clock`: the time retry_due takes as now (tests move it on); default utcnow."""
+
         def job():
             with engine.begin() as conn:
-                retry_due(conn, up)
+                retry_due(conn, up, clock() if clock else None)
 
-        super().__init__("upward-push", job, 60, every_s, failed="upward push not done")
+        super().__init__("upward-push", job, first_after_s, every_s, failed="upward push not done")
 
 
 def first_day(month: str) -> date:

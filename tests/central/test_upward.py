@@ -251,3 +251,30 @@ def test_a_secret_file_others_may_read_is_refused(tmp_path, platform):
     with pytest.raises(ConfigError) as err:
         upward.load(_settings(tmp_path, platform, "abc", "", mode=0o644))
     assert "chmod 600" in str(err.value) and "abc" not in str(err.value)
+
+
+def test_the_background_pusher_retries_until_the_platform_takes_the_month(
+    storage_server, tablet, make_rating, office, platform, tmp_path
+):
+    _post(tablet, make_rating, office)
+    engine = make_engine(storage_server.db_url)
+    up = upward.load(_settings(tmp_path, platform, platform.secret, office))
+    platform.answers = [500, 503]
+    moments = iter([datetime(2026, 11, 5, 2, 0) + timedelta(minutes=31 * i) for i in range(50)])
+    pusher = upward.Pusher(engine, up, every_s=0.05, first_after_s=0, clock=lambda: next(moments)).start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            row = _row(engine, "2026-10", office)
+            if row is not None and row.sent_at is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        pusher.stop()
+        time.sleep(0.2)
+    # other months left unsent on this database are retried in the same passes, so count this one's
+    [body] = [b for b in platform.received if b["OrganizationInchargeIdlevel1"] == office and b["Month"] == 10]
+    assert body["TotalVoted"] == 8
+    row = _row(engine, "2026-10", office)
+    assert row.attempts >= 2 and row.sent_at is not None and row.last_error is None  # the first try got 500
+    engine.dispose()
