@@ -278,3 +278,28 @@ def test_the_background_pusher_retries_until_the_platform_takes_the_month(
     row = _row(engine, "2026-10", office)
     assert row.attempts >= 2 and row.sent_at is not None and row.last_error is None  # the first try got 500
     engine.dispose()
+
+
+def test_migration_0017_adds_and_removes_the_push_table(storage_url):
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from central import storage
+    from tests.support.dash_web import upgrade_to
+
+    engine = make_engine(storage_url)
+    upgrade_to(engine, "0016")
+    assert "upward_pushes" not in inspect(engine).get_table_names()
+    upgrade_to(engine, "0017")
+    columns = {c["name"] for c in inspect(engine).get_columns("upward_pushes")}
+    assert columns == {c.name for c in upward_pushes.columns}
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(storage.__file__).resolve().parent.parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0016")
+    assert "upward_pushes" not in inspect(engine).get_table_names()
+    engine.dispose()
