@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.engine import Connection
 
 from central import exports, rules
@@ -145,9 +145,12 @@ class Classified:
     standing: rules.Standing
 
 
-def classified(conn: Connection, office: str | None, start: datetime, end: datetime) -> list[Classified]:
-    """Every dossier counted in [start, end), classified by rules.standing. A period not over yet ends
-    now: a dossier is not judged at a future date."""
+def classified(
+    conn: Connection, office: str | None, start: datetime, end: datetime, narrow: list | None = None
+) -> list[Classified]:
+    """Every dossier counted in [start, end), classified by rules.standing (only those meeting the
+    conditions `narrow`, when given). A period not over yet ends now: a dossier is not judged at a
+    future date."""
     end = max(min(end, utcnow()), start)
     fe = dossiers.c.finished_effective_at
     stale = or_(dossiers.c.verdict_rule.is_(None), dossiers.c.verdict_rule != rules.RULE_VERSION)
@@ -181,6 +184,8 @@ def classified(conn: Connection, office: str | None, start: datetime, end: datet
     )
     if office:
         query = query.where(dossiers.c.office_code == office)
+    if narrow:
+        query = query.where(*narrow)
     rows = conn.execute(query).all()
     steps: dict[str, list] = {}
     codes = [r.code for r in rows]
@@ -206,6 +211,65 @@ def classified(conn: Connection, office: str | None, start: datetime, end: datet
     return out
 
 
+def _stale():
+    return or_(dossiers.c.verdict_rule.is_(None), dossiers.c.verdict_rule != rules.RULE_VERSION)
+
+
+def _judged_in_python(end: datetime):
+    """Dossiers open at `end` whose verdict SQL cannot give from the stored columns: a supplement or
+    fees (status 5 or 6, now or in a step: their time may move the end, or a pending request decides),
+    or no appointment (the procedure's maximum time decides); and any row not judged by the current rule.
+    EXISTS, not IN: an anti-join on PostgreSQL, however many supplement steps the province has."""
+    fe = dossiers.c.finished_effective_at
+    paused = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
+    stepped = exists().where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(paused))
+    complex_ = or_(dossiers.c.status.in_(paused), stepped, dossiers.c.due_at.is_(None))
+    return complex_, or_(_stale(), and_(or_(fe.is_(None), fe >= end), complex_))
+
+
+def counted(conn: Connection, office: str | None, start: datetime, end: datetime) -> dict[tuple, dict]:
+    """Biểu 06's cells per field for [start, end), counted as `classified` + rules.standing would, at
+    province scale: dossiers that ended in the period by their stored verdict (rules.settled, the same
+    verdict rules.standing gives them) and dossiers open at its end without supplement, fees or missing
+    appointment (late exactly when the appointment is before the end) by SQL GROUP BY; only the rest is
+    fetched and judged by rules.standing. Equal to `classified` (tests/central/test_province.py)."""
+    end = max(min(end, utcnow()), start)
+    fe = dossiers.c.finished_effective_at
+    complex_, in_python = _judged_in_python(end)
+    received = case(
+        (dossiers.c.received_at < start, "carried_over"),
+        (dossiers.c.channel == rules.ONLINE_CHANNEL, "online"),
+        else_="direct_postal",
+    ).label("received")
+    base = [~_stale(), dossiers.c.accepted == true(), dossiers.c.received_at < end]
+    base += [dossiers.c.office_code == office] if office else []
+    joined = dossiers.outerjoin(procedures, procedures.c.code == dossiers.c.procedure_code)
+    open_verdict = case((dossiers.c.due_at < end, rules.LATE), else_=rules.IN_TIME).label("verdict")
+    parts = (
+        (True, dossiers.c.verdict.label("verdict"), [fe >= start, fe < end, dossiers.c.verdict.isnot(None)]),
+        (False, open_verdict, [or_(fe.is_(None), fe >= end), ~complex_]),
+    )
+    cells: dict[tuple, dict] = {}
+    for finished, verdict, where in parts:
+        query = (
+            select(procedures.c.field_code, procedures.c.field_name, received, verdict, func.count().label("n"))
+            .select_from(joined)
+            .where(*base, *where)
+            .group_by(procedures.c.field_code, procedures.c.field_name, received, verdict)
+        )
+        for r in conn.execute(query):
+            field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
+            cell = cells.setdefault(field, _empty())
+            cell["received"]["total"] += r.n
+            cell["received"][r.received] += r.n
+            group = cell["finished" if finished else "open"]
+            group["total"] += r.n
+            group[r.verdict] += r.n
+    for item in classified(conn, office, start, end, [in_python]):
+        _add(cells.setdefault(item.field, _empty()), item.standing)
+    return cells
+
+
 def office_name(conn: Connection, office: str | None) -> str | None:
     if not office:
         return None
@@ -218,12 +282,17 @@ def office_name(conn: Connection, office: str | None) -> str | None:
 def report(conn: Connection, office: str | None, period: ReportPeriod, items: list | None = None) -> dict:
     """Biểu 06 as the command's JSON: rows per field (by field name), a total row and the two rates."""
     office_name(conn, office)
-    items = classified(conn, office, period.start, period.end) if items is None else items
-    by_field: dict[tuple, dict] = {}
+    if items is None:
+        by_field = counted(conn, office, period.start, period.end)
+    else:
+        by_field = {}
+        for item in items:
+            _add(by_field.setdefault(item.field, _empty()), item.standing)
     total = _empty()
-    for item in items:
-        _add(by_field.setdefault(item.field, _empty()), item.standing)
-        _add(total, item.standing)
+    for cell in by_field.values():
+        for group, counts in cell.items():
+            for key, n in counts.items():
+                total[group][key] += n
     rows = [
         {"field": {"code": code, "name": name}} | cell
         for (code, name), cell in sorted(by_field.items(), key=lambda kv: (kv[0] == UNKNOWN_FIELD, kv[0][1]))
@@ -240,8 +309,19 @@ def report(conn: Connection, office: str | None, period: ReportPeriod, items: li
 
 def late_list(conn: Connection, office: str | None, period: ReportPeriod, items: list | None = None) -> list[dict]:
     """The period's late dossiers (finished late in it, or open and late at its end), most days late
-    first: code, procedure, field, appointment, days late, apology issued or not."""
-    items = classified(conn, office, period.start, period.end) if items is None else items
+    first: code, procedure, field, appointment, days late, apology issued or not. Without `items`, only
+    the dossiers that may be late are fetched and judged (finished late by their stored verdict, open
+    past their appointment, and those `counted` judges in Python)."""
+    if items is None:
+        end = max(min(period.end, utcnow()), period.start)
+        fe = dossiers.c.finished_effective_at
+        _complex, in_python = _judged_in_python(end)
+        maybe_late = or_(
+            in_python,
+            and_(fe >= period.start, fe < end, dossiers.c.verdict == rules.LATE),
+            and_(or_(fe.is_(None), fe >= end), dossiers.c.due_at < end),
+        )
+        items = classified(conn, office, period.start, period.end, [maybe_late])
     out = []
     for item in items:
         if item.standing.verdict != rules.LATE:

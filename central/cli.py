@@ -972,12 +972,11 @@ def cmd_report(args):
     period = bieu06.period_of(day_from=args.from_, day_to=args.to)
     with _engine(args).connect() as conn:
         name = bieu06.office_name(conn, args.office)
-        items = bieu06.classified(conn, args.office, period.start, period.end)
         if args.report == "bieu06":
-            data = bieu06.report(conn, args.office, period, items)
+            data = bieu06.report(conn, args.office, period)
         else:
             data = {"office": args.office, "from": period.first.isoformat(), "to": period.last.isoformat()}
-            data["items"] = bieu06.late_list(conn, args.office, period, items)
+            data["items"] = bieu06.late_list(conn, args.office, period)
     label = name or "Tất cả đơn vị"
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=2))
