@@ -106,6 +106,10 @@ PATTERNS = (
     ("late_extended", 3),  # late, appointment extended with an apology letter
 )
 NAMES, WEIGHTS = zip(*PATTERNS)
+# Patterns that leave a dossier open: kept for dossiers accepted in the last RECENT before the data's
+# "now", and for a STUCK share of older ones (open and late for months, carried over into the year).
+STILL_OPEN = ("open", "pending_first", "pending_second", "fees")
+RECENT, STUCK = timedelta(days=45), 0.02
 
 
 def _local(day: datetime, hour: int, minute: int = 0) -> datetime:
@@ -120,6 +124,9 @@ def unit_code(i: int) -> str:
 def _dossier(rng: random.Random, office: str, code: str, proc: tuple, received: datetime, now: datetime):
     """(columns, steps) of one dossier accepted at `received` (naive UTC), judged by now."""
     pattern = rng.choices(NAMES, WEIGHTS)[0]
+    if pattern in STILL_OPEN and received < now - RECENT and rng.random() >= STUCK:
+        # an older dossier is done by now: the citizen brought the papers, paid, or it was finished
+        pattern = "returned_one_supplement" if pattern.startswith("pending") else "returned"
     days = rng.choice((1, 3, 5, 7, 10, 15))
     due = _local(received + OFFSET + timedelta(days=days), 17)
     channel = rng.choices((1, 2, 3), (55, 40, 5))[0]
@@ -175,7 +182,7 @@ def _dossier(rng: random.Random, office: str, code: str, proc: tuple, received: 
         if pattern == "no_due":
             values["due_at"] = None
             done = received + timedelta(hours=rng.randint(2, 24 * 20))
-            if rng.random() < 0.3:  # still open
+            if received >= now - RECENT and rng.random() < 0.3:  # still open
                 done = None
         if done is not None and done <= now:
             values["finished_at"] = done
