@@ -148,7 +148,6 @@ def main() -> int:
             y = f"from={year.first}&to={year.last}"
             big = [
                 ("Biểu 06 page, province, year", get(f"/admin/bieu06?{y}"), bare(year)),
-                ("overview page, province, year", get(f"/admin/overview?{y}"), bare(year)),
             ]
             measured += [(name, timings(fn, report_runs), timings(b, report_runs), 3000) for name, fn, b in big]
         finally:
