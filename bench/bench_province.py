@@ -124,7 +124,8 @@ def main() -> int:
             session = requests.Session()
             page = session.get(url + "/admin/login", timeout=10).text
             csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-            session.post(url + "/admin/login", data={"name": "bench", "password": PASSWORD, "csrf": csrf}, timeout=60)
+            login = {"name": "bench", "password": PASSWORD, "csrf": csrf}
+            session.post(url + "/admin/login", data=login, timeout=60, allow_redirects=False)
 
             def get(path):
                 def call():

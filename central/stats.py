@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, tuple_
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true, tuple_
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -286,12 +286,13 @@ def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[li
 
 def _supplemented():
     """The dossier is or was in status 5 (or 6, which pauses the clock in some fields): the rules
-    move its end, so it is judged in Python. (IN over the steps' status index: the database reads
-    those few steps once, not a lookup per dossier.)"""
+    move its end, so it is judged in Python. (EXISTS, not IN: negated, an IN over a province's
+    hundreds of thousands of supplement steps outgrows PostgreSQL's hashed subplan and is re-read per
+    dossier; EXISTS is a semi- or anti-join on the steps' index.)"""
     paused = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
     return or_(
         dossiers.c.status.in_(paused),
-        dossiers.c.code.in_(select(dossier_steps.c.dossier_code).where(dossier_steps.c.status.in_(paused))),
+        exists().where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(paused)),
     )
 
 
