@@ -212,7 +212,8 @@ def classified(
 
 
 def _stale():
-    return or_(dossiers.c.verdict_rule.is_(None), dossiers.c.verdict_rule != rules.RULE_VERSION)
+    rule = dossiers.c.verdict_rule  # ranges, not !=, so an index finds the (usually no) rows
+    return or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION)
 
 
 def _judged_in_python(end: datetime):

@@ -197,6 +197,8 @@ Index(
     dossiers.c.code,
 )
 Index("ix_dossiers_verdict_rule", dossiers.c.verdict_rule)  # rows to judge afresh (not by the current rule)
+# Biểu 06 of all offices: the dossiers open at a period's end (NULL, or ended after it) (migration 0018).
+Index("ix_dossiers_finished_effective", dossiers.c.finished_effective_at)
 # A name for procedures the catalogue lacks: max(procedure_name) of a code is one index seek.
 Index("ix_dossiers_procedure", dossiers.c.procedure_code, dossiers.c.procedure_name)
 

@@ -88,3 +88,30 @@ def test_reports_equal_the_plain_recount(small_province, office, first, last):
         }
         assert {d["code"] for d in late} == expected
         assert len(late) == total["finished"]["late"] + total["open"]["late"]
+
+
+def test_migration_0018_adds_and_removes_the_end_index(storage_url):
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from central import storage
+    from tests.support.dash_web import upgrade_to
+
+    def indexes(engine):
+        return {i["name"] for i in inspect(engine).get_indexes("dossiers")}
+
+    engine = make_engine(storage_url)
+    upgrade_to(engine, "0017")
+    assert "ix_dossiers_finished_effective" not in indexes(engine)
+    upgrade_to(engine, "0018")
+    assert "ix_dossiers_finished_effective" in indexes(engine)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(storage.__file__).resolve().parent.parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0017")
+    assert "ix_dossiers_finished_effective" not in indexes(engine)
+    engine.dispose()
