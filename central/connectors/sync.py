@@ -23,23 +23,19 @@ hash comparison, not a write).
 import hashlib
 import json
 import logging
-import os
-import socket
-import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from central import portal
+from central import leases, portal
+from central.leases import owner_id  # noqa: F401 - re-exported for the runner and commands
 from central.cleantext import storable
 from central.connectors.config import Connector
 from central.connectors.sources import BadItem, Item, SourceError, source_for
 from central.dossiers import store
 from central.importers import check_dossier
-from central.storage import is_sqlite, write_lock
 from central.storage.schema import connectors, dossiers, offices, procedures
 from central.security import lookup_key
 from central.timeutil import to_db, utcnow
@@ -72,21 +68,8 @@ class PassResult:
         return text
 
 
-def owner_id() -> str:
-    """This process as a lease holder: host, pid and a random part."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 def _write(engine, fn):
-    lock = write_lock(engine) if is_sqlite(engine) else None
-    if lock:
-        lock.acquire()
-    try:
-        with engine.begin() as conn:
-            return fn(conn)
-    finally:
-        if lock:
-            lock.release()
+    return leases.write(engine, fn)
 
 
 def ensure_row(engine, spec: Connector) -> None:
@@ -104,23 +87,12 @@ def ensure_row(engine, spec: Connector) -> None:
 
 
 def take_lease(engine, name: str, owner: str, seconds: float) -> bool:
-    """True when `owner` now holds the connector (free, expired, or its own); one atomic UPDATE, so
-    of several server processes exactly one wins."""
-    now = time.time()
-    c = connectors.c
-    stmt = (
-        update(connectors)
-        .where(c.name == name, or_(c.lease_until.is_(None), c.lease_until < now, c.lease_owner == owner))
-        .values(lease_owner=owner, lease_until=now + seconds)
-    )
-    return _write(engine, lambda conn: conn.execute(stmt).rowcount) == 1
+    """True when `owner` now holds the connector (central.leases: one atomic UPDATE)."""
+    return leases.take(engine, connectors, connectors.c.name, name, owner, seconds)
 
 
 def release_lease(engine, name: str, owner: str) -> None:
-    c = connectors.c
-    # The owner's name stays (who ran it last); without a time the lease is free.
-    stmt = update(connectors).where(c.name == name, c.lease_owner == owner).values(lease_until=None)
-    _write(engine, lambda conn: conn.execute(stmt))
+    leases.release(engine, connectors, connectors.c.name, name, owner)
 
 
 def ran_within(engine, name: str, seconds: float) -> bool:
@@ -131,11 +103,7 @@ def ran_within(engine, name: str, seconds: float) -> bool:
 
 
 def lease_holder(engine, name: str) -> str | None:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(connectors.c.lease_owner, connectors.c.lease_until).where(connectors.c.name == name)
-        ).first()
-    return row.lease_owner if row and row.lease_until and row.lease_until > time.time() else None
+    return leases.holder(engine, connectors, connectors.c.name, name)
 
 
 class Context:
