@@ -93,3 +93,15 @@ def test_hcmc_s_unit_code_belongs_to_the_hcmc_office(db):
     for o in offices:
         codes = [r[0] for r in db.execute("SELECT code FROM dossiers WHERE office_code = ?", [o["code"]])]
         assert codes and all(c.startswith(o["unit_code"] + "-") for c in codes)
+
+
+def test_every_standard_reason_is_ticked_in_the_demo(db):
+    """The dashboard's 'reasons by criterion' shows every criterion of the demo, criteria 4 and 6
+    (den_nhieu_noi, khong_niem_yet) too: each standard reason of motcua/scale.py is ticked at least once."""
+    from motcua.scale import STANDARD_REASONS
+
+    ticked = {}
+    for (reasons,) in db.execute("SELECT reasons FROM ratings"):
+        for code in json.loads(reasons or "[]"):
+            ticked[code] = ticked.get(code, 0) + 1
+    assert set(STANDARD_REASONS) - set(ticked) == set(), ticked
