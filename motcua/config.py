@@ -336,7 +336,7 @@ def _unknown(parser, schema: Schema, where: str) -> list[str]:
         if section is None:
             errors.append(
                 f"{where} [{name}]: unknown section{_suggest(name, schema.sections)}"
-                f" (known: {', '.join(schema.sections)})"
+                f" (known: {', '.join(n + ':NAME' if s.repeated else n for n, s in schema.sections.items())})"
             )
             continue
         for key in parser[name]:

@@ -156,7 +156,8 @@ def test_every_problem_of_central_ini_is_reported_at_once(tmp_path):
             f'{ini} [server] max_body_byte: unknown key; did you mean "max_body_bytes"? (known: '
             + ", ".join(k.name for k in SERVER.keys)
             + ")",
-            f'{ini} [serveur]: unknown section; did you mean "server"? (known: server)',
+            f'{ini} [serveur]: unknown section; did you mean "server"? '
+            "(known: server, portal, upward, connector:NAME, connector_fields:NAME)",
             'environment MOTCUA_SHED_RETRY_AFTER ([server] shed_retry_after) = "soon": '
             "expected a whole number of at least 1",
         ]

@@ -13,11 +13,11 @@ def test_store_uses_wal_full_sync_and_records_migrations(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_outbox", "m002_catalogue", "m003_outbox_privacy"]
+    assert applied == ["m001_outbox", "m002_catalogue", "m003_outbox_privacy", "m004_missed_searches"]
     db.close()
     db = open_store(tmp_path / "device" / "motcua.db")  # second open applies nothing new
     assert [m.name for m in migrations.applied(db)] == applied
-    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(applied)
 
 
 def _fill(path, ratings=20, filler=3000):

@@ -22,6 +22,7 @@ OPENER = Path(__file__).with_name("store_opener.py")
 UNDO = {
     "m002_catalogue": [f"DROP TABLE {t}" for t in ("procedures_fts", "procedures", "cache", "staff_photos")],
     "m003_outbox_privacy": ["ALTER TABLE outbox DROP COLUMN quarantined_at"],
+    "m004_missed_searches": ["DROP TABLE missed_searches"],
 }
 
 
