@@ -64,6 +64,7 @@ def run(device: Device, path, out=print, timeout=None) -> int:
     client = _check_token_file(device, cfg, path, report, timeout)
     if _check_server(cfg, path, report, timeout) and client is not None:
         device.server_checks(cfg, path, report, client)
+        _check_token_kind(device, cfg, path, report, client)
     out(device.all_good if not report.problems else f"{report.problems} problem(s): {device.not_good}")
     return 1 if report.problems else 0
 
@@ -108,13 +109,38 @@ def _check_token_file(device, cfg, path, report, timeout):
             "and put the token it prints in that file"
         )
         return None
-    report.ok(f"[server] token_file = {token_file}: a token is there")
+    try:
+        others_can_read = Path(token_file).stat().st_mode & 0o077
+    except (OSError, TypeError):
+        others_can_read = 0
+    if others_can_read:
+        report.problem(
+            f"{path} [server] token_file = {token_file}: other users of this machine can read the token; "
+            f"run: chmod 600 {token_file}"
+        )
+    else:
+        report.ok(f"[server] token_file = {token_file}: a token is there")
     return Client(
         cfg.server.url,
         cfg.server.token,
         timeout=timeout or cfg.server.timeout_seconds,
         user_agent=f"motcua-{device.kind}-check",
     )
+
+
+KIND_NOUNS = {"kiosk": "kiosk", "rating": "rating tablet"}
+
+
+def _check_token_kind(device, cfg, path, report, client):
+    """A token issued for the other kind of device: the server answers its reads, but the device cannot
+    do its job (a tablet's ratings are refused with a kiosk's token; a kiosk's heartbeat is a tablet's)."""
+    issued = client.device_kind
+    if issued and issued != device.kind:
+        report.problem(
+            f"{path} [server] token_file = {cfg.server.token_file}: this token was issued for a "
+            f"{KIND_NOUNS.get(issued, issued)}, not a {device.noun}. Ask the admin for a {device.noun} token "
+            f"(motcua-central device add --kind {device.kind} ...) and put it in that file"
+        )
 
 
 def _check_server(cfg, path, report, timeout) -> bool:

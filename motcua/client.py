@@ -94,6 +94,7 @@ class Client:
         self.timeout = timeout
         self.session = session or requests.Session()
         self.user_agent = user_agent
+        self.device_kind: str | None = None  # the kind the server says this token was issued for (kiosk | rating)
 
     def __repr__(self):  # never show the token
         return f"<Client {self.base_url} token={'set' if self._token else 'missing'}>"
@@ -119,6 +120,7 @@ class Client:
         except requests.RequestException as exc:
             raise ServerUnreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code in ok:
+            self.device_kind = resp.headers.get("X-Motcua-Device") or self.device_kind
             return resp
         status = resp.status_code
         code, message = None, resp.reason or ""

@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy import bindparam, select
 
 from central.api.errors import ApiError
@@ -149,10 +149,17 @@ async def caller_before_body(scope) -> Caller | None:
     return caller
 
 
-async def authenticate_async(request: Request) -> Caller:
-    """`authenticate` for the API's dependencies (the lookup made before the body, if any, is reused)."""
+DEVICE_KIND_HEADER = "X-Motcua-Device"  # on a device's answers: the kind its token was issued for
+
+
+async def authenticate_async(request: Request, response: Response) -> Caller:
+    """`authenticate` for the API's dependencies (the lookup made before the body, if any, is reused).
+    A device's answers name the kind its token was issued for, so `check` on a kiosk holding a tablet's
+    token (or the other way round) says so instead of "everything works"."""
     caller = request.scope.get(EARLY_CALLER) or await _look_up(request)
     request.app.state.limiter.spend_request(caller.token_key)
+    if caller.role == "device" and caller.kind:
+        response.headers[DEVICE_KIND_HEADER] = caller.kind
     return caller
 
 

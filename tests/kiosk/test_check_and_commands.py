@@ -168,3 +168,22 @@ def test_sync_then_search_json_from_the_cache_even_with_the_server_stopped(serve
     assert {"code", "name", "field", "summary", "score"} <= set(hits[0])
     assert search("cong chung ban sao")[0]["code"] == "2.000815"  # citizens' word for chứng thực
     assert search('"(AND* khai') is not None  # search syntax in the query is harmless
+
+
+def test_check_names_a_tablets_token_on_a_kiosk(shared_server, tmp_path, capsys):
+    """The server answers a kiosk's reads with any device token: the answer's X-Motcua-Device says whose it is."""
+    ini = write_config(tmp_path, shared_server.url, shared_server.device_token(kind="rating", office=OFFICE, counter=1))
+    code, out = check(ini, capsys)
+    assert code == 1, out
+    assert "this token was issued for a rating tablet, not a kiosk" in out
+    assert "motcua-central device add --kind kiosk" in out and "everything works" not in out
+
+
+def test_check_names_a_token_file_others_can_read(shared_server, tmp_path, capsys):
+    ini = write_config(
+        tmp_path, shared_server.url, shared_server.device_token(kind="kiosk", office=OFFICE, counter=None)
+    )
+    (tmp_path / "kiosk.token").chmod(0o644)
+    code, out = check(ini, capsys)
+    assert code == 1, out
+    assert "other users of this machine can read the token; run: chmod 600" in out

@@ -134,3 +134,20 @@ def test_status_prints_office_time_on_a_tablet_set_to_utc(tmp_path, shared_serve
     )
     assert proc.returncode == 0, proc.stderr
     assert "last sync: 2026-11-18T18:06:40+07:00" in proc.stdout
+
+
+def test_a_kiosks_token_on_a_tablet_is_named(tmp_path, shared_server, capsys):
+    add_officers(shared_server)
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(kind="kiosk", counter=None))
+    code, out = run_check(ini, capsys)
+    assert code == 1, out
+    assert "this token was issued for a kiosk, not a tablet" in out
+    assert "motcua-central device add --kind rating" in out
+
+
+def test_a_token_file_others_can_read_is_a_problem(tmp_path, shared_server, capsys):
+    add_officers(shared_server)
+    ini = write_config(tmp_path, shared_server, shared_server.device_token(counter=1))
+    (tmp_path / "rating.token").chmod(0o640)
+    code, out = run_check(ini, capsys)
+    assert code == 1 and "run: chmod 600" in out and str(tmp_path / "rating.token") in out
