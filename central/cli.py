@@ -47,7 +47,7 @@ def _read_secret(prompt_name: str) -> str:
 
 def cmd_init(args):
     rev = upgrade(_engine(args))
-    print(f"database {normalize_url(args.db).split('@')[-1]} is at schema revision {rev}")
+    print(f"database {_where(args.db)} is at schema revision {rev}")
 
 
 def cmd_serve(args):
@@ -68,6 +68,7 @@ def cmd_serve(args):
         if MigrationContext.configure(conn).get_current_revision() is None:
             raise CliError("the database has no schema yet: run 'motcua-central init' first")
     engine.dispose()
+    _say_where_it_serves(args, db, connectors)
     if args.workers > 1:
         # Each worker process builds its own app (engine, rate limiter, load shedding: all per process).
         os.environ["MOTCUA_SERVE_DB"] = db
@@ -96,6 +97,27 @@ def cmd_serve(args):
         log_level=args.log_level,
         access_log=args.access_log,
         timeout_graceful_shutdown=5,
+    )
+
+
+def _where(db: str) -> str:
+    """A database URL as an admin may see it: never the user and password."""
+    return normalize_url(db).split("@")[-1]
+
+
+def _say_where_it_serves(args, db, connectors) -> None:
+    """One line an admin reads before uvicorn's own: the addresses to open, the database (never its
+    password), the config file and its connectors."""
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    base = f"http://{host}:{args.port}"
+    where = _where(db)
+    extra = f"; config {args.config}" if args.config else ""
+    if connectors:
+        extra += f"; connectors: {', '.join(c.name for c in connectors)}"
+    print(
+        f"motcua-central: serving {base} (dashboard {base}/admin/, API {base}/api/v1/) "
+        f"on {where}, {args.workers} worker(s){extra}. Ctrl+C stops.",
+        flush=True,
     )
 
 
@@ -1097,7 +1119,7 @@ def _port(text: str) -> int:
 
 def database_problem(err: Exception, db: str | None) -> str:
     """A sentence for a database the command could not use: not set up yet, or not reachable."""
-    where = normalize_url(db).split("@")[-1]  # never the password
+    where = _where(db)
     text = str(getattr(err, "orig", err)).strip()
     first = text.splitlines()[0] if text else type(err).__name__
     if "no such table" in first or ("relation" in first and "does not exist" in first):

@@ -50,6 +50,10 @@ def test_serve_uses_motcua_db_when_no_db_option_is_given(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # serve says where to go before uvicorn's lines: the dashboard's and the API's addresses, the database
+    first = proc.stdout.read().decode("utf-8").splitlines()[0]
+    assert first.startswith(f"motcua-central: serving {url} (dashboard {url}/admin/, API {url}/api/v1/)"), first
+    assert str(db) in first
 
 
 def test_serve_with_a_bad_central_ini_names_every_problem_and_starts_nothing(tmp_path):
