@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.engine import Connection
 
 from central import exports, rules
-from central.errors import BadInput
+from central.errors import BadPeriod
 from central.storage.schema import dossier_steps, dossiers, offices, procedures, ratings
 from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, times
 from central.timeutil import to_wire, utcnow
@@ -27,18 +27,6 @@ from motcua.officetime import OFFSET
 KINDS = ("month", "quarter", "half", "year")
 UNKNOWN_FIELD = ("?", "(lĩnh vực chưa rõ)")
 CHUNK = 500
-
-
-class BadReportPeriod(BadInput):
-    """A report period that cannot be read (the message names the parameter and what is allowed)."""
-
-    title = "problem.invalid_period"
-
-    def __init__(self, message: str):
-        super().__init__(None, message)
-
-    def page(self, t) -> str:
-        return t("problem.choose_the_period_again", problem=str(self))
 
 
 @dataclass(frozen=True)
@@ -66,7 +54,7 @@ def _day(text: str, name: str) -> date:
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise BadReportPeriod(f'{name}: "{text}" is not a day (expected YYYY-MM-DD, e.g. 2026-11-01)') from None
+        raise BadPeriod(f'{name}: "{text}" is not a day (expected YYYY-MM-DD, e.g. 2026-11-01)') from None
 
 
 def period_of(
@@ -79,32 +67,32 @@ def period_of(
     """A month (number 1-12), quarter (1-4), half year (1-2) or year of `year`, or days from..to."""
     if day_from or day_to:
         if not (day_from and day_to):
-            raise BadReportPeriod("from and to: give both days (YYYY-MM-DD)")
+            raise BadPeriod("from and to: give both days (YYYY-MM-DD)")
         first, last = _day(day_from, "from"), _day(day_to, "to")
         if last < first:
-            raise BadReportPeriod(f"to: {last} is before from: {first}")
+            raise BadPeriod(f"to: {last} is before from: {first}")
         if (last - first).days > 3 * 366:
-            raise BadReportPeriod("from/to: a period is at most three years long")
+            raise BadPeriod("from/to: a period is at most three years long")
         return ReportPeriod(first, last)
     kind = kind or "month"
     if kind not in KINDS:
-        raise BadReportPeriod(f'kind: "{kind}" is not one of {", ".join(KINDS)} (or give from and to)')
+        raise BadPeriod(f'kind: "{kind}" is not one of {", ".join(KINDS)} (or give from and to)')
     today = (utcnow() + OFFSET).date()
     try:
         y = int(year) if year not in (None, "") else today.year
     except ValueError:
-        raise BadReportPeriod(f'year: "{year}" is not a year') from None
+        raise BadPeriod(f'year: "{year}" is not a year') from None
     if not 2000 <= y <= 2099:
-        raise BadReportPeriod(f"year: {y} is outside 2000 .. 2099")
+        raise BadPeriod(f"year: {y} is outside 2000 .. 2099")
     months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[kind]
     count = 12 // months
     default = (today.month - 1) // months + 1 if y == today.year else count
     try:
         n = int(number) if number not in (None, "") else default
     except ValueError:
-        raise BadReportPeriod(f'number: "{number}" is not a number 1-{count}') from None
+        raise BadPeriod(f'number: "{number}" is not a number 1-{count}') from None
     if not 1 <= n <= count:
-        raise BadReportPeriod(f"number: {n} is not 1-{count} for a {kind}")
+        raise BadPeriod(f"number: {n} is not 1-{count} for a {kind}")
     first = date(y, (n - 1) * months + 1, 1)
     after = date(y + 1, 1, 1) if first.month + months > 12 else date(y, first.month + months, 1)
     return ReportPeriod(first, after - timedelta(days=1))
@@ -276,7 +264,7 @@ def office_name(conn: Connection, office: str | None) -> str | None:
         return None
     name = conn.scalar(select(offices.c.name).where(offices.c.code == office))
     if name is None:
-        raise BadReportPeriod(f'office: "{office}" is not a known office (motcua-central office list)')
+        raise BadPeriod(f'office: "{office}" is not a known office (motcua-central office list)')
     return name
 
 

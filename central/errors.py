@@ -51,6 +51,18 @@ class BadInput(ValueError):
         return t("problem.nothing_changed", problem=self.text(t))
 
 
+class BadPeriod(BadInput):
+    """A report period that cannot be read (the message names the parameter and what is allowed)."""
+
+    title = "problem.invalid_period"
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
+
+    def page(self, t) -> str:
+        return t("problem.choose_the_period_again", problem=str(self))
+
+
 class NotFound(BadInput):
     """Something the input names does not exist (404)."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, literal, select, true
 from sqlalchemy.engine import Connection
 
 from central import rules, stats
-from central.errors import BadInput
+from central.errors import BadPeriod
 from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
 from motcua import scale
@@ -27,18 +27,6 @@ PRESETS = ("30d", "month", "quarter", "year")
 GRANULARITIES = ("day", "week", "month")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DIMENSIONS = ("officer", "counter", "field", "procedure", "day")
-
-
-class BadPeriod(BadInput):
-    """A period the admin asked for that cannot be read (the message names the parameter)."""
-
-    title = "problem.invalid_period"
-
-    def __init__(self, message: str):
-        super().__init__(None, message)
-
-    def page(self, t) -> str:
-        return t("problem.choose_the_period_again", problem=str(self))
 
 
 @dataclass(frozen=True)

@@ -467,7 +467,7 @@ def test_period_kinds():
     assert bieu06.period_of("half", 2026, 1).last == datetime(2026, 6, 30).date()
     assert bieu06.period_of("year", 2025).first == datetime(2025, 1, 1).date()
     assert bieu06.period_of("month", 2026, 2).last == datetime(2026, 2, 28).date()
-    with pytest.raises(bieu06.BadReportPeriod, match="number: 5 is not 1-4"):
+    with pytest.raises(bieu06.BadPeriod, match="number: 5 is not 1-4"):
         bieu06.period_of("quarter", 2026, 5)
 
 
