@@ -19,7 +19,7 @@ def test_lobby_of_two_kiosks_and_five_tablets_comes_up(tmp_path):
     env = dict(os.environ, MOTCUA_BIN=str(Path(sys.executable).parent))
     env.pop("DISPLAY", None)
     proc = subprocess.run(
-        ["bash", str(SMOKE), str(tmp_path / "lobby")], capture_output=True, text=True, env=env, timeout=150
+        ["bash", str(SMOKE), str(tmp_path / "lobby")], capture_output=True, text=True, env=env, timeout=240
     )
     report = proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.returncode == 0, report
