@@ -93,6 +93,7 @@ def tablet_main(config: str, record: str, name: str) -> int:
 
 # -- the parent -------------------------------------------------------------------------------------
 ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
 
 
 def child_env() -> dict:
@@ -424,6 +425,8 @@ def run(
     fixed_lifetime: float | None = None,
 ) -> dict:
     """The chaos run against a running server (its database `db`); returns the figures."""
+    if str(BENCH) not in sys.path:  # the bench scripts import each other by name (run alone, or from a test)
+        sys.path.insert(0, str(BENCH))
     import chaos_faults
     import loadgen
     from tests.support.faultproxy import FAULTS, FaultProxy
@@ -617,7 +620,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.quick:
         args.rounds, args.kills = QUICK["rounds"], QUICK["kills"]
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(BENCH))
     import loadgen
     import run as runner  # bench/run.py: the machine's description
 

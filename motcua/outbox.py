@@ -347,6 +347,23 @@ class Outbox:
                 [QUARANTINED, reason, self.clock(), batch_key, SENDING],
             ).rowcount
 
+    # -- small values the device keeps (officer on duty, its change log): through this thread's
+    # connection and one write transaction, never through another thread's open transaction
+    def state(self, name: str, default=None):
+        rows = self._read("SELECT value FROM device_state WHERE name = ?", [name])
+        return default if not rows or rows[0][0] is None else json.loads(rows[0][0])
+
+    def set_state(self, name: str, value) -> None:
+        with self._write() as db:
+            set_state(db, name, value)
+
+    def update_state(self, name: str, change, default=None):
+        """Reads, changes and writes one value in a single write transaction; returns the new value."""
+        with self._write() as db:
+            value = change(get_state(db, name, default))
+            set_state(db, name, value)
+        return value
+
     def record_error(self, error: str | None) -> None:
         with self._write() as db:
             set_state(db, "last_error", error)

@@ -15,7 +15,7 @@ from motcua.commands import DeviceCommands
 from motcua.devicemark import device_mark
 from motcua.outbox import DuplicateItem, Outbox, iso_time
 from motcua.settings import check_admin_pin
-from motcua.store import connect, db_path, get_state, set_state
+from motcua.store import connect, db_path
 
 from rating import advice
 from rating import settings as rating_settings
@@ -213,22 +213,21 @@ class TabletServices:
         else:
             self.flow.sign_in(officer)
         try:  # remembered for a restart; a full disk must not stop the officer signing in
-            set_state(self.outbox.db, "rating_officer_on_duty", officer["id"] if officer else None)
+            self.outbox.set_state("rating_officer_on_duty", officer["id"] if officer else None)
         except Exception as exc:
             log.error("officer on duty not remembered: %s: %s", exc.__class__.__name__, exc)
 
     def _log_officer_change(self, event):
         """Who was on duty when, by staff id only (no names, no PINs): the last 200 changes."""
-        history = get_state(self.outbox.db, "rating_officer_changes", []) or []
-        history = (history + [dict(event, at=iso_time(time.time()))])[-200:]
-        set_state(self.outbox.db, "rating_officer_changes", history)
+        entry = dict(event, at=iso_time(time.time()))
+        self.outbox.update_state("rating_officer_changes", lambda history: ((history or []) + [entry])[-200:])
 
     def officer_changes(self) -> list[dict]:
-        return get_state(self.outbox.db, "rating_officer_changes", []) or []
+        return self.outbox.state("rating_officer_changes", []) or []
 
     def _restore_officer(self):
         """Config assignment wins; else the officer who was signed in before a restart."""
-        wanted = self.cfg.rating.staff_id or get_state(self.outbox.db, "rating_officer_on_duty")
+        wanted = self.cfg.rating.staff_id or self.outbox.state("rating_officer_on_duty")
         if wanted:
             self.duty.assign(wanted, "config" if self.cfg.rating.staff_id else "restart")
 

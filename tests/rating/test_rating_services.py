@@ -141,3 +141,35 @@ def test_reload_config_from_the_server_applies_the_new_file_live(tmp_path, share
     beat.beat()
     assert services.flow.settings.cooldown_s == 45  # a bad file changes nothing...
     assert any("cooldown_seconds" in e for e in services.heartbeat_body()["errors"])  # ...and says why
+
+
+def test_an_officer_change_from_another_thread_is_its_own_write_not_part_of_a_rolled_back_tap(tmp_path, shared_server):
+    """The staff refresh puts the configured officer on duty from its own thread. Its writes go
+    through that thread's connection: the old code wrote on the UI thread's connection, inside a tap's
+    open write transaction, so a tap that failed took the officer change with it (and a tap that
+    started while the other thread's write was open failed with "cannot start a transaction within
+    a transaction": a citizen not thanked)."""
+    import threading
+
+    services, ids = make_services(tmp_path, shared_server)
+    outbox = services.outbox
+
+    class TapFailed(Exception):
+        pass
+
+    changed = threading.Thread(target=lambda: services.duty.assign(ids["binh"], "server"))
+    try:
+        with outbox._write():  # a tap's write transaction on the UI thread ...
+            changed.start()
+            changed.join(0.5)  # ... the other thread waits for it rather than writing inside it
+            raise TapFailed
+    except TapFailed:
+        pass
+    changed.join(20)
+    assert not changed.is_alive()
+    assert outbox.state("rating_officer_on_duty") == ids["binh"]
+    assert services.officer_changes()[-1]["to_staff_id"] == ids["binh"]
+    assert not outbox.db.conn.in_transaction
+    # and the tap after it is stored
+    assert outbox.put("rating", {"score": 3})
+    services.stop()
