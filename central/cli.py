@@ -139,8 +139,8 @@ def app_for_worker():
         settings, connectors = whole.server, connectors_of(whole)
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
-    # the push upward runs in single-process serve only, so a month is never sent by two workers at once
-    return _with_upward(create_app(os.environ["MOTCUA_SERVE_DB"], settings, connectors), whole, pusher=False)
+    # every worker runs the push upward: a month's lease in the database lets one of them send it
+    return _with_upward(create_app(os.environ["MOTCUA_SERVE_DB"], settings, connectors), whole, pusher=True)
 
 
 def _with_upward(app, whole, pusher: bool):
@@ -1032,8 +1032,7 @@ def cmd_report_votes(args):
         from central import upward
 
         settings = upward.load(getattr(args, "config", None))
-        with _engine(args).begin() as conn:
-            outcome = upward.push_month(conn, settings, args.month, args.office)
+        outcome = upward.push_month(_engine(args), settings, args.month, args.office)
         print(f"push: {outcome}", file=sys.stderr)
         if not outcome.startswith("sent"):
             raise CliError(f"push not done yet: {outcome}", 1)

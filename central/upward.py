@@ -7,19 +7,28 @@ Each month (and office, "" for all) has a row in `upward_pushes`: the body built
 last error. A failed push is tried again after [upward] retry_minutes, under `serve` (`Pusher`) or
 by `motcua-central report votes --push`, until it succeeds. The client secret is read from a file
 only its owner may read and never appears in an error, a log line or the table.
+
+Every server process runs a `Pusher` (`serve --workers N`, or two servers on one database): a month
+is sent by the process holding its row's lease (central.leases, migration 0019: taken by one atomic
+UPDATE, or by the INSERT of the month's first row), which looks again whether the month is still to
+send once it holds it, so of N processes exactly one sends it. A process that dies while sending
+stops holding the month after `lease_seconds`, and another then sends it.
 """
 
 import json
 import logging
+import random
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
-from central import legal
+from central import leases, legal
 from central.connectors.config import read_token
 from central.periodic import Periodic
 from central.storage.schema import upward_pushes
@@ -142,34 +151,90 @@ def _office_name(conn: Connection, office: str) -> str:
     return bieu06.office_name(conn, office) or ""
 
 
-def _attempt(conn: Connection, up: Upward, month: str, office: str, body: dict, now: datetime) -> str:
-    key = (upward_pushes.c.month == month) & (upward_pushes.c.office_code == office)
-    row = conn.execute(select(upward_pushes).where(key)).first()
-    values = {"body": json.dumps(body, ensure_ascii=False), "last_attempt_at": now}
+# A month's row is the lease's key (central.leases): the process holding it is the one sending it.
+KEY = tuple_(upward_pushes.c.month, upward_pushes.c.office_code)
+
+
+def lease_seconds(up: Upward) -> float:
+    """How long a process holds a month while sending it: the token and the POST may each take
+    timeout_seconds; a process that dies holding it is taken over once this has passed."""
+    return 4 * up.timeout_s + 60
+
+
+def _claim(engine, up: Upward, month: str, office: str, owner: str, now: datetime) -> bool:
+    """True when `owner` now holds the month: it took the lease of the month's row, or added the
+    row holding it (of processes adding it at once, the database keeps one and the others fail)."""
+    if leases.take(engine, upward_pushes, KEY, (month, office), owner, lease_seconds(up)):
+        return True
+
+    def add(conn):
+        if conn.execute(select(upward_pushes.c.month).where(KEY == (month, office))).first() is not None:
+            return False  # the row is there and another process holds it
+        conn.execute(
+            insert(upward_pushes).values(
+                month=month,
+                office_code=office,
+                body="{}",
+                attempts=0,
+                next_try_at=now,  # due: if this process dies before its first try, another takes it over
+                lease_owner=owner,
+                lease_until=time.time() + lease_seconds(up),
+            )
+        )
+        return True
+
     try:
-        send(up, body)
-    except PushFailed as exc:
-        error = str(exc)
-        values.update(last_error=error, next_try_at=now + up.retry, sent_at=None)
-        outcome = f"failed: {error}; next try after {(now + up.retry + OFFSET):%Y-%m-%d %H:%M}"
-        log.warning("upward push of %s %s not taken: %s", month, office or "(all offices)", error)
-    else:
-        values.update(last_error=None, next_try_at=None, sent_at=now)
-        outcome = f"sent {month} {office or '(all offices)'}"
-    if row is None:
-        conn.execute(upward_pushes.insert().values(month=month, office_code=office, attempts=1, **values))
-    else:
-        conn.execute(upward_pushes.update().where(key).values(attempts=row.attempts + 1, **values))
-    return outcome
+        return leases.write(engine, add)
+    except IntegrityError:  # another process added it at the same moment, holding it
+        return False
 
 
-def push_month(conn: Connection, up: Upward, month: str, office: str | None = None, now=None) -> str:
-    """Build `month`'s aggregate now and try to send it; the row records the outcome. Returns
-    "sent ..." or "failed: <cause>; next try after ..."."""
+def _send_held(engine, up: Upward, month: str, office: str, owner: str, now: datetime, again: bool) -> str | None:
+    """Builds and sends a month this process holds, records the outcome on its row and frees the
+    lease. Unless `again`, a month another process has sent, or tried and not yet due again, in the
+    meantime is left alone (None)."""
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(select(upward_pushes).where(KEY == (month, office))).first()
+            if row is None or (
+                not again and (row.sent_at is not None or (row.next_try_at is not None and row.next_try_at > now))
+            ):
+                return None
+            body = legal.votes(conn, month, office or None, _office_name(conn, office), now)
+        # renewed just before sending: building the body may have taken a while
+        if not leases.take(engine, upward_pushes, KEY, (month, office), owner, lease_seconds(up)):
+            return None
+        values = {"body": json.dumps(body, ensure_ascii=False), "last_attempt_at": now}
+        try:
+            send(up, body)
+        except PushFailed as exc:
+            error = str(exc)
+            values.update(last_error=error, next_try_at=now + up.retry, sent_at=None)
+            outcome = f"failed: {error}; next try after {(now + up.retry + OFFSET):%Y-%m-%d %H:%M}"
+            log.warning("upward push of %s %s not taken: %s", month, office or "(all offices)", error)
+        else:
+            values.update(last_error=None, next_try_at=None, sent_at=now)
+            outcome = f"sent {month} {office or '(all offices)'}"
+        stmt = (
+            update(upward_pushes).where(KEY == (month, office)).values(attempts=upward_pushes.c.attempts + 1, **values)
+        )
+        leases.write(engine, lambda conn: conn.execute(stmt))
+        return outcome
+    finally:
+        leases.release(engine, upward_pushes, KEY, (month, office), owner)
+
+
+def push_month(engine, up: Upward, month: str, office: str | None = None, now=None, owner: str | None = None) -> str:
+    """Build `month`'s aggregate now and send it (again, even when it was taken before); the row
+    records the outcome. Returns "sent ...", "failed: <cause>; next try after ..." or, when another
+    server process is sending that month right now, "busy: ..." (nothing sent)."""
     now = now or utcnow()
-    office = office if office is not None else up.office
-    body = legal.votes(conn, month, office or None, _office_name(conn, office or ""), now)
-    return _attempt(conn, up, month, office or "", body, now)
+    office = (office if office is not None else up.office) or ""
+    owner = owner or leases.owner_id()
+    if not _claim(engine, up, month, office, owner, now):
+        who = leases.holder(engine, upward_pushes, KEY, (month, office)) or "another server process"
+        return f"busy: {who} is sending {month} {office or '(all offices)'} now; its outcome shows on the dashboard"
+    return _send_held(engine, up, month, office, owner, now, again=True) or "busy: sent by another process meanwhile"
 
 
 def previous_month(now: datetime | None = None) -> str:
@@ -179,24 +244,28 @@ def previous_month(now: datetime | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
-def retry_due(conn: Connection, up: Upward, now: datetime | None = None) -> list[str]:
-    """What `serve` does every few minutes: the last whole month is sent once, and every month not
-    yet taken whose next try has come is built and sent again. Returns the outcomes."""
+def retry_due(engine, up: Upward, now: datetime | None = None, owner: str | None = None) -> list[str]:
+    """What `serve` does every few minutes, in each server process: the last whole month is sent
+    once, and every month not yet taken whose next try has come is built and sent again. Each month
+    is sent by the one process that holds its lease (`owner`, default a new central.leases.owner_id);
+    the others leave it. Returns this process's outcomes."""
     now = now or utcnow()
-    outcomes = []
+    owner = owner or leases.owner_id()
     month, office = previous_month(now), up.office
-    have = conn.execute(
-        select(upward_pushes.c.month).where(upward_pushes.c.month == month, upward_pushes.c.office_code == office)
-    ).first()
-    if have is None:
-        outcomes.append(push_month(conn, up, month, office, now))
-    due = conn.execute(
-        select(upward_pushes.c.month, upward_pushes.c.office_code).where(
-            upward_pushes.c.sent_at.is_(None), upward_pushes.c.next_try_at <= now
-        )
-    ).all()
-    for r in due:
-        outcomes.append(push_month(conn, up, r.month, r.office_code, now))
+    with engine.connect() as conn:
+        have = conn.execute(select(upward_pushes.c.month).where(KEY == (month, office))).first()
+        due = conn.execute(
+            select(upward_pushes.c.month, upward_pushes.c.office_code).where(
+                upward_pushes.c.sent_at.is_(None), upward_pushes.c.next_try_at <= now
+            )
+        ).all()
+    todo = ([] if have else [(month, office)]) + [(r.month, r.office_code) for r in due]
+    outcomes = []
+    for m, o in todo:
+        if _claim(engine, up, m, o, owner, now):
+            outcome = _send_held(engine, up, m, o, owner, now, again=False)
+            if outcome is not None:
+                outcomes.append(outcome)
     return outcomes
 
 
@@ -220,16 +289,19 @@ def state(conn: Connection, limit: int = 12) -> list[dict]:
 
 
 class Pusher(Periodic):
-    """Under `serve`: `retry_due` a minute after start, then every 5 minutes."""
+    """Under `serve`, in every server process: `retry_due` a few seconds after start (2-10 s, at
+    random, so the workers do not all ask at once), then every 5 minutes. The month's lease decides
+    which process sends it."""
 
-    def __init__(self, engine, up: Upward, every_s: float = 300, first_after_s: float = 60, clock=None):
+    def __init__(self, engine, up: Upward, every_s: float = 300, first_after_s: float | None = None, clock=None):
         """`clock`: the time retry_due takes as now (tests move it on); default utcnow."""
+        self.owner = leases.owner_id()
 
         def job():
-            with engine.begin() as conn:
-                retry_due(conn, up, clock() if clock else None)
+            retry_due(engine, up, clock() if clock else None, self.owner)
 
-        super().__init__("upward-push", job, first_after_s, every_s, failed="upward push not done")
+        first = first_after_s if first_after_s is not None else random.uniform(2, 10)
+        super().__init__("upward-push", job, first, every_s, failed="upward push not done")
 
 
 def first_day(month: str) -> date:

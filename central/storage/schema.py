@@ -348,7 +348,8 @@ connectors = Table(
 )
 
 # One row per month (and office, "" for all) of the rating aggregate sent upward (central.upward,
-# migration 0017): the body last built, whether the platform took it, the next try after a failure.
+# migration 0017): the body last built, whether the platform took it, the next try after a failure,
+# and which server process holds it while sending (migration 0019).
 upward_pushes = Table(
     "upward_pushes",
     metadata,
@@ -360,4 +361,6 @@ upward_pushes = Table(
     Column("sent_at", DateTime),  # set once the platform accepted it
     Column("next_try_at", DateTime),  # None once sent
     Column("last_error", Text),  # names the URL and the cause; never the secret or the token
+    Column("lease_owner", String(64)),  # the server process sending it now or last (central.leases, 0019)
+    Column("lease_until", Float),  # epoch seconds; past it another process may take the month over
 )

@@ -8,12 +8,8 @@ a retry, a 500 is retried until it is taken, a platform that does not answer tim
 """
 
 import json
-import os
-import threading
 import time
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +19,7 @@ from central.storage import make_engine
 from central.storage.schema import upward_pushes
 from motcua import scale
 from motcua.config import ConfigError
+from tests.support.upward_platform import Platform, upward_ini
 
 # (scale, score, reasons) and their "Bảng đánh giá" level, worked out by hand.
 RATINGS = [
@@ -117,54 +114,6 @@ def test_a_month_that_is_not_a_month_is_refused_clearly(storage_server):
     assert r.returncode == 2 and "YYYY-MM" in r.stderr and "Traceback" not in r.stderr
 
 
-class Platform:
-    """A small LGSP on 127.0.0.1: /token (client credentials) and /Vote/UpdateVote (a bearer token).
-    `answers` is the list of statuses /Vote/UpdateVote gives in turn (then 200); `delay` stalls it."""
-
-    def __init__(self, secret="s3cret-value"):
-        self.secret, self.answers, self.delay, self.received, self.token_calls = secret, [], 0.0, [], 0
-        platform = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def _reply(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path == "/api/token":
-                    platform.token_calls += 1
-                    form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-                    if form.get("grant_type") != "client_credentials" or form.get("client_secret") != platform.secret:
-                        return self._reply(401, {"error": "invalid_client"})
-                    return self._reply(200, {"access_token": "tok-1", "token_type": "bearer", "expires_in": 3600})
-                if self.path == "/api/Vote/UpdateVote":
-                    if self.headers.get("Authorization") != "Bearer tok-1":
-                        return self._reply(401, {"status": 401, "message": "unauthorized"})
-                    if platform.delay:
-                        time.sleep(platform.delay)
-                    status = platform.answers.pop(0) if platform.answers else 200
-                    if status == 200:
-                        platform.received.append(json.loads(raw))
-                    return self._reply(status, {"status": status, "message": "ok" if status == 200 else "error"})
-                return self._reply(404, {})
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def platform():
     p = Platform()
@@ -173,16 +122,7 @@ def platform():
 
 
 def _settings(tmp_path, platform, secret, office, timeout=3, mode=0o600):
-    path = tmp_path / "lgsp.secret"
-    path.write_text(secret + "\n", encoding="utf-8")
-    os.chmod(path, mode)
-    ini = tmp_path / "central.ini"
-    ini.write_text(
-        f"[upward]\nurl = {platform.url}\nclient_id = motcua-xa\nclient_secret_file = {path}\n"
-        f"office = {office}\ntimeout_seconds = {timeout}\nretry_minutes = 30\n",
-        encoding="utf-8",
-    )
-    return str(ini)
+    return upward_ini(tmp_path, platform, secret, office, timeout, mode)
 
 
 def _row(engine, month, office):
@@ -201,8 +141,7 @@ def test_push_refused_token_is_kept_then_500_then_taken(
     # a wrong secret: the token endpoint answers 401; the error says so and never holds the secret
     bad = upward.load(_settings(tmp_path, platform, "wrong-secret", office))
     assert "wrong-secret" not in repr(bad)
-    with engine.begin() as conn:
-        outcome = upward.retry_due(conn, bad, now)
+    outcome = upward.retry_due(engine, bad, now)
     assert outcome and outcome[0].startswith("failed") and "401" in outcome[0]
     row = _row(engine, "2026-10", office)
     assert row.sent_at is None and row.attempts == 1 and row.next_try_at == now + timedelta(minutes=30)
@@ -211,14 +150,12 @@ def test_push_refused_token_is_kept_then_500_then_taken(
     # the right secret, but the platform fails once with 500: kept, tried again when due
     good = upward.load(_settings(tmp_path, platform, platform.secret, office))
     platform.answers = [500]
-    with engine.begin() as conn:
-        assert upward.retry_due(conn, good, now + timedelta(minutes=10)) == []  # not due yet
-        outcome = upward.retry_due(conn, good, now + timedelta(minutes=31))
+    assert upward.retry_due(engine, good, now + timedelta(minutes=10)) == []  # not due yet
+    outcome = upward.retry_due(engine, good, now + timedelta(minutes=31))
     assert outcome[0].startswith("failed") and "HTTP 500" in outcome[0]
     row = _row(engine, "2026-10", office)
     assert row.attempts == 2 and row.sent_at is None
-    with engine.begin() as conn:
-        outcome = upward.retry_due(conn, good, now + timedelta(minutes=62))
+    outcome = upward.retry_due(engine, good, now + timedelta(minutes=62))
     assert outcome == [f"sent 2026-10 {office}"]
     row = _row(engine, "2026-10", office)
     assert row.sent_at == now + timedelta(minutes=62) and row.next_try_at is None and row.last_error is None
@@ -226,8 +163,8 @@ def test_push_refused_token_is_kept_then_500_then_taken(
     [body] = platform.received
     assert body["TotalVoted"] == 8 and body["PercentBad"] == 37.5 and body["Questions"][0]["TotalVoted"] == 8
     # once taken, nothing more is sent
-    with engine.begin() as conn:
-        assert upward.retry_due(conn, good, now + timedelta(days=1)) == []
+    assert upward.retry_due(engine, good, now + timedelta(days=1)) == []
+    with engine.connect() as conn:
         state = upward.state(conn)
     assert any(s["month"] == "2026-10" and s["sent_at"] for s in state)
     engine.dispose()
@@ -238,8 +175,7 @@ def test_push_that_gets_no_answer_times_out_and_is_kept(storage_server, office, 
     up = upward.load(_settings(tmp_path, platform, platform.secret, office, timeout=1))
     platform.delay = 2.5
     started = time.monotonic()
-    with engine.begin() as conn:
-        outcome = upward.push_month(conn, up, "2026-09", office, datetime(2026, 11, 5, 2, 0))
+    outcome = upward.push_month(engine, up, "2026-09", office, datetime(2026, 11, 5, 2, 0))
     assert time.monotonic() - started < 2.4
     assert outcome.startswith("failed") and "no answer within 1 s" in outcome
     row = _row(engine, "2026-09", office)
@@ -295,7 +231,7 @@ def test_migration_0017_adds_and_removes_the_push_table(storage_url):
     assert "upward_pushes" not in inspect(engine).get_table_names()
     upgrade_to(engine, "0017")
     columns = {c["name"] for c in inspect(engine).get_columns("upward_pushes")}
-    assert columns == {c.name for c in upward_pushes.columns}
+    assert columns == {c.name for c in upward_pushes.columns} - {"lease_owner", "lease_until"}  # those: 0019
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(storage.__file__).resolve().parent.parent / "migrations"))
     with engine.begin() as conn:

@@ -47,8 +47,9 @@ def wait_for_healthz(
 class CentralServer:
     """`motcua-central serve` as a subprocess on 127.0.0.1 and a free port, on its own database."""
 
-    def __init__(self, db_url: str, workdir: Path, env: dict | None = None):
-        self.db_url, self.workdir = db_url, workdir
+    def __init__(self, db_url: str, workdir: Path, env: dict | None = None, serve_args: tuple = ()):
+        """`serve_args`: more arguments of `serve`, e.g. ("--workers", "2", "--config", ini)."""
+        self.db_url, self.workdir, self.serve_args = db_url, workdir, tuple(serve_args)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
@@ -124,6 +125,7 @@ class CentralServer:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                *self.serve_args,
             ],
             cwd=ROOT,
             env=self.env,
