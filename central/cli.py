@@ -1087,7 +1087,8 @@ def _report_commands(sub) -> None:
     p.add_argument(
         "--push",
         action="store_true",
-        help="also send it to [upward] url (OAuth2 client credentials); on failure it is kept and retried",
+        help="also send it to [upward] url (OAuth2 client credentials); on failure it is kept and retried; "
+        "while a server process is sending that month, says so and sends nothing",
     )
     p.set_defaults(func=cmd_report_votes)
     p = rep.add_parser(

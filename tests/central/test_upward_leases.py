@@ -151,7 +151,8 @@ def test_processes_racing_for_a_month_send_it_once(storage_url, platform, tmp_pa
 def test_a_month_held_by_a_dead_process_is_taken_over_once_its_lease_passed(storage_url, platform, tmp_path):
     engine = make_engine(storage_url)
     storage.upgrade(engine)
-    up = upward.load(upward_ini(tmp_path, platform, platform.secret, ""))
+    ini = upward_ini(tmp_path, platform, platform.secret, "")
+    up = upward.load(ini)
     now = datetime(2026, 11, 5, 2, 0)
     dead = "oldhost:4242:0badc0de"
     with engine.begin() as conn:
@@ -188,6 +189,11 @@ def test_a_month_held_by_a_dead_process_is_taken_over_once_its_lease_passed(stor
     assert upward.retry_due(engine, up, now, owner="newhost:1:aaaa") == []
     busy = upward.push_month(engine, up, "2026-10", "", now, owner="newhost:1:aaaa")
     assert busy.startswith("busy: oldhost:4242") and platform.posts == 0
+    by_hand = CentralServer(storage_url, tmp_path, env={"MOTCUA_CENTRAL_CONFIG": ini}).run_cli(
+        "report", "votes", "--month", "2026-10", "--push"
+    )
+    assert by_hand.returncode == 1 and "push not done yet: busy: oldhost:4242" in by_hand.stderr, by_hand.stderr
+    assert "Traceback" not in by_hand.stderr and platform.posts == 0
     assert _row(engine, "2026-10", "").lease_owner == dead
     # the lease has passed: the holder is gone
     with engine.begin() as conn:
