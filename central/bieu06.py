@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy import and_, case, exists, func, literal, or_, select, true, tuple_
 from sqlalchemy.engine import Connection
 
 from central import exports, rules
@@ -26,7 +26,8 @@ from motcua.officetime import OFFSET
 
 KINDS = ("month", "quarter", "half", "year")
 UNKNOWN_FIELD = ("?", "(lĩnh vực chưa rõ)")
-CHUNK = 500
+CHUNK = 500  # codes per IN list (SQLite's limit on parameters)
+BIG_CHUNK = 20000  # on PostgreSQL (at most 65,535 parameters): fewer round trips at province scale
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,34 @@ class Classified:
     standing: rules.Standing
 
 
+def _row_columns() -> list:
+    """The columns rules.standing and the late list read, with the catalogue's field and name."""
+    return [
+        dossiers.c.code,
+        dossiers.c.office_code,
+        dossiers.c.procedure_code,
+        dossiers.c.procedure_name,
+        dossiers.c.status,
+        dossiers.c.status_at,
+        dossiers.c.received_at,
+        dossiers.c.due_at,
+        dossiers.c.extended_due_at,
+        dossiers.c.apology_at,
+        dossiers.c.finished_at,
+        dossiers.c.returned_at,
+        dossiers.c.channel,
+        dossiers.c.complaint,
+        dossiers.c.finished_effective_at,
+        dossiers.c.verdict,
+        procedures.c.field_code,
+        procedures.c.field_name,
+        procedures.c.name.label("catalogue_name"),
+    ]
+
+
+_JOINED = dossiers.outerjoin(procedures, procedures.c.code == dossiers.c.procedure_code)
+
+
 def classified(
     conn: Connection, office: str | None, start: datetime, end: datetime, narrow: list | None = None
 ) -> list[Classified]:
@@ -143,26 +172,8 @@ def classified(
     fe = dossiers.c.finished_effective_at
     stale = or_(dossiers.c.verdict_rule.is_(None), dossiers.c.verdict_rule != rules.RULE_VERSION)
     query = (
-        select(
-            dossiers.c.code,
-            dossiers.c.office_code,
-            dossiers.c.procedure_code,
-            dossiers.c.procedure_name,
-            dossiers.c.status,
-            dossiers.c.status_at,
-            dossiers.c.received_at,
-            dossiers.c.due_at,
-            dossiers.c.extended_due_at,
-            dossiers.c.apology_at,
-            dossiers.c.finished_at,
-            dossiers.c.returned_at,
-            dossiers.c.channel,
-            dossiers.c.complaint,
-            procedures.c.field_code,
-            procedures.c.field_name,
-            procedures.c.name.label("catalogue_name"),
-        )
-        .select_from(dossiers.outerjoin(procedures, procedures.c.code == dossiers.c.procedure_code))
+        select(*_row_columns())
+        .select_from(_JOINED)
         .where(
             dossiers.c.received_at < end,
             or_(stale, dossiers.c.accepted == true()),
@@ -174,18 +185,23 @@ def classified(
         query = query.where(dossiers.c.office_code == office)
     if narrow:
         query = query.where(*narrow)
-    rows = conn.execute(query).all()
+    return _judged(conn, conn.execute(query).all(), start, end)
+
+
+def _judged(conn: Connection, rows, start: datetime, end: datetime) -> list[Classified]:
+    """Fetched dossier rows (`_row_columns`) with their steps, judged by rules.standing for [start, end)."""
     steps: dict[str, list] = {}
     codes = [r.code for r in rows]
-    for i in range(0, len(codes), CHUNK):
+    chunk = BIG_CHUNK if conn.dialect.name == "postgresql" else CHUNK
+    for i in range(0, len(codes), chunk):
         for s in conn.execute(
             select(
                 dossier_steps.c.dossier_code,
                 dossier_steps.c.status,
                 dossier_steps.c.started_at,
                 dossier_steps.c.finished_at,
-            ).where(dossier_steps.c.status.isnot(None), dossier_steps.c.dossier_code.in_(codes[i : i + CHUNK]))
-        ):
+            ).where(dossier_steps.c.status.isnot(None), dossier_steps.c.dossier_code.in_(codes[i : i + chunk]))
+        ).all():
             steps.setdefault(s.dossier_code, []).append(s)
     pausing = pausing_procedures(conn)
     methods = procedure_methods(conn, {r.procedure_code for r in rows if r.due_at is None})
@@ -204,27 +220,117 @@ def _stale():
     return or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION)
 
 
-def _judged_in_python(end: datetime):
-    """Dossiers open at `end` whose verdict SQL cannot give from the stored columns: a supplement or
-    fees (status 5 or 6, now or in a step: their time may move the end, or a pending request decides),
-    or no appointment (the procedure's maximum time decides); and any row not judged by the current rule.
-    EXISTS, not IN: an anti-join on PostgreSQL, however many supplement steps the province has."""
-    fe = dossiers.c.finished_effective_at
-    paused = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
-    stepped = exists().where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(paused))
-    complex_ = or_(dossiers.c.status.in_(paused), stepped, dossiers.c.due_at.is_(None))
-    return complex_, or_(_stale(), and_(or_(fe.is_(None), fe >= end), complex_))
+@dataclass(frozen=True)
+class Tally:
+    """`n` dossiers of a period that count alike: Biểu 06's cell (field, received, finished or open,
+    verdict), the bucket of the period they fall in (finished: when they ended; open: the last), and
+    for chỉ tiêu 5.4 whether they have a complaint and a negative rating."""
+
+    field: tuple[str, str]
+    received: str
+    finished: bool
+    verdict: str
+    bucket: int
+    complaint: bool
+    negative: bool
+    n: int
 
 
-def counted(conn: Connection, office: str | None, start: datetime, end: datetime) -> dict[tuple, dict]:
-    """Biểu 06's cells per field for [start, end), counted as `classified` + rules.standing would, at
-    province scale: dossiers that ended in the period by their stored verdict (rules.settled, the same
-    verdict rules.standing gives them) and dossiers open at its end without supplement, fees or missing
-    appointment (late exactly when the appointment is before the end) by SQL GROUP BY; only the rest is
-    fetched and judged by rules.standing. Equal to `classified` (tests/central/test_province.py)."""
+def _bucket(buckets: list[datetime] | None, moment: datetime) -> int:
+    return max(0, bisect_right(buckets, moment) - 1) if buckets else 0
+
+
+def _negative_rating(office: str | None, end: datetime) -> list:
+    """Conditions on `ratings`: a negative score (rules.is_negative, every level of every scale a
+    tablet may use) given before `end` with a dossier code (in the office, when given)."""
+    levels = [
+        (score, scale) for scale in range(2, 11) for score in range(1, scale + 1) if rules.is_negative(score, scale)
+    ]
+    where = [
+        ratings.c.dossier_code.isnot(None),
+        ratings.c.created_at < end,
+        tuple_(ratings.c.score, ratings.c.scale).in_(levels),
+    ]
+    return where + ([ratings.c.office_code == office] if office else [])
+
+
+def _fields(conn: Connection) -> dict[str, tuple[str, str]]:
+    """procedure code → its field in the catalogue (code, name)."""
+    return {
+        r.code: (r.field_code, r.field_name or r.field_code)
+        for r in conn.execute(select(procedures.c.code, procedures.c.field_code, procedures.c.field_name))
+        if r.field_code
+    }
+
+
+def _roomy(conn: Connection) -> None:
+    """For this transaction only, on PostgreSQL: a province-year's dossiers are grouped by hashing in
+    memory rather than sorted on disk (the default 4 MB of work_mem is too small for the groups the
+    planner expects), and the queries are not compiled to machine code first (JIT spends ~300 ms
+    compiling a query that runs in less)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+        conn.exec_driver_sql("SET LOCAL jit = off")
+
+
+_PAUSING = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
+
+
+def _paused_step():
+    """The dossier has a supplement or fees step (its time may move the end, or a pending request decides)."""
+    return exists().where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(_PAUSING))
+
+
+def _plain(r) -> bool:
+    """A stored dossier row SQL can judge without its steps: no supplement or fees (now or in a step,
+    `r.paused`) and an appointment. The rest are judged by rules.standing with their steps."""
+    return not r.paused and r.status not in _PAUSING and r.due_at is not None
+
+
+def _received(r, start: datetime) -> str:
+    if r.received_at < start:
+        return "carried_over"
+    return "online" if r.channel == rules.ONLINE_CHANNEL else "direct_postal"
+
+
+def _plain_standing(r, start: datetime, end: datetime) -> rules.Standing:
+    """rules.standing of a `_plain` dossier accepted before `end`: nothing is subtracted, so a dossier
+    that ended in the period (stored `finished_effective_at` and verdict) ended then, and one open at
+    `end` is late exactly when its appointment is before it."""
+    fe = r.finished_effective_at
+    due = r.due_at
+    if fe is not None and fe < end:
+        verdict = r.verdict
+        judged = rules.Verdict(fe, verdict != rules.LATE, verdict == rules.LATE, due, verdict, True, 0, False, fe, due)
+        return rules.Standing(_received(r, start), True, verdict, judged)
+    late = due < end
+    verdict = rules.LATE if late else rules.IN_TIME
+    judged = rules.Verdict(None, False if late else None, late, due, verdict, True, 0, False, end, due)
+    return rules.Standing(_received(r, start), False, verdict, judged)
+
+
+def tallies(
+    conn: Connection,
+    office: str | None,
+    start: datetime,
+    end: datetime,
+    buckets: list[datetime] | None = None,
+    feelings: bool = False,
+    by_field: bool = True,
+) -> list[Tally]:
+    """The dossiers of [start, end) counted as `classified` + rules.standing would, at province scale.
+    Dossiers that ended in the period by their stored verdict (rules.settled, the verdict
+    rules.standing gives them) in one SQL GROUP BY; the dossiers open at its end are read once: those
+    without supplement, fees or missing appointment are late exactly when the appointment is before
+    the end, the rest are judged by rules.standing with their steps; rows not judged by the current
+    rule are classified afresh. `buckets`: the start of each bucket of the period; `feelings`: with
+    complaint and negative-rating flags (chỉ tiêu 5.4); without `by_field`, the dossiers that ended
+    in the period are not told apart by field and received (their Tally has field None and received
+    "") (chỉ tiêu 5.4 needs neither, and a province-year groups fast without them). Equal to `classified`
+    (tests/central/test_province.py, tests/central/test_reporting.py)."""
     end = max(min(end, utcnow()), start)
+    fields = _fields(conn)
     fe = dossiers.c.finished_effective_at
-    complex_, in_python = _judged_in_python(end)
     received = case(
         (dossiers.c.received_at < start, "carried_over"),
         (dossiers.c.channel == rules.ONLINE_CHANNEL, "online"),
@@ -232,30 +338,90 @@ def counted(conn: Connection, office: str | None, start: datetime, end: datetime
     ).label("received")
     base = [~_stale(), dossiers.c.accepted == true(), dossiers.c.received_at < end]
     base += [dossiers.c.office_code == office] if office else []
-    joined = dossiers.outerjoin(procedures, procedures.c.code == dossiers.c.procedure_code)
-    open_verdict = case((dossiers.c.due_at < end, rules.LATE), else_=rules.IN_TIME).label("verdict")
-    parts = (
-        (True, dossiers.c.verdict.label("verdict"), [fe >= start, fe < end, dossiers.c.verdict.isnot(None)]),
-        (False, open_verdict, [or_(fe.is_(None), fe >= end), ~complex_]),
+    # a hashed set of the rated-negatively dossiers, not a look-up per dossier
+    negative = dossiers.c.code.in_(select(ratings.c.dossier_code).where(*_negative_rating(office, end)))
+    complaint = and_(dossiers.c.complaint.isnot(None), dossiers.c.complaint != "")
+    flags = [complaint.label("complaint"), negative.label("negative")] if feelings else []
+    bucket = (
+        case(*[(fe >= b, i) for i, b in reversed(list(enumerate(buckets))[1:])], else_=0)
+        if buckets and len(buckets) > 1
+        else literal(0)
+    ).label("bucket")
+    _roomy(conn)
+    keys = [dossiers.c.procedure_code, received] if by_field else []
+    finished = (
+        select(*keys, dossiers.c.verdict, bucket, *flags, func.count().label("n"))
+        .where(*base, fe >= start, fe < end, dossiers.c.verdict.isnot(None))
+        .group_by(*keys, dossiers.c.verdict, bucket, *flags)
     )
-    cells: dict[tuple, dict] = {}
-    for finished, verdict, where in parts:
-        query = (
-            select(procedures.c.field_code, procedures.c.field_name, received, verdict, func.count().label("n"))
-            .select_from(joined)
-            .where(*base, *where)
-            .group_by(procedures.c.field_code, procedures.c.field_name, received, verdict)
+    out = [
+        Tally(
+            fields.get(r.procedure_code, UNKNOWN_FIELD) if by_field else None,
+            r.received if by_field else "",
+            True,
+            r.verdict,
+            r.bucket,
+            bool(feelings and r.complaint),
+            bool(feelings and r.negative),
+            r.n,
         )
-        for r in conn.execute(query):
-            field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
-            cell = cells.setdefault(field, _empty())
-            cell["received"]["total"] += r.n
-            cell["received"][r.received] += r.n
-            group = cell["finished" if finished else "open"]
-            group["total"] += r.n
-            group[r.verdict] += r.n
-    for item in classified(conn, office, start, end, [in_python]):
-        _add(cells.setdefault(item.field, _empty()), item.standing)
+        for r in conn.execute(finished)
+    ]
+    last = _bucket(buckets, end - timedelta(microseconds=1))
+    negative_column = (negative if feelings else literal(False)).label("negative")
+    opened = select(*_row_columns(), _paused_step().label("paused"), negative_column).select_from(_JOINED)
+    complex_rows, simple = [], {}
+    for r in conn.execute(opened.where(*base, or_(fe.is_(None), fe >= end))).all():
+        if not _plain(r):
+            complex_rows.append(r)
+            continue
+        st = _plain_standing(r, start, end)
+        key = (
+            fields.get(r.procedure_code, UNKNOWN_FIELD),
+            st.received,
+            st.verdict,
+            bool(r.complaint),
+            bool(r.negative),
+        )
+        simple[key] = simple.get(key, 0) + 1
+    out += [
+        Tally(field, how, False, verdict, last, feelings and c, feelings and neg, n)
+        for (field, how, verdict, c, neg), n in simple.items()
+    ]
+    judged = _judged(conn, complex_rows, start, end)
+    stale = classified(conn, office, start, end, [_stale()])
+    negative_codes = (
+        {r.code for r in complex_rows if r.negative} | _negatively_rated(conn, office, [i.row.code for i in stale], end)
+        if feelings
+        else set()
+    )
+    for item in judged + stale:
+        st = item.standing
+        out.append(
+            Tally(
+                item.field,
+                st.received,
+                st.finished,
+                st.verdict,
+                _bucket(buckets, st.judged.finished_at) if st.finished else last,
+                feelings and bool(item.row.complaint),
+                item.row.code in negative_codes,
+                1,
+            )
+        )
+    return out
+
+
+def counted(conn: Connection, office: str | None, start: datetime, end: datetime) -> dict[tuple, dict]:
+    """Biểu 06's cells per field for [start, end) (`tallies`)."""
+    cells: dict[tuple, dict] = {}
+    for t in tallies(conn, office, start, end):
+        cell = cells.setdefault(t.field, _empty())
+        cell["received"]["total"] += t.n
+        cell["received"][t.received] += t.n
+        group = cell["finished" if t.finished else "open"]
+        group["total"] += t.n
+        group[t.verdict] += t.n
     return cells
 
 
@@ -296,49 +462,78 @@ def report(conn: Connection, office: str | None, period: ReportPeriod, items: li
     }
 
 
+def _maybe_late(conn: Connection, office: str | None, start: datetime, end: datetime) -> list[Classified]:
+    """The dossiers of [start, end) that may be late, classified as `classified` would: those that
+    ended late in it by their stored verdict and those open at its end past their appointment
+    (`_plain_standing`, no steps needed), the rest with supplement, fees or no appointment judged by
+    rules.standing, and rows not judged by the current rule classified afresh."""
+    end = max(min(end, utcnow()), start)
+    fe = dossiers.c.finished_effective_at
+    base = [~_stale(), dossiers.c.accepted == true(), dossiers.c.received_at < end]
+    base += [dossiers.c.office_code == office] if office else []
+    paused = _paused_step()
+    complex_ = or_(paused, dossiers.c.status.in_(_PAUSING), dossiers.c.due_at.is_(None))
+    maybe = or_(
+        and_(fe >= start, fe < end, dossiers.c.verdict == rules.LATE),
+        and_(or_(fe.is_(None), fe >= end), or_(dossiers.c.due_at < end, complex_)),
+    )
+    _roomy(conn)
+    query = select(*_row_columns(), paused.label("paused")).select_from(_JOINED).where(*base, maybe)
+    out, complex_rows = [], []
+    for r in conn.execute(query).all():
+        if not _plain(r):
+            complex_rows.append(r)
+            continue
+        field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
+        out.append(Classified(r, field, _plain_standing(r, start, end)))
+    return out + _judged(conn, complex_rows, start, end) + classified(conn, office, start, end, [_stale()])
+
+
 def late_list(conn: Connection, office: str | None, period: ReportPeriod, items: list | None = None) -> list[dict]:
     """The period's late dossiers (finished late in it, or open and late at its end), most days late
     first: code, procedure, field, appointment, days late, apology issued or not. Without `items`, only
-    the dossiers that may be late are fetched and judged (finished late by their stored verdict, open
-    past their appointment, and those `counted` judges in Python)."""
+    the dossiers that may be late are read (`_maybe_late`)."""
+    return late_top(conn, office, period, None, items)[1]
+
+
+def late_top(
+    conn: Connection, office: str | None, period: ReportPeriod, limit: int | None, items: list | None = None
+) -> tuple[int, list[dict]]:
+    """How many dossiers `late_list` has, and its first `limit` (all with None)."""
     if items is None:
-        end = max(min(period.end, utcnow()), period.start)
-        fe = dossiers.c.finished_effective_at
-        _complex, in_python = _judged_in_python(end)
-        maybe_late = or_(
-            in_python,
-            and_(fe >= period.start, fe < end, dossiers.c.verdict == rules.LATE),
-            and_(or_(fe.is_(None), fe >= end), dossiers.c.due_at < end),
-        )
-        items = classified(conn, office, period.start, period.end, [maybe_late])
-    out = []
+        items = _maybe_late(conn, office, period.start, period.end)
+    keyed = []
     for item in items:
         if item.standing.verdict != rules.LATE:
             continue
-        r, judged = item.row, item.standing.judged
+        judged = item.standing.judged
         due = judged.due_at  # the appointment the verdict used: due_at, else acceptance + maximum time
         # an open dossier is judged at the (exclusive) period end: its last day is the day before
         late_at = judged.effective_end - (timedelta(0) if item.standing.finished else timedelta(microseconds=1))
-        out.append(
-            {
-                "code": r.code,
-                "office": r.office_code,
-                "procedure": {"code": r.procedure_code, "name": r.catalogue_name or r.procedure_name},
-                "field": {"code": item.field[0], "name": item.field[1]},
-                "status": r.status,
-                "finished": item.standing.finished,
-                "due_at": to_wire(due),
-                # no appointment recorded: due_at is the procedure's maximum time from acceptance
-                "due_from_max_time": r.due_at is None,
-                "extended_due_at": to_wire(r.extended_due_at),
-                "days_late": rules.days_late(due, late_at) if due is not None else None,
-                "apology": r.apology_at is not None,
-                "apology_at": to_wire(r.apology_at),
-                "supplements": judged.supplements,
-            }
-        )
-    out.sort(key=lambda d: (-(d["days_late"] or 0), d["code"]))
-    return out
+        days = rules.days_late(due, late_at) if due is not None else None
+        keyed.append((-(days or 0), item.row.code, days, item))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return len(keyed), [_late_entry(item, days) for _, _, days, item in keyed[:limit]]
+
+
+def _late_entry(item: Classified, days: int | None) -> dict:
+    r, judged = item.row, item.standing.judged
+    return {
+        "code": r.code,
+        "office": r.office_code,
+        "procedure": {"code": r.procedure_code, "name": r.catalogue_name or r.procedure_name},
+        "field": {"code": item.field[0], "name": item.field[1]},
+        "status": r.status,
+        "finished": item.standing.finished,
+        "due_at": to_wire(judged.due_at),
+        # no appointment recorded: due_at is the procedure's maximum time from acceptance
+        "due_from_max_time": r.due_at is None,
+        "extended_due_at": to_wire(r.extended_due_at),
+        "days_late": days,
+        "apology": r.apology_at is not None,
+        "apology_at": to_wire(r.apology_at),
+        "supplements": judged.supplements,
+    }
 
 
 # The form's layout (CSV and XLSX), in Vietnamese as the form is.
@@ -473,26 +668,34 @@ def _negatively_rated(conn: Connection, office: str | None, codes: list[str], en
     return out
 
 
-def _figures_5_4(codes: list, late: set, complained: set, negative: set) -> dict:
-    """Chỉ tiêu 5.4 over `codes` (distinct dossiers): the headline's figures and each bucket's."""
-    codes = set(codes)
-    late, complained, negative = late & codes, complained & codes, negative & codes
-    unhappy = (complained | negative) - late
-    base = len(codes)
-    score = None if not base else round(max(0.0, 1 - len(late) / base - len(unhappy) / base), 4)
+def _figures_5_4(base: int, late: int, complaints: int, negative: int, unhappy: int) -> dict:
+    """Chỉ tiêu 5.4 of `base` distinct dossiers: the headline's figures (or a bucket's). `unhappy`:
+    with a complaint or a negative rating and not late (a dossier counts once)."""
+    score = None if not base else round(max(0.0, 1 - late / base - unhappy / base), 4)
     return {
         "dossiers": base,
         "finished": base,  # the old name of the base, kept for API readers
-        "late": len(late),
-        "complaints": len(complained),
-        "negative_rated": len(negative),
-        "unhappy": len(unhappy),
-        "late_share": rules.rate(len(late), base),
-        "negative_share": rules.rate(len(unhappy), base),
+        "late": late,
+        "complaints": complaints,
+        "negative_rated": negative,
+        "unhappy": unhappy,
+        "late_share": rules.rate(late, base),
+        "negative_share": rules.rate(unhappy, base),
         "score": score,
         "full_marks": score is not None and score >= 0.9,
         "points_share": None if score is None else round(min(1.0, score / 0.9), 4),
     }
+
+
+def _sum_5_4(parts: list[Tally]) -> dict:
+    late = [t for t in parts if t.verdict == rules.LATE]
+    return _figures_5_4(
+        sum(t.n for t in parts),
+        sum(t.n for t in late),
+        sum(t.n for t in parts if t.complaint),
+        sum(t.n for t in parts if t.negative),
+        sum(t.n for t in parts if (t.complaint or t.negative) and t.verdict != rules.LATE),
+    )
 
 
 def satisfaction_5_4(
@@ -500,7 +703,6 @@ def satisfaction_5_4(
     office: str | None,
     start: datetime,
     end: datetime,
-    items: list | None = None,
     buckets: list[datetime] | None = None,
 ) -> dict:
     """QĐ 766 chỉ tiêu 5.4 as a local estimate (REPORTING.md): 100% − (share of dossiers late + share
@@ -511,20 +713,10 @@ def satisfaction_5_4(
     `buckets`: the start of each bucket of the period, in order: then `series_counts` (and `series`,
     their scores) split the same dossiers, each in the bucket it finished in and an open one in the
     bucket of the judging time, so the buckets' dossiers, late and unhappy add up to the headline."""
-    end = max(min(end, utcnow()), start)
-    items = classified(conn, office, start, end) if items is None else items
-    codes = [item.row.code for item in items]
-    late = {item.row.code for item in items if item.standing.verdict == rules.LATE}
-    complained = {item.row.code for item in items if item.row.complaint}
-    negative = _negatively_rated(conn, office, codes, end)
-    out = _figures_5_4(codes, late, complained, negative)
+    counted_ = tallies(conn, office, start, end, buckets, feelings=True, by_field=False)
+    out = _sum_5_4(counted_)
     if buckets:
-        split: list[list] = [[] for _ in buckets]
-        for item in items:
-            moment = item.standing.judged.finished_at if item.standing.finished else end - timedelta(microseconds=1)
-            index = max(0, bisect_right(buckets, moment) - 1)
-            split[index].append(item.row.code)
-        counts = [_figures_5_4(part, late, complained, negative) for part in split]
+        counts = [_sum_5_4([t for t in counted_ if t.bucket == i]) for i in range(len(buckets))]
         out["series_counts"] = [{k: c[k] for k in ("dossiers", "late", "unhappy", "score")} for c in counts]
         out["series"] = [c["score"] for c in counts]
     return out

@@ -99,6 +99,9 @@ def bieu06_page(request: Request, _s: Session = Depends(page_admin)):
     )
 
 
+LATE_SHOWN = 500  # rows on the late page (a province-year has hundreds of thousands)
+
+
 @router.get("/late")
 def late_page(request: Request, _s: Session = Depends(page_admin)):
     return _late_view(request)
@@ -110,7 +113,8 @@ def _late_view(request: Request, notice: str | None = None, status: int = 200):
     fmt = request.query_params.get("format")
     with database(request).read() as conn:
         bieu06.office_name(conn, office)
-        items = bieu06.late_list(conn, office, period)
+        # the page shows the most days late; the exports list every late dossier
+        total, items = bieu06.late_top(conn, office, period, None if fmt in ("csv", "xlsx") else LATE_SHOWN)
         offices = office_list(conn)
     if fmt in ("csv", "xlsx"):
         rows = bieu06.late_rows(items)
@@ -129,6 +133,7 @@ def _late_view(request: Request, notice: str | None = None, status: int = 200):
         today=(utcnow() + OFFSET).date().isoformat(),
         back=request.url.query,
         rows=items,
+        total=total,
         chosen=chosen,
         kind_names=KIND_NAMES,
         offices=offices,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bench import province
-from central import bieu06, stats
+from central import bieu06, reports, stats
 from central.storage import make_engine
 from central.storage.schema import dossier_steps, dossiers, ratings
 from tests.central import reference
@@ -88,6 +88,17 @@ def test_reports_equal_the_plain_recount(small_province, office, first, last):
         }
         assert {d["code"] for d in late} == expected
         assert len(late) == total["finished"]["late"] + total["open"]["late"]
+        assert bieu06.late_top(conn, office, period, 5) == (len(late), late[:5])  # the late page's first rows
+        # chỉ tiêu 5.4 (the overview's estimate) over the same dossiers, split into the overview's buckets
+        starts = [b[0] for b in reports.buckets(reports.parse_period(None, first, last))]
+        shown = bieu06.satisfaction_5_4(conn, office, period.start, period.end, buckets=starts)
+        ref = reference.satisfaction_5_4(conn, office, period.start, period.end)
+        assert {k: shown[k] for k in ref} == ref
+        assert shown["dossiers"] == total["received"]["total"] and shown["late"] == len(late)
+        if office is None:
+            assert shown["unhappy"] > 0 and shown["complaints"] > 0
+        for key in ("dossiers", "late", "unhappy"):
+            assert sum(c[key] for c in shown["series_counts"]) == shown[key], key
 
 
 def test_migration_0018_adds_and_removes_the_end_index(storage_url):

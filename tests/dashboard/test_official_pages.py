@@ -95,6 +95,7 @@ def test_late_list_names_the_late_dossiers_with_days_and_apology(dash):
     html = session.get(dash.url + "/admin/late", params=OCTOBER, timeout=15).text
     ids = set(re.findall(r'id="late-([^"]+)"', html))
     assert ids == {code(2), code(9), code(4)}  # finished late D2 D9, open and late D4
+    assert 'id="latesum">Có 3 hồ sơ quá hạn.</p>' in html  # all shown: no line about the exports
     row = html.split(f'id="late-{code(4)}"', 1)[1].split("</tr>", 1)[0]
     assert "12/10/2025" in row and ">19<" in row and "Chưa có" in row  # due 12/10, judged on 31/10
     book = session.get(dash.url + "/admin/late", params={**OCTOBER, "format": "xlsx"}, timeout=15)
