@@ -7,10 +7,8 @@
 import argparse
 import json
 import os
-import re
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,8 +18,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.support.pg import free_port  # noqa: E402
-from tests.support.server import wait_for_healthz  # noqa: E402
+from bench.common import cli, dashboard, pctl, timings  # noqa: E402
 
 from central import dossiers  # noqa: E402
 from central.demo import sample  # noqa: E402
@@ -67,32 +64,6 @@ def load(db: str, n_ratings: int, n_dossiers: int) -> None:
     engine.dispose()
 
 
-def cli(db: str, *args: str, stdin: str = "") -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "central.cli", "--db", db, *args],
-        check=True,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-
-
-def timings(fn, runs: int) -> list[float]:
-    fn()  # warm the caches once
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
-def pctl(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="10,000 ratings and 5,000 dossiers, fewer runs")
@@ -105,20 +76,8 @@ def main() -> int:
     load_s = time.perf_counter() - t0
     cli(db, "admin", "add", "bench", "--password-stdin", stdin=PASSWORD + "\n")
     token = cli(db, "admin", "token", "bench").strip().splitlines()[-1]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "central.cli", "--db", db, "serve", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_healthz(url, server)
-        session = requests.Session()
-        page = session.get(url + "/admin/login", timeout=10).text
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        session.post(url + "/admin/login", data={"name": "bench", "password": PASSWORD, "csrf": csrf}, timeout=30)
+    with dashboard(db, "bench", PASSWORD) as dash:
+        url, session = dash.url, dash.session
         api = requests.Session()
         api.headers["Authorization"] = f"Bearer {token}"
         now = sample.DEFAULT_NOW
@@ -129,11 +88,7 @@ def main() -> int:
         month = f"office={OFFICE}&from={first_month}&to={last}"
 
         def get(s, path):
-            def call():
-                r = s.get(url + path, timeout=60)
-                assert r.status_code == 200, (path, r.status_code, r.text[:300])
-
-            return call
+            return dash.get(path, s, timeout=60)
 
         raw = sqlite3.connect(db)
         start_y = f"{first_year} 00:00:00"
@@ -167,9 +122,6 @@ def main() -> int:
                 url + f"/api/v1/reports/overview?{year}", timeout=60, headers={"Authorization": f"Bearer {token}"}
             ).text
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     print("## Dashboard: report pages on a year of a busy office (SQLite)\n")
     print(
         f"`.venv/bin/python bench/bench_dashboard.py{' --quick' if args.quick else ''}` — "

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from central import exports, rules
 from central.errors import BadPeriod
+from central.storage import for_reports
 from central.storage.schema import dossier_steps, dossiers, offices, procedures, ratings
 from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, times
 from central.timeutil import to_wire, utcnow
@@ -263,16 +264,6 @@ def _fields(conn: Connection) -> dict[str, tuple[str, str]]:
     }
 
 
-def _roomy(conn: Connection) -> None:
-    """For this transaction only, on PostgreSQL: a province-year's dossiers are grouped by hashing in
-    memory rather than sorted on disk (the default 4 MB of work_mem is too small for the groups the
-    planner expects), and the queries are not compiled to machine code first (JIT spends ~300 ms
-    compiling a query that runs in less)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-        conn.exec_driver_sql("SET LOCAL jit = off")
-
-
 _PAUSING = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
 
 
@@ -347,7 +338,7 @@ def tallies(
         if buckets and len(buckets) > 1
         else literal(0)
     ).label("bucket")
-    _roomy(conn)
+    for_reports(conn)
     keys = [dossiers.c.procedure_code, received] if by_field else []
     finished = (
         select(*keys, dossiers.c.verdict, bucket, *flags, func.count().label("n"))
@@ -477,7 +468,7 @@ def _maybe_late(conn: Connection, office: str | None, start: datetime, end: date
         and_(fe >= start, fe < end, dossiers.c.verdict == rules.LATE),
         and_(or_(fe.is_(None), fe >= end), or_(dossiers.c.due_at < end, complex_)),
     )
-    _roomy(conn)
+    for_reports(conn)
     query = select(*_row_columns(), paused.label("paused")).select_from(_JOINED).where(*base, maybe)
     out, complex_rows = [], []
     for r in conn.execute(query).all():

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from central import rules
 from central.dossiers import times_of
+from central.storage import for_reports
 from central.storage.schema import dossier_steps, dossiers, procedures, ratings
 from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods
 from central.timeutil import OFFICE_TZ, to_db, to_wire, utcnow
@@ -392,6 +393,7 @@ def dossier_tally(
     )
     if office:
         received = received.where(dossiers.c.office_code == office)
+    for_reports(conn)
     grouped = conn.execute(query).all()
     names = procedure_names(conn, {r.key for r in grouped}) if by_procedure else {}
     make = Finished._make  # a year of an office per day: ~700 rows, built without keyword parsing
