@@ -16,6 +16,7 @@ import logging
 import threading
 
 from motcua import missed, officetime
+from motcua.store import ThreadConnections
 
 __all__ = ["MissedSearches", "DAILY_MAX"]
 
@@ -28,11 +29,16 @@ def office_day() -> str:
 
 
 class MissedSearches:
-    """The counts in the kiosk's store (table missed_searches, motcua/store.py m004)."""
+    """The counts in the kiosk's store (table missed_searches, motcua/store.py m004).
+
+    The screen records on the UI thread, the heartbeat reads and acknowledges on its own: each thread
+    writes through its own connection to the store (motcua.store.ThreadConnections), in its own write
+    transaction, never inside another thread's (a catalogue sync's) open one."""
 
     def __init__(self, db, today=office_day, daily_max: int = DAILY_MAX):
         self.db, self.today, self.daily_max = db, today, daily_max
-        self._lock = threading.Lock()  # the screen records on the UI thread, the heartbeat reads on its own
+        self._conn = ThreadConnections(db)
+        self._lock = threading.Lock()  # one count at a time (the day's limit holds across threads)
 
     def record(self, query: str, outcome: str) -> bool:
         """Counts one ended search; False when it is not kept (empty, personal-looking, day full)."""
@@ -42,8 +48,8 @@ class MissedSearches:
         if text is None:
             return False
         day = self.today()
-        with self._lock, self.db.conn:
-            conn = self.db.conn
+        with self._lock, self._conn.write() as db:
+            conn = db.conn
             known = conn.execute(
                 "SELECT 1 FROM missed_searches WHERE day = ? AND query = ? AND outcome = ?", [day, text, outcome]
             ).fetchone()
@@ -64,9 +70,9 @@ class MissedSearches:
         heartbeat's `missed_searches`. Days the server no longer takes (motcua.missed.OLDEST_DAYS) are
         deleted first."""
         oldest = (dt.date.fromisoformat(self.today()) - dt.timedelta(days=missed.OLDEST_DAYS)).isoformat()
-        with self._lock, self.db.conn:
-            self.db.conn.execute("DELETE FROM missed_searches WHERE day < ?", [oldest])
-            rows = self.db.conn.execute(
+        with self._lock, self._conn.write() as db:
+            db.conn.execute("DELETE FROM missed_searches WHERE day < ?", [oldest])
+            rows = db.conn.execute(
                 "SELECT day, query, outcome, count FROM missed_searches WHERE count > sent_count "
                 "ORDER BY day, count DESC, query, outcome LIMIT ?",
                 [limit],
@@ -78,8 +84,8 @@ class MissedSearches:
         delete past days' rows that have nothing more to send."""
         if not items:
             return
-        with self._lock, self.db.conn:
-            conn = self.db.conn
+        with self._lock, self._conn.write() as db:
+            conn = db.conn
             conn.executemany(
                 "UPDATE missed_searches SET sent_count = max(sent_count, ?) "
                 "WHERE day = ? AND query = ? AND outcome = ?",
@@ -89,8 +95,8 @@ class MissedSearches:
 
     def counts(self) -> list[dict]:
         """Every row kept (the admin screen, tests)."""
-        with self._lock:
-            rows = self.db.conn.execute(
+        with self._lock, self._conn.read() as db:
+            rows = db.conn.execute(
                 "SELECT day, query, outcome, count, sent_count FROM missed_searches ORDER BY day, query, outcome"
             ).fetchall()
         return [{"day": d, "query": q, "outcome": o, "count": c, "sent_count": s} for d, q, o, c, s in rows]

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from motcua.client import SyncError
 from motcua.search import QueryPlan, SearchIndex, Synonyms, Vocabulary, search_words
+from motcua.store import ThreadConnections
 from motcua.text import sort_key
 
 __all__ = ["Catalogue", "SyncResult", "summary"]
@@ -72,22 +73,41 @@ def _documents_text(item: dict) -> str:
 
 
 class Catalogue:
-    """Reads and refreshes the local catalogue. Every sync is one transaction: never half a catalogue."""
+    """Reads and refreshes the local catalogue. Every sync is one transaction: never half a catalogue.
+
+    Threads: the one that builds it uses `db`; another (the kiosk's sync thread, the heartbeat) reads
+    and writes through its own connection to the same file (motcua.store.ThreadConnections), so a
+    sync's transaction is never shared with a write of another thread, and a search sees the catalogue
+    before the sync or after its commit. The search index is reloaded once a sync has committed."""
 
     def __init__(self, db: Database, clock=time.time, synonyms: Synonyms | None = None):
         """`synonyms`: the everyday-words lexicon (default: the shipped one; [kiosk] extra_words adds an office's)."""
         self.db, self.clock = db, clock
         self.synonyms = synonyms
+        self._conn = ThreadConnections(db)
         self._index: SearchIndex | None = None
         self._index_version: tuple = (None, None)
+        self._synced = 0  # syncs done through this object: a sync on the reader's own connection
         self._hits: dict[str, dict] = {}  # hit fields without score, by code; cleared with the index
+
+    def _rows(self, sql: str, params=()) -> list:
+        with self._conn.read() as db:
+            return db.execute(sql, params).fetchall()
+
+    def _row(self, sql: str, params=()):
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def close(self) -> None:
+        """Closes the calling thread's own connection (a thread that synced, before it ends)."""
+        self._conn.close()
 
     # -- small cached values (procedures cursor, staff lists, stats) with their age
     def _cache_get(self, key: str):
-        return self.db.execute("SELECT value, etag, fetched_at FROM cache WHERE key = ?", [key]).fetchone()
+        return self._row("SELECT value, etag, fetched_at FROM cache WHERE key = ?", [key])
 
-    def _cache_put(self, key: str, value, etag=None) -> None:
-        self.db.execute(
+    def _cache_put(self, db: Database, key: str, value, etag=None) -> None:
+        db.execute(
             "INSERT INTO cache (key, value, etag, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) "
             "DO UPDATE SET value = excluded.value, etag = excluded.etag, fetched_at = excluded.fetched_at",
             [key, json.dumps(value, ensure_ascii=False), etag, self.clock()],
@@ -101,38 +121,40 @@ class Catalogue:
         cursor, etag = state.get("cursor"), (row[1] if row else None)
         body = client.procedures(since=cursor, etag=etag if cursor else None)
         result = SyncResult(cursor=cursor)
-        with self.db.atomic():
+        with self._conn.write() as db:
             if body is None:
                 result.not_modified = True
-                self._cache_put("procedures", state, etag)
+                self._cache_put(db, "procedures", state, etag)
                 return result
             result.complete = bool(body.get("complete")) or cursor is None
             if result.complete:
-                self.db.execute("DELETE FROM procedures")
-                self.db.execute("DELETE FROM procedures_fts")
+                db.execute("DELETE FROM procedures")
+                db.execute("DELETE FROM procedures_fts")
             stored = set()
             for item in body["items"]:
                 if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
                     result.skipped += 1
                     continue
-                self._store(item, replacing=not result.complete or str(item["code"]) in stored)
+                self._store(db, item, replacing=not result.complete or str(item["code"]) in stored)
                 stored.add(str(item["code"]))
                 result.updated += 1
             for code in body.get("deleted") or []:
-                result.deleted += self.db.execute("DELETE FROM procedures WHERE code = ?", [code]).rowcount
-                self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
+                result.deleted += db.execute("DELETE FROM procedures WHERE code = ?", [code]).rowcount
+                db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
             result.cursor = body.get("cursor")
-            self._cache_put("procedures", {"cursor": result.cursor}, body.get("etag"))
+            self._cache_put(db, "procedures", {"cursor": result.cursor}, body.get("etag"))
         if result.skipped:
             log.warning("catalogue sync skipped %d items without code or name", result.skipped)
-        self._index = None
+        # Committed: the index is checked again at the next search (another thread's connection sees
+        # the commit as a new data_version; the counter covers a sync on the reader's own connection).
+        self._synced += 1
         return result
 
-    def _store(self, item: dict, replacing: bool = True) -> None:
+    def _store(self, db: Database, item: dict, replacing: bool = True) -> None:
         code = str(item["code"])
         field = item.get("field") or {}
         field = field if isinstance(field, dict) else {"code": None, "name": str(field)}
-        self.db.execute(
+        db.execute(
             "INSERT OR REPLACE INTO procedures (code, name, field_code, field_name, item, folded_name, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -146,10 +168,10 @@ class Catalogue:
             ],
         )
         if replacing:  # a scan of the FTS table (code is not indexed): skipped when a full sync emptied it
-            self.db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
+            db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
         keywords = item.get("keywords") or []
         keywords = keywords if isinstance(keywords, list) else [str(keywords)]
-        self.db.execute(
+        db.execute(
             "INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
             [
                 code,
@@ -163,8 +185,8 @@ class Catalogue:
     def sync_staff(self, client, office: str, photos: bool = True) -> list[dict]:
         """Caches the office's officers and their photos (a photo that fails to load is kept from before)."""
         staff = client.staff(office)
-        with self.db.atomic():
-            self._cache_put(f"staff:{office}", staff)
+        with self._conn.write() as db:
+            self._cache_put(db, f"staff:{office}", staff)
         for person in staff if photos else []:
             url = person.get("photo_url")
             if not url:
@@ -174,8 +196,8 @@ class Catalogue:
             except SyncError as exc:
                 log.info("staff photo %s not refreshed: %s", url, exc)
                 continue
-            with self.db.atomic():
-                self.db.execute(
+            with self._conn.write() as db:
+                db.execute(
                     "INSERT OR REPLACE INTO staff_photos (url, photo, fetched_at) VALUES (?, ?, ?)",
                     [url, photo, self.clock()],
                 )
@@ -186,13 +208,13 @@ class Catalogue:
         return json.loads(row[0]) if row else []
 
     def staff_photo(self, url: str) -> bytes | None:
-        row = self.db.execute("SELECT photo FROM staff_photos WHERE url = ?", [url]).fetchone()
+        row = self._row("SELECT photo FROM staff_photos WHERE url = ?", [url])
         return row[0] if row else None
 
     def sync_stats(self, client, office: str, period: str = "30d") -> dict:
         stats = client.stats(office, period)
-        with self.db.atomic():
-            self._cache_put(f"stats:{office}:{period}", stats)
+        with self._conn.write() as db:
+            self._cache_put(db, f"stats:{office}:{period}", stats)
         return stats
 
     def stats(self, office: str, period: str = "30d") -> tuple[dict | None, float | None]:
@@ -212,21 +234,19 @@ class Catalogue:
         return json.loads(row[0]).get("cursor") if row else None
 
     def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM procedures").fetchone()[0]
+        return self._row("SELECT count(*) FROM procedures")[0]
 
     def get(self, code: str) -> dict | None:
-        row = self.db.execute("SELECT item FROM procedures WHERE code = ?", [code.strip()]).fetchone()
+        row = self._row("SELECT item FROM procedures WHERE code = ?", [code.strip()])
         return json.loads(row[0]) if row else None
 
     def fields(self) -> list[dict]:
-        rows = self.db.execute(
-            "SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, field_name"
-        ).fetchall()
+        rows = self._rows("SELECT field_code, field_name, count(*) FROM procedures GROUP BY field_code, field_name")
         return sorted(({"code": c, "name": n, "count": k} for c, n, k in rows), key=lambda f: sort_key(f["name"]))
 
     def by_field(self, code: str) -> list[dict]:
-        rows = self.db.execute("SELECT item FROM procedures WHERE field_code = ?", [code])
-        return sorted((self._hit(json.loads(r[0]), None) for r in rows.fetchall()), key=lambda h: sort_key(h["name"]))
+        rows = self._rows("SELECT item FROM procedures WHERE field_code = ?", [code])
+        return sorted((self._hit(json.loads(r[0]), None) for r in rows), key=lambda h: sort_key(h["name"]))
 
     def _hit(self, item: dict, score) -> dict:
         field = item.get("field") or {}
@@ -242,24 +262,34 @@ class Catalogue:
     # -- search
     def search_index(self) -> SearchIndex:
         """The in-memory search index, rebuilt when the catalogue changed (here or through another connection)."""
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if self._index is not None and version == self._index_version[0]:
-            return self._index
-        stamp = (self.db.execute("SELECT value FROM cache WHERE key = 'procedures'").fetchone(), self.count())
-        if self._index is None or stamp != self._index_version[1]:
-            names = dict(self.db.execute("SELECT code, name FROM procedures").fetchall())
-            self._index = SearchIndex(
+        with self._conn.read() as db:
+            return self._current_index(db)
+
+    def _current_index(self, db: Database) -> SearchIndex:
+        """The index for the catalogue `db` reads now (inside one read transaction: never half a sync)."""
+        version = (id(db), db.execute("PRAGMA data_version").fetchone()[0], self._synced)
+        index = self._index
+        if index is not None and version == self._index_version[0]:
+            return index
+        stamp = (
+            db.execute("SELECT value FROM cache WHERE key = 'procedures'").fetchone(),
+            db.execute("SELECT count(*) FROM procedures").fetchone()[0],
+        )
+        if index is None or stamp != self._index_version[1]:
+            names = dict(db.execute("SELECT code, name FROM procedures").fetchall())
+            index = SearchIndex(
                 [
                     (code, names.get(code, name), field, keywords)
-                    for code, name, field, keywords in self.db.execute(
+                    for code, name, field, keywords in db.execute(
                         "SELECT code, name, field, keywords FROM procedures_fts"
-                    )
+                    ).fetchall()
                 ],
                 self.synonyms,
             )
-            self._hits.clear()
+            self._hits = {}
+            self._index = index
         self._index_version = (version, stamp)
-        return self._index
+        return index
 
     def vocabulary(self) -> Vocabulary:
         return self.search_index().vocabulary
@@ -272,31 +302,36 @@ class Catalogue:
         text = query.strip()
         if not text:
             return []
-        if _CODE.match(text):
-            rows = self.db.execute(
-                "SELECT code FROM procedures WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
-                [text, text + "\uffff", limit],
-            ).fetchall()
-            if rows:
-                return [self._cached_hit(code, 100.0) for (code,) in rows]
-        index = self.search_index()
-        plan = index.plan(query)
-        if not plan:
-            return []
-        ranked = index.ranked(plan, limit)
-        if not ranked and all(w in index.name_masks for w in plan.words):
-            # words of procedure names that meet only in the documents; a word no name has ("chiếu" of
-            # "hộ chiếu", which documents mention) never makes a procedure fit, and a procedure that fits
-            # is not followed by every one whose documents mention it ("căn cước" in most checklists)
-            ranked = self._in_documents(plan, limit, set())
-        if not ranked and not any(index.matches(w, plan.is_prefix(n)) for n, w in enumerate(plan.words)):
-            ranked = index.fuzzy(plan, limit)  # no word matched at all: maybe badly typed; else nothing fits
-        return [self._cached_hit(code, score) for code, score in ranked]
+        with self._conn.read() as db:  # one snapshot: the catalogue before a sync or after it
+            if _CODE.match(text):
+                rows = db.execute(
+                    "SELECT code FROM procedures WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+                    [text, text + "\uffff", limit],
+                ).fetchall()
+                if rows:
+                    if self._index is not None:
+                        self._current_index(db)  # a sync since: the cached hits go with the old index
+                    else:
+                        self._hits = {}  # no index to check them against: none kept from before a sync
+                    return self._hits_for(db, [(code, 100.0) for (code,) in rows])
+            index = self._current_index(db)
+            plan = index.plan(query)
+            if not plan:
+                return []
+            ranked = index.ranked(plan, limit)
+            if not ranked and all(w in index.name_masks for w in plan.words):
+                # words of procedure names that meet only in the documents; a word no name has ("chiếu" of
+                # "hộ chiếu", which documents mention) never makes a procedure fit, and a procedure that fits
+                # is not followed by every one whose documents mention it ("căn cước" in most checklists)
+                ranked = self._in_documents(db, plan, limit, set())
+            if not ranked and not any(index.matches(w, plan.is_prefix(n)) for n, w in enumerate(plan.words)):
+                ranked = index.fuzzy(plan, limit)  # no word matched at all: maybe badly typed; else nothing fits
+            return self._hits_for(db, ranked)
 
-    def _in_documents(self, plan: QueryPlan, limit: int, seen: set) -> list[tuple[str, float]]:
+    def _in_documents(self, db: Database, plan: QueryPlan, limit: int, seen: set) -> list[tuple[str, float]]:
         """Procedures whose documents, results or description hold every word (ranked below any name match)."""
         try:
-            rows = self.db.execute(
+            rows = db.execute(
                 f"SELECT code, {BM25} AS r FROM procedures_fts WHERE procedures_fts MATCH ? ORDER BY r LIMIT ?",
                 ["documents : (" + plan.all_words() + ")", limit],
             ).fetchall()
@@ -305,8 +340,14 @@ class Catalogue:
             return []
         return [(code, 50.0) for code, _rank in rows if code not in seen]
 
-    def _cached_hit(self, code: str, score) -> dict:
-        hit = self._hits.get(code)
-        if hit is None:
-            hit = self._hits[code] = self._hit(self.get(code), None)
-        return dict(hit, score=score)
+    def _hits_for(self, db: Database, ranked: list[tuple[str, float]]) -> list[dict]:
+        hits, cache = [], self._hits
+        for code, score in ranked:
+            hit = cache.get(code)
+            if hit is None:
+                row = db.execute("SELECT item FROM procedures WHERE code = ?", [code]).fetchone()
+                if row is None:  # never expected: the index and the rows come from one snapshot
+                    continue
+                hit = cache[code] = self._hit(json.loads(row[0]), None)
+            hits.append(dict(hit, score=score))
+        return hits

@@ -1,11 +1,13 @@
 """The device's local SQLite store: WAL + synchronous=FULL, recorded migrations, recovery from a broken file."""
 
+import contextlib
 import datetime
 import fcntl
 import json
 import logging
 import os
 import sqlite3
+import threading
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +21,7 @@ __all__ = [
     "connect",
     "migrations",
     "db_path",
+    "ThreadConnections",
     "get_state",
     "set_state",
     "recoveries",
@@ -123,6 +126,87 @@ def db_path(db: Database) -> str | None:
         if row[1] == "main":
             return row[2] or None
     return None
+
+
+_LOCKS_LOCK = threading.Lock()
+
+
+class ThreadConnections:
+    """The store connection of the calling thread, for an object that several threads use (the kiosk's
+    catalogue: searched on the UI thread, synced on its own thread).
+
+    The thread that built it uses `db`; any other thread opens its own connection to the same file on
+    first use (kept while that thread lives). One connection's transaction is shared by every thread
+    that uses it: a write on the UI thread during a sync on a shared connection would commit half a
+    catalogue. With one connection per thread (WAL), a reader sees the data before a write
+    transaction or after its commit, never between. An in-memory database has only its one
+    connection: every read and write holds one lock, the same for every object built on it."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.path = db_path(db)
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._lock = _shared_lock(db) if self.path is None else None
+
+    def get(self) -> Database:
+        """This thread's connection."""
+        if self.path is None or threading.get_ident() == self._owner:
+            return self.db
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.path)
+        return db
+
+    @contextlib.contextmanager
+    def read(self):
+        """This thread's connection, its statements sharing one snapshot (one read transaction)."""
+        with self._lock or contextlib.nullcontext():
+            db = self.get()
+            if db.conn.in_transaction:  # inside this thread's own write or read: that one decides
+                yield db
+                return
+            db.conn.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                if db.conn.in_transaction:
+                    db.conn.execute("COMMIT")  # nothing was written: only ends the snapshot
+
+    @contextlib.contextmanager
+    def write(self):
+        """This thread's connection in one write transaction, taken up front (BEGIN IMMEDIATE: no lock
+        upgrade, no deadlock): committed at the end, rolled back on an exception."""
+        with self._lock or contextlib.nullcontext():
+            db = self.get()
+            if db.conn.in_transaction:  # nested in this thread's own transaction: a savepoint of it
+                with db.atomic():
+                    yield db
+                return
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Closes this thread's own connection (not the builder's `db`)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            db.close()
+
+
+def _shared_lock(db: Database) -> threading.RLock:
+    """One lock per in-memory connection, whichever object uses it."""
+    with _LOCKS_LOCK:
+        lock = getattr(db, "_motcua_thread_lock", None)
+        if lock is None:
+            lock = db._motcua_thread_lock = threading.RLock()
+        return lock
 
 
 def get_state(db: Database, name: str, default=None):
