@@ -85,10 +85,15 @@ class Catalogue:
         self.db, self.clock = db, clock
         self.synonyms = synonyms
         self._conn = ThreadConnections(db)
-        self._index: SearchIndex | None = None
-        self._index_version: tuple = (None, None)
-        self._synced = 0  # syncs done through this object: a sync on the reader's own connection
-        self._hits: dict[str, dict] = {}  # hit fields without score, by code; cleared with the index
+        # The search index, the connection and data_version it was last checked at, the catalogue it
+        # holds (stamp), and its hits (fields without score, by code): one tuple, replaced whole (the
+        # sync thread builds the new index while the UI thread searches the old one).
+        self._indexed: tuple = (None, None, None, {})
+        self._synced = 0  # syncs through this object (on the reader's own connection data_version stays)
+
+    @property
+    def _index(self) -> SearchIndex | None:
+        return self._indexed[0]
 
     def _rows(self, sql: str, params=()) -> list:
         with self._conn.read() as db:
@@ -121,23 +126,35 @@ class Catalogue:
         cursor, etag = state.get("cursor"), (row[1] if row else None)
         body = client.procedures(since=cursor, etag=etag if cursor else None)
         result = SyncResult(cursor=cursor)
-        with self._conn.write() as db:
-            if body is None:
-                result.not_modified = True
+        if body is None:
+            result.not_modified = True
+            with self._conn.write() as db:
                 self._cache_put(db, "procedures", state, etag)
-                return result
-            result.complete = bool(body.get("complete")) or cursor is None
+            return result
+        result.complete = bool(body.get("complete")) or cursor is None
+        prepared = {}  # code -> (procedures row, procedures_fts row); a code sent twice: its last item
+        for item in body["items"]:
+            if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+                result.skipped += 1
+                continue
+            prepared[str(item["code"])] = self._prepare(item)
+            result.updated += 1
+        # only the writes inside the transaction: the UI thread counting a missed search waits for it
+        with self._conn.write() as db:
             if result.complete:
                 db.execute("DELETE FROM procedures")
                 db.execute("DELETE FROM procedures_fts")
-            stored = set()
-            for item in body["items"]:
-                if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
-                    result.skipped += 1
-                    continue
-                self._store(db, item, replacing=not result.complete or str(item["code"]) in stored)
-                stored.add(str(item["code"]))
-                result.updated += 1
+            else:  # a scan of the FTS table per code (code is not indexed): a full sync emptied it instead
+                db.conn.executemany("DELETE FROM procedures_fts WHERE code = ?", [(code,) for code in prepared])
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO procedures (code, name, field_code, field_name, item, folded_name, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [procedure for procedure, _ in prepared.values()],
+            )
+            db.conn.executemany(
+                "INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
+                [words for _, words in prepared.values()],
+            )
             for code in body.get("deleted") or []:
                 result.deleted += db.execute("DELETE FROM procedures WHERE code = ?", [code]).rowcount
                 db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
@@ -145,42 +162,37 @@ class Catalogue:
             self._cache_put(db, "procedures", {"cursor": result.cursor}, body.get("etag"))
         if result.skipped:
             log.warning("catalogue sync skipped %d items without code or name", result.skipped)
-        # Committed: the index is checked again at the next search (another thread's connection sees
-        # the commit as a new data_version; the counter covers a sync on the reader's own connection).
         self._synced += 1
+        if self._index is not None:  # searched already: the new index is built here, not at a keystroke
+            self.search_index()
         return result
 
-    def _store(self, db: Database, item: dict, replacing: bool = True) -> None:
+    @staticmethod
+    def _prepare(item: dict) -> tuple[tuple, tuple]:
+        """One procedure's row and its folded search row (folded columns: unicode61 alone cannot fold đ)."""
         code = str(item["code"])
         field = item.get("field") or {}
         field = field if isinstance(field, dict) else {"code": None, "name": str(field)}
-        db.execute(
-            "INSERT OR REPLACE INTO procedures (code, name, field_code, field_name, item, folded_name, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                code,
-                item["name"],
-                field.get("code"),
-                field.get("name"),
-                json.dumps(item, ensure_ascii=False),
-                " ".join(search_words(item["name"])),
-                item.get("updated_at"),
-            ],
-        )
-        if replacing:  # a scan of the FTS table (code is not indexed): skipped when a full sync emptied it
-            db.execute("DELETE FROM procedures_fts WHERE code = ?", [code])
         keywords = item.get("keywords") or []
         keywords = keywords if isinstance(keywords, list) else [str(keywords)]
-        db.execute(
-            "INSERT INTO procedures_fts (code, name, field, keywords, documents) VALUES (?, ?, ?, ?, ?)",
-            [
-                code,
-                " ".join(search_words(item["name"])),
-                " ".join(search_words(field.get("name") or "")),
-                " ".join(search_words(" , ".join(map(str, keywords)))),
-                " ".join(search_words(_documents_text(item) + " " + str(item.get("description") or ""))),
-            ],
+        folded_name = " ".join(search_words(item["name"]))
+        procedure = (
+            code,
+            item["name"],
+            field.get("code"),
+            field.get("name"),
+            json.dumps(item, ensure_ascii=False),
+            folded_name,
+            item.get("updated_at"),
         )
+        words = (
+            code,
+            folded_name,
+            " ".join(search_words(field.get("name") or "")),
+            " ".join(search_words(" , ".join(map(str, keywords)))),
+            " ".join(search_words(_documents_text(item) + " " + str(item.get("description") or ""))),
+        )
+        return procedure, words
 
     def sync_staff(self, client, office: str, photos: bool = True) -> list[dict]:
         """Caches the office's officers and their photos (a photo that fails to load is kept from before)."""
@@ -263,19 +275,20 @@ class Catalogue:
     def search_index(self) -> SearchIndex:
         """The in-memory search index, rebuilt when the catalogue changed (here or through another connection)."""
         with self._conn.read() as db:
-            return self._current_index(db)
+            return self._current_index(db)[0]
 
-    def _current_index(self, db: Database) -> SearchIndex:
-        """The index for the catalogue `db` reads now (inside one read transaction: never half a sync)."""
+    def _current_index(self, db: Database) -> tuple[SearchIndex, dict]:
+        """The index and its hits for the catalogue `db` reads now (in one read transaction: never half a sync)."""
+        index, checked, stamp_then, hits = self._indexed
         version = (id(db), db.execute("PRAGMA data_version").fetchone()[0], self._synced)
-        index = self._index
-        if index is not None and version == self._index_version[0]:
-            return index
+        if index is not None and version == checked:
+            return index, hits
         stamp = (
             db.execute("SELECT value FROM cache WHERE key = 'procedures'").fetchone(),
             db.execute("SELECT count(*) FROM procedures").fetchone()[0],
+            self._synced,
         )
-        if index is None or stamp != self._index_version[1]:
+        if index is None or stamp != stamp_then:
             names = dict(db.execute("SELECT code, name FROM procedures").fetchall())
             index = SearchIndex(
                 [
@@ -286,10 +299,9 @@ class Catalogue:
                 ],
                 self.synonyms,
             )
-            self._hits = {}
-            self._index = index
-        self._index_version = (version, stamp)
-        return index
+            hits = {}
+        self._indexed = (index, version, stamp, hits)
+        return index, hits
 
     def vocabulary(self) -> Vocabulary:
         return self.search_index().vocabulary
@@ -309,12 +321,10 @@ class Catalogue:
                     [text, text + "\uffff", limit],
                 ).fetchall()
                 if rows:
-                    if self._index is not None:
-                        self._current_index(db)  # a sync since: the cached hits go with the old index
-                    else:
-                        self._hits = {}  # no index to check them against: none kept from before a sync
-                    return self._hits_for(db, [(code, 100.0) for (code,) in rows])
-            index = self._current_index(db)
+                    # hits kept with the index (after a sync, with the new one); none kept without an index
+                    cache = self._current_index(db)[1] if self._index is not None else {}
+                    return self._hits_for(db, [(code, 100.0) for (code,) in rows], cache)
+            index, cache = self._current_index(db)
             plan = index.plan(query)
             if not plan:
                 return []
@@ -326,7 +336,7 @@ class Catalogue:
                 ranked = self._in_documents(db, plan, limit, set())
             if not ranked and not any(index.matches(w, plan.is_prefix(n)) for n, w in enumerate(plan.words)):
                 ranked = index.fuzzy(plan, limit)  # no word matched at all: maybe badly typed; else nothing fits
-            return self._hits_for(db, ranked)
+            return self._hits_for(db, ranked, cache)
 
     def _in_documents(self, db: Database, plan: QueryPlan, limit: int, seen: set) -> list[tuple[str, float]]:
         """Procedures whose documents, results or description hold every word (ranked below any name match)."""
@@ -340,8 +350,8 @@ class Catalogue:
             return []
         return [(code, 50.0) for code, _rank in rows if code not in seen]
 
-    def _hits_for(self, db: Database, ranked: list[tuple[str, float]]) -> list[dict]:
-        hits, cache = [], self._hits
+    def _hits_for(self, db: Database, ranked: list[tuple[str, float]], cache: dict) -> list[dict]:
+        hits = []
         for code, score in ranked:
             hit = cache.get(code)
             if hit is None:

@@ -4,7 +4,7 @@ a search during a sync sees the catalogue before it, and the new one once it has
 
 The kiosk is built as `motcua-kiosk` builds it (kiosk.__main__.build_services), against a real central
 server and a real SQLite file. The sync is paused half-way through its writes by the answer it stores
-(its list of procedures stops after half of them until the test lets it go on)."""
+(its list of deleted procedures stops after the first until the test lets it go on)."""
 
 import threading
 
@@ -17,7 +17,7 @@ from motcua.catalogue import Catalogue
 from motcua.store import connect, db_path
 from tests.kiosk.test_check_and_commands import OFFICE, write_config
 
-DROPPED = 3  # procedures the paused sync's (complete) answer leaves out: the new catalogue is smaller
+DROPPED = 3  # procedures the paused sync's answer deletes: the new catalogue is smaller
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def kiosk(demo, tmp_path, monkeypatch):
 
 class PausedAnswer:
     """The kiosk's client, except that the catalogue comes whole (a complete sync, as after a server's
-    reimport) and without its last DROPPED procedures, and its list stops half-way until `go` is set."""
+    reimport) and deletes its last DROPPED procedures; the sync stores every procedure, deletes the first
+    of them, and waits inside its transaction (`halfway` set) until `go` is set."""
 
     def __init__(self, client):
         self.client = client
@@ -50,16 +51,15 @@ class PausedAnswer:
 
     def procedures(self, since=None, etag=None):
         body = self.client.procedures(since=None, etag=None)
-        assert body["complete"]
-        body["items"] = self._paused(body["items"][:-DROPPED])
+        assert body["complete"] and not body["deleted"]
+        body["deleted"] = self._paused([item["code"] for item in body["items"][-DROPPED:]])
         return body
 
-    def _paused(self, items):
-        for n, item in enumerate(items):
-            if n == len(items) // 2:
-                self.halfway.set()
-                assert self.go.wait(15), "the test never let the sync go on"
-            yield item
+    def _paused(self, codes):
+        yield codes[0]
+        self.halfway.set()
+        assert self.go.wait(15), "the test never let the sync go on"
+        yield from codes[1:]
 
 
 def in_thread(name, fn):
@@ -116,13 +116,15 @@ def test_a_missed_search_during_a_sync_neither_commits_half_the_catalogue_nor_br
     recorder.join(15)
     assert not sync.is_alive() and not recorder.is_alive()
     assert "error" not in synced, synced.get("error")
-    assert synced["result"].complete and synced["result"].updated == before - DROPPED
+    assert synced["result"].complete and synced["result"].updated == before
+    assert synced["result"].deleted == DROPPED
     assert recorded == {"result": True}
 
     after = before - DROPPED
     assert other_reader(services) == (after, after)  # the new catalogue, whole
     assert services.catalogue.count() == after
-    assert len(services.catalogue.search_index()) == after  # the UI thread's index reloaded with the commit
+    assert len(services.catalogue._index) == after  # the sync thread built the new index after its commit
+    assert len(services.catalogue.search_index()) == after  # and the UI thread's search takes it
     assert services.search("khai sinh")
     assert [(c["query"], c["outcome"], c["count"]) for c in services.missed.counts()] == [
         ("dang ky nuoi ong", missed.NO_MATCH, 1)
@@ -224,4 +226,4 @@ def test_an_in_memory_store_keeps_one_connection_and_takes_turns(demo):
     recorder.join(15)
     assert "error" not in synced, synced.get("error")
     assert recorded == {"result": True}
-    assert catalogue.count() == synced["result"].updated == len(catalogue.search_index())
+    assert catalogue.count() == synced["result"].updated - DROPPED == len(catalogue.search_index())
