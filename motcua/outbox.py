@@ -5,10 +5,8 @@ Row states (`OutboxState`): pending -> sending -> sent | quarantined. A batch ke
 request. Rows left `sending` by a crash go back to `pending` when the outbox is opened.
 """
 
-import contextlib
 import json
 import sqlite3
-import threading
 import time
 import uuid
 from typing import NamedTuple
@@ -16,7 +14,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 
 from motcua import dossier_code, officetime
-from motcua.store import OutboxState, connect, db_path, get_state, open_store, set_state
+from motcua.store import OutboxState, ThreadConnections, get_state, open_store, set_state
 
 __all__ = ["Outbox", "OutboxState", "Row", "DuplicateItem", "dossier_key", "iso_time", "MAX_BATCH"]
 
@@ -71,10 +69,7 @@ class Outbox:
     def __init__(self, db: Database, clock=time.time):
         self.db = db
         self.clock = clock
-        self._path = db_path(db)
-        self._owner = threading.get_ident()
-        self._local = threading.local()
-        self._lock = threading.RLock()  # guards the shared connection (in-memory databases)
+        self._conns = ThreadConnections(db)  # one connection per thread: a tap never writes inside a sync
         self.resume()
 
     @classmethod
@@ -82,37 +77,18 @@ class Outbox:
         """Opens the store file at `path` (checked, recovered if broken, migrated)."""
         return cls(open_store(path), clock=clock)
 
-    # -- connections: one per thread on a file, so the UI thread never waits on the sync thread's reads
-    def _db(self) -> Database:
-        if self._path is None or threading.get_ident() == self._owner:
-            return self.db
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = connect(self._path)
-        return db
-
-    @contextlib.contextmanager
+    # -- connections: one per thread on a file (motcua.store.ThreadConnections), so the UI thread never
+    # waits on the sync thread's reads and never writes inside another thread's transaction
     def _write(self):
         """A write transaction taken up front (BEGIN IMMEDIATE): no lock upgrade, no deadlock."""
-        with self._lock if self._path is None else contextlib.nullcontext():
-            db = self._db()
-            db.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                if db.conn.in_transaction:
-                    db.conn.execute("ROLLBACK")
-                raise
-            db.conn.execute("COMMIT")
+        return self._conns.write()
 
     def _read(self, sql, params=()):
-        with self._lock if self._path is None else contextlib.nullcontext():
-            return self._db().execute(sql, params).fetchall()
+        with self._conns.read() as db:
+            return db.execute(sql, params).fetchall()
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
+        self._conns.close()
 
     # -- the tap path
     def put(self, kind: str, payload: dict, unique_key: str | None = None) -> str:
