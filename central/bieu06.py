@@ -14,14 +14,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, true, tuple_
 from sqlalchemy.engine import Connection
 
 from central import exports, rules
 from central.errors import BadPeriod
 from central.storage import for_reports
 from central.storage.schema import dossier_steps, dossiers, offices, procedures, ratings
-from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, times
+from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, supplemented, times
 from central.timeutil import to_wire, utcnow
 from motcua.officetime import OFFSET
 
@@ -264,18 +264,11 @@ def _fields(conn: Connection) -> dict[str, tuple[str, str]]:
     }
 
 
-_PAUSING = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
-
-
-def _paused_step():
-    """The dossier has a supplement or fees step (its time may move the end, or a pending request decides)."""
-    return exists().where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(_PAUSING))
-
-
-def _plain(r) -> bool:
-    """A stored dossier row SQL can judge without its steps: no supplement or fees (now or in a step,
-    `r.paused`) and an appointment. The rest are judged by rules.standing with their steps."""
-    return not r.paused and r.status not in _PAUSING and r.due_at is not None
+def _complex():
+    """Dossiers SQL cannot judge from their stored columns: a supplement or fees (storage.verdicts.
+    supplemented) or no appointment (the procedure's maximum time decides). They are judged by
+    rules.standing with their steps."""
+    return or_(supplemented(), dossiers.c.due_at.is_(None))
 
 
 def _received(r, start: datetime) -> str:
@@ -285,7 +278,7 @@ def _received(r, start: datetime) -> str:
 
 
 def _plain_standing(r, start: datetime, end: datetime) -> rules.Standing:
-    """rules.standing of a `_plain` dossier accepted before `end`: nothing is subtracted, so a dossier
+    """rules.standing of a dossier that is not `_complex`, accepted before `end`: nothing is subtracted, so a dossier
     that ended in the period (stored `finished_effective_at` and verdict) ended then, and one open at
     `end` is late exactly when its appointment is before it."""
     fe = r.finished_effective_at
@@ -359,26 +352,30 @@ def tallies(
         for r in conn.execute(finished)
     ]
     last = _bucket(buckets, end - timedelta(microseconds=1))
-    negative_column = (negative if feelings else literal(False)).label("negative")
-    opened = select(*_row_columns(), _paused_step().label("paused"), negative_column).select_from(_JOINED)
-    complex_rows, simple = [], {}
-    for r in conn.execute(opened.where(*base, or_(fe.is_(None), fe >= end))).all():
-        if not _plain(r):
-            complex_rows.append(r)
-            continue
-        st = _plain_standing(r, start, end)
-        key = (
-            fields.get(r.procedure_code, UNKNOWN_FIELD),
-            st.received,
-            st.verdict,
-            bool(r.complaint),
-            bool(r.negative),
-        )
-        simple[key] = simple.get(key, 0) + 1
+    # open at the end: plain dossiers counted in SQL, the rest fetched and judged with their steps
+    open_at_end = or_(fe.is_(None), fe >= end)
+    open_verdict = case((dossiers.c.due_at < end, rules.LATE), else_=rules.IN_TIME).label("verdict")
+    plain = (
+        select(dossiers.c.procedure_code, received, open_verdict, *flags, func.count().label("n"))
+        .where(*base, open_at_end, ~_complex())
+        .group_by(dossiers.c.procedure_code, received, open_verdict, *flags)
+    )
     out += [
-        Tally(field, how, False, verdict, last, feelings and c, feelings and neg, n)
-        for (field, how, verdict, c, neg), n in simple.items()
+        Tally(
+            fields.get(r.procedure_code, UNKNOWN_FIELD),
+            r.received,
+            False,
+            r.verdict,
+            last,
+            bool(feelings and r.complaint),
+            bool(feelings and r.negative),
+            r.n,
+        )
+        for r in conn.execute(plain)
     ]
+    negative_column = (negative if feelings else literal(False)).label("negative")
+    opened = select(*_row_columns(), negative_column).select_from(_JOINED)
+    complex_rows = conn.execute(opened.where(*base, open_at_end, _complex())).all()
     judged = _judged(conn, complex_rows, start, end)
     stale = classified(conn, office, start, end, [_stale()])
     negative_codes = (
@@ -462,21 +459,16 @@ def _maybe_late(conn: Connection, office: str | None, start: datetime, end: date
     fe = dossiers.c.finished_effective_at
     base = [~_stale(), dossiers.c.accepted == true(), dossiers.c.received_at < end]
     base += [dossiers.c.office_code == office] if office else []
-    paused = _paused_step()
-    complex_ = or_(paused, dossiers.c.status.in_(_PAUSING), dossiers.c.due_at.is_(None))
-    maybe = or_(
-        and_(fe >= start, fe < end, dossiers.c.verdict == rules.LATE),
-        and_(or_(fe.is_(None), fe >= end), or_(dossiers.c.due_at < end, complex_)),
-    )
+    ended_late = and_(fe >= start, fe < end, dossiers.c.verdict == rules.LATE)
+    open_at_end = or_(fe.is_(None), fe >= end)
     for_reports(conn)
-    query = select(*_row_columns(), paused.label("paused")).select_from(_JOINED).where(*base, maybe)
-    out, complex_rows = [], []
-    for r in conn.execute(query).all():
-        if not _plain(r):
-            complex_rows.append(r)
-            continue
+    query = select(*_row_columns()).select_from(_JOINED).where(*base)
+    plain = conn.execute(query.where(~_complex(), or_(ended_late, and_(open_at_end, dossiers.c.due_at < end)))).all()
+    out = []
+    for r in plain:
         field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
         out.append(Classified(r, field, _plain_standing(r, start, end)))
+    complex_rows = conn.execute(query.where(_complex(), or_(ended_late, open_at_end))).all()
     return out + _judged(conn, complex_rows, start, end) + classified(conn, office, start, end, [_stale()])
 
 

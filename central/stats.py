@@ -17,14 +17,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, true, tuple_
 from sqlalchemy.engine import Connection
 
 from central import rules
 from central.dossiers import times_of
 from central.storage import for_reports
 from central.storage.schema import dossier_steps, dossiers, procedures, ratings
-from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods
+from central.storage.verdicts import max_time_of, pausing_procedures, procedure_methods, supplemented
 from central.timeutil import OFFICE_TZ, to_db, to_wire, utcnow
 from motcua.officetime import OFFSET
 
@@ -285,24 +285,12 @@ def _open_at_end(office: str | None, start: datetime, end: datetime) -> tuple[li
     return keep, [fe.is_(None), fe >= end]
 
 
-def _supplemented():
-    """The dossier is or was in status 5 (or 6, which pauses the clock in some fields): the rules
-    move its end, so it is judged in Python. (EXISTS, not IN: negated, an IN over a province's
-    hundreds of thousands of supplement steps outgrows PostgreSQL's hashed subplan and is re-read per
-    dossier; EXISTS is a semi- or anti-join on the steps' index.)"""
-    paused = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
-    return or_(
-        dossiers.c.status.in_(paused),
-        exists().where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(paused)),
-    )
-
-
 def late_unsupplemented(conn: Connection, office: str | None, start: datetime, end: datetime) -> int:
     """Dossiers open at the period's end without a status-5 step whose due date has passed: by
     `rules.judge` exactly the late ones among them (no supplement time: the adjusted due date is the
     due date, and open at `end` is late iff `end` > due). Counted in SQL, not fetched and judged."""
     keep, parts = _open_at_end(office, start, end)
-    late = [dossiers.c.due_at.isnot(None), dossiers.c.due_at < end, ~_supplemented()]
+    late = [dossiers.c.due_at.isnot(None), dossiers.c.due_at < end, ~supplemented()]
     return sum(conn.scalar(select(func.count()).select_from(dossiers).where(*keep, part, *late)) for part in parts)
 
 
@@ -326,7 +314,7 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
         dossiers.c.verdict_rule,
     )
     # without an appointment, the procedure's maximum time decides (rules.max_time): judged here too
-    judged_here = or_(_supplemented(), dossiers.c.due_at.is_(None))
+    judged_here = or_(supplemented(), dossiers.c.due_at.is_(None))
     parts = [select(*columns).where(*keep, part, judged_here) for part in open_parts]
     rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
     unjudged = conn.scalars(

@@ -14,7 +14,7 @@ writes or reports dossiers reads the same setting: `motcua-central report fee-pa
 import json
 from collections import defaultdict
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, or_, select, update
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -84,6 +84,22 @@ def max_time_of(values, methods: dict):
     return rules.max_time(
         methods.get(_get(values, "procedure_code")), _get(values, "received_at"), _get(values, "channel")
     )
+
+
+def supplemented():
+    """SQL: the dossier is or was in status 5 (or 6, which pauses the clock in some fields): the rules
+    move its end, so it is judged in Python with its steps, not counted by its stored columns. The
+    step is looked up by a scalar subquery, always probed per dossier through the steps' index:
+    PostgreSQL may plan an EXISTS (or an IN) as a hash of every supplement step of the province
+    (~190 ms before the first row, even for one office-month)."""
+    paused = (rules.SUPPLEMENT_STATUS, rules.FEES_STATUS)
+    stepped = (
+        select(dossier_steps.c.status)
+        .where(dossier_steps.c.dossier_code == dossiers.c.code, dossier_steps.c.status.in_(paused))
+        .limit(1)
+        .scalar_subquery()
+    )
+    return or_(dossiers.c.status.in_(paused), stepped.isnot(None))
 
 
 def judged_now(conn: Connection, row, steps, at) -> rules.Verdict:
