@@ -326,8 +326,8 @@ class Outbox:
     # -- small values the device keeps (officer on duty, its change log): through this thread's
     # connection and one write transaction, never through another thread's open transaction
     def state(self, name: str, default=None):
-        rows = self._read("SELECT value FROM device_state WHERE name = ?", [name])
-        return default if not rows or rows[0][0] is None else json.loads(rows[0][0])
+        with self._conns.read() as db:
+            return get_state(db, name, default)
 
     def set_state(self, name: str, value) -> None:
         with self._write() as db:
