@@ -44,3 +44,16 @@ def dash(demo_server, tmp_path_factory):
         officer_b=b,
         folder=folder,
     )
+
+
+@pytest.fixture(scope="module")
+def browser(dash, tmp_path_factory):
+    """Chromium signed in to the dashboard as `dash`'s admin; its downloads land in `driver.downloads`."""
+    from tests.support.dash_browser import make_driver, sign_in
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    driver = make_driver(downloads)
+    driver.downloads = downloads
+    sign_in(driver, dash.url, dash.admin, dash.password)
+    yield driver
+    driver.quit()

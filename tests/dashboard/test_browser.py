@@ -2,24 +2,13 @@
 
 import csv
 
-import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.support.kiemtra import OFFICE, PERIOD, UNIT, api_get
-from tests.support.dash_browser import click_and_wait, make_driver, screenshot, sign_in, wait_for_file
+from tests.support.dash_browser import click_and_wait, screenshot, sign_in, wait_for_file
 from tests.support.dash_web import pct
-
-
-@pytest.fixture(scope="module")
-def browser(dash, tmp_path_factory):
-    downloads = tmp_path_factory.mktemp("downloads")
-    driver = make_driver(downloads)
-    driver.downloads = downloads
-    sign_in(driver, dash.url, dash.admin, dash.password)
-    yield driver
-    driver.quit()
 
 
 def _text(driver, element_id: str) -> str:

@@ -10,10 +10,9 @@ import json
 import re
 from html import unescape
 
-import pytest
 from selenium.webdriver.common.by import By
 
-from tests.support.dash_browser import make_driver, screenshot, sign_in
+from tests.support.dash_browser import screenshot
 from tests.support.dash_web import pct, signed_in
 from tests.support.kiemtra import OFFICE
 
@@ -58,14 +57,6 @@ def test_officer_table_says_it_serves_internal_improvement(dash):
     assert 'id="officer-note"' in html and "đơn vị đánh giá theo quy định là hồ sơ" in unescape(html)
     counters = s.get(dash.url + "/admin/by/counter", params={"office": OFFICE}, timeout=15).text
     assert 'id="officer-note"' not in counters
-
-
-@pytest.fixture(scope="module")
-def browser(dash, tmp_path_factory):
-    driver = make_driver(tmp_path_factory.mktemp("downloads"))
-    sign_in(driver, dash.url, dash.admin, dash.password)
-    yield driver
-    driver.quit()
 
 
 def test_the_page_in_chromium_fits_and_reads(dash, browser):

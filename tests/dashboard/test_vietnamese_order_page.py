@@ -3,7 +3,6 @@ page as Chromium shows it, by default and when sorted by the name column; code-p
 
 import pytest
 
-from tests.support.dash_browser import make_driver, sign_in
 
 # Every officer of the demo and of the hand-made office, written out in Vietnamese order
 OFFICERS = [
@@ -19,14 +18,6 @@ OFFICERS = [
     "Võ Minh Tuấn",
     "Võ Văn Bình",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser(dash, tmp_path_factory):
-    driver = make_driver(tmp_path_factory.mktemp("downloads"))
-    sign_in(driver, dash.url, dash.admin, dash.password)
-    yield driver
-    driver.quit()
 
 
 def _names(browser) -> list[str]:
