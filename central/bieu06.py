@@ -27,6 +27,13 @@ from motcua.officetime import OFFSET
 
 KINDS = ("month", "quarter", "half", "year")
 UNKNOWN_FIELD = ("?", "(lĩnh vực chưa rõ)")
+
+
+def _field_of(r) -> tuple[str, str]:
+    """A row's field in the catalogue (its field_code and field_name), or UNKNOWN_FIELD."""
+    return (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
+
+
 CHUNK = 500  # codes per IN list (SQLite's limit on parameters)
 BIG_CHUNK = 20000  # on PostgreSQL (at most 65,535 parameters): fewer round trips at province scale
 
@@ -211,8 +218,7 @@ def _judged(conn: Connection, rows, start: datetime, end: datetime) -> list[Clas
         d, pause = times(r, steps.get(r.code, ())), r.procedure_code in pausing
         standing = rules.standing(d, start, end, pause, max_time_of(r, methods))
         if standing is not None:
-            field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
-            out.append(Classified(r, field, standing))
+            out.append(Classified(r, _field_of(r), standing))
     return out
 
 
@@ -256,12 +262,9 @@ def _negative_rating(office: str | None, end: datetime) -> list:
 
 
 def _fields(conn: Connection) -> dict[str, tuple[str, str]]:
-    """procedure code → its field in the catalogue (code, name)."""
-    return {
-        r.code: (r.field_code, r.field_name or r.field_code)
-        for r in conn.execute(select(procedures.c.code, procedures.c.field_code, procedures.c.field_name))
-        if r.field_code
-    }
+    """procedure code → its field in the catalogue (`_field_of`)."""
+    rows = conn.execute(select(procedures.c.code, procedures.c.field_code, procedures.c.field_name))
+    return {r.code: _field_of(r) for r in rows if r.field_code}
 
 
 def _complex():
@@ -466,8 +469,7 @@ def _maybe_late(conn: Connection, office: str | None, start: datetime, end: date
     plain = conn.execute(query.where(~_complex(), or_(ended_late, and_(open_at_end, dossiers.c.due_at < end)))).all()
     out = []
     for r in plain:
-        field = (r.field_code, r.field_name or r.field_code) if r.field_code else UNKNOWN_FIELD
-        out.append(Classified(r, field, _plain_standing(r, start, end)))
+        out.append(Classified(r, _field_of(r), _plain_standing(r, start, end)))
     complex_rows = conn.execute(query.where(_complex(), or_(ended_late, open_at_end))).all()
     return out + _judged(conn, complex_rows, start, end) + classified(conn, office, start, end, [_stale()])
 
