@@ -480,6 +480,10 @@ def open_store(path) -> Database:
     minute). A damaged file is moved aside only when no other process has the store open (else
     StoreInUse). The returned Database holds the store's shared lock for as long as it lives.
     """
+    if str(path) == ":memory:":  # nothing on disk to check, recover or lock
+        db = connect(path)
+        _migrate(db)
+        return db
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = _StoreLock(path)

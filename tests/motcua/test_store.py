@@ -78,3 +78,11 @@ def test_recovered_sending_rows_go_back_to_pending(tmp_path):
     ob = Outbox.open(path)
     assert ob.next_batch() == (key, items)  # same batch, same Idempotency-Key
     assert json.loads(ob.db.execute("SELECT payload FROM outbox").fetchone()[0])["id"] == items[0]["id"]
+
+
+def test_an_in_memory_store_leaves_no_lock_file_behind(tmp_path, monkeypatch):
+    # It created ":memory:.lock" in whatever folder the process ran from.
+    monkeypatch.chdir(tmp_path)
+    db = open_store(":memory:")
+    assert {"outbox", "device_state"} <= set(db.table_names())
+    assert list(tmp_path.iterdir()) == []
