@@ -276,7 +276,7 @@ def _complex():
 
 def _received(r, start: datetime) -> str:
     if r.received_at < start:
-        return "carried_over"
+        return rules.CARRIED_OVER
     return "online" if r.channel == rules.ONLINE_CHANNEL else "direct_postal"
 
 
@@ -319,7 +319,7 @@ def tallies(
     fields = _fields(conn)
     fe = dossiers.c.finished_effective_at
     received = case(
-        (dossiers.c.received_at < start, "carried_over"),
+        (dossiers.c.received_at < start, rules.CARRIED_OVER),
         (dossiers.c.channel == rules.ONLINE_CHANNEL, "online"),
         else_="direct_postal",
     ).label("received")
@@ -689,6 +689,7 @@ def satisfaction_5_4(
     start: datetime,
     end: datetime,
     buckets: list[datetime] | None = None,
+    counted: list[Tally] | None = None,
 ) -> dict:
     """QĐ 766 chỉ tiêu 5.4 as a local estimate (REPORTING.md): 100% − (share of dossiers late + share
     of dossiers with a complaint (PAKN) or a negative rating), over chỉ tiêu 2.1's dossiers (finished
@@ -697,8 +698,11 @@ def satisfaction_5_4(
 
     `buckets`: the start of each bucket of the period, in order: then `series_counts` (and `series`,
     their scores) split the same dossiers, each in the bucket it finished in and an open one in the
-    bucket of the judging time, so the buckets' dossiers, late and unhappy add up to the headline."""
-    counted_ = tallies(conn, office, start, end, buckets, feelings=True, by_field=False)
+    bucket of the judging time, so the buckets' dossiers, late and unhappy add up to the headline.
+    `counted`: the period's `tallies` with these buckets and feelings, when the caller has them."""
+    counted_ = (
+        counted if counted is not None else tallies(conn, office, start, end, buckets, feelings=True, by_field=False)
+    )
     out = _sum_5_4(counted_)
     if buckets:
         counts = [_sum_5_4([t for t in counted_ if t.bucket == i]) for i in range(len(buckets))]

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, literal, select, true
 from sqlalchemy.engine import Connection
 
-from central import rules, stats
+from central import bieu06, rules, stats
 from central.errors import BadPeriod
 from central.storage.schema import dossiers, procedures, ratings, staff
 from central.timeutil import FIRST_YEAR, LAST_YEAR, to_wire, utcnow
@@ -143,7 +143,7 @@ def _bucket_index(starts: list[datetime], moment: datetime) -> int:
 
 
 def _per_bucket(period: Period, rows) -> list[list]:
-    """Named rows with a `day` (stats.Finished, stats.NegativeRated) split into the period's buckets."""
+    """Named rows with a `day` (stats.Finished) split into the period's buckets."""
     spans = buckets(period)
     starts = [b[0] for b in spans]
     out: list[list] = [[] for _ in spans]
@@ -227,19 +227,32 @@ def _day_groups(conn: Connection, office: str | None, period: Period) -> list[st
     )
 
 
-def decision_766(conn: Connection, office: str | None, period: Period, tally: stats.DossierTally) -> dict:
-    """QĐ 766 chỉ tiêu 5.4, a local estimate (central.bieu06.satisfaction_5_4): 100% − (share of
-    dossiers late + share with a complaint or a negative rating), distinct dossiers, over chỉ tiêu
-    2.1's dossiers of the period. The series per bucket splits those same dossiers (one function:
-    bieu06.satisfaction_5_4), so the buckets add up to the headline."""
-    from central import bieu06
-
-    return bieu06.satisfaction_5_4(conn, office, period.start, period.end, buckets=[b[0] for b in buckets(period)])
+def _tally_of(counted: list[bieu06.Tally], starts: list[datetime]) -> stats.DossierTally:
+    """The overview's dossier figures from Biểu 06's own count of the period (bieu06.tallies with the
+    period's buckets): received in the period, finished per bucket by verdict, open at its end (and
+    late), carried over into it. So the overview and Biểu 06 say the same numbers."""
+    open_ = [t for t in counted if not t.finished]
+    return stats.DossierTally(
+        received=sum(t.n for t in counted if t.received != rules.CARRIED_OVER),
+        open_late=sum(t.n for t in open_ if t.verdict == rules.LATE),
+        finished=[
+            stats.Finished(None, None, starts[t.bucket], t.verdict != rules.LATE, t.n, t.verdict)
+            for t in counted
+            if t.finished
+        ],
+        open=sum(t.n for t in open_),
+        carried_over=sum(t.n for t in counted if t.received == rules.CARRIED_OVER),
+    )
 
 
 def overview(conn: Connection, office: str | None, period: Period) -> dict:
-    """Everything the overview page shows: the same dict /api/v1/reports/overview answers."""
-    tally = stats.dossier_tally(conn, office, period.start, period.end, with_negative=True)
+    """Everything the overview page shows: the same dict /api/v1/reports/overview answers.
+
+    The dossiers of the period are counted once (bieu06.tallies, with the complaint and negative-rating
+    flags and the period's buckets) for both the dossier figures and QĐ 766 chỉ tiêu 5.4."""
+    starts = [b[0] for b in buckets(period)]
+    counted = bieu06.tallies(conn, office, period.start, period.end, starts, feelings=True)
+    tally = _tally_of(counted, starts)
     dossier_part = on_time(conn, office, period, tally)
     groups = _day_groups(conn, office, period)
     trend = satisfaction_trend(conn, office, period, groups)
@@ -252,7 +265,7 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
         "period": period.as_dict(),
         "ratings": totals,
         "dossiers": dossier_part["dossiers"],
-        "decision_766": decision_766(conn, office, period, tally),
+        "decision_766": bieu06.satisfaction_5_4(conn, office, period.start, period.end, starts, counted),
         "series": trend,
         "generated_at": to_wire(utcnow()),
     }

@@ -83,6 +83,7 @@ ENDING_STATUSES = (REFUSED_STATUS, WITHDRAWN_STATUS, STOPPED_STATUS)  # ends aft
 ACCEPTED_STEPS = (2, 4, 5, 6)  # a step in one of these before a refusal: it followed an acceptance
 CHANNELS = {1: ("Trực tiếp", "In person"), 2: ("Trực tuyến", "Online"), 3: ("Bưu chính công ích", "By post")}
 ONLINE_CHANNEL = 2
+CARRIED_OVER = "carried_over"  # Standing.received of a dossier accepted before the period
 
 EARLY, ON_TIME, LATE, IN_TIME = "early", "on_time", "late", "in_time"
 VERDICTS = (EARLY, ON_TIME, LATE, IN_TIME)
@@ -275,7 +276,7 @@ def standing(
     if ended is not None and ended < start:
         return None
     if d.received_at < start:
-        received = "carried_over"
+        received = CARRIED_OVER
     else:
         received = "online" if d.channel == ONLINE_CHANNEL else "direct_postal"
     verdict = judge(d, end, pause_fees, max_time, before=True)

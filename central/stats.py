@@ -2,22 +2,23 @@
 
 All functions take a Connection and naive-UTC bounds [start, end); `office=None` means all offices.
 Dossiers: `dossier_tally` counts finished dossiers in SQL from the verdicts stored at import
-(`rules.settled`) and judges only the dossiers still open at the end; its named rows (`Finished`,
-`NegativeRated`) are summed by `tally_figures`. Ratings: `rating_groups` counts them in SQL by
-(key, score, scale), summed by `rating_totals`. `central.reports` groups the same rows by officer,
-counter, field, procedure or day; `office_stats` is the kiosk's screen. The reference the tests
-hold these equal to (every dossier judged now) is tests/central/reference.py.
+(`rules.settled`) and judges only the dossiers still open at the end; its named rows (`Finished`)
+are summed by `tally_figures` (the overview counts its dossiers with Biểu 06's own
+`central.bieu06.tallies`). Ratings: `rating_groups` counts them in SQL by (key, score, scale),
+summed by `rating_totals`. `central.reports` groups the same rows by officer, counter, field,
+procedure or day; `office_stats` is the kiosk's screen. The reference the tests hold these equal
+to (every dossier judged now) is tests/central/reference.py.
 """
 
 import json
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from central import rules
@@ -203,26 +204,16 @@ class Finished(NamedTuple):
     verdict: str | None = None  # rules.EARLY | ON_TIME | LATE
 
 
-class NegativeRated(NamedTuple):
-    """`n` dossiers finished in the period (on that office day) that a citizen rated negatively
-    (rules.is_negative): the second term of decision 766."""
-
-    day: datetime | None
-    n: int
-
-
 @dataclass
 class DossierTally:
     """The dossiers of a period: `received` (accepted in it); `open_late` (still open and late at the
     period's end, judged then by rules.judge); `finished` rows counted in SQL from stored verdicts
-    plus those judged at report time; `negative` (only when asked for) the finished ones rated
-    negatively; `open` (open at the period's end) and `carried_over` (accepted before it, not ended
-    before it), for Biểu 06's balance and chỉ tiêu 2.1."""
+    plus those judged at report time; `open` (open at the period's end) and `carried_over` (accepted
+    before it, not ended before it), for Biểu 06's balance and chỉ tiêu 2.1."""
 
     received: int
     open_late: int
     finished: list[Finished]
-    negative: list[NegativeRated] = field(default_factory=list)
     open: int | None = None
     carried_over: int | None = None
 
@@ -243,20 +234,6 @@ class DossierTally:
 
 def _stored() -> object:
     return dossiers.c.verdict_rule == rules.RULE_VERSION
-
-
-def _negative(since: datetime, office: str | None) -> list:
-    """Conditions on ratings given since `since` with a dossier code and a negative score
-    (rules.is_negative over every level of every scale a tablet may use)."""
-    levels = [
-        (score, scale) for scale in range(2, 11) for score in range(1, scale + 1) if rules.is_negative(score, scale)
-    ]
-    where = [
-        ratings.c.dossier_code.isnot(None),
-        ratings.c.created_at >= since,
-        tuple_(ratings.c.score, ratings.c.scale).in_(levels),
-    ]
-    return where + ([ratings.c.office_code == office] if office else [])
 
 
 def _in_office_by(office: str | None, start: datetime, end: datetime, received=dossiers.c.received_at) -> list:
@@ -353,11 +330,10 @@ def dossier_tally(
     start: datetime,
     end: datetime,
     by_procedure: bool = False,
-    with_negative: bool = False,
     per_day: bool = True,
 ) -> DossierTally:
     """Counts of the dossiers finished in the period per office day of finish and verdict (and per
-    procedure; and how many were rated negatively): SQL GROUP BY over verdicts stored at import, plus
+    procedure): SQL GROUP BY over verdicts stored at import, plus
     the few dossiers judged now. Same numbers as judging every dossier (tests/central/reference.py)."""
     day = (day_key(conn, dossiers.c.finished_effective_at) if per_day else literal(None)).label("day")
     key = dossiers.c.procedure_code if by_procedure else literal(None)
@@ -389,22 +365,12 @@ def dossier_tally(
         make((key, names.get(key), day_start(d) if per_day else None, verdict != rules.LATE, n, verdict))
         for key, d, verdict, n in grouped
     ]
-    negative = []
-    if with_negative:  # driven by the (few) negative ratings, joined to their dossiers
-        query = (
-            select(day, func.count(dossiers.c.code.distinct()).label("n"))
-            .select_from(ratings.join(dossiers, dossiers.c.code == ratings.c.dossier_code))
-            .where(*in_period, *_negative(start, office))
-            .group_by(day)
-        )
-        negative = [NegativeRated(day_start(r.day) if per_day else None, r.n) for r in conn.execute(query)]
     judged = judged_open(conn, office, start, end)
     finished_now = [
         (r, v)
         for r, v in judged
         if v.finished_at is not None and start <= v.finished_at < end and v.verdict is not None
     ]
-    rated_badly = _rated_negatively(conn, office, start, [r.code for r, _ in finished_now]) if with_negative else set()
     for r, v in finished_now:
         finish_day = _office_day(v.finished_at) if per_day else None
         finished.append(
@@ -412,8 +378,6 @@ def dossier_tally(
                 r.procedure_code if by_procedure else None, r.procedure_name, finish_day, bool(v.on_time), 1, v.verdict
             )
         )
-        if r.code in rated_badly:
-            negative.append(NegativeRated(finish_day, 1))
     open_late = sum(1 for _, v in judged if v.finished_at is None and v.late) + late_unsupplemented(
         conn, office, start, end
     )
@@ -425,7 +389,7 @@ def dossier_tally(
             still_open += 1
         if r.received_at < start and (v.finished_at is None or v.finished_at >= start):
             carried += 1
-    return DossierTally(conn.scalar(received), open_late, finished, negative, still_open, carried)
+    return DossierTally(conn.scalar(received), open_late, finished, still_open, carried)
 
 
 def open_and_carried(conn: Connection, office: str | None, start: datetime, end: datetime) -> tuple[int, int]:
@@ -440,20 +404,6 @@ def open_and_carried(conn: Connection, office: str | None, start: datetime, end:
         select(func.count()).where(*base, dossiers.c.received_at < start, or_(fe.is_(None), fe >= start))
     )
     return still_open, carried
-
-
-def _rated_negatively(conn: Connection, office: str | None, since: datetime, codes: list[str]) -> set:
-    """Which of these dossiers got a negative rating since `since`."""
-    out = set()
-    for i in range(0, len(codes), 500):
-        out.update(
-            conn.scalars(
-                select(ratings.c.dossier_code).where(
-                    *_negative(since, office), ratings.c.dossier_code.in_(codes[i : i + 500])
-                )
-            )
-        )
-    return out
 
 
 def _office_day(moment: datetime) -> datetime:
@@ -521,7 +471,6 @@ __all__ = [
     "tally_figures",
     "DossierTally",
     "Finished",
-    "NegativeRated",
     "RatingGroup",
     "rating_groups",
     "rating_totals",

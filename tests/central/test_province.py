@@ -99,6 +99,14 @@ def test_reports_equal_the_plain_recount(small_province, office, first, last):
             assert shown["unhappy"] > 0 and shown["complaints"] > 0
         for key in ("dossiers", "late", "unhappy"):
             assert sum(c[key] for c in shown["series_counts"]) == shown[key], key
+        # the overview counts its dossiers once, with Biểu 06's tallies, for its figures and for 5.4
+        shown_period = reports.parse_period(None, first, last)
+        over = reports.overview(conn, office, shown_period)
+        assert over["dossiers"] == figures and over["decision_766"] == shown
+        finished = stats.dossier_tally(conn, office, period.start, period.end).finished
+        series = [stats.tally_figures(rows) for rows in reports._per_bucket(shown_period, finished)]
+        for key in ("finished", "on_time", "late"):
+            assert [p[key] for p in over["series"]] == [f[key] for f in series], key
 
 
 def test_migration_0018_adds_and_removes_the_end_index(storage_url):

@@ -208,10 +208,9 @@ def test_kiosk_statistics_equal_judging_every_dossier(engine):
         assert (busy["dossiers"]["finished"], busy["ratings"]["count"]) == (5, 7)
 
 
-def test_tally_rows_are_named_and_negative_ratings_are_their_own_rows(engine):
-    """The tally's rows are stats.Finished (each counts n >= 1 dossiers) and the dossiers rated
-    negatively are stats.NegativeRated, not fake finished rows, whether the verdicts are stored or
-    judged at report time; the reference module alone holds the judge-everything figures."""
+def test_tally_rows_are_named(engine):
+    """The tally's rows are stats.Finished (each counts n >= 1 dossiers), whether the verdicts are
+    stored or judged at report time; the reference module alone holds the judge-everything figures."""
     from central.demo import sample
 
     upgrade(engine)
@@ -221,11 +220,9 @@ def test_tally_rows_are_named_and_negative_ratings_are_their_own_rows(engine):
         with engine.begin() as conn:
             if stale:  # every dossier judged now instead of counted from its stored verdict
                 conn.execute(update(dossiers).values(verdict_rule=None))
-            tally = stats.dossier_tally(conn, OFFICE, period.start, period.end, with_negative=True)
+            tally = stats.dossier_tally(conn, OFFICE, period.start, period.end)
             assert tally.finished and all(isinstance(r, stats.Finished) and r.n >= 1 for r in tally.finished)
             assert sum(r.n for r in tally.finished) == 5 and sum(r.n for r in tally.finished if r.on_time) == 3
-            assert all(isinstance(r, stats.NegativeRated) for r in tally.negative)
-            assert sum(r.n for r in tally.negative) == 1, stale
             assert tally.figures() == reference.dossier_figures(conn, OFFICE, period.start, period.end)
     for name in ("office_stats_judged", "judged_dossiers", "dossier_figures", "rating_figures"):
         assert not hasattr(stats, name), name
