@@ -29,9 +29,10 @@ class Duty:
         self.officer: Optional[dict] = None
 
     def officers(self) -> list[dict]:
-        """Officers to pick from: this counter's first, then the rest, by name."""
+        """Officers to pick from: this counter's first, then the rest, each in the server's order (Vietnamese
+        alphabetical order, motcua.text.sort_key: the tablet needs no collation library of its own)."""
         items = list(self._staff() or [])
-        return sorted(items, key=lambda o: (o.get("counter") != self.counter, o.get("name", "")))
+        return sorted(items, key=lambda o: o.get("counter") != self.counter)
 
     def find(self, staff_id) -> Optional[dict]:
         for o in self._staff() or []:

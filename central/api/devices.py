@@ -18,6 +18,7 @@ from central.errors import BadInput
 from central.storage.schema import devices, offices, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire
 from motcua import missed
+from motcua.text import sort_key
 
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -118,8 +119,9 @@ def list_staff(db: Db, office: str = Query(..., max_length=64), caller: Caller =
                 staff.c.photo.isnot(None).label("has_photo"),
             )
             .where(staff.c.office_code == office, staff.c.active.is_(True))
-            .order_by(staff.c.counter, staff.c.id)
+            .order_by(staff.c.id)
         ).all()
+    rows = sorted(rows, key=lambda r: sort_key(r.name))  # Vietnamese alphabetical order, the tablet's list
     sees_pins = caller.role == "device" and caller.kind == "rating" and caller.office == office
     return {
         "items": [

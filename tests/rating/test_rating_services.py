@@ -173,3 +173,22 @@ def test_an_officer_change_from_another_thread_is_its_own_write_not_part_of_a_ro
     # and the tap after it is stored
     assert outbox.put("rating", {"score": 3})
     services.stop()
+
+
+def test_the_officers_to_pick_from_are_in_vietnamese_alphabetical_order(tmp_path, server):
+    """Issue 18 item 22: the sign-in list of the tablet, this counter's officers first, each group in
+    Vietnamese alphabetical order (the server's list, motcua.text.sort_key), not by code point ("Đ"
+    and "Á" after "Z")."""
+    add_officers(server)
+    for name, counter in (("Đặng Thị Hoa", 1), ("Âu Thị Mai", 1), ("Võ Minh Tâm", 1), ("Bùi Văn Út", 2)):
+        server.cli("staff", "add", "--office", "XA-PHUOCLONG", "--name", name, "--counter", str(counter))
+    services, _ids = make_services(tmp_path, server)
+    names = [o["name"] for o in services.duty.officers()]
+    assert names == [
+        "Âu Thị Mai",
+        "Đặng Thị Hoa",
+        "Nguyễn Thị Lan",
+        "Võ Minh Tâm",  # counter 1, this tablet's
+        "Bùi Văn Út",
+        "Trần Văn Bình",
+    ], names
