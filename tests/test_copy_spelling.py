@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OLD_STYLE = re.compile(r"(?<![qQ])(?:[oO][áàảãạ]|[oO][éèẻẽẹ]|[uU][ýỳỷỹỵ])(?![\wà-ỹ])")
+OLD_STYLE = re.compile(r"(?<![qQ])(?:[oO][áàảãạ]|[oO][éèẻẽẹ]|[uU][ýỳỷỹỵ])(?![\wà-ỹ])", re.I)  # XOÁ as well as Xoá
 LOWER_ONG_BA = re.compile(r"ông/bà|Ông/bà|ông/Bà")
 LATE = re.compile(r"trễ hạn", re.I)
 RECEIPT_FULL = "giấy tiếp nhận hồ sơ và hẹn trả kết quả"
@@ -102,6 +102,13 @@ def test_the_sources_are_found():
 def test_ong_ba_is_capitalised():
     bad = [_where(p, n, t) for p, lines in sources() for n, t in lines if LOWER_ONG_BA.search(t)]
     assert not bad, 'write "Ông/Bà":\n' + "\n".join(bad)
+
+
+def test_the_tone_mark_rule_finds_the_old_style_in_any_case():
+    for old in ("Xoá", "XOÁ", "Huỷ", "HUỶ", "khoá", "khoẻ", "thuỷ", "hoà"):
+        assert OLD_STYLE.search(old), old
+    for new in ("Xóa", "XÓA", "Hủy", "HỦY", "khóa", "khỏe", "thủy", "hòa", "quý", "QUÝ", "toàn", "khoán", "tuyến"):
+        assert not OLD_STYLE.search(new), new
 
 
 def test_new_style_tone_marks():
