@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from kiosk.i18n import tr
 from motcua import officetime
-from motcua.text import mask_name
+from motcua.text import mask_name, states_amount
 
 FINISHING_STATUSES = {3, 7, 8, 9, 10}
 
@@ -67,7 +67,9 @@ def format_fees(fees: list[dict] | None, lang: str = "vi") -> str:
     for fee in fees:
         text = (fee.get("text") or "").strip()
         amount = fee.get("amount")
-        if text:
+        if text and amount and not states_amount(text, amount):  # the portal's words name the fee, not its amount
+            parts.append(f"{text}: {format_money(amount)}")
+        elif text:
             parts.append(text)
         elif amount:
             parts.append(format_money(amount))

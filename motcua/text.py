@@ -4,7 +4,16 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["fold_vietnamese", "words", "sort_key", "mask_name", "hide_phones", "same_phone", "HIDDEN_PHONE"]
+__all__ = [
+    "fold_vietnamese",
+    "words",
+    "sort_key",
+    "mask_name",
+    "hide_phones",
+    "same_phone",
+    "HIDDEN_PHONE",
+    "states_amount",
+]
 
 # đ/Đ have no Unicode decomposition, so NFD alone leaves them (SQLite's remove_diacritics too).
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -98,3 +107,15 @@ def hide_phones(text: str | None, keep: str | None = None) -> str | None:
         out += [text[done : found.start()], typed if keep and same_phone(typed, keep) else HIDDEN_PHONE]
         done = found.end()
     return "".join(out) + text[done:]
+
+
+_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+")
+
+
+def states_amount(text: str | None, amount) -> bool:
+    """Whether a fee's words already give its amount ("mức mẫu: 15.000 đồng", "2.000đ/trang", "8000 VNĐ"):
+    the national portal sends the amount (`value`) apart from the words (`description`, often only the
+    fee's name), and a screen that shows the words alone hides what the citizen pays."""
+    if not text or isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount != int(amount):
+        return False
+    return any(int(re.sub(r"[.,]", "", found)) == int(amount) for found in _AMOUNT.findall(text))

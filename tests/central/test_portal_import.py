@@ -35,7 +35,7 @@ def test_each_channel_kind_of_the_current_portal(submission, channels):
         assert (method["time"], method["time_unit"], method["unit"]) == (5, "ngày làm việc", "working_day")
         assert present.format_duration(method) == "5 ngày làm việc (Kể từ ngày nhận đủ hồ sơ hợp lệ)"
         assert "WORKING_DAY" not in json.dumps(method)
-    assert summary(item)["fee"] == "Lệ phí cấp bản sao"  # a paid procedure is not shown as free
+    assert summary(item)["fee"] == "Lệ phí cấp bản sao: 50.000 đồng"  # neither free nor without its amount
 
 
 @pytest.mark.parametrize(

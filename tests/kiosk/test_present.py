@@ -27,6 +27,15 @@ def test_fees_read_in_vietnamese_money():
     assert present.format_fees([{"amount": 0, "text": ""}]) == "Không thu phí, lệ phí"
     assert present.format_fees([{"amount": 0, "text": ""}], "en") == "Free"
     assert present.format_fees([{"amount": 2000, "text": "2.000đ/trang"}]) == "2.000đ/trang"
+    # the portal's words often only name the fee: its amount follows, unless the words already give it
+    assert present.format_fees([{"amount": 8000, "text": "Lệ phí"}]) == "Lệ phí: 8.000đ"
+    assert present.format_fees([{"amount": 15000, "text": "Lệ phí (mức mẫu: 15.000 đồng)"}]) == (
+        "Lệ phí (mức mẫu: 15.000 đồng)"
+    )
+    assert present.format_fees([{"amount": 1200000, "text": "Phí thẩm định 1,200,000 VNĐ"}]).count("200") == 1
+    assert present.format_fees([{"amount": None, "text": "Theo quy định của HĐND tỉnh"}]) == (
+        "Theo quy định của HĐND tỉnh"
+    )
     assert present.format_fees([]) == tr("fee.none")
 
 
