@@ -88,7 +88,8 @@ def push_dossiers(
         try:
             item = _item(raw)
         except BadItem as bad:
-            answers.append({"code": raw.get("code") if isinstance(raw, dict) else None, "status": "rejected"})
+            code = raw.get("code", raw.get("MaHoSo")) if isinstance(raw, dict) else None  # as sent: either shape
+            answers.append({"code": code, "status": "rejected"})
             answers[-1]["reason"] = f"invalid:{bad}"
             continue
         answer = {"code": item.code, "status": "rejected", "reason": None}

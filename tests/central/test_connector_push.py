@@ -64,6 +64,8 @@ def test_push_takes_both_shapes_and_answers_per_item(storage_server, place, api_
     assert [x["status"] for x in results] == ["added", "added"] + ["rejected"] * 6
     reasons = [x["reason"] for x in results]
     assert reasons[2].startswith("invalid:status") and reasons[3].startswith("invalid:NgayTiepNhan")
+    # each answer names its item, a DongBoHoSoMC item too (by its MaHoSo)
+    assert [x["code"] for x in results[2:5]] == [f"{unit}-261104-{n:04d}" for n in (3, 4, 1)]
     assert reasons[4] == "duplicate_in_batch" and reasons[5].startswith("invalid:item")
     assert reasons[6] == 'invalid:office: "XA-NOWHERE" is not a known office' and reasons[7].startswith(
         "invalid:MaHoSo"
