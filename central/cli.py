@@ -552,7 +552,15 @@ def cmd_import(args):
 
 
 def cmd_sync_dossiers(args):
+    import logging
+
     from central.connectors.commands import CommandFailed, sync_dossiers
+
+    # A pass logs its error and skipped items for the server's journal; here they are printed once, in
+    # the summary or the error below (Python's last-resort handler printed each a second time).
+    quiet = logging.getLogger("central.connectors")
+    if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
+        quiet.addHandler(logging.NullHandler())
 
     if args.db is None and (args.config or os.environ.get("MOTCUA_CENTRAL_CONFIG")):
         from central.settings import load_settings
