@@ -34,3 +34,21 @@ def test_deploy_units_named_in_the_guide_are_the_shipped_ones():
     shipped = {p.name for p in (ROOT / "deploy/systemd").iterdir()}
     for name in shipped:
         assert name in guide, f"docs/DEPLOY.md never mentions {name}"
+
+
+def test_both_guides_say_what_to_ask_the_province_for_and_how_to_read_the_connector_status():
+    """An office connects to its province's one-gate system (issue 16): the admin's guide and the office's
+    guide each say what to ask the province for and how to read the dashboard's Nguồn hồ sơ page."""
+    deploy = (ROOT / "docs/DEPLOY.md").read_text(encoding="utf-8")
+    ask = deploy.split("**What to ask the province for**", 1)[1].split("```", 1)[0]
+    for what in ("**address**", "**group id**", "**unit code**", "**credentials**", "allow-list", "public IP"):
+        assert what in ask, f"DEPLOY.md's list of what to ask the province for lacks {what}"
+    assert "**Reading the connector status**" in deploy and "Nguồn hồ sơ" in deploy
+    guide = (ROOT / "docs/HUONG-DAN.md").read_text(encoding="utf-8")
+    assert "**Cần xin tỉnh những gì để kết nối.**" in guide, "HUONG-DAN.md does not say what to ask the province for"
+    ask = guide.split("**Cần xin tỉnh những gì để kết nối.**", 1)[1].split("\n\n", 1)[0]
+    for what in ("**địa chỉ kết nối** (URL", "groupId", "**mã đơn vị**", "**tài khoản kết nối**", "địa chỉ IP"):
+        assert what in ask, f"HUONG-DAN.md's list of what to ask the province for lacks {what}"
+    status = guide.split("tình trạng kết nối trên trang quản trị **Nguồn hồ sơ**", 1)[1].split("\n## ", 1)[0]
+    for column in ("**Tình trạng**", "**Độ trễ**", "**Lỗi gần nhất**", "**Trạng thái chưa ánh xạ**"):
+        assert column in status
