@@ -1,5 +1,6 @@
 """Bar charts drawn with Kivy's canvas (no matplotlib): rates per month, on a fixed 0–100% scale."""
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, Rectangle
 from kivy.properties import ColorProperty, ListProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -68,6 +69,7 @@ class LabelledBars(BoxLayout):
         self.add_widget(self.chart)
         self.add_widget(self.row)
         self.bind(values=self._rebuild, labels=self._rebuild, texts=self._rebuild)
+        self.row.bind(width=self._fit)
         theme.bind(font_scale=self._rebuild, primary=self._rebuild)
 
     def _rebuild(self, *_):
@@ -82,3 +84,20 @@ class LabelledBars(BoxLayout):
             self.row.add_widget(
                 Label(text=f"{label}\n[b]{text}[/b]", markup=True, font_size=size, color=theme.text, halign="center")
             )
+        self._fit()
+
+    def _fit(self, *_):
+        """Each bar's label stays within its own slot: with large text (font_scale 1.3) or a narrow chart the
+        labels get smaller rather than run into one another ("T10/2026T11/2026")."""
+        if not self.row.children or self.row.width <= 1:
+            return
+        size = theme.sp_scaled(28)
+        room = self.row.width / len(self.row.children) * 0.94
+        widest = max(
+            CoreLabel(font_size=size, bold=bold).get_extents(part)[0]
+            for w in self.row.children
+            for part, bold in zip(w.text.replace("[b]", "").replace("[/b]", "").split("\n"), (False, True))
+        )
+        fitted = size * min(1.0, room / widest) if widest else size
+        for w in self.row.children:
+            w.font_size = fitted

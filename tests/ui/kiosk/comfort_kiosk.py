@@ -85,6 +85,8 @@ def cut_short(screen) -> list[str]:
                 problems.append(f"shortened: {label.text[:60]!r} ({width:.0f} px in {room:.0f})")
         elif label.text_size[0] and label.texture_size[1] > label.height + 2:
             problems.append(f"clipped: {label.text[:60]!r} ({label.texture_size[1]:.0f} px in {label.height:.0f})")
+        elif not label.text_size[0] and label.texture_size[0] > label.width + 2:  # runs into its neighbours
+            problems.append(f"overflows: {label.text[:60]!r} ({label.texture_size[0]:.0f} px in {label.width:.0f})")
     return problems
 
 
@@ -275,3 +277,32 @@ class KioskComfortTest(KioskTestCase):
         self.go("detail", code="1.000689")
         self.check_nothing_cut("detail at 1.0")
         self.shot("detail-font-1.0")
+
+    def test_large_text_cuts_nothing_on_the_other_screens(self):
+        """font_scale = 1.3 on the screens a citizen reads besides the list and the detail: home, a found
+        dossier with its steps, the statistics and the help screen."""
+        from touchui.theme import theme
+
+        code, secret, _status = demo_hints(self.server)[0]
+        self.config_path = self.large_text_path
+        self.start_kiosk()
+        assert theme.font_scale == 1.3
+        self.check_nothing_cut("home at 1.3")
+        self.tap(self.ids("home")["dossier"])
+        self.tap_keys(self.screen.keyboard, code)
+        self.tap(self.screen.keyboard.find_key("enter"))
+        self.wait_for(lambda: self.screen.state == "found" and not self.screen.busy, what="the dossier")
+        self.tap(self.ids()["secret"])
+        self.tap_keys(self.screen.keyboard, secret)
+        self.tap(self.screen.keyboard.find_key("enter"))
+        self.wait_for(lambda: "steps" in self.screen.dossier and not self.screen.busy, what="its steps")
+        self.check_nothing_cut("dossier at 1.3")
+        self.shot("dossier-font-1.3")
+        self.tap(self.screen.ids.topbar.ids.home)
+        self.tap(self.ids("home")["stats"])
+        self.check_nothing_cut("statistics at 1.3")
+        self.shot("stats-font-1.3")
+        self.tap(self.screen.ids.topbar.ids.home)
+        self.tap(self.ids("home")["info"])
+        self.check_nothing_cut("help at 1.3")
+        self.shot("info-font-1.3")

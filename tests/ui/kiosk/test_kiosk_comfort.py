@@ -19,6 +19,9 @@ SHOTS = [
     "procedures-keyboard-font-1.0",
     "procedures-font-1.0",
     "detail-font-1.0",
+    "dossier-font-1.3",
+    "stats-font-1.3",
+    "info-font-1.3",
 ]
 
 
