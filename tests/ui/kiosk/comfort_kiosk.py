@@ -306,3 +306,19 @@ class KioskComfortTest(KioskTestCase):
         self.tap(self.ids("home")["info"])
         self.check_nothing_cut("help at 1.3")
         self.shot("info-font-1.3")
+
+    def test_the_lookup_code_typed_on_a_usb_keyboard_after_the_dossier_shows_its_steps(self):
+        code, secret, _status = demo_hints(self.server)[0]
+        self.start_kiosk()
+        self.tap(self.ids("home")["dossier"])
+        self.type_physically(code.lower(), gap=0.15)
+        self.press_physically(13, 40)
+        self.wait_for(lambda: self.screen.state == "found" and not self.screen.busy, what="the dossier typed in")
+        self.type_physically(secret.lower(), gap=0.18)
+        self.wait_for(
+            lambda: self.ids()["secret"].text == secret.upper(),
+            seconds=3,
+            what=f"the typed lookup code (field: {self.ids()['secret'].text!r})",
+        )
+        self.press_physically(13, 40)
+        self.wait_for(lambda: "steps" in self.screen.dossier and not self.screen.busy, what="the steps")
