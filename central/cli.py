@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError
 
 from central import security
 from central.errors import BadInput
@@ -540,6 +540,8 @@ def cmd_import(args):
     from central import importers
 
     path = Path(args.file)
+    if path.is_dir():
+        raise CliError(f"{path} is a folder; give the CSV or JSON file to import", 2)
     if not path.is_file():
         raise CliError(f"{path} does not exist", 2)
     engine = _engine(args)
@@ -1133,6 +1135,11 @@ def database_problem(err: Exception, db: str | None) -> str:
     if "no such table" in first or ("relation" in first and "does not exist" in first):
         init = "motcua-central init" if not db else f"motcua-central --db {where if '://' in db else db} init"
         return f"the database {where} is not set up for this version of motcua; run: {init}"
+    if "file is not a database" in first:  # SQLite: the path names some other file
+        return (
+            f"{db or where} is not a database (SQLite cannot read it): give --db the file that "
+            "`motcua-central init` created, or the path of a new file for init to create"
+        )
     return f"cannot use the database {where}: {first}"
 
 
@@ -1141,6 +1148,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except (OperationalError, ProgrammingError) as err:  # not initialised, not reachable, locked
+        print(f"motcua-central: {database_problem(err, args.db)}", file=sys.stderr)
+        return 1
+    except DatabaseError as err:  # e.g. a --db path that is some other file
+        if isinstance(err, IntegrityError):
+            raise
         print(f"motcua-central: {database_problem(err, args.db)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -72,8 +72,18 @@ def cmd_sync(cfg) -> int:
         print(f"motcua-kiosk sync: the catalogue was not updated: {sync_problem(exc, cfg.server.url)}", file=sys.stderr)
         return 2
     count = sum(f.get("count", 0) for f in services.fields())
-    print(f"catalogue synced: {count} procedures in {len(services.fields())} fields ({result})")
+    print(f"catalogue synced: {count} procedures in {len(services.fields())} fields ({sync_changes(result)})")
     return 0
+
+
+def sync_changes(result) -> str:
+    """What one catalogue sync changed (a motcua.catalogue.SyncResult), in words."""
+    if result.not_modified:
+        return "no change since the last sync"
+    said = f"{result.updated} new or changed, {result.deleted} removed"
+    if result.skipped:
+        said += f", {result.skipped} skipped without code or name"
+    return said
 
 
 def cmd_search(cfg, query, as_json, limit, config_path=DEFAULT_CONFIG) -> int:

@@ -117,3 +117,36 @@ def test_a_sync_that_fails_says_why_in_a_sentence(app, tmp_path):
         status = run(app, "status", "--config", "device.ini", cwd=tmp_path).stdout
         assert f"last error: Cannot reach the server (127.0.0.1:{port})" in status, status
         assert re.search(r"^oldest pending age: \d+ (s|min)$", status, re.M), status
+
+
+def test_a_db_path_that_is_another_file_and_an_import_of_a_folder(tmp_path):
+    """--db naming a file that is not a database (a typo, the config file) and an import given a folder."""
+    other = tmp_path / "central.ini"
+    other.write_text("[server]\ndb = var/central.db\n" * 200, encoding="utf-8")
+    for command in (("staff", "list"), ("init",)):
+        out = said(run("central.cli", "--db", str(other), *command, cwd=tmp_path))
+        assert f"{other} is not a database" in out and "motcua-central init" in out, out
+    db = str(tmp_path / "central.db")
+    assert run("central.cli", "--db", db, "init", cwd=tmp_path).returncode == 0
+    (tmp_path / "exports").mkdir()
+    out = said(run("central.cli", "--db", db, "import", "dossiers", "exports", cwd=tmp_path))
+    assert "exports is a folder; give the CSV or JSON file to import" in out, out
+
+
+def test_a_kiosk_sync_that_works_says_what_changed_in_words(shared_server, tmp_path):
+    shared_server.cli("seed-demo")
+    token = shared_server.device_token(kind="kiosk", office="XA-PHUOCLONG", counter=None)
+    (tmp_path / "kiosk.token").write_text(token + "\n", encoding="utf-8")
+    (tmp_path / "kiosk.token").chmod(0o600)
+    (tmp_path / "kiosk.ini").write_text(
+        f"[server]\nurl = {shared_server.url}\ntoken_file = kiosk.token\n\n"
+        "[device]\noffice_code = XA-PHUOCLONG\ndata_dir = data\n",
+        encoding="utf-8",
+    )
+    first = run("kiosk", "sync", "--config", "kiosk.ini", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    synced = r"catalogue synced: 68 procedures in \d+ fields \(68 new or changed, 0 removed\)\n"
+    assert re.fullmatch(synced, first.stdout), first.stdout
+    again = run("kiosk", "sync", "--config", "kiosk.ini", cwd=tmp_path)
+    assert again.returncode == 0 and not PYTHON_INTERNALS.search(again.stdout) and "SyncResult" not in again.stdout
+    assert again.stdout.startswith("catalogue synced: 68 procedures"), again.stdout
