@@ -4,6 +4,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from central.ratings import CLOCK_SHOWN_S, skewed_clocks
 from central.storage import make_engine, normalize_url, refresh_statistics, upgrade
 from central.storage.schema import COMMANDS, admin_tokens, admins, device_commands, devices, offices, ratings, staff
 from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
+from motcua import dossier_code
 from motcua.config import ConfigError
 from motcua.devicemark import mark_of_hash
 
@@ -410,7 +412,22 @@ def cmd_device_command(args):
     print(f"command {args.name} queued for device {args.id} (delivered on its next heartbeat)")
 
 
+OFFICE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
 def cmd_office_add(args):
+    if not OFFICE_CODE.match(args.code):
+        raise CliError(
+            f'office code "{args.code}": use letters without diacritics, digits, "-", "_" or "." and no spaces, '
+            "up to 64 characters, e.g. XA-PHUOCLONG (devices name it in [device] office_code)",
+            2,
+        )
+    if args.unit_code is not None and not dossier_code.UNIT_PATTERN.match(args.unit_code):
+        raise CliError(
+            f'--unit-code "{args.unit_code}": the unit code that starts the office\'s dossier codes, in capitals, '
+            "digits and dots, e.g. 000.00.31.H29",
+            2,
+        )
     with _engine(args).begin() as conn:
         try:
             conn.execute(insert(offices).values(code=args.code, name=args.name, unit_code=args.unit_code))

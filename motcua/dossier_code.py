@@ -8,8 +8,9 @@ its `?code=` (`ma`, `mahoso`) value or last path segment.
 
 import re
 
-__all__ = ["PATTERN", "normalise", "is_valid"]
+__all__ = ["PATTERN", "UNIT_PATTERN", "normalise", "is_valid"]
 
+UNIT_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z.]*$")  # the unit code (mã đơn vị) that starts a dossier code
 PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}$")
 _LINK_PARAM = re.compile(r"[?&](?:code|ma|mahoso)=([^&#]+)", re.IGNORECASE)
 

@@ -150,3 +150,20 @@ def test_a_kiosk_sync_that_works_says_what_changed_in_words(shared_server, tmp_p
     again = run("kiosk", "sync", "--config", "kiosk.ini", cwd=tmp_path)
     assert again.returncode == 0 and not PYTHON_INTERNALS.search(again.stdout) and "SyncResult" not in again.stdout
     assert again.stdout.startswith("catalogue synced: 68 procedures"), again.stdout
+
+
+def test_an_office_code_with_spaces_or_a_lowercase_unit_code_is_refused(tmp_path):
+    db = str(tmp_path / "central.db")
+    assert run("central.cli", "--db", db, "init", cwd=tmp_path).returncode == 0
+    out = said(run("central.cli", "--db", db, "office", "add", "xa phuoc long", "Xã Phước Long", cwd=tmp_path))
+    assert 'office code "xa phuoc long"' in out and "no spaces" in out and "XA-PHUOCLONG" in out, out
+    out = said(
+        run("central.cli", "--db", db, "office", "add", "XA-B", "Xã B", "--unit-code", "000.00.31.h29", cwd=tmp_path)
+    )
+    assert '--unit-code "000.00.31.h29"' in out and "e.g. 000.00.31.H29" in out, out
+    listed = run("central.cli", "--db", db, "office", "list", "--format", "json", cwd=tmp_path)
+    assert listed.returncode == 0 and listed.stdout.strip() == "[]"  # nothing was added
+    added = run(
+        "central.cli", "--db", db, "office", "add", "XA-B", "Xã B", "--unit-code", "000.00.31.H29", cwd=tmp_path
+    )
+    assert added.returncode == 0, added.stderr
