@@ -152,7 +152,10 @@ async def get_dossier(
         return await _not_found(engine, caller, limit)
     row, office, steps, verdict = found
     with_steps = False
-    if x_lookup_secret is not None:
+    if x_lookup_secret is not None and row.secret_hash is not None:
+        # A dossier held without a secret (read from a province's system without live lookup, or imported
+        # without one) has nothing to check it against: it answers the public view, as without a secret,
+        # where a 404 made the kiosk tell the citizen the receipt's secret was wrong.
         if not same_secret(key, x_lookup_secret, row.secret_hash):
             return await _not_found(engine, caller, limit)
         with_steps = True
