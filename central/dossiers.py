@@ -158,7 +158,7 @@ def public_view(row, office, steps, verdict: rules.Verdict, *, with_steps: bool)
     label, label_en = rules.STATUS_LABELS.get(row.status, ("Không rõ", "Unknown"))
     advice = rules.NEXT_STEP.get(row.status)
     if verdict.late and verdict.finished_at is None:
-        advice = rules.LATE_ADVICE  # never "come back on the appointment date" once it has passed
+        advice = rules.late_advice(row.status)  # never "come back on the appointment date" once it has passed
     code = verdict.verdict
     stored = getattr(row, "verdict", None)
     if stored and verdict.finished_at is not None and getattr(row, "verdict_rule", None) == rules.RULE_VERSION:

@@ -69,12 +69,25 @@ NEXT_STEP = {
     ),
 }
 # An open dossier past its appointment: the citizen is not sent back on a date that has passed.
-LATE_ADVICE = (
-    "Hồ sơ đã quá ngày hẹn trả. Cơ quan xin lỗi Ông/Bà vì sự chậm trễ này. Mời Ông/Bà hỏi cán bộ tại quầy "
-    "tiếp nhận về ngày trả kết quả.",
-    "Your application is past its appointment date. We apologise for the delay. Please ask the staff at "
-    "the reception counter when the result will be ready.",
+LATE_APOLOGY = (
+    "Hồ sơ đã quá ngày hẹn trả. Cơ quan xin lỗi Ông/Bà vì sự chậm trễ này.",
+    "Your application is past its appointment date. We apologise for the delay.",
 )
+LATE_ADVICE = (
+    LATE_APOLOGY[0] + " Mời Ông/Bà hỏi cán bộ tại quầy tiếp nhận về ngày trả kết quả.",
+    LATE_APOLOGY[1] + " Please ask the staff at the reception counter when the result will be ready.",
+)
+
+
+def late_advice(status: int) -> tuple[str, str]:
+    """(vi, en) advice for an open dossier past its appointment: the apology, and what the citizen still
+    has to do when the dossier waits on them (documents to add, fees to pay), else ask at the counter."""
+    if status in (SUPPLEMENT_STATUS, FEES_STATUS):
+        vi, en = NEXT_STEP[status]
+        return f"{LATE_APOLOGY[0]} {vi}", f"{LATE_APOLOGY[1]} {en}"
+    return LATE_ADVICE
+
+
 REASON_LABELS = scale.STANDARD_REASONS  # codes always accepted from a tablet, with their names
 RULE_VERSION = 2  # stored verdicts (dossiers.verdict_rule) of another version are judged afresh
 SUBMITTED_STATUS, REFUSED_STATUS, SUPPLEMENT_STATUS, FEES_STATUS = 1, 3, 5, 6

@@ -259,6 +259,8 @@ def is_open_and_late(dossier: dict) -> bool:
 def next_step_text(dossier: dict, lang: str = "vi") -> str:
     code = (dossier.get("status") or {}).get("code")
     if is_open_and_late(dossier):
+        if code in (5, 6):  # waiting on the citizen (documents, fees): the apology and what is still to do
+            return f"{tr('next.late_apology', lang)} {tr(f'next.{code}', lang)}"
         new = dossier.get("extended_due_at")
         moment = parse_time(new) if new else None
         if moment is not None and dossier.get("apology") and moment > officetime.now():

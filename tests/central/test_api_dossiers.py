@@ -101,6 +101,49 @@ def test_a_late_open_dossier_apologises_and_sends_the_citizen_to_the_counter(sto
     assert other["appointment_at"] == other["extended_due_at"] != other["due_at"]
 
 
+def test_a_late_dossier_waiting_on_the_citizen_still_says_what_to_do(storage_server, office, kiosk, tmp_path):
+    """Issue 18 item 6: past its appointment and waiting for the citizen's documents (status 5) or fees
+    (status 6), the advice apologises and still says what the citizen must do; "ask at the counter when
+    the result will be ready" alone would leave the dossier waiting on the citizen for ever."""
+    from kiosk import present
+
+    now = datetime.now(VN).replace(microsecond=0)
+
+    def waiting(number, status):
+        steps = [
+            {"name": "Tiếp nhận hồ sơ", "unit": "Bộ phận Một cửa", "status": 2},
+            {"name": "Chờ công dân", "unit": "Công dân", "status": status, "finished_at": None},
+        ]
+        steps[0].update(started_at=iso(now - timedelta(days=12)), finished_at=iso(now - timedelta(days=11)))
+        steps[1].update(started_at=iso(now - timedelta(days=2)))  # asked after the appointment had passed
+        return {
+            "code": f"{office}-251104-00{number}",
+            "office": office,
+            "procedure_code": "1.001193",
+            "holder_name": "Lê Thị Hoa",
+            "status": status,
+            "received_at": iso(now - timedelta(days=12)),
+            "due_at": iso(now - timedelta(days=4)),
+            "steps": steps,
+        }
+
+    supplement, fees = waiting(21, 5), waiting(22, 6)
+    path = tmp_path / "waiting.json"
+    path.write_text(json.dumps([supplement, fees], ensure_ascii=False), encoding="utf-8")
+    storage_server.cli("import", "dossiers", str(path))
+    for record, vi_action, en_action in (
+        (supplement, "Mời Ông/Bà mang giấy tờ ghi trong Phiếu yêu cầu bổ sung", "bring the"),
+        (fees, "nghĩa vụ tài chính (nộp thuế, phí, lệ phí)", "pay the"),
+    ):
+        view = kiosk.get(f"/api/v1/dossiers/{record['code']}").json()
+        assert view["verdict"]["code"] == "late" and view["late"] is True
+        for advice in (view["next_step"], present.next_step_text(view, "vi")):
+            assert "xin lỗi" in advice and vi_action in advice, advice
+            assert "vào ngày hẹn trả" not in advice and "về ngày trả kết quả" not in advice, advice
+        for advice in (view["next_step_en"], present.next_step_text(view, "en")):
+            assert "apologise" in advice and en_action in advice, advice
+
+
 def test_scanned_code_is_trimmed_and_upper_cased(kiosk, dossier):
     code, _ = dossier
     assert kiosk.get(f"/api/v1/dossiers/%20{code.lower()}%20").status_code == 200
