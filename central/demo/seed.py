@@ -57,8 +57,11 @@ def _seed_staff(conn) -> dict:
 
 def _seed_device(conn, office: str) -> int:
     """A revoked pseudo-tablet per office that owns the demo ratings (its token is discarded)."""
-    name = "demo seed (not a real device)"
-    row = conn.execute(select(devices.c.id).where(devices.c.office_code == office, devices.c.name == name)).first()
+    name = "Dữ liệu mẫu (không phải máy thật)"  # shown on the dashboard's device list
+    older = "demo seed (not a real device)"  # its name in demo databases seeded before
+    row = conn.execute(
+        select(devices.c.id).where(devices.c.office_code == office, devices.c.name.in_((name, older)))
+    ).first()
     if row:
         return row.id
     return add_device(conn, "rating", office, 0, name, revoked=True)[0]
@@ -120,12 +123,12 @@ def hints(engine) -> str:
     out = ["  dossiers to look up on the kiosk (code, receipt secret, status):"]
     wanted = {4, 5, 9, 10}
     records = _demo_dossiers(now, sample.demo_offices()[0])
-    for record in records:
-        if record["status"] in wanted:
-            wanted.discard(record["status"])
-            out.append(f"    {record['code']}  {record['secret']}  status {record['status']}")
     # past its appointment and still open, without and with an apology letter (a new appointment)
     late = [r for r in records if r["status"] == 4 and r.get("due_at") and r["due_at"] < now.isoformat()]
+    for record in records:
+        if record["status"] in wanted and record not in late:  # each dossier once, a late one below
+            wanted.discard(record["status"])
+            out.append(f"    {record['code']}  {record['secret']}  status {record['status']}")
     for apology in (False, True):
         record = next((r for r in late if bool(r.get("apology_at")) == apology), None)
         if record:

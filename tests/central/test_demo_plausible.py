@@ -105,3 +105,10 @@ def test_every_standard_reason_is_ticked_in_the_demo(db):
         for code in json.loads(reasons or "[]"):
             ticked[code] = ticked.get(code, 0) + 1
     assert set(STANDARD_REASONS) - set(ticked) == set(), ticked
+
+
+def test_the_seeded_devices_are_named_in_vietnamese(db):
+    """The Vietnamese device list (and the README's screenshot of it) shows the demo ratings' pseudo-tablets:
+    named in the dashboard's language, not "demo seed (not a real device)"."""
+    names = {r["name"] for r in db.execute("SELECT name FROM devices")}
+    assert names == {"Dữ liệu mẫu (không phải máy thật)"}, names
