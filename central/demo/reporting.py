@@ -39,6 +39,12 @@ def _day(now: datetime, days_back: int, hour: int = 9, minute: int = 0) -> datet
     return datetime.combine(day, time(hour, minute), OFFICE_TZ)
 
 
+def _officer_time(moment: datetime, latest: datetime) -> datetime:
+    """An officer's act (an apology letter) at `moment`, moved into office hours, and not after `latest`."""
+    moment = sample.office_time(moment, forward=True)
+    return moment if moment <= latest else sample.office_time(latest, forward=False)
+
+
 def enrich(records: list[dict], now: datetime, office: str) -> list[dict]:
     """Adds channel and submitted_at to every demo dossier; an apology letter (with a new appointment)
     to some late ones; a complaint to one. Returns the same records."""
@@ -49,7 +55,10 @@ def enrich(records: list[dict], now: datetime, office: str) -> list[dict]:
         channel = 2 if record["status"] == 1 or roll < 0.35 else 3 if roll < 0.42 else 1
         received = datetime.fromisoformat(record["received_at"])
         record["channel"] = channel
-        record["submitted_at"] = _at(received - timedelta(hours=rng.randrange(2, 30)) if channel != 1 else received)
+        submitted = received - timedelta(hours=rng.randrange(2, 30)) if channel != 1 else received
+        if channel == 3:  # the post delivers it while the office is open; online is any hour
+            submitted = sample.office_time(submitted, forward=False)
+        record["submitted_at"] = _at(submitted)
         due = record.get("due_at") and datetime.fromisoformat(record["due_at"])
         finished = record.get("finished_at") or record.get("returned_at")
         if not due or due >= now:
@@ -57,15 +66,16 @@ def enrich(records: list[dict], now: datetime, office: str) -> list[dict]:
         if not finished and record["status"] in (2, 4):  # open past its appointment
             late_open += 1
             if late_open == 1:  # the first one got its apology letter and a new date
-                record["apology_at"] = _at(due + timedelta(days=1))
+                record["apology_at"] = _at(_officer_time(due + timedelta(days=1), now))
                 record["extended_due_at"] = _at(
                     datetime.combine(add_working_days(now.date(), 3), time(16, 30), OFFICE_TZ)
                 )
         elif finished and datetime.fromisoformat(finished) > due:
             late_finished += 1
             if late_finished % 2 == 1:
-                record["apology_at"] = _at(due + timedelta(hours=20))
-                record["extended_due_at"] = _at(datetime.fromisoformat(finished) + timedelta(hours=2))
+                done = datetime.fromisoformat(finished)
+                record["apology_at"] = _at(_officer_time(due + timedelta(hours=20), done))
+                record["extended_due_at"] = _at(sample.office_time(done + timedelta(hours=2), forward=True))
             if late_finished == 2:
                 record["complaint"] = "Hẹn trả kết quả nhưng phải đi lại thêm hai lần mới nhận được."
     return records

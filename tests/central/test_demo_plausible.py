@@ -112,3 +112,42 @@ def test_the_seeded_devices_are_named_in_vietnamese(db):
     named in the dashboard's language, not "demo seed (not a real device)"."""
     names = {r["name"] for r in db.execute("SELECT name FROM devices")}
     assert names == {"Dữ liệu mẫu (không phải máy thật)"}, names
+
+
+def test_apology_letters_and_counter_or_postal_submissions_fall_in_office_hours(db):
+    """An apology letter is an officer's act, a new appointment is a time the office is open, and a dossier
+    handed in at the counter or delivered by post arrives while the office is open (online: any hour)."""
+    times = []
+    for r in db.execute("SELECT code, channel, submitted_at, apology_at, extended_due_at FROM dossiers"):
+        times += [(f"{r['code']} {k}", r[k]) for k in ("apology_at", "extended_due_at") if r[k]]
+        if r["channel"] in (1, 3):
+            times.append((f"{r['code']} submitted_at (channel {r['channel']})", r["submitted_at"]))
+    assert sum(1 for what, _ in times if "apology_at" in what) >= 3
+    outside = [f"{what}: {when}" for what, when in times if not in_office_hours(when)]
+    assert not outside, f"{len(outside)} times outside office hours, e.g. {outside[:5]}"
+
+
+@pytest.mark.parametrize("now", ["2026-11-22T23:40:00+07:00", "2026-11-23T06:10:00+07:00", "2026-11-20T19:30:00+07:00"])
+def test_the_reporting_facts_keep_office_hours_whenever_the_demo_is_started(now):
+    from central.demo.seed import _demo_dossiers
+
+    now = datetime.fromisoformat(now)
+    outside = []
+    for office in sample.demo_offices():
+        for d in _demo_dossiers(now, office):
+            keys = ["apology_at", "extended_due_at"] + (["submitted_at"] if d.get("channel") in (1, 3) else [])
+            outside += [f"{d['code']} {k} {d[k]}" for k in keys if d.get(k) and not in_office_hours(d[k])]
+            if d.get("apology_at"):
+                assert datetime.fromisoformat(d["apology_at"]) <= now, d
+    assert not outside, f"{len(outside)} times outside office hours, e.g. {outside[:5]}"
+
+
+def test_demo_hints_name_each_dossier_once(db, capsys):
+    """The demo's list of dossiers to try: a late one is offered as late, not also as a plain status 4."""
+    from central import cli
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    capsys.readouterr()
+    assert cli.main(["--db", path, "demo-hints"]) == 0
+    codes = [line.split()[0] for line in capsys.readouterr().out.splitlines() if "-" in line.split()[0]]
+    assert len(codes) >= 5 and len(codes) == len(set(codes)), codes
