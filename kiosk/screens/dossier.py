@@ -113,6 +113,10 @@ class DossierScreen(KioskScreen):
             self.keyboard.target = self.ids.secret
             if "steps" in result.dossier:
                 self.close_keyboard()  # the history needs the room; nothing more to type
+            elif secret:
+                # The server holds no secret to check it against (a dossier read from the province's
+                # system) and no source checked it: the public view again, and why there are no steps.
+                self.secret_message = i18n.t("dossier.steps_unavailable", i18n.lang)
         elif result.outcome is Outcome.NOT_FOUND and secret and self._last:
             # A wrong secret answers like an unknown code; keep showing the public view, and say it
             # by the secret field, where the citizen is looking.

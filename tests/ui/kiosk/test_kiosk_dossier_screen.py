@@ -94,6 +94,38 @@ class DossierScreenTest(KioskTestCase):
         self.tap(ids["code"])
         assert screen.keyboard.get_root_window() is not None
 
+    def test_a_dossier_held_without_a_secret_says_why_it_shows_no_steps(self):
+        """A dossier read from the province's system carries no receipt secret (issue 16): the secret the
+        citizen types cannot be checked, so the kiosk says the steps cannot be shown here and sends them to
+        the counter, never that the secret on their receipt is wrong."""
+        import json
+        import tempfile
+        from pathlib import Path
+
+        self.server.ensure_office("XA-NGUON")
+        record = {
+            "code": "000.00.77.H29-261102-0001",
+            "office": "XA-NGUON",
+            "procedure_code": "1.001193",
+            "holder_name": "Trần Thị Cúc",
+            "status": 4,
+            "received_at": "2026-11-02T08:00:00+07:00",
+        }
+        path = Path(tempfile.mkdtemp()) / "dossiers.json"
+        path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+        self.server.cli("import", "dossiers", str(path))
+        self.find(record["code"])
+        screen, ids = self.screen, self.ids()
+        self.tap(ids["secret"])
+        self.tap_keys(screen.keyboard, "K7P3QY")
+        self.tap(ids["reveal"])
+        self.wait_for(lambda: not screen.busy, what="the answer to the secret")
+        self.advance_frames(6)
+        assert screen.state == "found" and "steps" not in screen.dossier
+        warning = ids["secret_message"].text
+        assert "chưa xem được quá trình xử lý" in warning and "quầy" in warning and "chưa đúng" not in warning
+        self.shot("dossier-steps-unavailable")
+
     def test_statistics_name_their_period_and_both_rates(self):
         """Issue 18 item 24 and REPORTING.md: the screen says which period it counts, and shows Biểu 06's
         rate and chỉ tiêu 2.1's estimate, each named for what it is."""
