@@ -11,6 +11,7 @@ import io
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from central.connectors.settings import FIELDS
 from motcua.config import ConfigError
@@ -110,6 +111,13 @@ def connectors_of(config) -> list[Connector]:
         for key in NEEDED[v["kind"]]:
             if not v.get(key):
                 problems.append(f"{at} {key}: missing; kind = {v['kind']} needs it")
+        for key in ("url", "auth_url"):
+            parts = urlsplit(v.get(key) or "")
+            if parts.username is not None or parts.password is not None:
+                problems.append(
+                    f"{at} {key}: holds a user name or password; the credential goes in token_file (mode 600), "
+                    "never in the address, which the dashboard and the logs show"
+                )
         if v["live_lookup"] and v["kind"] not in LOOKUP_KINDS:
             problems.append(f"{at} live_lookup: only kind = {' or '.join(LOOKUP_KINDS)} can look a dossier up")
         mapped = fields_of.get(name)

@@ -349,6 +349,12 @@ def test_config_problems_name_the_file_the_key_and_what_is_allowed(tmp_path, ups
     with pytest.raises(ConfigError) as err:
         load_connectors(str(bad_map))
     assert "[connector_fields:igate]: missing; kind = json needs its field map" in str(err.value)
+    # a credential in the address would be printed, logged and shown on the dashboard with it
+    bad_map.write_text(OPENCPS_INI.replace("{url}", upstream.url.replace("http://", "http://motcua:pa55word@")))
+    with pytest.raises(ConfigError) as err:
+        load_connectors(str(bad_map))
+    assert "[connector:tinh] url: holds a user name or password; the credential goes in token_file" in str(err.value)
+    assert "pa55word" not in str(err.value)
 
 
 def test_sync_command_prints_counts_and_fails_naming_the_source(db, upstream, tmp_path):
