@@ -113,7 +113,8 @@ def main():
             lambda: (english(), app.close_staff_screen(), setattr(flow, "_last_recorded_at", None), flow.start()),
         ),
         ("reasons_en", lambda: flow.choose(1)),
-        ("idle_en", lambda: (flow.reset(), services.duty.sign_in(args.staff_id, args.pin))),
+        # back at idle the next citizen meets Vietnamese again (issue 18 item 2): this one taps English
+        ("idle_en", lambda: (flow.reset(), services.duty.sign_in(args.staff_id, args.pin), english(), app.refresh())),
         ("not_saved", lambda: (vietnamese(), fill_the_disk())),
         ("admin_disk_full", app.open_admin),
         ("admin_server_down", server_down),

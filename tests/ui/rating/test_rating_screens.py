@@ -80,3 +80,6 @@ def test_every_screen_is_drawn_at_tablet_sizes(server, tmp_path, width, height):
         if not path.name.startswith(("admin_pin", "officer_pin")):  # the PIN pad covers the bar
             assert b > 100 and r < 60, (path.name, (r, g, b))
         assert len(image.getcolors(1 << 20)) > 50, path.name
+    shots = {p.name.rsplit("_", 1)[0]: p.read_bytes() for p in written}
+    for screen in ("idle", "rate", "reasons"):  # the English screens are shot in English
+        assert shots[screen] != shots[f"{screen}_en"], f"{screen}_en is the Vietnamese screen again"
