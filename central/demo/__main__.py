@@ -72,20 +72,18 @@ TABLET_SIZE = (1280, 800)  # a 10-inch counter tablet
 
 def window_layout(screen: tuple[int, int]) -> dict[str, tuple[int, int, int, int]]:
     """{app: (width, height, left, top)}: side by side, never on top of each other. The tablet keeps its
-    1280x800 on the right; the kiosk stands upright (as a lobby kiosk does) in the width left of it."""
+    1280x800 on the right where the screen has room for it beside the kiosk, else it is drawn smaller
+    (a laptop's 1366x768); the kiosk stands upright (as a lobby kiosk does) in the width left of it."""
     width, height = screen
     usable = max(height - 80, 480)  # room for a panel or a title bar
-    tablet_w, tablet_h = TABLET_SIZE
-    kiosk_w = max(min(width - tablet_w, 1080), 540)
+    full_w, full_h = TABLET_SIZE
+    kiosk_w = max(min(width - full_w, 1080), min(540, width * 2 // 5))
+    scale = min(1.0, (width - kiosk_w) / full_w, usable / full_h)
+    tablet_w, tablet_h = round(full_w * scale), round(full_h * scale)
     kiosk_h = min(usable, kiosk_w * 16 // 9)
     return {
         "kiosk": (kiosk_w, kiosk_h, 0, 0),
-        "rating": (
-            tablet_w,
-            min(tablet_h, usable),
-            max(width - tablet_w, 0),  # right-aligned: beside the kiosk wherever the screen is wide enough
-            0,
-        ),
+        "rating": (tablet_w, tablet_h, width - tablet_w, 0),  # right-aligned, beside the kiosk
     }
 
 
@@ -103,8 +101,9 @@ def window_env(left: int, top: int, density: float = 1.0) -> dict:
 
 
 def window_density(app: str, width: int) -> float:
-    """How much smaller the app is drawn in the demo's window: the kiosk scaled to its width, the tablet 1:1."""
-    return min(1.0, width / KIOSK_PORTRAIT_WIDTH) if app == "kiosk" else 1.0
+    """How much smaller the app is drawn in the demo's window: the kiosk scaled to its width, the tablet 1:1
+    in its 1280x800 (scaled to its width on a smaller screen)."""
+    return min(1.0, width / (KIOSK_PORTRAIT_WIDTH if app == "kiosk" else TABLET_SIZE[0]))
 
 
 def write_device_files(name: str, token: str, body: str) -> Path:

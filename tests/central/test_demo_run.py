@@ -70,15 +70,21 @@ def test_the_demo_says_what_it_does_and_that_it_deletes_its_folder(tmp_path):
     assert "width = 640\nheight = 1000" in kiosk_ini and "width = 1280\nheight = 800" in rating_ini
 
 
-@pytest.mark.parametrize("screen", [(1920, 1080), (2560, 1440), (3840, 2160), (1920, 1200)])
+@pytest.mark.parametrize(
+    "screen", [(1920, 1080), (2560, 1440), (3840, 2160), (1920, 1200), (1366, 768), (1536, 864), (1280, 1024)]
+)
 def test_the_two_windows_sit_side_by_side(screen):
     layout = window_layout(screen)
     kw, kh, kx, ky = layout["kiosk"]
     tw, th, tx, ty = layout["rating"]
-    assert (tw, th) == TABLET_SIZE
+    if screen[0] >= 540 + TABLET_SIZE[0] and screen[1] >= 880:
+        assert (tw, th) == TABLET_SIZE
+    else:  # a laptop: the tablet's 1280x800 drawn smaller, the same screen scaled down
+        assert abs(tw / th - 1.6) < 0.01 and tw >= 640, (tw, th)
+        assert window_density("rating", tw) == pytest.approx(tw / TABLET_SIZE[0])
     assert kx + kw <= tx, f"the kiosk ({kx}..{kx + kw}) reaches under the tablet ({tx}..)"
     assert tx + tw <= screen[0] and max(ky + kh, ty + th) <= screen[1]
-    assert kh > kw >= 540  # the kiosk stands upright, as in a lobby
+    assert kh > kw >= min(540, screen[0] * 2 // 5)  # the kiosk stands upright, as in a lobby
 
 
 def test_kivy_puts_the_window_where_the_demo_says():
