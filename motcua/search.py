@@ -144,7 +144,8 @@ class Synonyms:
             self.rules[tuple(search_words(left))] = words_right
         self._longest = max((len(k) for k in list(self.rules) + list(self.stop)), default=1)
         # words a citizen may type that the catalogue itself may lack ("cưới", "kt3"): never "corrected"
-        self.words = {w for phrase in list(self.rules) + list(self.stop) for w in phrase}
+        # (a word of a longer stop phrase only, "hôm" of "hôm nay", is not: "kết hôm" is "kết hôn" mistyped)
+        self.words = {w for phrase in list(self.rules) + [p for p in self.stop if len(p) == 1] for w in phrase}
         self.words |= {w for members in self.classes.values() for phrase in members for w in phrase}
 
     @classmethod
@@ -170,6 +171,23 @@ class Synonyms:
                 return size
         return 0
 
+    def _said_with(self, tokens, k: int) -> bool:
+        """Whether tokens[k] ends a stop phrase begun by a word of no class ("giấy" of "làm giấy gì": not
+        a document the citizen lost)."""
+        for size in range(2, min(self._longest, k + 1) + 1):
+            span = tuple(tokens[k - size + 1 : k + 1])
+            if span in self.stop and not any(self._in_class(tokens, k - size + 1, c) for c in self.classes):
+                return True
+        return False
+
+    def _longer_within(self, tokens, i: int, size: int) -> bool:
+        """Whether a longer rule starts inside tokens[i : i + size] and runs past it."""
+        for j in range(i + 1, i + size):
+            for longer in range(size + 1, min(self._longest, len(tokens) - j) + 1):
+                if j + longer > i + size and tuple(tokens[j : j + longer]) in self.rules:
+                    return True
+        return False
+
     def rewrite(self, tokens: list[str], raws: list[str] | None = None, vocabulary=None):
         """(meaningful words after rewrites, stop words dropped, whether the last token was kept as typed,
         optional words, groups of words that came together: one rule's, or one word as typed).
@@ -182,29 +200,36 @@ class Synonyms:
         out, dropped, optional, i, literal = [], [], [], 0, False
         groups = []  # the words of one rule (or one word as typed): a procedure fits them together
         skip = set()
-        for trigger, name, replacement in self.context:  # "mất" next to a person: died; next to a document: lost
+        # "mất" next to a person: died; next to a document: lost. The rule whose class word is nearest wins
+        # ("bố tôi vừa mất, làm giấy gì": the person), then the one written first.
+        chosen: dict[int, tuple] = {}
+        for order, (trigger, name, replacement) in enumerate(self.context):
             for n, (w, r) in enumerate(zip(tokens, raws)):
                 if w != _spelling(trigger.translate(_FOLD_TABLE)) or (_marked(r, w) and r != trigger):
                     continue
                 near = [
-                    k
+                    abs(k - n)
                     for k in range(max(0, n - 3), min(len(tokens), n + 4))
-                    if k != n and self._in_class(tokens, k, name)
+                    if k != n and self._in_class(tokens, k, name) and not self._said_with(tokens, k)
                 ]
                 if any(tuple(tokens[n : n + size]) in self.rules for size in range(2, self._longest + 1)):
                     continue  # a phrase of the lexicon says it better ("mất giấy phép kinh doanh")
-                if near and n not in skip:
-                    skip.add(n)
-                    tokens[n] = "\x00" + " ".join(replacement)
-                    if any(not w.startswith("~") for w in replacement):  # the rule says what it is about:
-                        # the words of the class only help ("bố" of "bố tôi mất", "khai sinh" of "sai tên
-                        # trong giấy khai sinh"), wherever they are in the query
-                        starts = [k for k in range(len(tokens)) if k != n and self._in_class(tokens, k, name)]
-                        for k in starts:
-                            for j in range(k, k + self._in_class(tokens, k, name)):
-                                if j not in skip:
-                                    skip.add(j)
-                                    tokens[j] = "\x00~" + tokens[j]
+                if near and (n not in chosen or (min(near), order) < chosen[n][:2]):
+                    chosen[n] = (min(near), order, name, replacement)
+        for n, (_distance, _order, name, replacement) in sorted(chosen.items()):
+            if n in skip:
+                continue
+            skip.add(n)
+            tokens[n] = "\x00" + " ".join(replacement)
+            if any(not w.startswith("~") for w in replacement):  # the rule says what it is about: the words of
+                # the class only help ("bố" of "bố tôi mất", "khai sinh" of "sai tên trong giấy khai sinh"),
+                # wherever they are in the query
+                for k in range(len(tokens)):
+                    size = self._in_class(tokens, k, name) if k != n else 0
+                    for j in range(k, k + size):
+                        if j not in skip:
+                            skip.add(j)
+                            tokens[j] = "\x00~" + tokens[j]
         while i < len(tokens):
             literal = False
             if tokens[i].startswith("\x00"):
@@ -219,6 +244,8 @@ class Synonyms:
                 continue
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
                 span = tuple(tokens[i : i + size])
+                if span in self.rules and self._longer_within(tokens, i, size):
+                    continue  # "xác nhận con liệt sĩ": "con liệt sĩ" is the rule, not "nhận con"
                 if span in self.rules:
                     for w in self.rules[span]:
                         (optional if w.startswith("~") else out).append(w.lstrip("~"))
