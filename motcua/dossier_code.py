@@ -1,6 +1,8 @@
 """Dossier codes (mã hồ sơ): the one normalising rule and pattern for the kiosk, the tablet and the server.
 
-A code is `<unit code>-YYMMDD-NNNN`, e.g. `000.00.31.H29-251103-0007`. Typed, scanned from a
+A code is `<unit code>-<date>-<number>`: `000.00.31.H29-251103-0007` (YYMMDD, four digits), and the
+shapes the provinces' one-gate systems give (design notes, CONNECTORS.md), e.g. `G09.20-20260609-0092637`
+(YYYYMMDD, up to eight digits); the server holds whatever its connectors read. Typed, scanned from a
 receipt's barcode, or read from a QR code that holds a link to the province's lookup page, it
 becomes the same text everywhere: trimmed, spaces removed, upper-cased, and a link reduced to
 its `?code=` (`ma`, `mahoso`) value or last path segment.
@@ -11,7 +13,7 @@ import re
 __all__ = ["PATTERN", "UNIT_PATTERN", "normalise", "is_valid"]
 
 UNIT_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z.]*$")  # the unit code (mã đơn vị) that starts a dossier code
-PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}$")
+PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z.]*-(?:\d{6}|\d{8})-\d{4,8}$")
 _LINK_PARAM = re.compile(r"[?&](?:code|ma|mahoso)=([^&#]+)", re.IGNORECASE)
 
 

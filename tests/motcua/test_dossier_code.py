@@ -14,6 +14,9 @@ from motcua import dossier_code
         ("https://dvc.example.vn/tra-cuu?x=1&mahoso=000.00.31.H29-251103-0007#top", "000.00.31.H29-251103-0007"),
         ("https://dvc.example.vn/hoso/000.00.31.H29-251103-0007/", "000.00.31.H29-251103-0007"),
         ("https://dvc.example.vn/hoso/000.00.31.H29-251103-0007?lang=vi", "000.00.31.H29-251103-0007"),
+        # the shapes a province's one-gate system gives (CONNECTORS.md): the kiosk must ask for them too
+        ("g09.20-20260609-0092637", "G09.20-20260609-0092637"),
+        ("H29.99-20261102-0000001", "H29.99-20261102-0000001"),
     ],
 )
 def test_scanned_or_typed_codes_are_normalised(raw, code):
@@ -21,7 +24,20 @@ def test_scanned_or_typed_codes_are_normalised(raw, code):
     assert dossier_code.is_valid(raw)
 
 
-@pytest.mark.parametrize("raw", ["", None, "khai sinh", "251103-0007", "000.00.31.H29-2511-0007", "DROP TABLE"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        None,
+        "khai sinh",
+        "251103-0007",
+        "000.00.31.H29-2511-0007",
+        "000.00.31.H29-2511030-0007",
+        "000.00.31.H29-251103-007",
+        "G09.20-20260609-009263712",
+        "DROP TABLE",
+    ],
+)
 def test_things_that_are_not_dossier_codes_are_refused(raw):
     assert not dossier_code.is_valid(raw)
 
