@@ -14,7 +14,7 @@ import pytest
 from central.demo.sample import load_sample_procedures
 from central.portal import from_portal
 from motcua.catalogue import Catalogue
-from motcua.search import QueryPlan, Synonyms, syllables
+from motcua.search import QueryPlan, Synonyms, Vocabulary, syllables
 from motcua.store import open_store
 from motcua.syllables import generate
 
@@ -221,3 +221,38 @@ def test_an_office_file_may_use_the_shipped_classes_and_its_mistakes_are_named_b
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(ValueError, match=rf"{bad.name} {re.escape(problem)}"):
             Synonyms.default(str(bad))
+
+
+RULES = """
+class person: cha, mẹ, bố
+class document: giấy, giấy khai sinh
+{first}
+{second}
+nhận con = nhận cha mẹ con
+con liệt sĩ = thân nhân người có công
+stop: làm giấy, hôm nay, gì, tôi, vừa, của
+"""
+LOST, DIED = "mất [document] = ~lại ~cấp", "mất [person] = khai tử"
+
+
+@pytest.mark.parametrize("first, second", [(LOST, DIED), (DIED, LOST)])
+def test_a_context_rule_takes_the_nearest_word_of_its_class_whatever_the_file_order(first, second):
+    synonyms = Synonyms(RULES.format(first=first, second=second))
+    # the father is three words away; "giấy" of "làm giấy gì" is not a paper that was lost
+    assert QueryPlan("cha toi vua mat lam giay gi ", None, synonyms).words == ["khai", "tu"]
+    lost = QueryPlan("mat giay khai sinh cua cha ", None, synonyms)  # the paper is next to "mất"
+    assert "tu" not in lost.words and {"lai", "cap"} <= set(lost.optional), (lost.words, lost.optional)
+
+
+def test_a_longer_lexicon_phrase_wins_over_a_shorter_one_it_overlaps():
+    synonyms = Synonyms(RULES.format(first=LOST, second=DIED))
+    plan = QueryPlan("xac nhan con liet si ", None, synonyms)
+    assert plan.words == ["xac", "nhan", "than", "nguoi", "co", "cong"], plan.words  # not "nhận cha mẹ con"
+    assert QueryPlan("nhan con ", None, synonyms).words == ["nhan", "cha", "me", "con"]
+
+
+def test_a_word_only_of_a_longer_stop_phrase_is_corrected_like_any_other():
+    synonyms = Synonyms(RULES.format(first=LOST, second=DIED))
+    vocabulary = Vocabulary({"ket", "hon", "khai", "sinh"} | synonyms.words, {}, {("ket", "hon")})
+    assert QueryPlan("ket hom ", vocabulary, synonyms).corrected == {"hom": "hon"}  # "hôm" only of "hôm nay"
+    assert QueryPlan("hom nay ket hon ", vocabulary, synonyms).words == ["ket", "hon"]
