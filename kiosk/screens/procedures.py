@@ -262,11 +262,14 @@ class ProceduresScreen(KioskScreen):
         from kivy.core.text import Label as CoreLabel
 
         field = self.ids.query
-        long_hint = i18n.t("proc.search_hint", i18n.lang)
+        keys = ("proc.search_hint", "proc.search_hint_short", "proc.search_hint_tiny")  # the longest that fits
+        hints = [i18n.t(key, i18n.lang) for key in keys]
         room = field.width - field.padding[0] - field.padding[2]
+        if room <= 50:  # not laid out yet
+            self.search_hint = hints[0]
+            return
         core = CoreLabel(font_size=field.font_size, font_name=field.font_name)
-        fits = room > 50 and core.get_extents(long_hint)[0] <= room
-        self.search_hint = long_hint if fits or room <= 50 else i18n.t("proc.search_hint_short", i18n.lang)
+        self.search_hint = next((hint for hint in hints if core.get_extents(hint)[0] <= room), hints[-1])
 
     def _all(self):
         items = []

@@ -81,7 +81,7 @@ class KioskTopBar(BoxLayout):
 
         label = self.ids.title
         size = theme.sp_scaled(40)
-        smallest = max(28.0, min(size, theme.sp_scaled(28)))
+        smallest = min(size, 28.0)  # large text in portrait leaves the title a narrow slot: 28 px, not cut
         room = self.height - self.padding[1] - self.padding[3]
         if label.width > 50 and self.title:
             while size > smallest and text_height(self.title, size, label.width, bold=True) > room:

@@ -25,7 +25,10 @@ SHOTS = [
 ]
 
 
-def test_comfort_in_a_1920x1080_window():
+PORTRAIT_SHOTS = ["procedures-portrait-font-1.3", "dossier-portrait-font-1.3"]
+
+
+def _run_in_a_window(module: str, size: str, shots: list[str]) -> None:
     artifacts = Path(os.environ.get("MOTCUA_ARTIFACTS") or ROOT / "artifacts")
     env = dict(
         os.environ,
@@ -35,14 +38,14 @@ def test_comfort_in_a_1920x1080_window():
         KIVY_NO_FILELOG="1",
         KIVY_LOG_MODE="PYTHON",
         KIVY_CLIPBOARD="dummy",
-        MOTCUA_KIOSK_SIZE="1920x1080",
+        MOTCUA_KIOSK_SIZE=size,
         MOTCUA_ARTIFACTS=str(artifacts),
     )
     env.pop("DISPLAY", None)
-    for name in SHOTS:
-        (artifacts / "kiosk" / f"{name}-1920x1080.png").unlink(missing_ok=True)
+    for name in shots:
+        (artifacts / "kiosk" / f"{name}-{size}.png").unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(HERE / "comfort_kiosk.py")],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(HERE / module)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -50,8 +53,17 @@ def test_comfort_in_a_1920x1080_window():
         timeout=400,
     )
     assert result.returncode == 0, result.stdout[-6000:]
-    for name in SHOTS:
-        image = Image.open(artifacts / "kiosk" / f"{name}-1920x1080.png").convert("RGB")
-        assert image.size == (1920, 1080)
+    width, height = (int(n) for n in size.split("x"))
+    for name in shots:
+        image = Image.open(artifacts / "kiosk" / f"{name}-{size}.png").convert("RGB")
+        assert image.size == (width, height)
         colours = image.getcolors(1 << 22)
         assert colours is not None and len(colours) > 8, f"{name}: a blank frame"
+
+
+def test_comfort_in_a_1920x1080_window():
+    _run_in_a_window("comfort_kiosk.py", "1920x1080", SHOTS)
+
+
+def test_large_text_in_a_1080x1920_window():
+    _run_in_a_window("comfort_portrait_kiosk.py", "1080x1920", PORTRAIT_SHOTS)
