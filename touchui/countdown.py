@@ -46,7 +46,7 @@ Builder.load_string(
                 height: self.texture_size[1]
             Label:
                 id: message
-                text: i18n.t("idle.countdown", i18n.lang, seconds=root.whole_seconds)
+                text: root.message(root.whole_seconds, i18n.lang)
                 color: theme.text
                 font_name: theme.font_name
                 font_size: theme.sp_scaled(36, theme.font_scale)
@@ -71,6 +71,13 @@ class IdleCountdown(ModalView):
     def __init__(self, **kwargs):
         kwargs.setdefault("auto_dismiss", False)
         super().__init__(**kwargs)
+
+    @staticmethod
+    def message(seconds: int, lang: str) -> str:
+        """The sentence under the number; the last second in the singular ("1 second")."""
+        from touchui.i18n import i18n
+
+        return i18n.t("idle.countdown_one" if seconds == 1 else "idle.countdown", lang, seconds=seconds)
 
     def on_seconds(self, _, value):
         self.whole_seconds = max(1, math.ceil(value - 1e-6))

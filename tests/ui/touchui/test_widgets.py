@@ -303,6 +303,33 @@ class IdleTimerTest(TouchUITestCase):
             idle.stop()
 
 
+class IdleCountdownTest(TouchUITestCase):
+    def test_the_last_second_is_said_in_the_singular(self):
+        from kivy.uix.widget import Widget
+
+        from touchui.countdown import IdleCountdown
+        from touchui.i18n import i18n
+
+        self.set_window(1280, 800)
+        self.render(Widget())
+        countdown = IdleCountdown(seconds=10)
+        countdown.open()
+        try:
+            for lang, many, one in (
+                ("en", "home page in 2 seconds — touch", "home page in 1 second — touch"),
+                ("vi", "trang chủ sau 2 giây — chạm", "trang chủ sau 1 giây — chạm"),
+            ):
+                i18n.lang = lang
+                countdown.seconds = 1.5
+                self.advance_frames(2)
+                assert many in countdown.ids.message.text, countdown.ids.message.text
+                countdown.seconds = 0.4
+                self.advance_frames(2)
+                assert one in countdown.ids.message.text, countdown.ids.message.text
+        finally:
+            countdown.dismiss()
+
+
 class ScannerTest(TouchUITestCase):
     def setup_field(self):
         from kivy.uix.boxlayout import BoxLayout
