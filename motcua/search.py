@@ -180,6 +180,26 @@ class Synonyms:
                 return True
         return False
 
+    def completion(self, tokens: list[str]) -> str | None:
+        """The one word the last token (still being typed, three letters at least) begins that ends a phrase of
+        the lexicon with the tokens before it ("thôi kinh doa" -> "doanh" of "thôi kinh doanh"), or None when no
+        phrase or more than one word would fit."""
+        last = tokens[-1] if tokens else ""
+        if len(last) < 3:  # "hộ kh": khẩu, khai, không... too soon to say
+            return None
+        found = set()
+        for phrase in list(self.rules) + list(self.elsewhere):
+            size = len(phrase)
+            if (
+                size >= 2
+                and len(tokens) >= size
+                and phrase[-1] != last
+                and phrase[-1].startswith(last)
+                and tuple(tokens[-size:-1]) == phrase[:-1]
+            ):
+                found.add(phrase[-1])
+        return found.pop() if len(found) == 1 else None
+
     def _longer_within(self, tokens, i: int, size: int) -> bool:
         """Whether a longer rule starts inside tokens[i : i + size] and runs past it."""
         for j in range(i + 1, i + size):
@@ -352,6 +372,8 @@ class QueryPlan:
         self.corrected: dict[str, str] = {}
         if vocabulary is not None:
             tokens, raws = self._corrected(tokens, raws, vocabulary, synonyms)
+        if self.prefix_last and (whole := synonyms.completion(tokens)):
+            tokens, raws = tokens[:-1] + [whole], raws[:-1] + [whole]  # a phrase of the lexicon being typed
         kept, dropped, literal, optional, groups = synonyms.rewrite(tokens, raws, vocabulary)
         groups = [tuple(dict.fromkeys(g)) for g in groups]
         self.elsewhere = any(

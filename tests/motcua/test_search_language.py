@@ -256,3 +256,11 @@ def test_a_word_only_of_a_longer_stop_phrase_is_corrected_like_any_other():
     vocabulary = Vocabulary({"ket", "hon", "khai", "sinh"} | synonyms.words, {}, {("ket", "hon")})
     assert QueryPlan("ket hom ", vocabulary, synonyms).corrected == {"hom": "hon"}  # "hôm" only of "hôm nay"
     assert QueryPlan("hom nay ket hon ", vocabulary, synonyms).words == ["ket", "hon"]
+
+
+def test_a_lexicon_phrase_is_read_while_its_last_word_is_being_typed():
+    synonyms = Synonyms("thôi kinh doanh = chấm dứt kinh doanh\nsổ đỏ = quyền sử dụng đất\nsổ hồng = nhà ở\n")
+    assert QueryPlan("thoi kinh doa", None, synonyms).words == ["cham", "dut", "kinh", "doanh"]
+    assert QueryPlan("thoi kinh do", None, synonyms).words == ["thoi", "kinh", "do"]  # two letters say too little
+    assert QueryPlan("so do", None, synonyms).words == ["quyen", "su", "dung", "dat"]
+    assert QueryPlan("thoi kinh doa ", None, synonyms).words == ["thoi", "kinh", "doa"]  # finished: as typed
