@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from kiosk.i18n import tr
 from motcua import officetime
-from motcua.text import mask_name, states_amount
+from motcua.text import mask_name, money, states_amount
 
 FINISHING_STATUSES = {3, 7, 8, 9, 10}
 
@@ -55,12 +55,9 @@ def procedure_steps(steps) -> list[str]:
     return lines
 
 
-def format_money(amount: float | int) -> str:
-    """12000 -> '12.000đ' (Vietnamese thousands separator)."""
-    return f"{int(round(amount)):,}".replace(",", ".") + "đ"
-
-
 def format_fees(fees: list[dict] | None, lang: str = "vi") -> str:
+    """A channel's fees as the search results, the detail screen and the slip all write them; amounts
+    through motcua.text.money ("8.000 đồng", "VND 8,000")."""
     if not fees:
         return tr("fee.none", lang)
     parts = []
@@ -68,11 +65,11 @@ def format_fees(fees: list[dict] | None, lang: str = "vi") -> str:
         text = (fee.get("text") or "").strip()
         amount = fee.get("amount")
         if text and amount and not states_amount(text, amount):  # the portal's words name the fee, not its amount
-            parts.append(f"{text}: {format_money(amount)}")
+            parts.append(f"{text}: {money(amount, lang)}")
         elif text:
             parts.append(text)
         elif amount:
-            parts.append(format_money(amount))
+            parts.append(money(amount, lang))
         else:
             parts.append(tr("fee.free", lang))
     return "; ".join(parts)
@@ -121,7 +118,9 @@ def summary_line(item: dict, lang: str = "vi") -> str:
     if not methods and ("time" in item or "fee" in item):  # a search hit carries its own summary
         # its method's time (motcua.catalogue.summary) reads in the kiosk's language; its text is Vietnamese
         duration = format_duration(item["duration"], lang) if item.get("duration") else item.get("time")
-        parts = [duration or tr("time.none", lang), item.get("fee") or tr("fee.none", lang)]
+        # its fees (motcua.catalogue.summary) read as on the detail screen and the slip; an older hit has words only
+        fee = format_fees(item["fees"], lang) if "fees" in item else item.get("fee") or tr("fee.none", lang)
+        parts = [duration or tr("time.none", lang), fee]
         return " · ".join(parts)
     if not methods:
         return tr("time.none", lang)

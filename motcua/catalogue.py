@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from motcua.client import SyncError
 from motcua.search import QueryPlan, SearchIndex, Synonyms, Vocabulary, search_words
 from motcua.store import ThreadConnections
-from motcua.text import sort_key, states_amount
+from motcua.text import money, sort_key, states_amount
 
 __all__ = ["Catalogue", "SyncResult", "summary"]
 
@@ -34,12 +34,10 @@ class SyncResult:
     cursor: str | None = None
 
 
-def _money(amount) -> str:
-    return f"{int(amount):,}".replace(",", ".") + " đồng"
-
-
 def summary(item: dict) -> dict:
-    """Processing time and fee of the in-person channel (else the first), in a few words."""
+    """Processing time and fee of the in-person channel (else the first), in a few words; `fees` are that
+    channel's fees as stored, for a screen that writes them in its own language (kiosk.present.format_fees,
+    the same words as the procedure's detail and slip)."""
     methods = item.get("methods") or []
     method = next((m for m in methods if m.get("channel") == "direct"), methods[0] if methods else {})
     time_text = ""
@@ -59,11 +57,11 @@ def summary(item: dict) -> dict:
         fee = next(f for f in fees if f.get("amount"))
         text = fee.get("text") or ""
         fee_text = (
-            text if states_amount(text, fee["amount"]) else ": ".join(p for p in (text, _money(fee["amount"])) if p)
+            text if states_amount(text, fee["amount"]) else ": ".join(p for p in (text, money(fee["amount"])) if p)
         )
     # the method's time as parts, so a screen in another language writes its unit in that language
     duration = {k: method.get(k) for k in ("time", "unit", "time_unit", "time_note")}
-    return {"time": time_text, "fee": fee_text, "duration": duration if time_text else None}
+    return {"time": time_text, "fee": fee_text, "fees": fees, "duration": duration if time_text else None}
 
 
 def _documents_text(item: dict) -> str:

@@ -13,6 +13,7 @@ __all__ = [
     "same_phone",
     "HIDDEN_PHONE",
     "states_amount",
+    "money",
 ]
 
 # đ/Đ have no Unicode decomposition, so NFD alone leaves them (SQLite's remove_diacritics too).
@@ -107,6 +108,14 @@ def hide_phones(text: str | None, keep: str | None = None) -> str | None:
         out += [text[done : found.start()], typed if keep and same_phone(typed, keep) else HIDDEN_PHONE]
         done = found.end()
     return "".join(out) + text[done:]
+
+
+def money(amount, lang: str = "vi") -> str:
+    """The one way an amount of money is written, on every screen and slip: 8000 -> "8.000 đồng" in
+    Vietnamese (dots between thousands, the word as the fee schedules and the portal write it), "VND 8,000"
+    in English."""
+    number = int(round(amount))
+    return f"{number:,}".replace(",", ".") + " đồng" if lang == "vi" else f"VND {number:,}"
 
 
 _AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+")

@@ -16,6 +16,7 @@ from central import rules
 from motcua import officetime
 from motcua.officetime import OFFICE_TZ, add_working_days, working_day_before
 from motcua.scale import is_negative
+from motcua.text import money
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "assets" / "sample"
 DEMO_PIN = "1234"  # every demo officer's PIN: for the demo only, never for a real office
@@ -521,7 +522,7 @@ def _procedure(code, name, obj, pattern, field, vocab, rng, updated) -> dict:
         {
             "kind": "Lệ phí" if amount else "Không",
             "amount": amount,
-            "description": f"{amount:,} đồng/hồ sơ (mức mẫu)".replace(",", ".") if amount else "Không thu phí, lệ phí",
+            "description": f"{money(amount)}/hồ sơ (mức mẫu)" if amount else "Không thu phí, lệ phí",
         }
     ]
     online = rng.choices(["FULL", "PARTIAL", None], [0.35, 0.45, 0.2])[0]

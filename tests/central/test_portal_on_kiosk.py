@@ -105,8 +105,8 @@ def test_a_kiosk_reads_the_portals_record_as_a_citizen_should(storage_server, tm
     assert (direct["channel"], online["channel"], postal["channel"]) == ("direct", "online", "postal")
     assert present.format_duration(direct) == present.format_duration(online) == "1 ngày làm việc"
     # the portal's words name the fee; its amount (value) is what the citizen pays
-    assert present.format_fees(direct["fees"]) == "Lệ phí đăng ký khai sinh: 8.000đ"
-    assert present.summary_line(birth) == "1 ngày làm việc · Lệ phí đăng ký khai sinh: 8.000đ"
+    assert present.format_fees(direct["fees"]) == "Lệ phí đăng ký khai sinh: 8.000 đồng"
+    assert present.summary_line(birth) == "1 ngày làm việc · Lệ phí đăng ký khai sinh: 8.000 đồng"
     assert present.format_duration(postal) == "Trường hợp cần xác minh: 5 ngày làm việc"
     assert present.format_fees(postal["fees"]) == "Phí gửi trả kết quả (mức mẫu: 50.000 đồng)"  # said once
     assert present.procedure_steps(birth["steps"]) == [
@@ -127,6 +127,6 @@ def test_a_kiosk_reads_the_portals_record_as_a_citizen_should(storage_server, tm
     assert present.summary_line(hit) == "1 ngày làm việc · Lệ phí đăng ký khai sinh: 8.000 đồng"
 
     copy = catalogue.get("2.000986")
-    assert present.summary_line(copy) == "1 ngày làm việc · Lệ phí: 8.000đ"
+    assert present.summary_line(copy) == "1 ngày làm việc · Lệ phí: 8.000 đồng"
     assert present.procedure_steps(copy["steps"]) == ["1. Nộp tờ khai"]
     assert "portal_url" not in present.with_portal_link(copy, "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/{id}")

@@ -22,13 +22,14 @@ def dossier(status, **kw):
 
 
 def test_fees_read_in_vietnamese_money():
-    assert present.format_money(200000) == "200.000đ"
-    assert present.format_fees([{"amount": 8000, "text": ""}]) == "8.000đ"
+    assert present.format_fees([{"amount": 200000, "text": ""}]) == "200.000 đồng"
+    assert present.format_fees([{"amount": 200000, "text": ""}], "en") == "VND 200,000"
+    assert present.format_fees([{"amount": 8000, "text": ""}]) == "8.000 đồng"
     assert present.format_fees([{"amount": 0, "text": ""}]) == "Không thu phí, lệ phí"
     assert present.format_fees([{"amount": 0, "text": ""}], "en") == "Free"
     assert present.format_fees([{"amount": 2000, "text": "2.000đ/trang"}]) == "2.000đ/trang"
     # the portal's words often only name the fee: its amount follows, unless the words already give it
-    assert present.format_fees([{"amount": 8000, "text": "Lệ phí"}]) == "Lệ phí: 8.000đ"
+    assert present.format_fees([{"amount": 8000, "text": "Lệ phí"}]) == "Lệ phí: 8.000 đồng"
     assert present.format_fees([{"amount": 15000, "text": "Lệ phí (mức mẫu: 15.000 đồng)"}]) == (
         "Lệ phí (mức mẫu: 15.000 đồng)"
     )
@@ -46,7 +47,7 @@ def test_summary_prefers_the_in_person_channel():
             {"channel": "direct", "time": 1, "time_unit": "ngày làm việc", "fees": [{"amount": 10000, "text": ""}]},
         ]
     }
-    assert present.summary_line(item) == "1 ngày làm việc · 10.000đ"
+    assert present.summary_line(item) == "1 ngày làm việc · 10.000 đồng"
     assert present.summary_line({"methods": []}) == tr("time.none")
 
 
