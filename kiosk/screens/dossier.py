@@ -33,6 +33,24 @@ class DossierScreen(KioskScreen):
         self._last = None
         self.cards = {name: ReusedCard() for name in ("facts", "next", "steps")}  # filled, never rebuilt
         i18n.bind(lang=lambda *_: self._render())
+        self._place_secret()
+
+    def on_portrait(self, *_):
+        if self.ids:
+            self._place_secret()
+            self._render()
+
+    def _place_secret(self):
+        """In portrait the lookup code field goes right under the code field, so the fields are at the
+        top and the result card right under them (at the foot of the screen it left half the screen
+        empty above it); in landscape it heads the right-hand column, beside the result."""
+        box, entry, side = self.ids.secret_box, self.ids.entry_column, self.ids.side_column
+        holder = entry if self.portrait else side
+        if box.parent is holder:
+            return
+        box.parent.remove_widget(box)
+        # entry column: under the code field and its message, above the result; side column: on top
+        holder.add_widget(box, index=1 if holder is entry else len(holder.children))
 
     def show(self, code=None, **_):
         if code:

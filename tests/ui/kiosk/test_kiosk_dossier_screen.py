@@ -146,3 +146,15 @@ class DossierScreenTest(KioskTestCase):
         from touchui.theme import theme
 
         return theme
+
+
+def test_portrait_fields_on_top_card_right_under_history_fills_the_rest():
+    """A portrait kiosk (1080×1920), in a window made at that size in a process of its own
+    (dossier_portrait_kiosk.py): the code and lookup-code fields at the top, the card right under them."""
+    from tests.ui.kiosk.test_kiosk_comfort import _run_in_a_window
+
+    _run_in_a_window(
+        "dossier_portrait_kiosk.py",
+        "1080x1920",
+        ["dossier-portrait-found", "dossier-portrait-secret-typing", "dossier-portrait-steps"],
+    )
