@@ -87,7 +87,7 @@ class Upstream:
         self.order = items
 
     def fault(self, prefix: str, kind: str, times: int = 1) -> None:
-        """kind: timeout | 401 | 500 | garbage | cut | half (OpenCPS: a short page) | expire (exchange:
+        """kind: timeout | 401 | 403 | 500 | garbage | cut | half (OpenCPS: a short page) | expire (exchange:
         the session ends)."""
         self.faults.append([prefix, kind, times])
 
@@ -128,7 +128,7 @@ def _handler(up: Upstream):
             if kind == "timeout":
                 time.sleep(3)
                 self.answer(200, {"total": 0, "data": []})
-            elif kind in ("401", "500"):
+            elif kind in ("401", "403", "500"):
                 self.answer(int(kind), {"message": "fault"})
             elif kind == "garbage":
                 self.answer(200, None, raw=b"<html>Bad gateway</html>")
