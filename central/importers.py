@@ -75,6 +75,7 @@ DOSSIER_HELP = (
     "  complaint        a complaint (phản ánh, kiến nghị) about the dossier, as text\n"
     "A dossier in status 1 is never counted as received. A procedure_code not in the catalogue is\n"
     "imported with a warning naming it (the kiosk shows the code until the catalogue has the procedure).\n"
+    "So is a code not of the form UNIT-YYMMDD-NNNN (the kiosk and the tablet cannot read it).\n"
     "Times are ISO 8601, e.g. 2025-11-03T17:00:00+07:00 (a time\n"
     "without offset is read as office time, +07:00). status is the national code 1-10. The office\n"
     "is the 'office' column, else --office, else the office whose unit code prefixes the dossier\n"
@@ -180,6 +181,12 @@ VIETNAMESE = [
             r"procedures \(motcua-central import procedures FILE\) so that the kiosk and the reports can name it$",
             r"lưu ý: \1 hồ sơ có mã thủ tục chưa có trong danh mục (\2): hãy nhập danh mục thủ tục "
             r"(motcua-central import procedures TỆP) để máy tra cứu và báo cáo hiện được tên thủ tục",
+        ),
+        (
+            r"^warning: (\d+) dossiers? (?:has|have) a code the kiosk and the tablet cannot read \((.*)\): a "
+            r"dossier code is UNIT-YYMMDD-NNNN as on the receipt, e\.g\. 000\.00\.31\.H29-251103-0007$",
+            r"lưu ý: \1 hồ sơ có mã mà máy tra cứu và máy đánh giá không đọc được (\2): mã hồ sơ có dạng "
+            r"mã đơn vị-YYMMDD-NNNN như trên giấy hẹn, ví dụ 000.00.31.H29-251103-0007",
         ),
         (
             r": a (\S+) file is neither CSV nor JSON; save it as CSV UTF-8 \(in Excel: File, Save As, "
@@ -447,6 +454,16 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
     with engine.begin() as conn:
         added, updated = store_dossiers(conn, rows)
     summary = f"{len(rows)} dossiers: {added} added, {updated} updated"
+    # Imported too (another system's numbering is still the office's record), but a citizen can never
+    # look such a dossier up: the kiosk and the tablet read only codes of motcua.dossier_code's shape.
+    odd = sorted(values["code"] for values, _ in rows if not dossier_code.is_valid(values["code"]))
+    if odd:
+        shown = ", ".join(odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
+        who = "1 dossier has" if len(odd) == 1 else f"{len(odd)} dossiers have"
+        summary += (
+            f"\nwarning: {who} a code the kiosk and the tablet cannot read ({shown}): a dossier code is "
+            "UNIT-YYMMDD-NNNN as on the receipt, e.g. 000.00.31.H29-251103-0007"
+        )
     # Imported all the same (the catalogue may come later; a file is never refused for it), but said:
     # until then the kiosk shows the procedure's code (or the file's procedure_name) and reports lack it.
     unknown = [values for values, _ in rows if values["procedure_code"] not in names]

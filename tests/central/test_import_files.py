@@ -90,3 +90,25 @@ def test_an_unknown_procedure_code_is_imported_with_a_warning_and_the_kiosk_name
     rows = dict(dossier_rows(view, "vi"))
     assert rows["Thủ tục"] == "9.999999"  # not an empty "Thủ tục:"
     assert all(value.strip() for value in rows.values()), rows
+
+
+def test_a_dossier_code_the_kiosk_cannot_read_is_imported_with_a_warning(srv, tmp_path):
+    """A typed code with a space or another system's numbering: kept (the office's record), but said, since
+    a citizen could never look it up on the kiosk nor link a rating to it."""
+    row = _row(5)
+    row[0] = "HS 2026/0005"
+    path = tmp_path / "ho-so-ma-la.csv"
+    path.write_text(",".join(COLUMNS) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    proc = srv.run_cli("import", "dossiers", str(path), "--office", OFFICE)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0] == "1 dossiers: 1 added, 0 updated"
+    assert lines[1].startswith("warning: 1 dossier has a code the kiosk and the tablet cannot read (HS2026/0005)")
+    assert "000.00.31.H29-251103-0007" in lines[1]
+    assert importers.in_vietnamese(lines[1]).startswith(
+        "lưu ý: 1 hồ sơ có mã mà máy tra cứu và máy đánh giá không đọc được (HS2026/0005): mã hồ sơ có dạng"
+    )
+    good = tmp_path / "ho-so-dung.csv"
+    good.write_text(",".join(COLUMNS) + "\n" + ",".join(_row(6)) + "\n", encoding="utf-8")
+    proc = srv.run_cli("import", "dossiers", str(good))
+    assert proc.returncode == 0 and "warning" not in proc.stdout, proc.stdout
