@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from tests.support.kiemtra import DOSSIERS, OFFICE, PASSWORD, UNIT, ratings
+from tests.support.kiemtra import DOSSIERS, OFFICE, PASSWORD, TABLET_NAME, UNIT, ratings
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def dash(demo_server, tmp_path_factory):
     admin_name = f"quantri-{srv.port}"
     srv.cli("admin", "add", admin_name, "--password-stdin", stdin=PASSWORD + "\n")
     admin_token = srv.cli("admin", "token", admin_name).strip().splitlines()[-1]
-    device = srv.device_token("rating", OFFICE, 1)
+    device = srv.device_token("rating", OFFICE, 1, name=TABLET_NAME)  # on the README's device list
     answer = requests.post(
         srv.url + "/api/v1/ratings",
         json={"ratings": ratings(a, b)},

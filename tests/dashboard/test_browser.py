@@ -6,7 +6,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.support.kiemtra import OFFICE, PERIOD, UNIT, api_get
+from tests.support.kiemtra import KIOSK_NAME, OFFICE, PERIOD, TABLET_NAME, UNIT, api_get
 from tests.support.dash_browser import click_and_wait, screenshot, sign_in, wait_for_file
 from tests.support.dash_web import pct
 
@@ -59,12 +59,15 @@ def test_export_csv_from_the_page_and_read_it_back(dash, browser):
 
 
 def test_revoke_a_device_and_its_token_is_refused(dash, browser):
-    token = dash.server.device_token("kiosk", OFFICE, None)
+    token = dash.server.device_token("kiosk", OFFICE, None, name=KIOSK_NAME)
     auth = {"Authorization": f"Bearer {token}"}
     assert requests.get(dash.url + "/api/v1/fields", headers=auth, timeout=15).status_code == 200
     browser.get(dash.url + "/admin/devices")
     rows = browser.find_elements(By.CSS_SELECTOR, "#devices tbody tr")
     device_id = max(int(r.get_attribute("id").split("-")[1]) for r in rows)
+    # the README's device list: a newcomer reads the names an office gives its devices, not a fixture's
+    names = _text(browser, "devices")
+    assert KIOSK_NAME in names and TABLET_NAME in names and "test " not in names, names
     screenshot(browser, "devices")
     click_and_wait(browser, browser.find_element(By.ID, f"revoke-{device_id}"))
     assert f"{device_id}" in _text(browser, "flash")  # the message kept in the session, shown once

@@ -29,6 +29,9 @@ import requests
 OFFICE = "XA-KIEMTRA"
 UNIT = "000.00.99.H99"
 PASSWORD = "mật-khẩu-đủ-dài"
+# The office's devices as the README's device list shows them: the names an office gives, not "test rating"
+TABLET_NAME = "Quầy 1 – Tư pháp"
+KIOSK_NAME = "Máy tra cứu sảnh"
 PERIOD = {"office": OFFICE, "from": "2025-10-01", "to": "2025-10-31"}
 PHONE = "0901234567"
 

@@ -97,10 +97,13 @@ class CentralServer:
                 raise
         self._offices.add(office)
 
-    def device_token(self, kind: str = "rating", office: str = DEFAULT_OFFICE, counter: int = 1) -> str:
-        """Registers a device (and its office if new); returns its bearer token."""
+    def device_token(
+        self, kind: str = "rating", office: str = DEFAULT_OFFICE, counter: int = 1, name: str | None = None
+    ) -> str:
+        """Registers a device (and its office if new) named `name` (default "test <kind>"); returns its
+        bearer token. Devices a README screenshot shows get names an office would give them."""
         self.ensure_office(office)
-        args = ["device", "add", "--kind", kind, "--office", office, "--name", f"test {kind}"]
+        args = ["device", "add", "--kind", kind, "--office", office, "--name", name or f"test {kind}"]
         if counter is not None:
             args += ["--counter", str(counter)]
         return self.cli(*args).strip().splitlines()[-1]
