@@ -186,3 +186,10 @@ def test_the_two_commands_block(tmp_path):
     part = tests.split("#")[0].strip() + " tests/test_boundaries.py -q -p no:cacheprovider"
     done = subprocess.run(["bash", "-c", part], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0 and " passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_password_length_the_readme_states_is_the_rule():
+    from central.security import PASSWORD_MIN_LENGTH
+
+    said = re.search(r"admin add quantri --password-stdin\s+# type the dashboard password \(([^)]*)\)", README)
+    assert said and said.group(1) == f"at least {PASSWORD_MIN_LENGTH} characters", said and said.group(1)
