@@ -609,24 +609,30 @@ OFFICES = [
         "address": "Trụ sở Ủy ban nhân dân phường Tân Định, Thành phố Hồ Chí Minh",
     },
 ]
-# (office, counter, name, title); every name is invented, every photo a drawn silhouette.
+# (office, counter, name, title); every name is invented, every photo a drawn silhouette. Titles are those of
+# a commune or ward since the two-level local government of 01/7/2025 (Nghị định 150/2025/NĐ-CP): an officer
+# of the People's Committee's own departments (Văn phòng HĐND và UBND; Phòng Văn hóa - Xã hội; Phòng Kinh tế,
+# in a ward Phòng Kinh tế, Hạ tầng và Đô thị), of the public-administration service centre, or of the
+# commune's police. The pre-2025 commune posts ("Công chức Tư pháp - Hộ tịch", "Công chức Văn hóa - Xã hội")
+# are gone. tests/central/test_demo_plausible.py checks them.
 STAFF = [
-    ("XA-PHUOCLONG", 1, "Nguyễn Thị Thu Hằng", "Công chức Tư pháp - Hộ tịch"),
-    ("XA-PHUOCLONG", 2, "Trần Văn Minh", "Công chức Tư pháp - Hộ tịch"),
-    ("XA-PHUOCLONG", 3, "Lê Hoàng Phúc", "Cán bộ Công an xã - Đăng ký cư trú"),
-    ("XA-PHUOCLONG", 4, "Phạm Ngọc Lan", "Công chức Văn hóa - Xã hội"),
-    ("XA-PHUOCLONG", 5, "Võ Minh Tuấn", "Chuyên viên Phòng Kinh tế - Đăng ký hộ kinh doanh"),
-    ("XA-PHUOCLONG", 6, "Huỳnh Thị Kim Ngân", "Viên chức Trung tâm Phục vụ hành chính công - Trả kết quả"),
-    ("PHUONG-TANDINH", 1, "Đặng Quốc Bảo", "Công chức Tư pháp - Hộ tịch"),
-    ("PHUONG-TANDINH", 2, "Bùi Thị Thanh Thảo", "Công chức Tư pháp - Chứng thực"),
-    ("PHUONG-TANDINH", 3, "Đỗ Đức Anh", "Cán bộ Công an phường - Đăng ký cư trú"),
+    ("XA-PHUOCLONG", 1, "Nguyễn Thị Thu Hằng", "Công chức Văn phòng HĐND và UBND xã"),
+    ("XA-PHUOCLONG", 2, "Trần Văn Minh", "Công chức Văn phòng HĐND và UBND xã"),
+    ("XA-PHUOCLONG", 3, "Lê Hoàng Phúc", "Cán bộ Công an xã"),
+    ("XA-PHUOCLONG", 4, "Phạm Ngọc Lan", "Công chức Phòng Văn hóa - Xã hội"),
+    ("XA-PHUOCLONG", 5, "Võ Minh Tuấn", "Công chức Phòng Kinh tế"),
+    ("XA-PHUOCLONG", 6, "Huỳnh Thị Kim Ngân", "Chuyên viên Trung tâm Phục vụ hành chính công"),
+    ("PHUONG-TANDINH", 1, "Đặng Quốc Bảo", "Công chức Văn phòng HĐND và UBND phường"),
+    ("PHUONG-TANDINH", 2, "Bùi Thị Thanh Thảo", "Chuyên viên Trung tâm Phục vụ hành chính công"),
+    ("PHUONG-TANDINH", 3, "Đỗ Đức Anh", "Cán bộ Công an phường"),
 ]
-# Who handles a field's dossiers after the one-stop counter, and who signs the result.
+# Who handles a field's dossiers after the one-stop counter (the commune's departments, as above), and who
+# signs the result.
 FIELD_UNITS = {
-    "G15-TP07": "Công chức Tư pháp - Hộ tịch",
-    "G15-TP02": "Công chức Tư pháp - Hộ tịch",
+    "G15-TP07": "Văn phòng HĐND và UBND cấp xã",
+    "G15-TP02": "Văn phòng HĐND và UBND cấp xã",
     "G01-CA05": "Công an cấp xã",
-    "G12-YT09": "Công chức Văn hóa - Xã hội",
+    "G12-YT09": "Phòng Văn hóa - Xã hội",
     "G10-TC04": "Phòng Kinh tế",
 }
 SIGNER = {"G01-CA05": "Lãnh đạo Công an cấp xã"}

@@ -151,3 +151,38 @@ def test_demo_hints_name_each_dossier_once(db, capsys):
     assert cli.main(["--db", path, "demo-hints"]) == 0
     codes = [line.split()[0] for line in capsys.readouterr().out.splitlines() if "-" in line.split()[0]]
     assert len(codes) >= 5 and len(codes) == len(set(codes)), codes
+
+
+# What a commune or ward officer is called since the two-level local government of 01/7/2025 (Nghị định
+# 150/2025/NĐ-CP), written out here rather than taken from the demo: a rank, then the People's Committee's
+# department, the public-administration service centre or the commune's police.
+RANKS = ("Công chức ", "Chuyên viên ", "Cán bộ ")
+UNITS_SINCE_2025 = (
+    "Văn phòng HĐND và UBND",
+    "Phòng Văn hóa - Xã hội",
+    "Phòng Kinh tế",
+    "Trung tâm Phục vụ hành chính công",
+    "Công an xã",
+    "Công an phường",
+    "Công an cấp xã",
+)
+# The commune posts before the reform (Nghị định 33/2023/NĐ-CP) and the district level, gone since.
+GONE = ("Tư pháp - Hộ tịch", "Tư pháp - Chứng thực", "Công chức Văn hóa - Xã hội", "Địa chính", "Văn phòng - Thống kê")
+GONE += ("Tài chính - Kế toán", "huyện", "quận")
+
+
+def test_staff_titles_are_those_of_a_commune_since_july_2025(db):
+    """Issue 18's review: the demo's officers carried the pre-2025 commune posts ("Công chức Tư pháp - Hộ
+    tịch"). Each title is a rank and a unit a commune or ward has now, a ward's officers are not called the
+    commune's ("Công an xã" in a ward), and the step history names the same units."""
+    offices = {r["code"]: r["name"] for r in db.execute("SELECT code, name FROM offices")}
+    rows = db.execute("SELECT office_code, name, title FROM staff").fetchall()
+    assert len(rows) >= 6
+    for r in rows:
+        title, ward = r["title"], " phường " in offices[r["office_code"]]
+        assert title.startswith(RANKS), (r["name"], title)
+        assert any(unit in title for unit in UNITS_SINCE_2025), (r["name"], title)
+        assert not any(old in title for old in GONE), (r["name"], title)
+        assert not title.endswith(" xã" if ward else " phường"), (r["office_code"], title)
+    units = {r["unit"] for r in db.execute("SELECT DISTINCT unit FROM dossier_steps")}
+    assert not [u for u in units if any(old in u for old in GONE)], units

@@ -4,7 +4,7 @@ import pytest
 
 from rating.flow import FlowSettings, Notice, RatingFlow, Step, is_negative
 
-OFFICER = {"id": 5, "name": "Nguyễn Thị Lan", "title": "Công chức Tư pháp - Hộ tịch", "counter": 2}
+OFFICER = {"id": 5, "name": "Nguyễn Thị Lan", "title": "Công chức Văn phòng HĐND và UBND xã", "counter": 2}
 DOSSIER = "000.00.31.H29-251103-0007"
 
 

@@ -42,7 +42,7 @@ def add_officers(server) -> dict:
             "--name",
             name,
             "--title",
-            "Công chức Tư pháp - Hộ tịch",
+            "Công chức Văn phòng HĐND và UBND xã",
             "--counter",
             str(counter),
             "--pin-stdin",
