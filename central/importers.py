@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from central import portal
-from central.catalogue import upsert_procedures
+from central.catalogue import delete_procedures, upsert_procedures
 from central.errors import BadInput
 from central.security import LOOKUP_SECRET_MIN_LENGTH, lookup_key, secret_hash
 from central.dossiers import store as store_dossiers
@@ -50,7 +50,8 @@ PROCEDURE_HELP = (
     "  cases[].processingDay), fees {value, description}}, executionCases, legalBasisesDetails\n"
     "  {code, name}, resultsDetails, departmentsExecuting, keywords, updatedAt (epoch ms or ISO);\n"
     "  the older shape (amount, number/title, decisionNumber, ...) is read too;\n"
-    "- the national exchange API's LayThuTuc records (MATTHC, TENTTHC, LINHVUCTHUCHIEN, ...);\n"
+    "- the national exchange API's LayThuTuc records (MATTHC, TENTTHC, LINHVUCTHUCHIEN, ...); one whose\n"
+    "  TRANGTHAI is not 1 (not in force) is not imported, and is withdrawn if the catalogue has it;\n"
     "- the project's own item shape (docs/ARCHITECTURE.md).\n"
     "Unknown fields are ignored. Or from a CSV (UTF-8, header row) with these columns:\n"
     + "\n".join(f"  {k:<13} {v}" for k, v in portal.PROCEDURE_CSV_COLUMNS.items())
@@ -177,6 +178,14 @@ VIETNAMESE = [
             r"\1 thủ tục: \2 thêm mới, \3 cập nhật, \4 không đổi",
         ),
         (
+            r"^(\d+) procedures not in force \(TRANGTHAI other than 1\), not imported: (.*)$",
+            r"\1 thủ tục không còn hiệu lực (TRANGTHAI khác 1), không nhập: \2",
+        ),
+        (
+            r"^(\d+) procedures withdrawn from the catalogue \(kiosks drop them on their next sync\): (.*)$",
+            r"\1 thủ tục đã gỡ khỏi danh mục (máy tra cứu bỏ các thủ tục này ở lần đồng bộ sau): \2",
+        ),
+        (
             r"^warning: (\d+) dossiers? names? a procedure code not in the catalogue \((.*)\): import the "
             r"procedures \(motcua-central import procedures FILE\) so that the kiosk and the reports can name it$",
             r"lưu ý: \1 hồ sơ có mã thủ tục chưa có trong danh mục (\2): hãy nhập danh mục thủ tục "
@@ -297,10 +306,17 @@ def typed_time(value) -> datetime:
 
 
 def import_procedures_file(engine, path: Path) -> str:
-    items, problems, seen = [], [], set()
+    items, problems, seen, retired = [], [], set(), []
     is_csv = path.suffix.lower() == ".csv"
     for where, record in read_records(path, portal.records_in):
         try:
+            code = None if is_csv else portal.not_in_force(record)
+            if code is not None:  # never offered to citizens: left out, and withdrawn if the catalogue has it
+                if code in seen:
+                    problems.append(f"{where}, code: {code} appears twice in the file")
+                seen.add(code)
+                retired.append(code)
+                continue
             item = portal.from_csv_row(record) if is_csv else portal.from_portal(record)
             if item.get("updated_at"):
                 item["updated_at"] = typed_time(item["updated_at"]).isoformat()
@@ -318,10 +334,23 @@ def import_procedures_file(engine, path: Path) -> str:
         raise ImportProblems(problems)
     with engine.begin() as conn:
         counts = upsert_procedures(conn, items)
-    return (
+        withdrawn = [code for code in retired if delete_procedures(conn, [code])]
+    summary = (
         f"{len(items)} procedures: {counts['added']} added, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged"
     )
+    if retired:
+        summary += f"\n{len(retired)} procedures not in force (TRANGTHAI other than 1), not imported: {_codes(retired)}"
+    if withdrawn:
+        summary += (
+            f"\n{len(withdrawn)} procedures withdrawn from the catalogue (kiosks drop them on their next sync): "
+            f"{_codes(withdrawn)}"
+        )
+    return summary
+
+
+def _codes(codes: list[str], shown: int = 10) -> str:
+    return ", ".join(codes[:shown]) + (f" and {len(codes) - shown} more" if len(codes) > shown else "")
 
 
 def _steps(value, where_field="steps") -> list[dict]:

@@ -467,6 +467,24 @@ def from_portal(record) -> dict:
 
 
 # -- the exchange API's LayThuTuc record -----------------------------------------------------------
+PUBLISHED = 1  # LayThuTuc's TRANGTHAI of a procedure in force (CONNECTORS.md B: "1 published")
+
+
+def not_in_force(record) -> str | None:
+    """The code of a `LayThuTuc` record whose TRANGTHAI says it is not in force (any value but 1), else
+    None (in force, no TRANGTHAI, or not a LayThuTuc record). Such a procedure is never offered to
+    citizens: the importer leaves it out, and withdraws it if the catalogue has it."""
+    if not isinstance(record, dict) or not ("MATTHC" in record or "TENTTHC" in record):
+        return None
+    state = record.get("TRANGTHAI")
+    if state in (None, ""):
+        return None
+    text = _text(state, "TRANGTHAI")
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        raise BadRecord("TRANGTHAI", f'"{text}" is not a state (1 published; any other number: not in force)')
+    return None if int(text) == PUBLISHED else _text(record.get("MATTHC"), "MATTHC", True)
+
+
 def _exchange_fee(fee: dict, where: str) -> dict:
     amount, text = None, _plain(fee.get("MOTA"), f"{where}.MOTA")
     for key in ("SOTIEN", "MUCPHI", "DONVI"):
