@@ -34,10 +34,30 @@ _opened = []
 
 
 def _engine(args):
-    """The command's engine; disposed when main() returns (so main() can run in-process)."""
+    """The command's engine; disposed when main() returns (so main() can run in-process). Only init
+    creates a SQLite file: any other command on a path with no database says so and creates nothing."""
     if not _opened:
+        if getattr(args, "func", None) is not cmd_init:
+            _refuse_missing_sqlite(args.db)
         _opened.append(make_engine(args.db))
     return _opened[0]
+
+
+def _refuse_missing_sqlite(db: str | None) -> None:
+    """A SQLite database that is not there: the command runs in another folder than the database's (the
+    default var/central.db is relative), or --db has a typo. Said before anything creates an empty file."""
+    url = normalize_url(db)
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url[len("sqlite:///") :])
+    if path.exists():
+        return
+    init = "motcua-central init" if not db else f"motcua-central --db {db} init"
+    raise CliError(
+        f"no database at {path}: run the command in the folder that holds the database, or give its path "
+        f"with --db (or MOTCUA_DB); a new office creates one with: {init}",
+        1,
+    )
 
 
 def _read_secret(prompt_name: str) -> str:
@@ -63,6 +83,7 @@ def cmd_serve(args):
     settings, connectors = whole.server, connectors_of(whole)
     # --db, then MOTCUA_DB, then the config file's db (settings: the environment wins over the file)
     db = args.db or settings.db
+    _refuse_missing_sqlite(db)
     engine = make_engine(db)
     from alembic.runtime.migration import MigrationContext
 

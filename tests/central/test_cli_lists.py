@@ -122,8 +122,9 @@ def test_database_not_set_up_is_a_sentence(tmp_path, args):
     db = CentralServer(str(tmp_path / "new.db"), tmp_path)
     proc = db.run_cli(*args)
     assert proc.returncode == 1 and proc.stdout == "" and "Traceback" not in proc.stderr
-    assert "is not set up for this version of motcua; run: motcua-central --db" in proc.stderr
+    assert f"no database at {tmp_path / 'new.db'}" in proc.stderr and "motcua-central --db" in proc.stderr
     assert proc.stderr.rstrip().endswith(" init")
+    assert not (tmp_path / "new.db").exists()
 
 
 def test_dashboard_staff_page_shows_the_staff_id(tmp_path):

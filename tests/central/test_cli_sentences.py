@@ -42,7 +42,8 @@ def said(proc: subprocess.CompletedProcess) -> str:
 def test_central_mistakes(tmp_path):
     db = str(tmp_path / "central.db")
     out = said(run("central.cli", "--db", db, "device", "list", cwd=tmp_path))  # never initialised
-    assert f"motcua-central --db {db} init" in out and "not set up" in out
+    assert f"no database at {db}" in out and f"motcua-central --db {db} init" in out, out
+    assert not Path(db).exists()  # a listing creates no empty database
     assert run("central.cli", "--db", db, "init", cwd=tmp_path).returncode == 0
     pg = f"postgresql://motcua:geheim@127.0.0.1:{free_port()}/motcua"
     out = said(run("central.cli", "--db", pg, "device", "list", cwd=tmp_path))  # nothing listens there
@@ -167,3 +168,12 @@ def test_an_office_code_with_spaces_or_a_lowercase_unit_code_is_refused(tmp_path
         "central.cli", "--db", db, "office", "add", "XA-B", "Xã B", "--unit-code", "000.00.31.H29", cwd=tmp_path
     )
     assert added.returncode == 0, added.stderr
+
+
+def test_a_command_run_in_another_folder_than_the_database_says_so(tmp_path):
+    """The default database, var/central.db, is relative: an admin in the wrong folder is told where none is,
+    and nothing is created there (an empty var/central.db would then be 'set up' by init, in the wrong place)."""
+    for command in (("staff", "list"), ("office", "list"), ("serve", "--port", str(free_port()))):
+        out = said(run("central.cli", *command, cwd=tmp_path))
+        assert f"no database at {tmp_path / 'var' / 'central.db'}" in out and "--db" in out, out
+    assert not (tmp_path / "var").exists()
