@@ -196,7 +196,7 @@ PHONE_PREFIXES = [
 ]
 # What citizens write. The tablet asks for a comment only on the reasons screen, which follows a
 # negative level (motcua.scale.is_negative: the lowest of 3 levels), so every comment is a complaint:
-# about the first reason ticked, or about something else ("khac").
+# about a reason ticked; about something else ("khac") only when none is.
 COMMENTS = {
     "thai_do": ["Cán bộ nói chuyện cộc lốc, không vui vẻ.", "Thái độ chưa niềm nở, hỏi thêm thì bị gắt."],
     "cho_lau": ["Chờ gần một tiếng mới tới lượt.", "Lấy số từ sáng mà gần trưa mới được gọi."],
@@ -261,7 +261,8 @@ def rating_comment(rng: random.Random, score: int, scale: int, reasons: list[str
     Only a negative level has one: the tablet asks for comments on its reasons screen alone."""
     if not is_negative(score, scale) or rng.random() >= 0.6:
         return None
-    return rng.choice(COMMENTS[reasons[0] if reasons and rng.random() < 0.8 else "khac"])
+    about = (reasons[0] if rng.random() < 0.8 else reasons[-1]) if reasons else "khac"
+    return rng.choice(COMMENTS[about])
 
 
 def initials(name: str) -> str:

@@ -186,3 +186,13 @@ def test_staff_titles_are_those_of_a_commune_since_july_2025(db):
         assert not title.endswith(" xã" if ward else " phường"), (r["office_code"], title)
     units = {r["unit"] for r in db.execute("SELECT DISTINCT unit FROM dossier_steps")}
     assert not [u for u in units if any(old in u for old in GONE)], units
+
+
+def test_each_comment_is_about_a_reason_ticked(db):
+    """'Không biết lấy số thứ tự ở đâu' under 'nhũng nhiễu' and 'thái độ' read as a mix-up: a demo comment
+    speaks of one of the reasons its citizen ticked."""
+    rows = db.execute("SELECT reasons, comment FROM ratings WHERE comment IS NOT NULL AND comment != ''").fetchall()
+    assert len(rows) >= 5
+    for r in rows:
+        ticked = json.loads(r["reasons"] or "[]")
+        assert any(r["comment"] in sample.COMMENTS[code] for code in ticked), (ticked, r["comment"])
