@@ -186,6 +186,19 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
     sys.exit(f"the central server did not answer on {url} within {seconds:.0f} s")
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on host:port (another program, or an earlier demo)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
@@ -197,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-apps", action="store_true", help="serve only; do not open the kiosk and tablet")
     args = ap.parse_args(argv)
 
+    if port_in_use(args.host, args.port):  # said before anything is deleted or created
+        sys.exit(
+            f"motcua demo: port {args.port} on {args.host} is already in use (another program, or a demo still "
+            f"running in another terminal): stop it, or choose another port: scripts/demo.sh --port {args.port + 1}"
+        )
     if DEMO_DIR.exists():
         say(f"deleting {shown(DEMO_DIR)}/ (the previous demo's database, configs and tokens): every run starts afresh")
         shutil.rmtree(DEMO_DIR)

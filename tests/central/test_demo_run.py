@@ -101,3 +101,32 @@ def test_kivy_puts_the_window_where_the_demo_says():
     )
     assert out.stdout.split()[-4:] == ["custom", "640", "0", "0.59"], out.stdout + out.stderr
     assert window_density("rating", 1280) == 1.0 and "KIVY_METRICS_DENSITY" not in window_env(640, 0, 1.0)
+
+
+def test_a_port_in_use_is_said_before_the_demo_deletes_anything(tmp_path):
+    """8080 is often taken (another program, a demo left running): the demo says so and which option moves
+    it, at once, and leaves the previous demo's folder as it was (it used to set everything up first, then
+    stop with 'the central server stopped while starting')."""
+    import socket
+
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "old.txt").write_text("the previous demo", encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = dict(os.environ, MOTCUA_DEMO_DIR=str(folder))
+        env.pop("DISPLAY", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "central.demo", "--no-apps", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in done.stderr, done.stderr
+    assert f"scripts/demo.sh --port {port + 1}" in done.stderr
+    assert (folder / "old.txt").exists() and "deleting" not in done.stdout
