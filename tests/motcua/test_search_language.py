@@ -19,13 +19,13 @@ from motcua.store import open_store
 from motcua.syllables import generate
 
 QUERIES = Path(__file__).resolve().parent / "data" / "everyday_queries.tsv"
-PARTS = ("tune", "held", "blind")
+PARTS = ("tune", "held", "seen", "blind")
 # The targets of issue 17, for each part of the query set.
 TARGETS = {"top3": 0.90, "first": 0.75, "nothing_fits": 0.80}
-# Measures a part is reported on but not yet held to. `blind` was written without seeing the lexicon or the search
-# code and is never tuned on; on 2026-12-04 it met "nothing fits" (16/20) but not the top 3 (43/60 = 72%) or first
-# (30/60 = 50%). Whether to widen the lexicon for what it misses is decided outside this test.
-NOT_YET = {"tune": set(), "held": set(), "blind": {"top3", "first"}}
+# Measures a part is reported on but not yet held to. `blind` was written by someone who never saw the lexicon, the
+# search code or a search result, and is never tuned on; measured once on 2026-12-04 it met "nothing fits" (22/25)
+# but not the top 3 (54/75 = 72%) or first (49/75 = 65%). `seen` was the blind part before it was tuned on.
+NOT_YET = {"tune": set(), "held": set(), "seen": set(), "blind": {"top3", "first"}}
 
 
 class Feed:
@@ -105,8 +105,9 @@ def test_the_query_set_is_big_enough_and_holds_every_example_of_the_issue():
     assert len(cases) >= 150 and sum(1 for c in cases if c[2] == "held") >= 40
     assert sum(1 for c in cases if c[1] is None) >= 20
     assert {c[2] for c in cases} == set(PARTS)
-    blind = [c for c in cases if c[2] == "blind"]
-    assert len(blind) >= 80 and sum(1 for c in blind if c[1] is None) >= 20
+    for part in ("seen", "blind"):
+        written_blind = [c for c in cases if c[2] == part]
+        assert len(written_blind) >= 80 and sum(1 for c in written_blind if c[1] is None) >= 20, part
     said = {c[0] for c in cases}
     issue = ["dang ky xe may", "sua ten trong giay khai sinh", "bo toi mat", "mat giay khai sinh"]
     issue += ["lam giay khai sinh cho con", "sang ten so do", "lam so do", "can cuoc cong dan", "lam cccd"]
