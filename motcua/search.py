@@ -314,6 +314,13 @@ class Vocabulary:
     def __contains__(self, word) -> bool:
         return word in self._set
 
+    def names(self, phrase: tuple) -> bool:
+        """Whether the catalogue itself uses the phrase (a word some procedure has, or neighbouring words some
+        procedure has side by side): then it is not another agency's work here."""
+        if len(phrase) == 1:
+            return self.frequency.get(phrase[0], 0) > 0
+        return all(pair in self.bigrams for pair in zip(phrase, phrase[1:]))
+
     def known(self, word: str, as_prefix: bool) -> bool:
         if word in self._set:
             return True
@@ -377,9 +384,11 @@ class QueryPlan:
         kept, dropped, literal, optional, groups = synonyms.rewrite(tokens, raws, vocabulary)
         groups = [tuple(dict.fromkeys(g)) for g in groups]
         self.elsewhere = any(
-            tuple(tokens[i : i + len(e)]) == e for e in synonyms.elsewhere for i in range(len(tokens) - len(e) + 1)
+            tuple(tokens[i : i + len(e)]) == e and not (vocabulary is not None and vocabulary.names(e))
+            for e in synonyms.elsewhere
+            for i in range(len(tokens) - len(e) + 1)
         )
-        if self.elsewhere:  # "làm hộ chiếu": another agency's work, nothing here fits
+        if self.elsewhere:  # "làm hộ chiếu": another agency's work (the catalogue has no such words), nothing fits
             kept, dropped, optional = [], [], []
         if not kept:
             kept, optional = optional, []

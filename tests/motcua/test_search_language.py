@@ -265,3 +265,12 @@ def test_a_lexicon_phrase_is_read_while_its_last_word_is_being_typed():
     assert QueryPlan("thoi kinh do", None, synonyms).words == ["thoi", "kinh", "do"]  # two letters say too little
     assert QueryPlan("so do", None, synonyms).words == ["quyen", "su", "dung", "dat"]
     assert QueryPlan("thoi kinh doa ", None, synonyms).words == ["thoi", "kinh", "doa"]  # finished: as typed
+
+
+def test_another_agencys_work_is_nothing_here_only_when_the_catalogue_lacks_it(cat, tmp_path):
+    assert cat.search("lam ho chieu") == []  # the commune's catalogue: the police issue passports
+    items = without_keywords(load_sample_procedures())
+    passport = dict(items[0], code="2.001234", name="Cấp hộ chiếu phổ thông ở trong nước", keywords=[])
+    wider = Catalogue(open_store(tmp_path / "province.db"))
+    wider.sync(Feed(items + [passport]))
+    assert [h["code"] for h in wider.search("lam ho chieu")][:1] == ["2.001234"]  # it was answered "nothing fits"
