@@ -1195,6 +1195,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `motcua-central export ratings | head`: the reader stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # and no second traceback when stdout is flushed at exit
+        return 141  # as a shell tool's 128 + SIGPIPE
     except CliError as err:
         print(f"motcua-central: {err}", file=sys.stderr)
         return err.exit_code

@@ -190,16 +190,22 @@ def main(argv=None) -> int:
     se.add_argument("--limit", type=int, default=20)
     args = ap.parse_args(argv)
     config_path = getattr(args, "sub_config", None) or args.config
-    if args.command == "check":  # problems are printed as lines, not log records
-        logging.basicConfig(level=logging.ERROR)
-        return cmd_check(config_path)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    cfg = load(config_path)
-    if args.command == "sync":
-        return cmd_sync(cfg)
-    if args.command == "search":
+    if args.command is None:  # the kiosk app itself
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return cmd_run(load(config_path), config_path)
+    try:
+        if args.command == "check":  # problems are printed as lines, not log records
+            logging.basicConfig(level=logging.ERROR)
+            return cmd_check(config_path)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        cfg = load(config_path)
+        if args.command == "sync":
+            return cmd_sync(cfg)
         return cmd_search(cfg, args.query, args.json, args.limit, config_path)
-    return cmd_run(cfg, config_path)
+    except BrokenPipeError:  # e.g. `motcua-kiosk search ... | head`: the reader stopped reading
+        from touchui.startup import stdout_closed
+
+        return stdout_closed()
 
 
 if __name__ == "__main__":

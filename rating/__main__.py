@@ -113,8 +113,12 @@ def main(argv=None) -> int:
     if args.command == "check":  # problems are printed as lines, not log records
         logging.basicConfig(level=logging.ERROR)
         from rating.check import check
+        from touchui.startup import stdout_closed
 
-        return check(path)
+        try:
+            return check(path)
+        except BrokenPipeError:
+            return stdout_closed()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = _load(path)
     from motcua.store import StoreError
@@ -130,6 +134,12 @@ def main(argv=None) -> int:
         from motcua.client import RESTART_EXIT_CODE
 
         return RESTART_EXIT_CODE  # systemd starts the tablet again a little later
+    except BrokenPipeError:  # e.g. `motcua-rating status | head -1`; the app itself writes to no pipe
+        if args.command not in ("sync", "status"):
+            raise
+        from touchui.startup import stdout_closed
+
+        return stdout_closed()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Admin mistakes on the three command lines (motcua-central, motcua-kiosk, motcua-rating) get a sentence
 naming what is wrong and what to do: never a Python traceback, an exception's class name or a repr."""
 
+import os
 import re
 import subprocess
 import sys
@@ -177,3 +178,42 @@ def test_a_command_run_in_another_folder_than_the_database_says_so(tmp_path):
         out = said(run("central.cli", *command, cwd=tmp_path))
         assert f"no database at {tmp_path / 'var' / 'central.db'}" in out and "--db" in out, out
     assert not (tmp_path / "var").exists()
+
+
+def _into_a_closed_pipe(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The command's output into a pipe whose reader has already gone, as `... | head -1` leaves it."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", module, *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            cwd=cwd,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+
+
+def test_output_piped_into_head_stops_quietly(tmp_path):
+    db = str(tmp_path / "central.db")
+    assert run("central.cli", "--db", db, "init", cwd=tmp_path).returncode == 0
+    assert run("central.cli", "--db", db, "office", "add", "XA-A", "Xã A", cwd=tmp_path).returncode == 0
+    (tmp_path / "device.ini").write_text(
+        f"[server]\nurl = http://127.0.0.1:{free_port()}\ntoken_file = device.token\ntimeout_seconds = 2\n\n"
+        "[device]\noffice_code = XA-A\ndata_dir = data\n",
+        encoding="utf-8",
+    )
+    for module, *args in (
+        ("central.cli", "--db", db, "office", "list"),
+        ("central.cli", "--db", db, "export", "ratings"),
+        ("kiosk", "check", "--config", "device.ini"),
+        ("rating", "check", "--config", "device.ini"),
+        ("rating", "status", "--config", "device.ini"),
+    ):
+        proc = _into_a_closed_pipe(module, *args, cwd=tmp_path)
+        assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, (module, args, proc.stderr)
+        assert proc.returncode == 141, (module, args, proc.returncode, proc.stderr)
