@@ -303,7 +303,7 @@ def tallies(
     end: datetime,
     buckets: list[datetime] | None = None,
     feelings: bool = False,
-    by_field: bool = True,
+    by_field: bool | str = True,
 ) -> list[Tally]:
     """The dossiers of [start, end) counted as `classified` + rules.standing would, at province scale.
     Dossiers that ended in the period by their stored verdict (rules.settled, the verdict
@@ -313,8 +313,9 @@ def tallies(
     rule are classified afresh. `buckets`: the start of each bucket of the period; `feelings`: with
     complaint and negative-rating flags (chỉ tiêu 5.4); without `by_field`, the dossiers that ended
     in the period are not told apart by field and received (their Tally has field None and received
-    "") (chỉ tiêu 5.4 needs neither, and a province-year groups fast without them). Equal to `classified`
-    (tests/central/test_province.py, tests/central/test_reporting.py)."""
+    "") (chỉ tiêu 5.4 needs neither, and a province-year groups fast without them); with
+    `by_field="received"` they are told apart by received only (field None: the overview). Equal to
+    `classified` (tests/central/test_province.py, tests/central/test_reporting.py)."""
     end = max(min(end, utcnow()), start)
     fields = _fields(conn)
     fe = dossiers.c.finished_effective_at
@@ -335,7 +336,7 @@ def tallies(
         else literal(0)
     ).label("bucket")
     for_reports(conn)
-    keys = [dossiers.c.procedure_code, received] if by_field else []
+    keys = [dossiers.c.procedure_code, received] if by_field is True else [received] if by_field else []
     finished = (
         select(*keys, dossiers.c.verdict, bucket, *flags, func.count().label("n"))
         .where(*base, fe >= start, fe < end, dossiers.c.verdict.isnot(None))
@@ -343,7 +344,7 @@ def tallies(
     )
     out = [
         Tally(
-            fields.get(r.procedure_code, UNKNOWN_FIELD) if by_field else None,
+            fields.get(r.procedure_code, UNKNOWN_FIELD) if by_field is True else None,
             r.received if by_field else "",
             True,
             r.verdict,

@@ -251,7 +251,7 @@ def overview(conn: Connection, office: str | None, period: Period) -> dict:
     The dossiers of the period are counted once (bieu06.tallies, with the complaint and negative-rating
     flags and the period's buckets) for both the dossier figures and QĐ 766 chỉ tiêu 5.4."""
     starts = [b[0] for b in buckets(period)]
-    counted = bieu06.tallies(conn, office, period.start, period.end, starts, feelings=True)
+    counted = bieu06.tallies(conn, office, period.start, period.end, starts, feelings=True, by_field="received")
     tally = _tally_of(counted, starts)
     dossier_part = on_time(conn, office, period, tally)
     groups = _day_groups(conn, office, period)
