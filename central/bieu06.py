@@ -227,6 +227,16 @@ def _stale():
     return or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION)
 
 
+def _classified_stale(conn: Connection, office: str | None, start: datetime, end: datetime) -> list:
+    """`classified` of the rows not judged by the current rule: usually none, which the verdict-rule index
+    says at once (asked with the office too, the planner reads the office's dossiers to find none)."""
+    rule = dossiers.c.verdict_rule  # one probe per range: the planner scans the table for the OR of the three
+    probes = (rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION)
+    if all(conn.scalar(select(dossiers.c.code).where(p).limit(1)) is None for p in probes):
+        return []
+    return classified(conn, office, start, end, [_stale()])
+
+
 @dataclass(frozen=True)
 class Tally:
     """`n` dossiers of a period that count alike: Biểu 06's cell (field, received, finished or open,
@@ -381,7 +391,7 @@ def tallies(
     opened = select(*_row_columns(), negative_column).select_from(_JOINED)
     complex_rows = conn.execute(opened.where(*base, open_at_end, _complex())).all()
     judged = _judged(conn, complex_rows, start, end)
-    stale = classified(conn, office, start, end, [_stale()])
+    stale = _classified_stale(conn, office, start, end)
     negative_codes = (
         {r.code for r in complex_rows if r.negative} | _negatively_rated(conn, office, [i.row.code for i in stale], end)
         if feelings
@@ -472,7 +482,7 @@ def _maybe_late(conn: Connection, office: str | None, start: datetime, end: date
     for r in plain:
         out.append(Classified(r, _field_of(r), _plain_standing(r, start, end)))
     complex_rows = conn.execute(query.where(_complex(), or_(ended_late, open_at_end))).all()
-    return out + _judged(conn, complex_rows, start, end) + classified(conn, office, start, end, [_stale()])
+    return out + _judged(conn, complex_rows, start, end) + _classified_stale(conn, office, start, end)
 
 
 def late_list(conn: Connection, office: str | None, period: ReportPeriod, items: list | None = None) -> list[dict]:

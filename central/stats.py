@@ -293,10 +293,13 @@ def judged_open(conn: Connection, office: str | None, start: datetime, end: date
     # without an appointment, the procedure's maximum time decides (rules.max_time): judged here too
     judged_here = or_(supplemented(), dossiers.c.due_at.is_(None))
     parts = [select(*columns).where(*keep, part, judged_here) for part in open_parts]
-    rule = dossiers.c.verdict_rule  # ranges, not !=, so ix_dossiers_verdict_rule finds the (usually no) rows
-    unjudged = conn.scalars(
-        select(dossiers.c.code).where(or_(rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION))
-    ).all()
+    rule = dossiers.c.verdict_rule  # ranges, not !=, each its own query: ix_dossiers_verdict_rule finds the
+    # (usually no) rows, where the planner scans the table for the OR of the three
+    unjudged = [
+        code
+        for stale in (rule.is_(None), rule < rules.RULE_VERSION, rule > rules.RULE_VERSION)
+        for code in conn.scalars(select(dossiers.c.code).where(stale))
+    ]
     parts += [
         select(*columns).where(*_in_office_by(office, start, end), dossiers.c.code.in_(unjudged[i : i + 500]))
         for i in range(0, len(unjudged), 500)
