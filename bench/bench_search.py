@@ -196,7 +196,8 @@ def main():
     print(
         "\nEveryday query set (tests/motcua/data/everyday_queries.tsv: how citizens ask, mostly without marks; "
         "`tune` was used to tune the lexicon and the threshold, `held` was written beforehand and partly seen while "
-        "tuning, `blind` was written without seeing the lexicon or the search code and is never tuned on), "
+        "tuning, `seen` was written blind and tuned on since, `blind` was written by someone who never saw the "
+        "lexicon, the search code or a result and is never tuned on), "
         "the sample's hand-written keywords removed. Goal on the commune catalogue: wanted procedure in the top 3 "
         "≥ 90%, first ≥ 75%, nothing offered for ≥ 80% of what the office does not do; keystroke-to-results "
         "p99 ≤ 10 ms and first search after start ≤ 300 ms on the national-size catalogue.\n"
