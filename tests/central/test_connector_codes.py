@@ -3,32 +3,15 @@
 lookup: the kiosk refused the longer shapes as "not a dossier code" before asking the server. A real
 server and `sync dossiers` against the OpenCPS fake, on SQLite and PostgreSQL."""
 
-import os
-
 from kiosk.services import KioskServices, Outcome
 from motcua.client import Client
-from tests.support import upstream as up_mod
-from tests.support.upstream import Upstream, opencps_dossier
-
-INI = """
-[connector:tinh]
-kind = opencps
-url = {url}
-group_id = 35404
-office = XA-PHUOCLONG
-token_file = tinh.token
-status_map = status.csv
-"""
+from tests.support.upstream import Upstream, connector_config, opencps_dossier
 
 
 def test_a_kiosk_finds_dossiers_of_every_code_shape_a_connector_reads(tmp_path, launch_server, storage_url):
     up = Upstream()
     try:
-        (tmp_path / "tinh.token").write_text(up_mod.TOKEN)
-        os.chmod(tmp_path / "tinh.token", 0o600)
-        (tmp_path / "status.csv").write_text("processing,4\n")
-        config = tmp_path / "central.ini"
-        config.write_text(INI.replace("{url}", up.url))
+        config = connector_config(tmp_path, up, status_map="processing,4\n")
         srv = launch_server(storage_url)  # SQLite, then PostgreSQL
         srv.cli("office", "add", "XA-PHUOCLONG", "UBND xã Phước Long", "--unit-code", "000.00.31.H29")
         short, long = opencps_dossier(7), opencps_dossier(92637)

@@ -3,7 +3,6 @@ holds stale, or with a secret it cannot check asks the OpenCPS fake (real socket
 secret passes through as secretCode, HTTP 203 gives today's 404, the step history comes from the
 logs, the public view is kept, the secret never is; a slow source is given up within the timeout."""
 
-import os
 import time
 
 import pytest
@@ -12,18 +11,9 @@ from sqlalchemy import select
 
 from central.storage import make_engine
 from central.storage.schema import connectors, dossiers
-from tests.support import upstream as up_mod
-from tests.support.upstream import Upstream, opencps_dossier
+from tests.support.upstream import Upstream, connector_config, opencps_dossier
 
-INI = """
-[connector:tinh]
-kind = opencps
-url = {url}
-group_id = 35404
-office = XA-PHUOCLONG
-token_file = tinh.token
-status_map = status.csv
-interval_seconds = 86400
+EXTRA = """interval_seconds = 86400
 live_lookup = yes
 lookup_timeout_seconds = 1
 stale_seconds = 60
@@ -33,12 +23,7 @@ stale_seconds = 60
 @pytest.fixture
 def setup(tmp_path, launch_server, storage_url):
     up = Upstream()
-    token = tmp_path / "tinh.token"
-    token.write_text(up_mod.TOKEN)
-    os.chmod(token, 0o600)
-    (tmp_path / "status.csv").write_text("processing,4\ndone,10\n")
-    config = tmp_path / "central.ini"
-    config.write_text(INI.replace("{url}", up.url))
+    config = connector_config(tmp_path, up, EXTRA)
     db = storage_url  # SQLite, then PostgreSQL
     srv = launch_server(db, {"MOTCUA_CENTRAL_CONFIG": str(config), "MOTCUA_LOOKUP_MISSES_PER_MINUTE": "100"})
     srv.cli("office", "add", "XA-PHUOCLONG", "UBND xã Phước Long", "--unit-code", "000.00.31.H29")

@@ -5,32 +5,16 @@ wrong; a dossier held with a secret still answers a wrong one with the same 404 
 A real server and `sync dossiers` against the OpenCPS fake, on SQLite and PostgreSQL."""
 
 import json
-import os
 
 import requests
 
-from tests.support import upstream as up_mod
-from tests.support.upstream import Upstream, opencps_dossier
-
-INI = """
-[connector:tinh]
-kind = opencps
-url = {url}
-group_id = 35404
-office = XA-PHUOCLONG
-token_file = tinh.token
-status_map = status.csv
-"""
+from tests.support.upstream import Upstream, connector_config, opencps_dossier
 
 
 def test_a_secret_nothing_can_check_gets_the_public_view_not_a_wrong_secret(tmp_path, launch_server, storage_url):
     up = Upstream()
     try:
-        (tmp_path / "tinh.token").write_text(up_mod.TOKEN)
-        os.chmod(tmp_path / "tinh.token", 0o600)
-        (tmp_path / "status.csv").write_text("processing,4\n")
-        config = tmp_path / "central.ini"
-        config.write_text(INI.replace("{url}", up.url))
+        config = connector_config(tmp_path, up, status_map="processing,4\n")
         srv = launch_server(storage_url)  # SQLite, then PostgreSQL; live lookup off (the default)
         srv.cli("office", "add", "XA-PHUOCLONG", "UBND xã Phước Long", "--unit-code", "000.00.31.H29")
         item = opencps_dossier(5)

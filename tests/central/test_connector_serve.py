@@ -2,7 +2,6 @@
 lease in the database), and the dashboard's "Nguồn hồ sơ" page shows its last success, lag, last
 pass, last error and the statuses its map lacks (issue 16, item 5)."""
 
-import os
 import time
 
 from sqlalchemy import select
@@ -11,19 +10,9 @@ from central.storage import make_engine
 from central.storage.schema import connectors, dossiers
 from tests.support import upstream as up_mod
 from tests.support.dash_web import signed_in
-from tests.support.upstream import Upstream, opencps_dossier
+from tests.support.upstream import Upstream, connector_config, opencps_dossier
 
-INI = """
-[connector:tinh]
-kind = opencps
-url = {url}
-group_id = 35404
-office = XA-PHUOCLONG
-token_file = tinh.token
-status_map = status.csv
-interval_seconds = 10
-timeout_seconds = 2
-"""
+EXTRA = "interval_seconds = 10\ntimeout_seconds = 2\n"
 
 
 def wait_for(check, timeout=40.0):
@@ -39,12 +28,7 @@ def wait_for(check, timeout=40.0):
 def test_two_server_processes_run_a_connector_once_and_the_dashboard_shows_it(tmp_path, launch_server, storage_url):
     up = Upstream()
     try:
-        token = tmp_path / "tinh.token"
-        token.write_text(up_mod.TOKEN)
-        os.chmod(token, 0o600)
-        (tmp_path / "status.csv").write_text("processing,4\ndone,10\n")
-        config = tmp_path / "central.ini"
-        config.write_text(INI.replace("{url}", up.url))
+        config = connector_config(tmp_path, up, EXTRA)
         up.put(opencps_dossier(1), opencps_dossier(2, status="done"), opencps_dossier(3, status="interoperating"))
         db = storage_url  # SQLite, then PostgreSQL
         env = {"MOTCUA_CENTRAL_CONFIG": str(config)}

@@ -19,7 +19,7 @@ from central.storage.schema import connectors, dossiers
 from motcua.config import ConfigError
 from tests.support import upstream as up_mod
 from tests.support.server import CentralServer
-from tests.support.upstream import Upstream, opencps_dossier
+from tests.support.upstream import OPENCPS_SECTION, Upstream, connector_config, opencps_dossier
 
 OFFICE = "XA-PHUOCLONG"
 STATUS_MAP = (
@@ -46,26 +46,10 @@ def db(storage_url, tmp_path):
 
 
 def write_config(tmp_path, upstream, body: str, *, token=up_mod.TOKEN, mode=0o600) -> str:
-    token_file = tmp_path / "tinh.token"
-    token_file.write_text(token + "\n")
-    os.chmod(token_file, mode)
-    (tmp_path / "status.csv").write_text(STATUS_MAP)
-    path = tmp_path / "central.ini"
-    path.write_text(body.replace("{url}", upstream.url))
-    return str(path)
+    return str(connector_config(tmp_path, upstream, body=body, token=token, mode=mode, status_map=STATUS_MAP))
 
 
-OPENCPS_INI = """
-[connector:tinh]
-kind = opencps
-url = {url}
-group_id = 35404
-office = XA-PHUOCLONG
-token_file = tinh.token
-status_map = status.csv
-page_size = 100
-timeout_seconds = 1
-"""
+OPENCPS_INI = OPENCPS_SECTION + "page_size = 100\ntimeout_seconds = 1\n"
 
 
 def opencps(tmp_path, upstream, extra=""):

@@ -6,16 +6,51 @@ a timeout, 401, 500, a body that is not JSON, a body cut short, a change of the 
 pages. Used by the connector tests and bench/bench_connectors.py."""
 
 import json
+import os
 import threading
 import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = "tinh-secret-token-0123456789"
 GROUP_ID = "35404"
 DSTCODE = "000.00.00.H29"
 USERNAME, PASSWORD = "motcua", "mat-khau-rat-dai"
+
+
+# One OpenCPS connector to an Upstream, as an office declares it in central.ini ({url}: the upstream's).
+OPENCPS_SECTION = """
+[connector:tinh]
+kind = opencps
+url = {url}
+group_id = 35404
+office = XA-PHUOCLONG
+token_file = tinh.token
+status_map = status.csv
+"""
+
+
+def connector_config(
+    folder: Path,
+    upstream: "Upstream",
+    extra: str = "",
+    *,
+    body: str = OPENCPS_SECTION,
+    token: str = TOKEN,
+    mode: int = 0o600,
+    status_map: str = "processing,4\ndone,10\n",
+) -> Path:
+    """central.ini in `folder` with the connector `body` + `extra` keys pointing at `upstream`, beside its
+    token file (`mode`) and status map."""
+    token_file = Path(folder) / "tinh.token"
+    token_file.write_text(token + "\n")
+    os.chmod(token_file, mode)
+    (Path(folder) / "status.csv").write_text(status_map)
+    path = Path(folder) / "central.ini"
+    path.write_text((body + extra).replace("{url}", upstream.url))
+    return path
 
 
 def opencps_date(moment: datetime) -> str:
