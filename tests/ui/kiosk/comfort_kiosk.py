@@ -90,6 +90,13 @@ def cut_short(screen) -> list[str]:
     return problems
 
 
+def check_nothing_cut(test, name):
+    """Fails naming every label on the test's screen whose text is cut short or overflows (`cut_short`)."""
+    test.advance_frames(6)
+    problems = cut_short(test.screen)
+    assert not problems, f"{name}: {problems}"
+
+
 class KioskComfortTest(KioskTestCase):
     @pytest.fixture(autouse=True)
     def _kiosk(self, kiosk_config, large_text_config):
@@ -242,9 +249,7 @@ class KioskComfortTest(KioskTestCase):
         return [v for v in recycleview.children[0].children if v.opacity > 0]
 
     def check_nothing_cut(self, name):
-        self.advance_frames(6)
-        problems = cut_short(self.screen)
-        assert not problems, f"{name}: {problems}"
+        check_nothing_cut(self, name)
 
     def test_large_text_wraps_long_names_in_the_list_and_the_detail(self):
         from touchui.theme import theme
@@ -288,14 +293,7 @@ class KioskComfortTest(KioskTestCase):
         self.start_kiosk()
         assert theme.font_scale == 1.3
         self.check_nothing_cut("home at 1.3")
-        self.tap(self.ids("home")["dossier"])
-        self.tap_keys(self.screen.keyboard, code)
-        self.tap(self.screen.keyboard.find_key("enter"))
-        self.wait_for(lambda: self.screen.state == "found" and not self.screen.busy, what="the dossier")
-        self.tap(self.ids()["secret"])
-        self.tap_keys(self.screen.keyboard, secret)
-        self.tap(self.screen.keyboard.find_key("enter"))
-        self.wait_for(lambda: "steps" in self.screen.dossier and not self.screen.busy, what="its steps")
+        self.open_dossier_steps(code, secret)
         self.check_nothing_cut("dossier at 1.3")
         self.shot("dossier-font-1.3")
         self.tap(self.screen.ids.topbar.ids.home)

@@ -5,7 +5,7 @@ hint is the longest of its wordings that fits. Screenshots go to $MOTCUA_ARTIFAC
 
 import pytest
 
-from tests.ui.kiosk.comfort_kiosk import cut_short, large_text_config  # noqa: F401  (the fixture)
+from tests.ui.kiosk.comfort_kiosk import check_nothing_cut, large_text_config  # noqa: F401  (the fixture)
 from tests.ui.kiosk.kiosk_harness import KioskTestCase, demo_hints  # noqa: E402
 
 
@@ -17,9 +17,7 @@ class KioskPortraitLargeTextTest(KioskTestCase):
         self.config_path, self.server = large_text_config, demo_server
 
     def check_nothing_cut(self, name):
-        self.advance_frames(6)
-        problems = cut_short(self.screen)
-        assert not problems, f"{name}: {problems}"
+        check_nothing_cut(self, name)
 
     def test_large_text_in_portrait_cuts_nothing(self):
         from touchui.theme import theme
@@ -36,14 +34,7 @@ class KioskPortraitLargeTextTest(KioskTestCase):
         self.tap(self.ids("home")["info"])
         self.check_nothing_cut("help")
         self.tap(self.screen.ids.topbar.ids.home)
-        self.tap(self.ids("home")["dossier"])
-        self.tap_keys(self.screen.keyboard, code)
-        self.tap(self.screen.keyboard.find_key("enter"))
-        self.wait_for(lambda: self.screen.state == "found" and not self.screen.busy, what="the dossier")
-        self.tap(self.ids()["secret"])
-        self.tap_keys(self.screen.keyboard, secret)
-        self.tap(self.screen.keyboard.find_key("enter"))
-        self.wait_for(lambda: "steps" in self.screen.dossier and not self.screen.busy, what="its steps")
+        self.open_dossier_steps(code, secret)
         self.check_nothing_cut("dossier")
         self.shot("dossier-portrait-font-1.3")
         self.tap(self.screen.ids.topbar.ids.home)

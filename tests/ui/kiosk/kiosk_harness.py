@@ -159,6 +159,18 @@ class KioskTestCase(WindowGestures, GraphicUnitTest):
                 value = char.upper() if keyboard.mode == "code" else char
                 self.tap(keyboard.find_key("char", value))
 
+    def open_dossier_steps(self, code, secret):
+        """From home: the dossier screen, the code typed on the on-screen keyboard and looked up, then the
+        receipt's lookup code: the dossier shown with its steps."""
+        self.tap(self.ids("home")["dossier"])
+        self.tap_keys(self.screen.keyboard, code)
+        self.tap(self.screen.keyboard.find_key("enter"))
+        self.wait_for(lambda: self.screen.state == "found" and not self.screen.busy, what="the dossier")
+        self.tap(self.ids()["secret"])
+        self.tap_keys(self.screen.keyboard, secret)
+        self.tap(self.screen.keyboard.find_key("enter"))
+        self.wait_for(lambda: "steps" in self.screen.dossier and not self.screen.busy, what="its steps")
+
     def scan(self, code):
         """A USB barcode scanner: the characters a few ms apart, then Enter, as keyboard events."""
         from kivy.core.window import Window
