@@ -356,11 +356,18 @@ class Vocabulary:
         return best[0]
 
     def split(self, word: str) -> list[str] | None:
-        """Two catalogue words typed without the space ("kethon" -> "ket", "hon"), or None."""
-        for i in range(2, len(word) - 1):
-            if word[:i] in self._set and word[i:] in self._set:
-                return [word[:i], word[i:]]
-        return None
+        """Two catalogue words typed without the space ("kethon" -> "ket", "hon"), or None. Where several
+        splits make words, a pair the catalogue uses wins ("ket hon", not "ke thon"), then the commoner words."""
+        splits = [
+            (word[:i], word[i:]) for i in range(2, len(word) - 1) if word[:i] in self._set and word[i:] in self._set
+        ]
+        if not splits:
+            return None
+        best = max(
+            splits,
+            key=lambda p: (p in self.bigrams, min(self.frequency.get(p[0], 0), self.frequency.get(p[1], 0))),
+        )
+        return list(best)
 
 
 class QueryPlan:

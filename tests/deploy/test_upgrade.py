@@ -143,11 +143,13 @@ def test_first_release_database_is_upgraded_by_init_and_keeps_its_data(storage_u
 
 
 def test_serve_refuses_a_database_without_schema_and_says_to_run_init(tmp_path):
+    db = tmp_path / "new.db"
     proc = subprocess.run(
-        [sys.executable, "-m", "central.cli", "--db", str(tmp_path / "new.db"), "serve", "--port", "1"],
+        [sys.executable, "-m", "central.cli", "--db", str(db), "serve", "--port", "1"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert proc.returncode != 0 and "motcua-central init" in proc.stderr
+    assert proc.returncode != 0 and f"motcua-central --db {db} init" in proc.stderr, proc.stderr
+    assert not db.exists()  # nothing made that a later init would have to find

@@ -274,3 +274,10 @@ def test_another_agencys_work_is_nothing_here_only_when_the_catalogue_lacks_it(c
     wider = Catalogue(open_store(tmp_path / "province.db"))
     wider.sync(Feed(items + [passport]))
     assert [h["code"] for h in wider.search("lam ho chieu")][:1] == ["2.001234"]  # it was answered "nothing fits"
+
+
+def test_words_run_together_split_where_the_catalogue_has_the_pair():
+    # "ke" (thừa kế) + "thon" (thôn) are words too; the catalogue's pair is "kết hôn"
+    vocabulary = Vocabulary({"ke", "thon", "ket", "hon", "dang", "ki"}, {"ke": 5, "thon": 9}, {("ket", "hon")})
+    assert vocabulary.split("kethon") == ["ket", "hon"]
+    assert Vocabulary({"ke", "thon"}, {}, set()).split("kethon") == ["ke", "thon"]
