@@ -279,7 +279,7 @@ class Synonyms:
                         size == 1
                         and vocabulary is not None
                         and any(
-                            not _marked(r, w) and _marked(s, w) and w in vocabulary
+                            not _marked(r, w) and _marked(s, w) and w in vocabulary and vocabulary.means_more_than(w, s)
                             for r, w, s in zip(typed, span, written)
                         )
                     ):
@@ -301,8 +301,10 @@ class Synonyms:
 class Vocabulary:
     """The words a query may use (catalogue + synonym list): prefix checks and one-typo corrections."""
 
-    def __init__(self, vocab, frequency: dict | None = None, bigrams=()):
-        """`bigrams`: word pairs the catalogue uses (any container answering `in`)."""
+    def __init__(self, vocab, frequency: dict | None = None, bigrams=(), marked: dict | None = None):
+        """`bigrams`: word pairs the catalogue uses (any container answering `in`); `marked`: for folded words
+        that are also stop words, the forms with marks the catalogue writes them in ("ve": {"về"})."""
+        self.marked = marked or {}
         self.words = sorted(set(vocab))
         self._set = set(self.words)
         self.frequency = frequency or {}
@@ -313,6 +315,12 @@ class Vocabulary:
 
     def __contains__(self, word) -> bool:
         return word in self._set
+
+    def means_more_than(self, word: str, stop: str) -> bool:
+        """Whether the catalogue writes the folded `word` as something besides the stop word `stop` ("can":
+        căn, not only cần); True when it is not known how the catalogue writes it."""
+        forms = self.marked.get(word)
+        return forms is None or bool(forms - {stop.lower()})
 
     def names(self, phrase: tuple) -> bool:
         """Whether the catalogue itself uses the phrase (a word some procedure has, or neighbouring words some
@@ -497,7 +505,7 @@ class SearchIndex:
     def __init__(self, rows, synonyms: Synonyms | None = None):
         """`rows`: (code, name as published, folded field, folded keywords), the last two as the FTS
         table holds them."""
-        rows = list(rows)
+        rows = raw_rows = list(rows)
         # folded in one pass over all names (one str.translate instead of 5,000): the first search waits for this
         folded = "\n".join(name.replace("\n", " ") for _c, name, _f, _k in rows).lower().translate(_FOLD_TABLE)
         folded = _FINAL_Y_IN_TEXT.sub(r"\1i", folded)  # _spelling, for every word at once
@@ -529,7 +537,20 @@ class SearchIndex:
         frequency = {w: m.bit_count() for w, m in self.any_masks.items()}
         self.common = {w for w, f in frequency.items() if f > COMMON_SHARE * max(len(rows), 1)}
         self.synonyms = synonyms or Synonyms.default()
-        self.vocabulary = Vocabulary(set(self.any_masks) | self.synonyms.words, frequency, self.pair_masks)
+        # how the catalogue writes the words that are also stop words with marks ("về" of "thông tin về cư trú"):
+        # typed without marks, such a word is the stop word unless the catalogue has it in another form (căn/cần)
+        stops = {s[0]: w[0] for s, w in self.synonyms.stop.items() if len(s) == 1 and _marked(w[0], s[0])}
+        marked: dict[str, set] = {}
+        for token in set(_RAW_WORD.findall(" ".join(name for _c, name, _f, _k in raw_rows).lower())):
+            folded = _spelling(token.translate(_FOLD_TABLE))
+            if folded in stops:
+                marked.setdefault(folded, set()).add(token)
+        self.vocabulary = Vocabulary(
+            set(self.any_masks) | self.synonyms.words,
+            frequency,
+            self.pair_masks,
+            {k: frozenset(v) for k, v in marked.items()},
+        )
         self._folded_names: list[str] | None = None  # for the typo fallback, made on its first use
         # bit masks of the names of a combined or special variant ("kết hợp", "lưu động", "đăng ký lại"): such
         # a procedure comes after the plain one unless the query names the variant

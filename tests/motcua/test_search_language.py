@@ -281,3 +281,15 @@ def test_words_run_together_split_where_the_catalogue_has_the_pair():
     vocabulary = Vocabulary({"ke", "thon", "ket", "hon", "dang", "ki"}, {"ke": 5, "thon": 9}, {("ket", "hon")})
     assert vocabulary.split("kethon") == ["ket", "hon"]
     assert Vocabulary({"ke", "thon"}, {}, set()).split("kethon") == ["ke", "thon"]
+
+
+def test_a_stop_word_typed_without_marks_helps_only_where_the_catalogue_writes_it_otherwise(tmp_path):
+    """"ve" is "về" (about, back home) where the catalogue writes it only so: it must not pull a name that has
+    "về" ahead of the plain procedure; "can" stays a maybe, the catalogue's "căn" (cước)."""
+    items = without_keywords(load_sample_procedures())
+    back = dict(items[0], code="9.000001", name="Đăng ký thường trú về nơi ở mới", keywords=[])
+    catalogue = Catalogue(open_store(tmp_path / "kiosk.db"))
+    catalogue.sync(Feed(items + [back]))
+    assert [h["code"] for h in catalogue.search("dang ky thuong tru ve nha chong ")][:1] == ["1.004222"]
+    plan = catalogue.search_index().plan("can khai sinh ")
+    assert plan.words == ["khai", "sinh"] and plan.optional == ["can"]
