@@ -284,7 +284,7 @@ def test_words_run_together_split_where_the_catalogue_has_the_pair():
 
 
 def test_a_stop_word_typed_without_marks_helps_only_where_the_catalogue_writes_it_otherwise(tmp_path):
-    """"ve" is "về" (about, back home) where the catalogue writes it only so: it must not pull a name that has
+    """ "ve" is "về" (about, back home) where the catalogue writes it only so: it must not pull a name that has
     "về" ahead of the plain procedure; "can" stays a maybe, the catalogue's "căn" (cước)."""
     items = without_keywords(load_sample_procedures())
     back = dict(items[0], code="9.000001", name="Đăng ký thường trú về nơi ở mới", keywords=[])
