@@ -350,6 +350,7 @@ def import_procedures_file(engine, path: Path) -> str:
 
 
 def _codes(codes: list[str], shown: int = 10) -> str:
+    """The first `shown` codes of a summary line, and how many more."""
     return ", ".join(codes[:shown]) + (f" and {len(codes) - shown} more" if len(codes) > shown else "")
 
 
@@ -487,7 +488,7 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
     # look such a dossier up: the kiosk and the tablet read only codes of motcua.dossier_code's shape.
     odd = sorted(values["code"] for values, _ in rows if not dossier_code.is_valid(values["code"]))
     if odd:
-        shown = ", ".join(odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
+        shown = _codes(odd, 5)
         who = "1 dossier has" if len(odd) == 1 else f"{len(odd)} dossiers have"
         summary += (
             f"\nwarning: {who} a code the kiosk and the tablet cannot read ({shown}): a dossier code is "
@@ -498,7 +499,7 @@ def import_dossiers_file(engine, path: Path, office: str | None = None) -> str:
     unknown = [values for values, _ in rows if values["procedure_code"] not in names]
     if unknown:
         codes = sorted({v["procedure_code"] for v in unknown})
-        shown = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+        shown = _codes(codes, 5)
         who = "1 dossier names" if len(unknown) == 1 else f"{len(unknown)} dossiers name"
         summary += (
             f"\nwarning: {who} a procedure code not in the "
