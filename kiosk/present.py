@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from kiosk.i18n import tr
 from motcua import officetime
-from motcua.text import mask_name, money, states_amount
+from motcua.text import fee_words, mask_name
 
 FINISHING_STATUSES = {3, 7, 8, 9, 10}
 
@@ -56,23 +56,11 @@ def procedure_steps(steps) -> list[str]:
 
 
 def format_fees(fees: list[dict] | None, lang: str = "vi") -> str:
-    """A channel's fees as the search results, the detail screen and the slip all write them; amounts
-    through motcua.text.money ("8.000 đồng", "VND 8,000")."""
+    """A channel's fees as the search results, the detail screen and the slip all write them: each through
+    motcua.text.fee_words ("Lệ phí đăng ký khai sinh: 8.000 đồng", "VND 8,000")."""
     if not fees:
         return tr("fee.none", lang)
-    parts = []
-    for fee in fees:
-        text = (fee.get("text") or "").strip()
-        amount = fee.get("amount")
-        if text and amount and not states_amount(text, amount):  # the portal's words name the fee, not its amount
-            parts.append(f"{text}: {money(amount, lang)}")
-        elif text:
-            parts.append(text)
-        elif amount:
-            parts.append(money(amount, lang))
-        else:
-            parts.append(tr("fee.free", lang))
-    return "; ".join(parts)
+    return "; ".join(fee_words(fee.get("text"), fee.get("amount"), lang) or tr("fee.free", lang) for fee in fees)
 
 
 # unit codes of the catalogue (central/portal.py TIME_UNITS) the kiosk catalogue translates (unit.<code>)

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from motcua.client import SyncError
 from motcua.search import QueryPlan, SearchIndex, Synonyms, Vocabulary, search_words
 from motcua.store import ThreadConnections
-from motcua.text import money, sort_key, states_amount
+from motcua.text import fee_words, sort_key
 
 __all__ = ["Catalogue", "SyncResult", "summary"]
 
@@ -55,10 +55,7 @@ def summary(item: dict) -> dict:
         fee_text = fees[0].get("text") or "Miễn phí"
     else:
         fee = next(f for f in fees if f.get("amount"))
-        text = fee.get("text") or ""
-        fee_text = (
-            text if states_amount(text, fee["amount"]) else ": ".join(p for p in (text, money(fee["amount"])) if p)
-        )
+        fee_text = fee_words(fee.get("text"), fee["amount"])
     # the method's time as parts, so a screen in another language writes its unit in that language
     duration = {k: method.get(k) for k in ("time", "unit", "time_unit", "time_note")}
     return {"time": time_text, "fee": fee_text, "fees": fees, "duration": duration if time_text else None}

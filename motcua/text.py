@@ -14,6 +14,7 @@ __all__ = [
     "HIDDEN_PHONE",
     "states_amount",
     "money",
+    "fee_words",
 ]
 
 # đ/Đ have no Unicode decomposition, so NFD alone leaves them (SQLite's remove_diacritics too).
@@ -128,3 +129,13 @@ def states_amount(text: str | None, amount) -> bool:
     if not text or isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount != int(amount):
         return False
     return any(int(re.sub(r"[.,]", "", found)) == int(amount) for found in _AMOUNT.findall(text))
+
+
+def fee_words(text: str | None, amount, lang: str = "vi") -> str:
+    """One fee as every screen and slip writes it: its words and its amount ("Lệ phí đăng ký khai sinh:
+    8.000 đồng"), the words alone when they already give the amount or there is none, the amount alone
+    without words; "" when there is neither (the caller says "free")."""
+    text = (text or "").strip()
+    if amount and not states_amount(text, amount):
+        return f"{text}: {money(amount, lang)}" if text else money(amount, lang)
+    return text
