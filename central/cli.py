@@ -20,6 +20,7 @@ from central.timeutil import BadTime, parse_time, to_db, to_wire, utcnow
 from motcua import dossier_code
 from motcua.config import ConfigError
 from motcua.devicemark import mark_of_hash
+from motcua.pipes import stdout_closed
 
 
 class CliError(Exception):
@@ -1196,8 +1197,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `motcua-central export ratings | head`: the reader stopped reading
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # and no second traceback when stdout is flushed at exit
-        return 141  # as a shell tool's 128 + SIGPIPE
+        return stdout_closed()
     except CliError as err:
         print(f"motcua-central: {err}", file=sys.stderr)
         return err.exit_code

@@ -203,7 +203,7 @@ def main(argv=None) -> int:
             return cmd_sync(cfg)
         return cmd_search(cfg, args.query, args.json, args.limit, config_path)
     except BrokenPipeError:  # e.g. `motcua-kiosk search ... | head`: the reader stopped reading
-        from touchui.startup import stdout_closed
+        from motcua.pipes import stdout_closed
 
         return stdout_closed()
 

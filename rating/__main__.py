@@ -113,7 +113,7 @@ def main(argv=None) -> int:
     if args.command == "check":  # problems are printed as lines, not log records
         logging.basicConfig(level=logging.ERROR)
         from rating.check import check
-        from touchui.startup import stdout_closed
+        from motcua.pipes import stdout_closed
 
         try:
             return check(path)
@@ -137,7 +137,7 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # e.g. `motcua-rating status | head -1`; the app itself writes to no pipe
         if args.command not in ("sync", "status"):
             raise
-        from touchui.startup import stdout_closed
+        from motcua.pipes import stdout_closed
 
         return stdout_closed()
 

@@ -4,8 +4,8 @@
   modules is imported here in a fresh interpreter, and kivy must not be loaded after.
 - kiosk/ and rating/ never import central/, nor each other.
 - touchui/ never imports the apps or the server.
-- central/ imports from motcua/ only its wire-level facts (WIRE) and the config machinery
-  (motcua.config), and never kivy or the apps.
+- central/ imports from motcua/ only its wire-level facts (WIRE), the config machinery
+  (motcua.config) and the command lines' closed-pipe stop (motcua.pipes), and never kivy or the apps.
 - the config modules of motcua/ import each other without a circle.
 """
 
@@ -31,7 +31,7 @@ WIRE = {
 }  # the facts both sides of the wire share
 # Not a wire-level fact, but the one declaration type and loader of INI settings: the server's
 # [server] keys are declared, checked and documented like the devices' (docs/ARCHITECTURE.md).
-CENTRAL_ALSO = {"motcua.config"}
+CENTRAL_ALSO = {"motcua.config", "motcua.pipes"}  # and how the three command lines stop on a closed pipe
 FORBIDDEN = {
     "motcua": {"kivy", "touchui", "kiosk", "rating", "central"},
     "kiosk": {"central", "rating"},

@@ -27,17 +27,6 @@ class _KivyNoise(logging.Filter):
         return not any(message.startswith(noise) for noise in _NOISE)
 
 
-PIPE_CLOSED = 141  # the exit status of a shell tool whose reader went away (128 + SIGPIPE)
-
-
-def stdout_closed() -> int:
-    """The command's output went into a pipe whose reader stopped (`motcua-kiosk search ... | head`): stop
-    quietly, with no traceback now and none when Python flushes stdout at exit; returns the exit status."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    return PIPE_CLOSED
-
-
 def prepare(data_dir) -> Path:
     """Set Kivy's environment for an app whose files live in `data_dir`; returns Kivy's home there.
 
