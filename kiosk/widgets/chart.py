@@ -78,13 +78,18 @@ class LabelledBars(BoxLayout):
         self.row.clear_widgets()
         size = theme.sp_scaled(28)
         self.row.height = size * 2.6
-        for i, _value in enumerate(self.values):
-            label = self.labels[i] if i < len(self.labels) else ""
-            text = self.texts[i] if i < len(self.texts) else ""
+        for label, text in self._captions():
             self.row.add_widget(
                 Label(text=f"{label}\n[b]{text}[/b]", markup=True, font_size=size, color=theme.text, halign="center")
             )
         self._fit()
+
+    def _captions(self) -> list[tuple[str, str]]:
+        """(label, bold text) under each bar."""
+        return [
+            (self.labels[i] if i < len(self.labels) else "", self.texts[i] if i < len(self.texts) else "")
+            for i in range(len(self.values))
+        ]
 
     def _fit(self, *_):
         """Each bar's label stays within its own slot: with large text (font_scale 1.3) or a narrow chart the
@@ -93,11 +98,8 @@ class LabelledBars(BoxLayout):
             return
         size = theme.sp_scaled(28)
         room = self.row.width / len(self.row.children) * 0.94
-        widest = max(
-            CoreLabel(font_size=size, bold=bold).get_extents(part)[0]
-            for w in self.row.children
-            for part, bold in zip(w.text.replace("[b]", "").replace("[/b]", "").split("\n"), (False, True))
-        )
+        plain, bold = CoreLabel(font_size=size), CoreLabel(font_size=size, bold=True)
+        widest = max(max(plain.get_extents(label)[0], bold.get_extents(text)[0]) for label, text in self._captions())
         fitted = size * min(1.0, room / widest) if widest else size
         for w in self.row.children:
             w.font_size = fitted
